@@ -1,0 +1,35 @@
+/**
+ * The one interface both executors implement, as in concurrent.futures: the
+ * semantics of a future live in `futures/`, an executor only schedules.
+ */
+import type { FnRef } from '@requests-futures/serializer';
+import type { Future } from '../futures/future.js';
+
+/** A task: a function (in-process only) or an fnRef (works everywhere). */
+export type Task<A extends unknown[] = any[], R = unknown> = ((...args: A) => R | Promise<R>) | FnRef;
+
+export interface ShutdownOptions {
+  /** Wait for running (and, without cancelFutures, queued) tasks. Default true. */
+  wait?: boolean;
+  /** Cancel tasks that have not started. Default false (Python's default). */
+  cancelFutures?: boolean;
+  /** Abort running tasks too. Default false. */
+  abort?: boolean;
+}
+
+export interface MapOptions {
+  /** Seconds; the iteration throws TimeoutError when a result is not ready by then (measured from the map call). */
+  timeout?: number;
+  /** How many tasks may be submitted ahead of the consumer. Default: 2 × the executor's concurrency. */
+  window?: number;
+}
+
+export interface Executor {
+  readonly maxWorkers: number;
+  /** True when tasks run in other processes: arguments must be picklable and tasks fnRefs. */
+  readonly crossesProcesses: boolean;
+  submit<R = unknown>(fn: Task<any[], R>, ...args: unknown[]): Future<Awaited<R>>;
+  /** Results in input order, pulling lazily from any (async) iterable. */
+  map<T, R>(fn: Task<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterable<Awaited<R>>;
+  shutdown(options?: ShutdownOptions): Promise<void>;
+}

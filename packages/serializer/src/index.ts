@@ -1,0 +1,2 @@
+// Placeholder until the serializer lands.
+export interface FnRef { readonly moduleUrl: string; readonly exportName: string }
