@@ -1,2 +1,49 @@
-export const title = 'requests-futures';
-export const version = '0.1.0';
+/**
+ * @requests-futures/core — the public surface (API.md), nothing else.
+ */
+export { title, version } from './version.js';
+
+export { FuturesSession } from './session/futures-session.js';
+export { Session } from './session/session.js';
+export { SessionClosedError } from './session/errors.js';
+export { SessionCookies } from './session/cookies.js';
+export type { MapInput, MapRequestsOptions } from './session/map-requests.js';
+export type {
+  AdapterOptions,
+  CloseOptions,
+  FuturesSessionOptions,
+  RequestOptions,
+  SessionStateOptions,
+} from './session/options.js';
+
+export { Future } from './futures/future.js';
+export { CancelledError, TimeoutError } from './futures/errors.js';
+export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './futures/wait.js';
+export { asCompleted } from './futures/as-completed.js';
+
+export { ThreadPoolExecutor } from './executors/thread-pool.js';
+export { ProcessPoolExecutor, BrokenProcessPool } from './executors/index.js';
+export { ExecutorShutdownError } from './executors/errors.js';
+export type { Executor, Task, ShutdownOptions, MapOptions } from './executors/executor.js';
+
+export { Response } from './http/response.js';
+export { CaseInsensitiveHeaders } from './http/headers.js';
+export {
+  RequestException,
+  ConnectionError,
+  Timeout,
+  ConnectTimeout,
+  ReadTimeout,
+  TooManyRedirects,
+  HTTPError,
+  InvalidURL,
+  MissingSchema,
+  InvalidSchema,
+  InvalidHeader,
+  SSLError,
+  ContentTooLarge,
+} from './http/errors.js';
+export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
+
+export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
+export { currentTask } from '@requests-futures/worker';

@@ -1,2 +1,11 @@
-// Placeholder until the serializer lands.
-export interface FnRef { readonly moduleUrl: string; readonly exportName: string }
+/**
+ * @requests-futures/serializer: everything that crosses the process boundary.
+ * Importing this module registers the package's own classes (FnRef and its errors,
+ * PicklingError, built-in Error types) with the shared superjson instance.
+ */
+export { PicklingError, PICKLING_DOCS_URL } from './pickling-error.js';
+export { assertPicklable, findUnpicklable, type Unpicklable } from './picklable.js';
+export { registerClass, registerErrorClass, isRegisteredClass } from './registry.js';
+export { encode, decode, type Wire, type EncodeOptions } from './codec.js';
+export { WireFormatError } from './wire-format-error.js';
+export { FnRef, fnRef, isFnRef, loadFnRef, FnRefImportError } from './fn-ref.js';

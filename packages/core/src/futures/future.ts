@@ -1,2 +1,361 @@
-// Placeholder until the futures module lands.
-export declare class Future<T> { private _t?: T }
+/**
+ * The state machine of one asynchronous result, ported from CPython's
+ * concurrent/futures/_base.py. It lives only here: executors drive it through
+ * setRunningOrNotifyCancel / setResult / setException / onAbort and never
+ * touch its state otherwise.
+ *
+ *   PENDING ──setRunningOrNotifyCancel()──▶ RUNNING ──setResult/setException──▶ FINISHED
+ *      │  └────────setResult/setException (allowed, as in Python)──────────────▶ FINISHED
+ *      └──cancel()/abort()──▶ CANCELLED ◀──abort()── RUNNING
+ *
+ * Node has no threads to block, so every waiting method returns a promise. A
+ * future never creates a rejected promise on its own: only result(), exception()
+ * and then() do, and only for whoever called them. A failed future nobody looks
+ * at therefore cannot raise an unhandled rejection.
+ *
+ * Unlike Python there is no CANCELLED_AND_NOTIFIED: with no threads there is
+ * nothing to notify later, so a cancelled future counts as done for wait() and
+ * asCompleted() at once (Python waits for the executor to dequeue it, which
+ * hangs wait() after shutdown(cancel_futures=True)).
+ */
+import { CancelledError, InvalidStateError, TimeoutError } from './errors.js';
+import { reportCallbackError } from './report-callback-error.js';
+import { startTimer, timeoutToMs } from './timeout.js';
+
+export type FutureState = 'PENDING' | 'RUNNING' | 'CANCELLED' | 'FINISHED';
+
+export type DoneCallback<T, M = any> = (future: Future<T, M>) => unknown;
+export type AbortHandler = (reason: unknown) => void;
+
+export interface FutureOptions<M = any> {
+  /** Any value the creator wants to carry along (the session's `meta` request option). */
+  meta?: M;
+}
+
+/**
+ * A future handed out by an async iteration (asCompleted; session.map can use it too).
+ * TypeScript types `for await (const x of iterable)` as the *awaited* element, so a plain
+ * `AsyncIterable<Future<R>>` would claim `x` is an R while at run time it is the future
+ * itself. Hiding `then` from the type checker keeps `x` typed as the future; read it with
+ * `x.result()` (the type of `await x` would be the future, although it gives the result).
+ */
+export type IteratedFuture<F> = F & { then: never };
+
+/** Hooks for the other modules of futures/ (wait, asCompleted); not part of the public surface. */
+interface FutureInternals {
+  failed(future: Future<any, any>): boolean;
+  addWaiter(future: Future<any, any>, waiter: () => void): void;
+  removeWaiter(future: Future<any, any>, waiter: () => void): void;
+  waiterCount(future: Future<any, any>): number;
+}
+let internals: FutureInternals;
+
+export class Future<T = unknown, M = any> implements PromiseLike<T> {
+  /** Users may attach their own properties (`future.i = i`, as in the requests-futures README). */
+  [property: string]: unknown;
+
+  /** Any value; set by the `meta` constructor option (and the session's `meta` request option). */
+  meta: M;
+
+  #state: FutureState = 'PENDING';
+  #value: T | undefined;
+  #failed = false;
+  #error: unknown;
+  #cancelError: CancelledError | undefined;
+  /** User callbacks, in the order added; dropped once called. */
+  #callbacks: DoneCallback<T, M>[] = [];
+  /** Internal wake-ups (result, wait, asCompleted); a Set so a timed-out wait can leave in O(1). */
+  readonly #waiters = new Set<() => void>();
+  #abortHandlers: AbortHandler[] = [];
+  /** mapResult() transforms, applied in order to the value given to setResult(). */
+  #transforms: Array<(value: any) => unknown> = [];
+  /** Set when abort() hit a running task: late onAbort registrations still need to stop it. */
+  #runningAbort: { reason: unknown } | undefined;
+
+  static {
+    internals = {
+      failed: (future) => future.#state === 'FINISHED' && future.#failed,
+      addWaiter: (future, waiter) => void future.#waiters.add(waiter),
+      removeWaiter: (future, waiter) => void future.#waiters.delete(waiter),
+      waiterCount: (future) => future.#waiters.size,
+    };
+  }
+
+  constructor(options: FutureOptions<M> = {}) {
+    this.meta = options.meta as M;
+  }
+
+  // ---- queries -------------------------------------------------------------
+
+  cancelled(): boolean {
+    return this.#state === 'CANCELLED';
+  }
+
+  running(): boolean {
+    return this.#state === 'RUNNING';
+  }
+
+  done(): boolean {
+    return this.#state === 'CANCELLED' || this.#state === 'FINISHED';
+  }
+
+  /**
+   * The task's value. Rejects with the task's own error, with CancelledError
+   * when cancelled or aborted, and with TimeoutError when `timeoutSeconds`
+   * pass first (the task keeps running). undefined/null: wait forever.
+   */
+  result(timeoutSeconds?: number | null): Promise<T> {
+    return this.#whenDone(timeoutSeconds, 'timeoutSeconds').then(() => {
+      if (this.#cancelError) throw this.#cancelError;
+      if (this.#failed) throw this.#error;
+      return this.#value as T;
+    });
+  }
+
+  /** The task's error, or undefined when it succeeded; rejects like result() when cancelled or out of time. */
+  exception(timeoutSeconds?: number | null): Promise<unknown | undefined> {
+    return this.#whenDone(timeoutSeconds, 'timeoutSeconds').then(() => {
+      if (this.#cancelError) throw this.#cancelError;
+      return this.#failed ? this.#error : undefined;
+    });
+  }
+
+  // ---- control -------------------------------------------------------------
+
+  /** Cancels a future that has not started. True if it is (now or already) cancelled. */
+  cancel(): boolean {
+    if (this.#state === 'CANCELLED') return true;
+    if (this.#state !== 'PENDING') return false;
+    this.#settleCancelled(new CancelledError());
+    return true;
+  }
+
+  /**
+   * Stops this future whatever it is doing: a pending one is cancelled; a
+   * running one has its executor's abort handler called (which aborts the
+   * task's signal) and is settled at once as cancelled. True if anything changed.
+   */
+  abort(reason?: unknown): boolean {
+    if (this.done()) return false;
+    const wasRunning = this.#state === 'RUNNING';
+    // Settle before calling the handlers so a handler that fails the task synchronously cannot win.
+    const handlers = this.#abortHandlers;
+    if (wasRunning) this.#runningAbort = { reason };
+    this.#settleCancelled(new CancelledError('Future aborted', reason === undefined ? undefined : { cause: reason }));
+    if (wasRunning) for (const handler of handlers) this.#callAbortHandler(handler, reason);
+    return true;
+  }
+
+  /** Calls `fn(future)` once the future is done (at once if it already is), in the order added. */
+  addDoneCallback(fn: DoneCallback<T, M>): void {
+    if (typeof fn !== 'function') throw new TypeError('addDoneCallback(fn): fn must be a function');
+    if (this.done()) this.#invokeCallback(fn);
+    else this.#callbacks.push(fn);
+  }
+
+  /** Removes every registration of `fn` (as asyncio's Future does); returns how many were removed. */
+  removeDoneCallback(fn: DoneCallback<T, M>): number {
+    const before = this.#callbacks.length;
+    this.#callbacks = this.#callbacks.filter((callback) => callback !== fn);
+    return before - this.#callbacks.length;
+  }
+
+  /**
+   * Transforms the value this future will carry, and returns this same future
+   * retyped (so cancel, abort, meta and callbacks stay shared): the session
+   * uses it to turn a task's raw outcome into a Response. If `fn` throws, the
+   * future fails with that error. On an already finished future it applies at
+   * once (callbacks that already ran saw the old value).
+   */
+  mapResult<U>(fn: (value: T) => U): Future<U, M> {
+    if (typeof fn !== 'function') throw new TypeError('mapResult(fn): fn must be a function');
+    if (!this.done()) {
+      this.#transforms.push(fn);
+    } else if (this.#state === 'FINISHED' && !this.#failed) {
+      try {
+        this.#value = fn(this.#value as T) as unknown as T;
+      } catch (error) {
+        this.#failed = true;
+        this.#error = error;
+        this.#value = undefined;
+      }
+    }
+    return this as unknown as Future<U, M>;
+  }
+
+  // ---- PromiseLike ---------------------------------------------------------
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: any) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.result().then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: any) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.result().catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.result().finally(onfinally);
+  }
+
+  // ---- executor-facing -----------------------------------------------------
+
+  /**
+   * Called by an executor right before it runs the task. False: the future
+   * was cancelled (or already settled) while queued, so do not run it.
+   * @throws InvalidStateError if the task was already started.
+   */
+  setRunningOrNotifyCancel(): boolean {
+    if (this.#state === 'PENDING') {
+      this.#state = 'RUNNING';
+      return true;
+    }
+    if (this.#state === 'RUNNING') {
+      throw new InvalidStateError(`setRunningOrNotifyCancel() called twice on ${this.toString()}`);
+    }
+    return false;
+  }
+
+  /** Settles with the task's value. Ignored (returns false) once the future is done, e.g. after abort(). */
+  setResult(value: T): boolean {
+    if (this.done()) return false;
+    let transformed: unknown = value;
+    try {
+      for (const transform of this.#transforms) transformed = transform(transformed);
+    } catch (error) {
+      return this.setException(error);
+    }
+    this.#value = transformed as T;
+    this.#settle('FINISHED');
+    return true;
+  }
+
+  /** Settles with the task's error. Ignored (returns false) once the future is done. */
+  setException(error: unknown): boolean {
+    if (this.done()) return false;
+    this.#failed = true;
+    this.#error = error;
+    this.#settle('FINISHED');
+    return true;
+  }
+
+  /**
+   * Registers how to stop the running task (abort its signal, message its
+   * worker). Called by abort() on a running future; called at once if the
+   * future was already aborted while running.
+   */
+  onAbort(handler: AbortHandler): void {
+    if (this.#runningAbort) this.#callAbortHandler(handler, this.#runningAbort.reason);
+    else if (!this.done()) this.#abortHandlers.push(handler);
+  }
+
+  toString(): string {
+    let outcome = '';
+    if (this.#state === 'FINISHED') {
+      outcome = this.#failed ? ` raised ${describe(this.#error)}` : ` returned ${describe(this.#value)}`;
+    }
+    return `Future(state=${this.#state.toLowerCase()}${outcome})`;
+  }
+
+  // ---- internals -----------------------------------------------------------
+
+  #whenDone(timeoutSeconds: number | null | undefined, argName: string): Promise<void> {
+    let ms: number | undefined;
+    try {
+      ms = timeoutToMs(timeoutSeconds, argName);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.done()) return Promise.resolve();
+    if (ms === 0) return Promise.reject(waitTimedOut(timeoutSeconds));
+    return new Promise<void>((resolve, reject) => {
+      let stopTimer = (): void => {};
+      const waiter = (): void => {
+        stopTimer();
+        resolve();
+      };
+      this.#waiters.add(waiter);
+      if (ms !== undefined) {
+        stopTimer = startTimer(ms, () => {
+          this.#waiters.delete(waiter);
+          reject(waitTimedOut(timeoutSeconds));
+        });
+      }
+    });
+  }
+
+  #settleCancelled(error: CancelledError): void {
+    this.#cancelError = error;
+    this.#settle('CANCELLED');
+  }
+
+  #settle(state: 'FINISHED' | 'CANCELLED'): void {
+    this.#state = state;
+    this.#abortHandlers = [];
+    this.#transforms = [];
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    const callbacks = this.#callbacks;
+    this.#callbacks = [];
+    for (const waiter of waiters) {
+      try {
+        waiter();
+      } catch (error) {
+        reportCallbackError(error, `a waiter of ${this.toString()}`);
+      }
+    }
+    for (const callback of callbacks) this.#invokeCallback(callback);
+  }
+
+  #invokeCallback(callback: DoneCallback<T, M>): void {
+    const where = `done callback ${callback.name || '(anonymous)'} of ${this.toString()}`;
+    try {
+      const returned = callback(this);
+      // An async callback fails through its promise; only native promises, since a
+      // callback may well return another (thenable) Future that is none of our business.
+      if (returned instanceof Promise) returned.catch((error: unknown) => reportCallbackError(error, where));
+    } catch (error) {
+      reportCallbackError(error, where);
+    }
+  }
+
+  #callAbortHandler(handler: AbortHandler, reason: unknown): void {
+    try {
+      handler(reason);
+    } catch (error) {
+      reportCallbackError(error, `abort handler of ${this.toString()}`);
+    }
+  }
+}
+
+function waitTimedOut(timeoutSeconds: number | null | undefined): TimeoutError {
+  return new TimeoutError(`Future not done after waiting ${timeoutSeconds} s`);
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Error) return value.name;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return value.constructor?.name ?? 'Object';
+  return typeof value;
+}
+
+/** True if the future finished by raising (not cancelled, not succeeded). For wait(FIRST_EXCEPTION). */
+export function finishedWithException(future: Future<any, any>): boolean {
+  return internals.failed(future);
+}
+
+/** Registers an internal wake-up called once when a not-yet-done future settles, before its done callbacks. */
+export function addDoneWaiter(future: Future<any, any>, waiter: () => void): void {
+  internals.addWaiter(future, waiter);
+}
+
+export function removeDoneWaiter(future: Future<any, any>, waiter: () => void): void {
+  internals.removeWaiter(future, waiter);
+}
+
+/** How many internal wake-ups are attached: lets tests prove that wait/asCompleted leave none behind. */
+export function doneWaiterCount(future: Future<any, any>): number {
+  return internals.waiterCount(future);
+}

@@ -1,0 +1,163 @@
+/**
+ * Our library, as a user would drive it: submit every request to a
+ * FuturesSession, then collect the futures (requests-futures' idiom).
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Executor, FuturesSession, Response } from '@requests-futures/core';
+import type { Arm } from '../arm.js';
+import { processPoolArmName, threadPoolArmName } from '../baselines.js';
+import type { reduceToSummary } from '../hooks.js';
+import { measureInProcess } from './timing.js';
+import { UnexpectedResponseError } from './unexpected-response.js';
+
+export type ExecutorChoice = { kind: 'thread'; maxWorkers: number } | { kind: 'process'; maxWorkers: number; inFlight: number };
+
+interface OpenSession {
+  session: FuturesSession;
+  executor?: Executor;
+}
+
+type Core = typeof import('@requests-futures/core');
+let core: Promise<Core> | undefined;
+
+/**
+ * Loaded on first use, not at start-up: while the core package is broken or
+ * unbuilt, its arms fail with the reason and every other arm still runs.
+ */
+function loadCore(): Promise<Core> {
+  core ??= import('@requests-futures/core');
+  return core;
+}
+
+/**
+ * A session on the chosen executor. For a process pool the in-flight total
+ * is split evenly over the children (16 = 1×16 = 2×8 = 4×4), so arms
+ * compare at the same concurrency as got's 16.
+ */
+async function openSession(choice: ExecutorChoice): Promise<OpenSession> {
+  const { FuturesSession, ProcessPoolExecutor } = await loadCore();
+  if (choice.kind === 'thread') return { session: new FuturesSession({ maxWorkers: choice.maxWorkers }) };
+  const executor = new ProcessPoolExecutor({
+    maxWorkers: choice.maxWorkers,
+    concurrencyPerWorker: Math.max(1, Math.round(choice.inFlight / choice.maxWorkers)),
+  });
+  const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: choice.inFlight } });
+  return { session, executor };
+}
+
+async function closeSession(open: OpenSession | undefined): Promise<void> {
+  if (!open) return;
+  await open.session.close();
+  // A given executor is not the session's to shut down (API.md).
+  await open.executor?.shutdown({ wait: true });
+}
+
+export function armNameFor(choice: ExecutorChoice): string {
+  return choice.kind === 'thread' ? threadPoolArmName(choice.maxWorkers) : processPoolArmName(choice.maxWorkers);
+}
+
+function detailFor(choice: ExecutorChoice, extra = ''): string {
+  const base =
+    choice.kind === 'thread'
+      ? `ThreadPoolExecutor(maxWorkers ${choice.maxWorkers})`
+      : `${choice.maxWorkers} child${choice.maxWorkers > 1 ? 'ren' : ''} × ${Math.round(choice.inFlight / choice.maxWorkers)}`;
+  return extra ? `${base}, ${extra}` : base;
+}
+
+function expectOk(name: string, response: Response): void {
+  if (response.statusCode !== 200) throw new UnexpectedResponseError(name, response.url, `status ${response.statusCode}`);
+}
+
+export function futuresGetsArm(options: { url: string; total: number; choice: ExecutorChoice }): Arm {
+  const name = armNameFor(options.choice);
+  let open: OpenSession | undefined;
+  return {
+    name,
+    detail: detailFor(options.choice),
+    async open() {
+      open = await openSession(options.choice);
+    },
+    run() {
+      const session = open!.session;
+      return measureInProcess(async () => {
+        const futures = Array.from({ length: options.total }, () => session.get(options.url));
+        let bytes = 0;
+        for (const future of futures) {
+          const response = await future;
+          expectOk(name, response);
+          bytes += response.content.length;
+        }
+        return { requests: options.total, bytes };
+      });
+    },
+    close: () => closeSession(open),
+  };
+}
+
+/** The cpu-hook scenario: a response hook parses and reduces each 50 KB body where the request runs. */
+export function futuresHookArm(options: { url: string; total: number; choice: ExecutorChoice }): Arm {
+  const name = armNameFor(options.choice);
+  let open: OpenSession | undefined;
+  let hook: unknown;
+  return {
+    name,
+    detail: detailFor(options.choice, 'hook: fnRef reduceToSummary'),
+    async open() {
+      open = await openSession(options.choice);
+      // In-process a closure would do; the fnRef works in both and keeps the arms identical.
+      hook = (await import('../hooks.js')).reduceToSummaryHook;
+    },
+    run() {
+      const session = open!.session;
+      return measureInProcess(async () => {
+        const futures = Array.from({ length: options.total }, () => session.get(options.url, { hooks: { response: hook as never } }));
+        for (const future of futures) {
+          const summary = (await future) as unknown as ReturnType<typeof reduceToSummary>;
+          if (typeof summary?.count !== 'number' || summary.count === 0) {
+            throw new UnexpectedResponseError(name, options.url, `a hook result without items: ${JSON.stringify(summary).slice(0, 100)}`);
+          }
+        }
+        return { requests: options.total };
+      });
+    },
+    close: () => closeSession(open),
+  };
+}
+
+export function futuresDownloadArm(options: { urls: string[]; expectedBytes: number; choice: ExecutorChoice; outDir: string }): Arm {
+  const name = armNameFor(options.choice);
+  let open: OpenSession | undefined;
+  return {
+    name,
+    detail: detailFor(options.choice, 'saveTo'),
+    async open() {
+      open = await openSession(options.choice);
+    },
+    async run() {
+      const session = open!.session;
+      await rm(options.outDir, { recursive: true, force: true });
+      await mkdir(options.outDir, { recursive: true });
+      try {
+        return await measureInProcess(async () => {
+          const futures = options.urls.map((url, index) =>
+            session.get(url, { saveTo: join(options.outDir, `${String(index).padStart(4, '0')}.bin`) }),
+          );
+          let bytes = 0;
+          for (const future of futures) {
+            const response = await future;
+            expectOk(name, response);
+            bytes += (response as Response & { bytes?: number }).bytes ?? 0;
+          }
+          if (bytes !== options.expectedBytes) {
+            throw new UnexpectedResponseError(name, options.urls[0] ?? '', `${bytes} bytes saved, expected ${options.expectedBytes}`);
+          }
+          return { requests: options.urls.length, bytes };
+        });
+      } finally {
+        await rm(options.outDir, { recursive: true, force: true });
+      }
+    },
+    close: () => closeSession(open),
+  };
+}

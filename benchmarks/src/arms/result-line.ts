@@ -1,0 +1,28 @@
+/**
+ * Child programs we drive (drive.py, memory-child.ts) report by printing one
+ * JSON line last: {"requests", "seconds", "bytes"?}.
+ */
+export class ResultLineError extends Error {
+  constructor(program: string, stdout: string) {
+    super(`${program} printed no result JSON; stdout was: ${stdout.trim().slice(-300) || '(empty)'}`);
+    this.name = 'ResultLineError';
+  }
+}
+
+export interface ResultLine {
+  requests: number;
+  seconds: number;
+  bytes?: number;
+}
+
+export function parseResultLine(program: string, stdout: string): ResultLine {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  let parsed: Partial<ResultLine>;
+  try {
+    parsed = JSON.parse(line) as Partial<ResultLine>;
+  } catch {
+    throw new ResultLineError(program, stdout);
+  }
+  if (typeof parsed.seconds !== 'number' || typeof parsed.requests !== 'number') throw new ResultLineError(program, stdout);
+  return { requests: parsed.requests, seconds: parsed.seconds, bytes: parsed.bytes };
+}

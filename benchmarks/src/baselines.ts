@@ -1,0 +1,23 @@
+/**
+ * The arms every other figure is divided by. Names, not positions, so a
+ * scenario can list its arms in any order and a skipped baseline simply
+ * leaves its ratio column empty.
+ */
+export const GOT_IN_PROCESS = 'got in-process';
+export const PYTHON_THREADS = 'Python requests-futures (threads)';
+export const PYTHON_PROCESSES = 'Python requests-futures (processes)';
+
+export const BASELINES = [
+  { key: 'vsGot', arm: GOT_IN_PROCESS, label: '× got in-process' },
+  { key: 'vsPythonThreads', arm: PYTHON_THREADS, label: '× Python threads' },
+] as const;
+
+export type BaselineKey = (typeof BASELINES)[number]['key'];
+
+export function processPoolArmName(workers: number): string {
+  return `FuturesSession ProcessPool(${workers})`;
+}
+
+export function threadPoolArmName(workers: number): string {
+  return `FuturesSession ThreadPool(${workers})`;
+}

@@ -1,0 +1,23 @@
+/** The figures a repetition yields, derived from what an arm reports. */
+import type { ArmResult, Metric } from './arm.js';
+
+export const METRIC_LABEL: Record<Metric, string> = {
+  reqPerSec: 'req/s',
+  mbPerSec: 'MB/s',
+  peakRssMb: 'peak RSS MiB',
+};
+
+/** Whether a bigger figure is better: decides how the report words a ratio. */
+export const HIGHER_IS_BETTER: Record<Metric, boolean> = { reqPerSec: true, mbPerSec: true, peakRssMb: false };
+
+export function metricOf(result: ArmResult, metric: Metric): number | undefined {
+  switch (metric) {
+    case 'reqPerSec':
+      return result.requests !== undefined && result.seconds > 0 ? result.requests / result.seconds : undefined;
+    case 'mbPerSec':
+      // MB = 10^6 bytes, as curl and most tools print it.
+      return result.bytes !== undefined && result.seconds > 0 ? result.bytes / 1e6 / result.seconds : undefined;
+    case 'peakRssMb':
+      return result.peakRssMb;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * CPU-bound response handling: each ≈50 KB JSON body is parsed and reduced
+ * by a response hook. In-process, that CPU competes with the HTTP client on
+ * one core; in a 2-child process pool it runs on both cores, and only the
+ * small summary travels back.
+ */
+import { gotArm } from '../arms/got-arm.js';
+import { futuresHookArm } from '../arms/futures-arms.js';
+import { parseAndReduce } from '../reduce.js';
+import type { ScenarioDefinition } from './context.js';
+
+const IN_FLIGHT = 16;
+
+export const cpuHook: ScenarioDefinition = {
+  id: 'cpu-hook',
+  async build(context) {
+    const server = await context.jsonServer();
+    const total = context.quick ? 400 : 1_500;
+    return {
+      id: 'cpu-hook',
+      title: `${total.toLocaleString('en-US')} GETs of a ${Math.round(server.bigBytes / 1024)} KB JSON, parsed and reduced by a hook`,
+      description: `response hook (fnRef) parses the array and reduces it to a summary; ${IN_FLIGHT} in flight`,
+      primary: 'reqPerSec',
+      repetitions: context.repetitions,
+      arms: [
+        gotArm({ url: server.bigUrl, total, concurrency: IN_FLIGHT, onBody: parseAndReduce }),
+        futuresHookArm({ url: server.bigUrl, total, choice: { kind: 'thread', maxWorkers: IN_FLIGHT } }),
+        futuresHookArm({ url: server.bigUrl, total, choice: { kind: 'process', maxWorkers: 2, inFlight: IN_FLIGHT } }),
+      ],
+    };
+  },
+};

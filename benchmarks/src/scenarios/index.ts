@@ -1,0 +1,9 @@
+/** Every scenario, in the order a full run takes them. */
+import { smallGets } from './small-gets.js';
+import { processPoolVsGot } from './process-pool-vs-got.js';
+import { cpuHook } from './cpu-hook.js';
+import { bulk, bulk1g } from './bulk.js';
+import { memory } from './memory.js';
+import type { ScenarioDefinition } from './context.js';
+
+export const SCENARIOS: ScenarioDefinition[] = [smallGets, processPoolVsGot, cpuHook, bulk, bulk1g, memory];

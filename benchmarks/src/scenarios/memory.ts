@@ -1,0 +1,33 @@
+/**
+ * Coordinator memory with a long URL queue: 100,000 URLs (quick: 20,000)
+ * pulled lazily through session.map(asyncIterable). Each run is a fresh
+ * process, so the peak RSS is that workload's alone.
+ */
+import { memoryArm } from '../arms/memory-arms.js';
+import type { ScenarioDefinition } from './context.js';
+
+const IN_FLIGHT = 16;
+
+export const memory: ScenarioDefinition = {
+  id: 'memory',
+  async build(context) {
+    const server = await context.jsonServer();
+    const count = context.quick ? 20_000 : 100_000;
+    const common = { url: server.smallUrl, count, warmUpCount: 1_000, inFlight: IN_FLIGHT };
+    return {
+      id: 'memory',
+      title: `peak RSS of the coordinator for ${count.toLocaleString('en-US')} queued URLs`,
+      description: 'each run in a fresh Node process; peak = the kernel’s VmHWM; URLs come from an async generator',
+      primary: 'peakRssMb',
+      // Peaks vary by a few per cent between runs, and one full repetition is
+      // 300,000 requests: two repetitions keep a full suite under 10 minutes.
+      repetitions: Math.min(context.repetitions, 2),
+      arms: [
+        memoryArm({ ...common, engine: 'idle' }),
+        memoryArm({ ...common, engine: 'got' }),
+        memoryArm({ ...common, engine: 'thread' }),
+        memoryArm({ ...common, engine: 'process', workers: 2 }),
+      ],
+    };
+  },
+};

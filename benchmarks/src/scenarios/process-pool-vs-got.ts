@@ -1,0 +1,40 @@
+/**
+ * The process-pool issue's acceptance figure: small-GET throughput of
+ * ProcessPoolExecutor (1 and 2 children) over got in-process, both at 16 in
+ * flight. When small-gets runs too, run.ts reads these arms from its runs
+ * instead of measuring twice.
+ */
+import { gotArm } from '../arms/got-arm.js';
+import { armNameFor, futuresGetsArm, type ExecutorChoice } from '../arms/futures-arms.js';
+import { GOT_IN_PROCESS } from '../baselines.js';
+import { IN_FLIGHT, smallGetCount } from './small-gets.js';
+import type { ScenarioDefinition } from './context.js';
+
+export const ACCEPTANCE_CHOICES: ExecutorChoice[] = [1, 2].map((workers) => ({ kind: 'process', maxWorkers: workers, inFlight: IN_FLIGHT }));
+export const ACCEPTANCE_ARMS = ACCEPTANCE_CHOICES.map(armNameFor);
+export const PROCESS_POOL_VS_GOT_ID = 'process-pool-vs-got';
+
+export function processPoolVsGotHeading(total: number) {
+  return {
+    id: PROCESS_POOL_VS_GOT_ID,
+    title: 'ProcessPoolExecutor vs got in-process (acceptance)',
+    description: `${total.toLocaleString('en-US')} small GETs, ${IN_FLIGHT} in flight in total: ${ACCEPTANCE_ARMS.join(', ')} against ${GOT_IN_PROCESS}`,
+    primary: 'reqPerSec' as const,
+  };
+}
+
+export const processPoolVsGot: ScenarioDefinition = {
+  id: PROCESS_POOL_VS_GOT_ID,
+  async build(context) {
+    const server = await context.jsonServer();
+    const total = smallGetCount(context);
+    return {
+      ...processPoolVsGotHeading(total),
+      repetitions: context.repetitions,
+      arms: [
+        gotArm({ url: server.smallUrl, total, concurrency: IN_FLIGHT }),
+        ...ACCEPTANCE_CHOICES.map((choice) => futuresGetsArm({ url: server.smallUrl, total, choice })),
+      ],
+    };
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * Many small GETs at 16 in flight against the JSON server: every engine a
+ * user could pick, on the same server, in the same run.
+ */
+import type { Arm } from '../arm.js';
+import { gotArm } from '../arms/got-arm.js';
+import { undiciArm } from '../arms/undici-arm.js';
+import { futuresGetsArm } from '../arms/futures-arms.js';
+import { pythonGetsArm } from '../arms/python-arms.js';
+import { wrkArm } from '../arms/wrk-arm.js';
+import type { ScenarioContext, ScenarioDefinition } from './context.js';
+
+export const IN_FLIGHT = 16;
+
+export function smallGetCount(context: Pick<ScenarioContext, 'quick'>): number {
+  return context.quick ? 1_000 : 5_000;
+}
+
+export const smallGets: ScenarioDefinition = {
+  id: 'small-gets',
+  async build(context) {
+    const server = await context.jsonServer();
+    const total = smallGetCount(context);
+    const load = { url: server.smallUrl, total, concurrency: IN_FLIGHT };
+    const arms: Arm[] = [
+      gotArm(load),
+      undiciArm(load),
+      futuresGetsArm({ url: server.smallUrl, total, choice: { kind: 'thread', maxWorkers: IN_FLIGHT } }),
+      ...[1, 2, 4].map((workers) =>
+        futuresGetsArm({ url: server.smallUrl, total, choice: { kind: 'process', maxWorkers: workers, inFlight: IN_FLIGHT } }),
+      ),
+      pythonGetsArm({ url: server.smallUrl, total, executor: 'thread', workers: 8 }),
+      pythonGetsArm({ url: server.smallUrl, total, executor: 'process', workers: 2 }),
+      wrkArm(server.smallUrl, IN_FLIGHT, 3),
+    ];
+    return {
+      id: 'small-gets',
+      title: `${total.toLocaleString('en-US')} small GETs, ${IN_FLIGHT} in flight`,
+      description: `GET of a ${server.smallBytes}-byte JSON from a node:http server in its own process`,
+      primary: 'reqPerSec',
+      repetitions: context.repetitions,
+      arms,
+    };
+  },
+};

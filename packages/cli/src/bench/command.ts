@@ -1,0 +1,97 @@
+/**
+ * `rf bench URL [-c N] [-d DURATION | -n REQUESTS] [--processes N] [--method M]
+ *  [--body B] [-H 'K: V']... [--json]`: a closed-loop load generator on our engine.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { writeLine, type CliIo } from '../io.js';
+import { parseDurationMs, parseHeader, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
+import { runLoadInProcess, runLoadInProcesses } from './coordinator.js';
+import type { LoadSpec } from './load-spec.js';
+import { buildBenchReport, formatBenchReport, type BenchReport } from './report.js';
+
+export const DEFAULT_CONNECTIONS = 10;
+export const DEFAULT_DURATION = '10s';
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 10;
+
+export interface BenchOptions {
+  spec: LoadSpec;
+  processes?: number;
+  json: boolean;
+}
+
+interface RawBenchOptions {
+  connections: string;
+  duration?: string;
+  requests?: string;
+  processes?: string;
+  method: string;
+  body?: string;
+  header: string[];
+  timeout: string;
+  json?: boolean;
+}
+
+export function toBenchOptions(url: string, raw: RawBenchOptions): BenchOptions {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`not a URL: ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`not an http(s) URL: ${JSON.stringify(url)}`);
+  if (raw.duration !== undefined && raw.requests !== undefined) throw new UsageError('give -d DURATION or -n REQUESTS, not both');
+  const spec: LoadSpec = {
+    url,
+    method: raw.method.toUpperCase(),
+    headers: Object.fromEntries(raw.header.map(parseHeader)),
+    connections: parsePositiveInteger('-c', raw.connections),
+    timeoutSeconds: parsePositiveSeconds('--timeout', raw.timeout),
+  };
+  if (raw.body !== undefined) spec.body = raw.body;
+  if (raw.requests !== undefined) spec.requests = parsePositiveInteger('-n', raw.requests);
+  else spec.durationMs = parseDurationMs('-d', raw.duration ?? DEFAULT_DURATION);
+  const options: BenchOptions = { spec, json: raw.json ?? false };
+  if (raw.processes !== undefined) options.processes = parsePositiveInteger('--processes', raw.processes);
+  return options;
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const { spec, processes } = options;
+  const load = processes === undefined ? await runLoadInProcess(spec) : await runLoadInProcesses(spec, processes);
+  return buildBenchReport(load, {
+    url: spec.url,
+    method: spec.method,
+    connections: spec.connections,
+    mode: processes === undefined ? 'in-process' : 'processes',
+  });
+}
+
+/** Exit code 1 only when nothing was answered at all: errors under load are results, not failures of the tool. */
+export function benchExitCode(report: BenchReport): number {
+  return report.responses === 0 ? 1 : 0;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerBenchCommand(program: Command, io: CliIo, done: (exitCode: number) => void): void {
+  program
+    .command('bench')
+    .description('load-test a URL through FuturesSession: requests/s, latency percentiles, status codes, errors')
+    .argument('<URL>', 'the http(s) URL to load')
+    .option('-c, --connections <N>', 'requests in flight at once', String(DEFAULT_CONNECTIONS))
+    .option('-d, --duration <DURATION>', `run this long: 10, 10s, 500ms, 2m (default ${DEFAULT_DURATION})`)
+    .option('-n, --requests <N>', 'send exactly this many requests instead of running for a duration')
+    .option('--processes <N>', 'generate the load from N child processes (ProcessPoolExecutor)')
+    .option('-m, --method <M>', 'HTTP method', 'GET')
+    .option('-b, --body <B>', 'request body')
+    .option('-H, --header <K: V>', 'request header (repeatable)', collect, [] as string[])
+    .option('--timeout <S>', 'per-request timeout in seconds', String(DEFAULT_REQUEST_TIMEOUT_SECONDS))
+    .option('--json', 'print the result as JSON')
+    .action(async (url: string, raw: RawBenchOptions) => {
+      const options = toBenchOptions(url, raw);
+      const report = await runBench(options);
+      writeLine(io.stdout, options.json ? JSON.stringify(report, null, 2) : formatBenchReport(report));
+      done(benchExitCode(report));
+    });
+}

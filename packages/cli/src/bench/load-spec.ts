@@ -1,0 +1,15 @@
+/** What one load generator (in this process or in a child) is asked to do. Plain data: it crosses processes. */
+export interface LoadSpec {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Requests in flight at once (closed loop: each connection sends its next request when the last answered). */
+  connections: number;
+  /** Stop after this many requests in all... */
+  requests?: number;
+  /** ...or stop starting new ones after this long. Exactly one of the two is set. */
+  durationMs?: number;
+  /** Per-request timeout, seconds, so one stuck request cannot stall a timed run. */
+  timeoutSeconds: number;
+}

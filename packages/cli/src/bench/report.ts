@@ -1,0 +1,65 @@
+/** The result of `rf bench`: one object, printed as text or as JSON (--json). */
+import { summarizeLatency, type LatencySummary } from './histogram.js';
+import type { MergedLoad } from './coordinator.js';
+
+export interface BenchReport {
+  url: string;
+  method: string;
+  /** 'in-process' (FuturesSession on ThreadPoolExecutor) or 'processes' (N children via ProcessPoolExecutor). */
+  mode: 'in-process' | 'processes';
+  processes: number;
+  connections: number;
+  /** Every request that finished: sum(statusCodes) + sum(errors). */
+  requests: number;
+  /** Requests answered (any status code). */
+  responses: number;
+  durationMs: number;
+  requestsPerSecond: number;
+  /** Latency of the answered requests, milliseconds. */
+  latencyMs: LatencySummary;
+  statusCodes: Record<string, number>;
+  /** Requests without an answer, by error class. */
+  errors: Record<string, number>;
+}
+
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+export function buildBenchReport(
+  load: MergedLoad,
+  context: { url: string; method: string; connections: number; mode: BenchReport['mode'] },
+): BenchReport {
+  const responses = sum(load.statusCodes);
+  const requests = responses + sum(load.errors);
+  return {
+    ...context,
+    processes: context.mode === 'processes' ? load.generators : 0,
+    requests,
+    responses,
+    durationMs: Math.round(load.durationMs * 1000) / 1000,
+    requestsPerSecond: load.durationMs > 0 ? Math.round((requests / (load.durationMs / 1000)) * 10) / 10 : 0,
+    latencyMs: summarizeLatency(load.histogram),
+    statusCodes: load.statusCodes,
+    errors: load.errors,
+  };
+}
+
+function formatCounts(counts: Record<string, number>): string {
+  const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? 'none' : entries.map(([key, count]) => `${key}: ${count}`).join(', ');
+}
+
+export function formatBenchReport(report: BenchReport): string {
+  const engine =
+    report.mode === 'processes'
+      ? `${report.processes} child processes (ProcessPoolExecutor)`
+      : 'in-process (FuturesSession, ThreadPoolExecutor)';
+  const l = report.latencyMs;
+  return [
+    `${report.method} ${report.url}`,
+    `  ${report.connections} connections, ${engine}`,
+    `  Requests:   ${report.requests} in ${(report.durationMs / 1000).toFixed(2)} s = ${report.requestsPerSecond.toFixed(1)} req/s`,
+    `  Latency ms: p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  max ${l.max}  (mean ${l.mean})`,
+    `  Status:     ${formatCounts(report.statusCodes)}`,
+    `  Errors:     ${formatCounts(report.errors)}`,
+  ].join('\n');
+}

@@ -1,0 +1,61 @@
+/**
+ * `rf download [FILE|-] -o DIR [-j N] [--processes N] [--retries N] [--resume]
+ *  [--manifest PATH] [--timeout S]`: the command line, validated into DownloadOptions.
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
+import { runDownload, type DownloadOptions } from './run.js';
+
+export const DEFAULT_JOBS = 16;
+export const DEFAULT_RETRIES = 2;
+
+interface RawDownloadOptions {
+  output?: string;
+  jobs: string;
+  processes?: string;
+  retries: string;
+  resume?: boolean;
+  manifest?: string;
+  timeout?: string;
+}
+
+export function toDownloadOptions(list: string | undefined, raw: RawDownloadOptions): DownloadOptions {
+  if (!raw.output) throw new UsageError('rf download needs an output directory: -o DIR');
+  const options: DownloadOptions = {
+    list: list ?? '-',
+    outputDir: raw.output,
+    jobs: parsePositiveInteger('-j', raw.jobs),
+    retries: parseNonNegativeInteger('--retries', raw.retries),
+    resume: raw.resume ?? false,
+  };
+  if (raw.processes !== undefined) options.processes = parsePositiveInteger('--processes', raw.processes);
+  if (raw.manifest !== undefined) options.manifestPath = raw.manifest;
+  if (raw.timeout !== undefined) options.timeoutSeconds = parsePositiveSeconds('--timeout', raw.timeout);
+  return options;
+}
+
+export function registerDownloadCommand(
+  program: Command,
+  io: CliIo,
+  done: (exitCode: number) => void,
+  signal?: AbortSignal,
+): void {
+  program
+    .command('download')
+    .description('download every URL of a list (one a line, optionally URL<TAB>path) into a directory')
+    .argument('[FILE]', 'the URL list, or - for stdin', '-')
+    .option('-o, --output <DIR>', 'directory to save into (created if missing)')
+    .option('-j, --jobs <N>', 'concurrent downloads', String(DEFAULT_JOBS))
+    .option('--processes <N>', 'run the downloads in N child processes (ProcessPoolExecutor)')
+    .option('--retries <N>', 'retries per URL (the core retry policy, exponential backoff from 0.5 s)', String(DEFAULT_RETRIES))
+    .option('--resume', 'continue partial downloads with Range requests')
+    .option('--manifest <PATH>', 'write a JSON-lines manifest (url, path, status, bytes, sha256, error, elapsedMs)')
+    .option('--timeout <S>', 'per-request timeout in seconds (connect and read)')
+    .action(async (list: string | undefined, raw: RawDownloadOptions) => {
+      const options = toDownloadOptions(list, raw);
+      if (signal) options.signal = signal;
+      done(await runDownload(options, io));
+    });
+}

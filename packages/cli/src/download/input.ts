@@ -1,0 +1,89 @@
+/**
+ * The URL list, read lazily: a list of millions of lines is never held in
+ * memory, the downloader pulls the next line only when it has room for it.
+ *
+ * Format, one entry a line:   URL            or   URL<TAB>relative/path
+ * Blank lines and lines starting with '#' are skipped. A bad line is reported
+ * (with its 1-based line number) and skipped: one typo must not cost the rest.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { pathEscapesDirectory } from './paths.js';
+
+export interface UrlListEntry {
+  url: string;
+  /** The path the line asked for (untrusted, not yet sanitized); absent when the line has no TAB part. */
+  requestedPath?: string;
+  lineNumber: number;
+}
+
+export interface BadLine {
+  lineNumber: number;
+  text: string;
+  reason: string;
+}
+
+export interface ReadUrlListOptions {
+  /** Called for every refused line, in order; without it bad lines are skipped silently. */
+  onBadLine?: (bad: BadLine) => void;
+}
+
+/** A list source: a file path, or '-' for the given stdin stream. */
+export function openUrlList(fileOrDash: string, stdin: Readable): Readable {
+  return fileOrDash === '-' ? stdin : createReadStream(fileOrDash);
+}
+
+/** Why a line cannot be downloaded, or null when it is fine. */
+function refuse(url: string, requestedPath: string | undefined): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `not an http(s) URL: ${JSON.stringify(url)}`;
+  }
+  if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') {
+    return `not an http(s) URL: ${JSON.stringify(url)}`;
+  }
+  if (requestedPath !== undefined && pathEscapesDirectory(requestedPath)) {
+    return `path ${JSON.stringify(requestedPath)} escapes the output directory`;
+  }
+  return null;
+}
+
+/** Parses one line; null for blank and comment lines. */
+export function parseUrlListLine(line: string, lineNumber: number): UrlListEntry | BadLine | null {
+  const text = lineNumber === 1 ? line.replace(/^\uFEFF/, '') : line;
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed.startsWith('#')) return null;
+  const tab = trimmed.indexOf('\t');
+  const url = (tab === -1 ? trimmed : trimmed.slice(0, tab)).trim();
+  const pathPart = tab === -1 ? '' : trimmed.slice(tab + 1).trim();
+  const requestedPath = pathPart === '' ? undefined : pathPart;
+  const reason = refuse(url, requestedPath);
+  if (reason !== null) return { lineNumber, text: trimmed, reason };
+  return requestedPath === undefined ? { url, lineNumber } : { url, requestedPath, lineNumber };
+}
+
+function isBadLine(parsed: UrlListEntry | BadLine): parsed is BadLine {
+  return 'reason' in parsed;
+}
+
+export async function* readUrlList(source: Readable, options: ReadUrlListOptions = {}): AsyncGenerator<UrlListEntry> {
+  const lines = createInterface({ input: source, crlfDelay: Infinity });
+  let lineNumber = 0;
+  try {
+    for await (const line of lines) {
+      lineNumber += 1;
+      const parsed = parseUrlListLine(line, lineNumber);
+      if (parsed === null) continue;
+      if (isBadLine(parsed)) {
+        options.onBadLine?.(parsed);
+        continue;
+      }
+      yield parsed;
+    }
+  } finally {
+    lines.close();
+  }
+}

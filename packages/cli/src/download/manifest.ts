@@ -1,0 +1,78 @@
+/**
+ * The download manifest: one JSON object a line, appended as each result
+ * arrives, so memory stays flat however long the list is and a crash still
+ * leaves every finished entry on disk.
+ */
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface ManifestEntry {
+  url: string;
+  /** Relative to the output directory ('/'-separated); null when no path was assigned (a refused list line). */
+  path: string | null;
+  /** True when the file was saved with a 2xx answer. */
+  ok: boolean;
+  /** HTTP status code; null when no response arrived. */
+  status: number | null;
+  bytes: number | null;
+  sha256: string | null;
+  /** "ErrorClass: message", or null on success. */
+  error: string | null;
+  elapsedMs: number | null;
+  /** The 1-based line of the URL list this entry came from. */
+  line: number;
+  /** Present (true) when --resume found the file complete from an earlier run and did not fetch it. */
+  kept?: boolean;
+}
+
+export interface ManifestSink {
+  write(entry: ManifestEntry): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Stands in when no --manifest was asked for, so the caller need not branch. */
+export const noManifest: ManifestSink = {
+  async write() {},
+  async close() {},
+};
+
+export class ManifestWriter implements ManifestSink {
+  private readonly stream: WriteStream;
+  private failure: Error | null = null;
+
+  private constructor(stream: WriteStream) {
+    this.stream = stream;
+    // Remember a write error and raise it on the next call, instead of an unhandled 'error' event.
+    stream.on('error', (error) => {
+      this.failure = error;
+    });
+  }
+
+  /** Creates (truncates) the manifest file; its directory is created if missing. */
+  static async open(filePath: string): Promise<ManifestWriter> {
+    await mkdir(path.dirname(path.resolve(filePath)), { recursive: true });
+    const stream = createWriteStream(filePath, { flags: 'w' });
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', reject);
+    });
+    return new ManifestWriter(stream);
+  }
+
+  async write(entry: ManifestEntry): Promise<void> {
+    if (this.failure) throw this.failure;
+    // Waiting for 'drain' keeps a slow disk from buffering the whole manifest in memory.
+    if (!this.stream.write(`${JSON.stringify(entry)}\n`)) {
+      await once(this.stream, 'drain');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve, reject) => {
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+    });
+  }
+}

@@ -1,0 +1,19 @@
+/** The end-of-run report of `rf download`. */
+import { formatBytes, formatDuration, megabytesPerSecond } from '../util/format.js';
+import type { DownloadTally } from './tally.js';
+
+export function formatDownloadSummary(tally: DownloadTally): string {
+  const elapsedMs = tally.elapsedMs;
+  const rate = megabytesPerSecond(tally.bytes, elapsedMs);
+  const lines = [
+    `Summary: ${tally.ok} ok${tally.kept > 0 ? ` (${tally.kept} kept from an earlier run)` : ''}, ${tally.failed} failed` +
+      (tally.badLines > 0 ? `, ${tally.badLines} list line(s) skipped` : '') +
+      `, ${formatBytes(tally.bytes)} in ${formatDuration(elapsedMs)} (${rate.toFixed(1)} MB/s)`,
+  ];
+  if (tally.failed > 0) {
+    lines.push('Failures:');
+    for (const failure of tally.failures) lines.push(`  ${failure.url}  ${failure.error}`);
+    if (tally.unlistedFailures > 0) lines.push(`  ... and ${tally.unlistedFailures} more (see the manifest)`);
+  }
+  return lines.join('\n');
+}

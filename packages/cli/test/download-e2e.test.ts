@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startDemoServer, type DemoServer } from '../dist/demo/server.js';
+import { fileSha256 } from '../dist/demo/file-content.js';
+import { runCli } from '../dist/program.js';
+import { pathFromUrl } from '../dist/download/paths.js';
+import type { ManifestEntry } from '../dist/download/manifest.js';
+import { captureIo, refusedPort, runRfProcess } from './helpers.js';
+
+async function readManifest(file: string): Promise<ManifestEntry[]> {
+  return (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as ManifestEntry);
+}
+
+const sha256Of = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+
+describe('rf download end to end', () => {
+  let server: DemoServer;
+  let work: string;
+
+  beforeAll(async () => {
+    server = await startDemoServer({ seed: 42, count: 50, maxBytes: 48 * 1024, minBytes: 1024 });
+    work = await mkdtemp(path.join(os.tmpdir(), 'rf-download-e2e-'));
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('downloads 50 files with -j 8 --processes 2; the manifest sha256 matches the content', async () => {
+    const list = path.join(work, 'fifty.txt');
+    const out = path.join(work, 'fifty');
+    const manifest = path.join(work, 'fifty.jsonl');
+    await writeFile(list, server.files.map((file) => server.fileUrl(file)).join('\n'));
+
+    const run = await runRfProcess(['download', list, '-o', out, '-j', '8', '--processes', '2', '--manifest', manifest]);
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Summary: 50 ok, 0 failed/);
+    const entries = await readManifest(manifest);
+    expect(entries).toHaveLength(50);
+    const byUrl = new Map(entries.map((entry) => [entry.url, entry]));
+    for (const file of server.files) {
+      const entry = byUrl.get(server.fileUrl(file));
+      expect(entry).toMatchObject({ ok: true, status: 200, bytes: file.size, error: null });
+      expect(entry?.sha256).toBe(fileSha256(file));
+      expect(await sha256Of(path.join(out, ...(entry?.path ?? '').split('/')))).toBe(fileSha256(file));
+    }
+  });
+
+  it('reports a 404, a refused connection and a bad list line as failures with exit code 1', async () => {
+    const port = await refusedPort();
+    const good = server.fileUrl(server.files[0]);
+    const list = path.join(work, 'mixed.txt');
+    const out = path.join(work, 'mixed');
+    const manifest = path.join(work, 'mixed.jsonl');
+    await writeFile(
+      list,
+      [good, `${server.baseUrl}/files/missing.bin`, `http://127.0.0.1:${port}/refused.bin`, 'not-a-url', `${good}\t../../etc/passwd`].join('\n'),
+    );
+    const { io, output } = captureIo();
+
+    const code = await runCli(['download', list, '-o', out, '-j', '4', '--retries', '0', '--manifest', manifest], { io });
+
+    const { stdout, stderr } = output();
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/Summary: 1 ok, 2 failed, 2 list line\(s\) skipped/);
+    expect(stdout).toContain(`${server.baseUrl}/files/missing.bin  HTTP 404`);
+    expect(stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}/refused\\.bin  ConnectionError`));
+    expect(stderr).toMatch(/line 4: not an http\(s\) URL/);
+    expect(stderr).toMatch(/line 5: path "\.\.\/\.\.\/etc\/passwd" escapes the output directory/);
+    const entries = await readManifest(manifest);
+    expect(entries.map((e) => [e.line, e.ok, e.status])).toEqual(
+      expect.arrayContaining([
+        [1, true, 200],
+        [2, false, 404],
+        [3, false, null],
+        [4, false, null],
+        [5, false, null],
+      ]),
+    );
+    // The 404 page is not left behind under the file's name.
+    const hostDir = path.join(out, new URL(server.baseUrl).host.replace(':', '_'), 'files');
+    expect((await readdir(hostDir)).filter((name) => !name.startsWith('.')).sort()).toEqual([server.files[0].name.split('/')[0]]);
+    expect(await sha256Of(path.join(hostDir, ...server.files[0].name.split('/')))).toBe(fileSha256(server.files[0]));
+  });
+
+  it('saves under the tab-given path, sanitized and inside DIR, numbering a repeated name', async () => {
+    const [a, b] = server.files;
+    const out = path.join(work, 'named');
+    const { io, output } = captureIo(
+      [`${server.fileUrl(a)}\tsub/../x.bin`, `${server.fileUrl(b)}\tsub/x.bin`, `${server.fileUrl(a)}\t/abs-looking`].join('\n'),
+    );
+
+    const code = await runCli(['download', '-', '-o', out, '-j', '2'], { io });
+
+    expect(output().stderr).toMatch(/line 3: path "\/abs-looking" escapes/);
+    expect(code).toBe(1);
+    expect(await sha256Of(path.join(out, 'sub', 'x.bin'))).toBe(fileSha256(a));
+    expect(await sha256Of(path.join(out, 'sub', 'x (2).bin'))).toBe(fileSha256(b));
+  });
+
+  it('--resume keeps files complete from an earlier run and fetches only the missing ones', async () => {
+    const files = server.files.slice(0, 5);
+    const list = path.join(work, 'resume.txt');
+    const out = path.join(work, 'resume');
+    const manifest = path.join(work, 'resume.jsonl');
+    await writeFile(list, files.map((file) => server.fileUrl(file)).join('\n'));
+    const first = captureIo();
+    expect(await runCli(['download', list, '-o', out, '--resume'], { io: first.io })).toBe(0);
+    const removed = path.join(out, ...pathFromUrl(server.fileUrl(files[2])).split('/'));
+    await rm(removed);
+
+    const second = captureIo();
+    expect(await runCli(['download', list, '-o', out, '--resume', '--manifest', manifest], { io: second.io })).toBe(0);
+
+    expect(second.output().stdout).toMatch(/Summary: 5 ok \(4 kept from an earlier run\), 0 failed/);
+    const entries = await readManifest(manifest);
+    expect(entries.filter((e) => e.kept).map((e) => e.line).sort()).toEqual([1, 2, 4, 5]);
+    for (const entry of entries) expect(entry.sha256).toBe(fileSha256(files[entry.line - 1]));
+    expect(await sha256Of(removed)).toBe(fileSha256(files[2]));
+  });
+
+  it('an interrupt aborts running downloads, prints the summary so far and exits 130', async () => {
+    const interrupt = new AbortController();
+    let arrived = 0;
+    // Answers nothing: every download stays running until the interrupt aborts it.
+    const stuck = createServer(() => {
+      arrived += 1;
+      if (arrived === 2) interrupt.abort(new Error('test interrupt'));
+    });
+    stuck.listen(0, '127.0.0.1');
+    await once(stuck, 'listening');
+    try {
+      const base = `http://127.0.0.1:${(stuck.address() as AddressInfo).port}`;
+      const { io, output } = captureIo(Array.from({ length: 50 }, (_, i) => `${base}/slow-${i}`).join('\n'));
+
+      const code = await runCli(['download', '-', '-o', path.join(work, 'interrupted'), '-j', '2', '--retries', '0'], { io, signal: interrupt.signal });
+
+      expect(code).toBe(130);
+      expect(output().stdout).toMatch(/Summary: 0 ok, 2 failed/);
+      expect(output().stderr).toMatch(/Interrupted/);
+      expect(arrived).toBe(2);
+    } finally {
+      stuck.closeAllConnections();
+      stuck.close();
+    }
+  });
+
+  it('exits 2 on usage errors, naming what is wrong', async () => {
+    const missingOutput = captureIo('');
+    expect(await runCli(['download', 'list.txt'], { io: missingOutput.io })).toBe(2);
+    expect(missingOutput.output().stderr).toMatch(/-o DIR/);
+
+    const badJobs = captureIo('');
+    expect(await runCli(['download', '-', '-o', work, '-j', 'many'], { io: badJobs.io })).toBe(2);
+    expect(badJobs.output().stderr).toMatch(/-j must be a positive integer/);
+
+    const missingList = captureIo('');
+    expect(await runCli(['download', path.join(work, 'nope.txt'), '-o', work], { io: missingList.io })).toBe(2);
+    expect(missingList.output().stderr).toMatch(/cannot read the URL list/);
+
+    const unknown = captureIo('');
+    expect(await runCli(['download', '--frobnicate'], { io: unknown.io })).toBe(2);
+  });
+});

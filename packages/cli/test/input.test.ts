@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { openUrlList, readUrlList, type BadLine, type UrlListEntry } from '../dist/download/input.js';
+
+async function readAll(source: Readable): Promise<{ entries: UrlListEntry[]; bad: BadLine[] }> {
+  const bad: BadLine[] = [];
+  const entries: UrlListEntry[] = [];
+  for await (const entry of readUrlList(source, { onBadLine: (b) => bad.push(b) })) entries.push(entry);
+  return { entries, bad };
+}
+
+const LIST = [
+  '\uFEFF# a comment on line 1',
+  'http://127.0.0.1:9/a.bin',
+  '',
+  '   ',
+  '  # indented comment',
+  'ftp://127.0.0.1/file',
+  'not a url',
+  'https://example.com/x\tcustom/name.bin',
+  'http://127.0.0.1:9/b\t../../etc/passwd',
+  'http://127.0.0.1:9/c\t/abs/path',
+  'http://127.0.0.1:9/d\t',
+  'http://127.0.0.1:9/e\r',
+  'mailto:someone@example.com',
+].join('\n');
+
+describe('readUrlList', () => {
+  it('yields good lines with their line numbers and reports bad ones without stopping', async () => {
+    const { entries, bad } = await readAll(Readable.from([LIST]));
+    expect(entries).toEqual([
+      { url: 'http://127.0.0.1:9/a.bin', lineNumber: 2 },
+      { url: 'https://example.com/x', requestedPath: 'custom/name.bin', lineNumber: 8 },
+      { url: 'http://127.0.0.1:9/d', lineNumber: 11 },
+      { url: 'http://127.0.0.1:9/e', lineNumber: 12 },
+    ]);
+    expect(bad.map((b) => b.lineNumber)).toEqual([6, 7, 9, 10, 13]);
+    expect(bad[0].reason).toMatch(/not an http\(s\) URL/);
+    expect(bad[2].reason).toMatch(/escapes the output directory/);
+    expect(bad[2].text).toContain('../../etc/passwd');
+  });
+
+  it('counts lines correctly across chunk boundaries and CRLF endings', async () => {
+    const text = 'http://h/1\r\n\r\nbad\r\nhttp://h/2\r\n';
+    const chunks = text.match(/.{1,3}/gs) ?? [];
+    const { entries, bad } = await readAll(Readable.from(chunks));
+    expect(entries.map((e) => [e.url, e.lineNumber])).toEqual([
+      ['http://h/1', 1],
+      ['http://h/2', 4],
+    ]);
+    expect(bad.map((b) => b.lineNumber)).toEqual([3]);
+  });
+
+  it('reads a file path lazily: stopping early leaves the rest unread', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rf-input-'));
+    try {
+      const file = path.join(dir, 'urls.txt');
+      await writeFile(file, Array.from({ length: 10_000 }, (_, i) => `http://h/${i}`).join('\n'));
+      const seen: string[] = [];
+      for await (const entry of readUrlList(openUrlList(file, process.stdin))) {
+        seen.push(entry.url);
+        if (seen.length === 3) break;
+      }
+      expect(seen).toEqual(['http://h/0', 'http://h/1', 'http://h/2']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("'-' reads the given stdin stream", async () => {
+    const stdin = Readable.from(['http://h/from-stdin\n']);
+    const { entries } = await readAll(openUrlList('-', stdin));
+    expect(entries.map((e) => e.url)).toEqual(['http://h/from-stdin']);
+  });
+});

@@ -1,0 +1,12 @@
+/** The executors: the Executor interface, the in-process and the child-process pools, and their errors. */
+export type { Executor, MapOptions, ShutdownOptions, Task } from './executor.js';
+export { ExecutorShutdownError } from './errors.js';
+export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './thread-pool.js';
+export {
+  ProcessPoolExecutor,
+  type ProcessPoolExecutorOptions,
+  type ProcessPoolStats,
+  type TaskProgressListener,
+} from './process-pool.js';
+export { BrokenProcessPool, type BrokenProcessPoolDetails, type ChildExit } from './broken-process-pool.js';
+export { mapLazily, type MapLazilyOptions } from './map-lazily.js';

@@ -1,0 +1,105 @@
+/**
+ * ProcessPoolExecutor's options, their defaults, and their validation: a wrong
+ * value is refused at construction with a RangeError naming the option, not
+ * discovered later inside tinypool.
+ */
+import { availableParallelism } from 'node:os';
+
+export interface ProcessPoolExecutorOptions {
+  /** Child processes. Default: `os.availableParallelism()` (Python: the CPU count). */
+  maxWorkers?: number;
+  /**
+   * Tasks one child runs at once. Default 8: a request spends its time waiting
+   * on the network, so one Node process drives many sockets; 8 keeps a child's
+   * share of response bodies in memory bounded and matches the in-process
+   * default of 8 requests at a time.
+   */
+  concurrencyPerWorker?: number;
+  /** A child retires (gracefully, after its running tasks reply) once it has started this many tasks. */
+  maxTasksPerChild?: number;
+  /** A child retires (gracefully) once its resident memory exceeds this many MiB after a task. */
+  maxMemoryPerChildMb?: number;
+  /**
+   * Milliseconds the whole pool may sit without tasks before its children exit;
+   * the next task starts fresh ones. Default: children live until shutdown().
+   */
+  idleTimeout?: number;
+  /** Added to (and overriding) `process.env` for the children; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** Node flags for the children. Default: this process's flags minus debugger flags (their ports would clash). */
+  execArgv?: string[];
+}
+
+export interface ResolvedProcessPoolOptions {
+  readonly maxWorkers: number;
+  readonly concurrencyPerWorker: number;
+  readonly maxTasksPerChild: number | undefined;
+  readonly maxMemoryPerChildMb: number | undefined;
+  readonly idleTimeout: number | undefined;
+  readonly env: Record<string, string>;
+  readonly execArgv: string[];
+}
+
+export const DEFAULT_CONCURRENCY_PER_WORKER = 8;
+
+/** setTimeout's ceiling; a larger idleTimeout would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function resolveProcessPoolOptions(options: ProcessPoolExecutorOptions = {}): ResolvedProcessPoolOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`ProcessPoolExecutor: options must be an object, got ${String(options)}`);
+  }
+  const idleTimeout = optionalPositiveInteger('idleTimeout', options.idleTimeout);
+  if (idleTimeout !== undefined && idleTimeout > MAX_TIMER_MS) {
+    throw new RangeError(`ProcessPoolExecutor: idleTimeout must be at most ${MAX_TIMER_MS} ms, got ${idleTimeout}`);
+  }
+  return {
+    maxWorkers: optionalPositiveInteger('maxWorkers', options.maxWorkers) ?? availableParallelism(),
+    concurrencyPerWorker: optionalPositiveInteger('concurrencyPerWorker', options.concurrencyPerWorker) ?? DEFAULT_CONCURRENCY_PER_WORKER,
+    maxTasksPerChild: optionalPositiveInteger('maxTasksPerChild', options.maxTasksPerChild),
+    maxMemoryPerChildMb: optionalPositiveInteger('maxMemoryPerChildMb', options.maxMemoryPerChildMb),
+    idleTimeout,
+    env: childEnv(options.env),
+    execArgv: childExecArgv(options.execArgv),
+  };
+}
+
+function optionalPositiveInteger(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`ProcessPoolExecutor: ${name} must be an integer >= 1, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A child gets no environment unless given one (not even PATH): pass ours, then the overrides. */
+function childEnv(overrides: Record<string, string | undefined> | undefined): Record<string, string> {
+  if (overrides !== undefined && (typeof overrides !== 'object' || overrides === null)) {
+    throw new RangeError(`ProcessPoolExecutor: env must be an object of strings, got ${describe(overrides)}`);
+  }
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...process.env, ...overrides })) {
+    if (value === undefined) continue; // fork() would pass the string "undefined"
+    if (typeof value !== 'string') throw new RangeError(`ProcessPoolExecutor: env.${name} must be a string, got ${describe(value)}`);
+    env[name] = value;
+  }
+  return env;
+}
+
+const DEBUGGER_FLAG = /^--(inspect|inspect-brk|inspect-port|inspect-wait|debug|debug-brk|debug-port)(=|$)/;
+
+function childExecArgv(execArgv: string[] | undefined): string[] {
+  if (execArgv === undefined) return process.execArgv.filter((flag) => !DEBUGGER_FLAG.test(flag));
+  if (!Array.isArray(execArgv) || execArgv.some((flag) => typeof flag !== 'string')) {
+    throw new RangeError(`ProcessPoolExecutor: execArgv must be an array of strings, got ${describe(execArgv)}`);
+  }
+  return [...execArgv];
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}

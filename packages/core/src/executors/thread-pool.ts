@@ -1,0 +1,159 @@
+/**
+ * ThreadPoolExecutor: runs tasks in this process, at most `maxWorkers` at
+ * once, in submission order. Node needs no threads for I/O, so a "worker" is
+ * a slot: a task holds one from the moment it starts until its function has
+ * actually returned (even if its future was aborted earlier), which keeps the
+ * bound honest and lets shutdown({ wait }) mean "nothing of ours still runs".
+ *
+ * The executor only schedules; what a future may do lives in futures/future.ts.
+ */
+import { isFnRef, loadFnRef } from '@requests-futures/serializer';
+import { runInTaskContext, type TaskContext } from '@requests-futures/worker';
+import { Future } from '../futures/future.js';
+import { ExecutorShutdownError } from './errors.js';
+import type { Executor, MapOptions, ShutdownOptions, Task } from './executor.js';
+import { mapLazily } from './map-lazily.js';
+
+export interface ThreadPoolExecutorOptions {
+  /** Most tasks running at once. Default 8 (requests-futures' default). */
+  maxWorkers?: number;
+}
+
+interface WorkItem {
+  readonly future: Future<any>;
+  readonly task: Task;
+  readonly args: unknown[];
+  readonly taskId: number;
+}
+
+const DEFAULT_MAX_WORKERS = 8;
+const noProgressListener = (): void => {};
+
+export class ThreadPoolExecutor implements Executor {
+  readonly maxWorkers: number;
+  readonly crossesProcesses = false;
+
+  /** Submitted, not started (FIFO). Futures cancelled while here are skipped when reached. */
+  #queue: WorkItem[] = [];
+  /** Futures whose task function has not returned yet (abort targets). */
+  readonly #running = new Set<Future<any>>();
+  #nextTaskId = 1;
+  #isShutdown = false;
+  #pumpScheduled = false;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor({ maxWorkers = DEFAULT_MAX_WORKERS }: ThreadPoolExecutorOptions = {}) {
+    if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
+      throw new RangeError(`maxWorkers must be an integer >= 1; got ${String(maxWorkers)}`);
+    }
+    this.maxWorkers = maxWorkers;
+  }
+
+  /**
+   * Schedules `fn(...args)` and returns its future at once; the task starts
+   * on a later microtask at the earliest, so cancel() right after submit wins.
+   * @throws ExecutorShutdownError after shutdown(); TypeError if fn is neither a function nor an fnRef.
+   */
+  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
+  submit<R = unknown>(fn: Task<any[], R>, ...args: unknown[]): Future<Awaited<R>>;
+  submit(task: Task, ...args: unknown[]): Future<unknown> {
+    this.#assertOpen();
+    assertTask(task);
+    const future = new Future<unknown>();
+    this.#queue.push({ future, task, args, taskId: this.#nextTaskId++ });
+    this.#schedulePump();
+    return future;
+  }
+
+  /**
+   * `fn(item)` for each item, results in input order, with at most `window`
+   * (default 2 × maxWorkers) tasks submitted ahead of the consumer.
+   * @throws ExecutorShutdownError after shutdown(); TypeError for a bad fn.
+   */
+  map<T, R>(fn: Task<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options: MapOptions = {}): AsyncIterable<Awaited<R>> {
+    this.#assertOpen();
+    assertTask(fn);
+    return mapLazily((item: T) => this.submit<R>(fn, item), iterable, {
+      timeout: options.timeout,
+      window: options.window ?? 2 * this.maxWorkers,
+    });
+  }
+
+  /**
+   * Stops accepting tasks (idempotent). `cancelFutures` cancels the queued
+   * ones; `abort` aborts the running ones (their signal fires, their futures
+   * settle as cancelled); `wait` resolves once every task that will still run
+   * has returned.
+   */
+  async shutdown({ wait = true, cancelFutures = false, abort = false }: ShutdownOptions = {}): Promise<void> {
+    this.#isShutdown = true;
+    if (cancelFutures) {
+      for (const item of this.#queue.splice(0)) item.future.cancel();
+    }
+    if (abort) {
+      const reason = new ExecutorShutdownError('executor shut down with abort: true');
+      for (const future of this.#running) future.abort(reason);
+    }
+    this.#notifyIfIdle();
+    if (wait) await this.#whenIdle();
+  }
+
+  #assertOpen(): void {
+    if (this.#isShutdown) throw new ExecutorShutdownError();
+  }
+
+  /** One pump per microtask, however many submits came in the same tick. */
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#running.size < this.maxWorkers && this.#queue.length > 0) {
+      const item = this.#queue.shift()!;
+      if (!item.future.setRunningOrNotifyCancel()) continue;
+      this.#running.add(item.future);
+      void this.#run(item);
+    }
+    this.#notifyIfIdle();
+  }
+
+  async #run({ future, task, args, taskId }: WorkItem): Promise<void> {
+    const controller = new AbortController();
+    future.onAbort((reason) => controller.abort(reason));
+    const context: TaskContext = { signal: controller.signal, taskId, progress: noProgressListener };
+    try {
+      const fn = typeof task === 'function' ? task : await loadFnRef<(...a: unknown[]) => unknown>(task);
+      future.setResult(await runInTaskContext(context, () => fn(...args)));
+    } catch (error) {
+      future.setException(error);
+    } finally {
+      this.#running.delete(future);
+      this.#pump();
+    }
+  }
+
+  #whenIdle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #isIdle(): boolean {
+    return this.#running.size === 0 && this.#queue.length === 0 && !this.#pumpScheduled;
+  }
+
+  #notifyIfIdle(): void {
+    if (!this.#isIdle() || this.#idleWaiters.length === 0) return;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+}
+
+function assertTask(task: unknown): asserts task is Task {
+  if (typeof task !== 'function' && !isFnRef(task)) {
+    throw new TypeError(`fn must be a function or an fnRef; got ${task === null ? 'null' : typeof task}`);
+  }
+}

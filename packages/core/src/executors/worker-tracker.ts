@@ -1,0 +1,104 @@
+/**
+ * Knows every child process the pool has spawned, by pid: to message a child
+ * (abort a task, stop a retiring child), to learn how it died (tinypool only
+ * says "Worker exited unexpectedly"), and to prove at shutdown that none is left.
+ *
+ * Children are discovered from `pool.threads`; callers re-scan whenever a child
+ * may have appeared (after run(), after an exit, on a message from an unknown pid).
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { ChildExit } from './broken-process-pool.js';
+
+interface TrackedChild {
+  readonly process: ChildProcess;
+  /** Resolves when the IPC channel has closed: every message the child sent has been delivered. */
+  readonly drained: Promise<void>;
+  readonly exited: Promise<void>;
+  exit: ChildExit | undefined;
+}
+
+/** How many past exits to remember: only the few rejections that follow an exit need them. */
+const REMEMBERED_EXITS = 64;
+
+export class WorkerTracker {
+  private readonly children = new Map<number, TrackedChild>();
+  private readonly exits = new Map<number, ChildExit>();
+  private latestExit: ChildExit | undefined;
+
+  /** `onExit` runs inside the child's 'exit' event, before tinypool's task rejections are handled. */
+  constructor(private readonly onExit: (exit: ChildExit) => void) {}
+
+  /** Starts tracking the children among `threads` (tinypool's worker objects) that are new. */
+  learn(threads: readonly unknown[]): void {
+    for (const thread of threads) {
+      const child = childProcessOf(thread);
+      if (child?.pid === undefined || this.children.has(child.pid)) continue;
+      this.track(child, child.pid);
+    }
+  }
+
+  /** A live child, for sending it a control message. */
+  child(pid: number): ChildProcess | undefined {
+    const tracked = this.children.get(pid);
+    return tracked && tracked.exit === undefined ? tracked.process : undefined;
+  }
+
+  exitOf(pid: number): ChildExit | undefined {
+    return this.children.get(pid)?.exit ?? this.exits.get(pid);
+  }
+
+  /** The most recent exit: the one whose tinypool rejections are being handled right now. */
+  get lastExit(): ChildExit | undefined {
+    return this.latestExit;
+  }
+
+  /** Waits until `pid`'s last messages (a late 'started') have been delivered. */
+  drained(pid: number): Promise<void> {
+    return this.children.get(pid)?.drained ?? Promise.resolve();
+  }
+
+  livePids(): number[] {
+    return [...this.children.values()].filter((c) => c.exit === undefined).map((c) => c.process.pid as number);
+  }
+
+  /** Resolves once every child seen so far has exited. */
+  async allExited(): Promise<void> {
+    await Promise.all([...this.children.values()].map((c) => c.exited));
+  }
+
+  private track(child: ChildProcess, pid: number): void {
+    const drained = child.connected ? new Promise<void>((resolve) => child.once('disconnect', () => resolve())) : Promise.resolve();
+    let markExited!: () => void;
+    const exited = new Promise<void>((resolve) => (markExited = resolve));
+    const tracked: TrackedChild = { process: child, drained, exited, exit: undefined };
+    this.children.set(pid, tracked);
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      const exit: ChildExit = { pid, code, signal };
+      tracked.exit = exit;
+      this.latestExit = exit;
+      this.remember(exit);
+      markExited();
+      this.onExit(exit);
+      // Keep the entry until its rejections (already queued as microtasks) and the drain have been handled.
+      void drained.then(() => this.children.delete(pid));
+    };
+    if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
+    else child.once('exit', onExit);
+  }
+
+  private remember(exit: ChildExit): void {
+    this.exits.set(exit.pid, exit);
+    if (this.exits.size > REMEMBERED_EXITS) {
+      const oldest = this.exits.keys().next().value as number;
+      this.exits.delete(oldest);
+    }
+  }
+}
+
+/** tinypool's ProcessWorker keeps its ChildProcess in `.process`; worker-thread workers have none. */
+function childProcessOf(thread: unknown): ChildProcess | undefined {
+  if (typeof thread !== 'object' || thread === null || !('process' in thread)) return undefined;
+  const candidate = (thread as { process: unknown }).process;
+  if (typeof candidate !== 'object' || candidate === null || typeof (candidate as ChildProcess).send !== 'function') return undefined;
+  return candidate as ChildProcess;
+}

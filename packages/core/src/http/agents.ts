@@ -1,0 +1,88 @@
+/**
+ * Keep-alive connection pools, like requests' HTTPAdapter: one http and one
+ * https agent per (pool size, TLS settings), so requests to the same origin
+ * reuse sockets. A session owns an AgentPool and destroys it on close; a
+ * child process uses the module-level default pool for its whole life.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { SSLError } from './errors.js';
+import { TunnelingAgent } from './proxy.js';
+import type { PoolOptions } from './request-spec.js';
+
+/** requests' HTTPAdapter default pool_maxsize. */
+export const DEFAULT_POOL_MAX_SIZE = 10;
+
+/**
+ * Idle sockets are closed before Node's http server drops them (its
+ * keepAliveTimeout is 5 s), so a reused socket is rarely one the server has
+ * just closed.
+ */
+const FREE_SOCKET_TIMEOUT_MS = 4_000;
+
+export interface Agents {
+  http: HttpAgent;
+  https: HttpsAgent;
+}
+
+export class AgentPool {
+  private readonly httpAgents = new Map<number, HttpAgent>();
+  private readonly httpsAgents = new Map<string, HttpsAgent>();
+  private readonly caBundles = new Map<string, Buffer>();
+  private destroyed = false;
+
+  /**
+   * The agents for one request's pool size, `verify` (true, false or a CA
+   * bundle path) and proxy. Through a proxy, http:// requests share the plain
+   * agent (it pools by the proxy's address); https:// ones get a tunnelling agent.
+   */
+  agentsFor(pool: Partial<PoolOptions> | undefined, verify: boolean | string = true, proxy: URL | null = null): Agents {
+    if (this.destroyed) throw new Error('AgentPool was destroyed: its session is closed');
+    const maxSockets = pool?.maxSize && pool.maxSize > 0 ? pool.maxSize : DEFAULT_POOL_MAX_SIZE;
+    let http = this.httpAgents.get(maxSockets);
+    if (!http) {
+      http = new HttpAgent({ keepAlive: true, maxSockets, timeout: FREE_SOCKET_TIMEOUT_MS });
+      this.httpAgents.set(maxSockets, http);
+    }
+    const key = `${maxSockets}|${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${proxy?.href ?? ''}`;
+    let https = this.httpsAgents.get(key);
+    if (!https) {
+      const options = {
+        keepAlive: true,
+        maxSockets,
+        timeout: FREE_SOCKET_TIMEOUT_MS,
+        rejectUnauthorized: verify !== false,
+        ...(typeof verify === 'string' ? { ca: this.caBundle(verify) } : {}),
+      };
+      https = proxy ? new TunnelingAgent(proxy, options) : new HttpsAgent(options);
+      this.httpsAgents.set(key, https);
+    }
+    return { http, https };
+  }
+
+  /** The CA bundle at `path`, read once per pool. */
+  caBundle(path: string): Buffer {
+    let bundle = this.caBundles.get(path);
+    if (!bundle) {
+      try {
+        bundle = readFileSync(path);
+      } catch (error) {
+        throw new SSLError(`Could not find a suitable TLS CA certificate bundle, invalid path: ${path}`, { cause: error });
+      }
+      this.caBundles.set(path, bundle);
+    }
+    return bundle;
+  }
+
+  /** Closes every socket, idle or in use. */
+  destroy(): void {
+    this.destroyed = true;
+    for (const agent of [...this.httpAgents.values(), ...this.httpsAgents.values()]) agent.destroy();
+    this.httpAgents.clear();
+    this.httpsAgents.clear();
+  }
+}
+
+/** Used when no pool is passed: in a child process, for the life of the process. */
+export const defaultAgentPool = new AgentPool();

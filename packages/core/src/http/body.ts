@@ -1,0 +1,105 @@
+/**
+ * The request body from `data`, `json` and `files`, as requests'
+ * prepare_body builds it: form data urlencoded, JSON only when there is no
+ * data, multipart when there are files (with the data fields as extra parts).
+ */
+import { urlencode, formPairs, type FormFields } from './form-encoding.js';
+import type { FilePart, FilesOption, RequestSpec } from './request-spec.js';
+
+export type BodyPayload = string | Uint8Array | FormData;
+
+export interface PreparedBody {
+  payload: BodyPayload;
+  /** Sent only when the caller set no Content-Type (requests does the same). Multipart's comes from got with the boundary. */
+  contentType?: string;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isPairList(value: unknown): value is Array<[string, unknown]> {
+  return Array.isArray(value) && value.every((item) => Array.isArray(item) && item.length === 2);
+}
+
+/** requests tests `if not data`: an empty mapping or string counts as no data. */
+function isEmptyData(data: RequestSpec['data']): boolean {
+  if (data === undefined || data === null) return true;
+  if (typeof data === 'string' || data instanceof Uint8Array) return data.length === 0;
+  if (Array.isArray(data)) return data.length === 0;
+  return isPlainObject(data) && Object.keys(data).length === 0;
+}
+
+function toFilePart(name: string, value: FilesOption[string]): Required<Pick<FilePart, 'filename'>> & FilePart {
+  if (typeof value === 'string' || value instanceof Uint8Array) return { filename: name, content: value };
+  if (isPlainObject(value) && ('content' in value)) {
+    const content = value.content;
+    if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
+      throw new TypeError(`files.${name}.content must be a string or a Uint8Array, got ${describeType(content)}`);
+    }
+    return { ...value, filename: value.filename ?? name };
+  }
+  throw new TypeError(`files.${name} must be a string, a Uint8Array or { filename?, content, contentType? }, got ${describeType(value)}`);
+}
+
+function multipart(data: RequestSpec['data'], files: FilesOption): FormData {
+  if (typeof data === 'string' || data instanceof Uint8Array) {
+    throw new TypeError(`data must be an object when files are sent (multipart), got ${describeType(data)}`);
+  }
+  const form = new FormData();
+  if (data !== undefined && data !== null) {
+    if (!isPlainObject(data) && !isPairList(data)) {
+      throw new TypeError(`data must be an object or a list of pairs, got ${describeType(data)}`);
+    }
+    for (const [key, value] of formPairs(data as FormFields)) form.append(key, value);
+  }
+  for (const [name, value] of Object.entries(files)) {
+    const part = toFilePart(name, value);
+    const blob = new Blob([part.content], part.contentType ? { type: part.contentType } : {});
+    form.append(name, blob, part.filename);
+  }
+  return form;
+}
+
+function serializeJson(json: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(json);
+  } catch (error) {
+    throw new TypeError(`json is not JSON serializable: ${(error as Error).message}`, { cause: error });
+  }
+  if (text === undefined) throw new TypeError(`json is not JSON serializable: got ${describeType(json)}`);
+  return text;
+}
+
+/** The body to send, or undefined for none. Throws TypeError naming the option for a value it cannot send. */
+export function prepareBody(spec: Pick<RequestSpec, 'data' | 'json' | 'files'>): PreparedBody | undefined {
+  const { data, json, files } = spec;
+  if (files !== undefined && files !== null) {
+    if (!isPlainObject(files)) throw new TypeError(`files must be an object of name → file, got ${describeType(files)}`);
+    if (Object.keys(files).length > 0) return { payload: multipart(data, files as FilesOption) };
+  }
+  if (!isEmptyData(data)) {
+    if (typeof data === 'string' || data instanceof Uint8Array) return { payload: data };
+    if (isPlainObject(data) || isPairList(data)) {
+      return { payload: urlencode(data as FormFields), contentType: 'application/x-www-form-urlencoded' };
+    }
+    throw new TypeError(`data must be an object, a list of pairs, a string or a Uint8Array, got ${describeType(data)}`);
+  }
+  if (json !== undefined && json !== null) {
+    return { payload: serializeJson(json), contentType: 'application/json' };
+  }
+  if (data !== undefined && data !== null && typeof data !== 'string' && !(data instanceof Uint8Array) && !isPlainObject(data) && !Array.isArray(data)) {
+    throw new TypeError(`data must be an object, a list of pairs, a string or a Uint8Array, got ${describeType(data)}`);
+  }
+  return undefined;
+}

@@ -1,0 +1,153 @@
+/**
+ * requests' exception hierarchy (requests.exceptions), with a stable `code`
+ * per class. Every class is registered with the serializer so a rejection
+ * that happened in a child process is still `instanceof` the same class in
+ * the coordinator.
+ */
+import { registerErrorClass } from '@requests-futures/serializer';
+
+/** The request an error is about (never the body: errors must stay small). */
+export interface RequestInfo {
+  method: string;
+  url: string;
+}
+
+export interface RequestExceptionOptions {
+  cause?: unknown;
+  request?: RequestInfo;
+  /** The Response this error is about (HTTPError, TooManyRedirects). Typed loosely to avoid an import cycle. */
+  response?: unknown;
+}
+
+export class RequestException extends Error {
+  override name = 'RequestException';
+  code = 'ERR_REQUEST';
+  // `declare`: no class-field initialiser, so the property exists only when set.
+  declare request?: RequestInfo;
+  declare response?: unknown;
+
+  constructor(message: string, options: RequestExceptionOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Assigned only when given, so a decoded error has exactly the fields the original had.
+    if (options.request !== undefined) this.request = options.request;
+    if (options.response !== undefined) this.response = options.response;
+  }
+}
+
+export class ConnectionError extends RequestException {
+  override name = 'ConnectionError';
+  override code = 'ERR_CONNECTION';
+}
+
+export class Timeout extends RequestException {
+  override name = 'Timeout';
+  override code = 'ERR_TIMEOUT';
+
+  /**
+   * requests' ConnectTimeout derives from both ConnectionError and Timeout.
+   * JavaScript has single inheritance, so ConnectTimeout extends
+   * ConnectionError and Timeout claims its instances here.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return this === Timeout && Function.prototype[Symbol.hasInstance].call(ConnectTimeout, value);
+  }
+}
+
+export class ConnectTimeout extends ConnectionError {
+  override name = 'ConnectTimeout';
+  override code = 'ERR_CONNECT_TIMEOUT';
+}
+
+export class ReadTimeout extends Timeout {
+  override name = 'ReadTimeout';
+  override code = 'ERR_READ_TIMEOUT';
+}
+
+export class SSLError extends ConnectionError {
+  override name = 'SSLError';
+  override code = 'ERR_SSL';
+}
+
+export class ProxyError extends ConnectionError {
+  override name = 'ProxyError';
+  override code = 'ERR_PROXY';
+}
+
+export class TooManyRedirects extends RequestException {
+  override name = 'TooManyRedirects';
+  override code = 'ERR_TOO_MANY_REDIRECTS';
+}
+
+export class HTTPError extends RequestException {
+  override name = 'HTTPError';
+  override code = 'ERR_HTTP_STATUS';
+}
+
+export class InvalidURL extends RequestException {
+  override name = 'InvalidURL';
+  override code = 'ERR_INVALID_URL';
+}
+
+export class MissingSchema extends RequestException {
+  override name = 'MissingSchema';
+  override code = 'ERR_MISSING_SCHEMA';
+}
+
+export class InvalidSchema extends RequestException {
+  override name = 'InvalidSchema';
+  override code = 'ERR_INVALID_SCHEMA';
+}
+
+export class InvalidHeader extends RequestException {
+  override name = 'InvalidHeader';
+  override code = 'ERR_INVALID_HEADER';
+}
+
+/** The body grew past `maxResponseBytes` (counted after decompression). */
+export class ContentTooLarge extends RequestException {
+  override name = 'ContentTooLarge';
+  override code = 'ERR_CONTENT_TOO_LARGE';
+}
+
+/** requests.exceptions.JSONDecodeError: `response.json()` on a body that is not JSON. */
+export class JSONDecodeError extends RequestException {
+  override name = 'JSONDecodeError';
+  override code = 'ERR_JSON_DECODE';
+}
+
+/** A failure while reading or writing the body that is none of the above (requests' ChunkedEncodingError and friends). */
+export class ChunkedEncodingError extends RequestException {
+  override name = 'ChunkedEncodingError';
+  override code = 'ERR_CHUNKED_ENCODING';
+}
+
+/** The body claimed an encoding (gzip, deflate, br) that did not decode. */
+export class ContentDecodingError extends RequestException {
+  override name = 'ContentDecodingError';
+  override code = 'ERR_CONTENT_DECODING';
+}
+
+const ERROR_CLASSES = {
+  RequestException,
+  ConnectionError,
+  Timeout,
+  ConnectTimeout,
+  ReadTimeout,
+  SSLError,
+  ProxyError,
+  TooManyRedirects,
+  HTTPError,
+  InvalidURL,
+  MissingSchema,
+  InvalidSchema,
+  InvalidHeader,
+  ContentTooLarge,
+  JSONDecodeError,
+  ChunkedEncodingError,
+  ContentDecodingError,
+};
+
+for (const [name, cls] of Object.entries(ERROR_CLASSES)) {
+  registerErrorClass(cls, `rf.${name}`);
+}

@@ -1,0 +1,38 @@
+/**
+ * Reading a whole response body into memory, decompressed, stopping the
+ * transfer as soon as it passes `maxResponseBytes` (so a gzip bomb is
+ * inflated only up to the cap).
+ */
+import { BodyCounter, type BodyStream } from './body-limit.js';
+import type { RequestInfo } from './errors.js';
+import { mapRequestError } from './error-mapping.js';
+
+export interface ReadBodyOptions {
+  maxBytes?: number | null;
+  request: RequestInfo;
+}
+
+export async function readBody(stream: BodyStream, options: ReadBodyOptions): Promise<Uint8Array> {
+  const counter = new BodyCounter(options.maxBytes, options.request);
+  const chunks: Uint8Array[] = [];
+  try {
+    for await (const chunk of stream) {
+      counter.add(chunk);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    stream.destroy();
+    throw mapRequestError(error, options.request, 'body');
+  }
+  counter.finish();
+  // A Uint8Array that owns its memory: a Buffer may be a view into Node's shared
+  // pool, and serializing a view can carry the whole pool across the process boundary.
+  const body = new Uint8Array(counter.bytes);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+

@@ -1,0 +1,65 @@
+/**
+ * The task a session submits for every request: performRequest, then the
+ * response hooks, then the (deprecated) background callback, as
+ * requests-futures runs them in the worker. A child process imports this
+ * module by fnRef, so it imports only the engine, nothing of sessions or
+ * executors.
+ */
+import { isFnRef, loadFnRef } from '@requests-futures/serializer';
+import type { AgentPool } from './agents.js';
+import { performRequest } from './request.js';
+import type { HookFn, RequestSpec } from './request-spec.js';
+import type { Response, SetCookieRecord } from './response.js';
+
+export interface RequestOutcome {
+  /** The response, or whatever a hook or the background callback replaced it with. */
+  value: unknown;
+  /**
+   * Every Set-Cookie seen along the redirect chain, kept apart from `value`
+   * because a hook may replace the response with something that has none.
+   */
+  setCookies: SetCookieRecord[];
+}
+
+export interface RequestTaskOptions {
+  agents?: AgentPool;
+  signal?: AbortSignal;
+}
+
+/** requests passes these keyword arguments to every response hook. */
+export interface HookContext {
+  timeout: RequestSpec['timeout'];
+  verify: RequestSpec['verify'];
+  proxies: RequestSpec['proxies'];
+  stream: boolean;
+}
+
+async function resolveHook(hook: HookFn, where: string): Promise<(...args: any[]) => unknown> {
+  if (isFnRef(hook)) return loadFnRef(hook);
+  if (typeof hook === 'function') return hook;
+  throw new TypeError(`${where} must be a function or an fnRef, got ${hook === null ? 'null' : typeof hook}`);
+}
+
+export async function runRequestTask(spec: RequestSpec, session?: unknown, options: RequestTaskOptions = {}): Promise<RequestOutcome> {
+  const response: Response = await performRequest(spec, options);
+  let value: unknown = response;
+  const context: HookContext = {
+    timeout: spec.timeout ?? null,
+    verify: spec.verify,
+    proxies: spec.proxies ?? null,
+    stream: spec.stream ?? false,
+  };
+  const hooks = spec.hooks?.response ?? [];
+  for (const [index, hook] of hooks.entries()) {
+    const fn = await resolveHook(hook, `hooks.response[${index}]`);
+    // requests' dispatch_hook: a hook that returns something replaces the response for the next ones.
+    const returned = await fn(value, context);
+    if (returned !== undefined) value = returned;
+  }
+  if (spec.backgroundCallback !== undefined && spec.backgroundCallback !== null) {
+    const callback = await resolveHook(spec.backgroundCallback, 'backgroundCallback');
+    const returned = await callback(session, value);
+    if (returned !== undefined) value = returned;
+  }
+  return { value, setCookies: response.setCookies };
+}

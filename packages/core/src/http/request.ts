@@ -1,0 +1,177 @@
+/**
+ * performRequest: one request with requests' semantics, from a RequestSpec
+ * alone (it runs in the coordinator or in a child process, and never sees a
+ * session). Redirects are followed here, one exchange at a time, to build
+ * `history` and apply requests' rules for methods, bodies and credentials.
+ */
+import { currentTask } from '@requests-futures/worker';
+import { abortError, throwIfAborted } from './abort.js';
+import { defaultAgentPool, type AgentPool } from './agents.js';
+import { prepareBody } from './body.js';
+import { cookieHeaderFor, cookieJarFrom, cookiesSetBy, storeSetCookies } from './cookies.js';
+import { RequestException, TooManyRedirects } from './errors.js';
+import { CaseInsensitiveHeaders } from './headers.js';
+import { contentRangeStart, findPartial, forgetPartial, type PartialDownload } from './partial-download.js';
+import { selectProxy } from './proxy.js';
+import { readBody } from './read-body.js';
+import { isRedirect, nextHop, type Hop } from './redirects.js';
+import type { RequestSpec } from './request-spec.js';
+import { Response, type SetCookieRecord } from './response.js';
+import { retryPolicy, withRetries } from './retry.js';
+import { saveBodyTo, type ResumeWrite } from './save-to.js';
+import { sendHop, type HopResponse } from './send-hop.js';
+import { toGotTimeouts } from './timeouts.js';
+import { prepareUrl } from './url.js';
+import { validateHeaders, validateMethod } from './validate-request.js';
+
+export interface PerformOptions {
+  /** Connection pools to use; the process-wide default pool otherwise. */
+  agents?: AgentPool;
+  /** Aborts the request; the running task's signal otherwise. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_MAX_REDIRECTS = 30;
+
+function basicAuth([user, password]: readonly [string, string]): string {
+  return 'Basic ' + Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
+}
+
+/** The first request of the chain, validated before anything is sent. */
+export function firstHop(spec: RequestSpec): Hop {
+  const method = validateMethod(spec.method);
+  const headers = new CaseInsensitiveHeaders();
+  for (const [name, value] of Object.entries(spec.headers ?? {})) {
+    // A null value means "do not send" (requests' merge_setting); the session usually removed it already.
+    if (value === null || value === undefined) continue;
+    headers.set(name, value);
+  }
+  const { url, auth: urlAuth } = prepareUrl(spec.url, spec.params);
+  const auth = spec.auth ?? urlAuth;
+  // requests applies auth after the headers, so it wins over an explicit Authorization header.
+  if (auth) headers.set('Authorization', basicAuth(auth));
+  validateHeaders(headers);
+  return { method, url, headers, body: prepareBody(spec) };
+}
+
+function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefined): Response {
+  return new Response({
+    statusCode: answer.statusCode,
+    reason: answer.reason,
+    url: hop.url,
+    headers: answer.headers,
+    ...(content !== undefined ? { content } : {}),
+    elapsed: answer.elapsed,
+    request: { method: hop.method, url: hop.url, headers: answer.sentHeaders },
+    cookies: cookiesSetBy(answer.setCookieHeaders),
+    setCookies: answer.setCookieHeaders.map((header) => ({ url: hop.url, header })),
+  });
+}
+
+export async function performRequest(spec: RequestSpec, options: PerformOptions = {}): Promise<Response> {
+  const signal = options.signal ?? currentTask()?.signal;
+  try {
+    throwIfAborted(signal);
+    const first = firstHop(spec);
+    const policy = retryPolicy(spec.retries);
+    const pool = options.agents ?? defaultAgentPool;
+    return await withRetries(policy, first.method, signal, () => attempt(spec, first, pool, signal));
+  } catch (error) {
+    // Whatever broke once the signal fired (got's AbortError, a half-read body) is the abort.
+    if (signal?.aborted) throw abortError(signal);
+    throw error;
+  }
+}
+
+/** With saveTo + resume: ask only for what an earlier attempt did not get, if the file is unchanged. */
+async function resumeFrom(spec: RequestSpec, hop: Hop): Promise<PartialDownload | null> {
+  if (!spec.saveTo || !spec.resume) return null;
+  // Byte offsets of a partial file are offsets of the identity encoding.
+  hop.headers.set('Accept-Encoding', 'identity');
+  if (hop.headers.has('range')) return null;
+  const partial = await findPartial(spec.saveTo);
+  if (!partial || partial.url !== spec.url) return null;
+  hop.headers.set('Range', `bytes=${partial.bytes}-`);
+  hop.headers.set('If-Range', partial.validator);
+  return partial;
+}
+
+async function attempt(spec: RequestSpec, first: Hop, pool: AgentPool, signal: AbortSignal | undefined): Promise<Response> {
+  const hop: Hop = { ...first, headers: first.headers.copy() };
+  const partial = await resumeFrom(spec, hop);
+  const response = await follow(spec, hop, pool, signal, partial);
+  if (partial && response.statusCode === 416) {
+    // The server has no bytes past our part: it changed or shrank. Start over, once.
+    await forgetPartial(spec.saveTo!);
+    return follow(spec, { ...first, headers: first.headers.copy() }, pool, signal, null);
+  }
+  return response;
+}
+
+async function follow(spec: RequestSpec, start: Hop, pool: AgentPool, signal: AbortSignal | undefined, partial: PartialDownload | null): Promise<Response> {
+  let hop = start;
+  const timeout = toGotTimeouts(spec.timeout);
+  const verify = spec.verify ?? true;
+  const jar = cookieJarFrom(spec.cookieJar);
+  const maxRedirects = spec.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const history: Response[] = [];
+  const setCookies: SetCookieRecord[] = [];
+
+  for (;;) {
+    throwIfAborted(signal);
+    const jarCookies = await cookieHeaderFor(jar, hop.url);
+    const proxy = selectProxy(hop.url, spec.proxies);
+    const agents = pool.agentsFor(spec.pool, verify, proxy);
+    const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}) });
+    await storeSetCookies(jar, hop.url, answer.setCookieHeaders);
+    setCookies.push(...answer.setCookieHeaders.map((header) => ({ url: hop.url, header })));
+    const request = { method: hop.method, url: hop.url };
+    const location = answer.headers.get('location');
+
+    if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
+      const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request });
+      const response = toResponse(hop, answer, content);
+      // requests: the (N+1)th redirect response of a limit of N raises.
+      if (history.length >= maxRedirects) {
+        response.history = [...history];
+        throw new TooManyRedirects(`Exceeded ${maxRedirects} redirects.`, { request, response });
+      }
+      history.push(response);
+      hop = nextHop(hop, answer.statusCode, location);
+      continue;
+    }
+
+    const response = toResponse(hop, answer, undefined);
+    // HEAD's empty body is still read to its end, so the socket goes back to the pool.
+    if (spec.saveTo && response.ok && hop.method !== 'HEAD') {
+      let resume: ResumeWrite | undefined;
+      try {
+        resume = spec.resume ? resumeWrite(spec, response, partial) : undefined;
+      } catch (error) {
+        answer.body.destroy();
+        await forgetPartial(spec.saveTo);
+        throw error;
+      }
+      const saved = await saveBodyTo(answer.body, spec.saveTo, { maxBytes: spec.maxResponseBytes, request, ...(resume ? { resume } : {}) });
+      Object.assign(response, saved);
+    } else {
+      response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request });
+    }
+    response.history = history;
+    response.setCookies = setCookies;
+    return response;
+  }
+}
+
+function resumeWrite(spec: RequestSpec, response: Response, partial: PartialDownload | null): ResumeWrite {
+  const start = contentRangeStart(response.headers.get('content-range'));
+  if (partial !== null && response.statusCode === 206 && start !== partial.bytes) {
+    throw new RequestException(
+      `Asked to resume at byte ${partial.bytes} but the server sent Content-Range '${response.headers.get('content-range') ?? ''}': ${response.request.method} ${response.url}`,
+      { request: { method: response.request.method, url: response.url } },
+    );
+  }
+  const append = partial !== null && response.statusCode === 206;
+  const validator = response.headers.get('etag') ?? response.headers.get('last-modified');
+  return { append, validator, url: spec.url };
+}

@@ -1,0 +1,117 @@
+/**
+ * requests.Response. The serializer rebuilds it from its own enumerable
+ * properties without calling the constructor, so every piece of state is a
+ * plain own data property and everything computed (`ok`, `text`) is a
+ * prototype getter. Anything a hook adds (`resp.data = resp.json()`) is an own
+ * property too, so it travels back from a child process.
+ */
+import { STATUS_CODES } from 'node:http';
+import { registerClass } from '@requests-futures/serializer';
+import { HTTPError, JSONDecodeError } from './errors.js';
+import { CaseInsensitiveHeaders } from './headers.js';
+import { decodeText, encodingFromContentType } from './text-encoding.js';
+
+export interface ResponseRequest {
+  method: string;
+  url: string;
+  headers: CaseInsensitiveHeaders;
+}
+
+/** One Set-Cookie header and the URL that sent it, so a jar elsewhere can store it. */
+export interface SetCookieRecord {
+  url: string;
+  header: string;
+}
+
+export interface ResponseInit {
+  statusCode: number;
+  reason?: string;
+  url: string;
+  headers: CaseInsensitiveHeaders;
+  content?: Uint8Array;
+  history?: Response[];
+  elapsed?: number;
+  request: ResponseRequest;
+  cookies?: Record<string, string>;
+  setCookies?: SetCookieRecord[];
+  savedTo?: string;
+  bytes?: number;
+  sha256?: string;
+}
+
+export class Response {
+  statusCode: number;
+  reason: string;
+  url: string;
+  headers: CaseInsensitiveHeaders;
+  content: Uint8Array;
+  /** Charset used by `text`; null means "not declared" (decoded as UTF-8). Settable, as in requests. */
+  encoding: string | null;
+  history: Response[];
+  /** Milliseconds from sending the request to the response headers (requests' `elapsed`). */
+  elapsed: number;
+  request: ResponseRequest;
+  /** Cookies this response set: name → value. */
+  cookies: Record<string, string>;
+  /** Every Set-Cookie seen along the redirect chain, in order. */
+  setCookies: SetCookieRecord[];
+  // `declare`: present only for saveTo responses (no class-field initialiser).
+  declare savedTo?: string;
+  declare bytes?: number;
+  declare sha256?: string;
+  [extra: string]: unknown;
+
+  constructor(init: ResponseInit) {
+    this.statusCode = init.statusCode;
+    this.reason = init.reason || STATUS_CODES[init.statusCode] || '';
+    this.url = init.url;
+    this.headers = init.headers;
+    this.content = init.content ?? new Uint8Array(0);
+    this.encoding = encodingFromContentType(init.headers.get('content-type'));
+    this.history = init.history ?? [];
+    this.elapsed = init.elapsed ?? 0;
+    this.request = init.request;
+    this.cookies = init.cookies ?? {};
+    this.setCookies = init.setCookies ?? [];
+    if (init.savedTo !== undefined) this.savedTo = init.savedTo;
+    if (init.bytes !== undefined) this.bytes = init.bytes;
+    if (init.sha256 !== undefined) this.sha256 = init.sha256;
+  }
+
+  /** True unless the status is 4xx or 5xx (requests' `ok`). */
+  get ok(): boolean {
+    return this.statusCode < 400;
+  }
+
+  get isRedirect(): boolean {
+    return this.headers.has('location') && [301, 302, 303, 307, 308].includes(this.statusCode);
+  }
+
+  get text(): string {
+    return decodeText(this.content, this.encoding);
+  }
+
+  json(): any {
+    const text = this.text;
+    try {
+      return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    } catch (error) {
+      throw new JSONDecodeError(`${(error as Error).message} (body of ${this.url})`, {
+        cause: error,
+        request: { method: this.request.method, url: this.url },
+      });
+    }
+  }
+
+  /** Throws HTTPError for 4xx/5xx, with requests' message. */
+  raiseForStatus(): void {
+    const kind = this.statusCode >= 400 && this.statusCode < 500 ? 'Client' : this.statusCode >= 500 && this.statusCode < 600 ? 'Server' : null;
+    if (kind === null) return;
+    throw new HTTPError(`${this.statusCode} ${kind} Error: ${this.reason} for url: ${this.url}`, {
+      request: { method: this.request.method, url: this.url },
+      response: this,
+    });
+  }
+}
+
+registerClass(Response, 'rf.Response');

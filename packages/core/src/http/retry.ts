@@ -1,0 +1,109 @@
+/**
+ * Opt-in retries (requests has none; this is urllib3's Retry as users
+ * configure it through an HTTPAdapter): idempotent methods only by default,
+ * on connection failures, read timeouts, broken bodies and on 429/503,
+ * waiting an exponential backoff with jitter, or what Retry-After asks.
+ */
+import { throwIfAborted } from './abort.js';
+import { ChunkedEncodingError, ConnectionError, ReadTimeout } from './errors.js';
+import type { RetryOptions } from './request-spec.js';
+import type { Response } from './response.js';
+
+/** urllib3's Retry.DEFAULT_ALLOWED_METHODS. */
+export const DEFAULT_RETRY_METHODS: readonly string[] = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'];
+export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [429, 503];
+/** urllib3's DEFAULT_BACKOFF_MAX, seconds. */
+export const DEFAULT_MAX_BACKOFF = 120;
+
+export interface RetryPolicy {
+  limit: number;
+  methods: ReadonlySet<string>;
+  statusCodes: ReadonlySet<number>;
+  backoffFactor: number;
+  maxBackoff: number;
+}
+
+export function retryPolicy(options: RetryOptions | null | undefined): RetryPolicy | null {
+  if (!options || !(options.limit > 0)) return null;
+  if (!Number.isInteger(options.limit)) throw new RangeError(`retries.limit must be a non-negative integer, got ${options.limit}`);
+  const backoffFactor = options.backoffFactor ?? 0;
+  const maxBackoff = options.maxBackoff ?? DEFAULT_MAX_BACKOFF;
+  if (!(backoffFactor >= 0)) throw new RangeError(`retries.backoffFactor must be >= 0 seconds, got ${backoffFactor}`);
+  if (!(maxBackoff >= 0)) throw new RangeError(`retries.maxBackoff must be >= 0 seconds, got ${maxBackoff}`);
+  return {
+    limit: options.limit,
+    methods: new Set((options.methods ?? DEFAULT_RETRY_METHODS).map((m) => m.toUpperCase())),
+    statusCodes: new Set(options.statusCodes ?? DEFAULT_RETRY_STATUS_CODES),
+    backoffFactor,
+    maxBackoff,
+  };
+}
+
+/** Failures worth another attempt: the network's, not the request's (a bad URL fails the same way twice). */
+export function isRetryableError(error: unknown): boolean {
+  return error instanceof ConnectionError || error instanceof ReadTimeout || error instanceof ChunkedEncodingError;
+}
+
+/** Seconds a Retry-After header asks for (delta-seconds or an HTTP date), if any. */
+export function retryAfterSeconds(response: Response, now = Date.now()): number | undefined {
+  const header = response.headers.get('retry-after')?.trim();
+  if (!header) return undefined;
+  if (/^\d+$/.test(header)) return Number(header);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+
+/** Delay before retry number `attempt` (1-based): factor × 2^(attempt-1), full jitter, capped. */
+export function backoffSeconds(policy: RetryPolicy, attempt: number, random = Math.random): number {
+  if (policy.backoffFactor === 0) return 0;
+  const exponential = Math.min(policy.maxBackoff, policy.backoffFactor * 2 ** (attempt - 1));
+  // Half fixed, half random: spreads a crowd of clients without ever retrying at once.
+  return exponential / 2 + random() * (exponential / 2);
+}
+
+export function sleep(seconds: number, signal: AbortSignal | undefined): Promise<void> {
+  if (seconds <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      try {
+        throwIfAborted(signal);
+      } catch (error) {
+        reject(error);
+      }
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, seconds * 1000);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails in a way not worth retrying, or the
+ * limit is reached. A response with a retryable status is retried too; when
+ * the retries run out, that last response is returned (not an error), so the
+ * caller sees the status as it would without retries.
+ */
+export async function withRetries(
+  policy: RetryPolicy | null,
+  method: string,
+  signal: AbortSignal | undefined,
+  attempt: () => Promise<Response>,
+): Promise<Response> {
+  if (!policy || !policy.methods.has(method)) return attempt();
+  for (let retry = 1; ; retry++) {
+    let response: Response;
+    try {
+      response = await attempt();
+    } catch (error) {
+      if (retry > policy.limit || signal?.aborted || !isRetryableError(error)) throw error;
+      await sleep(backoffSeconds(policy, retry), signal);
+      continue;
+    }
+    if (retry > policy.limit || !policy.statusCodes.has(response.statusCode)) return response;
+    const asked = retryAfterSeconds(response);
+    await sleep(asked !== undefined ? Math.min(asked, policy.maxBackoff) : backoffSeconds(policy, retry), signal);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * `saveTo`: the body streamed to disk where the request runs, never held in
+ * memory. It is written to a hidden temporary file beside the target and
+ * renamed into place only once complete and flushed, so the target is either
+ * absent or whole.
+ *
+ * Without `resume` the temporary name is random and the file is removed on
+ * any failure. With `resume` it is the stable `.<name>.part`, with the
+ * response's validator (ETag or Last-Modified) in `.<name>.part.json`, and a
+ * failure leaves both behind so the next attempt can ask for the rest
+ * (see partial-download.ts).
+ */
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BodyCounter, type BodyStream } from './body-limit.js';
+import { ContentTooLarge, type RequestInfo } from './errors.js';
+import { mapRequestError } from './error-mapping.js';
+import { forgetPartial, partialPaths, rememberPartial } from './partial-download.js';
+
+export interface SavedBody {
+  savedTo: string;
+  /** Size of the saved file. */
+  bytes: number;
+  /** sha256 of the saved file, hex. */
+  sha256: string;
+  /** Bytes that were already on disk from an earlier attempt (resume), when any. */
+  resumedFrom?: number;
+}
+
+export interface ResumeWrite {
+  /** Append to the partial file (the server answered 206 from its end); otherwise start over. */
+  append: boolean;
+  /** The response's ETag or Last-Modified: without one a partial file could not be resumed safely. */
+  validator: string | undefined;
+  url: string;
+}
+
+export interface SaveToOptions {
+  maxBytes?: number | null;
+  request: RequestInfo;
+  resume?: ResumeWrite;
+}
+
+export function temporaryPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.part`);
+}
+
+async function hashExisting(path: string, hash: Hash): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return bytes;
+}
+
+async function streamInto(file: FileHandle, stream: BodyStream, hash: Hash, counter: BodyCounter, request: RequestInfo): Promise<void> {
+  const chunks = stream[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Uint8Array>;
+    try {
+      next = await chunks.next();
+    } catch (error) {
+      // Only failures of the transfer are network errors; a failing disk write keeps its own error.
+      throw mapRequestError(error, request, 'body');
+    }
+    if (next.done) return;
+    counter.add(next.value);
+    hash.update(next.value);
+    await file.write(next.value);
+  }
+}
+
+export async function saveBodyTo(stream: BodyStream, target: string, options: SaveToOptions): Promise<SavedBody> {
+  const destination = resolve(target);
+  await mkdir(dirname(destination), { recursive: true });
+  const resume = options.resume;
+  const keepOnFailure = resume !== undefined && resume.validator !== undefined;
+  const temporary = resume ? partialPaths(destination).part : temporaryPathFor(destination);
+  const hash = createHash('sha256');
+  const counter = new BodyCounter(options.maxBytes, options.request);
+  let file: FileHandle | undefined;
+  let closed = false;
+  let resumedFrom = 0;
+  try {
+    if (resume?.append) resumedFrom = await hashExisting(temporary, hash);
+    file = await open(temporary, resume?.append ? 'a' : resume ? 'w' : 'wx');
+    if (resume) {
+      if (keepOnFailure) await rememberPartial(destination, { validator: resume.validator!, url: resume.url });
+      else await forgetPartial(destination, { keepPart: true });
+    }
+    await streamInto(file, stream, hash, counter, options.request);
+    await file.sync();
+    closed = true;
+    await file.close();
+    await rename(temporary, destination);
+    if (resume) await forgetPartial(destination);
+  } catch (error) {
+    stream.destroy();
+    if (file && !closed) await file.close().catch(() => undefined);
+    // A resumable part stays for the next attempt, unless it can never succeed (over the cap).
+    if (!keepOnFailure || error instanceof ContentTooLarge) {
+      await rm(temporary, { force: true });
+      if (resume) await forgetPartial(destination);
+    }
+    throw error;
+  }
+  counter.finish();
+  const saved: SavedBody = { savedTo: destination, bytes: resumedFrom + counter.bytes, sha256: hash.digest('hex') };
+  if (resumedFrom > 0) saved.resumedFrom = resumedFrom;
+  return saved;
+}

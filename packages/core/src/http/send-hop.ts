@@ -1,0 +1,144 @@
+/**
+ * One HTTP exchange on got, configured for requests' semantics: no retries,
+ * no redirects (the caller follows them to build `history`), no exception for
+ * 4xx/5xx, decompression on. Resolves when the response headers arrive; the
+ * body is left in the returned stream for the caller to read or save.
+ */
+import got from 'got';
+import { abortError } from './abort.js';
+import type { Agents } from './agents.js';
+import type { BodyStream } from './body-limit.js';
+import { mapRequestError } from './error-mapping.js';
+import { ConnectionError, ProxyError, SSLError, Timeout } from './errors.js';
+import { CaseInsensitiveHeaders } from './headers.js';
+import type { Hop } from './redirects.js';
+import { viaHttpProxy } from './proxy.js';
+import type { GotTimeouts } from './timeouts.js';
+
+export interface HopResponse {
+  statusCode: number;
+  reason: string;
+  url: string;
+  /** As the server sent them, Content-Encoding included; repeated headers joined with ', ' as requests does. */
+  headers: CaseInsensitiveHeaders;
+  setCookieHeaders: string[];
+  /** Milliseconds from sending to the response headers. */
+  elapsed: number;
+  body: BodyStream;
+  /** The headers this exchange sent (the caller's, plus Cookie and Content-Type added here). */
+  sentHeaders: CaseInsensitiveHeaders;
+}
+
+export interface HopOptions {
+  agents: Agents;
+  timeout: GotTimeouts;
+  verify: boolean | string;
+  signal?: AbortSignal;
+  /** The proxy chosen for this URL (its agents are already in `agents`). */
+  proxy?: URL | null;
+  /** Cookie header from the jar, used unless the caller set one explicitly (requests lets an explicit header win). */
+  jarCookies?: string;
+}
+
+/** requests sends Content-Length: 0 for a body-less request other than GET and HEAD. */
+const NO_LENGTH_METHODS = new Set(['GET', 'HEAD']);
+
+function headersToSend(hop: Hop, jarCookies: string | undefined): CaseInsensitiveHeaders {
+  const sent = hop.headers.copy();
+  if (jarCookies && !sent.has('cookie')) sent.set('Cookie', jarCookies);
+  if (hop.body?.contentType && !sent.has('content-type')) sent.set('Content-Type', hop.body.contentType);
+  if (hop.body === undefined && !NO_LENGTH_METHODS.has(hop.method) && !sent.has('content-length')) sent.set('Content-Length', '0');
+  return sent;
+}
+
+function responseHeaders(rawHeaders: readonly string[]): CaseInsensitiveHeaders {
+  const headers = new CaseInsensitiveHeaders();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const previous = headers.get(name);
+    headers.set(name, previous === undefined ? rawHeaders[i + 1]! : `${previous}, ${rawHeaders[i + 1]!}`);
+  }
+  return headers;
+}
+
+/** requests' ProxyError: through a proxy, failing to connect means failing to reach (or tunnel through) the proxy. */
+function blameProxy(error: Error, proxy: URL | null | undefined): Error {
+  if (!proxy || !(error instanceof ConnectionError) || error instanceof ProxyError || error instanceof SSLError || error instanceof Timeout) {
+    return error;
+  }
+  return new ProxyError(`${error.message} (through proxy ${proxy.host})`, {
+    cause: error.cause,
+    ...(error.request ? { request: error.request } : {}),
+  });
+}
+
+export function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
+  const request = { method: hop.method, url: hop.url };
+  const sentHeaders = headersToSend(hop, options.jarCookies);
+  const gotHeaders: Record<string, string | undefined> = sentHeaders.toLowerCaseObject();
+  // Without a User-Agent the caller removed it on purpose: stop got adding its own.
+  if (!('user-agent' in gotHeaders)) gotHeaders['user-agent'] = undefined;
+
+  return new Promise<HopResponse>((resolve, reject) => {
+    const started = performance.now();
+    let stream: ReturnType<typeof got.stream>;
+    try {
+      stream = got.stream(hop.url, {
+        method: hop.method as 'GET',
+        headers: gotHeaders,
+        ...(hop.body !== undefined ? { body: hop.body.payload as string } : {}),
+        allowGetBody: true,
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        decompress: true,
+        timeout: options.timeout,
+        agent: { http: options.agents.http, https: options.agents.https },
+        https: { rejectUnauthorized: options.verify !== false },
+        ...(options.proxy && hop.url.startsWith('http:') ? { request: viaHttpProxy(options.proxy) as never } : {}),
+      });
+    } catch (error) {
+      reject(mapRequestError(error, request));
+      return;
+    }
+    // The signal may outlive this exchange (a task's, a session's): listen only while the
+    // exchange runs, rather than hand it to got, which would keep one listener per request.
+    const signal = options.signal;
+    if (signal) {
+      const onAbort = () => stream.destroy(abortError(signal));
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        const detach = () => signal.removeEventListener('abort', onAbort);
+        stream.once('end', detach);
+        stream.once('error', detach);
+        stream.once('close', detach);
+      }
+    }
+    let settled = false;
+    // Stays attached for the life of the stream, so an error after the headers (read by
+    // the caller through iteration) is never an unhandled 'error' event.
+    stream.on('error', (error) => {
+      if (settled) return;
+      settled = true;
+      reject(blameProxy(mapRequestError(error, request), options.proxy));
+    });
+    stream.once('response', (response: { statusCode: number; statusMessage?: string; url: string; rawHeaders: string[]; headers: Record<string, string | string[] | undefined> }) => {
+      if (settled) return;
+      settled = true;
+      const setCookie = response.headers['set-cookie'];
+      resolve({
+        statusCode: response.statusCode,
+        reason: response.statusMessage ?? '',
+        url: response.url ?? hop.url,
+        headers: responseHeaders(response.rawHeaders),
+        setCookieHeaders: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie],
+        elapsed: performance.now() - started,
+        body: stream,
+        sentHeaders,
+      });
+    });
+    // Without a body got waits for the caller to write one: there is none.
+    if (hop.body === undefined) stream.end();
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * The session's cookie jar: tough-cookie underneath, with the dict-like surface
+ * requests users know (`get`, `set`). Requests carry a serialized snapshot of
+ * it, so the jar works the same whether a request runs here or in a child;
+ * cookies the server sets come back as Set-Cookie headers and land here.
+ */
+import { Cookie, CookieJar, type SerializedCookieJar } from 'tough-cookie';
+
+export interface SetCookieRecord {
+  url: string;
+  header: string;
+}
+
+export interface CookieSetOptions {
+  domain?: string;
+  path?: string;
+}
+
+export class SessionCookies {
+  readonly jar = new CookieJar(undefined, { rejectPublicSuffixes: false, looseMode: true });
+  /** Cookies set without a domain: like requests, they go to every host. */
+  private readonly anyHost = new Map<string, string>();
+  private snapshot: SerializedCookieJar | null = null;
+  private version = 0;
+  private snapshotVersion = -1;
+
+  get(name: string, options: CookieSetOptions = {}): string | undefined {
+    for (const cookie of this.all()) {
+      if (cookie.key !== name) continue;
+      if (options.domain !== undefined && cookie.domain !== options.domain) continue;
+      if (options.path !== undefined && cookie.path !== options.path) continue;
+      return cookie.value;
+    }
+    return this.anyHost.get(name);
+  }
+
+  set(name: string, value: string | null, options: CookieSetOptions = {}): void {
+    this.version++;
+    if (options.domain === undefined) {
+      if (value === null) this.anyHost.delete(name);
+      else this.anyHost.set(name, value);
+      return;
+    }
+    const cookie = new Cookie({ key: name, value: value ?? '', domain: options.domain, path: options.path ?? '/' });
+    if (value === null) cookie.expires = new Date(0);
+    this.jar.setCookieSync(cookie, `http://${options.domain}${options.path ?? '/'}`, { ignoreError: true });
+  }
+
+  /** Name → value of every cookie (the last one wins on name clashes, as in requests' get_dict). */
+  toObject(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const cookie of this.all()) out[cookie.key] = cookie.value;
+    for (const [name, value] of this.anyHost) out[name] = value;
+    return out;
+  }
+
+  get size(): number {
+    return this.all().length + this.anyHost.size;
+  }
+
+  clear(): void {
+    this.version++;
+    this.jar.removeAllCookiesSync();
+    this.anyHost.clear();
+  }
+
+  /** Store what a response's Set-Cookie headers said (from here or from a child). */
+  store(records: readonly SetCookieRecord[] | undefined): void {
+    if (!records || records.length === 0) return;
+    this.version++;
+    for (const { url, header } of records) {
+      this.jar.setCookieSync(header, url, { ignoreError: true });
+    }
+  }
+
+  /**
+   * The snapshot a request carries: the jar, plus host-wide and request-level
+   * cookies scoped to the request's host. null when there is nothing to send.
+   */
+  snapshotFor(url: string, requestCookies: Record<string, string> | undefined): SerializedCookieJar | null {
+    const extra = new Map(this.anyHost);
+    for (const [name, value] of Object.entries(requestCookies ?? {})) extra.set(name, value);
+    const base = this.baseSnapshot();
+    if (extra.size === 0) return base;
+    let host: string;
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      return base; // the engine reports the bad URL
+    }
+    const added = [...extra].map(([key, value]) =>
+      new Cookie({ key, value, domain: host, path: '/', hostOnly: true, creation: new Date(0) }).toJSON(),
+    );
+    const cookies = (base?.cookies ?? []).filter((c) => !(extra.has(c.key ?? '') && c.domain === host));
+    return { ...(base ?? this.emptySerialized()), cookies: [...cookies, ...added] };
+  }
+
+  private baseSnapshot(): SerializedCookieJar | null {
+    if (this.snapshotVersion !== this.version) {
+      this.snapshot = this.all().length === 0 ? null : this.jar.serializeSync() ?? null;
+      this.snapshotVersion = this.version;
+    }
+    return this.snapshot;
+  }
+
+  private emptySerialized(): SerializedCookieJar {
+    return { version: 'tough-cookie@5', storeType: 'MemoryCookieStore', rejectPublicSuffixes: false, enableLooseMode: true, allowSpecialUseDomain: true, prefixSecurity: 'silent', cookies: [] } as SerializedCookieJar;
+  }
+
+  private all(): Cookie[] {
+    return (this.jar.serializeSync()?.cookies ?? []).map((c) => Cookie.fromJSON(c)).filter((c): c is Cookie => c !== null);
+  }
+}

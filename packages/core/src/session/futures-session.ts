@@ -1,0 +1,133 @@
+/**
+ * FuturesSession: every request returns a Future<Response> at once and runs on
+ * an executor — in this process (ThreadPoolExecutor, the default) or in child
+ * processes (ProcessPoolExecutor), where the request spec travels by value and
+ * the engine by fnRef, as Python pickles session.request.
+ */
+import { assertPicklable, fnRef } from '@requests-futures/serializer';
+import type { Executor } from '../executors/executor.js';
+import { ThreadPoolExecutor } from '../executors/thread-pool.js';
+import type { Future, IteratedFuture } from '../futures/future.js';
+import { AgentPool } from '../http/agents.js';
+import type { RequestSpec } from '../http/request-spec.js';
+import { runRequestTask, type RequestOutcome } from '../http/request-task.js';
+import type { Response } from '../http/response.js';
+import { BaseSession } from './base-session.js';
+import { warnBackgroundCallbackOnce } from './deprecation.js';
+import { SessionClosedError } from './errors.js';
+import { mapRequests, type MapInput, type MapRequestsOptions } from './map-requests.js';
+import { buildSpec } from './merge.js';
+import type { CloseOptions, FuturesSessionOptions, RequestOptions } from './options.js';
+import { settleOutcome } from './outcome.js';
+import { SessionState } from './session-state.js';
+import { validatePositiveInteger, validateRequestOptions } from './validate.js';
+
+/** The engine as a child process imports it. */
+const REQUEST_TASK_REF = fnRef(new URL('../http/request-task.js', import.meta.url), 'runRequestTask');
+
+export const DEFAULT_MAX_WORKERS = 8;
+
+function concurrencyOf(executor: Executor): number {
+  const perWorker = (executor as { concurrencyPerWorker?: number }).concurrencyPerWorker ?? 1;
+  return executor.maxWorkers * perWorker;
+}
+
+export class FuturesSession extends BaseSession<Future<Response>> {
+  readonly state: SessionState;
+  readonly executor: Executor;
+  /** Sockets of requests run in this process; a child process keeps its own. */
+  readonly agents = new AgentPool();
+  readonly maxQueued: number;
+  private readonly ownsExecutor: boolean;
+  private readonly outstanding = new Set<Future<unknown>>();
+  private closing: Promise<void> | null = null;
+
+  constructor(options: FuturesSessionOptions = {}) {
+    super();
+    validatePositiveInteger(options.maxWorkers, 'maxWorkers');
+    validatePositiveInteger(options.maxQueued, 'maxQueued');
+    this.ownsExecutor = options.executor === undefined;
+    this.executor = options.executor ?? new ThreadPoolExecutor({ maxWorkers: options.maxWorkers ?? DEFAULT_MAX_WORKERS });
+    const concurrency = concurrencyOf(this.executor);
+    this.state = (options.session?.state as SessionState | undefined) ?? new SessionState(options, concurrency);
+    this.maxQueued = options.maxQueued ?? 2 * concurrency;
+  }
+
+  get closed(): boolean {
+    return this.closing !== null;
+  }
+
+  request(method: string, url: string, options: RequestOptions = {}): Future<Response> {
+    if (this.closing) throw new SessionClosedError('request');
+    validateRequestOptions(options);
+    if (options.backgroundCallback) warnBackgroundCallbackOnce();
+    const spec = buildSpec(this.state, method, url, options);
+    const future = this.submit(spec);
+    if (options.meta !== undefined) future.meta = options.meta;
+    this.linkSignal(future, options.signal);
+    this.track(future);
+    return future;
+  }
+
+  /**
+   * Requests for many inputs, pulled lazily from any (async) iterable: at most
+   * `maxQueued` futures are outstanding, and each is yielded as it completes.
+   */
+  map(inputs: Iterable<MapInput> | AsyncIterable<MapInput>, options: MapRequestsOptions = {}): AsyncIterableIterator<IteratedFuture<Future<Response>>> {
+    if (this.closing) throw new SessionClosedError('map');
+    return mapRequests(this, inputs, { maxQueued: this.maxQueued, ...options });
+  }
+
+  /**
+   * Cancels requests that have not started (unless `cancelFutures: false`),
+   * waits for running ones (aborts them with `abort: true`), then shuts down
+   * the executor if this session created it.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closing ??= this.shutDown(options);
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private submit(spec: RequestSpec): Future<Response> {
+    let future: Future<RequestOutcome>;
+    if (this.executor.crossesProcesses) {
+      // Refuse what cannot travel before anything is sent, naming its path in the spec.
+      assertPicklable(spec, '');
+      future = this.executor.submit<RequestOutcome>(REQUEST_TASK_REF, spec);
+    } else {
+      const agents = this.agents;
+      future = this.executor.submit((s: RequestSpec) => runRequestTask(s, this, { agents }), spec);
+    }
+    const cookies = this.state.cookies;
+    return future.mapResult((outcome) => settleOutcome(cookies, outcome) as Response);
+  }
+
+  private linkSignal(future: Future<unknown>, signal: AbortSignal | undefined): void {
+    if (!signal) return;
+    if (signal.aborted) {
+      future.abort(signal.reason);
+      return;
+    }
+    const onAbort = () => future.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    future.addDoneCallback(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  private track(future: Future<unknown>): void {
+    this.outstanding.add(future);
+    future.addDoneCallback(() => this.outstanding.delete(future));
+  }
+
+  private async shutDown({ abort = false, cancelFutures = true }: CloseOptions): Promise<void> {
+    const mine = [...this.outstanding];
+    if (cancelFutures) for (const future of mine) future.cancel();
+    if (abort) for (const future of mine) future.abort(new SessionClosedError('close'));
+    await Promise.allSettled(mine.map((future) => future.exception()));
+    if (this.ownsExecutor) await this.executor.shutdown({ wait: true, cancelFutures, abort });
+    this.agents.destroy();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Session state + per-request options → one RequestSpec, merged the way
+ * requests merges them (sessions.py merge_setting / merge_hooks): request
+ * values win, dictionaries merge key by key, and a null request value removes
+ * the session's key.
+ */
+import type { HookFn, Params, RequestSpec, RetryOptions } from '../http/request-spec.js';
+import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
+import type { SessionState } from './session-state.js';
+
+const DEFAULT_RETRY_STATUS = [429, 503];
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** requests' merge_setting for dictionaries, case-insensitive when asked (headers). */
+export function mergeHeaders(session: HeadersOption, request: HeadersOption | undefined): Record<string, string> {
+  const merged = new Map<string, [string, string]>();
+  const apply = (source: HeadersOption | undefined) => {
+    for (const [name, value] of Object.entries(source ?? {})) {
+      if (value === null || value === undefined) merged.delete(name.toLowerCase());
+      else merged.set(name.toLowerCase(), [name, String(value)]);
+    }
+  };
+  apply(session);
+  apply(request);
+  return Object.fromEntries([...merged.values()]);
+}
+
+export function mergeParams(session: Params | undefined, request: Params | undefined): Params | undefined {
+  if (request === undefined || request === null) return session;
+  if (session === undefined || session === null) return request;
+  // requests merges only two mappings; otherwise the request's setting stands.
+  if (!isMapping(session) || !isMapping(request)) return request;
+  const merged: Record<string, unknown> = { ...session };
+  for (const [key, value] of Object.entries(request)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged as Params;
+}
+
+export function normalizeHooks(hooks: HooksOption | undefined): HookFn[] {
+  const response = hooks?.response;
+  if (response === undefined || response === null) return [];
+  return Array.isArray(response) ? [...response] : [response];
+}
+
+/** requests' merge_hooks: the request's response hooks replace the session's when it has any. */
+export function mergeHooks(session: HooksOption | undefined, request: HooksOption | undefined): HookFn[] {
+  const fromRequest = normalizeHooks(request);
+  return fromRequest.length > 0 ? fromRequest : normalizeHooks(session);
+}
+
+export function normalizeRetries(retries: number | RetryOptions | null | undefined): RetryOptions | null {
+  if (retries === undefined || retries === null) return null;
+  const options = typeof retries === 'number' ? { limit: retries } : retries;
+  if (options.limit <= 0) return null;
+  return { statusCodes: DEFAULT_RETRY_STATUS, ...options };
+}
+
+function pick<T>(request: T | undefined, session: T): T {
+  return request === undefined ? session : request;
+}
+
+export function buildSpec(state: SessionState, method: string, url: string, options: RequestOptions): RequestSpec {
+  const hasBody = options.data !== undefined || options.json !== undefined || options.files !== undefined;
+  return {
+    method: method.toUpperCase(),
+    url,
+    params: mergeParams(state.params, options.params),
+    headers: mergeHeaders(state.headers.toObject(), options.headers),
+    ...(hasBody ? { data: options.data ?? null, json: options.json, files: options.files ?? null } : {}),
+    auth: pick(options.auth, state.auth),
+    timeout: pick(options.timeout, state.timeout),
+    allowRedirects: options.allowRedirects ?? true,
+    maxRedirects: state.maxRedirects,
+    verify: options.verify ?? state.verify,
+    proxies: isMapping(options.proxies) ? { ...(state.proxies ?? {}), ...options.proxies } : state.proxies,
+    hooks: { response: mergeHooks(state.hooks, options.hooks) },
+    backgroundCallback: (options.backgroundCallback as HookFn | null | undefined) ?? null,
+    stream: options.stream ?? false,
+    maxResponseBytes: pick(options.maxResponseBytes, state.maxResponseBytes),
+    saveTo: options.saveTo ?? null,
+    resume: options.resume ?? false,
+    retries: normalizeRetries(pick(options.retries, state.retries)),
+    cookieJar: state.cookies.snapshotFor(url, options.cookies),
+    pool: state.pool,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The options users pass: to a session's constructor and to each request.
+ * Names follow requests' keyword arguments in camelCase (API.md).
+ */
+import type { Executor } from '../executors/executor.js';
+import type {
+  FilesOption,
+  HookFn,
+  ParamValue,
+  Params,
+  RetryOptions,
+  TimeoutOption,
+} from '../http/request-spec.js';
+
+export type HookOption = HookFn | HookFn[];
+export interface HooksOption {
+  response?: HookOption;
+}
+export type HeadersOption = Record<string, string | number | null | undefined>;
+export type CookiesOption = Record<string, string>;
+export type BackgroundCallback = (session: any, response: any) => unknown;
+
+export interface RequestOptions {
+  params?: Params;
+  data?: Record<string, ParamValue | ParamValue[]> | string | Uint8Array | null;
+  json?: unknown;
+  headers?: HeadersOption;
+  cookies?: CookiesOption;
+  files?: FilesOption;
+  auth?: [string, string] | null;
+  /** Seconds, or [connect, read]; null for none. */
+  timeout?: TimeoutOption;
+  allowRedirects?: boolean;
+  hooks?: HooksOption;
+  stream?: boolean;
+  verify?: boolean | string;
+  proxies?: Record<string, string> | null;
+  /** Deprecated upstream (use hooks); its return value, if any, replaces the response. */
+  backgroundCallback?: BackgroundCallback | HookFn | null;
+  signal?: AbortSignal;
+  /** Any value, exposed as `future.meta`. */
+  meta?: unknown;
+  /** A cap on the body, counted after decompression. */
+  maxResponseBytes?: number | null;
+  /** Stream the body to this file where the request runs; written atomically. */
+  saveTo?: string | null;
+  /** With saveTo: continue a partial download (Range + If-Range). */
+  resume?: boolean;
+  /** Opt-in retries (requests has none): a count or the full options. */
+  retries?: number | RetryOptions | null;
+}
+
+export const REQUEST_OPTION_NAMES: ReadonlySet<string> = new Set<keyof RequestOptions>([
+  'params', 'data', 'json', 'headers', 'cookies', 'files', 'auth', 'timeout', 'allowRedirects',
+  'hooks', 'stream', 'verify', 'proxies', 'backgroundCallback', 'signal', 'meta',
+  'maxResponseBytes', 'saveTo', 'resume', 'retries',
+]);
+
+export interface AdapterOptions {
+  /** Sockets per origin. */
+  poolMaxSize?: number;
+  poolBlock?: boolean;
+}
+
+export interface SessionStateOptions {
+  headers?: HeadersOption;
+  auth?: [string, string] | null;
+  params?: Params;
+  hooks?: HooksOption;
+  maxRedirects?: number;
+  verify?: boolean | string;
+  proxies?: Record<string, string> | null;
+  /** A default timeout for every request (requests has none). */
+  timeout?: TimeoutOption;
+  retries?: number | RetryOptions | null;
+  maxResponseBytes?: number | null;
+  adapterOptions?: AdapterOptions;
+}
+
+export interface FuturesSessionOptions extends SessionStateOptions {
+  /** Used as is and not shut down by close(); maxWorkers is then ignored. */
+  executor?: Executor;
+  /** Size of the owned ThreadPoolExecutor. Default 8. */
+  maxWorkers?: number;
+  /** Reuse a plain Session's state (headers, cookies, hooks...). */
+  session?: { readonly state: unknown };
+  /** session.map: how many futures may be outstanding at once. Default 2 × concurrency. */
+  maxQueued?: number;
+}
+
+export interface CloseOptions {
+  /** Abort running requests too. Default false. */
+  abort?: boolean;
+  /** Cancel requests that have not started. Default true; false runs everything queued first (Python's behaviour). */
+  cancelFutures?: boolean;
+}

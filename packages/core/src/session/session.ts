@@ -1,0 +1,63 @@
+/**
+ * The plain session: requests.Session's twin, each method an awaitable
+ * Promise<Response>. Requests run in this process on the same engine the
+ * executors use.
+ */
+import { runInTaskContext } from '@requests-futures/worker';
+import { AgentPool } from '../http/agents.js';
+import { runRequestTask } from '../http/request-task.js';
+import type { Response } from '../http/response.js';
+import { BaseSession } from './base-session.js';
+import { warnBackgroundCallbackOnce } from './deprecation.js';
+import { SessionClosedError } from './errors.js';
+import { buildSpec } from './merge.js';
+import type { RequestOptions, SessionStateOptions } from './options.js';
+import { settleOutcome } from './outcome.js';
+import { SessionState } from './session-state.js';
+import { validateRequestOptions } from './validate.js';
+
+let nextTaskId = 1;
+
+export class Session extends BaseSession<Promise<Response>> {
+  readonly state: SessionState;
+  readonly agents = new AgentPool();
+  private closed = false;
+  private readonly inFlight = new Map<AbortController, Promise<unknown>>();
+
+  constructor(options: SessionStateOptions = {}) {
+    super();
+    this.state = new SessionState(options);
+  }
+
+  request(method: string, url: string, options: RequestOptions = {}): Promise<Response> {
+    if (this.closed) throw new SessionClosedError('request');
+    validateRequestOptions(options);
+    if (options.backgroundCallback) warnBackgroundCallbackOnce();
+    const spec = buildSpec(this.state, method, url, options);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    const context = { signal: controller.signal, taskId: nextTaskId++, progress: () => {} };
+    const response = runInTaskContext(context, () => runRequestTask(spec, this, { agents: this.agents }))
+      .then((outcome) => settleOutcome(this.state.cookies, outcome) as Response)
+      .finally(() => {
+        this.inFlight.delete(controller);
+        options.signal?.removeEventListener('abort', onAbort);
+      });
+    this.inFlight.set(controller, response);
+    return response;
+  }
+
+  /** Waits for running requests (aborts them with `{ abort: true }`), then closes pooled connections. */
+  async close(options: { abort?: boolean } = {}): Promise<void> {
+    this.closed = true;
+    if (options.abort) for (const controller of this.inFlight.keys()) controller.abort(new Error('Session closed'));
+    await Promise.allSettled(this.inFlight.values());
+    this.agents.destroy();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

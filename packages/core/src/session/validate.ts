@@ -1,0 +1,105 @@
+/**
+ * Checks on what users pass, so a typo or a wrong type fails at once with a
+ * TypeError/RangeError that names the option, instead of deep inside got.
+ */
+import { REQUEST_OPTION_NAMES, type RequestOptions } from './options.js';
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Uint8Array) return 'Uint8Array';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}
+
+function expect(ok: boolean, option: string, wanted: string, value: unknown): void {
+  if (!ok) throw new TypeError(`Request option '${option}' must be ${wanted}, got ${typeName(value)}`);
+}
+
+const isPlainRecord = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+
+export function validateTimeout(timeout: unknown, option = 'timeout'): void {
+  if (timeout === undefined || timeout === null) return;
+  const parts = Array.isArray(timeout) ? timeout : [timeout];
+  if (Array.isArray(timeout) && timeout.length !== 2) {
+    throw new TypeError(`${option} must be seconds or [connect, read], got an array of ${timeout.length}`);
+  }
+  for (const part of parts) {
+    if (part === null) continue;
+    if (typeof part !== 'number' || Number.isNaN(part) || part < 0) {
+      throw new RangeError(`${option} must be a non-negative number of seconds, got ${String(part)}`);
+    }
+  }
+}
+
+export function validatePositiveInteger(value: unknown, option: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${option} must be an integer >= 1, got ${String(value)}`);
+  }
+}
+
+export function validateRequestOptions(options: RequestOptions | undefined): void {
+  if (options === undefined) return;
+  if (!isPlainRecord(options)) throw new TypeError(`Request options must be an object, got ${typeName(options)}`);
+  for (const [key, value] of Object.entries(options)) {
+    if (!REQUEST_OPTION_NAMES.has(key)) {
+      throw new TypeError(`Unknown request option '${key}'`);
+    }
+    if (value === undefined) continue;
+    switch (key) {
+      case 'headers':
+      case 'cookies':
+      case 'files':
+      case 'hooks':
+        expect(isPlainRecord(value), key, 'an object', value);
+        break;
+      case 'proxies':
+        expect(value === null || isPlainRecord(value), key, 'an object or null', value);
+        break;
+      case 'auth':
+        expect(value === null || (Array.isArray(value) && value.length === 2 && value.every((p) => typeof p === 'string')),
+          key, 'a [user, password] pair of strings or null', value);
+        break;
+      case 'allowRedirects':
+      case 'stream':
+      case 'resume':
+        expect(typeof value === 'boolean', key, 'a boolean', value);
+        break;
+      case 'verify':
+        expect(typeof value === 'boolean' || typeof value === 'string', key, 'a boolean or a CA bundle path', value);
+        break;
+      case 'timeout':
+        validateTimeout(value);
+        break;
+      case 'data':
+        expect(value === null || typeof value === 'string' || value instanceof Uint8Array || isPlainRecord(value),
+          key, 'an object, a string or bytes', value);
+        break;
+      case 'params':
+        expect(typeof value === 'string' || Array.isArray(value) || isPlainRecord(value), key,
+          'an object, a list of pairs or a string', value);
+        break;
+      case 'signal':
+        expect(value instanceof AbortSignal, key, 'an AbortSignal', value);
+        break;
+      case 'saveTo':
+        expect(value === null || (typeof value === 'string' && value.length > 0), key, 'a file path', value);
+        break;
+      case 'maxResponseBytes':
+        expect(value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0), key,
+          'a non-negative integer', value);
+        break;
+      case 'retries':
+        expect(value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0) || isPlainRecord(value),
+          key, 'a count or retry options', value);
+        break;
+      case 'backgroundCallback':
+        expect(value === null || typeof value === 'function' || typeof value === 'object', key, 'a function', value);
+        break;
+      default:
+        break;
+    }
+  }
+}

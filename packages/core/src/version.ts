@@ -1,0 +1,2 @@
+export const title = 'requests-futures';
+export const version = '0.1.0';

@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { BrokenProcessPool, ProcessPoolExecutor } from '../../dist/executors/index.js';
+import { isAlive, startGateServer, task, type GateServer } from './process-pool-support.js';
+
+const started: ProcessPoolExecutor[] = [];
+function executor(options: ConstructorParameters<typeof ProcessPoolExecutor>[0]): ProcessPoolExecutor {
+  const created = new ProcessPoolExecutor(options);
+  started.push(created);
+  return created;
+}
+const gates: GateServer[] = [];
+async function gateServer(): Promise<GateServer> {
+  const gate = await startGateServer();
+  gates.push(gate);
+  return gate;
+}
+afterEach(async () => {
+  for (const gate of gates) gate.openGate();
+  const pids = started.flatMap((e) => e.stats().workers);
+  await Promise.all(started.splice(0).map((e) => e.shutdown({ cancelFutures: true, abort: true })));
+  await Promise.all(gates.splice(0).map((g) => g.close()));
+  // Whatever a test did to its children, none outlives its executor.
+  expect(pids.filter(isAlive)).toEqual([]);
+});
+
+async function rejectionOf(promise: PromiseLike<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('ProcessPoolExecutor: a child that dies', () => {
+  it('SIGKILL fails exactly the tasks that child was running; the others and later tasks succeed', async () => {
+    const ex = executor({ maxWorkers: 2, concurrencyPerWorker: 3 });
+    const gate = await gateServer();
+    const futures = Array.from({ length: 6 }, (_, i) => ex.submit(task('fetchText'), `${gate.url}/kill-${i}`));
+    const arrived = await gate.arrivals(6);
+    const pids = [...new Set(arrived.map((r) => r.pid))];
+    expect(pids).toHaveLength(2);
+    const [victim, survivor] = pids as [number, number];
+    const onVictim = arrived.filter((r) => r.pid === victim).map((r) => futures[Number(r.path.split('-')[1])]!);
+    const onSurvivor = arrived.filter((r) => r.pid === survivor);
+    expect(onVictim).toHaveLength(3);
+
+    process.kill(victim, 'SIGKILL');
+    for (const future of onVictim) {
+      const error = (await rejectionOf(future)) as BrokenProcessPool;
+      expect(error).toBeInstanceOf(BrokenProcessPool);
+      expect(error.name).toBe('BrokenProcessPool');
+      expect(error.message).toContain(`pid ${victim}`);
+      expect(error.message).toContain('SIGKILL');
+      expect(error.signal).toBe('SIGKILL');
+      expect(error.pid).toBe(victim);
+    }
+
+    for (const request of onSurvivor) request.release('survived');
+    for (const request of onSurvivor) {
+      const future = futures[Number(request.path.split('-')[1])]!;
+      expect(await future).toEqual({ pid: survivor, text: 'survived' });
+    }
+
+    // The pool replaced the child and stays usable.
+    const later = await Promise.all(Array.from({ length: 6 }, () => ex.submit<number>(task('pidAfter'), 20)));
+    expect(later).not.toContain(victim);
+    expect(ex.stats().workers).toHaveLength(2);
+    expect(ex.stats().workers).not.toContain(victim);
+    expect(isAlive(victim)).toBe(false);
+    expect(ex.stats()).toMatchObject({ failed: 3, running: 0 });
+  });
+
+  it('a task that calls process.exit(3) fails with BrokenProcessPool naming exit code 3', async () => {
+    const ex = executor({ maxWorkers: 1 });
+    const error = (await rejectionOf(ex.submit(task('exitProcess'), 3))) as BrokenProcessPool;
+    expect(error).toBeInstanceOf(BrokenProcessPool);
+    expect(error.message).toMatch(/exited with code 3/);
+    expect(error.exitCode).toBe(3);
+    expect(await ex.submit(task('add'), 1, 1)).toBe(2);
+  });
+
+  it('an idle child killed between tasks costs nothing: the next task runs on its replacement', async () => {
+    const ex = executor({ maxWorkers: 1 });
+    const first = await ex.submit<number>(task('pid'));
+    process.kill(first, 'SIGKILL');
+    // Sent before or after the pool noticed: never started in the dead child, so it is re-dispatched.
+    const next = await ex.submit<number>(task('pid'));
+    expect(next).not.toBe(first);
+    expect(ex.stats().failed).toBe(0);
+  });
+
+  it('children that cannot even start fail the task with BrokenProcessPool instead of hanging', async () => {
+    const ex = executor({ maxWorkers: 1, execArgv: ['--import', 'data:text/javascript,process.exit(7)'] });
+    const error = (await rejectionOf(ex.submit(task('add'), 1, 2))) as BrokenProcessPool;
+    expect(error).toBeInstanceOf(BrokenProcessPool);
+    expect(error.message).toMatch(/died before it could start/);
+    expect(error.message).toMatch(/exited with code 7/);
+  });
+});
+
+describe('ProcessPoolExecutor: child budgets', () => {
+  it('maxTasksPerChild: each child runs that many tasks, then a fresh one takes over', async () => {
+    const ex = executor({ maxWorkers: 1, maxTasksPerChild: 2 });
+    const pids: number[] = [];
+    for (let i = 0; i < 5; i++) pids.push(await ex.submit<number>(task('pid')));
+    expect(pids[0]).toBe(pids[1]);
+    expect(pids[2]).toBe(pids[3]);
+    expect(new Set(pids).size).toBe(3);
+    expect(ex.stats().failed).toBe(0);
+  });
+
+  it('maxTasksPerChild with concurrent tasks: none is lost while children retire', async () => {
+    const ex = executor({ maxWorkers: 1, concurrencyPerWorker: 4, maxTasksPerChild: 2 });
+    const pids = await Promise.all(Array.from({ length: 8 }, () => ex.submit<number>(task('pidAfter'), 30)));
+    const perChild = new Map<number, number>();
+    for (const pid of pids) perChild.set(pid, (perChild.get(pid) ?? 0) + 1);
+    expect(Math.max(...perChild.values())).toBeLessThanOrEqual(2);
+    expect(perChild.size).toBeGreaterThanOrEqual(4);
+    expect(ex.stats()).toMatchObject({ completed: 8, failed: 0 });
+  });
+
+  it('maxMemoryPerChildMb: a child over budget retires after its task', async () => {
+    const ex = executor({ maxWorkers: 1, maxMemoryPerChildMb: 200 });
+    const heavy = await ex.submit<number>(task('allocate'), 250);
+    const next = await ex.submit<number>(task('pid'));
+    expect(next).not.toBe(heavy);
+    expect(await ex.submit<number>(task('pid'))).toBe(next);
+  });
+
+  it('idleTimeout: an idle pool lets its children go and starts fresh ones when needed', async () => {
+    const ex = executor({ maxWorkers: 1, idleTimeout: 50 });
+    const gate = await gateServer();
+    // The task returns at once but leaves a request open: its connection closes when the child dies.
+    const first = await ex.submit<number>(task('holdConnection'), `${gate.url}/lifeline`);
+    const [lifeline] = await gate.arrivals(1);
+    expect(lifeline!.pid).toBe(first);
+    await lifeline!.abandoned;
+    const second = await ex.submit<number>(task('pid'));
+    expect(second).not.toBe(first);
+    expect(ex.stats().workers).toEqual([second]);
+  });
+});

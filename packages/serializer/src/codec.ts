@@ -1,0 +1,74 @@
+/**
+ * The wire format: what encode() produces and decode() accepts.
+ *
+ *   json     superjson's JSON tree of the value (JSON-safe: no binary, no NaN, no undefined),
+ *            with typed arrays replaced by [index, typeName] placeholders
+ *   meta     superjson's type annotations (Date, Map, BigInt, errors, placeholders...), if any
+ *   buffers  the bytes of every typed array, in placeholder order
+ *
+ * A Wire is plain data: v8 / structured clone carries it as is (tinypool 'advanced'),
+ * and `buffers` are sent as raw bytes rather than as text.
+ */
+import type { SuperJSONResult } from 'superjson';
+import { collectingBinaryParts, resolvingBinaryParts } from './binary-channel.js';
+import './error-transformer.js';
+import './object-transformer.js';
+import { adoptIntoThisRealm } from './adopt.js';
+import { inspectPicklability, picklingErrorFor } from './picklable.js';
+import { isPlainPrototype } from './realm.js';
+import { superjson } from './registry.js';
+import { WireFormatError } from './wire-format-error.js';
+
+export interface Wire {
+  readonly json: unknown;
+  readonly meta?: unknown;
+  readonly buffers: Uint8Array[];
+}
+
+export interface EncodeOptions {
+  /** How PicklingError paths start (default 'value'), e.g. 'args[0]' or '' for 'hooks.response[0]'. */
+  readonly rootPath?: string;
+}
+
+type Meta = NonNullable<SuperJSONResult['meta']>;
+
+/**
+ * Encodes a value for the other side. Checks it first, so a value is either carried
+ * faithfully or refused with a PicklingError: never silently altered.
+ */
+export function encode(value: unknown, options: EncodeOptions = {}): Wire {
+  const inspection = inspectPicklability(value, options.rootPath ?? 'value');
+  if (inspection.problem !== undefined) throw picklingErrorFor(inspection.problem);
+  const local = inspection.foreignRealm ? adoptIntoThisRealm(value) : value;
+  const buffers: Uint8Array[] = [];
+  const { json, meta } = collectingBinaryParts(buffers, () => superjson.serialize(local));
+  // Referential-equality annotations are dropped (see decode); cycles never get here.
+  if (meta?.values === undefined) return { json, buffers };
+  return { json, meta: { values: meta.values, v: meta.v }, buffers };
+}
+
+export function decode<T = unknown>(wire: Wire): T {
+  if (wire === null || typeof wire !== 'object' || !Array.isArray(wire.buffers) || !('json' in wire)) {
+    throw new WireFormatError('decode expects a Wire: { json, meta?, buffers: Uint8Array[] }');
+  }
+  const meta = wire.meta as Meta | undefined;
+  if (meta !== undefined && (meta === null || typeof meta !== 'object')) throw new WireFormatError('wire.meta must be an object');
+  // An object shared by two paths is one node in the JSON tree, and superjson would decode it
+  // once per path (breaking on the second pass). Copying into a tree decodes each path once;
+  // shared references therefore arrive as equal, separate copies.
+  const json = copyAsTree(wire.json);
+  const payload: SuperJSONResult = meta?.values === undefined ? { json: json as SuperJSONResult['json'] } : { json: json as SuperJSONResult['json'], meta: { values: meta.values, v: meta.v } };
+  return resolvingBinaryParts(wire.buffers, () => superjson.deserialize<T>(payload, { inPlace: true }));
+}
+
+/**
+ * Also moves the tree into this realm: a wire that arrived through v8 / structuredClone
+ * under jest is made of the main realm's objects, which superjson would not walk.
+ */
+function copyAsTree(node: unknown): unknown {
+  if (Array.isArray(node)) return Array.from(node, copyAsTree);
+  if (node === null || typeof node !== 'object' || !isPlainPrototype(Object.getPrototypeOf(node))) return node;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(node)) copy[key] = copyAsTree((node as Record<string, unknown>)[key]);
+  return copy;
+}

@@ -1,0 +1,117 @@
+/**
+ * The one superjson instance for everything that crosses the boundary, and the
+ * classes it knows. Coordinator and workers must register the same classes under
+ * the same identifiers: an identifier is what travels, never the class itself.
+ */
+import { SuperJSON } from 'superjson';
+
+type AnyClass = abstract new (...args: any[]) => any;
+type ErrorClass = abstract new (...args: any[]) => Error;
+
+/** Internal: the codec and the custom transformers use it; nothing else should. */
+export const superjson = new SuperJSON({ dedupe: false });
+
+const classByIdentifier = new Map<string, AnyClass>();
+const identifierByClass = new Map<AnyClass, string>();
+const errorClassIdentifiers = new Set<string>();
+
+function validateRegistration(cls: unknown, identifier: unknown, caller: string): asserts cls is AnyClass {
+  if (typeof cls !== 'function' || typeof (cls as { prototype?: unknown }).prototype !== 'object') {
+    throw new TypeError(`${caller}: cls must be a class, got ${describe(cls)}`);
+  }
+  if (typeof identifier !== 'string' || identifier === '') {
+    throw new TypeError(`${caller}: identifier must be a non-empty string, got ${describe(identifier)}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  return value === null ? 'null' : typeof value;
+}
+
+/** Returns false when the very same registration already exists (registration is idempotent). */
+function claim(cls: AnyClass, identifier: string, caller: string): boolean {
+  const existing = identifierByClass.get(cls);
+  if (existing === identifier) return false;
+  if (existing !== undefined) {
+    throw new TypeError(`${caller}: class ${cls.name} is already registered as "${existing}", cannot register it again as "${identifier}"`);
+  }
+  const owner = classByIdentifier.get(identifier);
+  if (owner !== undefined) {
+    throw new TypeError(`${caller}: identifier "${identifier}" is already used by class ${owner.name}`);
+  }
+  classByIdentifier.set(identifier, cls);
+  identifierByClass.set(cls, identifier);
+  return true;
+}
+
+function isErrorClass(cls: AnyClass): boolean {
+  return cls === Error || cls.prototype instanceof Error;
+}
+
+/**
+ * Instances travel as their own enumerable properties and come back with the class's
+ * prototype (the constructor is not called). State kept in #private fields or in
+ * closures does not travel. Error subclasses are routed to registerErrorClass.
+ */
+export function registerClass(cls: new (...a: any[]) => any, identifier: string): void {
+  validateRegistration(cls, identifier, 'registerClass');
+  if (isErrorClass(cls)) {
+    registerErrorClass(cls as ErrorClass as new (...a: any[]) => Error, identifier);
+    return;
+  }
+  if (claim(cls, identifier, 'registerClass')) {
+    superjson.registerClass(cls as new (...a: any[]) => any, identifier);
+  }
+}
+
+/**
+ * Errors keep name, message, stack, cause (recursively), code and their own
+ * enumerable properties; the decoded value is an instance of the class.
+ */
+export function registerErrorClass(cls: new (...a: any[]) => Error, identifier: string): void {
+  validateRegistration(cls, identifier, 'registerErrorClass');
+  if (!isErrorClass(cls)) {
+    throw new TypeError(`registerErrorClass: cls must be Error or extend it, got class ${cls.name}`);
+  }
+  // The error transformer looks classes up itself, so superjson's class rule must never see them.
+  if (claim(cls, identifier, 'registerErrorClass')) errorClassIdentifiers.add(identifier);
+}
+
+/** True for an instance of a registered class (exact class), or for a registered class itself. */
+export function isRegisteredClass(value: object): boolean {
+  if (typeof value === 'function') return identifierByClass.has(value as AnyClass);
+  if (value === null || typeof value !== 'object') return false;
+  return identifierByClass.has((value as { constructor?: AnyClass }).constructor as AnyClass);
+}
+
+/** Internal: a registered non-error class instance, i.e. one that superjson's class rule carries. */
+export function isRegisteredPlainClassInstance(value: object): boolean {
+  const identifier = identifierByClass.get((value as { constructor?: AnyClass }).constructor as AnyClass);
+  return identifier !== undefined && !errorClassIdentifiers.has(identifier);
+}
+
+/**
+ * Internal: the identifier of the closest registered class on the error's prototype chain.
+ * Walks prototypes rather than using instanceof, because error classes may define
+ * Symbol.hasInstance (ConnectTimeout is also a Timeout) and that must not pick the class.
+ */
+export function errorIdentifierFor(error: Error): string {
+  for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const ctor = Object.prototype.hasOwnProperty.call(proto, 'constructor') ? proto.constructor : undefined;
+    const identifier = ctor === undefined ? undefined : identifierByClass.get(ctor);
+    if (identifier !== undefined && errorClassIdentifiers.has(identifier)) return identifier;
+  }
+  return 'Error';
+}
+
+/** Internal: undefined when this process never registered the identifier (decode then falls back to Error). */
+export function errorClassFor(identifier: string): ErrorClass | undefined {
+  return errorClassIdentifiers.has(identifier) ? (classByIdentifier.get(identifier) as ErrorClass) : undefined;
+}
+
+// Built-in errors keep their class too: a TypeError thrown in a worker is a TypeError here.
+for (const builtin of [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError]) {
+  registerErrorClass(builtin as new (...a: any[]) => Error, builtin.name);
+}

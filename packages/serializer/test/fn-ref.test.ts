@@ -1,0 +1,131 @@
+import { describe, expect, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FnRef, FnRefImportError, decode, encode, fnRef, isFnRef, loadFnRef } from '@requests-futures/serializer';
+
+const fixtureUrl = new URL('./fixtures/functions.ts', import.meta.url).href;
+
+describe('fnRef', () => {
+  test('accepts an import.meta.url-style URL string, a URL object, or an absolute path', () => {
+    const fromString = fnRef(fixtureUrl, 'add');
+    expect(fromString).toBeInstanceOf(FnRef);
+    expect(fromString.moduleUrl).toBe(fixtureUrl);
+    expect(fromString.exportName).toBe('add');
+    expect(fnRef(new URL(fixtureUrl), 'add').moduleUrl).toBe(fixtureUrl);
+    expect(fnRef(fileURLToPath(fixtureUrl), 'add').moduleUrl).toBe(fixtureUrl);
+  });
+
+  test('rejects a bad moduleUrl with a TypeError naming moduleUrl', () => {
+    for (const bad of ['./relative.js', 'some-package', 'http://127.0.0.1/x.js', '', 42, null]) {
+      expect(() => fnRef(bad as string, 'add')).toThrow(TypeError);
+      expect(() => fnRef(bad as string, 'add')).toThrow(/moduleUrl/);
+    }
+  });
+
+  test('rejects a bad exportName with a TypeError naming exportName', () => {
+    for (const bad of ['', undefined, 3]) {
+      expect(() => fnRef(fixtureUrl, bad as string)).toThrow(TypeError);
+      expect(() => fnRef(fixtureUrl, bad as string)).toThrow(/exportName/);
+    }
+  });
+
+  test('isFnRef tells references from look-alikes', () => {
+    expect(isFnRef(fnRef(fixtureUrl, 'add'))).toBe(true);
+    expect(isFnRef({ moduleUrl: fixtureUrl, exportName: 'add' })).toBe(false);
+    expect(isFnRef(() => 1)).toBe(false);
+  });
+
+  test('round-trips through encode/decode and still loads', async () => {
+    const decoded = decode<{ hook: FnRef }>(encode({ hook: fnRef(fixtureUrl, 'add') }));
+    expect(isFnRef(decoded.hook)).toBe(true);
+    expect(decoded.hook.toString()).toBe(`${fixtureUrl}#add`);
+    const add = await loadFnRef<(a: number, b: number) => number>(decoded.hook);
+    expect(add(2, 3)).toBe(5);
+  });
+});
+
+describe('loadFnRef', () => {
+  test('imports the module and returns the named export, or the default export', async () => {
+    const greet = await loadFnRef<(name: string) => Promise<string>>(fnRef(fixtureUrl, 'greet'));
+    await expect(greet('worker')).resolves.toBe('hello worker');
+    const fallback = await loadFnRef<() => string>(fnRef(fixtureUrl, 'default'));
+    expect(fallback()).toBe('default');
+  });
+
+  test('caches per module and export: the same promise and the same function', async () => {
+    const first = loadFnRef(fnRef(fixtureUrl, 'add'));
+    const second = loadFnRef(fnRef(fixtureUrl, 'add'));
+    expect(second).toBe(first);
+    expect(await first).toBe(await loadFnRef(decode<FnRef>(encode(fnRef(fixtureUrl, 'add')))));
+  });
+
+  test('a module that cannot be imported: FnRefImportError naming the module and export', async () => {
+    const missing = pathToFileURL('/nonexistent/requests-futures/missing-module.js').href;
+    const error = await loadFnRef(fnRef(missing, 'run')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FnRefImportError);
+    expect((error as FnRefImportError).name).toBe('FnRefImportError');
+    expect((error as FnRefImportError).message).toContain(missing);
+    expect((error as FnRefImportError).message).toContain('run');
+    expect((error as FnRefImportError).moduleUrl).toBe(missing);
+    expect((error as FnRefImportError).cause).toBeDefined();
+  });
+
+  test('a missing export and an export that is not a function are both FnRefImportError', async () => {
+    await expect(loadFnRef(fnRef(fixtureUrl, 'nope'))).rejects.toThrow(/has no export named "nope"/);
+    await expect(loadFnRef(fnRef(fixtureUrl, 'nope'))).rejects.toBeInstanceOf(FnRefImportError);
+    await expect(loadFnRef(fnRef(fixtureUrl, 'notAFunction'))).rejects.toThrow(/the export is a number, not a function/);
+  });
+
+  test('failures are not cached: a second attempt imports again', async () => {
+    const ref = fnRef(fixtureUrl, 'nope');
+    const first = loadFnRef(ref);
+    await first.catch(() => undefined);
+    expect(loadFnRef(ref)).not.toBe(first);
+    await loadFnRef(ref).catch(() => undefined);
+  });
+
+  test('FnRefImportError keeps its class across the boundary', () => {
+    const decoded = decode<FnRefImportError>(encode(new FnRefImportError('file:///x.js', 'run', 'gone')));
+    expect(decoded).toBeInstanceOf(FnRefImportError);
+    expect(decoded.exportName).toBe('run');
+  });
+
+  test('rejects something that is not an FnRef', async () => {
+    await expect(loadFnRef({ moduleUrl: fixtureUrl, exportName: 'add' } as FnRef)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('TypeScript modules in a child process without a loader', () => {
+  test('loadFnRef registers tsx on ERR_UNKNOWN_FILE_EXTENSION and retries', async () => {
+    const serializerUrl = new URL('../dist/index.js', import.meta.url).href;
+    const moreUrl = new URL('./fixtures/more-functions.ts', import.meta.url).href;
+    const script = `
+      import { fnRef, loadFnRef } from ${JSON.stringify(serializerUrl)};
+      const add = await loadFnRef(fnRef(${JSON.stringify(fixtureUrl)}, 'add'));
+      const greet = await loadFnRef(fnRef(${JSON.stringify(fixtureUrl)}, 'greet'));
+      const double = await loadFnRef(fnRef(${JSON.stringify(moreUrl)}, 'double'));
+      const missing = await loadFnRef(fnRef(${JSON.stringify(fixtureUrl)}, 'nope')).catch((e) => e.name);
+      console.log(JSON.stringify({ sum: add(20, 22), greeting: await greet('ts'), doubled: double(21), missing }));
+    `;
+    // A bare node: no --import tsx, and only PATH-free env, as a tinypool child gets by default.
+    const child = spawn(process.execPath, ['--input-type=module', '--eval', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: {},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const exitCode = await new Promise<number | null>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', resolve);
+      });
+      expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+      expect(JSON.parse(stdout)).toEqual({ sum: 42, greeting: 'hello ts', doubled: 42, missing: 'FnRefImportError' });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,1 @@
+export { startTestServer, startTestServer as startHttpbin, seededBytes, rangeBody, type TestServer, type TestServer as Httpbin } from './httpbin.js';

@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals';
+import { PicklingError, decode } from '@requests-futures/serializer';
+import { MAX_MEMORY_FLAG, MAX_TASKS_FLAG, isChildMessage, isControlMessage } from '../dist/protocol.js';
+import { replyWithError, replyWithValue } from '../dist/reply.js';
+import { Retirement, budgetFromArgv } from '../dist/retirement.js';
+import { RunningTasks } from '../dist/running-tasks.js';
+
+describe('protocol guards', () => {
+  it('tell our control lane from tinypool messages and task messages', () => {
+    expect(isChildMessage({ __rf: 'started', id: 1, pid: 2 })).toBe(true);
+    expect(isChildMessage({ __rf: 'abort', id: 1 })).toBe(false);
+    expect(isChildMessage({ __tinypool_worker_message__: true, source: 'port' })).toBe(false);
+    expect(isChildMessage('started')).toBe(false);
+    expect(isControlMessage({ __rf: 'abort', id: 1 })).toBe(true);
+    expect(isControlMessage({ __rf: 'exit' })).toBe(true);
+    expect(isControlMessage({ __rf: 'progress', id: 1, pid: 1, bytes: 3 })).toBe(false);
+    expect(isControlMessage(null)).toBe(false);
+  });
+});
+
+describe('replies', () => {
+  it('encode a value, or refuse it with a PicklingError naming the path under "result"', () => {
+    const ok = replyWithValue({ when: new Date(0), bytes: new Uint8Array([1, 2]) });
+    expect(ok.ok).toBe(true);
+    expect(decode(ok.ok ? ok.value : ok.error)).toEqual({ when: new Date(0), bytes: new Uint8Array([1, 2]) });
+
+    const refused = replyWithValue({ cb: () => 1 });
+    expect(refused.ok).toBe(false);
+    const error = decode(refused.ok ? refused.value : refused.error);
+    expect(error).toBeInstanceOf(PicklingError);
+    expect((error as PicklingError).path).toBe('result.cb');
+  });
+
+  it('keep an error with a part that cannot travel as an error with its name and message', () => {
+    const error = Object.assign(new RangeError('too far'), { retry: () => 0 });
+    const reply = replyWithError(error);
+    expect(reply.ok).toBe(false);
+    const back = decode(reply.ok ? reply.value : reply.error) as Error;
+    expect(back.name).toBe('RangeError');
+    expect(back.message).toBe('too far');
+  });
+});
+
+describe('Retirement', () => {
+  it('reads its budget from the flags the coordinator passes', () => {
+    expect(budgetFromArgv(['node', 'entry', `${MAX_TASKS_FLAG}=3`, `${MAX_MEMORY_FLAG}=64`])).toEqual({ maxTasks: 3, maxMemoryMb: 64 });
+    expect(budgetFromArgv([])).toEqual({ maxTasks: undefined, maxMemoryMb: undefined });
+    expect(() => budgetFromArgv([`${MAX_TASKS_FLAG}=0`])).toThrow(RangeError);
+  });
+
+  it('retires on the start of the last allowed task, once', () => {
+    const retirement = new Retirement({ maxTasks: 2 });
+    expect(retirement.noteStarted()).toBeUndefined();
+    expect(retirement.retiring).toBe(false);
+    expect(retirement.noteStarted()).toMatch(/ran 2 tasks/);
+    expect(retirement.retiring).toBe(true);
+    expect(retirement.noteStarted()).toBeUndefined();
+  });
+
+  it('retires after a task that left memory over budget', () => {
+    let residentMb = 50;
+    const retirement = new Retirement({ maxMemoryMb: 100 }, () => residentMb);
+    expect(retirement.noteFinished()).toBeUndefined();
+    residentMb = 150;
+    expect(retirement.noteFinished()).toMatch(/150 MB exceeds maxMemoryPerChildMb 100/);
+    expect(retirement.retiring).toBe(true);
+  });
+});
+
+describe('RunningTasks', () => {
+  it('aborts only the task named, with the reason given, and ignores finished ones', () => {
+    const running = new RunningTasks();
+    const first = running.begin(1);
+    const second = running.begin(2);
+    running.abort(1, 'stop');
+    expect(first.aborted).toBe(true);
+    expect(first.reason).toBe('stop');
+    expect(second.aborted).toBe(false);
+    running.end(2);
+    running.abort(2, 'late');
+    expect(second.aborted).toBe(false);
+    expect(() => running.begin(1)).toThrow(/already running/);
+    expect(running.size).toBe(1);
+  });
+});
