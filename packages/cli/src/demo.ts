@@ -19,6 +19,9 @@ import { formatBytes } from './util/format.js';
 const DEMO_SEED = 20240601;
 const DEMO_FILE_COUNT = 300;
 const keep = process.argv.includes('--keep');
+// Ctrl-C interrupts the download (its summary still prints) and the cleanup below still runs.
+const interrupt = new AbortController();
+process.once('SIGINT', () => interrupt.abort(new Error('interrupted (SIGINT)')));
 
 function heading(text: string): void {
   console.log(`\n=== ${text} ===`);
@@ -59,8 +62,9 @@ async function main(): Promise<number> {
     heading('rf download (2 child processes, 16 concurrent downloads)');
     const args = ['download', listPath, '-o', outputDir, '-j', '16', '--processes', '2', '--manifest', manifestPath];
     console.log(`$ rf ${args.join(' ')}`);
-    exitCode = await runCli(args);
+    exitCode = await runCli(args, { signal: interrupt.signal });
     console.log(`(exit code ${exitCode})`);
+    if (interrupt.signal.aborted) return exitCode;
     await verifyChecksums(server, manifestPath);
 
     heading('rf bench (in-process FuturesSession, 8 connections, 2 s)');

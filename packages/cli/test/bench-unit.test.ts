@@ -75,7 +75,7 @@ describe('the bench report', () => {
     const histogram = createLatencyHistogram();
     recordLatencyMs(histogram, 2);
     const report = buildBenchReport(
-      { histogram, statusCodes: { '200': 3, '500': 1 }, errors: { ReadTimeout: 1 }, durationMs: 500, generators: 2 },
+      { histogram, statusCodes: { '200': 3, '500': 1 }, errors: { ReadTimeout: 1 }, durationMs: 500, generators: 2, pids: [11, 12] },
       { url: 'http://127.0.0.1/', method: 'GET', connections: 4, mode: 'processes' },
     );
     expect(report).toMatchObject({ requests: 5, responses: 4, requestsPerSecond: 10, processes: 2 });

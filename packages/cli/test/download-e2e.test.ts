@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { startDemoServer, type DemoServer } from '../dist/demo/server.js';
 import { fileSha256 } from '../dist/demo/file-content.js';
 import { runCli } from '../dist/program.js';
@@ -127,6 +128,50 @@ describe('rf download end to end', () => {
     expect(await sha256Of(removed)).toBe(fileSha256(files[2]));
   });
 
+  it('--resume continues a download that broke off, asking only for the missing bytes', async () => {
+    const body = createHash('sha512').update('seed').digest();
+    const content = Buffer.concat(Array.from({ length: 2048 }, () => body)); // 128 KiB
+    const ranges: string[] = [];
+    let requests = 0;
+    // The first answer breaks off halfway; later ones honour Range.
+    const flaky = createServer((req, res) => {
+      requests += 1;
+      const headers = { ETag: '"v1"', 'Content-Type': 'application/octet-stream' };
+      const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+      if (range) {
+        ranges.push(req.headers.range ?? '');
+        const start = Number(range[1]);
+        res.writeHead(206, { ...headers, 'Content-Length': content.length - start, 'Content-Range': `bytes ${start}-${content.length - 1}/${content.length}` });
+        res.end(content.subarray(start));
+      } else if (requests === 1) {
+        res.writeHead(200, { ...headers, 'Content-Length': content.length });
+        res.write(content.subarray(0, content.length / 2), () => res.destroy());
+      } else {
+        res.writeHead(200, { ...headers, 'Content-Length': content.length });
+        res.end(content);
+      }
+    });
+    flaky.listen(0, '127.0.0.1');
+    await once(flaky, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/big.bin`;
+      const out = path.join(work, 'broken-off');
+      const first = captureIo(`${url}\n`);
+      expect(await runCli(['download', '-', '-o', out, '--resume', '--retries', '0'], { io: first.io })).toBe(1);
+
+      const second = captureIo(`${url}\n`);
+      expect(await runCli(['download', '-', '-o', out, '--resume', '--retries', '0'], { io: second.io })).toBe(0);
+
+      expect(ranges).toHaveLength(1);
+      expect(Number(/bytes=(\d+)-/.exec(ranges[0])?.[1])).toBeGreaterThan(0);
+      const saved = path.join(out, ...pathFromUrl(url).split('/'));
+      expect(await sha256Of(saved)).toBe(createHash('sha256').update(content).digest('hex'));
+    } finally {
+      flaky.closeAllConnections();
+      flaky.close();
+    }
+  });
+
   it('an interrupt aborts running downloads, prints the summary so far and exits 130', async () => {
     const interrupt = new AbortController();
     let arrived = 0;
@@ -151,6 +196,36 @@ describe('rf download end to end', () => {
       stuck.closeAllConnections();
       stuck.close();
     }
+  });
+
+  it('reads the list lazily: the first file finishes long before a long list is read', async () => {
+    const total = 20_000;
+    let pushed = 0;
+    let pushedAtFirstResult = -1;
+    const stdin = new Readable({
+      highWaterMark: 256,
+      read() {
+        pushed += 1;
+        this.push(pushed <= total ? `${server.fileUrl(server.files[pushed % 10])}\n` : null);
+      },
+    });
+    const interrupt = new AbortController();
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        if (pushedAtFirstResult === -1 && chunk.toString().startsWith('[1/')) {
+          pushedAtFirstResult = pushed;
+          interrupt.abort();
+        }
+        callback();
+      },
+    });
+    const { io } = captureIo();
+
+    const code = await runCli(['download', '-', '-o', path.join(work, 'lazy'), '-j', '4'], { io: { ...io, stdin, stdout }, signal: interrupt.signal });
+
+    expect(code).toBe(130);
+    expect(pushedAtFirstResult).toBeGreaterThan(0);
+    expect(pushedAtFirstResult).toBeLessThan(total / 4);
   });
 
   it('exits 2 on usage errors, naming what is wrong', async () => {

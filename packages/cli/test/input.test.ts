@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { openUrlList, readUrlList, type BadLine, type UrlListEntry } from '../dist/download/input.js';
+import { countListEntries } from '../dist/download/count.js';
 
 async function readAll(source: Readable): Promise<{ entries: UrlListEntry[]; bad: BadLine[] }> {
   const bad: BadLine[] = [];
@@ -74,5 +75,22 @@ describe('readUrlList', () => {
     const stdin = Readable.from(['http://h/from-stdin\n']);
     const { entries } = await readAll(openUrlList('-', stdin));
     expect(entries.map((e) => e.url)).toEqual(['http://h/from-stdin']);
+  });
+});
+
+describe('countListEntries', () => {
+  it('counts the downloadable lines of a file (what the progress bar shows as the total)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rf-count-'));
+    try {
+      const file = path.join(dir, 'urls.txt');
+      await writeFile(file, LIST);
+      expect(await countListEntries(file, new AbortController().signal)).toBe(4);
+      const aborted = new AbortController();
+      aborted.abort();
+      expect(await countListEntries(file, aborted.signal)).toBeNull();
+      expect(await countListEntries(path.join(dir, 'missing.txt'), new AbortController().signal)).toBeNull();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

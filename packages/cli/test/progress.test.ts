@@ -34,7 +34,7 @@ describe('download progress and summary', () => {
     tally.recordQueued();
     progress.queued();
     tally.inputDone = true;
-    progress.inputDone();
+    progress.totalKnown();
     tally.recordOutcome({ url: 'u', path: 'p', ok: true, status: 200, bytes: 10, error: null });
     progress.completed({ url: 'u', path: 'p', ok: true, status: 200, bytes: 10, error: null });
     progress.stop();

@@ -18,6 +18,8 @@ export interface MergedLoad {
   durationMs: number;
   /** Generators that actually ran (fewer than asked when there are fewer connections or requests). */
   generators: number;
+  /** Distinct processes the load came from (this one for in-process runs). */
+  pids: number[];
 }
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
@@ -32,6 +34,7 @@ export async function runLoadInProcess(spec: LoadSpec): Promise<MergedLoad> {
     errors: tally.errors,
     durationMs: tally.endedAt - tally.startedAt,
     generators: 1,
+    pids: [process.pid],
   };
 }
 
@@ -65,6 +68,7 @@ export async function runLoadInProcesses(spec: LoadSpec, processes: number): Pro
       errors,
       durationMs: endedAt - startedAt,
       generators: tallies.length,
+      pids: [...new Set(tallies.map((t: EncodedLoadTally) => t.pid))],
     };
   } finally {
     await executor.shutdown({ wait: true, cancelFutures: true });

@@ -7,6 +7,7 @@ export interface BenchReport {
   method: string;
   /** 'in-process' (FuturesSession on ThreadPoolExecutor) or 'processes' (N children via ProcessPoolExecutor). */
   mode: 'in-process' | 'processes';
+  /** Distinct child processes that generated load (0 in-process). */
   processes: number;
   connections: number;
   /** Every request that finished: sum(statusCodes) + sum(errors). */
@@ -32,7 +33,7 @@ export function buildBenchReport(
   const requests = responses + sum(load.errors);
   return {
     ...context,
-    processes: context.mode === 'processes' ? load.generators : 0,
+    processes: context.mode === 'processes' ? load.pids.length : 0,
     requests,
     responses,
     durationMs: Math.round(load.durationMs * 1000) / 1000,

@@ -50,7 +50,7 @@ export function registerDownloadCommand(
     .option('-j, --jobs <N>', 'concurrent downloads', String(DEFAULT_JOBS))
     .option('--processes <N>', 'run the downloads in N child processes (ProcessPoolExecutor)')
     .option('--retries <N>', 'retries per URL (the core retry policy, exponential backoff from 0.5 s)', String(DEFAULT_RETRIES))
-    .option('--resume', 'continue partial downloads with Range requests')
+    .option('--resume', 'keep files already complete in DIR (from an earlier run) and continue partial ones (Range)')
     .option('--manifest <PATH>', 'write a JSON-lines manifest (url, path, status, bytes, sha256, error, elapsedMs)')
     .option('--timeout <S>', 'per-request timeout in seconds (connect and read)')
     .action(async (list: string | undefined, raw: RawDownloadOptions) => {

@@ -14,9 +14,14 @@ export interface ProgressReporter {
   queued(): void;
   completed(outcome: DownloadOutcome): void;
   badLine(bad: BadLine): void;
-  /** The list is fully read: the total is now known. */
-  inputDone(): void;
+  /** The total became known (counted ahead, or the list is fully read). */
+  totalKnown(): void;
   stop(): void;
+}
+
+/** "300" once the total is known, "37+" (read so far) before. */
+function totalText(tally: DownloadTally): string {
+  return tally.total === null ? `${tally.queued}+` : String(tally.total);
 }
 
 export function describeBadLine(bad: BadLine): string {
@@ -33,7 +38,7 @@ export class LogProgress implements ProgressReporter {
   queued(): void {}
 
   completed(outcome: DownloadOutcome): void {
-    const counter = `[${this.tally.done}/${this.tally.inputDone ? this.tally.queued : `${this.tally.queued}+`}]`;
+    const counter = `[${this.tally.done}/${totalText(this.tally)}]`;
     if (outcome.kept) {
       writeLine(this.io.stdout, `${counter} kept ${formatBytes(outcome.bytes)}  ${outcome.path}`);
     } else if (outcome.ok) {
@@ -47,7 +52,7 @@ export class LogProgress implements ProgressReporter {
     writeLine(this.io.stderr, describeBadLine(bad));
   }
 
-  inputDone(): void {}
+  totalKnown(): void {}
 
   stop(): void {}
 }
@@ -78,8 +83,7 @@ export class BarProgress implements ProgressReporter {
   }
 
   queued(): void {
-    this.bar.setTotal(this.tally.queued);
-    this.bar.update(this.tally.done, this.payload());
+    this.refreshTotal();
   }
 
   completed(): void {
@@ -92,8 +96,12 @@ export class BarProgress implements ProgressReporter {
     this.bar.update(this.tally.done, this.payload());
   }
 
-  inputDone(): void {
-    this.bar.setTotal(this.tally.queued);
+  totalKnown(): void {
+    this.refreshTotal();
+  }
+
+  private refreshTotal(): void {
+    this.bar.setTotal(this.tally.total ?? this.tally.queued);
     this.bar.update(this.tally.done, this.payload());
   }
 
@@ -105,7 +113,7 @@ export class BarProgress implements ProgressReporter {
   private payload(): Record<string, string> {
     const eta = this.tally.etaMs();
     return {
-      totalText: this.tally.inputDone ? String(this.tally.queued) : `${this.tally.queued}+`,
+      totalText: totalText(this.tally),
       bytesText: formatBytes(this.tally.bytes),
       rateText: `${megabytesPerSecond(this.tally.bytes, this.tally.elapsedMs).toFixed(1)} MB/s`,
       etaText: eta === null ? '?' : formatDuration(eta),

@@ -8,14 +8,14 @@ import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MapInput } from '@requests-futures/core';
-import { UsageError } from '../errors.js';
+import { PathOutsideDirectoryError, UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
+import { countListEntries } from './count.js';
 import { inspectExistingFile } from './existing.js';
-import { finishedFutures } from './finished-futures.js';
 import { openUrlList, readUrlList, type BadLine } from './input.js';
 import { ManifestWriter, noManifest, type ManifestEntry, type ManifestSink } from './manifest.js';
 import { settleDownload, type DownloadMeta } from './outcome.js';
-import { PathAllocator, pathFromUrl, sanitizeRelativePath } from './paths.js';
+import { PathAllocator, pathFromUrl, sanitizeRelativePath, type AllocatedPath } from './paths.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { createDownloadEngine } from './session.js';
 import { formatDownloadSummary } from './summary.js';
@@ -80,7 +80,14 @@ async function* downloadRequests(
     // Refused lines are written here, in the consumer's rhythm, so at most a few wait in memory.
     for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
     const relative = entry.requestedPath !== undefined ? sanitizeRelativePath(entry.requestedPath) : pathFromUrl(entry.url);
-    const target = allocator.allocate(relative);
+    let target: AllocatedPath;
+    try {
+      target = allocator.allocate(relative);
+    } catch (error) {
+      if (!(error instanceof PathOutsideDirectoryError)) throw error;
+      onBadLine({ lineNumber: entry.lineNumber, text: entry.url, reason: error.message });
+      continue;
+    }
     await mkdir(path.dirname(target.absolutePath), { recursive: true });
     if (options.signal?.aborted) return;
     tally.recordQueued();
@@ -98,7 +105,7 @@ async function* downloadRequests(
   }
   for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
   tally.inputDone = true;
-  progress.inputDone();
+  progress.totalKnown();
 }
 
 /** Runs the downloads and prints the summary; resolves to the exit code (0 all ok, 1 anything failed, 130 interrupted). */
@@ -110,20 +117,33 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const engine = createDownloadEngine(options);
   const progress = createProgress(tally, io);
   const interrupt = () => void engine.close({ abort: true });
+  if (options.signal?.aborted) interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
+  const stopCounting = new AbortController();
+  const counting = options.list === '-' ? Promise.resolve(null) : countListEntries(options.list, stopCounting.signal);
+  void counting.then((total) => {
+    if (total === null || tally.inputDone) return;
+    tally.expectedTotal = total;
+    progress.totalKnown();
+  });
+  let completed = false;
   try {
     const inputs = downloadRequests(options, io, tally, progress, manifest);
-    for await (const { future } of finishedFutures(engine.session, inputs, options.jobs)) {
+    for await (const future of engine.session.map(inputs)) {
       const { outcome, entry } = await settleDownload(future);
       tally.recordOutcome(outcome);
       progress.completed(outcome);
       await manifest.write(entry);
     }
+    completed = true;
   } finally {
     options.signal?.removeEventListener('abort', interrupt);
+    stopCounting.abort();
+    await counting;
     tally.finish();
     progress.stop();
-    await engine.close();
+    // Leaving on an error (a full disk for the manifest, an unreadable list): stop the downloads too.
+    await engine.close({ abort: !completed });
     await manifest.close();
   }
   writeLine(io.stdout, formatDownloadSummary(tally));

@@ -32,8 +32,8 @@ export function createDownloadEngine(options: DownloadEngineOptions): DownloadEn
     ...(executor ? { executor } : { maxWorkers: options.jobs }),
     // Every download may hold a socket to the same host at once.
     adapterOptions: { poolMaxSize: options.jobs },
-    // For session.map: the window equals the concurrency, so a request starts as soon as
-    // it is submitted, and elapsed time measured from submission is the download's own.
+    // session.map's window equals the concurrency, so a request starts as soon as it is
+    // submitted, and elapsed time measured from submission is the download's own.
     maxQueued: options.jobs,
     ...(options.retries > 0 ? { retries: { limit: options.retries, backoffFactor: RETRY_BACKOFF_SECONDS } } : {}),
     ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),

@@ -35,6 +35,8 @@ export class DownloadTally {
   badLines = 0;
   bytes = 0;
   inputDone = false;
+  /** Downloads the list holds, when counted ahead (a file, not stdin); null until known. */
+  expectedTotal: number | null = null;
   readonly failures: ListedFailure[] = [];
   private readonly startedAt = performance.now();
   private endedAt: number | null = null;
@@ -77,10 +79,16 @@ export class DownloadTally {
     }
   }
 
+  /** The number of downloads in all, or null while unknown. */
+  get total(): number | null {
+    return this.inputDone ? this.queued : this.expectedTotal;
+  }
+
   /** Remaining time from the average so far; null while the total is unknown or nothing finished. */
   etaMs(): number | null {
-    if (!this.inputDone || this.done === 0) return null;
-    return (this.elapsedMs / this.done) * (this.queued - this.done);
+    const total = this.total;
+    if (total === null || this.done === 0) return null;
+    return (this.elapsedMs / this.done) * Math.max(0, total - this.done);
   }
 
   finish(): void {
