@@ -6,10 +6,13 @@
 export const GOT_IN_PROCESS = 'got in-process';
 export const PYTHON_THREADS = 'Python requests-futures (threads)';
 export const PYTHON_PROCESSES = 'Python requests-futures (processes)';
+/** A dedicated HTTP load generator: the yardstick of `rf bench` (scenarios/rf-bench-vs-autocannon.ts). */
+export const AUTOCANNON = 'autocannon';
 
 export const BASELINES = [
   { key: 'vsGot', arm: GOT_IN_PROCESS, label: '× got in-process' },
   { key: 'vsPythonThreads', arm: PYTHON_THREADS, label: '× Python threads' },
+  { key: 'vsAutocannon', arm: AUTOCANNON, label: '× autocannon' },
 ] as const;
 
 export type BaselineKey = (typeof BASELINES)[number]['key'];

@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
 
   const results: ScenarioResult[] = [];
   const skippedScenarios: ResultsFile['skippedScenarios'] = [];
-  console.error(`bench: ${options.quick ? 'quick' : 'full'} run of ${selectedIds.join(', ')}; ${repetitions} repetitions each`);
+  console.error(`bench: ${options.quick ? 'quick' : 'full'} run of ${selectedIds.join(', ')}; ${repetitions} repetitions each (memory: fewer, see README)`);
   try {
     for (const definition of selected) {
       if (definition.id === PROCESS_POOL_VS_GOT_ID && deriveAcceptance) continue;

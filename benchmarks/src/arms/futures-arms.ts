@@ -9,6 +9,7 @@ import type { Arm } from '../arm.js';
 import { processPoolArmName, threadPoolArmName } from '../baselines.js';
 import type { reduceToSummary } from '../hooks.js';
 import { measureInProcess } from './timing.js';
+import { warmUpCount } from './warm-up.js';
 import { UnexpectedResponseError } from './unexpected-response.js';
 
 export type ExecutorChoice = { kind: 'thread'; maxWorkers: number } | { kind: 'process'; maxWorkers: number; inFlight: number };
@@ -78,21 +79,24 @@ export function futuresGetsArm(options: { url: string; total: number; choice: Ex
     async open() {
       open = await openSession(options.choice);
     },
-    run() {
-      const session = open!.session;
-      return measureInProcess(async () => {
-        const futures = Array.from({ length: options.total }, () => session.get(options.url));
-        let bytes = 0;
-        for (const future of futures) {
-          const response = await future;
-          expectOk(name, response);
-          bytes += response.content.length;
-        }
-        return { requests: options.total, bytes };
-      });
-    },
+    run: () => measure(options.total),
+    warmUp: () => measure(warmUpCount(options.total)),
     close: () => closeSession(open),
   };
+
+  function measure(total: number) {
+    const session = open!.session;
+    return measureInProcess(async () => {
+      const futures = Array.from({ length: total }, () => session.get(options.url));
+      let bytes = 0;
+      for (const future of futures) {
+        const response = await future;
+        expectOk(name, response);
+        bytes += response.content.length;
+      }
+      return { requests: total, bytes };
+    });
+  }
 }
 
 /** The cpu-hook scenario: a response hook parses and reduces each 50 KB body where the request runs. */
@@ -108,21 +112,24 @@ export function futuresHookArm(options: { url: string; total: number; choice: Ex
       // In-process a closure would do; the fnRef works in both and keeps the arms identical.
       hook = (await import('../hooks.js')).reduceToSummaryHook;
     },
-    run() {
-      const session = open!.session;
-      return measureInProcess(async () => {
-        const futures = Array.from({ length: options.total }, () => session.get(options.url, { hooks: { response: hook as never } }));
-        for (const future of futures) {
-          const summary = (await future) as unknown as ReturnType<typeof reduceToSummary>;
-          if (typeof summary?.count !== 'number' || summary.count === 0) {
-            throw new UnexpectedResponseError(name, options.url, `a hook result without items: ${JSON.stringify(summary).slice(0, 100)}`);
-          }
-        }
-        return { requests: options.total };
-      });
-    },
+    run: () => measure(options.total),
+    warmUp: () => measure(warmUpCount(options.total)),
     close: () => closeSession(open),
   };
+
+  function measure(total: number) {
+    const session = open!.session;
+    return measureInProcess(async () => {
+      const futures = Array.from({ length: total }, () => session.get(options.url, { hooks: { response: hook as never } }));
+      for (const future of futures) {
+        const summary = (await future) as unknown as ReturnType<typeof reduceToSummary>;
+        if (typeof summary?.count !== 'number' || summary.count === 0) {
+          throw new UnexpectedResponseError(name, options.url, `a hook result without items: ${JSON.stringify(summary).slice(0, 100)}`);
+        }
+      }
+      return { requests: total };
+    });
+  }
 }
 
 export function futuresDownloadArm(options: { urls: string[]; expectedBytes: number; choice: ExecutorChoice; outDir: string }): Arm {
@@ -147,7 +154,7 @@ export function futuresDownloadArm(options: { urls: string[]; expectedBytes: num
           for (const future of futures) {
             const response = await future;
             expectOk(name, response);
-            bytes += (response as Response & { bytes?: number }).bytes ?? 0;
+            bytes += response.bytes ?? 0;
           }
           if (bytes !== options.expectedBytes) {
             throw new UnexpectedResponseError(name, options.urls[0] ?? '', `${bytes} bytes saved, expected ${options.expectedBytes}`);

@@ -8,6 +8,7 @@ import got, { type Got } from 'got';
 import type { Arm } from '../arm.js';
 import { runWithConcurrency } from './concurrency.js';
 import { measureInProcess } from './timing.js';
+import { warmUpCount } from './warm-up.js';
 import { GOT_IN_PROCESS } from '../baselines.js';
 
 export interface HttpLoad {
@@ -29,20 +30,23 @@ export function gotArm(load: HttpLoad, name = GOT_IN_PROCESS): Arm {
       // got retries twice by default; a benchmark must not hide failures in retries.
       client = got.extend({ agent: { http: agent }, retry: { limit: 0 } });
     },
-    run() {
-      const http = client!;
-      return measureInProcess(async () => {
-        let bytes = 0;
-        await runWithConcurrency(load.total, load.concurrency, async () => {
-          const text = await http.get(load.url).text();
-          bytes += text.length;
-          load.onBody?.(text);
-        });
-        return { requests: load.total, bytes };
-      });
-    },
+    run: () => measure(load.total),
+    warmUp: () => measure(warmUpCount(load.total)),
     async close() {
       agent?.destroy();
     },
   };
+
+  function measure(total: number) {
+    const http = client!;
+    return measureInProcess(async () => {
+      let bytes = 0;
+      await runWithConcurrency(total, load.concurrency, async () => {
+        const text = await http.get(load.url).text();
+        bytes += text.length;
+        load.onBody?.(text);
+      });
+      return { requests: total, bytes };
+    });
+  }
 }

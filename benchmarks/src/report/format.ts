@@ -2,6 +2,11 @@
 import type { Metric } from '../arm.js';
 import type { Summary } from '../stats.js';
 
+/** `1 repetition`, `3 repetitions`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export function formatNumber(value: number): string {
   const abs = Math.abs(value);
   if (abs >= 100) return Math.round(value).toLocaleString('en-US');

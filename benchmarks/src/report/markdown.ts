@@ -2,7 +2,7 @@
 import { scenarioTable, ratioMeaning } from './rows.js';
 import type { ResultsFile } from './results.js';
 import { renderMachine } from './terminal.js';
-import { formatRatio } from './format.js';
+import { formatRatio, plural } from './format.js';
 
 const escape = (cell: string) => cell.replaceAll('|', '\\|');
 
@@ -26,7 +26,7 @@ export function renderMarkdown(results: ResultsFile): string {
     const table = scenarioTable(scenario);
     out.push(`## ${scenario.id}: ${scenario.title}`, '');
     out.push(
-      `${scenario.description}. ${scenario.repetitions} repetitions${scenario.derivedFrom ? ` (same runs as ${scenario.derivedFrom})` : ''}; ${ratioMeaning(scenario.primary)}.`,
+      `${scenario.description}. ${plural(scenario.repetitions, 'repetition')}${scenario.derivedFrom ? ` (same runs as ${scenario.derivedFrom})` : ''}; ${ratioMeaning(scenario.primary)}.`,
       '',
     );
     out.push(`| ${table.header.map(escape).join(' | ')} |`);

@@ -75,6 +75,8 @@ export function renderSvg(results: ResultsFile): string {
     parts.push(`<text x="12" y="${y + 16}" class="sub">${esc(section.subtitle)}</text>`);
     y += 30;
     const top = y;
+    // Grid first, so the bars are drawn over it.
+    const gridAt = parts.length;
     for (const row of section.rows) {
       const better = section.higherIsBetter ? row.median >= 1 : row.median <= 1;
       const cls = row.isBaseline ? 'base' : better ? 'good' : 'bad';
@@ -89,12 +91,16 @@ export function renderSvg(results: ResultsFile): string {
       parts.push(`<text x="${WIDTH - VALUE_WIDTH}" y="${cy + 4}" class="value">${row.median.toFixed(2)}×</text>`);
       y += ROW_HEIGHT;
     }
+    const grid: string[] = [];
     for (let p = lo; p <= hi; p++) {
       const tx = x(2 ** p).toFixed(1);
-      parts.push(`<line x1="${tx}" x2="${tx}" y1="${top - 4}" y2="${y}" class="${p === 0 ? 'one' : 'grid'}"/>`);
+      if (p !== 0) grid.push(`<line x1="${tx}" x2="${tx}" y1="${top - 4}" y2="${y}" class="grid"/>`);
       const label = p >= 0 ? `${2 ** p}×` : `1/${2 ** -p}×`;
-      parts.push(`<text x="${tx}" y="${y + 12}" class="tick" text-anchor="middle">${label}</text>`);
+      grid.push(`<text x="${tx}" y="${y + 12}" class="tick" text-anchor="middle">${label}</text>`);
     }
+    parts.splice(gridAt, 0, ...grid);
+    // The 1× line stays on top: it is what every bar is read against.
+    parts.push(`<line x1="${x(1).toFixed(1)}" x2="${x(1).toFixed(1)}" y1="${top - 4}" y2="${y}" class="one"/>`);
     y += SECTION_GAP;
   }
   const height = y;

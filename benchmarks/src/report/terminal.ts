@@ -2,7 +2,7 @@
 import type { MachineInfo } from './machine.js';
 import { scenarioTable, ratioMeaning, type Table } from './rows.js';
 import type { AcceptanceFigure, ScenarioResult } from './results.js';
-import { formatRatio } from './format.js';
+import { formatRatio, plural } from './format.js';
 
 function renderTable(table: Table): string {
   const widths = table.header.map((h, col) => Math.max(h.length, ...table.rows.map((r) => (r[col] ?? '').length)));
@@ -16,7 +16,7 @@ export function renderScenario(result: ScenarioResult): string {
   const origin = result.derivedFrom ? `, same runs as ${result.derivedFrom}` : '';
   return [
     `\n■ ${result.id}: ${result.title}`,
-    `  ${result.description} (${result.repetitions} interleaved repetitions after a warm-up${origin})`,
+    `  ${result.description} (${plural(result.repetitions, 'interleaved repetition')} after a warm-up${origin})`,
     `  ${ratioMeaning(result.primary)}`,
     renderTable(table)
       .split('\n')

@@ -4,6 +4,7 @@ import { processPoolVsGot } from './process-pool-vs-got.js';
 import { cpuHook } from './cpu-hook.js';
 import { bulk, bulk1g } from './bulk.js';
 import { memory } from './memory.js';
+import { rfBenchVsAutocannon } from './rf-bench-vs-autocannon.js';
 import type { ScenarioDefinition } from './context.js';
 
-export const SCENARIOS: ScenarioDefinition[] = [smallGets, processPoolVsGot, cpuHook, bulk, bulk1g, memory];
+export const SCENARIOS: ScenarioDefinition[] = [smallGets, processPoolVsGot, cpuHook, bulk, bulk1g, memory, rfBenchVsAutocannon];

@@ -7,6 +7,7 @@ export {
   type ProcessPoolExecutorOptions,
   type ProcessPoolStats,
   type TaskProgressListener,
+  type TaskLostListener,
 } from './process-pool.js';
 export { BrokenProcessPool, type BrokenProcessPoolDetails, type ChildExit } from './broken-process-pool.js';
 export { mapLazily, type MapLazilyOptions } from './map-lazily.js';

@@ -26,7 +26,7 @@ export interface ProcessPoolExecutorOptions {
   idleTimeout?: number;
   /** Added to (and overriding) `process.env` for the children; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
-  /** Node flags for the children. Default: this process's flags minus debugger flags (their ports would clash). */
+  /** Node flags for the children. Default: this process's flags minus debugger flags (their ports would clash) and an inline `-e`/`-p` script. */
   execArgv?: string[];
 }
 
@@ -87,9 +87,32 @@ function childEnv(overrides: Record<string, string | undefined> | undefined): Re
 }
 
 const DEBUGGER_FLAG = /^--(inspect|inspect-brk|inspect-port|inspect-wait|debug|debug-brk|debug-port)(=|$)/;
+/** Flags whose next argument belongs to the parent's inline script (`node --input-type module -e "..."`). */
+const SCRIPT_FLAGS = new Set(['-e', '--eval', '-p', '--print', '-pe', '-ep', '--input-type']);
+const INLINE_SCRIPT_FLAG = /^--(eval|print|input-type)=/;
+
+/**
+ * The parent's flags a child inherits: not its debugger flags (their ports
+ * would clash), and not an inline script: a child given `-e <script>` runs the
+ * parent's script instead of the worker entry, and each such child would start
+ * pools of its own (`--input-type` goes too: node refuses it without one).
+ */
+export function inheritedExecArgv(flags: readonly string[]): string[] {
+  const inherited: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
+    if (SCRIPT_FLAGS.has(flag)) {
+      i += 1; // and the script itself
+      continue;
+    }
+    if (INLINE_SCRIPT_FLAG.test(flag) || DEBUGGER_FLAG.test(flag)) continue;
+    inherited.push(flag);
+  }
+  return inherited;
+}
 
 function childExecArgv(execArgv: string[] | undefined): string[] {
-  if (execArgv === undefined) return process.execArgv.filter((flag) => !DEBUGGER_FLAG.test(flag));
+  if (execArgv === undefined) return inheritedExecArgv(process.execArgv);
   if (!Array.isArray(execArgv) || execArgv.some((flag) => typeof flag !== 'string')) {
     throw new RangeError(`ProcessPoolExecutor: execArgv must be an array of strings, got ${describe(execArgv)}`);
   }

@@ -37,7 +37,9 @@ import { adoptWire } from './adopt-wire.js';
 import { BrokenProcessPool } from './broken-process-pool.js';
 import { createChildPool } from './child-pool.js';
 import { DispatchQueue, type QueueEntry } from './dispatch-queue.js';
+import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { ExecutorShutdownError } from './errors.js';
+import { ExecutorMonitor, type ExecutorListener, type ExecutorEventName, type ExecutorStats, type ObservableExecutor } from './events.js';
 import type { Executor, MapOptions, ShutdownOptions, Task } from './executor.js';
 import { mapLazily } from './map-lazily.js';
 import { resolveProcessPoolOptions, type ProcessPoolExecutorOptions, type ResolvedProcessPoolOptions } from './process-pool-options.js';
@@ -46,21 +48,18 @@ import { WorkerTracker } from './worker-tracker.js';
 
 export type { ProcessPoolExecutorOptions } from './process-pool-options.js';
 
-export interface ProcessPoolStats {
-  /** Submitted, not yet handed to a child. */
-  readonly queued: number;
-  /** Handed to a child and not yet settled there (an aborted task holds its slot until its child lets go). */
-  readonly running: number;
-  readonly completed: number;
-  readonly failed: number;
-  /** Cancelled while queued or aborted while running. */
-  readonly cancelled: number;
-  /** Pids of the live child processes. */
-  readonly workers: number[];
-}
+/** The same counters as every executor's (events.ts); `running` counts tasks handed to a child (or re-queued after their child died before starting them). */
+export type ProcessPoolStats = ExecutorStats;
 
 /** Called with the `bytes` a task reported through its task context's `progress()`. */
 export type TaskProgressListener = (future: Future<unknown>, bytes: number) => void;
+
+/**
+ * Called when the child running a task died, before the task's future fails
+ * with `error`; the future settles once the listener's promise does. A killed
+ * child cleans nothing up: this is where its submitter can (e.g. a half-written file).
+ */
+export type TaskLostListener = (future: Future<unknown>, error: BrokenProcessPool) => void | Promise<void>;
 
 interface PoolTask {
   readonly id: number;
@@ -81,7 +80,7 @@ const MAX_LOSSES_BEFORE_START = 2;
 /** How many retired pids to remember: only the rejections that follow their exit need them. */
 const REMEMBERED_RETIREMENTS = 64;
 
-export class ProcessPoolExecutor implements Executor {
+export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   readonly maxWorkers: number;
   readonly concurrencyPerWorker: number;
   readonly crossesProcesses = true;
@@ -97,7 +96,14 @@ export class ProcessPoolExecutor implements Executor {
   private readonly tracker = new WorkerTracker(() => this.onChildExit());
   /** One channel for every task: tinypool keeps only the last task's channel per child. No onMessage on purpose (tinypool would add a listener per task). */
   private readonly channel: TinypoolChannel = { postMessage: (message: unknown) => this.onChildMessage(message) };
-  private readonly progressListeners = new Set<TaskProgressListener>();
+  /** stats() and on(): this executor's own account of its tasks. */
+  private readonly monitor = new ExecutorMonitor('ProcessPoolExecutor');
+  private readonly drainer = new ExecutorDrain({
+    monitor: this.monitor,
+    shutdown: (options) => this.shutdown(options),
+    forceStop: () => ({ killed: this.killChildren() }),
+  });
+  private readonly lostListeners = new Set<TaskLostListener>();
   private pool: Tinypool | undefined;
   /** Pools retired (idle timeout, no child left), still terminating their children. */
   private readonly closingPools = new Set<Promise<void>>();
@@ -107,9 +113,6 @@ export class ProcessPoolExecutor implements Executor {
   private pumpScheduled = false;
   private isShutdown = false;
   private closed: Promise<void> | undefined;
-  private completed = 0;
-  private failed = 0;
-  private cancelled = 0;
 
   constructor(options: ProcessPoolExecutorOptions = {}) {
     this.options = resolveProcessPoolOptions(options);
@@ -142,6 +145,7 @@ export class ProcessPoolExecutor implements Executor {
     task.entry = this.queue.push(task);
     future.onAbort((reason) => this.abortRunning(task, reason));
     future.addDoneCallback(() => this.onFutureDone(task));
+    this.monitor.queued(future);
     this.schedulePump();
     return future;
   }
@@ -183,21 +187,37 @@ export class ProcessPoolExecutor implements Executor {
     if (wait) await this.closed;
   }
 
-  stats(): ProcessPoolStats {
-    return {
-      queued: this.queue.size,
-      running: this.inFlight.size,
-      completed: this.completed,
-      failed: this.failed,
-      cancelled: this.cancelled,
-      workers: this.tracker.livePids(),
-    };
+  /**
+   * Graceful, time-bounded shutdown for services (see drain.ts): queued tasks
+   * are cancelled at once, running ones get until `deadline` seconds, then are
+   * aborted; resolves once every child process has exited.
+   */
+  drain(options?: DrainOptions): Promise<DrainReport> {
+    return this.drainer.start(options);
   }
 
-  /** Receives the progress tasks report from their children (`currentTask().progress(bytes)`); returns the unsubscribe. */
+  stats(): ProcessPoolStats {
+    return this.monitor.stats(this.tracker.livePids());
+  }
+
+  /** Subscribes to this executor's task events (events.ts); returns the unsubscribe. */
+  on<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): () => void {
+    return this.monitor.on(event, listener);
+  }
+
+  off<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): void {
+    this.monitor.off(event, listener);
+  }
+
+  /** Receives the progress tasks report from their children (`currentTask().progress(bytes)`); returns the unsubscribe. Same as on('bytes'). */
   onTaskProgress(listener: TaskProgressListener): () => void {
-    this.progressListeners.add(listener);
-    return () => void this.progressListeners.delete(listener);
+    return this.on('bytes', listener);
+  }
+
+  /** Hears of every task whose child died while running it, before its future fails; returns the unsubscribe. */
+  onTaskLost(listener: TaskLostListener): () => void {
+    this.lostListeners.add(listener);
+    return () => void this.lostListeners.delete(listener);
   }
 
   // ---- dispatch ------------------------------------------------------------
@@ -219,7 +239,10 @@ export class ProcessPoolExecutor implements Executor {
       task.entry = undefined;
       // A re-queued task is already running (its future says so); a fresh one may have been cancelled.
       const runnable = task.future.running() || task.future.setRunningOrNotifyCancel();
-      if (runnable) this.dispatch(task);
+      if (runnable) {
+        this.monitor.running(task.future);
+        this.dispatch(task);
+      }
     }
     this.notifyIfIdle();
   }
@@ -253,41 +276,52 @@ export class ProcessPoolExecutor implements Executor {
 
   private onReply(task: PoolTask, reply: TaskReply): void {
     this.release(task);
-    if (reply.ok) this.settle(task, () => task.future.setResult(decode(adoptWire(reply.value))), 'completed');
-    else this.settle(task, () => task.future.setException(decode(adoptWire(reply.error))), 'failed');
+    if (reply.ok) this.settle(task, () => task.future.setResult(decode(adoptWire(reply.value))));
+    else this.settle(task, () => task.future.setException(decode(adoptWire(reply.error))));
     this.pump();
   }
 
-  /** Runs `apply` (which settles the future) and counts it; a reply that cannot be decoded fails the future. */
-  private settle(task: PoolTask, apply: () => boolean, outcome: 'completed' | 'failed'): void {
-    let settled: boolean;
+  /** Runs `apply` (which settles the future; the monitor counts it); a reply that cannot be decoded fails the future. */
+  private settle(task: PoolTask, apply: () => boolean): void {
     try {
-      settled = apply();
+      apply();
     } catch (decodeError) {
-      settled = task.future.setException(decodeError);
-      outcome = 'failed';
+      task.future.setException(decodeError);
     }
-    if (settled) this[outcome] += 1;
   }
 
   private async onRunRejected(task: PoolTask, error: unknown): Promise<void> {
-    if (isChildLoss(error)) {
+    if (isLostChild(error)) {
       // The child's last messages may still be in its pipe: a late 'started' changes the verdict.
       const suspect = task.pid ?? this.tracker.lastExit?.pid;
       if (suspect !== undefined) await this.tracker.drained(suspect);
     }
-    this.release(task);
     const verdict = this.judgeRejection(task, error);
+    // The task keeps its slot while its submitter cleans up, so shutdown waits for that too.
+    if (verdict instanceof BrokenProcessPool && task.pid !== undefined) await this.tellTaskLost(task, verdict);
+    this.release(task);
     if (verdict === 'retry') {
       if (!task.future.done()) task.entry = this.queue.unshift(task);
     } else {
-      this.settle(task, () => task.future.setException(verdict), 'failed');
+      this.settle(task, () => task.future.setException(verdict));
     }
     this.pump();
   }
 
+  private async tellTaskLost(task: PoolTask, error: BrokenProcessPool): Promise<void> {
+    const told = [...this.lostListeners].map(async (listener) => {
+      try {
+        await listener(task.future, error);
+      } catch (failure) {
+        // A listener is user code: its failure must not change the task's verdict.
+        reportCallbackError(failure, 'a ProcessPoolExecutor task-lost listener');
+      }
+    });
+    await Promise.all(told);
+  }
+
   private judgeRejection(task: PoolTask, error: unknown): Error | 'retry' {
-    if (!isChildLoss(error)) return asError(error);
+    if (!isLostChild(error)) return asError(error);
     if (task.pid !== undefined) {
       const exit = this.tracker.exitOf(task.pid) ?? { pid: task.pid, code: null, signal: null };
       return BrokenProcessPool.whileRunning(exit, error);
@@ -318,7 +352,6 @@ export class ProcessPoolExecutor implements Executor {
       this.queue.remove(task.entry);
       task.entry = undefined;
     }
-    if (task.future.cancelled()) this.cancelled += 1;
     this.notifyIfIdle();
   }
 
@@ -346,14 +379,8 @@ export class ProcessPoolExecutor implements Executor {
       case 'progress': {
         const task = this.inFlight.get(message.id);
         if (task === undefined) return;
-        for (const listener of this.progressListeners) {
-          try {
-            listener(task.future, message.bytes);
-          } catch (error) {
-            // A listener is user code: it must not break the channel every task shares.
-            reportCallbackError(error, 'a ProcessPoolExecutor progress listener');
-          }
-        }
+        // The monitor shields the channel every task shares from a throwing listener.
+        this.monitor.bytes(task.future, message.bytes);
         return;
       }
       case 'retiring': {
@@ -441,10 +468,23 @@ export class ProcessPoolExecutor implements Executor {
     this.idleTimer = undefined;
   }
 
+  /**
+   * drain()'s last resort, once aborted tasks overstayed the grace: their children
+   * are killed, which releases their slots so closeWhenIdle can finish.
+   */
+  private killChildren(): number[] {
+    const pids = this.tracker.livePids();
+    for (const pid of pids) this.tracker.child(pid)?.kill('SIGKILL');
+    return pids;
+  }
+
   /** Never rejects: with wait: false nobody would be listening. */
   private async closeWhenIdle(): Promise<void> {
     await this.whenIdle();
     this.clearIdleTimer();
+    // tinypool unrefs idle children: if nothing else keeps this process alive (a CLI awaiting
+    // shutdown), Node would quit with exit code 13 before a slow child's exit is seen.
+    for (const pid of this.tracker.livePids()) this.tracker.child(pid)?.ref();
     const pool = this.pool;
     this.pool = undefined;
     try {
@@ -457,6 +497,23 @@ export class ProcessPoolExecutor implements Executor {
     for (const pid of this.tracker.livePids()) this.tracker.child(pid)?.kill('SIGTERM');
     await this.tracker.allExited();
   }
+}
+
+/**
+ * Node's errors for a message sent to a child whose IPC channel had just
+ * closed (the channel is gone, or its pipe has no reader any more).
+ */
+const CLOSED_CHANNEL_CODES = new Set(['ERR_IPC_CHANNEL_CLOSED', 'EPIPE', 'ECONNRESET']);
+
+/**
+ * A child went away under the task: it died, or tinypool posted the task to a
+ * child whose channel had just closed (a retiring child exiting, a dying one)
+ * and rejects with the send's error. (Our worker never rejects: it replies with
+ * an envelope, so a send error here is always about the channel.)
+ */
+function isLostChild(error: unknown): boolean {
+  if (isChildLoss(error)) return true;
+  return typeof error === 'object' && error !== null && CLOSED_CHANNEL_CODES.has((error as { code?: unknown }).code as string);
 }
 
 function requireFnRef(fn: unknown): FnRef {

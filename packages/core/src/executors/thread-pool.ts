@@ -10,7 +10,9 @@
 import { isFnRef, loadFnRef } from '@requests-futures/serializer';
 import { runInTaskContext, type TaskContext } from '@requests-futures/worker';
 import { Future } from '../futures/future.js';
+import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { ExecutorShutdownError } from './errors.js';
+import { ExecutorMonitor, type ExecutorEventName, type ExecutorListener, type ExecutorStats, type ObservableExecutor } from './events.js';
 import type { Executor, MapOptions, ShutdownOptions, Task } from './executor.js';
 import { mapLazily } from './map-lazily.js';
 
@@ -27,9 +29,7 @@ interface WorkItem {
 }
 
 const DEFAULT_MAX_WORKERS = 8;
-const noProgressListener = (): void => {};
-
-export class ThreadPoolExecutor implements Executor {
+export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   readonly maxWorkers: number;
   readonly crossesProcesses = false;
 
@@ -41,6 +41,14 @@ export class ThreadPoolExecutor implements Executor {
   #isShutdown = false;
   #pumpScheduled = false;
   #idleWaiters: Array<() => void> = [];
+  /** stats() and on(): this executor's own account of its tasks. */
+  readonly #monitor = new ExecutorMonitor('ThreadPoolExecutor');
+  readonly #drain = new ExecutorDrain({
+    monitor: this.#monitor,
+    shutdown: (options) => this.shutdown(options),
+    // In-process work cannot be killed: the drain stops waiting for it.
+    forceStop: () => ({ abandoned: this.#running.size }),
+  });
 
   constructor({ maxWorkers = DEFAULT_MAX_WORKERS }: ThreadPoolExecutorOptions = {}) {
     if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
@@ -61,6 +69,7 @@ export class ThreadPoolExecutor implements Executor {
     assertTask(task);
     const future = new Future<unknown>();
     this.#queue.push({ future, task, args, taskId: this.#nextTaskId++ });
+    this.#monitor.queued(future);
     this.#schedulePump();
     return future;
   }
@@ -98,6 +107,28 @@ export class ThreadPoolExecutor implements Executor {
     if (wait) await this.#whenIdle();
   }
 
+  /**
+   * Graceful, time-bounded shutdown for services (see drain.ts): queued tasks
+   * are cancelled at once, running ones get until `deadline` seconds, then are aborted.
+   */
+  drain(options?: DrainOptions): Promise<DrainReport> {
+    return this.#drain.start(options);
+  }
+
+  /** Same shape as ProcessPoolExecutor's; `workers` is always empty (no child processes). */
+  stats(): ExecutorStats {
+    return this.#monitor.stats([]);
+  }
+
+  /** Subscribes to this executor's task events (events.ts); returns the unsubscribe. */
+  on<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): () => void {
+    return this.#monitor.on(event, listener);
+  }
+
+  off<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): void {
+    this.#monitor.off(event, listener);
+  }
+
   #assertOpen(): void {
     if (this.#isShutdown) throw new ExecutorShutdownError();
   }
@@ -117,6 +148,7 @@ export class ThreadPoolExecutor implements Executor {
       const item = this.#queue.shift()!;
       if (!item.future.setRunningOrNotifyCancel()) continue;
       this.#running.add(item.future);
+      this.#monitor.running(item.future);
       void this.#run(item);
     }
     this.#notifyIfIdle();
@@ -125,7 +157,7 @@ export class ThreadPoolExecutor implements Executor {
   async #run({ future, task, args, taskId }: WorkItem): Promise<void> {
     const controller = new AbortController();
     future.onAbort((reason) => controller.abort(reason));
-    const context: TaskContext = { signal: controller.signal, taskId, progress: noProgressListener };
+    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes) => this.#monitor.bytes(future, bytes) };
     try {
       const fn = typeof task === 'function' ? task : await loadFnRef<(...a: unknown[]) => unknown>(task);
       future.setResult(await runInTaskContext(context, () => fn(...args)));

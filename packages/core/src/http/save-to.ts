@@ -4,10 +4,12 @@
  * renamed into place only once complete and flushed, so the target is either
  * absent or whole.
  *
- * Without `resume` the temporary name is random and the file is removed on
- * any failure. With `resume` it is the stable `.<name>.part`, with the
- * response's validator (ETag or Last-Modified) in `.<name>.part.json`, and a
- * failure leaves both behind so the next attempt can ask for the rest
+ * Without `resume` the temporary name is unique (writer's pid + random) and
+ * the file is removed on any failure or abort; a child process killed
+ * mid-transfer cannot do that, so its coordinator does. With `resume` it is
+ * the stable `.<name>.part`, with the response's validator (ETag or
+ * Last-Modified) in `.<name>.part.json`, and a failure (a killed child
+ * included) leaves both behind so the next attempt can ask for the rest
  * (see partial-download.ts).
  */
 import { createHash, randomBytes, type Hash } from 'node:crypto';
@@ -43,8 +45,20 @@ export interface SaveToOptions {
   resume?: ResumeWrite;
 }
 
-export function temporaryPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.part`);
+/**
+ * The temporary file of a non-resumable save: `.<name>.<pid>-<random>.part`.
+ * The writer's pid is in the name because a child process killed mid-download
+ * cannot clean up after itself: the coordinator, told which child died, removes
+ * that child's leftovers (see session/orphaned-parts.ts).
+ */
+export function temporaryPathFor(target: string, pid = process.pid): string {
+  return join(dirname(target), `.${basename(target)}.${pid}-${randomBytes(6).toString('hex')}.part`);
+}
+
+/** Whether `name` (a directory entry beside `target`) is a temporary file that process `pid` made for it. */
+export function isTemporaryFileOf(target: string, pid: number, name: string): boolean {
+  const prefix = `.${basename(target)}.${pid}-`;
+  return name.startsWith(prefix) && /^[0-9a-f]{12}\.part$/.test(name.slice(prefix.length));
 }
 
 async function hashExisting(path: string, hash: Hash): Promise<number> {

@@ -7,6 +7,7 @@ import type { Params, RetryOptions, TimeoutOption } from '../http/request-spec.j
 import type { SessionCookies } from './cookies.js';
 import type { HooksOption, RequestOptions } from './options.js';
 import type { SessionState } from './session-state.js';
+import { validateTimeout } from './validate.js';
 
 export abstract class BaseSession<R> {
   abstract readonly state: SessionState;
@@ -82,6 +83,8 @@ export abstract class BaseSession<R> {
     return this.state.timeout;
   }
   set timeout(value: TimeoutOption | undefined) {
+    // Refused here, like the constructor's, rather than failing every later request.
+    validateTimeout(value);
     this.state.timeout = value;
   }
   get retries(): number | RetryOptions | null {

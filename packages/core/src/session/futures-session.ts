@@ -15,8 +15,11 @@ import type { Response } from '../http/response.js';
 import { BaseSession } from './base-session.js';
 import { warnBackgroundCallbackOnce } from './deprecation.js';
 import { SessionClosedError } from './errors.js';
+import { HostLimiter } from './host-limiter.js';
 import { mapRequests, type MapInput, type MapRequestsOptions } from './map-requests.js';
 import { buildSpec } from './merge.js';
+import { OrphanedPartSweeper } from './orphaned-parts.js';
+import { originOf } from './origin.js';
 import type { CloseOptions, FuturesSessionOptions, RequestOptions } from './options.js';
 import { settleOutcome } from './outcome.js';
 import { SessionState } from './session-state.js';
@@ -38,7 +41,11 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   /** Sockets of requests run in this process; a child process keeps its own. */
   readonly agents = new AgentPool();
   readonly maxQueued: number;
+  /** Requests per origin in flight at most (null: no limit). */
+  readonly perHostLimit: number | null;
   private readonly ownsExecutor: boolean;
+  private readonly hosts: HostLimiter | undefined;
+  private readonly sweeper: OrphanedPartSweeper;
   private readonly outstanding = new Set<Future<unknown>>();
   private closing: Promise<void> | null = null;
 
@@ -46,11 +53,15 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     super();
     validatePositiveInteger(options.maxWorkers, 'maxWorkers');
     validatePositiveInteger(options.maxQueued, 'maxQueued');
+    validatePositiveInteger(options.perHostLimit, 'perHostLimit');
     this.ownsExecutor = options.executor === undefined;
     this.executor = options.executor ?? new ThreadPoolExecutor({ maxWorkers: options.maxWorkers ?? DEFAULT_MAX_WORKERS });
     const concurrency = concurrencyOf(this.executor);
     this.state = (options.session?.state as SessionState | undefined) ?? new SessionState(options, concurrency);
     this.maxQueued = options.maxQueued ?? 2 * concurrency;
+    this.perHostLimit = options.perHostLimit ?? null;
+    this.hosts = options.perHostLimit === undefined ? undefined : new HostLimiter(options.perHostLimit);
+    this.sweeper = new OrphanedPartSweeper(this.executor);
   }
 
   get closed(): boolean {
@@ -62,7 +73,9 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     validateRequestOptions(options);
     if (options.backgroundCallback) warnBackgroundCallbackOnce();
     const spec = buildSpec(this.state, method, url, options);
-    const future = this.submit(spec);
+    // Refuse what cannot travel now, before the request may be held for its host.
+    if (this.executor.crossesProcesses) assertPicklable(spec, '');
+    const future = this.hosts ? this.hosts.run(originOf(spec.url), () => this.submit(spec)) : this.submit(spec);
     if (options.meta !== undefined) future.meta = options.meta;
     this.linkSignal(future, options.signal);
     this.track(future);
@@ -71,11 +84,18 @@ export class FuturesSession extends BaseSession<Future<Response>> {
 
   /**
    * Requests for many inputs, pulled lazily from any (async) iterable: at most
-   * `maxQueued` futures are outstanding, and each is yielded as it completes.
+   * `maxQueued` inputs are pulled and not yet yielded, and each future is
+   * yielded as it completes (`ordered: true`: in input order). With
+   * `perHostLimit` (default: the session's) at most N are in flight per origin;
+   * inputs of a saturated host wait aside while other hosts go ahead.
    */
   map(inputs: Iterable<MapInput> | AsyncIterable<MapInput>, options: MapRequestsOptions = {}): AsyncIterableIterator<IteratedFuture<Future<Response>>> {
     if (this.closing) throw new SessionClosedError('map');
-    return mapRequests(this, inputs, { maxQueued: this.maxQueued, ...options });
+    return mapRequests(this, inputs, {
+      ...options,
+      maxQueued: options.maxQueued ?? this.maxQueued,
+      perHostLimit: options.perHostLimit === undefined ? this.perHostLimit : options.perHostLimit,
+    });
   }
 
   /**
@@ -95,9 +115,9 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   private submit(spec: RequestSpec): Future<Response> {
     let future: Future<RequestOutcome>;
     if (this.executor.crossesProcesses) {
-      // Refuse what cannot travel before anything is sent, naming its path in the spec.
-      assertPicklable(spec, '');
+      // request() checked that the spec can travel (PicklingError naming its path).
       future = this.executor.submit<RequestOutcome>(REQUEST_TASK_REF, spec);
+      this.sweeper.track(future, spec);
     } else {
       const agents = this.agents;
       future = this.executor.submit((s: RequestSpec) => runRequestTask(s, this, { agents }), spec);
@@ -128,6 +148,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     if (abort) for (const future of mine) future.abort(new SessionClosedError('close'));
     await Promise.allSettled(mine.map((future) => future.exception()));
     if (this.ownsExecutor) await this.executor.shutdown({ wait: true, cancelFutures, abort });
+    this.sweeper.dispose();
     this.agents.destroy();
   }
 }

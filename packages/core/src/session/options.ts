@@ -46,7 +46,13 @@ export interface RequestOptions {
   saveTo?: string | null;
   /** With saveTo: continue a partial download (Range + If-Range). */
   resume?: boolean;
-  /** Opt-in retries (requests has none): a count or the full options. */
+  /**
+   * Opt-in retries (requests has none): a count or the full options. They run
+   * where the request runs; with saveTo + resume a retry continues the part.
+   * A child process that dies under a request (BrokenProcessPool) is the
+   * executor's failure, not retried: resubmit it (with resume: true it
+   * continues from the part the child wrote).
+   */
   retries?: number | RetryOptions | null;
 }
 
@@ -86,6 +92,13 @@ export interface FuturesSessionOptions extends SessionStateOptions {
   session?: { readonly state: unknown };
   /** session.map: how many futures may be outstanding at once. Default 2 × concurrency. */
   maxQueued?: number;
+  /**
+   * At most this many requests per origin (scheme://host:port) handed to the
+   * executor and not yet done; more wait in the coordinator (their futures are
+   * pending, cancel() works) and start in submission order. Also session.map's
+   * default. Default: no limit. Redirects to another host are not counted.
+   */
+  perHostLimit?: number;
 }
 
 export interface CloseOptions {

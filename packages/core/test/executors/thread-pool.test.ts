@@ -14,7 +14,10 @@ function executor(maxWorkers?: number): ThreadPoolExecutor {
   executors.push(made);
   return made;
 }
+/** Gate releasers of every probe, so a failed test cannot leave tasks (and shutdown) hanging. */
+const openAllGates: Array<() => void> = [];
 afterEach(async () => {
+  for (const open of openAllGates.splice(0)) open();
   await Promise.all(executors.splice(0).map((e) => e.shutdown({ cancelFutures: true, abort: true })));
 });
 
@@ -25,15 +28,20 @@ function concurrencyProbe() {
   const startedEvent: Array<Deferred<number>> = [];
   let current = 0;
   let max = 0;
+  const gate = (id: number): Deferred => (gates[id] ??= deferred());
+  const startEvent = (n: number): Deferred<number> => (startedEvent[n - 1] ??= deferred<number>());
   const task = async (id: number): Promise<number> => {
     current += 1;
     max = Math.max(max, current);
     started.push(id);
-    startedEvent[started.length - 1]?.resolve(id);
-    await (gates[id] ??= deferred()).promise;
+    startEvent(started.length).resolve(id);
+    await gate(id).promise;
     current -= 1;
     return id * 10;
   };
+  openAllGates.push(() => {
+    for (let id = 0; id < 1000; id++) gate(id).resolve();
+  });
   return {
     task,
     started,
@@ -43,9 +51,9 @@ function concurrencyProbe() {
     get current() {
       return current;
     },
-    release: (id: number) => (gates[id] ??= deferred()).resolve(),
-    /** Resolves when the n-th task (1-based) has started. */
-    nthStarted: (n: number) => (startedEvent[n - 1] ??= deferred<number>()).promise,
+    release: (id: number) => gate(id).resolve(),
+    /** Resolves when the n-th task (1-based) has started, or at once if it already has. */
+    nthStarted: (n: number) => startEvent(n).promise,
   };
 }
 
@@ -410,12 +418,14 @@ describe('ThreadPoolExecutor.map', () => {
       }
     }
     const boom = new Error('item 2 failed');
+    const later = deferred();
     const results: number[] = [];
     const error = await (async () => {
       for await (const r of e.map(
         async (i: number) => {
           ran.push(i);
           if (i === 2) throw boom;
+          if (i > 2) await later.promise; // item 3 takes the free worker; the rest stay queued
           return i;
         },
         items(),
@@ -427,9 +437,10 @@ describe('ThreadPoolExecutor.map', () => {
     expect(error).toBe(boom);
     expect(results).toEqual([0, 1]);
     expect(closed).toBe(true);
+    later.resolve();
     await e.shutdown();
-    // Submitted ahead but queued behind the failure on a single worker: cancelled, not run.
-    expect(ran).toEqual([0, 1, 2]);
+    // Items 4..6 were submitted ahead but still queued on the single worker: cancelled, never run.
+    expect(ran).toEqual([0, 1, 2, 3]);
   });
 
   it('an early break cancels what was submitted and not started, and closes the input', async () => {
@@ -449,9 +460,11 @@ describe('ThreadPoolExecutor.map', () => {
       break;
     }
     expect(closed).toBe(true);
+    // Task 1 took the worker once task 0 was done; tasks 2 and 3 were queued and are cancelled.
+    await probe.nthStarted(2);
+    probe.release(1);
     await e.shutdown();
-    expect(probe.started).toEqual(expect.arrayContaining([0]));
-    expect(probe.started.length).toBeLessThanOrEqual(2); // at most the one started while we consumed
+    expect(probe.started).toEqual([0, 1]);
   });
 
   it('throws TimeoutError when a result is not ready by the deadline (test_map_timeout)', async () => {
@@ -466,6 +479,9 @@ describe('ThreadPoolExecutor.map', () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/result 1 not ready within the map's timeout of 0.1 s/);
     probe.release(1);
+    probe.release(2);
+    await e.shutdown();
+    expect(probe.started).toEqual([0, 1, 2]);
   });
 
   it('surfaces an input error at its position, after the results before it', async () => {

@@ -115,7 +115,7 @@ describe('asCompleted', () => {
     expect(doneWaiterCount(f)).toBe(0);
     void iterator.next();
     expect(doneWaiterCount(f)).toBe(1);
-    void iterator.return();
+    void iterator.return?.();
     expect(doneWaiterCount(f)).toBe(0);
   });
 

@@ -1,0 +1,182 @@
+/**
+ * What an executor tells the service that embeds it: counters (`stats()`) and
+ * events, per executor instance (nothing here is module-level, so two
+ * executors never see each other's tasks).
+ *
+ * Both executors own one ExecutorMonitor and report to it at three points:
+ * a task was submitted (`queued`), it started (`running`), it reported bytes.
+ * How a task ended is read from its future, not from the executor: a future
+ * can be cancelled or aborted by its holder, and a session's result transform
+ * can turn a returned value into a failure, so the future's final state is the
+ * only account that is always right.
+ *
+ * Every task emits `queued`, then `running` unless it was cancelled first,
+ * then exactly one of `done`, `failed` or `cancelled`; `bytes` any number of
+ * times while it runs.
+ */
+import { finishedWithException, type Future } from '../futures/future.js';
+import { reportCallbackError } from '../futures/report-callback-error.js';
+
+export interface ExecutorEventMap {
+  /** Submitted; waits for a free slot. */
+  queued: [future: Future<unknown>];
+  /** Started (in a process pool: handed to a child). */
+  running: [future: Future<unknown>];
+  /** Finished with a value. */
+  done: [future: Future<unknown>];
+  /** Finished with an error (a microtask after the future settled: the error is read from it). */
+  failed: [future: Future<unknown>, error: unknown];
+  /** Cancelled while queued, or aborted while running. */
+  cancelled: [future: Future<unknown>];
+  /** The task has received this many body bytes so far (cumulative, reported every 256 KiB and at the end). */
+  bytes: [future: Future<unknown>, bytes: number];
+}
+
+export type ExecutorEventName = keyof ExecutorEventMap;
+export type ExecutorListener<E extends ExecutorEventName> = (...args: ExecutorEventMap[E]) => void;
+
+/**
+ * Counters that partition every task ever submitted:
+ * queued + running + completed + failed + cancelled = submitted.
+ */
+export interface ExecutorStats {
+  /** Submitted, not started. */
+  readonly queued: number;
+  /** Started, not settled (a task aborted while running counts as cancelled at once, even if its child has not let go yet). */
+  readonly running: number;
+  readonly completed: number;
+  readonly failed: number;
+  /** Cancelled while queued or aborted while running. */
+  readonly cancelled: number;
+  /** Pids of the live child processes (always empty for ThreadPoolExecutor). */
+  readonly workers: number[];
+}
+
+/** The part of an executor a service talks to besides submit/shutdown. */
+export interface ObservableExecutor {
+  stats(): ExecutorStats;
+  /** Subscribes; returns the unsubscribe. */
+  on<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): () => void;
+  off<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): void;
+}
+
+// Stored untyped: on() and emit() are what tie each listener to its event's arguments.
+type AnyListener = (...args: any[]) => void;
+
+/** A minimal typed emitter; a throwing listener is reported as a warning and never reaches the executor. */
+export class TypedEmitter<M extends { [E in keyof M]: unknown[] }> {
+  readonly #listeners = new Map<keyof M, Set<AnyListener>>();
+
+  constructor(private readonly owner: string) {}
+
+  on<E extends keyof M>(event: E, listener: (...args: M[E]) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError(`${this.owner}.on(${String(event)}, listener): listener must be a function`);
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    set.add(listener as AnyListener);
+    return () => this.off(event, listener);
+  }
+
+  off<E extends keyof M>(event: E, listener: (...args: M[E]) => void): void {
+    this.#listeners.get(event)?.delete(listener as AnyListener);
+  }
+
+  listenerCount(event: keyof M): number {
+    return this.#listeners.get(event)?.size ?? 0;
+  }
+
+  emit<E extends keyof M>(event: E, ...args: M[E]): void {
+    const set = this.#listeners.get(event);
+    if (!set || set.size === 0) return;
+    // A copy: a listener may unsubscribe (itself or another) while we iterate.
+    for (const listener of [...set]) {
+      try {
+        listener(...args);
+      } catch (error) {
+        reportCallbackError(error, `a '${String(event)}' listener of ${this.owner}`);
+      }
+    }
+  }
+}
+
+/** One executor's account of its tasks: the counters behind stats() and the events behind on(). */
+export class ExecutorMonitor {
+  readonly #events: TypedEmitter<ExecutorEventMap>;
+  readonly #queued = new Set<Future<unknown>>();
+  readonly #running = new Set<Future<unknown>>();
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+
+  constructor(owner: string) {
+    this.#events = new TypedEmitter<ExecutorEventMap>(owner);
+  }
+
+  on<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  off<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): void {
+    this.#events.off(event, listener);
+  }
+
+  /** The executor accepted a task; call once per future, when it is fully set up. */
+  queued(future: Future<any>): void {
+    this.#queued.add(future);
+    this.#events.emit('queued', future);
+    // After the emit: a listener that cancels at once must not have 'cancelled' announced before 'queued'.
+    future.addDoneCallback(() => this.#settled(future));
+  }
+
+  /** The task started. Idempotent, so a task an executor re-dispatches is announced once. */
+  running(future: Future<any>): void {
+    if (!this.#queued.delete(future)) return;
+    this.#running.add(future);
+    this.#events.emit('running', future);
+  }
+
+  bytes(future: Future<any>, bytes: number): void {
+    this.#events.emit('bytes', future, bytes);
+  }
+
+  stats(workers: number[]): ExecutorStats {
+    return {
+      queued: this.#queued.size,
+      running: this.#running.size,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+      workers,
+    };
+  }
+
+  /** Futures not started yet, oldest first (for drain). */
+  queuedFutures(): Future<unknown>[] {
+    return [...this.#queued];
+  }
+
+  /** Futures started and not settled (for drain). */
+  runningFutures(): Future<unknown>[] {
+    return [...this.#running];
+  }
+
+  #settled(future: Future<unknown>): void {
+    this.#queued.delete(future);
+    this.#running.delete(future);
+    if (future.cancelled()) {
+      this.#cancelled += 1;
+      this.#events.emit('cancelled', future);
+    } else if (finishedWithException(future)) {
+      this.#failed += 1;
+      if (this.#events.listenerCount('failed') === 0) return;
+      // Only a failed future is asked, so exception() resolves (it rejects only for a cancelled one).
+      void future.exception().then(
+        (error) => this.#events.emit('failed', future, error),
+        () => {},
+      );
+    } else {
+      this.#completed += 1;
+      this.#events.emit('done', future);
+    }
+  }
+}

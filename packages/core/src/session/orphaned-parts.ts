@@ -1,0 +1,68 @@
+/**
+ * A child process killed in the middle of a `saveTo` download leaves its
+ * temporary file behind (it cannot run its own clean-up). The process pool
+ * tells us which child died, before the request's future fails; this removes
+ * that child's temporary files for the request's target, so a failed download
+ * leaves nothing but what can be resumed (`resume: true` keeps `.<name>.part`
+ * on purpose, with its record, for the next attempt).
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { BrokenProcessPool } from '../executors/broken-process-pool.js';
+import type { Executor } from '../executors/executor.js';
+import type { Future } from '../futures/future.js';
+import type { RequestSpec } from '../http/request-spec.js';
+import { isTemporaryFileOf } from '../http/save-to.js';
+
+/** What ProcessPoolExecutor offers (duck-typed, so any executor with the hook benefits). */
+interface ReportsLostTasks {
+  onTaskLost(listener: (future: Future<unknown>, error: BrokenProcessPool) => void | Promise<void>): () => void;
+}
+
+function reportsLostTasks(executor: Executor): executor is Executor & ReportsLostTasks {
+  return typeof (executor as Partial<ReportsLostTasks>).onTaskLost === 'function';
+}
+
+/** Removes the temporary files that process `pid` was writing for `target`. */
+export async function removeTemporaryFilesOf(target: string, pid: number): Promise<void> {
+  const destination = resolve(target);
+  const directory = dirname(destination);
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch {
+    return; // No directory: the child never got as far as writing.
+  }
+  await Promise.all(
+    names.filter((name) => isTemporaryFileOf(destination, pid, name)).map((name) => rm(join(directory, name), { force: true })),
+  );
+}
+
+export class OrphanedPartSweeper {
+  /** Targets of non-resumable saves in flight in a child, by the future that runs them. */
+  private readonly targets = new Map<Future<unknown>, string>();
+  private readonly executor: (Executor & ReportsLostTasks) | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(executor: Executor) {
+    if (executor.crossesProcesses && reportsLostTasks(executor)) this.executor = executor;
+  }
+
+  /** Remembers `future`'s target until it settles, if a dead child could orphan a file for it. */
+  track(future: Future<unknown>, spec: RequestSpec): void {
+    if (this.executor === undefined || !spec.saveTo || spec.resume) return;
+    // Subscribed on the first save only: a session that never saves adds nothing to a shared executor.
+    this.unsubscribe ??= this.executor.onTaskLost(async (lost, error) => {
+      const target = this.targets.get(lost);
+      if (target !== undefined && error.pid !== undefined) await removeTemporaryFilesOf(target, error.pid);
+    });
+    this.targets.set(future, spec.saveTo);
+    future.addDoneCallback(() => this.targets.delete(future));
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.targets.clear();
+  }
+}

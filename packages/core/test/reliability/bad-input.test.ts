@@ -1,0 +1,165 @@
+/**
+ * Bad input fails with a typed error that names the culprit, and NOTHING is
+ * sent: every bad request below targets a server that counts the connections
+ * and requests it receives, and both counts stay at zero. Some are refused
+ * synchronously by the session, some by the engine where the request runs
+ * (this process or a child): either way before a socket is opened.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  FuturesSession,
+  InvalidHeader,
+  InvalidSchema,
+  InvalidURL,
+  MissingSchema,
+  PicklingError,
+  ProcessPoolExecutor,
+  ThreadPoolExecutor,
+  type Executor,
+  type Future,
+  type Response,
+} from '@requests-futures/core';
+import { startHttpbin, type Httpbin } from '@requests-futures/testing';
+import { startCountingServer, type CountingServer } from './support/counting-server.js';
+import { executorCases } from './support/executors.js';
+import { errorOf } from './support/outcome.js';
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+interface BadInput {
+  /** What is wrong, as the test name says it. */
+  readonly what: string;
+  /** Starts the request (may throw at once). `target` is the counting server's URL. */
+  send(session: FuturesSession, target: string, port: number): PromiseLike<unknown>;
+  readonly error: ErrorClass | readonly ErrorClass[];
+  /** What the message must contain to name the culprit. */
+  readonly names: string | RegExp;
+}
+
+const BAD_INPUTS: readonly BadInput[] = [
+  { what: 'CR/LF in a header name', send: (s, t) => s.get(t, { headers: { 'X-Evil\r\nInjected': 'v' } }), error: InvalidHeader, names: 'X-Evil' },
+  { what: 'CR/LF in a header value', send: (s, t) => s.get(t, { headers: { 'X-Evil': 'a\r\nInjected: 1' } }), error: InvalidHeader, names: 'X-Evil' },
+  { what: 'a bare LF in a header value', send: (s, t) => s.get(t, { headers: { 'X-Evil': 'a\nb' } }), error: InvalidHeader, names: 'X-Evil' },
+  { what: 'CR/LF in a request cookie value', send: (s, t) => s.get(t, { cookies: { crumb: 'a\r\nInjected: 1' } }), error: InvalidHeader, names: /cookie/i },
+  { what: 'an ftp:// URL', send: (s, _t, port) => s.get(`ftp://127.0.0.1:${port}/file`), error: InvalidSchema, names: `ftp://127.0.0.1:` },
+  { what: 'a file:// URL', send: (s) => s.get('file:///etc/passwd'), error: InvalidSchema, names: 'file:///etc/passwd' },
+  { what: 'a ws:// URL', send: (s, _t, port) => s.get(`ws://127.0.0.1:${port}/`), error: InvalidSchema, names: 'ws://127.0.0.1:' },
+  { what: 'a URL with two ports', send: (s, _t, port) => s.get(`http://127.0.0.1:${port}:80/`), error: InvalidURL, names: `127.0.0.1:` },
+  { what: 'a URL with a port out of range', send: (s) => s.get('http://127.0.0.1:99999/'), error: InvalidURL, names: '99999' },
+  { what: 'a URL with an unclosed IPv6 bracket', send: (s, _t, port) => s.get(`http://[127.0.0.1:${port}/`), error: InvalidURL, names: 'http://[127.0.0.1' },
+  { what: 'a URL without a host', send: (s) => s.get('http://'), error: InvalidURL, names: 'No host supplied' },
+  { what: 'a URL without a scheme', send: (s) => s.get('127.0.0.1/x'), error: MissingSchema, names: '127.0.0.1/x' },
+  { what: 'data that is a number', send: (s, t) => s.post(t, { data: 42 as never }), error: TypeError, names: 'data' },
+  { what: 'data that is a Map', send: (s, t) => s.post(t, { data: new Map([['a', '1']]) as never }), error: TypeError, names: /data.*Map/ },
+  { what: 'data that is a Date', send: (s, t) => s.post(t, { data: new Date(0) as never }), error: TypeError, names: /data.*Date/ },
+  { what: 'a file part of an unsupported type', send: (s, t) => s.post(t, { files: { upload: 42 as never } }), error: TypeError, names: 'files.upload' },
+  { what: 'json that cannot be serialized (a BigInt)', send: (s, t) => s.post(t, { json: { n: 1n } }), error: TypeError, names: 'json' },
+  { what: 'json that is a function', send: (s, t) => s.post(t, { json: () => 1 }), error: [TypeError, PicklingError], names: 'json' },
+  { what: 'a negative timeout', send: (s, t) => s.get(t, { timeout: -1 }), error: RangeError, names: /timeout.*-1/ },
+  { what: 'a NaN timeout', send: (s, t) => s.get(t, { timeout: Number.NaN }), error: RangeError, names: /timeout.*NaN/ },
+  { what: 'a negative read part of [connect, read]', send: (s, t) => s.get(t, { timeout: [1, -0.5] }), error: RangeError, names: /timeout.*-0.5/ },
+  { what: 'a NaN connect part of [connect, read]', send: (s, t) => s.get(t, { timeout: [Number.NaN, 1] }), error: RangeError, names: /timeout.*NaN/ },
+  { what: 'a timeout array of three', send: (s, t) => s.get(t, { timeout: [1, 2, 3] as never }), error: TypeError, names: /timeout.*3/ },
+  { what: 'a negative maxResponseBytes', send: (s, t) => s.get(t, { maxResponseBytes: -1 }), error: TypeError, names: 'maxResponseBytes' },
+];
+
+function expectError(error: Error, expected: BadInput['error']): void {
+  const classes = Array.isArray(expected) ? expected : [expected];
+  if (!classes.some((cls) => error instanceof cls)) {
+    throw new Error(`expected ${classes.map((c) => c.name).join(' or ')}, got ${error.name}: ${error.message}`);
+  }
+}
+
+describe.each(executorCases)('bad input on $name: a typed error and nothing sent', ({ make }) => {
+  let counting: CountingServer;
+  let executor: Executor;
+  let session: FuturesSession;
+
+  beforeAll(async () => {
+    counting = await startCountingServer();
+    executor = make();
+    session = new FuturesSession({ executor });
+  });
+  afterEach(async () => {
+    await counting.quiesce();
+    expect({ connections: counting.connections, requests: counting.requests }).toEqual({ connections: 0, requests: 0 });
+  });
+  afterAll(async () => {
+    await session.close();
+    await executor.shutdown();
+    await counting.close();
+  });
+
+  it.each(BAD_INPUTS)('$what', async ({ send, error: expected, names }) => {
+    const error = await errorOf(() => send(session, `${counting.url}/target`, counting.port));
+    expectError(error, expected);
+    if (typeof names === 'string') expect(error.message).toContain(names);
+    else expect(error.message).toMatch(names);
+  });
+
+  it('CR/LF in a session-level header fails every request with InvalidHeader naming it', async () => {
+    const local = new FuturesSession({ executor, headers: { 'X-Session': 'a\r\nInjected: 1' } });
+    const error = await errorOf(() => local.get(counting.url));
+    expect(error).toBeInstanceOf(InvalidHeader);
+    expect(error.message).toContain('X-Session');
+    await local.close();
+  });
+
+  it('a negative or NaN timeout set on the session is refused when set', async () => {
+    expect(() => new FuturesSession({ executor, timeout: -2 })).toThrow(/timeout.*-2/);
+    expect(() => new FuturesSession({ executor, timeout: [Number.NaN, 1] })).toThrow(/timeout.*NaN/);
+    const local = new FuturesSession({ executor });
+    expect(() => {
+      local.timeout = -3;
+    }).toThrow(RangeError);
+    expect(() => {
+      local.timeout = Number.NaN;
+    }).toThrow(/timeout.*NaN/);
+    // The refused value did not stick.
+    expect(local.timeout).toBeUndefined();
+    await local.close();
+  });
+});
+
+describe('a redirect to a non-http(s) URL: InvalidSchema, and the target is never contacted', () => {
+  let httpbin: Httpbin;
+  let counting: CountingServer;
+  beforeAll(async () => {
+    [httpbin, counting] = await Promise.all([startHttpbin(), startCountingServer()]);
+  });
+  afterAll(async () => {
+    await Promise.all([httpbin.close(), counting.close()]);
+  });
+
+  it.each(executorCases)('on $name', async ({ make }) => {
+    const executor = make();
+    const session = new FuturesSession({ executor });
+    try {
+      for (const target of [`ftp://127.0.0.1:${counting.port}/x`, 'file:///etc/passwd', `gopher://127.0.0.1:${counting.port}/`]) {
+        const future: Future<Response> = session.get(`${httpbin.url}/redirect-to?url=${encodeURIComponent(target)}`);
+        const error = await errorOf(() => future);
+        expect(error).toBeInstanceOf(InvalidSchema);
+        expect(error.message).toContain(target);
+        expect(error.message).toContain('redirected from');
+      }
+      await counting.quiesce();
+      expect({ connections: counting.connections, requests: counting.requests }).toEqual({ connections: 0, requests: 0 });
+    } finally {
+      await session.close();
+      await executor.shutdown();
+    }
+  });
+});
+
+describe('maxWorkers < 1 is refused by every constructor, naming maxWorkers', () => {
+  const BAD_COUNTS = [0, -1, 1.5, Number.NaN];
+
+  it.each(BAD_COUNTS)('maxWorkers: %p', (maxWorkers) => {
+    expect(() => new ThreadPoolExecutor({ maxWorkers })).toThrow(RangeError);
+    expect(() => new ThreadPoolExecutor({ maxWorkers })).toThrow(/maxWorkers/);
+    expect(() => new ProcessPoolExecutor({ maxWorkers })).toThrow(RangeError);
+    expect(() => new ProcessPoolExecutor({ maxWorkers })).toThrow(/maxWorkers/);
+    expect(() => new FuturesSession({ maxWorkers })).toThrow(RangeError);
+    expect(() => new FuturesSession({ maxWorkers })).toThrow(/maxWorkers/);
+  });
+});
