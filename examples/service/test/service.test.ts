@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startHttpbin, type Httpbin } from '@requests-futures/testing';
 // The hold server of core's embedding tests: requests wait until the test releases them.
-import { startHoldServer, type HoldServer } from '../../../packages/core/test/embedding/support/hold-server.js';
+import { startHoldServer, type HoldServer } from '@requests-futures/testing';
 import { getJson, postJson } from './support/ndjson-client.js';
 import { descendantsOf, isAlive } from './support/processes.js';
 import { startService, type ServiceProcess } from './support/service-process.js';

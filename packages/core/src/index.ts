@@ -17,14 +17,34 @@ export type {
 } from './session/options.js';
 
 export { Future } from './futures/future.js';
-export { CancelledError, TimeoutError } from './futures/errors.js';
+export { CancelledError, TimeoutError, InvalidStateError } from './futures/errors.js';
 export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './futures/wait.js';
 export { asCompleted } from './futures/as-completed.js';
 
-export { ThreadPoolExecutor } from './executors/thread-pool.js';
-export { ProcessPoolExecutor, BrokenProcessPool } from './executors/index.js';
-export { ExecutorShutdownError } from './executors/errors.js';
-export type { Executor, Task, ShutdownOptions, MapOptions } from './executors/executor.js';
+export {
+  ThreadPoolExecutor,
+  ProcessPoolExecutor,
+  BrokenProcessPool,
+  ExecutorShutdownError,
+  DrainCancelledError,
+  DrainDeadlineError,
+} from './executors/index.js';
+export type {
+  Executor,
+  Task,
+  ShutdownOptions,
+  MapOptions,
+  ThreadPoolExecutorOptions,
+  ProcessPoolExecutorOptions,
+  ProcessPoolStats,
+  DrainOptions,
+  DrainReport,
+  ExecutorStats,
+  ExecutorEventMap,
+  ExecutorEventName,
+  ExecutorListener,
+  ObservableExecutor,
+} from './executors/index.js';
 
 export { Response } from './http/response.js';
 export { CaseInsensitiveHeaders } from './http/headers.js';
@@ -41,7 +61,11 @@ export {
   InvalidSchema,
   InvalidHeader,
   SSLError,
+  ProxyError,
   ContentTooLarge,
+  JSONDecodeError,
+  ChunkedEncodingError,
+  ContentDecodingError,
 } from './http/errors.js';
 export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
 

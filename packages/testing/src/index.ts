@@ -1,1 +1,2 @@
 export { startTestServer, startTestServer as startHttpbin, seededBytes, rangeBody, type TestServer, type TestServer as Httpbin } from './httpbin.js';
+export * from './hold-server.js';

@@ -11,3 +11,16 @@ export {
 } from './process-pool.js';
 export { BrokenProcessPool, type BrokenProcessPoolDetails, type ChildExit } from './broken-process-pool.js';
 export { mapLazily, type MapLazilyOptions } from './map-lazily.js';
+export {
+  DrainCancelledError,
+  DrainDeadlineError,
+  type DrainOptions,
+  type DrainReport,
+} from './drain.js';
+export type {
+  ExecutorEventMap,
+  ExecutorEventName,
+  ExecutorListener,
+  ExecutorStats,
+  ObservableExecutor,
+} from './events.js';

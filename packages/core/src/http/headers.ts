@@ -12,8 +12,11 @@ export type HeadersInit =
   | CaseInsensitiveHeaders;
 
 export class CaseInsensitiveHeaders implements Iterable<[string, string]> {
-  /** lowercase name → [name as last set, value]. */
-  store: Record<string, [string, string]> = {};
+  /**
+   * lowercase name → [name as last set, value]. A Map, not an object, so that a
+   * header named `__proto__` or `constructor` is just a header.
+   */
+  store = new Map<string, [string, string]>();
 
   constructor(init?: HeadersInit | null) {
     if (init === undefined || init === null) return;
@@ -29,39 +32,36 @@ export class CaseInsensitiveHeaders implements Iterable<[string, string]> {
   }
 
   get(name: string): string | undefined {
-    return this.store[name.toLowerCase()]?.[1];
+    return this.store.get(name.toLowerCase())?.[1];
   }
 
   set(name: string, value: string): this {
-    this.store[name.toLowerCase()] = [name, value];
+    this.store.set(name.toLowerCase(), [name, value]);
     return this;
   }
 
   has(name: string): boolean {
-    return Object.hasOwn(this.store, name.toLowerCase());
+    return this.store.has(name.toLowerCase());
   }
 
   delete(name: string): boolean {
-    const key = name.toLowerCase();
-    if (!Object.hasOwn(this.store, key)) return false;
-    delete this.store[key];
-    return true;
+    return this.store.delete(name.toLowerCase());
   }
 
   get size(): number {
-    return Object.keys(this.store).length;
+    return this.store.size;
   }
 
   keys(): string[] {
-    return Object.values(this.store).map(([name]) => name);
+    return [...this.store.values()].map(([name]) => name);
   }
 
   values(): string[] {
-    return Object.values(this.store).map(([, value]) => value);
+    return [...this.store.values()].map(([, value]) => value);
   }
 
   entries(): Array<[string, string]> {
-    return Object.values(this.store).map(([name, value]) => [name, value]);
+    return [...this.store.values()].map(([name, value]) => [name, value]);
   }
 
   /** Name (as last set) → value. */
@@ -71,7 +71,7 @@ export class CaseInsensitiveHeaders implements Iterable<[string, string]> {
 
   /** lowercase name → value, the shape Node's http module uses. */
   toLowerCaseObject(): Record<string, string> {
-    return Object.fromEntries(Object.entries(this.store).map(([key, [, value]]) => [key, value]));
+    return Object.fromEntries([...this.store].map(([key, [, value]]) => [key, value]));
   }
 
   copy(): CaseInsensitiveHeaders {

@@ -1,23 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { CookieJar } from 'tough-cookie';
-import { AgentPool } from '../../dist/http/agents.js';
-import { performRequest } from '../../dist/http/request.js';
-import type { RequestSpec } from '../../dist/http/request-spec.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { specFor } from './spec-for.js';
+import { server, agents, useTestEngine, send } from './engine.js';
 
-let server: TestServer;
-let agents: AgentPool;
-beforeAll(async () => {
-  server = await startTestServer();
-  agents = new AgentPool();
-});
-afterAll(async () => {
-  agents.destroy();
-  await server.close();
-});
+useTestEngine();
 
-const send = (path: string, overrides: Partial<RequestSpec> = {}) => performRequest(specFor(server.url + path, overrides), { agents });
 
 describe('cookies', () => {
   it('cookies set on hop 1 are sent on hop 2 and reported in setCookies', async () => {

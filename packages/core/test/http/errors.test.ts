@@ -1,35 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { decode, encode } from '@requests-futures/serializer';
 import { runInTaskContext } from '@requests-futures/worker';
 import got, { TimeoutError as GotTimeoutError } from 'got';
 import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { AgentPool } from '../../dist/http/agents.js';
 import * as errors from '../../dist/http/errors.js';
 import { mapRequestError } from '../../dist/http/error-mapping.js';
 import { performRequest } from '../../dist/http/request.js';
-import type { RequestSpec } from '../../dist/http/request-spec.js';
 import { CaseInsensitiveHeaders } from '../../dist/http/headers.js';
 import { Response } from '../../dist/http/response.js';
 import { toGotTimeouts } from '../../dist/http/timeouts.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { server, agents, useTestEngine, send } from './engine.js';
 import { specFor } from './spec-for.js';
 
 const { ConnectionError, ConnectTimeout, ReadTimeout, RequestException, Timeout, TooManyRedirects, SSLError, HTTPError } = errors;
 
-let server: TestServer;
-let agents: AgentPool;
-beforeAll(async () => {
-  server = await startTestServer();
-  agents = new AgentPool();
-});
-afterAll(async () => {
-  agents.destroy();
-  await server.close();
-});
+useTestEngine();
 
-const send = (path: string, overrides: Partial<RequestSpec> = {}) => performRequest(specFor(server.url + path, overrides), { agents });
 
 /** A port nobody listens on: bound once, then released. */
 async function closedPort(): Promise<number> {

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { fnRef } from '@requests-futures/serializer';
-import { AgentPool } from '../../dist/http/agents.js';
 import { runRequestTask } from '../../dist/http/request-task.js';
 import type { RequestSpec } from '../../dist/http/request-spec.js';
 import { Response } from '../../dist/http/response.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { server, agents, useTestEngine } from './engine.js';
 import { specFor } from './spec-for.js';
 
 const HOOKS_MODULE = new URL('../fixtures/hooks.ts', import.meta.url);
 
-let server: TestServer;
-let agents: AgentPool;
-beforeAll(async () => {
-  server = await startTestServer();
-  agents = new AgentPool();
-});
-afterAll(async () => {
-  agents.destroy();
-  await server.close();
-});
+useTestEngine();
 
 const run = (path: string, overrides: Partial<RequestSpec> = {}, session?: unknown) =>
   runRequestTask(specFor(server.url + path, overrides), session, { agents });

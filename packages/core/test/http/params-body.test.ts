@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AgentPool } from '../../dist/http/agents.js';
+import { describe, expect, it } from '@jest/globals';
 import { InvalidHeader, InvalidSchema, InvalidURL, MissingSchema } from '../../dist/http/errors.js';
 import { performRequest } from '../../dist/http/request.js';
-import type { RequestSpec } from '../../dist/http/request-spec.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { server, agents, useTestEngine, send } from './engine.js';
 import { specFor } from './spec-for.js';
 
-let server: TestServer;
-let agents: AgentPool;
-beforeAll(async () => {
-  server = await startTestServer();
-  agents = new AgentPool();
-});
-afterAll(async () => {
-  agents.destroy();
-  await server.close();
-});
+useTestEngine();
 
-const send = (path: string, overrides: Partial<RequestSpec> = {}) => performRequest(specFor(server.url + path, overrides), { agents });
 
 describe('params', () => {
   it('encodes a dict like urllib: lists repeat the key, null/undefined dropped, quote_plus escaping', async () => {

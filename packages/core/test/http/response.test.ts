@@ -1,25 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AgentPool } from '../../dist/http/agents.js';
+import { describe, expect, it } from '@jest/globals';
 import { HTTPError, JSONDecodeError, RequestException } from '../../dist/http/errors.js';
 import { CaseInsensitiveHeaders } from '../../dist/http/headers.js';
-import { performRequest } from '../../dist/http/request.js';
-import type { RequestSpec } from '../../dist/http/request-spec.js';
 import { Response } from '../../dist/http/response.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { specFor } from './spec-for.js';
+import { server, agents, useTestEngine, send } from './engine.js';
 
-let server: TestServer;
-let agents: AgentPool;
-beforeAll(async () => {
-  server = await startTestServer();
-  agents = new AgentPool();
-});
-afterAll(async () => {
-  agents.destroy();
-  await server.close();
-});
+useTestEngine();
 
-const send = (path: string, overrides: Partial<RequestSpec> = {}) => performRequest(specFor(server.url + path, overrides), { agents });
 
 function responseWith(contentType: string | undefined, bytes: Uint8Array): Response {
   const headers = new CaseInsensitiveHeaders(contentType ? { 'Content-Type': contentType } : {});

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { AgentPool } from '../../dist/http/agents.js';
 import { performRequest } from '../../dist/http/request.js';
-import { rangeBody, seededBytes, startTestServer, type TestServer } from '../helpers/server.js';
+import { rangeBody, seededBytes } from '../helpers/server.js';
+import { server, agents, useTestEngine } from './engine.js';
 import { specFor } from './spec-for.js';
 
-let server: TestServer;
-let agents: AgentPool;
-beforeAll(async () => {
-  server = await startTestServer();
-  agents = new AgentPool();
-});
-afterAll(async () => {
-  agents.destroy();
-  await server.close();
-});
+useTestEngine();
 
 const get = (path: string, overrides = {}) => performRequest(specFor(server.url + path, overrides), { agents });
 

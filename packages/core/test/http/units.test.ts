@@ -38,6 +38,19 @@ describe('CaseInsensitiveHeaders', () => {
     expect(copy.get('x-mixed')).toBe('v');
     expect(copy.keys()).toEqual(['X-Mixed']);
   });
+
+  it('treats names like __proto__ and constructor as ordinary headers, also across the boundary', () => {
+    const headers = new CaseInsensitiveHeaders();
+    headers.set('__proto__', 'p').set('Constructor', 'c');
+    expect(headers.size).toBe(2);
+    expect(headers.get('__PROTO__')).toBe('p');
+    expect(headers.has('toString')).toBe(false);
+    expect(headers.get('hasOwnProperty')).toBeUndefined();
+    expect(Object.getPrototypeOf(headers.toObject())).toBe(Object.prototype);
+    expect(Object.keys(headers.toObject())).toEqual(['__proto__', 'Constructor']);
+    const copy = decode<CaseInsensitiveHeaders>(encode(headers));
+    expect(copy.entries()).toEqual([['__proto__', 'p'], ['Constructor', 'c']]);
+  });
 });
 
 describe('Response through the serializer', () => {

@@ -8,7 +8,7 @@ import { fnRef, type FnRef } from '@requests-futures/serializer';
 import { ProcessPoolExecutor } from '../../../dist/executors/process-pool.js';
 import { ThreadPoolExecutor } from '../../../dist/executors/thread-pool.js';
 import { TASKS_URL } from '../fixtures/tasks.js';
-import { startHoldServer, type HoldServer } from './hold-server.js';
+import { startHoldServer, type HoldServer } from '@requests-futures/testing';
 
 export type EmbeddableExecutor = ThreadPoolExecutor | ProcessPoolExecutor;
 

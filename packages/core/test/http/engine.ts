@@ -1,0 +1,29 @@
+/**
+ * The fixture every http/ test file shares: one test server and one AgentPool
+ * per file, started before its tests and closed after them. `server` and
+ * `agents` are live bindings, set by the hooks `useTestEngine()` registers.
+ */
+import { afterAll, beforeAll } from '@jest/globals';
+import { AgentPool } from '../../dist/http/agents.js';
+import { performRequest } from '../../dist/http/request.js';
+import type { RequestSpec } from '../../dist/http/request-spec.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { specFor } from './spec-for.js';
+
+export let server: TestServer;
+export let agents: AgentPool;
+
+export function useTestEngine(): void {
+  beforeAll(async () => {
+    server = await startTestServer();
+    agents = new AgentPool();
+  });
+  afterAll(async () => {
+    agents.destroy();
+    await server.close();
+  });
+}
+
+/** performRequest of `path` on the test server, with requests' defaults and these overrides. */
+export const send = (path: string, overrides: Partial<RequestSpec> = {}) =>
+  performRequest(specFor(server.url + path, overrides), { agents });
