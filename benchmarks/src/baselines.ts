@@ -8,11 +8,14 @@ export const PYTHON_THREADS = 'Python requests-futures (threads)';
 export const PYTHON_PROCESSES = 'Python requests-futures (processes)';
 /** A dedicated HTTP load generator: the yardstick of `rf bench` (scenarios/rf-bench-vs-autocannon.ts). */
 export const AUTOCANNON = 'autocannon';
+/** The native downloader: the yardstick of the bulk scenarios (issue #4's target is 0.9× its MB/s). */
+export const CURL_PARALLEL = 'curl --parallel';
 
 export const BASELINES = [
   { key: 'vsGot', arm: GOT_IN_PROCESS, label: '× got in-process' },
   { key: 'vsPythonThreads', arm: PYTHON_THREADS, label: '× Python threads' },
   { key: 'vsAutocannon', arm: AUTOCANNON, label: '× autocannon' },
+  { key: 'vsCurl', arm: CURL_PARALLEL, label: '× curl' },
 ] as const;
 
 export type BaselineKey = (typeof BASELINES)[number]['key'];

@@ -5,6 +5,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Arm } from '../arm.js';
+import { CURL_PARALLEL } from '../baselines.js';
 import { findTool } from '../tools.js';
 import { runCommand } from '../proc/run-command.js';
 import { directoryBytes } from './directory-bytes.js';
@@ -20,7 +21,7 @@ export function curlArm(options: { urls: string[]; expectedBytes: number; parall
   const configFile = join(options.workDir, 'curl-urls.conf');
   const outDir = join(options.workDir, 'curl-out');
   return {
-    name: `curl --parallel`,
+    name: CURL_PARALLEL,
     detail: `--parallel-max ${options.parallel}, to files`,
     skip: tool.found ? undefined : tool.reason,
     async open() {

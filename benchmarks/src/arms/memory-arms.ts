@@ -1,18 +1,44 @@
 /**
- * Memory-scenario arms: each repetition is a fresh Node process
- * (memory-child.ts) whose peak RSS the kernel records (VmHWM), so the figure
- * is the coordinator's cost for that workload alone.
+ * Memory-scenario arms: each repetition is a fresh bare-`node` process
+ * (memory-child.mjs, no tsx) that loads only the engine under test and reads
+ * its own peak RSS (VmHWM), so the figure is the coordinator's cost for that
+ * workload alone. A pool's children are reported apart, not added.
  */
 import { fileURLToPath } from 'node:url';
-import type { Arm } from '../arm.js';
+import type { Arm, ArmResult } from '../arm.js';
 import { GOT_IN_PROCESS, processPoolArmName, threadPoolArmName } from '../baselines.js';
 import { runCommand } from '../proc/run-command.js';
-import { parseResultLine } from './result-line.js';
+import { ResultLineError } from './result-line.js';
 
-const CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./memory-child.mjs', import.meta.url));
 const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 export type MemoryEngine = 'got' | 'thread' | 'process' | 'idle';
+
+/** A memory repetition's figures, plus each pool child's peak (kept in the results file's samples). */
+export interface MemoryResult extends ArmResult {
+  childrenPeakRssMb: number[];
+}
+
+interface MemoryLine {
+  requests: number;
+  seconds: number;
+  peakRssMb: number;
+  childrenPeakRssMb: number[];
+}
+
+function parseMemoryLine(stdout: string): MemoryLine {
+  const line = stdout.trim().split('\n').pop() ?? '';
+  try {
+    const parsed = JSON.parse(line) as Partial<MemoryLine>;
+    if ([parsed.requests, parsed.seconds, parsed.peakRssMb].every((n) => typeof n === 'number') && Array.isArray(parsed.childrenPeakRssMb)) {
+      return parsed as MemoryLine;
+    }
+  } catch {
+    // Reported below with what the child printed.
+  }
+  throw new ResultLineError('memory-child.mjs', stdout);
+}
 
 export function memoryArm(options: { engine: MemoryEngine; url: string; count: number; warmUpCount: number; inFlight: number; workers?: number }): Arm {
   const workers = options.workers ?? 2;
@@ -20,14 +46,14 @@ export function memoryArm(options: { engine: MemoryEngine; url: string; count: n
     got: [GOT_IN_PROCESS, `${options.inFlight} lanes pulling from the generator`],
     thread: [threadPoolArmName(options.inFlight), 'session.map(asyncIterable)'],
     process: [processPoolArmName(workers), `session.map(asyncIterable), ${workers} children × ${Math.round(options.inFlight / workers)}`],
-    idle: ['floor: Node + tsx + imports', 'no requests'],
+    idle: ['floor: node + @requests-futures/core', 'no requests'],
   };
   const [name, detail] = names[options.engine];
-  const launch = async (count: number) => {
+  const launch = async (count: number): Promise<MemoryResult> => {
     const result = await runCommand(
+      // No execArgv: the harness's tsx loader is exactly what this process must not carry.
       process.execPath,
       [
-        ...process.execArgv,
         CHILD,
         '--engine', options.engine,
         '--url', options.url,
@@ -37,14 +63,17 @@ export function memoryArm(options: { engine: MemoryEngine; url: string; count: n
       ],
       { cwd: BENCH_DIR, timeoutSeconds: 60 + count / 100 },
     );
-    const parsed = parseResultLine('memory-child.ts', result.stdout);
-    return { requests: parsed.requests, seconds: parsed.seconds, peakRssMb: result.peakRssMb };
+    const line = parseMemoryLine(result.stdout);
+    if (line.childrenPeakRssMb.length > 0) {
+      process.stderr.write(`      ${name}: coordinator peak ${Math.round(line.peakRssMb)} MiB, children ${line.childrenPeakRssMb.map(Math.round).join(', ')} MiB\n`);
+    }
+    return { requests: line.requests, seconds: line.seconds, peakRssMb: line.peakRssMb, childrenPeakRssMb: line.childrenPeakRssMb };
   };
   return {
     name,
     detail,
     run: () => launch(options.count),
-    // A fresh process starts cold whatever ran before; a short run warms the disk cache and tsx's.
+    // A fresh process starts cold whatever ran before; a short run warms the disk cache.
     warmUp: () => launch(Math.min(options.count, options.warmUpCount)),
   };
 }

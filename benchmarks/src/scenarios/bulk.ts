@@ -1,11 +1,13 @@
 /**
  * Bulk downloads from nginx to disk: saveTo in a 2-child process pool
- * against curl --parallel and Python requests-futures streaming to files,
- * with the coordinator's peak RSS (saveTo must not hold bodies in memory).
+ * against got, curl --parallel and Python requests-futures streaming to
+ * files. MB/s is printed as a ratio to curl (paired per repetition), and each
+ * arm's peak RSS is that of its own process: the Node arms run in a fresh
+ * bare-`node` process each (child-download-arm.ts), so the figure is the
+ * coordinator's, not the harness's; saveTo must not hold bodies in memory.
  */
 import { join } from 'node:path';
-import { gotDownloadArm } from '../arms/got-download-arm.js';
-import { futuresDownloadArm } from '../arms/futures-arms.js';
+import { childDownloadArm } from '../arms/child-download-arm.js';
 import { curlArm } from '../arms/curl-arm.js';
 import { pythonDownloadArm } from '../arms/python-arms.js';
 import type { FileSetSpec } from '../servers/files.js';
@@ -25,20 +27,18 @@ function bulkScenario(id: string, spec: (context: ScenarioContext) => FileSetSpe
       const expectedBytes = set.count * set.sizeBytes;
       const scratch = join(context.workDir, 'downloads', id);
       const fileCount = Math.min(IN_FLIGHT, set.count);
+      const common = { urls: served.urls, expectedBytes, inFlight: IN_FLIGHT };
       return {
         id,
         title: `${set.count} × ${set.sizeBytes / MiB} MiB from nginx to disk`,
-        description: `files written to a temp dir and removed after each run; up to ${fileCount} in flight; MB = 10^6 bytes`,
+        description:
+          `files written to a temp dir and removed after each run; up to ${fileCount} in flight; MB = 10^6 bytes; ` +
+          'peak RSS: each arm’s own process (Node arms: a fresh bare-node process per run; a pool’s children not counted)',
         primary: 'mbPerSec',
         repetitions: context.repetitions,
         arms: [
-          gotDownloadArm({ urls: served.urls, expectedBytes, concurrency: IN_FLIGHT, outDir: join(scratch, 'got') }),
-          futuresDownloadArm({
-            urls: served.urls,
-            expectedBytes,
-            choice: { kind: 'process', maxWorkers: 2, inFlight: IN_FLIGHT },
-            outDir: join(scratch, 'futures'),
-          }),
+          childDownloadArm({ ...common, engine: 'got', outDir: join(scratch, 'got') }),
+          childDownloadArm({ ...common, engine: 'futures', workers: 2, outDir: join(scratch, 'futures') }),
           curlArm({ urls: served.urls, expectedBytes, parallel: IN_FLIGHT, workDir: join(scratch, 'curl') }),
           pythonDownloadArm({ urls: served.urls, expectedBytes, workers: IN_FLIGHT, workDir: join(scratch, 'python') }),
         ],

@@ -1,7 +1,8 @@
 /**
  * Coordinator memory with a long URL queue: 100,000 URLs (quick: 20,000)
  * pulled lazily through session.map(asyncIterable). Each run is a fresh
- * process, so the peak RSS is that workload's alone.
+ * bare-node process (memory-child.mjs: no tsx, only the engine under test
+ * loaded), so the peak RSS is that workload's coordinator alone.
  */
 import { memoryArm } from '../arms/memory-arms.js';
 import type { ScenarioDefinition } from './context.js';
@@ -17,7 +18,7 @@ export const memory: ScenarioDefinition = {
     return {
       id: 'memory',
       title: `peak RSS of the coordinator for ${count.toLocaleString('en-US')} queued URLs`,
-      description: 'each run in a fresh Node process; peak = the kernel’s VmHWM; URLs come from an async generator',
+      description: 'each run in a fresh bare-node process loading only its engine; peak = that process’s VmHWM (a pool’s children not counted); URLs come from an async generator',
       primary: 'peakRssMb',
       // Peaks vary by a few per cent between runs, and one repetition is
       // 3 × the URL count in requests: two repetitions (one in a quick run)

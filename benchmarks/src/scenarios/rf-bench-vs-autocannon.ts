@@ -1,12 +1,19 @@
 /**
- * `rf bench` (our load generator: FuturesSession on a ProcessPoolExecutor with
- * 1 and 2 children) next to autocannon (its programmatic API, in this
- * process), same URL on the same server, same connections and duration. The
- * ratio column "× autocannon" says how much load our engine generates per
- * second relative to a purpose-built HTTP benchmarking client.
+ * `rf bench` (our load generator, `--processes 1` and `--processes 2`: one
+ * long loop task per child through ProcessPoolExecutor, each driving its share
+ * of the connections with a keep-alive undici pool) next to autocannon (its
+ * programmatic API, in this process), same URL on the same server (the JSON
+ * server, in its own process), same connections and duration. The ratio
+ * column "× autocannon" says how much load rf generates per second relative
+ * to a purpose-built HTTP benchmarking client.
  *
- * Both tools time themselves (rf's `durationMs`, autocannon's `duration`), so
- * rf's process start-up is not counted, as wrk's is not in small-gets.
+ * Both tools time themselves (rf's `durationMs`: from the start signal all its
+ * children wait for to the last answer; autocannon's `duration`), so rf's
+ * process and child start-up are not counted, as wrk's is not in small-gets.
+ *
+ * On a 2-core machine the server takes one core, so a second load process
+ * mostly competes with the server and the first one: `--processes 2` shows
+ * its worth only where the server has cores to spare.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -72,6 +79,10 @@ interface RfBenchReport {
   requests: number;
   responses: number;
   durationMs: number;
+  /** Child processes that generated the load. */
+  processes: number;
+  /** 'undici' unless --client says otherwise. */
+  client: string;
   statusCodes: Record<string, number>;
   errors: Record<string, number>;
 }
@@ -84,6 +95,15 @@ export class RfBenchOutputError extends Error {
   }
 }
 
+/** rf bench ran, but not as asked (fewer children, another client): its figure would not belong in this row. */
+export class RfBenchSetupError extends Error {
+  override readonly name = 'RfBenchSetupError';
+
+  constructor(arm: string, report: Pick<RfBenchReport, 'processes' | 'client'>, processes: number) {
+    super(`${arm}: ran ${report.processes} child processes with the ${report.client} client, expected ${processes} with undici`);
+  }
+}
+
 export function parseRfBenchReport(stdout: string): RfBenchReport {
   let parsed: Partial<RfBenchReport>;
   try {
@@ -91,11 +111,19 @@ export function parseRfBenchReport(stdout: string): RfBenchReport {
   } catch {
     throw new RfBenchOutputError(stdout);
   }
-  const { requests, responses, durationMs, statusCodes, errors } = parsed;
-  if (typeof requests !== 'number' || typeof responses !== 'number' || typeof durationMs !== 'number' || !statusCodes || !errors) {
+  const { requests, responses, durationMs, processes, client, statusCodes, errors } = parsed;
+  if (
+    typeof requests !== 'number' ||
+    typeof responses !== 'number' ||
+    typeof durationMs !== 'number' ||
+    typeof processes !== 'number' ||
+    typeof client !== 'string' ||
+    !statusCodes ||
+    !errors
+  ) {
     throw new RfBenchOutputError(stdout);
   }
-  return { requests, responses, durationMs, statusCodes, errors };
+  return { requests, responses, durationMs, processes, client, statusCodes, errors };
 }
 
 function rfBenchArm(url: string, processes: number, seconds: number): Arm {
@@ -110,11 +138,13 @@ function rfBenchArm(url: string, processes: number, seconds: number): Arm {
     if (unexpected.length > 0 || errorCount > 0) {
       throw new UnexpectedResponseError(name, url, `statuses ${JSON.stringify(report.statusCodes)}, errors ${JSON.stringify(report.errors)}`);
     }
+    // A figure from fewer children, or from another client, would answer a different question.
+    if (report.processes !== processes || report.client !== 'undici') throw new RfBenchSetupError(name, report, processes);
     return { requests: report.responses, seconds: report.durationMs / 1000, peakRssMb: result.peakRssMb };
   };
   return {
     name,
-    detail: `${processes} child process${processes === 1 ? '' : 'es'}, -c ${CONNECTIONS} -d ${seconds}s`,
+    detail: `${processes} child process${processes === 1 ? '' : 'es'} (undici pool each), -c ${CONNECTIONS} -d ${seconds}s`,
     skip: existsSync(RF_CLI) ? undefined : `${RF_CLI} not built (run \`pnpm build\`)`,
     run: () => measure(seconds),
     warmUp: () => measure(WARM_UP_SECONDS),
@@ -129,7 +159,7 @@ export const rfBenchVsAutocannon: ScenarioDefinition = {
     return {
       id: RF_BENCH_VS_AUTOCANNON_ID,
       title: `Load generation: rf bench vs autocannon, ${CONNECTIONS} connections for ${seconds} s`,
-      description: `GET of a ${server.smallBytes}-byte JSON, closed loop; each tool's own request count and clock`,
+      description: `GET of a ${server.smallBytes}-byte JSON from a node:http server in its own process, closed loop; each tool's own request count and clock`,
       primary: 'reqPerSec',
       repetitions: context.repetitions,
       arms: [autocannonArm(server.smallUrl, seconds), rfBenchArm(server.smallUrl, 1, seconds), rfBenchArm(server.smallUrl, 2, seconds)],

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, mergeHistograms, recordLatencyMs, summarizeLatency } from '../dist/bench/histogram.js';
 import { runClosedLoop } from '../dist/bench/load-loop.js';
-import { planShares } from '../dist/bench/coordinator.js';
+import { mergeTallies, planShares } from '../dist/bench/coordinator.js';
 import { splitEvenly } from '../dist/bench/split.js';
 import { buildBenchReport } from '../dist/bench/report.js';
+import { undiciErrorKind } from '../dist/bench/undici-error-kind.js';
 import { parseDurationMs, parseHeader } from '../dist/util/parse.js';
 
 class ConnectionError extends Error {}
@@ -50,23 +51,60 @@ describe('runClosedLoop', () => {
     expect(tally.errors).toEqual({ ConnectionError: 50 });
     expect(answered).toBe(450);
     expect(tally.histogram.totalCount).toBe(450);
-    expect(tally.endedAt).toBeGreaterThanOrEqual(tally.startedAt);
+    expect(tally.elapsedMs).toBeGreaterThan(0);
+  });
+
+  it('names errors with the given errorKind, and starts nothing once stopped', async () => {
+    const stop = new AbortController();
+    let sent = 0;
+    const send = async () => {
+      sent += 1;
+      if (sent === 10) stop.abort();
+      throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    };
+    const tally = await runClosedLoop({ connections: 1, requests: 1000 }, send, undiciErrorKind, stop.signal);
+    expect(sent).toBe(10);
+    expect(tally.errors).toEqual({ ConnectionError: 10 });
   });
 
   it('stops starting requests once the duration is over', async () => {
     const tally = await runClosedLoop({ connections: 2, durationMs: 50 }, () => new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200 }), 5)));
     expect(tally.statusCodes['200']).toBeGreaterThan(0);
-    expect(tally.endedAt - tally.startedAt).toBeGreaterThanOrEqual(45);
+    // The loop stops starting requests at 50 ms and waits for those in flight: the window covers at least -d.
+    expect(tally.elapsedMs).toBeGreaterThanOrEqual(50);
   });
 });
 
 describe('splitting the load across processes', () => {
   it('shares connections and requests evenly, and uses no more processes than connections', () => {
     expect(splitEvenly(10, 3)).toEqual([4, 3, 3]);
-    const spec = { url: 'http://127.0.0.1/', method: 'GET', headers: {}, connections: 3, requests: 500, timeoutSeconds: 10 };
+    const spec = { url: 'http://127.0.0.1/', method: 'GET', headers: {}, connections: 3, requests: 500, timeoutSeconds: 10, client: 'undici' as const };
     const shares = planShares(spec, 4);
     expect(shares.map((s) => s.connections)).toEqual([1, 1, 1]);
     expect(shares.map((s) => s.requests)).toEqual([167, 167, 166]);
+  });
+
+  it('gives every process the whole -d, not a share of it', () => {
+    const spec = { url: 'http://127.0.0.1/', method: 'GET', headers: {}, connections: 16, durationMs: 2000, timeoutSeconds: 10, client: 'undici' as const };
+    const shares = planShares(spec, 2);
+    expect(shares.map((s) => [s.connections, s.durationMs, s.requests])).toEqual([
+      [8, 2000, undefined],
+      [8, 2000, undefined],
+    ]);
+  });
+
+  it('merges tallies over the common window: the slowest process, not the sum or the spread of start times', () => {
+    const a = createLatencyHistogram();
+    const b = createLatencyHistogram();
+    recordLatencyMs(a, 1);
+    recordLatencyMs(b, 3);
+    recordLatencyMs(b, 3);
+    const merged = mergeTallies([
+      { histogram: encodeHistogram(a), statusCodes: { '200': 1 }, errors: { ReadTimeout: 1 }, elapsedMs: 1000, pid: 11 },
+      { histogram: encodeHistogram(b), statusCodes: { '200': 1, '503': 1 }, errors: {}, elapsedMs: 1010, pid: 12 },
+    ]);
+    expect(merged).toMatchObject({ statusCodes: { '200': 2, '503': 1 }, errors: { ReadTimeout: 1 }, durationMs: 1010, generators: 2, pids: [11, 12] });
+    expect(merged.histogram.totalCount).toBe(3);
   });
 });
 
@@ -76,9 +114,23 @@ describe('the bench report', () => {
     recordLatencyMs(histogram, 2);
     const report = buildBenchReport(
       { histogram, statusCodes: { '200': 3, '500': 1 }, errors: { ReadTimeout: 1 }, durationMs: 500, generators: 2, pids: [11, 12] },
-      { url: 'http://127.0.0.1/', method: 'GET', connections: 4, mode: 'processes' },
+      { url: 'http://127.0.0.1/', method: 'GET', connections: 4, mode: 'processes', client: 'undici' },
     );
-    expect(report).toMatchObject({ requests: 5, responses: 4, requestsPerSecond: 10, processes: 2 });
+    expect(report).toMatchObject({ requests: 5, responses: 4, requestsPerSecond: 10, processes: 2, pids: [11, 12], client: 'undici' });
+  });
+});
+
+describe('undici failures, named as requests names them', () => {
+  it('maps socket, timeout and TLS codes, and falls back to the class name', () => {
+    const coded = (code: string) => Object.assign(new Error(code), { code });
+    expect(undiciErrorKind(coded('ECONNREFUSED'))).toBe('ConnectionError');
+    expect(undiciErrorKind(coded('UND_ERR_SOCKET'))).toBe('ConnectionError');
+    expect(undiciErrorKind(coded('UND_ERR_CONNECT_TIMEOUT'))).toBe('ConnectTimeout');
+    expect(undiciErrorKind(coded('UND_ERR_HEADERS_TIMEOUT'))).toBe('ReadTimeout');
+    expect(undiciErrorKind(coded('UND_ERR_BODY_TIMEOUT'))).toBe('ReadTimeout');
+    expect(undiciErrorKind(coded('DEPTH_ZERO_SELF_SIGNED_CERT'))).toBe('SSLError');
+    expect(undiciErrorKind(new AggregateError([coded('ECONNREFUSED'), coded('ECONNREFUSED')]))).toBe('ConnectionError');
+    expect(undiciErrorKind(new RangeError('odd'))).toBe('RangeError');
   });
 });
 

@@ -1,21 +1,21 @@
 /**
- * The child's end of the control lane: messages to the coordinator that
- * tinypool does not carry, and the listener for the coordinator's commands.
+ * The child's end of our lane on the IPC pipe: messages to the coordinator,
+ * and the listener for the coordinator's commands.
  */
 import type { ChildMessage, ControlMessage } from './protocol.js';
 import { isControlMessage } from './protocol.js';
 
 /**
  * Best effort: a child without an IPC channel (loaded in-process, or whose
- * coordinator is gone) has nobody to tell, and a lost progress note must not
- * fail the task.
+ * coordinator is gone) has nobody to tell; its exit handling covers the rest.
  */
 export function sendToCoordinator(message: ChildMessage): void {
   if (!process.send || !process.connected) return;
   try {
-    process.send(message);
+    // With a callback, a write that fails later is reported there instead of as an 'error' event.
+    process.send(message, undefined, undefined, () => {});
   } catch {
-    // The channel closed between the check and the send; the exit handling covers it.
+    // The channel closed between the check and the send.
   }
 }
 

@@ -1,13 +1,16 @@
 /**
- * The tinypool child-process entry (its default export is the task handler).
- * For each task: announce it, decode it, import its function by reference, run
- * it inside a task context whose signal the coordinator can abort, and reply
- * with an encoded envelope. Several tasks run here at once (the pool's
- * `concurrencyPerWorker`), so all state is per task id.
+ * The child process's side of ProcessPoolExecutor. tinypool imports this module
+ * when it starts the child; from then on tasks arrive on our lane of the IPC
+ * pipe (protocol.ts), not through tinypool. For each task: announce it, decode
+ * it, import its function by reference, run it inside a task context whose
+ * signal the coordinator can abort, and reply with an encoded envelope. Several
+ * tasks run here at once (the pool's `concurrencyPerWorker`), so all state is
+ * per task id.
  */
 import { decode, loadFnRef } from '@requests-futures/serializer';
 import type { Wire } from '@requests-futures/serializer';
 import { listenForControl, sendToCoordinator } from './control-lane.js';
+import { Outbox } from './outbox.js';
 import type { ControlMessage, TaskMessage, TaskPayload, TaskReply } from './protocol.js';
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
@@ -16,13 +19,71 @@ import { runInTaskContext } from './task-context.js';
 
 const running = new RunningTasks();
 const retirement = new Retirement(budgetFromArgv(process.argv));
+const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
 
 listenForControl(onControl);
+sendToCoordinator({ __rf: 'ready', pid: process.pid });
 
 function onControl(message: ControlMessage): void {
-  if (message.__rf === 'abort') running.abort(message.id, decodeReason(message.reason));
-  // The coordinator sends 'exit' only once every task this child started has replied.
-  else if (message.__rf === 'exit') process.exit(0);
+  if (message.__rf === 'run') accept(message.tasks);
+  else if (message.__rf === 'abort') running.abort(message.id, decodeReason(message.reason));
+  else if (message.__rf === 'exit') {
+    // The coordinator sends 'exit' only once every task this child started has replied.
+    outbox.flush();
+    process.exit(0);
+  }
+}
+
+/**
+ * Registers a batch, tells the coordinator which tasks start (and which a
+ * retiring child declines), and only then runs them: a child that dies after
+ * this point has announced every task it may have started.
+ */
+function accept(tasks: readonly TaskMessage[]): void {
+  const starting: Array<[TaskMessage, AbortSignal]> = [];
+  for (const task of tasks) {
+    if (retirement.retiring) {
+      outbox.push({ type: 'declined', id: task.id });
+      continue;
+    }
+    let signal: AbortSignal;
+    try {
+      signal = running.begin(task.id);
+    } catch (error) {
+      // An id already running here is a coordinator bug: answer it rather than crash every other task.
+      outbox.push({ type: 'reply', id: task.id, reply: replyWithError(error) });
+      continue;
+    }
+    outbox.push({ type: 'started', id: task.id });
+    const reason = retirement.noteStarted();
+    if (reason !== undefined) outbox.push({ type: 'retiring', reason });
+    starting.push([task, signal]);
+  }
+  outbox.flush();
+  for (const [task, signal] of starting) void run(task, signal);
+}
+
+async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
+  let reply: TaskReply;
+  try {
+    reply = replyWithValue(await runDecoded(task, signal));
+  } catch (error) {
+    reply = replyWithError(error);
+  }
+  running.end(task.id);
+  outbox.push({ type: 'reply', id: task.id, reply });
+  const reason = retirement.noteFinished();
+  if (reason !== undefined) outbox.push({ type: 'retiring', reason });
+}
+
+async function runDecoded(task: TaskMessage, signal: AbortSignal): Promise<unknown> {
+  const { fn, args } = decode<TaskPayload>(task.payload);
+  const target: unknown = await loadFnRef(fn);
+  if (typeof target !== 'function') {
+    throw new TypeError(`Export "${fn.exportName}" of ${fn.moduleUrl} is not a function (got ${typeof target})`);
+  }
+  const progress = (bytes: number): void => outbox.push({ type: 'progress', id: task.id, bytes });
+  return runInTaskContext({ signal, taskId: task.id, progress }, () => target(...args));
 }
 
 function decodeReason(reason: Wire | undefined): unknown {
@@ -34,35 +95,7 @@ function decodeReason(reason: Wire | undefined): unknown {
   }
 }
 
-export default async function runTask(task: TaskMessage): Promise<TaskReply> {
-  if (retirement.retiring) {
-    // Never started, never answered: once the coordinator stops this child,
-    // tinypool rejects the task and the coordinator sends it to another child.
-    return new Promise<TaskReply>(() => {});
-  }
-  const signal = running.begin(task.id);
-  sendToCoordinator({ __rf: 'started', id: task.id, pid: process.pid });
-  announceRetirement(retirement.noteStarted());
-  try {
-    return replyWithValue(await runDecoded(task, signal));
-  } catch (error) {
-    return replyWithError(error);
-  } finally {
-    running.end(task.id);
-    announceRetirement(retirement.noteFinished());
-  }
-}
-
-async function runDecoded(task: TaskMessage, signal: AbortSignal): Promise<unknown> {
-  const { fn, args } = decode<TaskPayload>(task.payload);
-  const target: unknown = await loadFnRef(fn);
-  if (typeof target !== 'function') {
-    throw new TypeError(`Export "${fn.exportName}" of ${fn.moduleUrl} is not a function (got ${typeof target})`);
-  }
-  const progress = (bytes: number): void => sendToCoordinator({ __rf: 'progress', id: task.id, pid: process.pid, bytes });
-  return runInTaskContext({ signal, taskId: task.id, progress }, () => target(...args));
-}
-
-function announceRetirement(reason: string | undefined): void {
-  if (reason !== undefined) sendToCoordinator({ __rf: 'retiring', pid: process.pid, reason });
+/** tinypool looks for a handler when it loads this module; tasks never come that way. */
+export default function runTask(): never {
+  throw new Error('@requests-futures/worker: tasks arrive on the control lane (ProcessPoolExecutor), not through tinypool.run()');
 }

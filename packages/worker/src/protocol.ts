@@ -1,22 +1,24 @@
 /**
  * Every message that crosses between the coordinator (ProcessPoolExecutor) and
- * a child process. Two lanes share the child's IPC pipe:
+ * a child process. tinypool spawns, pipes and replaces the children; the tasks
+ * themselves travel on our own lane of the child's IPC pipe, because tinypool's
+ * per-task path costs more than a small HTTP request does (measured: a
+ * MessagePort hop and a structured clone per task and per reply in the
+ * coordinator, and `process.memoryUsage()` per reply in the child, 12 % of a
+ * child's CPU on small GETs).
  *
- * - tinypool's lane carries a task (`TaskMessage`) in and its reply
- *   (`TaskReply`) out. The reply is always an envelope, never a throw: tinypool
- *   turns a thrown error into a plain object and the error's class would be lost.
- * - our control lane (`ControlMessage` in, `ChildMessage` out) carries what
- *   tinypool has no words for: "this task started in pid N", progress, "abort
- *   task 7" without killing the child, and the retirement handshake. These
- *   messages carry `__rf` and no `__tinypool_worker_message__`, so tinypool's own
- *   handlers ignore the inbound ones and forward the outbound ones to the task
- *   channel.
+ * Messages carry `__rf` and no `__tinypool_worker_message__`, so tinypool's own
+ * handlers ignore them. Each direction batches: the coordinator sends a child
+ * every task it dispatches in one pump as one `run` message, and a child sends
+ * everything it has to say in one event-loop turn as one `report`, whose
+ * events keep the order in which they happened. An IPC message costs a write,
+ * a wake-up and a read on the other side, whatever its size.
  */
 import type { FnRef, Wire } from '@requests-futures/serializer';
 
-/** A task as tinypool hands it to the child. `payload` encodes a `TaskPayload`. */
+/** A task as the coordinator sends it. `payload` encodes a `TaskPayload`. */
 export interface TaskMessage {
-  /** Executor-wide task id; control messages name the task by it. */
+  /** Executor-wide task id; everything else names the task by it. */
   readonly id: number;
   readonly payload: Wire;
 }
@@ -30,41 +32,73 @@ export interface TaskPayload {
 /** A reply: the encoded value, or the encoded error with its class kept. */
 export type TaskReply = { readonly ok: true; readonly value: Wire } | { readonly ok: false; readonly error: Wire };
 
-/** Tag that marks our control lane, beside tinypool's `__tinypool_worker_message__`. */
+/** Tag that marks our lane, beside tinypool's `__tinypool_worker_message__`. */
 export const CONTROL_TAG = '__rf';
 
-// ---- child → coordinator (process.send, arrives on the tinypool task channel) ----
+// ---- child → coordinator -------------------------------------------------------
 
-/** Sent before the task runs: from now on it has side effects and must not be retried elsewhere. */
-export interface StartedMessage {
-  readonly __rf: 'started';
-  readonly id: number;
+/** The child's lane is listening: until then a message sent to it would be lost (tinypool's listener drops it). */
+export interface ReadyMessage {
+  readonly __rf: 'ready';
   readonly pid: number;
+}
+
+/** Everything a child had to say in one event-loop turn, in order. */
+export interface ReportMessage {
+  readonly __rf: 'report';
+  readonly pid: number;
+  readonly events: readonly ChildEvent[];
+}
+
+export type ChildMessage = ReadyMessage | ReportMessage;
+
+/**
+ * Sent before the task runs (the report carrying it leaves before any task of
+ * its batch starts): from now on the task has side effects and must not be
+ * retried elsewhere if the child dies.
+ */
+export interface StartedEvent {
+  readonly type: 'started';
+  readonly id: number;
+}
+
+/** A retiring child does not start this task: the coordinator sends it elsewhere. */
+export interface DeclinedEvent {
+  readonly type: 'declined';
+  readonly id: number;
 }
 
 /** Forwarded as is from the task context's `progress(bytes)`. */
-export interface ProgressMessage {
-  readonly __rf: 'progress';
+export interface ProgressEvent {
+  readonly type: 'progress';
   readonly id: number;
-  readonly pid: number;
   readonly bytes: number;
 }
 
+export interface ReplyEvent {
+  readonly type: 'reply';
+  readonly id: number;
+  readonly reply: TaskReply;
+}
+
 /**
- * The child reached its task or memory budget: it starts no new task (the ones
- * tinypool still sends it wait, never started, until the child exits and the
- * coordinator re-dispatches them) and asks to be stopped once its running tasks
- * have replied.
+ * The child reached its task or memory budget: it starts no new task (it
+ * declines them) and asks to be stopped once its running tasks have replied.
  */
-export interface RetiringMessage {
-  readonly __rf: 'retiring';
-  readonly pid: number;
+export interface RetiringEvent {
+  readonly type: 'retiring';
   readonly reason: string;
 }
 
-export type ChildMessage = StartedMessage | ProgressMessage | RetiringMessage;
+export type ChildEvent = StartedEvent | DeclinedEvent | ProgressEvent | ReplyEvent | RetiringEvent;
 
-// ---- coordinator → child (childProcess.send, outside tinypool's protocol) ----
+// ---- coordinator → child -------------------------------------------------------
+
+/** Tasks to start now, in order. */
+export interface RunMessage {
+  readonly __rf: 'run';
+  readonly tasks: readonly TaskMessage[];
+}
 
 /** Abort one running task; the child and its other tasks carry on. */
 export interface AbortMessage {
@@ -79,7 +113,7 @@ export interface ExitMessage {
   readonly __rf: 'exit';
 }
 
-export type ControlMessage = AbortMessage | ExitMessage;
+export type ControlMessage = RunMessage | AbortMessage | ExitMessage;
 
 function hasTag(message: unknown): message is { __rf: unknown } {
   return typeof message === 'object' && message !== null && CONTROL_TAG in message;
@@ -88,12 +122,13 @@ function hasTag(message: unknown): message is { __rf: unknown } {
 export function isChildMessage(message: unknown): message is ChildMessage {
   if (!hasTag(message)) return false;
   const kind = message.__rf;
-  return kind === 'started' || kind === 'progress' || kind === 'retiring';
+  return kind === 'ready' || kind === 'report';
 }
 
 export function isControlMessage(message: unknown): message is ControlMessage {
   if (!hasTag(message)) return false;
-  return message.__rf === 'abort' || message.__rf === 'exit';
+  const kind = message.__rf;
+  return kind === 'run' || kind === 'abort' || kind === 'exit';
 }
 
 /** Command-line flags the coordinator passes to each child (argv keeps them out of the tasks' environment). */

@@ -1,19 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
 import { PicklingError, decode } from '@requests-futures/serializer';
 import { MAX_MEMORY_FLAG, MAX_TASKS_FLAG, isChildMessage, isControlMessage } from '../dist/protocol.js';
+import { Outbox } from '../dist/outbox.js';
+import type { ChildEvent } from '../dist/protocol.js';
 import { replyWithError, replyWithValue } from '../dist/reply.js';
 import { Retirement, budgetFromArgv } from '../dist/retirement.js';
 import { RunningTasks } from '../dist/running-tasks.js';
 
 describe('protocol guards', () => {
   it('tell our control lane from tinypool messages and task messages', () => {
-    expect(isChildMessage({ __rf: 'started', id: 1, pid: 2 })).toBe(true);
+    expect(isChildMessage({ __rf: 'ready', pid: 2 })).toBe(true);
+    expect(isChildMessage({ __rf: 'report', pid: 2, events: [{ type: 'started', id: 1 }] })).toBe(true);
     expect(isChildMessage({ __rf: 'abort', id: 1 })).toBe(false);
     expect(isChildMessage({ __tinypool_worker_message__: true, source: 'port' })).toBe(false);
-    expect(isChildMessage('started')).toBe(false);
+    expect(isChildMessage('ready')).toBe(false);
+    expect(isControlMessage({ __rf: 'run', tasks: [] })).toBe(true);
     expect(isControlMessage({ __rf: 'abort', id: 1 })).toBe(true);
     expect(isControlMessage({ __rf: 'exit' })).toBe(true);
-    expect(isControlMessage({ __rf: 'progress', id: 1, pid: 1, bytes: 3 })).toBe(false);
+    expect(isControlMessage({ __rf: 'report', pid: 1, events: [] })).toBe(false);
     expect(isControlMessage(null)).toBe(false);
   });
 });
@@ -81,5 +85,30 @@ describe('RunningTasks', () => {
     expect(second.aborted).toBe(false);
     expect(() => running.begin(1)).toThrow(/already running/);
     expect(running.size).toBe(1);
+  });
+});
+
+describe('Outbox', () => {
+  it('sends everything pushed in one event-loop turn as one batch, in order', async () => {
+    const sent: ChildEvent[][] = [];
+    const outbox = new Outbox((events) => sent.push(events));
+    outbox.push({ type: 'progress', id: 1, bytes: 10 });
+    outbox.push({ type: 'reply', id: 1, reply: replyWithValue(1) });
+    outbox.push({ type: 'retiring', reason: 'budget' });
+    expect(sent).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent.map((batch) => batch.map((event) => event.type))).toEqual([['progress', 'reply', 'retiring']]);
+  });
+
+  it('flush() sends at once and cancels the pending turn; an empty outbox sends nothing', async () => {
+    const sent: ChildEvent[][] = [];
+    const outbox = new Outbox((events) => sent.push(events));
+    outbox.flush();
+    outbox.push({ type: 'started', id: 7 });
+    outbox.flush();
+    expect(sent).toEqual([[{ type: 'started', id: 7 }]]);
+    expect(outbox.pending).toBe(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toHaveLength(1);
   });
 });

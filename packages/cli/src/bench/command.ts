@@ -1,18 +1,21 @@
 /**
  * `rf bench URL [-c N] [-d DURATION | -n REQUESTS] [--processes N] [--method M]
- *  [--body B] [-H 'K: V']... [--json]`: a closed-loop load generator on our engine.
+ *  [--body B] [-H 'K: V']... [--client undici|session] [--json]`: a closed-loop
+ *  load generator.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
 import { parseDurationMs, parseHeader, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
 import { runLoadInProcess, runLoadInProcesses } from './coordinator.js';
-import type { LoadSpec } from './load-spec.js';
+import { LOAD_CLIENT_KINDS, type LoadClientKind, type LoadSpec } from './load-spec.js';
+import { UNDICI_MANAGED_HEADERS } from './undici-managed-headers.js';
 import { buildBenchReport, formatBenchReport, type BenchReport } from './report.js';
 
 export const DEFAULT_CONNECTIONS = 10;
 export const DEFAULT_DURATION = '10s';
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 10;
+export const DEFAULT_CLIENT: LoadClientKind = 'undici';
 
 export interface BenchOptions {
   spec: LoadSpec;
@@ -29,7 +32,23 @@ interface RawBenchOptions {
   body?: string;
   header: string[];
   timeout: string;
+  client: string;
   json?: boolean;
+}
+
+function parseClient(value: string): LoadClientKind {
+  const kind = LOAD_CLIENT_KINDS.find((k) => k === value.trim().toLowerCase());
+  if (kind === undefined) throw new UsageError(`--client must be one of ${LOAD_CLIENT_KINDS.join(', ')}, got ${JSON.stringify(value)}`);
+  return kind;
+}
+
+/** Refused up front: undici would fail every request with such a header, and the report would be all errors. */
+function assertSendableHeaders(client: LoadClientKind, headers: Record<string, string>): void {
+  if (client !== 'undici') return;
+  const managed = Object.keys(headers).find((name) => UNDICI_MANAGED_HEADERS.includes(name.toLowerCase()));
+  if (managed !== undefined) {
+    throw new UsageError(`-H ${managed}: the undici client manages this header itself; use --client session to send it`);
+  }
 }
 
 export function toBenchOptions(url: string, raw: RawBenchOptions): BenchOptions {
@@ -47,7 +66,9 @@ export function toBenchOptions(url: string, raw: RawBenchOptions): BenchOptions 
     headers: Object.fromEntries(raw.header.map(parseHeader)),
     connections: parsePositiveInteger('-c', raw.connections),
     timeoutSeconds: parsePositiveSeconds('--timeout', raw.timeout),
+    client: parseClient(raw.client),
   };
+  assertSendableHeaders(spec.client, spec.headers);
   if (raw.body !== undefined) spec.body = raw.body;
   if (raw.requests !== undefined) spec.requests = parsePositiveInteger('-n', raw.requests);
   else spec.durationMs = parseDurationMs('-d', raw.duration ?? DEFAULT_DURATION);
@@ -64,6 +85,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     method: spec.method,
     connections: spec.connections,
     mode: processes === undefined ? 'in-process' : 'processes',
+    client: spec.client,
   });
 }
 
@@ -77,12 +99,13 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerBenchCommand(program: Command, io: CliIo, done: (exitCode: number) => void): void {
   program
     .command('bench')
-    .description('load-test a URL through FuturesSession: requests/s, latency percentiles, status codes, errors')
+    .description('load-test a URL: requests/s, latency percentiles, status codes, errors')
     .argument('<URL>', 'the http(s) URL to load')
     .option('-c, --connections <N>', 'requests in flight at once', String(DEFAULT_CONNECTIONS))
     .option('-d, --duration <DURATION>', `run this long: 10, 10s, 500ms, 2m (default ${DEFAULT_DURATION})`)
     .option('-n, --requests <N>', 'send exactly this many requests instead of running for a duration')
-    .option('--processes <N>', 'generate the load from N child processes (ProcessPoolExecutor)')
+    .option('--processes <N>', 'generate the load from N child processes (ProcessPoolExecutor), started together')
+    .option('--client <KIND>', `what sends the requests: undici (keep-alive pool, fast) or session (FuturesSession per request, measures requests-futures)`, DEFAULT_CLIENT)
     .option('-m, --method <M>', 'HTTP method', 'GET')
     .option('-b, --body <B>', 'request body')
     .option('-H, --header <K: V>', 'request header (repeatable)', collect, [] as string[])

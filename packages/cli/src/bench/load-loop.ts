@@ -5,7 +5,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { errorClassName } from '../util/format.js';
+import type { SendRequest } from './client.js';
 import { createLatencyHistogram, recordLatencyMs, type Histogram } from './histogram.js';
+
+export type { SendRequest } from './client.js';
 
 export interface LoadPlan {
   connections: number;
@@ -13,38 +16,38 @@ export interface LoadPlan {
   durationMs?: number;
 }
 
-/** Sends one request; resolves with the response (any status) or rejects with the request's error. */
-export type SendRequest = () => PromiseLike<{ statusCode: number }>;
-
 export interface LoadTally {
   /** Latency of every answered request (any status), microseconds. */
   histogram: Histogram;
   /** Answers by status code. */
   statusCodes: Record<string, number>;
-  /** Requests that got no answer, by error class name. */
+  /** Requests that got no answer, by error kind. */
   errors: Record<string, number>;
-  /** Wall clock (ms since the epoch, sub-ms precision) of the first send and the last answer: comparable across processes. */
-  startedAt: number;
-  endedAt: number;
+  /** Monotonic milliseconds from the first send to the last settle: the loop's own measurement window. */
+  elapsedMs: number;
 }
-
-const wallClockMs = () => performance.timeOrigin + performance.now();
 
 function increment(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
-export async function runClosedLoop(plan: LoadPlan, send: SendRequest): Promise<LoadTally> {
+/** `stop`: once aborted, no new request starts (the ones in flight finish and are counted). */
+export async function runClosedLoop(
+  plan: LoadPlan,
+  send: SendRequest,
+  errorKind: (error: unknown) => string = errorClassName,
+  stop?: AbortSignal,
+): Promise<LoadTally> {
   const histogram = createLatencyHistogram();
   const statusCodes: Record<string, number> = {};
   const errors: Record<string, number> = {};
   let ticketsLeft = plan.requests ?? Infinity;
-  const startedAt = wallClockMs();
-  const deadline = plan.durationMs === undefined ? Infinity : performance.now() + plan.durationMs;
+  const startedAt = performance.now();
+  const deadline = plan.durationMs === undefined ? Infinity : startedAt + plan.durationMs;
 
   // A ticket per request makes `-n` exact however the connections interleave.
   const takeTicket = () => {
-    if (ticketsLeft <= 0 || performance.now() >= deadline) return false;
+    if (ticketsLeft <= 0 || performance.now() >= deadline || stop?.aborted) return false;
     ticketsLeft -= 1;
     return true;
   };
@@ -57,11 +60,11 @@ export async function runClosedLoop(plan: LoadPlan, send: SendRequest): Promise<
         recordLatencyMs(histogram, performance.now() - sentAt);
         increment(statusCodes, String(response.statusCode));
       } catch (error) {
-        increment(errors, errorClassName(error));
+        increment(errors, errorKind(error));
       }
     }
   };
 
   await Promise.all(Array.from({ length: Math.max(1, plan.connections) }, client));
-  return { histogram, statusCodes, errors, startedAt, endedAt: wallClockMs() };
+  return { histogram, statusCodes, errors, elapsedMs: performance.now() - startedAt };
 }

@@ -12,4 +12,15 @@ export interface LoadSpec {
   durationMs?: number;
   /** Per-request timeout, seconds, so one stuck request cannot stall a timed run. */
   timeoutSeconds: number;
+  /** Which client sends the requests (client.ts). */
+  client: LoadClientKind;
 }
+
+/**
+ * 'undici': a keep-alive undici Pool driven directly, the load generator's
+ * default (it costs about what autocannon costs per request). 'session': every
+ * request goes through FuturesSession, to measure requests-futures itself.
+ */
+export type LoadClientKind = 'undici' | 'session';
+
+export const LOAD_CLIENT_KINDS: readonly LoadClientKind[] = ['undici', 'session'];

@@ -3,29 +3,34 @@
  * (`runtime: 'child_process'`), with concurrent.futures.ProcessPoolExecutor's
  * semantics.
  *
- * The coordinator keeps its own FIFO and hands a task to tinypool only when one
- * of the `maxWorkers × concurrencyPerWorker` slots is free, so a queued task
- * can still be cancelled and never reaches a child. A running task is aborted
- * by a control message to the child running it (learned from the child's
- * 'started' message): the child survives and its other tasks carry on.
+ * tinypool spawns, pipes and replaces the children; tasks travel on our own
+ * lane of each child's IPC pipe (@requests-futures/worker's protocol.ts),
+ * because tinypool's per-task path cost more than a small request (see
+ * docs/architecture.md). The coordinator keeps its own FIFO and sends a task
+ * only when a child has a free slot (`concurrencyPerWorker`), so a queued task
+ * can still be cancelled and never reaches a child. It knows which child holds
+ * each task, so a running task is aborted by a message to that child: the
+ * child survives and its other tasks carry on.
  *
  * Failure handling:
- * - a child that dies fails exactly the tasks it had started, with
- *   BrokenProcessPool naming its pid and exit code or signal; tinypool spawns
- *   a replacement and the pool stays usable;
- * - tasks that had reached the dead child but not started (no 'started'
- *   message, even after its pipe drained) have not run: they go back to the
- *   front of the queue (a few times at most, then BrokenProcessPool);
+ * - a child that dies fails exactly the tasks it had announced as started,
+ *   with BrokenProcessPool naming its pid and exit code or signal; tinypool
+ *   spawns a replacement and the pool stays usable;
+ * - tasks sent to a dead child but not announced (even after its pipe drained)
+ *   never ran: they go back to the front of the queue (a few times at most,
+ *   then BrokenProcessPool);
  * - children that spend their `maxTasksPerChild`/`maxMemoryPerChildMb` budget
- *   retire gracefully (see @requests-futures/worker's retirement.ts).
+ *   retire gracefully (see @requests-futures/worker's retirement.ts): they
+ *   decline new tasks, which go elsewhere, and exit once their tasks replied.
  *
  * Why not tinypool's `signal`: it pins a worker per task and kills the child on abort.
  */
-import type { Tinypool, TinypoolChannel } from 'tinypool';
+import type { ChildProcess } from 'node:child_process';
+import type { Tinypool } from 'tinypool';
 import { PicklingError, decode, encode, isFnRef, type FnRef, type Wire } from '@requests-futures/serializer';
 import {
   isChildMessage,
-  type ChildMessage,
+  type ChildEvent,
   type ControlMessage,
   type TaskMessage,
   type TaskPayload,
@@ -34,17 +39,19 @@ import {
 import { Future } from '../futures/future.js';
 import { reportCallbackError } from '../futures/report-callback-error.js';
 import { adoptWire } from './adopt-wire.js';
-import { BrokenProcessPool } from './broken-process-pool.js';
+import { BrokenProcessPool, type ChildExit } from './broken-process-pool.js';
 import { createChildPool } from './child-pool.js';
+import { ChildSlot } from './child-slot.js';
 import { DispatchQueue, type QueueEntry } from './dispatch-queue.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { ExecutorShutdownError } from './errors.js';
+import { EventLoopHold } from './event-loop-hold.js';
 import { ExecutorMonitor, type ExecutorListener, type ExecutorEventName, type ExecutorStats, type ObservableExecutor } from './events.js';
 import type { Executor, MapOptions, ShutdownOptions, Task } from './executor.js';
 import { mapLazily } from './map-lazily.js';
 import { resolveProcessPoolOptions, type ProcessPoolExecutorOptions, type ResolvedProcessPoolOptions } from './process-pool-options.js';
-import { asError, isChildLoss } from './tinypool-rejection.js';
-import { WorkerTracker } from './worker-tracker.js';
+import { isChildLoss } from './tinypool-rejection.js';
+import { WorkerTracker, childPids } from './worker-tracker.js';
 
 export type { ProcessPoolExecutorOptions } from './process-pool-options.js';
 
@@ -67,18 +74,16 @@ interface PoolTask {
   readonly message: TaskMessage;
   /** Set while the task waits in the dispatch queue. */
   entry: QueueEntry<PoolTask> | undefined;
-  /** The child that announced it started the task (undefined: not started yet). */
-  pid: number | undefined;
-  /** abort() came before the child announced the task; delivered on 'started'. */
-  pendingAbort: { reason: unknown } | undefined;
+  /** The child it was sent to (undefined: in the coordinator's queue). */
+  slot: ChildSlot<PoolTask> | undefined;
+  /** That child announced the task: it may have had effects, so it never runs elsewhere. */
+  started: boolean;
   /** Children that died holding this task before it started (retirements not counted). */
   lostBeforeStart: number;
 }
 
 /** A task may meet this many dying children before it starts; then it fails (a child that cannot start is a broken pool). */
 const MAX_LOSSES_BEFORE_START = 2;
-/** How many retired pids to remember: only the rejections that follow their exit need them. */
-const REMEMBERED_RETIREMENTS = 64;
 
 export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   readonly maxWorkers: number;
@@ -87,15 +92,15 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   private readonly options: ResolvedProcessPoolOptions;
   private readonly queue = new DispatchQueue<PoolTask>();
-  /** Handed to tinypool, by task id, until run() settles. */
+  /** Sent to a child and not settled, by task id. */
   private readonly inFlight = new Map<number, PoolTask>();
-  /** Started tasks not yet settled, per child pid (to stop a retiring child only when it is idle). */
-  private readonly startedOn = new Map<number, Set<PoolTask>>();
-  /** Children that announced their retirement; their exit is not a failure. */
-  private readonly retiring = new Set<number>();
-  private readonly tracker = new WorkerTracker(() => this.onChildExit());
-  /** One channel for every task: tinypool keeps only the last task's channel per child. No onMessage on purpose (tinypool would add a listener per task). */
-  private readonly channel: TinypoolChannel = { postMessage: (message: unknown) => this.onChildMessage(message) };
+  /** Every child not yet known to be gone, by pid (children of retired pools too, until they exit). */
+  private readonly slots = new Map<number, ChildSlot<PoolTask>>();
+  private readonly tracker = new WorkerTracker({
+    onChild: (pid, child) => this.addSlot(pid, child),
+    onExit: (exit) => this.onChildExit(exit),
+    onMessage: (pid, message) => this.onChildMessage(pid, message),
+  });
   /** stats() and on(): this executor's own account of its tasks. */
   private readonly monitor = new ExecutorMonitor('ProcessPoolExecutor');
   private readonly drainer = new ExecutorDrain({
@@ -104,6 +109,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     forceStop: () => ({ killed: this.killChildren() }),
   });
   private readonly lostListeners = new Set<TaskLostListener>();
+  private readonly hold = new EventLoopHold();
   private pool: Tinypool | undefined;
   /** Pools retired (idle timeout, no child left), still terminating their children. */
   private readonly closingPools = new Set<Promise<void>>();
@@ -141,11 +147,12 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     const wire = encode(payload, { rootPath: '' });
     const id = this.nextTaskId++;
     const future = new Future<Awaited<R>>();
-    const task: PoolTask = { id, future, message: { id, payload: wire }, entry: undefined, pid: undefined, pendingAbort: undefined, lostBeforeStart: 0 };
+    const task: PoolTask = { id, future, message: { id, payload: wire }, entry: undefined, slot: undefined, started: false, lostBeforeStart: 0 };
     task.entry = this.queue.push(task);
     future.onAbort((reason) => this.abortRunning(task, reason));
     future.addDoneCallback(() => this.onFutureDone(task));
     this.monitor.queued(future);
+    this.hold.hold();
     this.schedulePump();
     return future;
   }
@@ -232,53 +239,141 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     });
   }
 
+  /** Hands queued tasks to children with free slots: one 'run' message per child, however many tasks. */
   private pump(): void {
-    while (this.inFlight.size < this.capacity) {
-      const task = this.queue.shift();
-      if (task === undefined) break;
+    let batches: Map<ChildSlot<PoolTask>, TaskMessage[]> | undefined;
+    while (this.queue.size > 0) {
+      const slot = this.freeSlot();
+      if (slot === undefined) break;
+      const task = this.queue.shift()!;
       task.entry = undefined;
       // A re-queued task is already running (its future says so); a fresh one may have been cancelled.
       const runnable = task.future.running() || task.future.setRunningOrNotifyCancel();
-      if (runnable) {
-        this.monitor.running(task.future);
-        this.dispatch(task);
-      }
+      if (!runnable) continue;
+      this.monitor.running(task.future);
+      this.place(task, slot);
+      batches ??= new Map();
+      const batch = batches.get(slot);
+      if (batch === undefined) batches.set(slot, [task.message]);
+      else batch.push(task.message);
+    }
+    if (batches !== undefined) for (const [slot, tasks] of batches) slot.send({ __rf: 'run', tasks });
+    this.notifyIfIdle();
+  }
+
+  /**
+   * The least busy child that takes work. A child still starting counts: its
+   * tasks wait in its slot until its lane listens. Without any child, the pool
+   * is (re)built now.
+   */
+  private freeSlot(): ChildSlot<PoolTask> | undefined {
+    let best: ChildSlot<PoolTask> | undefined;
+    for (const slot of this.slots.values()) {
+      if (!slot.accepting || slot.tasks.size >= this.concurrencyPerWorker) continue;
+      if (best === undefined || slot.tasks.size < best.tasks.size) best = slot;
+    }
+    if (best !== undefined || this.pool !== undefined) return best;
+    this.startPool();
+    for (const slot of this.slots.values()) if (slot.accepting) return slot;
+    return undefined;
+  }
+
+  private startPool(): void {
+    this.clearIdleTimer();
+    const pool = createChildPool(this.options);
+    this.pool = pool;
+    // Every child death is reported here (no tinypool task ever runs); unheard, it would be an uncaught exception.
+    pool.on('error', () => this.tracker.learn(pool.threads));
+    this.tracker.learn(pool.threads);
+  }
+
+  private addSlot(pid: number, child: ChildProcess): void {
+    const slot: ChildSlot<PoolTask> = new ChildSlot(pid, child, (message, error) => this.onSendFailure(slot, message, error));
+    this.slots.set(pid, slot);
+  }
+
+  private place(task: PoolTask, slot: ChildSlot<PoolTask>): void {
+    task.slot = slot;
+    task.started = false;
+    slot.tasks.add(task);
+    this.inFlight.set(task.id, task);
+  }
+
+  /** The task no longer holds a slot. */
+  private release(task: PoolTask): void {
+    this.inFlight.delete(task.id);
+    const slot = task.slot;
+    if (slot === undefined) return;
+    slot.tasks.delete(task);
+    task.slot = undefined;
+    this.stopIfRetired(slot);
+  }
+
+  /** Declined, or lost with a child before starting: back to the front, in their order. */
+  private requeueAtFront(tasks: readonly PoolTask[]): void {
+    for (let i = tasks.length - 1; i >= 0; i--) {
+      const task = tasks[i]!;
+      if (!task.future.done()) task.entry = this.queue.unshift(task);
+    }
+  }
+
+  private onFutureDone(task: PoolTask): void {
+    // Cancelled while queued, or aborted while waiting to be re-dispatched: it must not reach a child.
+    if (task.entry !== undefined) {
+      this.queue.remove(task.entry);
+      task.entry = undefined;
     }
     this.notifyIfIdle();
   }
 
-  private dispatch(task: PoolTask): void {
-    this.clearIdleTimer();
-    const pool = (this.pool ??= this.createPool());
-    this.inFlight.set(task.id, task);
-    task.pid = undefined;
-    pool.run(task.message, { channel: this.channel }).then(
-      (reply: TaskReply) => this.onReply(task, reply),
-      (error: unknown) =>
-        this.onRunRejected(task, error).catch((bug: unknown) => {
-          this.inFlight.delete(task.id);
-          task.future.setException(bug);
-        }),
-    );
-    // run() may have spawned a child synchronously.
-    this.tracker.learn(pool.threads);
+  // ---- what children say -----------------------------------------------------
+
+  private onChildMessage(pid: number, message: unknown): void {
+    // Anything else is a task's own process.send(): not ours to interpret.
+    if (!isChildMessage(message)) return;
+    const slot = this.slots.get(pid);
+    if (slot === undefined) return;
+    if (message.__rf === 'ready') {
+      slot.markReady();
+      return;
+    }
+    const declined: PoolTask[] = [];
+    for (const event of message.events) this.handleEvent(slot, event, declined);
+    this.requeueAtFront(declined);
+    this.stopIfRetired(slot);
+    this.pump();
   }
 
-  private createPool(): Tinypool {
-    const pool = createChildPool(this.options);
-    // An idle child's death is reported here; unheard, it would be an uncaught exception.
-    pool.on('error', () => this.tracker.learn(pool.threads));
-    this.tracker.learn(pool.threads);
-    return pool;
+  private handleEvent(slot: ChildSlot<PoolTask>, event: ChildEvent, declined: PoolTask[]): void {
+    if (event.type === 'retiring') {
+      slot.retiring = true;
+      return;
+    }
+    const task = this.inFlight.get(event.id);
+    // A task settled meanwhile (its child was judged lost) or sent elsewhere since.
+    if (task === undefined || task.slot !== slot) return;
+    switch (event.type) {
+      case 'started':
+        task.started = true;
+        return;
+      case 'progress':
+        // The monitor shields this loop from a throwing listener.
+        this.monitor.bytes(task.future, event.bytes);
+        return;
+      case 'reply':
+        this.release(task);
+        this.settleReply(task, event.reply);
+        return;
+      case 'declined':
+        this.release(task);
+        declined.push(task);
+        return;
+    }
   }
 
-  // ---- replies and failures --------------------------------------------------
-
-  private onReply(task: PoolTask, reply: TaskReply): void {
-    this.release(task);
+  private settleReply(task: PoolTask, reply: TaskReply): void {
     if (reply.ok) this.settle(task, () => task.future.setResult(decode(adoptWire(reply.value))));
     else this.settle(task, () => task.future.setException(decode(adoptWire(reply.error))));
-    this.pump();
   }
 
   /** Runs `apply` (which settles the future; the monitor counts it); a reply that cannot be decoded fails the future. */
@@ -290,21 +385,83 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     }
   }
 
-  private async onRunRejected(task: PoolTask, error: unknown): Promise<void> {
-    if (isLostChild(error)) {
-      // The child's last messages may still be in its pipe: a late 'started' changes the verdict.
-      const suspect = task.pid ?? this.tracker.lastExit?.pid;
-      if (suspect !== undefined) await this.tracker.drained(suspect);
+  /** A write that failed for another reason than the child going away: the tasks it carried never left. */
+  private onSendFailure(slot: ChildSlot<PoolTask>, message: ControlMessage, error: unknown): void {
+    if (isChildLoss(error) || message.__rf !== 'run') return;
+    for (const { id } of message.tasks) {
+      const task = this.inFlight.get(id);
+      if (task === undefined || task.slot !== slot || task.started) continue;
+      this.release(task);
+      this.settle(task, () => task.future.setException(error));
     }
-    const verdict = this.judgeRejection(task, error);
-    // The task keeps its slot while its submitter cleans up, so shutdown waits for that too.
-    if (verdict instanceof BrokenProcessPool && task.pid !== undefined) await this.tellTaskLost(task, verdict);
-    this.release(task);
-    if (verdict === 'retry') {
-      if (!task.future.done()) task.entry = this.queue.unshift(task);
-    } else {
-      this.settle(task, () => task.future.setException(verdict));
+    this.pump();
+  }
+
+  private abortRunning(task: PoolTask, reason: unknown): void {
+    // Messages to a child keep their order: an abort never overtakes the task it names.
+    // (A re-queued task has no child: onFutureDone drops it from the queue.)
+    task.slot?.send({ __rf: 'abort', id: task.id, reason: encodeReason(reason) });
+  }
+
+  /** A retiring child is stopped once every task it started has replied (the ones it declined go elsewhere). */
+  private stopIfRetired(slot: ChildSlot<PoolTask>): void {
+    if (!slot.retiring || slot.closed) return;
+    for (const task of slot.tasks) if (task.started) return;
+    slot.closed = true;
+    slot.send({ __rf: 'exit' });
+  }
+
+  // ---- children that go away -----------------------------------------------------
+
+  private onChildExit(exit: ChildExit): void {
+    const pool = this.pool;
+    if (pool !== undefined) {
+      // tinypool spawned the replacement inside this same 'exit' event.
+      this.tracker.learn(pool.threads);
+      // tinypool stops replacing children once one died while starting, and spawns only
+      // inside run(), which we never call: a pool without children is done for.
+      if (pool.threads.length === 0) this.retirePool(pool);
     }
+    const slot = this.slots.get(exit.pid);
+    if (slot === undefined) return;
+    slot.closed = true;
+    this.settleLostChild(slot, exit).catch((bug: unknown) => {
+      for (const task of [...slot.tasks]) {
+        this.release(task);
+        task.future.setException(bug);
+      }
+    });
+  }
+
+  /**
+   * Settles what a dead child held, once its last messages (a late 'started', a
+   * reply) have been delivered: started tasks fail with BrokenProcessPool, the
+   * others never ran and go back to the queue.
+   */
+  private async settleLostChild(slot: ChildSlot<PoolTask>, exit: ChildExit): Promise<void> {
+    await this.tracker.drained(slot.pid);
+    this.slots.delete(slot.pid);
+    const retry: PoolTask[] = [];
+    const broken: Array<[PoolTask, BrokenProcessPool]> = [];
+    for (const task of [...slot.tasks]) {
+      const verdict = judgeLoss(task, slot, exit);
+      if (verdict === 'retry') {
+        this.release(task);
+        retry.push(task);
+      } else {
+        broken.push([task, verdict]);
+      }
+    }
+    this.requeueAtFront(retry);
+    this.pump();
+    // A task keeps its slot while its submitter cleans up, so shutdown waits for that too.
+    await Promise.all(
+      broken.map(async ([task, error]) => {
+        if (task.started) await this.tellTaskLost(task, error);
+        this.release(task);
+        this.settle(task, () => task.future.setException(error));
+      }),
+    );
     this.pump();
   }
 
@@ -320,113 +477,12 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     await Promise.all(told);
   }
 
-  private judgeRejection(task: PoolTask, error: unknown): Error | 'retry' {
-    if (!isLostChild(error)) return asError(error);
-    if (task.pid !== undefined) {
-      const exit = this.tracker.exitOf(task.pid) ?? { pid: task.pid, code: null, signal: null };
-      return BrokenProcessPool.whileRunning(exit, error);
-    }
-    const exit = this.tracker.lastExit;
-    if (exit !== undefined && this.retiring.has(exit.pid)) return 'retry';
-    task.lostBeforeStart += 1;
-    if (task.lostBeforeStart <= MAX_LOSSES_BEFORE_START) return 'retry';
-    return BrokenProcessPool.beforeStart(task.lostBeforeStart, exit, error);
-  }
-
-  /** The task no longer holds a slot. */
-  private release(task: PoolTask): void {
-    this.inFlight.delete(task.id);
-    if (task.pid === undefined) return;
-    const started = this.startedOn.get(task.pid);
-    if (!started) return;
-    started.delete(task);
-    if (started.size === 0) {
-      this.startedOn.delete(task.pid);
-      this.stopIfRetired(task.pid);
-    }
-  }
-
-  private onFutureDone(task: PoolTask): void {
-    // Cancelled while queued, or aborted while waiting to be re-dispatched: it must not reach a child.
-    if (task.entry !== undefined) {
-      this.queue.remove(task.entry);
-      task.entry = undefined;
-    }
-    this.notifyIfIdle();
-  }
-
-  // ---- the control lane ------------------------------------------------------
-
-  private onChildMessage(message: unknown): void {
-    // Anything else is a task's own process.send(): not ours to interpret.
-    if (!isChildMessage(message)) return;
-    this.handleChildMessage(message);
-  }
-
-  private handleChildMessage(message: ChildMessage): void {
-    switch (message.__rf) {
-      case 'started': {
-        const task = this.inFlight.get(message.id);
-        if (task === undefined) return;
-        task.pid = message.pid;
-        let started = this.startedOn.get(message.pid);
-        if (!started) this.startedOn.set(message.pid, (started = new Set()));
-        started.add(task);
-        if (this.tracker.child(message.pid) === undefined && this.pool) this.tracker.learn(this.pool.threads);
-        if (task.pendingAbort) this.sendAbort(task, task.pendingAbort.reason);
-        return;
-      }
-      case 'progress': {
-        const task = this.inFlight.get(message.id);
-        if (task === undefined) return;
-        // The monitor shields the channel every task shares from a throwing listener.
-        this.monitor.bytes(task.future, message.bytes);
-        return;
-      }
-      case 'retiring': {
-        this.retiring.add(message.pid);
-        if (this.retiring.size > REMEMBERED_RETIREMENTS) this.retiring.delete(this.retiring.values().next().value as number);
-        if (!this.startedOn.has(message.pid)) this.stopIfRetired(message.pid);
-        return;
-      }
-    }
-  }
-
-  private abortRunning(task: PoolTask, reason: unknown): void {
-    if (task.pid !== undefined) this.sendAbort(task, reason);
-    // Not announced yet: tell the child as soon as it does. (A re-queued task is dropped by onFutureDone.)
-    else task.pendingAbort = { reason };
-  }
-
-  private sendAbort(task: PoolTask, reason: unknown): void {
-    if (task.pid === undefined) return;
-    this.sendControl(task.pid, { __rf: 'abort', id: task.id, reason: encodeReason(reason) });
-  }
-
-  /** A retiring child is stopped once every task it started has replied (the ones it holds unstarted are re-dispatched). */
-  private stopIfRetired(pid: number): void {
-    if (this.retiring.has(pid) && !this.startedOn.has(pid)) this.sendControl(pid, { __rf: 'exit' });
-  }
-
-  private sendControl(pid: number, message: ControlMessage): void {
-    // The callback swallows a closed channel: the child is gone and its exit is handled elsewhere.
-    this.tracker.child(pid)?.send(message, () => {});
-  }
-
-  private onChildExit(): void {
-    const pool = this.pool;
-    if (pool === undefined) return;
-    // tinypool spawned the replacement inside this same 'exit' event. The tasks the dead
-    // child held are settled by their rejections, which follow this event.
-    this.tracker.learn(pool.threads);
-    // Once a child died while starting, tinypool stops replacing children and spawns only
-    // inside run(): tasks left in its queue with no child left would wait forever.
-    // Destroying the pool hands them back (rejected, never started) for a fresh pool.
-    if (pool.threads.length === 0 && this.inFlight.size > 0) this.retirePool(pool);
-  }
-
   private retirePool(pool: Tinypool): void {
     if (this.pool === pool) this.pool = undefined;
+    for (const pid of childPids(pool.threads)) {
+      const slot = this.slots.get(pid);
+      if (slot !== undefined) slot.closed = true;
+    }
     const closing: Promise<void> = pool
       .destroy()
       .catch(() => {})
@@ -442,6 +498,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   private notifyIfIdle(): void {
     if (!this.isIdle()) return;
+    this.hold.release();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
     this.startIdleTimer();
   }
@@ -487,6 +544,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     for (const pid of this.tracker.livePids()) this.tracker.child(pid)?.ref();
     const pool = this.pool;
     this.pool = undefined;
+    for (const slot of this.slots.values()) slot.closed = true;
     try {
       await pool?.destroy();
     } catch {
@@ -499,21 +557,14 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   }
 }
 
-/**
- * Node's errors for a message sent to a child whose IPC channel had just
- * closed (the channel is gone, or its pipe has no reader any more).
- */
-const CLOSED_CHANNEL_CODES = new Set(['ERR_IPC_CHANNEL_CLOSED', 'EPIPE', 'ECONNRESET']);
-
-/**
- * A child went away under the task: it died, or tinypool posted the task to a
- * child whose channel had just closed (a retiring child exiting, a dying one)
- * and rejects with the send's error. (Our worker never rejects: it replies with
- * an envelope, so a send error here is always about the channel.)
- */
-function isLostChild(error: unknown): boolean {
-  if (isChildLoss(error)) return true;
-  return typeof error === 'object' && error !== null && CLOSED_CHANNEL_CODES.has((error as { code?: unknown }).code as string);
+/** What a dead child's task becomes: started tasks break, the others are retried a few times. */
+function judgeLoss(task: PoolTask, slot: ChildSlot<PoolTask>, exit: ChildExit): BrokenProcessPool | 'retry' {
+  if (task.started) return BrokenProcessPool.whileRunning(exit);
+  // A retiring child's exit is no failure: what it held unstarted simply goes elsewhere.
+  if (slot.retiring) return 'retry';
+  task.lostBeforeStart += 1;
+  if (task.lostBeforeStart <= MAX_LOSSES_BEFORE_START) return 'retry';
+  return BrokenProcessPool.beforeStart(task.lostBeforeStart, exit);
 }
 
 function requireFnRef(fn: unknown): FnRef {

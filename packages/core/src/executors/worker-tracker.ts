@@ -1,10 +1,10 @@
 /**
- * Knows every child process the pool has spawned, by pid: to message a child
- * (abort a task, stop a retiring child), to learn how it died (tinypool only
- * says "Worker exited unexpectedly"), and to prove at shutdown that none is left.
+ * Knows every child process the pool has spawned, by pid: to hear its messages,
+ * to learn how it died (tinypool only says "Worker exited unexpectedly"), and
+ * to prove at shutdown that none is left.
  *
  * Children are discovered from `pool.threads`; callers re-scan whenever a child
- * may have appeared (after run(), after an exit, on a message from an unknown pid).
+ * may have appeared (after creating a pool, after an exit, on the pool's 'error').
  */
 import type { ChildProcess } from 'node:child_process';
 import type { ChildExit } from './broken-process-pool.js';
@@ -25,8 +25,15 @@ export class WorkerTracker {
   private readonly exits = new Map<number, ChildExit>();
   private latestExit: ChildExit | undefined;
 
-  /** `onExit` runs inside the child's 'exit' event, before tinypool's task rejections are handled. */
-  constructor(private readonly onExit: (exit: ChildExit) => void) {}
+  constructor(
+    private readonly listener: {
+      /** A child was spawned; `learn` reports each child once. */
+      readonly onChild: (pid: number, child: ChildProcess) => void;
+      /** Runs inside the child's 'exit' event (tinypool has already spawned its replacement). */
+      readonly onExit: (exit: ChildExit) => void;
+      readonly onMessage: (pid: number, message: unknown) => void;
+    },
+  ) {}
 
   /** Starts tracking the children among `threads` (tinypool's worker objects) that are new. */
   learn(threads: readonly unknown[]): void {
@@ -37,7 +44,7 @@ export class WorkerTracker {
     }
   }
 
-  /** A live child, for sending it a control message. */
+  /** A live child, for signalling it. */
   child(pid: number): ChildProcess | undefined {
     const tracked = this.children.get(pid);
     return tracked && tracked.exit === undefined ? tracked.process : undefined;
@@ -52,7 +59,7 @@ export class WorkerTracker {
     return this.latestExit;
   }
 
-  /** Waits until `pid`'s last messages (a late 'started') have been delivered. */
+  /** Waits until `pid`'s last messages (a late 'started', replies) have been delivered. */
   drained(pid: number): Promise<void> {
     return this.children.get(pid)?.drained ?? Promise.resolve();
   }
@@ -67,6 +74,7 @@ export class WorkerTracker {
   }
 
   private track(child: ChildProcess, pid: number): void {
+    child.on('message', (message: unknown) => this.listener.onMessage(pid, message));
     const drained = child.connected ? new Promise<void>((resolve) => child.once('disconnect', () => resolve())) : Promise.resolve();
     let markExited!: () => void;
     const exited = new Promise<void>((resolve) => (markExited = resolve));
@@ -78,10 +86,11 @@ export class WorkerTracker {
       this.latestExit = exit;
       this.remember(exit);
       markExited();
-      this.onExit(exit);
+      this.listener.onExit(exit);
       // Keep the entry until its rejections (already queued as microtasks) and the drain have been handled.
       void drained.then(() => this.children.delete(pid));
     };
+    this.listener.onChild(pid, child);
     if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
     else child.once('exit', onExit);
   }
@@ -93,6 +102,16 @@ export class WorkerTracker {
       this.exits.delete(oldest);
     }
   }
+}
+
+/** The pids of tinypool's workers (`pool.threads`). */
+export function childPids(threads: readonly unknown[]): number[] {
+  const pids: number[] = [];
+  for (const thread of threads) {
+    const pid = childProcessOf(thread)?.pid;
+    if (pid !== undefined) pids.push(pid);
+  }
+  return pids;
 }
 
 /** tinypool's ProcessWorker keeps its ChildProcess in `.process`; worker-thread workers have none. */

@@ -21,6 +21,7 @@ export async function readBody(stream: BodyStream, options: ReadBodyOptions): Pr
       chunks.push(chunk);
     }
   } catch (error) {
+    counter.stop();
     stream.destroy();
     throw mapRequestError(error, options.request, 'body');
   }

@@ -4,12 +4,13 @@
  * 4xx/5xx, decompression on. Resolves when the response headers arrive; the
  * body is left in the returned stream for the caller to read or save.
  */
-import got from 'got';
+import type { Got } from 'got';
 import { abortError } from './abort.js';
 import type { Agents } from './agents.js';
 import type { BodyStream } from './body-limit.js';
 import { mapRequestError } from './error-mapping.js';
 import { ConnectionError, ProxyError, SSLError, Timeout } from './errors.js';
+import { loadGot, loadedGot } from './got-loader.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import type { Hop } from './redirects.js';
 import { viaHttpProxy } from './proxy.js';
@@ -72,7 +73,13 @@ function blameProxy(error: Error, proxy: URL | null | undefined): Error {
   });
 }
 
-export function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
+export async function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
+  // got is loaded with the first request, not with the package (got-loader.ts).
+  const got = loadedGot() ?? (await loadGot());
+  return sendWith(got, hop, options);
+}
+
+function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse> {
   const request = { method: hop.method, url: hop.url };
   const sentHeaders = headersToSend(hop, options.jarCookies);
   const gotHeaders: Record<string, string | undefined> = sentHeaders.toLowerCaseObject();

@@ -1,0 +1,31 @@
+/**
+ * What the closed loop needs from an HTTP client: send the configured request
+ * once, name a failure's kind, and release the connections at the end.
+ */
+import type { LoadClientKind, LoadSpec } from './load-spec.js';
+
+/** Sends one request; resolves with the response's status (any status) or rejects with the request's error. */
+export type SendRequest = () => PromiseLike<{ statusCode: number }>;
+
+export interface LoadClient {
+  send: SendRequest;
+  /** The name a failure is counted under in the report ("ConnectionError", "ReadTimeout"...). */
+  errorKind(error: unknown): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Loaded lazily: the default client must not pay for importing got and the
+ * session layer, and the session client must not pay for undici.
+ */
+export async function openLoadClient(spec: LoadSpec): Promise<LoadClient> {
+  const kind: LoadClientKind = spec.client;
+  switch (kind) {
+    case 'undici':
+      return (await import('./undici-client.js')).openUndiciClient(spec);
+    case 'session':
+      return (await import('./session-client.js')).openSessionClient(spec);
+    default:
+      throw new TypeError(`unknown load client ${JSON.stringify(kind as string)}`);
+  }
+}

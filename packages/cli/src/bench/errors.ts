@@ -1,0 +1,6 @@
+/** Failures of `rf bench` itself (not of the requests it sends, which are counted, not thrown). */
+
+/** The load processes did not all get ready to start, or lost their coordinator before the start signal. */
+export class LoadStartError extends Error {
+  override readonly name = 'LoadStartError';
+}
