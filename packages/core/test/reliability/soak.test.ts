@@ -47,17 +47,6 @@ const READ_TIMEOUT = 2;
 const EXIT_HOOK = fnRef(new URL('./fixtures/soak-hooks.ts', import.meta.url), 'exitProcess');
 
 /**
- * KNOWN EXECUTOR DEFECT, allowed here and nowhere else: when a child dies while
- * the coordinator is writing to it, tinypool fails that child's tasks with the
- * pipe's raw `Error: write EPIPE` (it reaches the 'error' handler before the
- * child's 'exit'), and executors/tinypool-rejection.ts does not count that as a
- * child loss, so those futures reject with an untyped Error instead of
- * BrokenProcessPool. Counted apart and bounded by the tasks of the children
- * that died; set to false once the executor maps it (then any such error fails).
- */
-const ALLOW_EXECUTOR_EPIPE = true;
-
-/**
  * The coordinator's open file descriptors as "fd -> target" (socket:[inode],
  * pipe:[inode], a path). Targets name sockets and pipes uniquely, so an entry
  * present after the run but not before is something the run left open, even
@@ -85,9 +74,6 @@ function isAlive(pid: number): boolean {
   }
 }
 
-const isExecutorEpipe = (error: unknown): boolean =>
-  ALLOW_EXECUTOR_EPIPE && !(error instanceof RequestException) && (error as NodeJS.ErrnoException | null)?.code === 'EPIPE';
-
 /** What the futures ended with. */
 class Tally {
   readonly counts = new Map<string, number>();
@@ -113,8 +99,6 @@ class Tally {
       this.broken.push(error);
     } else if (error instanceof RequestException) {
       outcome = error.name;
-    } else if (isExecutorEpipe(error)) {
-      outcome = 'EPIPE (executor defect)';
     } else {
       outcome = `untyped ${(error as Error)?.name ?? typeof error}`;
       this.mismatches.push(`#${index}: untyped error ${String(error)}`);
@@ -122,7 +106,7 @@ class Tally {
     this.counts.set(outcome, this.count(outcome) + 1);
 
     // A dying child fails whatever it was running, whatever the plan.
-    if (outcome === 'BrokenProcessPool' || outcome === 'EPIPE (executor defect)') return;
+    if (outcome === 'BrokenProcessPool') return;
     const plan = planFor(SEED, index);
     const expected = isMarker ? 'BrokenProcessPool'
       : plan.fault === 'ok' || plan.fault === 'delay' ? 'ok'
@@ -198,14 +182,12 @@ describe('soak under faults', () => {
     const seconds = (performance.now() - started) / 1000;
 
     const counts = Object.fromEntries([...tally.counts].sort());
-    const epipe = tally.count('EPIPE (executor defect)');
     // Read from the log: how many requests fitted, how fast, and what happened to them.
     console.info(
       `soak: ${submitted} of ${TARGET_REQUESTS} requests in ${seconds.toFixed(1)} s (${Math.round(submitted / seconds)} req/s); ` +
         `outcomes ${JSON.stringify(counts)}; server ${JSON.stringify({ ...serverStats, type: undefined, duplicates: serverStats.duplicates.length })}; ` +
         `maxOutstanding ${maxOutstanding}; children seen ${pidsSeen.size}`,
     );
-    if (epipe > 0) console.warn(`soak: ${epipe} future(s) rejected with a raw EPIPE instead of BrokenProcessPool (known executor defect, see ALLOW_EXECUTOR_EPIPE)`);
 
     // Every future settled, each with an outcome we can name that matches its plan, and the counts add up.
     expect(submitted).toBeGreaterThanOrEqual(MIN_REQUESTS);
@@ -218,15 +200,15 @@ describe('soak under faults', () => {
 
     // The SIGKILL hit running work; the marker's child exited with its own code.
     expect(killed).toBeDefined();
-    expect(tally.broken.some((e) => e.pid === killed && e.signal === 'SIGKILL') || epipe > 0).toBe(true);
+    expect(tally.broken.some((e) => e.pid === killed && e.signal === 'SIGKILL')).toBe(true);
     expect(tally.broken.some((e) => e.exitCode === SELF_EXIT_CODE)).toBe(true);
     // Only the tasks the two dying children were running failed for it.
-    expect(tally.broken.length + epipe).toBeLessThanOrEqual(2 * CONCURRENCY_PER_WORKER);
+    expect(tally.broken.length).toBeLessThanOrEqual(2 * CONCURRENCY_PER_WORKER);
 
     // No request was sent twice; the ones never received are among those a dying child failed.
     expect(serverStats.duplicates).toEqual([]);
     expect(serverStats.received).toBeLessThanOrEqual(submitted);
-    expect(serverStats.received).toBeGreaterThanOrEqual(submitted - tally.broken.length - epipe);
+    expect(serverStats.received).toBeGreaterThanOrEqual(submitted - tally.broken.length);
 
     // Bounded: futures by session.map's window; sockets by the children's pools (a child runs
     // at most CONCURRENCY_PER_WORKER requests; one more child's worth while a replacement starts).
