@@ -1,7 +1,7 @@
 /**
  * `rf bench` (our load generator, `--processes 1` and `--processes 2`: one
  * long loop task per child through ProcessPoolExecutor, each driving its share
- * of the connections with a keep-alive undici pool) next to autocannon (its
+ * of the connections with a keep-alive node:http agent) next to autocannon (its
  * programmatic API, in this process), same URL on the same server (the JSON
  * server, in its own process), same connections and duration. The ratio
  * column "× autocannon" says how much load rf generates per second relative
@@ -81,7 +81,7 @@ interface RfBenchReport {
   durationMs: number;
   /** Child processes that generated the load. */
   processes: number;
-  /** 'undici' unless --client says otherwise. */
+  /** 'http' unless --client says otherwise. */
   client: string;
   statusCodes: Record<string, number>;
   errors: Record<string, number>;
@@ -100,7 +100,7 @@ export class RfBenchSetupError extends Error {
   override readonly name = 'RfBenchSetupError';
 
   constructor(arm: string, report: Pick<RfBenchReport, 'processes' | 'client'>, processes: number) {
-    super(`${arm}: ran ${report.processes} child processes with the ${report.client} client, expected ${processes} with undici`);
+    super(`${arm}: ran ${report.processes} child processes with the ${report.client} client, expected ${processes} with http`);
   }
 }
 
@@ -139,12 +139,12 @@ function rfBenchArm(url: string, processes: number, seconds: number): Arm {
       throw new UnexpectedResponseError(name, url, `statuses ${JSON.stringify(report.statusCodes)}, errors ${JSON.stringify(report.errors)}`);
     }
     // A figure from fewer children, or from another client, would answer a different question.
-    if (report.processes !== processes || report.client !== 'undici') throw new RfBenchSetupError(name, report, processes);
+    if (report.processes !== processes || report.client !== 'http') throw new RfBenchSetupError(name, report, processes);
     return { requests: report.responses, seconds: report.durationMs / 1000, peakRssMb: result.peakRssMb };
   };
   return {
     name,
-    detail: `${processes} child process${processes === 1 ? '' : 'es'} (undici pool each), -c ${CONNECTIONS} -d ${seconds}s`,
+    detail: `${processes} child process${processes === 1 ? '' : 'es'} (node:http agent each), -c ${CONNECTIONS} -d ${seconds}s`,
     skip: existsSync(RF_CLI) ? undefined : `${RF_CLI} not built (run \`pnpm build\`)`,
     run: () => measure(seconds),
     warmUp: () => measure(WARM_UP_SECONDS),

@@ -68,7 +68,7 @@ describe('rf bench end to end', () => {
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as BenchReport;
     expect(served).toBe(500);
-    expect(report).toMatchObject({ url, method: 'GET', mode: 'in-process', client: 'undici', processes: 0, connections: 8, requests: 500, responses: 500 });
+    expect(report).toMatchObject({ url, method: 'GET', mode: 'in-process', client: 'http', processes: 0, connections: 8, requests: 500, responses: 500 });
     expect(report.statusCodes).toEqual({ '200': 400, '503': 100 });
     expect(report.errors).toEqual({});
     expect(Object.keys(report).sort()).toEqual(
@@ -87,7 +87,7 @@ describe('rf bench end to end', () => {
     const { code, report } = await bench([url, '-n', '301', '-c', '6', '--processes', '2', '-H', 'X-Bench: yes', '--method', 'post', '--body', 'hi']);
     expect(code).toBe(0);
     expect(served).toBe(301);
-    expect(report).toMatchObject({ requests: 301, responses: 301, mode: 'processes', processes: 2, method: 'POST', client: 'undici' });
+    expect(report).toMatchObject({ requests: 301, responses: 301, mode: 'processes', processes: 2, method: 'POST', client: 'http' });
     expect(report.statusCodes).toEqual({ '200': 241, '503': 60 });
     expect(seen.every((r) => r.method === 'POST' && r.header === 'yes' && r.body === 'hi')).toBe(true);
     expect(new Set(report.pids).size).toBe(2);
@@ -114,10 +114,10 @@ describe('rf bench end to end', () => {
     expect(seen.every((r) => r.header === 's')).toBe(true);
   });
 
-  it('prints a readable text report, and refuses -d with -n, an unknown --client and a header undici manages', async () => {
+  it('prints a readable text report, and refuses -d with -n and an unknown --client', async () => {
     const text = captureIo();
     expect(await runCli(['bench', url, '-n', '20', '-c', '2'], { io: text.io })).toBe(0);
-    expect(text.output().stdout).toMatch(/2 connections, undici keep-alive pool, in-process/);
+    expect(text.output().stdout).toMatch(/2 connections, node:http keep-alive agent, in-process/);
     expect(text.output().stdout).toMatch(/Requests:\s+20 in [\d.]+ s = [\d.]+ req\/s/);
     expect(text.output().stdout).toMatch(/Latency ms: p50 [\d.]+ {2}p90 [\d.]+ {2}p99 [\d.]+ {2}p99\.9 [\d.]+ {2}max/);
 
@@ -127,11 +127,8 @@ describe('rf bench end to end', () => {
 
     const client = captureIo();
     expect(await runCli(['bench', url, '-n', '20', '--client', 'curl'], { io: client.io })).toBe(2);
-    expect(client.output().stderr).toMatch(/--client must be one of undici, session, got "curl"/);
+    expect(client.output().stderr).toMatch(/--client must be one of http, session, got "curl"/);
 
-    const managed = captureIo();
-    expect(await runCli(['bench', url, '-n', '20', '-H', 'Connection: close'], { io: managed.io })).toBe(2);
-    expect(managed.output().stderr).toMatch(/-H Connection: the undici client manages this header/);
     expect(served).toBe(20);
   });
 });
@@ -158,7 +155,6 @@ describe('rf bench failures, counted by kind', () => {
     await expect(runLoadInProcesses(spec, 2)).rejects.toThrow(/unknown load client "telnet"/);
   });
 
-  // undici checks response timeouts on a ~1 s timer wheel, so each of these takes about a second, not 0.2 s.
   it('counts a server that never answers as ReadTimeout after --timeout', async () => {
     const silent = createServer(() => {
       // Never answers: the client's read timeout has to end each request.

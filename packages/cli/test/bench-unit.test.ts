@@ -4,7 +4,7 @@ import { runClosedLoop } from '../dist/bench/load-loop.js';
 import { mergeTallies, planShares } from '../dist/bench/coordinator.js';
 import { splitEvenly } from '../dist/bench/split.js';
 import { buildBenchReport } from '../dist/bench/report.js';
-import { undiciErrorKind } from '../dist/bench/undici-error-kind.js';
+import { httpErrorKind, loadTimeoutError } from '../dist/bench/http-error-kind.js';
 import { parseDurationMs, parseHeader } from '../dist/util/parse.js';
 
 class ConnectionError extends Error {}
@@ -62,7 +62,7 @@ describe('runClosedLoop', () => {
       if (sent === 10) stop.abort();
       throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     };
-    const tally = await runClosedLoop({ connections: 1, requests: 1000 }, send, undiciErrorKind, stop.signal);
+    const tally = await runClosedLoop({ connections: 1, requests: 1000 }, send, httpErrorKind, stop.signal);
     expect(sent).toBe(10);
     expect(tally.errors).toEqual({ ConnectionError: 10 });
   });
@@ -78,14 +78,14 @@ describe('runClosedLoop', () => {
 describe('splitting the load across processes', () => {
   it('shares connections and requests evenly, and uses no more processes than connections', () => {
     expect(splitEvenly(10, 3)).toEqual([4, 3, 3]);
-    const spec = { url: 'http://127.0.0.1/', method: 'GET', headers: {}, connections: 3, requests: 500, timeoutSeconds: 10, client: 'undici' as const };
+    const spec = { url: 'http://127.0.0.1/', method: 'GET', headers: {}, connections: 3, requests: 500, timeoutSeconds: 10, client: 'http' as const };
     const shares = planShares(spec, 4);
     expect(shares.map((s) => s.connections)).toEqual([1, 1, 1]);
     expect(shares.map((s) => s.requests)).toEqual([167, 167, 166]);
   });
 
   it('gives every process the whole -d, not a share of it', () => {
-    const spec = { url: 'http://127.0.0.1/', method: 'GET', headers: {}, connections: 16, durationMs: 2000, timeoutSeconds: 10, client: 'undici' as const };
+    const spec = { url: 'http://127.0.0.1/', method: 'GET', headers: {}, connections: 16, durationMs: 2000, timeoutSeconds: 10, client: 'http' as const };
     const shares = planShares(spec, 2);
     expect(shares.map((s) => [s.connections, s.durationMs, s.requests])).toEqual([
       [8, 2000, undefined],
@@ -114,23 +114,24 @@ describe('the bench report', () => {
     recordLatencyMs(histogram, 2);
     const report = buildBenchReport(
       { histogram, statusCodes: { '200': 3, '500': 1 }, errors: { ReadTimeout: 1 }, durationMs: 500, generators: 2, pids: [11, 12] },
-      { url: 'http://127.0.0.1/', method: 'GET', connections: 4, mode: 'processes', client: 'undici' },
+      { url: 'http://127.0.0.1/', method: 'GET', connections: 4, mode: 'processes', client: 'http' },
     );
-    expect(report).toMatchObject({ requests: 5, responses: 4, requestsPerSecond: 10, processes: 2, pids: [11, 12], client: 'undici' });
+    expect(report).toMatchObject({ requests: 5, responses: 4, requestsPerSecond: 10, processes: 2, pids: [11, 12], client: 'http' });
   });
 });
 
-describe('undici failures, named as requests names them', () => {
-  it('maps socket, timeout and TLS codes, and falls back to the class name', () => {
+describe('node:http failures, named as requests names them', () => {
+  it('maps socket, timeout, parser and TLS codes, and falls back to the class name', () => {
     const coded = (code: string) => Object.assign(new Error(code), { code });
-    expect(undiciErrorKind(coded('ECONNREFUSED'))).toBe('ConnectionError');
-    expect(undiciErrorKind(coded('UND_ERR_SOCKET'))).toBe('ConnectionError');
-    expect(undiciErrorKind(coded('UND_ERR_CONNECT_TIMEOUT'))).toBe('ConnectTimeout');
-    expect(undiciErrorKind(coded('UND_ERR_HEADERS_TIMEOUT'))).toBe('ReadTimeout');
-    expect(undiciErrorKind(coded('UND_ERR_BODY_TIMEOUT'))).toBe('ReadTimeout');
-    expect(undiciErrorKind(coded('DEPTH_ZERO_SELF_SIGNED_CERT'))).toBe('SSLError');
-    expect(undiciErrorKind(new AggregateError([coded('ECONNREFUSED'), coded('ECONNREFUSED')]))).toBe('ConnectionError');
-    expect(undiciErrorKind(new RangeError('odd'))).toBe('RangeError');
+    expect(httpErrorKind(coded('ECONNREFUSED'))).toBe('ConnectionError');
+    expect(httpErrorKind(coded('ECONNRESET'))).toBe('ConnectionError');
+    expect(httpErrorKind(coded('HPE_INVALID_CONSTANT'))).toBe('ConnectionError');
+    expect(httpErrorKind(loadTimeoutError(true))).toBe('ConnectTimeout');
+    expect(httpErrorKind(loadTimeoutError(false))).toBe('ReadTimeout');
+    expect(httpErrorKind(coded('ERR_STREAM_PREMATURE_CLOSE'))).toBe('ChunkedEncodingError');
+    expect(httpErrorKind(coded('DEPTH_ZERO_SELF_SIGNED_CERT'))).toBe('SSLError');
+    expect(httpErrorKind(new AggregateError([coded('ECONNREFUSED'), coded('ECONNREFUSED')]))).toBe('ConnectionError');
+    expect(httpErrorKind(new RangeError('odd'))).toBe('RangeError');
   });
 });
 

@@ -16,13 +16,13 @@ export interface LoadClient {
 
 /**
  * Loaded lazily: the default client must not pay for importing got and the
- * session layer, and the session client must not pay for undici.
+ * session layer, and the session client must not pay for the plain one.
  */
 export async function openLoadClient(spec: LoadSpec): Promise<LoadClient> {
   const kind: LoadClientKind = spec.client;
   switch (kind) {
-    case 'undici':
-      return (await import('./undici-client.js')).openUndiciClient(spec);
+    case 'http':
+      return (await import('./http-client.js')).openHttpClient(spec);
     case 'session':
       return (await import('./session-client.js')).openSessionClient(spec);
     default:

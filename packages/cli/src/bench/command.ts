@@ -1,6 +1,6 @@
 /**
  * `rf bench URL [-c N] [-d DURATION | -n REQUESTS] [--processes N] [--method M]
- *  [--body B] [-H 'K: V']... [--client undici|session] [--json]`: a closed-loop
+ *  [--body B] [-H 'K: V']... [--client http|session] [--json]`: a closed-loop
  *  load generator.
  */
 import type { Command } from 'commander';
@@ -9,13 +9,12 @@ import { writeLine, type CliIo } from '../io.js';
 import { parseDurationMs, parseHeader, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
 import { runLoadInProcess, runLoadInProcesses } from './coordinator.js';
 import { LOAD_CLIENT_KINDS, type LoadClientKind, type LoadSpec } from './load-spec.js';
-import { UNDICI_MANAGED_HEADERS } from './undici-managed-headers.js';
 import { buildBenchReport, formatBenchReport, type BenchReport } from './report.js';
 
 export const DEFAULT_CONNECTIONS = 10;
 export const DEFAULT_DURATION = '10s';
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 10;
-export const DEFAULT_CLIENT: LoadClientKind = 'undici';
+export const DEFAULT_CLIENT: LoadClientKind = 'http';
 
 export interface BenchOptions {
   spec: LoadSpec;
@@ -42,15 +41,6 @@ function parseClient(value: string): LoadClientKind {
   return kind;
 }
 
-/** Refused up front: undici would fail every request with such a header, and the report would be all errors. */
-function assertSendableHeaders(client: LoadClientKind, headers: Record<string, string>): void {
-  if (client !== 'undici') return;
-  const managed = Object.keys(headers).find((name) => UNDICI_MANAGED_HEADERS.includes(name.toLowerCase()));
-  if (managed !== undefined) {
-    throw new UsageError(`-H ${managed}: the undici client manages this header itself; use --client session to send it`);
-  }
-}
-
 export function toBenchOptions(url: string, raw: RawBenchOptions): BenchOptions {
   let parsed: URL;
   try {
@@ -68,7 +58,6 @@ export function toBenchOptions(url: string, raw: RawBenchOptions): BenchOptions 
     timeoutSeconds: parsePositiveSeconds('--timeout', raw.timeout),
     client: parseClient(raw.client),
   };
-  assertSendableHeaders(spec.client, spec.headers);
   if (raw.body !== undefined) spec.body = raw.body;
   if (raw.requests !== undefined) spec.requests = parsePositiveInteger('-n', raw.requests);
   else spec.durationMs = parseDurationMs('-d', raw.duration ?? DEFAULT_DURATION);
@@ -105,7 +94,7 @@ export function registerBenchCommand(program: Command, io: CliIo, done: (exitCod
     .option('-d, --duration <DURATION>', `run this long: 10, 10s, 500ms, 2m (default ${DEFAULT_DURATION})`)
     .option('-n, --requests <N>', 'send exactly this many requests instead of running for a duration')
     .option('--processes <N>', 'generate the load from N child processes (ProcessPoolExecutor), started together')
-    .option('--client <KIND>', `what sends the requests: undici (keep-alive pool, fast) or session (FuturesSession per request, measures requests-futures)`, DEFAULT_CLIENT)
+    .option('--client <KIND>', `what sends the requests: http (node:http keep-alive agent, fast) or session (FuturesSession per request, measures requests-futures)`, DEFAULT_CLIENT)
     .option('-m, --method <M>', 'HTTP method', 'GET')
     .option('-b, --body <B>', 'request body')
     .option('-H, --header <K: V>', 'request header (repeatable)', collect, [] as string[])

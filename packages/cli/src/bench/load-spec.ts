@@ -17,10 +17,11 @@ export interface LoadSpec {
 }
 
 /**
- * 'undici': a keep-alive undici Pool driven directly, the load generator's
- * default (it costs about what autocannon costs per request). 'session': every
- * request goes through FuturesSession, to measure requests-futures itself.
+ * 'http': node:http with a keep-alive Agent, driven directly, the load
+ * generator's default (within 2× of what autocannon costs per request).
+ * 'session': every request goes through FuturesSession, to measure
+ * requests-futures itself.
  */
-export type LoadClientKind = 'undici' | 'session';
+export type LoadClientKind = 'http' | 'session';
 
-export const LOAD_CLIENT_KINDS: readonly LoadClientKind[] = ['undici', 'session'];
+export const LOAD_CLIENT_KINDS: readonly LoadClientKind[] = ['http', 'session'];

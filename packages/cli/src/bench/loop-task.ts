@@ -24,7 +24,7 @@ export interface EncodedLoadTally {
 /**
  * `startPort`: the coordinator's StartBarrier, which this child joins once its
  * client is ready. Imports nothing of the engine: a child spends its start-up
- * on undici and the histogram only.
+ * on node:http and the histogram only.
  */
 export async function benchLoopTask(spec: LoadSpec, startPort: number): Promise<EncodedLoadTally> {
   let run: StartedRun | undefined;

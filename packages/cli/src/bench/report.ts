@@ -8,7 +8,7 @@ export interface BenchReport {
   method: string;
   /** 'in-process' (the loop runs in rf itself) or 'processes' (N children via ProcessPoolExecutor). */
   mode: 'in-process' | 'processes';
-  /** What sent the requests: 'undici' (keep-alive pool, the default) or 'session' (FuturesSession per request). */
+  /** What sent the requests: 'http' (node:http keep-alive agent, the default) or 'session' (FuturesSession per request). */
   client: LoadClientKind;
   /** Distinct child processes that generated load (0 in-process). */
   processes: number;
@@ -58,7 +58,7 @@ function formatCounts(counts: Record<string, number>): string {
 }
 
 const CLIENT_NAMES: Record<LoadClientKind, string> = {
-  undici: 'undici keep-alive pool',
+  http: 'node:http keep-alive agent',
   session: 'FuturesSession per request',
 };
 
