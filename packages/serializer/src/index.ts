@@ -5,7 +5,7 @@
  */
 export { PicklingError, PICKLING_DOCS_URL } from './pickling-error.js';
 export { assertPicklable, findUnpicklable, type Unpicklable } from './picklable.js';
-export { registerClass, registerErrorClass, isRegisteredClass } from './registry.js';
+export { registerClass, registerCompactClass, registerErrorClass, isRegisteredClass, type CompactForm } from './registry.js';
 export { encode, decode, type Wire, type EncodeOptions } from './codec.js';
 export { WireFormatError } from './wire-format-error.js';
 export { FnRef, fnRef, isFnRef, loadFnRef, FnRefImportError } from './fn-ref.js';

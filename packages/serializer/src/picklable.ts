@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { types } from 'node:util';
 import { PicklingError } from './pickling-error.js';
-import { isRegisteredClass, isRegisteredPlainClassInstance } from './registry.js';
+import { compactFieldsOf, isRegisteredClass, isRegisteredPlainClassInstance } from './registry.js';
 import { foreignIntrinsicName, isPlainPrototype } from './realm.js';
 import { indexPath, mapKeyPath, mapValuePath, propertyPath, symbolKeyPath } from './value-path.js';
 
@@ -55,6 +55,7 @@ type Shape =
   | 'registered'
   | 'url' // carried whole: own properties would be dropped
   | 'bytes' // typed arrays: carried whole by the binary side channel
+  | { readonly compact: readonly string[] } // registerCompactClass: its own wire form, these keys only
   | { readonly refused: string };
 
 const TYPED_ARRAY_PROTOTYPES = new Set<object>([
@@ -106,6 +107,8 @@ function shapeOf(value: object): Shape {
   const proto: unknown = Object.getPrototypeOf(value);
   if (Array.isArray(value)) return builtin(proto, Array.prototype, 'Array', 'array', value);
   if (isRegisteredPlainClassInstance(value)) return 'registered';
+  const compact = compactFieldsOf(value);
+  if (compact !== undefined) return { compact };
   if (isStream(value)) return { refused: 'stream' };
   if (value instanceof EventEmitter) return { refused: 'EventEmitter' };
   if (proto === Object.prototype || proto === null) return { container: 'plain', foreign: false };
@@ -157,7 +160,7 @@ class PicklabilityWalk {
     if (shadowsRegisteredClass(value)) return { kind: 'constructor key', path: propertyPath(path, 'constructor') };
     const shape = shapeOf(value);
     if (typeof shape === 'object' && 'refused' in shape) return { kind: shape.refused, path };
-    if (typeof shape === 'object' && shape.foreign) this.foreignRealm = true;
+    if (typeof shape === 'object' && 'foreign' in shape && shape.foreign) this.foreignRealm = true;
     this.ancestors.add(value);
     try {
       const found = this.visitChildren(value, shape, path);
@@ -176,6 +179,12 @@ class PicklabilityWalk {
     // Own properties on a typed array are not checked: listing keys would list every index.
     if (shape === 'bytes') return undefined;
     if (shape === 'url') return this.noOwnProperties(value, 'URL', path);
+    // The class's own toWire carries its fields; anything else on the instance would vanish.
+    if ('compact' in shape) {
+      const extra = Object.keys(value).find((key) => !shape.compact.includes(key));
+      if (extra !== undefined) return { kind: `property of a ${className(value)} not in its wire form`, path: propertyPath(path, extra) };
+      return this.noSymbolKeys(value, path);
+    }
     switch (shape.container) {
       case 'array':
         return this.visitArray(value as unknown[], path);

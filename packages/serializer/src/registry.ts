@@ -14,6 +14,8 @@ export const superjson = new SuperJSON({ dedupe: false });
 const classByIdentifier = new Map<string, AnyClass>();
 const identifierByClass = new Map<AnyClass, string>();
 const errorClassIdentifiers = new Set<string>();
+/** Classes that travel in a wire form of their own (registerCompactClass), by class: the own keys they may have. */
+const compactFields = new Map<AnyClass, readonly string[]>();
 
 function validateRegistration(cls: unknown, identifier: unknown, caller: string): asserts cls is AnyClass {
   if (typeof cls !== 'function' || typeof (cls as { prototype?: unknown }).prototype !== 'object') {
@@ -66,6 +68,43 @@ export function registerClass(cls: new (...a: any[]) => any, identifier: string)
   }
 }
 
+/** How a compact class crosses: its own JSON form, built and read back by the class's owner. */
+export interface CompactForm<T, J> {
+  /** The own enumerable keys an instance has; any other key is refused by the picklability check, never dropped. */
+  readonly fields: readonly string[];
+  /** A JSON-safe value (strings, numbers, arrays, plain objects) that holds everything `fields` hold. */
+  toWire(value: T): J;
+  fromWire(json: J): T;
+}
+
+/**
+ * Like registerClass, for a class whose state is simple but deep (a Map of
+ * string pairs): instances travel as `toWire`'s JSON, which superjson treats
+ * as one leaf instead of walking (and annotating) every entry. Measured on a
+ * small Response, whose two header objects were most of superjson's walk:
+ * see packages/serializer/README.md.
+ */
+export function registerCompactClass<T extends object, J>(cls: new (...a: any[]) => T, identifier: string, form: CompactForm<T, J>): void {
+  validateRegistration(cls, identifier, 'registerCompactClass');
+  if (isErrorClass(cls)) throw new TypeError(`registerCompactClass: error classes travel as errors, use registerErrorClass for ${cls.name}`);
+  if (!claim(cls, identifier, 'registerCompactClass')) return;
+  compactFields.set(cls, [...form.fields]);
+  superjson.registerCustom<T, any>(
+    {
+      // Exact class, as superjson's own class rule matches: a subclass is not this form.
+      isApplicable: (value): value is T => value !== null && typeof value === 'object' && (value as { constructor?: unknown }).constructor === cls,
+      serialize: (value) => form.toWire(value),
+      deserialize: (json) => form.fromWire(json as J),
+    },
+    identifier,
+  );
+}
+
+/** Internal: the keys an instance of a compact class may have, or undefined when `value` is not one. */
+export function compactFieldsOf(value: object): readonly string[] | undefined {
+  return compactFields.get((value as { constructor?: AnyClass }).constructor as AnyClass);
+}
+
 /**
  * Errors keep name, message, stack, cause (recursively), code and their own
  * enumerable properties; the decoded value is an instance of the class.
@@ -89,7 +128,7 @@ export function isRegisteredClass(value: object): boolean {
 /** Internal: a registered non-error class instance, i.e. one that superjson's class rule carries. */
 export function isRegisteredPlainClassInstance(value: object): boolean {
   const identifier = identifierByClass.get((value as { constructor?: AnyClass }).constructor as AnyClass);
-  return identifier !== undefined && !errorClassIdentifiers.has(identifier);
+  return identifier !== undefined && !errorClassIdentifiers.has(identifier) && !compactFields.has((value as { constructor?: AnyClass }).constructor as AnyClass);
 }
 
 /**

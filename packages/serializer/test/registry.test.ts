@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import v8 from 'node:v8';
-import { decode, encode, isRegisteredClass, registerClass, registerErrorClass } from '@requests-futures/serializer';
+import { PicklingError, decode, encode, isRegisteredClass, registerClass, registerCompactClass, registerErrorClass } from '@requests-futures/serializer';
 import { findDifference } from './helpers/strict-equality.js';
 
 /** What a process boundary does: encode, v8-serialize (tinypool 'advanced'), decode. */
@@ -160,5 +160,51 @@ describe('registerErrorClass', () => {
 
   test('refuses a class that does not extend Error', () => {
     expect(() => registerErrorClass(Point as unknown as new () => Error, 'test.registry.NotAnError')).toThrow(/must be Error or extend it/);
+  });
+});
+
+/** A Map-backed class, like the HTTP engine's headers: it travels as its own flat list. */
+class Tags {
+  store = new Map<string, string>();
+  add(key: string, value: string): this {
+    this.store.set(key, value);
+    return this;
+  }
+}
+class LabelledTags extends Tags {}
+registerCompactClass(Tags, 'test.registry.Tags', {
+  fields: ['store'],
+  toWire: (tags) => [...tags.store].flat(),
+  fromWire: (flat: string[]) => {
+    const tags = new Tags();
+    for (let i = 0; i < flat.length; i += 2) tags.add(flat[i]!, flat[i + 1]!);
+    return tags;
+  },
+});
+
+describe('registerCompactClass', () => {
+  test('carries an instance as its wire form, one leaf for superjson, and rebuilds the class', () => {
+    const value = { tags: new Tags().add('a', '1').add('b', '2'), again: new Tags() };
+    const wire = encode(value);
+    expect(wire.json).toEqual({ tags: ['a', '1', 'b', '2'], again: [] });
+    const back = acrossTheBoundary(value);
+    expect(back.tags).toBeInstanceOf(Tags);
+    expect([...back.tags.store]).toEqual([['a', '1'], ['b', '2']]);
+    expect(isRegisteredClass(Tags)).toBe(true);
+  });
+
+  test('refuses a key outside the wire form instead of dropping it, naming its path', () => {
+    const tags = Object.assign(new Tags(), { note: 'would be lost' });
+    expect(() => encode({ tags })).toThrow(PicklingError);
+    expect(() => encode({ tags })).toThrow(/value\.tags\.note/);
+  });
+
+  test('does not apply to a subclass, which is refused as an unregistered class', () => {
+    expect(() => encode(new LabelledTags())).toThrow(/instance of LabelledTags/);
+  });
+
+  test('refuses error classes and a second identifier for the same class', () => {
+    expect(() => registerCompactClass(RangeError, 'test.registry.Range', { fields: [], toWire: () => 0, fromWire: () => new RangeError() })).toThrow(/registerErrorClass/);
+    expect(() => registerCompactClass(Tags, 'test.registry.Tags2', { fields: ['store'], toWire: () => [], fromWire: () => new Tags() })).toThrow(/already registered/);
   });
 });
