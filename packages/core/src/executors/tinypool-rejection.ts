@@ -18,16 +18,3 @@ export function isChildLoss(error: unknown): boolean {
   const { message, code } = error as { message?: unknown; code?: unknown };
   return CHILD_LOSS_MESSAGES.has(message as string) || CLOSED_CHANNEL_CODES.has(code as string);
 }
-
-/** tinypool passes a child-side failure through as a plain `{ name, message, stack }`: give it back a class. */
-export function asError(value: unknown): Error {
-  if (value instanceof Error || Object.prototype.toString.call(value) === '[object Error]') return value as Error;
-  if (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string') {
-    const plain = value as { name?: unknown; message: string; stack?: unknown };
-    const error = new Error(plain.message);
-    if (typeof plain.name === 'string') error.name = plain.name;
-    if (typeof plain.stack === 'string') error.stack = plain.stack;
-    return error;
-  }
-  return new Error(`tinypool rejected the task with ${String(value)}`);
-}

@@ -13,7 +13,7 @@ const PROGRESS_STEP_BYTES = 256 * 1024;
  * current). Each report is an IPC message from a child to the coordinator:
  * by bytes alone a 256 MiB download sent 1,024 of them.
  */
-const PROGRESS_INTERVAL_MS = Number(process.env.RF_EXP_PROGRESS_MS ?? 100); // EXPERIMENT
+const PROGRESS_INTERVAL_MS = 100;
 
 export class BodyCounter {
   bytes = 0;

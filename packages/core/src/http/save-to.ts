@@ -83,7 +83,7 @@ async function hashExisting(path: string, hash: Hash): Promise<number> {
  * so a resumable part file holds every byte received (the retry asks for the rest).
  */
 async function streamInto(file: FileHandle, stream: BodyStream, hash: Hash, counter: BodyCounter, request: RequestInfo): Promise<void> {
-  const writer = new BatchedFileWriter(file, Number(process.env.RF_EXP_BATCH) || undefined); // EXPERIMENT
+  const writer = new BatchedFileWriter(file);
   const chunks = stream[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<Uint8Array>;
@@ -131,7 +131,6 @@ export async function saveBodyTo(stream: BodyStream, target: string, options: Sa
       else await forgetPartial(destination, { keepPart: true });
     }
     await streamInto(file, stream, hash, counter, options.request);
-    if (process.env.RF_EXP_FSYNC) await file.sync();
     closed = true;
     await file.close();
     await rename(temporary, destination);

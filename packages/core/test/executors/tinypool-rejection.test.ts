@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { asError, isChildLoss } from '../../dist/executors/tinypool-rejection.js';
+import { isChildLoss } from '../../dist/executors/tinypool-rejection.js';
 
 /** An error as Node raises it for a write to a child whose pipe has closed. */
 function errno(code: string, message: string): Error {
@@ -22,17 +22,5 @@ describe('isChildLoss', () => {
     expect(isChildLoss(new TypeError('boom'))).toBe(false);
     expect(isChildLoss(null)).toBe(false);
     expect(isChildLoss('EPIPE')).toBe(false);
-  });
-});
-
-describe('asError', () => {
-  it('gives a plain { name, message, stack } from a child its Error class back, keeping the fields', () => {
-    const error = asError({ name: 'QuotaExceeded', message: 'over quota', stack: 'QuotaExceeded: over quota\n    at child' });
-    expect(error).toBeInstanceOf(Error);
-    expect([error.name, error.message, error.stack]).toEqual(['QuotaExceeded', 'over quota', 'QuotaExceeded: over quota\n    at child']);
-  });
-
-  it('wraps a non-error rejection value in an Error that names it', () => {
-    expect(asError(42).message).toBe('tinypool rejected the task with 42');
   });
 });
