@@ -6,18 +6,9 @@ import { runCli } from '../dist/program.js';
 import { runLoadInProcesses } from '../dist/bench/coordinator.js';
 import type { BenchReport } from '../dist/bench/report.js';
 import { captureIo, refusedPort, runRfProcess } from './helpers.js';
+import { isAlive } from '@requests-futures/testing';
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-
-/** Whether a process with this pid still exists (signal 0 checks without signalling). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 async function listen(server: Server): Promise<string> {
   server.listen(0, '127.0.0.1');

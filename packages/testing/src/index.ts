@@ -1,2 +1,3 @@
 export { startTestServer, startTestServer as startHttpbin, seededBytes, rangeBody, type TestServer, type TestServer as Httpbin } from './httpbin.js';
 export * from './hold-server.js';
+export * from './processes.js';

@@ -1,24 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { BrokenProcessPool, ProcessPoolExecutor } from '../../dist/executors/index.js';
-import { isAlive, startGateServer, task, type GateServer } from './process-pool-support.js';
+import { BrokenProcessPool } from '../../dist/executors/index.js';
+import { isAlive, task, testResources } from './process-pool-support.js';
 
-const started: ProcessPoolExecutor[] = [];
-function executor(options: ConstructorParameters<typeof ProcessPoolExecutor>[0]): ProcessPoolExecutor {
-  const created = new ProcessPoolExecutor(options);
-  started.push(created);
-  return created;
-}
-const gates: GateServer[] = [];
-async function gateServer(): Promise<GateServer> {
-  const gate = await startGateServer();
-  gates.push(gate);
-  return gate;
-}
+const { executor, gateServer, cleanUp } = testResources();
 afterEach(async () => {
-  for (const gate of gates) gate.openGate();
-  const pids = started.flatMap((e) => e.stats().workers);
-  await Promise.all(started.splice(0).map((e) => e.shutdown({ cancelFutures: true, abort: true })));
-  await Promise.all(gates.splice(0).map((g) => g.close()));
+  const pids = await cleanUp();
   // Whatever a test did to its children, none outlives its executor.
   expect(pids.filter(isAlive)).toEqual([]);
 });

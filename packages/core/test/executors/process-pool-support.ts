@@ -7,6 +7,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fnRef, type FnRef } from '@requests-futures/serializer';
+import { ProcessPoolExecutor } from '../../dist/executors/index.js';
+export { isAlive } from '@requests-futures/testing';
 
 export const TASKS_URL = new URL('../fixtures/tasks.ts', import.meta.url).href;
 
@@ -97,13 +99,32 @@ export async function startGateServer(): Promise<GateServer> {
   };
 }
 
-/** True while a process with that pid exists (signal 0 only checks). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
+
+/**
+ * Executors and gate servers a test started, ended after it even when it
+ * failed midway: every gate opened, every executor shut down (aborting what
+ * runs), every server closed. `cleanUp` returns the pids the executors had.
+ */
+export function testResources() {
+  const started: ProcessPoolExecutor[] = [];
+  const gates: GateServer[] = [];
+  return {
+    executor(options: ConstructorParameters<typeof ProcessPoolExecutor>[0]): ProcessPoolExecutor {
+      const created = new ProcessPoolExecutor(options);
+      started.push(created);
+      return created;
+    },
+    async gateServer(): Promise<GateServer> {
+      const gate = await startGateServer();
+      gates.push(gate);
+      return gate;
+    },
+    async cleanUp(): Promise<number[]> {
+      for (const gate of gates) gate.openGate();
+      const pids = started.flatMap((e) => e.stats().workers);
+      await Promise.all(started.splice(0).map((e) => e.shutdown({ cancelFutures: true, abort: true })));
+      await Promise.all(gates.splice(0).map((g) => g.close()));
+      return pids;
+    },
+  };
 }

@@ -8,26 +8,12 @@ import { CancelledError } from '../../dist/futures/errors.js';
 import { ExecutorShutdownError } from '../../dist/executors/errors.js';
 import { ProcessPoolExecutor } from '../../dist/executors/index.js';
 import { QuotaExceededError } from '../fixtures/tasks.js';
-import { isAlive, startGateServer, task, type GateServer } from './process-pool-support.js';
+import { isAlive, task, testResources } from './process-pool-support.js';
 
-/** Executors a test started: shut down after it even when it failed midway. */
-const started: ProcessPoolExecutor[] = [];
-function executor(options: ConstructorParameters<typeof ProcessPoolExecutor>[0]): ProcessPoolExecutor {
-  const created = new ProcessPoolExecutor(options);
-  started.push(created);
-  return created;
-}
-/** Servers a test started. */
-const gates: GateServer[] = [];
-async function gateServer(): Promise<GateServer> {
-  const gate = await startGateServer();
-  gates.push(gate);
-  return gate;
-}
+/** Executors and servers a test started: ended after it even when it failed midway. */
+const { executor, gateServer, cleanUp } = testResources();
 afterEach(async () => {
-  for (const gate of gates) gate.openGate();
-  await Promise.all(started.splice(0).map((e) => e.shutdown({ cancelFutures: true, abort: true })));
-  await Promise.all(gates.splice(0).map((g) => g.close()));
+  await cleanUp();
 });
 
 describe('ProcessPoolExecutor: tasks in child processes', () => {

@@ -33,6 +33,7 @@ import {
 import { planFor } from './fixtures/fault-plan.js';
 import { SELF_EXIT_CODE } from './fixtures/soak-hooks.js';
 import { startFaultServerProcess } from './support/fault-server-process.js';
+import { isAlive } from '@requests-futures/testing';
 
 const TARGET_REQUESTS = Number(process.env.RF_SOAK_REQUESTS ?? 20_000);
 /** Submitting stops after this long even if TARGET_REQUESTS is not reached; draining and checks take a few seconds more. */
@@ -62,16 +63,6 @@ function openFileDescriptors(): Set<string> {
     }
   }
   return entries;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
 }
 
 /** What the futures ended with. */

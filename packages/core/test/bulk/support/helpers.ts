@@ -4,6 +4,7 @@ import { watch } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+export { isAlive } from '@requests-futures/testing';
 
 export const MiB = 1024 * 1024;
 
@@ -39,15 +40,6 @@ export function keystreamBytes(n: number, seed = 1): Buffer {
 /** Distinct deterministic files of the given sizes, named `<prefix>-<i>.bin`. */
 export function seededFiles(sizes: readonly number[], prefix = 'file'): Map<string, Uint8Array> {
   return new Map(sizes.map((size, i) => [`${prefix}-${i}.bin`, keystreamBytes(size, i + 1)]));
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The error a promise rejects with; fails the test if it resolves. */

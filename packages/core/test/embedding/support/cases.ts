@@ -3,12 +3,12 @@
  * reference, and clean-up: whatever a test starts is shut down after it, even
  * when it failed midway.
  */
-import { readFileSync } from 'node:fs';
 import { fnRef, type FnRef } from '@requests-futures/serializer';
 import { ProcessPoolExecutor } from '../../../dist/executors/process-pool.js';
 import { ThreadPoolExecutor } from '../../../dist/executors/thread-pool.js';
 import { TASKS_URL } from '../fixtures/tasks.js';
 import { startHoldServer, type HoldServer } from '@requests-futures/testing';
+export { isAlive } from '@requests-futures/testing';
 
 export type EmbeddableExecutor = ThreadPoolExecutor | ProcessPoolExecutor;
 
@@ -52,12 +52,3 @@ export async function cleanUp(): Promise<void> {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 }
 
-/** True while `pid` runs. A zombie has ended (only its exit status is left), so it counts as gone. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
