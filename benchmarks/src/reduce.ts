@@ -5,6 +5,8 @@
  * index). About a millisecond of CPU per body: enough that where it runs
  * (one core in-process, or the pool's children) decides the throughput.
  */
+import type { BigJsonItem } from './servers/json-payloads.js';
+
 export interface GroupStats {
   count: number;
   sum: number;
@@ -21,14 +23,7 @@ export interface ItemSummary {
   distinctLabelParts: number;
 }
 
-interface Item {
-  id: number;
-  group: string;
-  value: number;
-  weight: number;
-  label: string;
-  tags: string[];
-}
+type Item = BigJsonItem;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;

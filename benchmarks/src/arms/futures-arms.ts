@@ -70,66 +70,73 @@ function expectOk(name: string, response: Response): void {
   if (response.statusCode !== 200) throw new UnexpectedResponseError(name, response.url, `status ${response.statusCode}`);
 }
 
-export function futuresGetsArm(options: { url: string; total: number; choice: ExecutorChoice }): Arm {
-  const name = armNameFor(options.choice);
-  let open: OpenSession | undefined;
-  return {
-    name,
-    detail: detailFor(options.choice),
-    async open() {
-      open = await openSession(options.choice);
-    },
-    run: () => measure(options.total),
-    warmUp: () => measure(warmUpCount(options.total)),
-    close: () => closeSession(open),
-  };
+/** What one FuturesSession arm sends `total` times, and how it checks each result. */
+interface SessionWorkload<T> {
+  detail?: string;
+  /** Runs once when the arm opens (e.g. loading a hook). */
+  prepare?: () => Promise<void>;
+  submit: (session: FuturesSession) => PromiseLike<T>;
+  /** Throws on a wrong result; returns the body bytes it carried, if they count. */
+  check: (result: T) => number | undefined;
+}
 
-  function measure(total: number) {
+/** requests-futures' idiom: submit every request, then collect the futures in order. */
+function sessionArm<T>(choice: ExecutorChoice, total: number, workload: SessionWorkload<T>): Arm {
+  let open: OpenSession | undefined;
+  const measure = (count: number) => {
     const session = open!.session;
     return measureInProcess(async () => {
-      const futures = Array.from({ length: total }, () => session.get(options.url));
-      let bytes = 0;
+      const futures = Array.from({ length: count }, () => workload.submit(session));
+      let bytes: number | undefined;
       for (const future of futures) {
-        const response = await future;
-        expectOk(name, response);
-        bytes += response.content.length;
+        const carried = workload.check(await future);
+        if (carried !== undefined) bytes = (bytes ?? 0) + carried;
       }
-      return { requests: total, bytes };
+      return bytes === undefined ? { requests: count } : { requests: count, bytes };
     });
-  }
+  };
+  return {
+    name: armNameFor(choice),
+    detail: detailFor(choice, workload.detail),
+    async open() {
+      open = await openSession(choice);
+      await workload.prepare?.();
+    },
+    run: () => measure(total),
+    warmUp: () => measure(warmUpCount(total)),
+    close: () => closeSession(open),
+  };
+}
+
+export function futuresGetsArm(options: { url: string; total: number; choice: ExecutorChoice }): Arm {
+  const name = armNameFor(options.choice);
+  return sessionArm<Response>(options.choice, options.total, {
+    submit: (session) => session.get(options.url),
+    check: (response) => {
+      expectOk(name, response);
+      return response.content.length;
+    },
+  });
 }
 
 /** The cpu-hook scenario: a response hook parses and reduces each 50 KB body where the request runs. */
 export function futuresHookArm(options: { url: string; total: number; choice: ExecutorChoice }): Arm {
   const name = armNameFor(options.choice);
-  let open: OpenSession | undefined;
   let hook: unknown;
-  return {
-    name,
-    detail: detailFor(options.choice, 'hook: fnRef reduceToSummary'),
-    async open() {
-      open = await openSession(options.choice);
+  return sessionArm<ReturnType<typeof reduceToSummary>>(options.choice, options.total, {
+    detail: 'hook: fnRef reduceToSummary',
+    async prepare() {
       // In-process a closure would do; the fnRef works in both and keeps the arms identical.
       hook = (await import('../hooks.js')).reduceToSummaryHook;
     },
-    run: () => measure(options.total),
-    warmUp: () => measure(warmUpCount(options.total)),
-    close: () => closeSession(open),
-  };
-
-  function measure(total: number) {
-    const session = open!.session;
-    return measureInProcess(async () => {
-      const futures = Array.from({ length: total }, () => session.get(options.url, { hooks: { response: hook as never } }));
-      for (const future of futures) {
-        const summary = (await future) as unknown as ReturnType<typeof reduceToSummary>;
-        if (typeof summary?.count !== 'number' || summary.count === 0) {
-          throw new UnexpectedResponseError(name, options.url, `a hook result without items: ${JSON.stringify(summary).slice(0, 100)}`);
-        }
+    submit: (session) => session.get(options.url, { hooks: { response: hook as never } }) as unknown as PromiseLike<ReturnType<typeof reduceToSummary>>,
+    check: (summary) => {
+      if (typeof summary?.count !== 'number' || summary.count === 0) {
+        throw new UnexpectedResponseError(name, options.url, `a hook result without items: ${JSON.stringify(summary).slice(0, 100)}`);
       }
-      return { requests: total };
-    });
-  }
+      return undefined;
+    },
+  });
 }
 
 export function futuresDownloadArm(options: { urls: string[]; expectedBytes: number; choice: ExecutorChoice; outDir: string }): Arm {

@@ -8,8 +8,8 @@
  * their end, so a test can wait (by event) for proof that the transfer stopped.
  */
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createGzip, gzipSync } from 'node:zlib';
+import { listenOnLoopback } from '@requests-futures/testing';
 
 export const BOMB_INFLATED_BYTES = 64 * 1024 * 1024;
 export const ENDLESS_SAFETY_BYTES = 256 * 1024 * 1024;
@@ -62,11 +62,7 @@ export async function startBodyBombServer(): Promise<BodyBombServer> {
     res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': bomb.length, 'Content-Type': 'application/octet-stream' });
     res.end(bomb);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     endlessAbandoned: (count) =>

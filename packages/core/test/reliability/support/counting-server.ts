@@ -8,7 +8,8 @@
  * connection the failed request had opened has been counted.
  */
 import { createServer } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { listenOnLoopback } from '@requests-futures/testing';
 
 export interface CountingServer {
   readonly url: string;
@@ -36,11 +37,7 @@ export async function startCountingServer(): Promise<CountingServer> {
     accepted.push(remotePort);
     waiting.get(remotePort)?.();
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
