@@ -4,12 +4,19 @@
  * one core; in a 2-child process pool it runs on both cores, and only the
  * small summary travels back.
  */
-import { gotArm } from '../arms/got-arm.js';
+import { gotArm, type HttpLoad } from '../arms/got-arm.js';
+import { armInOwnProcess } from '../arms/own-process.js';
 import { futuresHookArm } from '../arms/futures-arms.js';
 import { parseAndReduce } from '../reduce.js';
 import type { ScenarioDefinition } from './context.js';
+import { FUTURES_ARMS_MODULE } from './small-gets.js';
 
 const IN_FLIGHT = 16;
+
+/** got doing the reduce inline, built from plain arguments so that it can run in a process of its own. */
+export function gotReduceArm(load: Omit<HttpLoad, 'onBody'>) {
+  return gotArm({ ...load, onBody: parseAndReduce });
+}
 
 export const cpuHook: ScenarioDefinition = {
   id: 'cpu-hook',
@@ -23,9 +30,9 @@ export const cpuHook: ScenarioDefinition = {
       primary: 'reqPerSec',
       repetitions: context.repetitions,
       arms: [
-        gotArm({ url: server.bigUrl, total, concurrency: IN_FLIGHT, onBody: parseAndReduce }),
-        futuresHookArm({ url: server.bigUrl, total, choice: { kind: 'thread', maxWorkers: IN_FLIGHT } }),
-        futuresHookArm({ url: server.bigUrl, total, choice: { kind: 'process', maxWorkers: 2, inFlight: IN_FLIGHT } }),
+        armInOwnProcess(new URL(import.meta.url), gotReduceArm, { url: server.bigUrl, total, concurrency: IN_FLIGHT }),
+        armInOwnProcess(FUTURES_ARMS_MODULE, futuresHookArm, { url: server.bigUrl, total, choice: { kind: 'thread', maxWorkers: IN_FLIGHT } }),
+        armInOwnProcess(FUTURES_ARMS_MODULE, futuresHookArm, { url: server.bigUrl, total, choice: { kind: 'process', maxWorkers: 2, inFlight: IN_FLIGHT } }),
       ],
     };
   },

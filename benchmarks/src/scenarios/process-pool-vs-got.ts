@@ -7,7 +7,8 @@
 import { gotArm } from '../arms/got-arm.js';
 import { armNameFor, futuresGetsArm, type ExecutorChoice } from '../arms/futures-arms.js';
 import { GOT_IN_PROCESS } from '../baselines.js';
-import { IN_FLIGHT, smallGetCount } from './small-gets.js';
+import { armInOwnProcess } from '../arms/own-process.js';
+import { FUTURES_ARMS_MODULE, GOT_ARM_MODULE, IN_FLIGHT, smallGetCount } from './small-gets.js';
 import type { ScenarioDefinition } from './context.js';
 
 export const ACCEPTANCE_CHOICES: ExecutorChoice[] = [1, 2].map((workers) => ({ kind: 'process', maxWorkers: workers, inFlight: IN_FLIGHT }));
@@ -32,8 +33,8 @@ export const processPoolVsGot: ScenarioDefinition = {
       ...processPoolVsGotHeading(total),
       repetitions: context.repetitions,
       arms: [
-        gotArm({ url: server.smallUrl, total, concurrency: IN_FLIGHT }),
-        ...ACCEPTANCE_CHOICES.map((choice) => futuresGetsArm({ url: server.smallUrl, total, choice })),
+        armInOwnProcess(GOT_ARM_MODULE, gotArm, { url: server.smallUrl, total, concurrency: IN_FLIGHT }),
+        ...ACCEPTANCE_CHOICES.map((choice) => armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, choice })),
       ],
     };
   },

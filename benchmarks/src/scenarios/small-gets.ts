@@ -8,9 +8,14 @@ import { undiciArm } from '../arms/undici-arm.js';
 import { futuresGetsArm } from '../arms/futures-arms.js';
 import { pythonGetsArm } from '../arms/python-arms.js';
 import { wrkArm } from '../arms/wrk-arm.js';
+import { armInOwnProcess } from '../arms/own-process.js';
 import type { ScenarioContext, ScenarioDefinition } from './context.js';
 
 export const IN_FLIGHT = 16;
+
+export const GOT_ARM_MODULE = new URL('../arms/got-arm.ts', import.meta.url);
+export const FUTURES_ARMS_MODULE = new URL('../arms/futures-arms.ts', import.meta.url);
+const UNDICI_ARM_MODULE = new URL('../arms/undici-arm.ts', import.meta.url);
 
 export function smallGetCount(context: Pick<ScenarioContext, 'quick'>): number {
   return context.quick ? 1_000 : 5_000;
@@ -23,11 +28,12 @@ export const smallGets: ScenarioDefinition = {
     const total = smallGetCount(context);
     const load = { url: server.smallUrl, total, concurrency: IN_FLIGHT };
     const arms: Arm[] = [
-      gotArm(load),
-      undiciArm(load),
-      futuresGetsArm({ url: server.smallUrl, total, choice: { kind: 'thread', maxWorkers: IN_FLIGHT } }),
+      // Each Node arm in a process of its own (own-process.ts says why).
+      armInOwnProcess(GOT_ARM_MODULE, gotArm, load),
+      armInOwnProcess(UNDICI_ARM_MODULE, undiciArm, load),
+      armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, choice: { kind: 'thread', maxWorkers: IN_FLIGHT } }),
       ...[1, 2, 4].map((workers) =>
-        futuresGetsArm({ url: server.smallUrl, total, choice: { kind: 'process', maxWorkers: workers, inFlight: IN_FLIGHT } }),
+        armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, choice: { kind: 'process', maxWorkers: workers, inFlight: IN_FLIGHT } }),
       ),
       pythonGetsArm({ url: server.smallUrl, total, executor: 'thread', workers: 8 }),
       pythonGetsArm({ url: server.smallUrl, total, executor: 'process', workers: 2 }),
