@@ -1,5 +1,5 @@
 /**
- * Coordinator memory with a long URL queue: 100,000 URLs (quick: 10,000)
+ * Coordinator memory with a long URL queue: 100,000 URLs (quick: 5,000)
  * pulled lazily through session.map(asyncIterable). Each run is a fresh
  * bare-node process (memory-child.mjs: no tsx, only the engine under test
  * loaded), so the peak RSS is that workload's coordinator alone.
@@ -13,7 +13,7 @@ export const memory: ScenarioDefinition = {
   id: 'memory',
   async build(context) {
     const server = await context.jsonServer();
-    const count = context.quick ? 10_000 : 100_000;
+    const count = context.quick ? 5_000 : 100_000;
     const common = { url: server.smallUrl, count, warmUpCount: 1_000, inFlight: IN_FLIGHT };
     return {
       id: 'memory',
