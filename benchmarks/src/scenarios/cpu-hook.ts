@@ -22,7 +22,7 @@ export const cpuHook: ScenarioDefinition = {
   id: 'cpu-hook',
   async build(context) {
     const server = await context.jsonServer();
-    const total = context.quick ? 300 : 1_500;
+    const total = context.quick ? 300 : 1_000;
     return {
       id: 'cpu-hook',
       title: `${total.toLocaleString('en-US')} GETs of a ${Math.round(server.bigBytes / 1024)} KB JSON, parsed and reduced by a hook`,
