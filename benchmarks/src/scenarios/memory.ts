@@ -14,7 +14,7 @@ export const memory: ScenarioDefinition = {
   async build(context) {
     const server = await context.jsonServer();
     const count = context.quick ? 5_000 : 100_000;
-    const common = { url: server.smallUrl, count, warmUpCount: context.quick ? 500 : 1_000, inFlight: IN_FLIGHT };
+    const common = { url: server.smallUrl, count, warmUpCount: context.quick ? 100 : 1_000, inFlight: IN_FLIGHT };
     return {
       id: 'memory',
       title: `peak RSS of the coordinator for ${count.toLocaleString('en-US')} queued URLs`,

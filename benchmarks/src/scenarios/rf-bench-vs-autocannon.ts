@@ -31,7 +31,7 @@ const CONNECTIONS = 16;
 const FULL_SECONDS = 5;
 const QUICK_SECONDS = 1;
 /** Each rf run is a fresh process and autocannon has nothing to warm: a short warm-up only warms the server. */
-const WARM_UP_SECONDS = 1;
+const WARM_UP_SECONDS = 0.5;
 
 const RF_CLI = fileURLToPath(new URL('../../../packages/cli/dist/rf.js', import.meta.url));
 

@@ -18,7 +18,7 @@ export const FUTURES_ARMS_MODULE = new URL('../arms/futures-arms.ts', import.met
 const UNDICI_ARM_MODULE = new URL('../arms/undici-arm.ts', import.meta.url);
 
 export function smallGetCount(context: Pick<ScenarioContext, 'quick'>): number {
-  return context.quick ? 1_000 : 5_000;
+  return context.quick ? 800 : 5_000;
 }
 
 export const smallGets: ScenarioDefinition = {
