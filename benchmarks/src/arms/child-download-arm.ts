@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Arm, ArmResult } from '../arm.js';
 import { GOT_IN_PROCESS, processPoolArmName } from '../baselines.js';
 import { runCommand } from '../proc/run-command.js';
-import { ResultLineError } from './result-line.js';
+import { parseChildResultLine, type ChildResultLine } from './result-line.js';
 import { UnexpectedResponseError } from './unexpected-response.js';
 
 const CHILD = fileURLToPath(new URL('./download-child.mjs', import.meta.url));
@@ -34,24 +34,10 @@ export interface DownloadResult extends ArmResult {
   childrenPeakRssMb: number[];
 }
 
-interface DownloadLine {
-  requests: number;
-  seconds: number;
-  bytes: number;
-  peakRssMb: number;
-  childrenPeakRssMb: number[];
-}
+type DownloadLine = ChildResultLine & { bytes: number };
 
 function parseDownloadLine(stdout: string): DownloadLine {
-  const line = stdout.trim().split('\n').pop() ?? '';
-  try {
-    const parsed = JSON.parse(line) as Partial<DownloadLine>;
-    const numbers = [parsed.requests, parsed.seconds, parsed.bytes, parsed.peakRssMb];
-    if (numbers.every((n) => typeof n === 'number') && Array.isArray(parsed.childrenPeakRssMb)) return parsed as DownloadLine;
-  } catch {
-    // Reported below with what the child printed.
-  }
-  throw new ResultLineError('download-child.mjs', stdout);
+  return parseChildResultLine('download-child.mjs', stdout, { bytes: true }) as DownloadLine;
 }
 
 export function childDownloadArm(options: ChildDownloadOptions): Arm {

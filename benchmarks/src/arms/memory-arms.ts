@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Arm, ArmResult } from '../arm.js';
 import { GOT_IN_PROCESS, processPoolArmName, threadPoolArmName } from '../baselines.js';
 import { runCommand } from '../proc/run-command.js';
-import { ResultLineError } from './result-line.js';
+import { parseChildResultLine, type ChildResultLine } from './result-line.js';
 
 const CHILD = fileURLToPath(new URL('./memory-child.mjs', import.meta.url));
 const BENCH_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,24 +20,8 @@ export interface MemoryResult extends ArmResult {
   childrenPeakRssMb: number[];
 }
 
-interface MemoryLine {
-  requests: number;
-  seconds: number;
-  peakRssMb: number;
-  childrenPeakRssMb: number[];
-}
-
-function parseMemoryLine(stdout: string): MemoryLine {
-  const line = stdout.trim().split('\n').pop() ?? '';
-  try {
-    const parsed = JSON.parse(line) as Partial<MemoryLine>;
-    if ([parsed.requests, parsed.seconds, parsed.peakRssMb].every((n) => typeof n === 'number') && Array.isArray(parsed.childrenPeakRssMb)) {
-      return parsed as MemoryLine;
-    }
-  } catch {
-    // Reported below with what the child printed.
-  }
-  throw new ResultLineError('memory-child.mjs', stdout);
+function parseMemoryLine(stdout: string): ChildResultLine {
+  return parseChildResultLine('memory-child.mjs', stdout, { bytes: false });
 }
 
 export function memoryArm(options: { engine: MemoryEngine; url: string; count: number; warmUpCount: number; inFlight: number; workers?: number }): Arm {
