@@ -22,6 +22,30 @@ export function cookieHeaderFor(jar: CookieJar, url: string): Promise<string> {
   return jar.getCookieString(url);
 }
 
+/**
+ * One request's jar (see above), made only once there is a cookie in it: most
+ * requests carry none and set none, and an empty tough-cookie jar still costs
+ * a construction, a public-suffix lookup and two promises per hop.
+ */
+export class RequestCookies {
+  private jar: CookieJar | undefined;
+
+  constructor(snapshot: unknown) {
+    if (snapshot !== undefined && snapshot !== null) this.jar = cookieJarFrom(snapshot);
+  }
+
+  /** The Cookie header for `url`, or '' when the jar is empty or absent. */
+  headerFor(url: string): Promise<string> | string {
+    return this.jar === undefined ? '' : cookieHeaderFor(this.jar, url);
+  }
+
+  async store(url: string, setCookieHeaders: readonly string[]): Promise<void> {
+    if (setCookieHeaders.length === 0) return;
+    this.jar ??= cookieJarFrom(null);
+    await storeSetCookies(this.jar, url, setCookieHeaders);
+  }
+}
+
 /** Stores what a response said; a malformed cookie is skipped, as requests (http.cookiejar) skips it. */
 export async function storeSetCookies(jar: CookieJar, url: string, headers: readonly string[]): Promise<void> {
   for (const header of headers) {

@@ -8,7 +8,7 @@ import { currentTask } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { prepareBody } from './body.js';
-import { cookieHeaderFor, cookieJarFrom, cookiesSetBy, storeSetCookies } from './cookies.js';
+import { RequestCookies, cookiesSetBy } from './cookies.js';
 import { RequestException, TooManyRedirects } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import { contentRangeStart, findPartial, forgetPartial, type PartialDownload } from './partial-download.js';
@@ -112,18 +112,18 @@ async function follow(spec: RequestSpec, start: Hop, pool: AgentPool, signal: Ab
   let hop = start;
   const timeout = toGotTimeouts(spec.timeout);
   const verify = spec.verify ?? true;
-  const jar = cookieJarFrom(spec.cookieJar);
+  const jar = new RequestCookies(spec.cookieJar);
   const maxRedirects = spec.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const history: Response[] = [];
   const setCookies: SetCookieRecord[] = [];
 
   for (;;) {
     throwIfAborted(signal);
-    const jarCookies = await cookieHeaderFor(jar, hop.url);
+    const jarCookies = await jar.headerFor(hop.url);
     const proxy = selectProxy(hop.url, spec.proxies);
     const agents = pool.agentsFor(spec.pool, verify, proxy);
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}) });
-    await storeSetCookies(jar, hop.url, answer.setCookieHeaders);
+    await jar.store(hop.url, answer.setCookieHeaders);
     setCookies.push(...answer.setCookieHeaders.map((header) => ({ url: hop.url, header })));
     const request = { method: hop.method, url: hop.url };
     const location = answer.headers.get('location');
