@@ -8,8 +8,6 @@ import { errorClassName } from '../util/format.js';
 import type { SendRequest } from './client.js';
 import { createLatencyHistogram, recordLatencyMs, type Histogram } from './histogram.js';
 
-export type { SendRequest } from './client.js';
-
 export interface LoadPlan {
   connections: number;
   requests?: number;

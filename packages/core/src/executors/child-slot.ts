@@ -24,10 +24,6 @@ export class ChildSlot<T> {
     private readonly onSendFailure: (message: ControlMessage, error: unknown) => void,
   ) {}
 
-  get ready(): boolean {
-    return this.listening;
-  }
-
   /** Takes new tasks: alive as far as we know, not retiring, not closed. */
   get accepting(): boolean {
     return !this.closed && !this.retiring && this.process.exitCode === null && this.process.signalCode === null;

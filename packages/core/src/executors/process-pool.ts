@@ -50,7 +50,7 @@ import { ExecutorMonitor, type ExecutorListener, type ExecutorEventName, type Ex
 import type { Executor, MapOptions, ShutdownOptions, Task } from './executor.js';
 import { mapLazily } from './map-lazily.js';
 import { resolveProcessPoolOptions, type ProcessPoolExecutorOptions, type ResolvedProcessPoolOptions } from './process-pool-options.js';
-import { isChildLoss } from './tinypool-rejection.js';
+import { isClosedChannel } from './closed-channel.js';
 import { WorkerTracker, childPids } from './worker-tracker.js';
 
 export type { ProcessPoolExecutorOptions } from './process-pool-options.js';
@@ -387,7 +387,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   /** A write that failed for another reason than the child going away: the tasks it carried never left. */
   private onSendFailure(slot: ChildSlot<PoolTask>, message: ControlMessage, error: unknown): void {
-    if (isChildLoss(error) || message.__rf !== 'run') return;
+    if (isClosedChannel(error) || message.__rf !== 'run') return;
     for (const { id } of message.tasks) {
       const task = this.inFlight.get(id);
       if (task === undefined || task.slot !== slot || task.started) continue;

@@ -1,7 +1,7 @@
 /**
  * Knows every child process the pool has spawned, by pid: to hear its messages,
- * to learn how it died (tinypool only says "Worker exited unexpectedly"), and
- * to prove at shutdown that none is left.
+ * to learn how it died (its exit code or signal), and to prove at shutdown
+ * that none is left.
  *
  * Children are discovered from `pool.threads`; callers re-scan whenever a child
  * may have appeared (after creating a pool, after an exit, on the pool's 'error').
@@ -17,13 +17,8 @@ interface TrackedChild {
   exit: ChildExit | undefined;
 }
 
-/** How many past exits to remember: only the few rejections that follow an exit need them. */
-const REMEMBERED_EXITS = 64;
-
 export class WorkerTracker {
   private readonly children = new Map<number, TrackedChild>();
-  private readonly exits = new Map<number, ChildExit>();
-  private latestExit: ChildExit | undefined;
 
   constructor(
     private readonly listener: {
@@ -50,15 +45,6 @@ export class WorkerTracker {
     return tracked && tracked.exit === undefined ? tracked.process : undefined;
   }
 
-  exitOf(pid: number): ChildExit | undefined {
-    return this.children.get(pid)?.exit ?? this.exits.get(pid);
-  }
-
-  /** The most recent exit: the one whose tinypool rejections are being handled right now. */
-  get lastExit(): ChildExit | undefined {
-    return this.latestExit;
-  }
-
   /** Waits until `pid`'s last messages (a late 'started', replies) have been delivered. */
   drained(pid: number): Promise<void> {
     return this.children.get(pid)?.drained ?? Promise.resolve();
@@ -83,11 +69,9 @@ export class WorkerTracker {
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
       const exit: ChildExit = { pid, code, signal };
       tracked.exit = exit;
-      this.latestExit = exit;
-      this.remember(exit);
       markExited();
       this.listener.onExit(exit);
-      // Keep the entry until its rejections (already queued as microtasks) and the drain have been handled.
+      // Keep the entry until the child's last messages have been delivered (see drained()).
       void drained.then(() => this.children.delete(pid));
     };
     this.listener.onChild(pid, child);
@@ -95,13 +79,6 @@ export class WorkerTracker {
     else child.once('exit', onExit);
   }
 
-  private remember(exit: ChildExit): void {
-    this.exits.set(exit.pid, exit);
-    if (this.exits.size > REMEMBERED_EXITS) {
-      const oldest = this.exits.keys().next().value as number;
-      this.exits.delete(oldest);
-    }
-  }
 }
 
 /** The pids of tinypool's workers (`pool.threads`). */

@@ -21,8 +21,8 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { BatchedFileWriter } from './batched-file-writer.js';
 import { basename, dirname, join, resolve } from 'node:path';
+import { BatchedFileWriter } from './batched-file-writer.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
 import { ContentTooLarge, type RequestInfo } from './errors.js';
 import { mapRequestError } from './error-mapping.js';
