@@ -23,7 +23,7 @@ const TYPED_ARRAY_CLASSES: Readonly<Record<string, TypedArrayClass>> = {
   Float32Array, Float64Array, BigInt64Array, BigUint64Array,
 };
 
-type Placeholder = [index: number, typeName: string];
+export type Placeholder = [index: number, typeName: string];
 
 let sink: Uint8Array[] | undefined;
 let source: readonly Uint8Array[] | undefined;
@@ -61,7 +61,8 @@ function isUint8Array(value: unknown): value is Uint8Array {
   return ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]';
 }
 
-function toPlaceholder(view: ArrayBufferView): Placeholder {
+/** Internal: the placeholder of a typed array whose bytes go to the side channel (also used by fast-serialize.ts). */
+export function toPlaceholder(view: ArrayBufferView): Placeholder {
   if (sink === undefined) throw new WireFormatError('typed arrays can only be serialized through encode()');
   // A view of exactly the value's bytes: no copy, and v8 serializes only this range.
   sink.push(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));

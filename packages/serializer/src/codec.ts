@@ -14,6 +14,7 @@ import { collectingBinaryParts, resolvingBinaryParts } from './binary-channel.js
 import './error-transformer.js';
 import './object-transformer.js';
 import { adoptIntoThisRealm } from './adopt.js';
+import { fastSerialize } from './fast-serialize.js';
 import { inspectPicklability, picklingErrorFor } from './picklable.js';
 import { isPlainPrototype } from './realm.js';
 import { superjson } from './registry.js';
@@ -41,6 +42,9 @@ export function encode(value: unknown, options: EncodeOptions = {}): Wire {
   if (inspection.problem !== undefined) throw picklingErrorFor(inspection.problem);
   const local = inspection.foreignRealm ? adoptIntoThisRealm(value) : value;
   const buffers: Uint8Array[] = [];
+  const fast = collectingBinaryParts(buffers, () => fastSerialize(local));
+  if (fast !== undefined) return fast.values === undefined ? { json: fast.json, buffers } : { json: fast.json, meta: { values: fast.values, v: 1 }, buffers };
+  buffers.length = 0;
   const { json, meta } = collectingBinaryParts(buffers, () => superjson.serialize(local));
   // Referential-equality annotations are dropped (see decode); cycles never get here.
   if (meta?.values === undefined) return { json, buffers };

@@ -16,6 +16,8 @@ const identifierByClass = new Map<AnyClass, string>();
 const errorClassIdentifiers = new Set<string>();
 /** Classes that travel in a wire form of their own (registerCompactClass), by class: the own keys they may have. */
 const compactFields = new Map<AnyClass, readonly string[]>();
+/** The same classes' identifier and toWire, for the fast encoder (fast-serialize.ts). */
+const compactWriters = new Map<AnyClass, { readonly identifier: string; readonly toWire: (value: any) => unknown }>();
 
 function validateRegistration(cls: unknown, identifier: unknown, caller: string): asserts cls is AnyClass {
   if (typeof cls !== 'function' || typeof (cls as { prototype?: unknown }).prototype !== 'object') {
@@ -89,6 +91,7 @@ export function registerCompactClass<T extends object, J>(cls: new (...a: any[])
   if (isErrorClass(cls)) throw new TypeError(`registerCompactClass: error classes travel as errors, use registerErrorClass for ${cls.name}`);
   if (!claim(cls, identifier, 'registerCompactClass')) return;
   compactFields.set(cls, [...form.fields]);
+  compactWriters.set(cls, { identifier, toWire: (value) => form.toWire(value as T) });
   superjson.registerCustom<T, any>(
     {
       // Exact class, as superjson's own class rule matches: a subclass is not this form.
@@ -103,6 +106,18 @@ export function registerCompactClass<T extends object, J>(cls: new (...a: any[])
 /** Internal: the keys an instance of a compact class may have, or undefined when `value` is not one. */
 export function compactFieldsOf(value: object): readonly string[] | undefined {
   return compactFields.get((value as { constructor?: AnyClass }).constructor as AnyClass);
+}
+
+/** Internal: identifier and toWire of a compact class instance's exact class, or undefined. */
+export function compactWriterOf(value: object): { readonly identifier: string; readonly toWire: (value: any) => unknown } | undefined {
+  return compactWriters.get((value as { constructor?: AnyClass }).constructor as AnyClass);
+}
+
+/** Internal: the identifier superjson's class rule would annotate `value` with, or undefined. */
+export function plainClassIdentifierOf(value: object): string | undefined {
+  const cls = (value as { constructor?: AnyClass }).constructor as AnyClass;
+  const identifier = identifierByClass.get(cls);
+  return identifier === undefined || errorClassIdentifiers.has(identifier) || compactFields.has(cls) ? undefined : identifier;
 }
 
 /**

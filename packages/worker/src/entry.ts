@@ -15,7 +15,7 @@ import type { ControlMessage, TaskMessage, TaskPayload, TaskReply } from './prot
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
 import { RunningTasks } from './running-tasks.js';
-import { runInTaskContext } from './task-context.js';
+import { callTask } from './task-context.js';
 
 const running = new RunningTasks();
 const retirement = new Retirement(budgetFromArgv(process.argv));
@@ -83,7 +83,7 @@ async function runDecoded(task: TaskMessage, signal: AbortSignal): Promise<unkno
     throw new TypeError(`Export "${fn.exportName}" of ${fn.moduleUrl} is not a function (got ${typeof target})`);
   }
   const progress = (bytes: number): void => outbox.push({ type: 'progress', id: task.id, bytes });
-  return runInTaskContext({ signal, taskId: task.id, progress }, () => target(...args));
+  return callTask({ signal, taskId: task.id, progress, progressWanted: task.progress === true }, target as (...a: unknown[]) => unknown, args);
 }
 
 function decodeReason(reason: Wire | undefined): unknown {

@@ -21,6 +21,8 @@ export interface TaskMessage {
   /** Executor-wide task id; everything else names the task by it. */
   readonly id: number;
   readonly payload: Wire;
+  /** Somebody in the coordinator listens for this task's progress; absent: its reports may be skipped. */
+  readonly progress?: true;
 }
 
 /** What `TaskMessage.payload` decodes to: the function by reference and its arguments. */

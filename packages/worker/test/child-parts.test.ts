@@ -6,6 +6,7 @@ import type { ChildEvent } from '../dist/protocol.js';
 import { replyWithError, replyWithValue } from '../dist/reply.js';
 import { Retirement, budgetFromArgv } from '../dist/retirement.js';
 import { RunningTasks } from '../dist/running-tasks.js';
+import { callTask, currentTask, runInTaskContext, taskWithContext, type TaskContext } from '../dist/task-context.js';
 
 describe('protocol guards', () => {
   it('tell our control lane from tinypool messages and task messages', () => {
@@ -110,5 +111,26 @@ describe('Outbox', () => {
     expect(outbox.pending).toBe(0);
     await new Promise((resolve) => setImmediate(resolve));
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe('task context', () => {
+  const context = (taskId: number) => ({ signal: new AbortController().signal, taskId, progress: () => undefined, progressWanted: false });
+
+  it('callTask hands a taskWithContext task its context as an argument, outside AsyncLocalStorage', async () => {
+    const marked = taskWithContext((given: TaskContext | undefined, x: number) => ({ id: given?.taskId, x, current: currentTask()?.taskId }));
+    expect(await callTask(context(7), marked, [3])).toEqual({ id: 7, x: 3, current: undefined });
+    // Called directly, it gets whatever task is current.
+    expect(runInTaskContext(context(8), () => marked(4))).toEqual({ id: 8, x: 4, current: 8 });
+    expect(marked(5)).toEqual({ id: undefined, x: 5, current: undefined });
+  });
+
+  it('callTask runs any other task with the context current, across awaits', async () => {
+    const plain = async (x: number) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return { id: currentTask()?.taskId, x };
+    };
+    expect(await callTask(context(9), plain, [1])).toEqual({ id: 9, x: 1 });
+    expect(currentTask()).toBeUndefined();
   });
 });

@@ -69,6 +69,10 @@ export class TypedEmitter<M extends { [E in keyof M]: unknown[] }> {
 
   constructor(private readonly owner: string) {}
 
+  hasListeners(event: keyof M): boolean {
+    return (this.#listeners.get(event)?.size ?? 0) > 0;
+  }
+
   on<E extends keyof M>(event: E, listener: (...args: M[E]) => void): () => void {
     if (typeof listener !== 'function') throw new TypeError(`${this.owner}.on(${String(event)}, listener): listener must be a function`);
     let set = this.#listeners.get(event);
@@ -133,6 +137,11 @@ export class ExecutorMonitor {
     if (!this.#queued.delete(future)) return;
     this.#running.add(future);
     this.#events.emit('running', future);
+  }
+
+  /** Somebody listens for 'bytes': tasks should report their progress. */
+  get wantsBytes(): boolean {
+    return this.#events.hasListeners('bytes');
   }
 
   bytes(future: Future<any>, bytes: number): void {

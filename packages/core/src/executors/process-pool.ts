@@ -147,7 +147,9 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     const wire = encode(payload, { rootPath: '' });
     const id = this.nextTaskId++;
     const future = new Future<Awaited<R>>();
-    const task: PoolTask = { id, future, message: { id, payload: wire }, entry: undefined, slot: undefined, started: false, lostBeforeStart: 0 };
+    // A child skips progress reports nobody would hear: one IPC event per response otherwise.
+    const message: TaskMessage = this.monitor.wantsBytes ? { id, payload: wire, progress: true } : { id, payload: wire };
+    const task: PoolTask = { id, future, message, entry: undefined, slot: undefined, started: false, lostBeforeStart: 0 };
     task.entry = this.queue.push(task);
     future.onAbort((reason) => this.abortRunning(task, reason));
     future.addDoneCallback(() => this.onFutureDone(task));
@@ -216,7 +218,11 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.monitor.off(event, listener);
   }
 
-  /** Receives the progress tasks report from their children (`currentTask().progress(bytes)`); returns the unsubscribe. Same as on('bytes'). */
+  /**
+   * Receives the progress tasks report from their children (`currentTask().progress(bytes)`);
+   * returns the unsubscribe. Same as on('bytes'). Tasks submitted while nobody listens
+   * skip their reports, so subscribe before submitting.
+   */
   onTaskProgress(listener: TaskProgressListener): () => void {
     return this.on('bytes', listener);
   }

@@ -8,7 +8,7 @@
  * The executor only schedules; what a future may do lives in futures/future.ts.
  */
 import { isFnRef, loadFnRef } from '@requests-futures/serializer';
-import { runInTaskContext, type TaskContext } from '@requests-futures/worker';
+import { callTask, type TaskContext } from '@requests-futures/worker';
 import { Future } from '../futures/future.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { ExecutorShutdownError } from './errors.js';
@@ -157,10 +157,10 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   async #run({ future, task, args, taskId }: WorkItem): Promise<void> {
     const controller = new AbortController();
     future.onAbort((reason) => controller.abort(reason));
-    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes) => this.#monitor.bytes(future, bytes) };
+    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes) => this.#monitor.bytes(future, bytes), progressWanted: this.#monitor.wantsBytes };
     try {
       const fn = typeof task === 'function' ? task : await loadFnRef<(...a: unknown[]) => unknown>(task);
-      future.setResult(await runInTaskContext(context, () => fn(...args)));
+      future.setResult(await callTask(context, fn, args));
     } catch (error) {
       future.setException(error);
     } finally {

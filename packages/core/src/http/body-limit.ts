@@ -1,8 +1,7 @@
 /**
  * Counting body bytes as they arrive (after decompression) against
- * `maxResponseBytes`, and reporting progress to the task context.
+ * `maxResponseBytes`, and reporting progress to whoever asked for it.
  */
-import { currentTask } from '@requests-futures/worker';
 import { ContentTooLarge, type RequestInfo } from './errors.js';
 
 /** Progress is worth reporting once this many new bytes arrived. */
@@ -20,11 +19,10 @@ export class BodyCounter {
   private reported = 0;
   private reportedAt = -Infinity;
   private trailing: NodeJS.Timeout | undefined;
-  private readonly progress = currentTask()?.progress;
-
   constructor(
     private readonly maxBytes: number | null | undefined,
     private readonly request: RequestInfo,
+    private readonly progress?: ((bytes: number) => void) | undefined,
   ) {}
 
   /** Counts a chunk; throws ContentTooLarge once the total passes the cap. */

@@ -10,10 +10,12 @@ import { mapRequestError } from './error-mapping.js';
 export interface ReadBodyOptions {
   maxBytes?: number | null;
   request: RequestInfo;
+  /** Told the byte count as it grows (throttled, see BodyCounter). */
+  progress?: ((bytes: number) => void) | undefined;
 }
 
 export async function readBody(stream: BodyStream, options: ReadBodyOptions): Promise<Uint8Array> {
-  const counter = new BodyCounter(options.maxBytes, options.request);
+  const counter = new BodyCounter(options.maxBytes, options.request, options.progress);
   const chunks: Uint8Array[] = [];
   try {
     for await (const chunk of stream) {

@@ -6,6 +6,7 @@
  * executors.
  */
 import { isFnRef, loadFnRef } from '@requests-futures/serializer';
+import { runInTaskContext, taskWithContext, type TaskContext } from '@requests-futures/worker';
 import type { AgentPool } from './agents.js';
 import { performRequest } from './request.js';
 import type { HookFn, RequestSpec } from './request-spec.js';
@@ -40,8 +41,28 @@ async function resolveHook(hook: HookFn, where: string): Promise<(...args: any[]
   throw new TypeError(`${where} must be a function or an fnRef, got ${hook === null ? 'null' : typeof hook}`);
 }
 
-export async function runRequestTask(spec: RequestSpec, session?: unknown, options: RequestTaskOptions = {}): Promise<RequestOutcome> {
-  const response: Response = await performRequest(spec, options);
+/**
+ * The request task, given its task context directly rather than through
+ * AsyncLocalStorage (see task-context.ts); hooks, which may call
+ * currentTask(), still run in it.
+ */
+export async function runRequestTaskIn(context: TaskContext | undefined, spec: RequestSpec, session?: unknown, options: RequestTaskOptions = {}): Promise<RequestOutcome> {
+  const signal = options.signal ?? context?.signal;
+  const progress = context?.progressWanted ? context.progress : undefined;
+  const response = await performRequest(spec, { ...options, ...(signal ? { signal } : {}), ...(progress ? { progress } : {}) });
+  const hooksAndCallback = () => runHooks(response, spec, session);
+  const value = context !== undefined && hasCallbacks(spec) ? await runInTaskContext(context, hooksAndCallback) : await hooksAndCallback();
+  return { value, setCookies: response.setCookies };
+}
+
+/** What a child imports by fnRef: runRequestTaskIn, handed the context by the executor. */
+export const runRequestTask = taskWithContext(runRequestTaskIn);
+
+function hasCallbacks(spec: RequestSpec): boolean {
+  return (spec.hooks?.response?.length ?? 0) > 0 || (spec.backgroundCallback !== undefined && spec.backgroundCallback !== null);
+}
+
+async function runHooks(response: Response, spec: RequestSpec, session: unknown): Promise<unknown> {
   let value: unknown = response;
   const context: HookContext = {
     timeout: spec.timeout ?? null,
@@ -61,5 +82,5 @@ export async function runRequestTask(spec: RequestSpec, session?: unknown, optio
     const returned = await callback(session, value);
     if (returned !== undefined) value = returned;
   }
-  return { value, setCookies: response.setCookies };
+  return value;
 }

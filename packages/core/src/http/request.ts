@@ -27,8 +27,17 @@ import { validateHeaders, validateMethod } from './validate-request.js';
 export interface PerformOptions {
   /** Connection pools to use; the process-wide default pool otherwise. */
   agents?: AgentPool;
-  /** Aborts the request; the running task's signal otherwise. */
+  /** Aborts the request; the running task's signal otherwise (currentTask()). */
   signal?: AbortSignal;
+  /** Told the body's byte count as it arrives (throttled); the running task's reporter otherwise, if it wants reports. */
+  progress?: (bytes: number) => void;
+}
+
+/** What every hop of one request shares besides its spec. */
+interface RequestRun {
+  readonly pool: AgentPool;
+  readonly signal: AbortSignal | undefined;
+  readonly progress: ((bytes: number) => void) | undefined;
 }
 
 export const DEFAULT_MAX_REDIRECTS = 30;
@@ -69,13 +78,15 @@ function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefin
 }
 
 export async function performRequest(spec: RequestSpec, options: PerformOptions = {}): Promise<Response> {
-  const signal = options.signal ?? currentTask()?.signal;
+  const task = currentTask();
+  const signal = options.signal ?? task?.signal;
+  const progress = options.progress ?? (task?.progressWanted ? task.progress : undefined);
   try {
     throwIfAborted(signal);
     const first = firstHop(spec);
     const policy = retryPolicy(spec.retries);
-    const pool = options.agents ?? defaultAgentPool;
-    return await withRetries(policy, first.method, signal, () => attempt(spec, first, pool, signal));
+    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress };
+    return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
   } catch (error) {
     // Whatever broke once the signal fired (got's AbortError, a half-read body) is the abort.
     if (signal?.aborted) throw abortError(signal);
@@ -96,19 +107,20 @@ async function resumeFrom(spec: RequestSpec, hop: Hop): Promise<PartialDownload 
   return partial;
 }
 
-async function attempt(spec: RequestSpec, first: Hop, pool: AgentPool, signal: AbortSignal | undefined): Promise<Response> {
+async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response> {
   const hop: Hop = { ...first, headers: first.headers.copy() };
   const partial = await resumeFrom(spec, hop);
-  const response = await follow(spec, hop, pool, signal, partial);
+  const response = await follow(spec, hop, run, partial);
   if (partial && response.statusCode === 416) {
     // The server has no bytes past our part: it changed or shrank. Start over, once.
     await forgetPartial(spec.saveTo!);
-    return follow(spec, { ...first, headers: first.headers.copy() }, pool, signal, null);
+    return follow(spec, { ...first, headers: first.headers.copy() }, run, null);
   }
   return response;
 }
 
-async function follow(spec: RequestSpec, start: Hop, pool: AgentPool, signal: AbortSignal | undefined, partial: PartialDownload | null): Promise<Response> {
+async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null): Promise<Response> {
+  const { pool, signal, progress } = run;
   let hop = start;
   const timeout = toGotTimeouts(spec.timeout);
   const verify = spec.verify ?? true;
@@ -129,7 +141,7 @@ async function follow(spec: RequestSpec, start: Hop, pool: AgentPool, signal: Ab
     const location = answer.headers.get('location');
 
     if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
-      const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request });
+      const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
       const response = toResponse(hop, answer, content);
       // requests: the (N+1)th redirect response of a limit of N raises.
       if (history.length >= maxRedirects) {
@@ -152,10 +164,10 @@ async function follow(spec: RequestSpec, start: Hop, pool: AgentPool, signal: Ab
         await forgetPartial(spec.saveTo);
         throw error;
       }
-      const saved = await saveBodyTo(answer.body, spec.saveTo, { maxBytes: spec.maxResponseBytes, request, ...(resume ? { resume } : {}) });
+      const saved = await saveBodyTo(answer.body, spec.saveTo, { maxBytes: spec.maxResponseBytes, request, progress, ...(resume ? { resume } : {}) });
       Object.assign(response, saved);
     } else {
-      response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request });
+      response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
     }
     response.history = history;
     response.setCookies = setCookies;

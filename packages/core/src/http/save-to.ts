@@ -49,6 +49,8 @@ export interface ResumeWrite {
 export interface SaveToOptions {
   maxBytes?: number | null;
   request: RequestInfo;
+  /** Told the byte count as it grows (throttled, see BodyCounter). */
+  progress?: ((bytes: number) => void) | undefined;
   resume?: ResumeWrite;
 }
 
@@ -119,7 +121,7 @@ export async function saveBodyTo(stream: BodyStream, target: string, options: Sa
   const keepOnFailure = resume !== undefined && resume.validator !== undefined;
   const temporary = resume ? partialPaths(destination).part : temporaryPathFor(destination);
   const hash = createHash('sha256');
-  const counter = new BodyCounter(options.maxBytes, options.request);
+  const counter = new BodyCounter(options.maxBytes, options.request, options.progress);
   let file: FileHandle | undefined;
   let closed = false;
   let resumedFrom = 0;

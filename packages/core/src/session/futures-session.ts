@@ -5,12 +5,13 @@
  * the engine by fnRef, as Python pickles session.request.
  */
 import { assertPicklable, fnRef } from '@requests-futures/serializer';
+import { taskWithContext } from '@requests-futures/worker';
 import type { Executor } from '../executors/executor.js';
 import { ThreadPoolExecutor } from '../executors/thread-pool.js';
 import type { Future, IteratedFuture } from '../futures/future.js';
 import { AgentPool } from '../http/agents.js';
 import type { RequestSpec } from '../http/request-spec.js';
-import { runRequestTask, type RequestOutcome } from '../http/request-task.js';
+import { runRequestTaskIn, type RequestOutcome } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
 import { BaseSession } from './base-session.js';
 import { warnBackgroundCallbackOnce } from './deprecation.js';
@@ -120,7 +121,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
       this.sweeper.track(future, spec);
     } else {
       const agents = this.agents;
-      future = this.executor.submit((s: RequestSpec) => runRequestTask(s, this, { agents }), spec);
+      future = this.executor.submit(taskWithContext((context, s: RequestSpec) => runRequestTaskIn(context, s, this, { agents })), spec);
     }
     const cookies = this.state.cookies;
     return future.mapResult((outcome) => settleOutcome(cookies, outcome) as Response);

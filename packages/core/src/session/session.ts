@@ -3,9 +3,8 @@
  * Promise<Response>. Requests run in this process on the same engine the
  * executors use.
  */
-import { runInTaskContext } from '@requests-futures/worker';
 import { AgentPool } from '../http/agents.js';
-import { runRequestTask } from '../http/request-task.js';
+import { runRequestTaskIn } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
 import { BaseSession } from './base-session.js';
 import { warnBackgroundCallbackOnce } from './deprecation.js';
@@ -38,8 +37,8 @@ export class Session extends BaseSession<Promise<Response>> {
     const onAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
-    const context = { signal: controller.signal, taskId: nextTaskId++, progress: () => {} };
-    const response = runInTaskContext(context, () => runRequestTask(spec, this, { agents: this.agents }))
+    const context = { signal: controller.signal, taskId: nextTaskId++, progress: () => {}, progressWanted: false };
+    const response = runRequestTaskIn(context, spec, this, { agents: this.agents })
       .then((outcome) => settleOutcome(this.state.cookies, outcome) as Response)
       .finally(() => {
         this.inFlight.delete(controller);

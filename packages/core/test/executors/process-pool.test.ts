@@ -120,6 +120,17 @@ describe('ProcessPoolExecutor: tasks in child processes', () => {
     expect(await shared.submit(task('readEnv'), 'PATH')).toBe(process.env.PATH);
   });
 
+  it('asks a task for progress only when a bytes listener was there as it was submitted', async () => {
+    expect(await shared.submit(task('progressWanted'))).toBe(false);
+    const stop = shared.onTaskProgress(() => undefined);
+    try {
+      expect(await shared.submit(task('progressWanted'))).toBe(true);
+    } finally {
+      stop();
+    }
+    expect(await shared.submit(task('progressWanted'))).toBe(false);
+  });
+
   it('forwards progress reported in the child to onTaskProgress listeners', async () => {
     const seen: number[] = [];
     const future = shared.submit(task('reportProgress'), 3);

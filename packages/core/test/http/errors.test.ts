@@ -191,7 +191,7 @@ describe('abort', () => {
   it('the running task\'s signal is used when none is passed', async () => {
     const controller = new AbortController();
     const reason = new Error('task aborted');
-    const running = runInTaskContext({ signal: controller.signal, taskId: 1, progress: () => undefined }, () =>
+    const running = runInTaskContext({ signal: controller.signal, taskId: 1, progress: () => undefined, progressWanted: false }, () =>
       performRequest(specFor(`${server.url}/drip?numbytes=4&duration=4`), { agents }),
     );
     setTimeout(() => controller.abort(reason), 50);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fnRef } from '@requests-futures/serializer';
+import { callTask, currentTask } from '@requests-futures/worker';
 import { runRequestTask } from '../../dist/http/request-task.js';
 import type { RequestSpec } from '../../dist/http/request-spec.js';
 import { Response } from '../../dist/http/response.js';
@@ -14,6 +15,21 @@ const run = (path: string, overrides: Partial<RequestSpec> = {}, session?: unkno
   runRequestTask(specFor(server.url + path, overrides), session, { agents });
 
 describe('runRequestTask', () => {
+  it('hands its task context to the engine and makes it current for hooks', async () => {
+    const controller = new AbortController();
+    const context = { signal: controller.signal, taskId: 41, progress: () => undefined, progressWanted: false };
+    const seen: unknown[] = [];
+    const outcome = await callTask(context, runRequestTask, [
+      specFor(server.url + '/get', { hooks: { response: [() => void seen.push(currentTask()?.taskId)] } }),
+      undefined,
+      { agents },
+    ]);
+    expect(seen).toEqual([41]);
+    expect((outcome as { value: Response }).value.statusCode).toBe(200);
+    controller.abort(new Error('stop'));
+    await expect(callTask(context, runRequestTask, [specFor(server.url + '/get'), undefined, { agents }])).rejects.toThrow('stop');
+  });
+
   it('without hooks resolves to the response and the Set-Cookie records', async () => {
     const outcome = await run('/cookies/set?k=v');
     expect(outcome.value).toBeInstanceOf(Response);

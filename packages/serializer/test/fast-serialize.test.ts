@@ -1,0 +1,80 @@
+/**
+ * The fast encoder must be invisible: wherever it does not give up, it produces
+ * exactly superjson's json, meta.values and side-channel buffers.
+ */
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { registerCompactClass } from '@requests-futures/serializer';
+import { collectingBinaryParts } from '../dist/binary-channel.js';
+import { fastSerialize } from '../dist/fast-serialize.js';
+import { superjson } from '../dist/registry.js';
+import { Point, cleanValueArb } from './helpers/arbitraries.js';
+
+class Pair {
+  constructor(public left: string, public right: string) {}
+}
+registerCompactClass(Pair, 'test.fast.Pair', {
+  fields: ['left', 'right'],
+  toWire: (pair) => [pair.left, pair.right],
+  fromWire: ([left, right]: [string, string]) => new Pair(left, right),
+});
+
+function bothWays(value: unknown) {
+  const fastBuffers: Uint8Array[] = [];
+  const fast = collectingBinaryParts(fastBuffers, () => fastSerialize(value));
+  const slowBuffers: Uint8Array[] = [];
+  const slow = collectingBinaryParts(slowBuffers, () => superjson.serialize(value));
+  return { fast, fastBuffers, slow: { json: slow.json, values: slow.meta?.values }, slowBuffers };
+}
+
+function expectSameAsSuperjson(value: unknown): boolean {
+  const { fast, fastBuffers, slow, slowBuffers } = bothWays(value);
+  if (fast === undefined) return false;
+  expect(fast.json).toStrictEqual(slow.json);
+  expect(fast.values).toStrictEqual(slow.values);
+  expect(fastBuffers).toStrictEqual(slowBuffers);
+  return true;
+}
+
+describe('fastSerialize', () => {
+  test('a request-shaped value: same json and annotations as superjson', () => {
+    const body = Buffer.from('héllo');
+    const spec = {
+      method: 'GET',
+      url: 'http://127.0.0.1/x',
+      params: undefined,
+      headers: { 'User-Agent': 'x', 'a.b': 'dotted', 'back\\slash': 'y' },
+      data: body,
+      again: body,
+      point: new Point(1, [undefined, new Pair('k', 'v')]),
+      nested: [[undefined], { deep: new Uint16Array([1, 2]) }],
+    };
+    expect(expectSameAsSuperjson(spec)).toBe(true);
+    expect(expectSameAsSuperjson(new Point(undefined, { at: new Pair('a', 'b') }))).toBe(true);
+  });
+
+  test.each([
+    ['a Date', { when: new Date(0) }],
+    ['a Map', [new Map([[1, 2]])]],
+    ['NaN', { n: Number.NaN }],
+    ['-0', [-0]],
+    ['an error', { error: new Error('x') }],
+    ['a null-prototype object', Object.create(null) as object],
+    ['a "constructor" key', { constructor: 1 }],
+    ['a bigint', 1n],
+  ])('gives %s to superjson', (_name, value) => {
+    expect(bothWays(value).fast).toBeUndefined();
+  });
+
+  test('for generated values, whenever it answers, it answers as superjson does', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(cleanValueArb, (value) => {
+        if (expectSameAsSuperjson(value)) answered++;
+      }),
+      { numRuns: 1000 },
+    );
+    // The property must not pass by giving everything up.
+    expect(answered).toBeGreaterThan(100);
+  });
+});
