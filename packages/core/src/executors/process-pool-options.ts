@@ -26,7 +26,10 @@ export interface ProcessPoolExecutorOptions {
   idleTimeout?: number;
   /** Added to (and overriding) `process.env` for the children; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
-  /** Node flags for the children. Default: this process's flags minus debugger flags (their ports would clash) and an inline `-e`/`-p` script. */
+  /**
+   * Node flags for the children. Default: this process's flags minus debugger flags (their ports would clash) and an inline `-e`/`-p` script.
+   * Either way `--max-semi-space-size=32` comes first unless the flags set it (see YOUNG_GENERATION_FLAG).
+   */
   execArgv?: string[];
 }
 
@@ -111,12 +114,26 @@ export function inheritedExecArgv(flags: readonly string[]): string[] {
   return inherited;
 }
 
+/**
+ * A child allocates a few short-lived objects per request (options, headers,
+ * chunks, its reply) and scavenges often: V8's default 16 MiB semi-space
+ * made GC about 15 % of a child's CPU on small GETs. Doubled, a child's
+ * throughput rose 7 % (median of 5 interleaved pairs, 2,624 -> 2,808 req/s;
+ * 64 MiB gave about as much), at the price of at most 32 MiB more young
+ * generation per child, used only while its scavenges keep objects alive.
+ */
+export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=32';
+
 function childExecArgv(execArgv: string[] | undefined): string[] {
-  if (execArgv === undefined) return inheritedExecArgv(process.execArgv);
+  const flags = execArgv === undefined ? inheritedExecArgv(process.execArgv) : validExecArgv(execArgv);
+  return flags.some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag)) ? flags : [YOUNG_GENERATION_FLAG, ...flags];
+}
+
+function validExecArgv(execArgv: unknown): string[] {
   if (!Array.isArray(execArgv) || execArgv.some((flag) => typeof flag !== 'string')) {
     throw new RangeError(`ProcessPoolExecutor: execArgv must be an array of strings, got ${describe(execArgv)}`);
   }
-  return [...execArgv];
+  return [...(execArgv as string[])];
 }
 
 function describe(value: unknown): string {

@@ -7,6 +7,7 @@ import { FnRefImportError, PicklingError, fnRef } from '@requests-futures/serial
 import { CancelledError } from '../../dist/futures/errors.js';
 import { ExecutorShutdownError } from '../../dist/executors/errors.js';
 import { ProcessPoolExecutor } from '../../dist/executors/index.js';
+import { YOUNG_GENERATION_FLAG, resolveProcessPoolOptions } from '../../dist/executors/process-pool-options.js';
 import { QuotaExceededError } from '../fixtures/tasks.js';
 import { isAlive, task, testResources } from './process-pool-support.js';
 
@@ -118,6 +119,12 @@ describe('ProcessPoolExecutor: tasks in child processes', () => {
   it('gives the children this process environment plus the env option', async () => {
     expect(await shared.submit(task('readEnv'), 'RF_TEST_MARKER')).toBe('from-coordinator');
     expect(await shared.submit(task('readEnv'), 'PATH')).toBe(process.env.PATH);
+  });
+
+  it('starts children with a larger young generation unless execArgv sets one', async () => {
+    expect(await shared.submit(task('childExecArgv'))).toContain(YOUNG_GENERATION_FLAG);
+    expect(resolveProcessPoolOptions({ execArgv: ['--no-warnings'] }).execArgv).toEqual([YOUNG_GENERATION_FLAG, '--no-warnings']);
+    expect(resolveProcessPoolOptions({ execArgv: ['--max-semi-space-size=8'] }).execArgv).toEqual(['--max-semi-space-size=8']);
   });
 
   it('asks a task for progress only when a bytes listener was there as it was submitted', async () => {
