@@ -6,18 +6,19 @@
  * The children and in-process executors load it with their first request.
  */
 import type { Got } from 'got';
+import { requestsGot } from './got-instance.js';
 
 let loaded: Got | undefined;
 let loading: Promise<Got> | undefined;
 
-/** got, once it has been loaded (synchronous fast path for every request after the first). */
+/** Our got instance (got-instance.ts), once loaded (synchronous fast path for every request after the first). */
 export function loadedGot(): Got | undefined {
   return loaded;
 }
 
 export function loadGot(): Promise<Got> {
   loading ??= import('got').then(
-    (module) => (loaded = module.default),
+    (module) => (loaded = requestsGot(module.default)),
     (error: unknown) => {
       // A failed import (a broken install) is retried by the next request rather than cached.
       loading = undefined;

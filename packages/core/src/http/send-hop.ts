@@ -94,11 +94,7 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
         method: hop.method as 'GET',
         headers: gotHeaders,
         ...(hop.body !== undefined ? { body: hop.body.payload as string } : {}),
-        allowGetBody: true,
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        followRedirect: false,
-        decompress: true,
+        // No retries, no redirects, no 4xx/5xx exceptions: the instance's defaults (got-instance.ts).
         timeout: options.timeout,
         agent: { http: options.agents.http, https: options.agents.https },
         https: { rejectUnauthorized: options.verify !== false },
