@@ -3,7 +3,7 @@
  * user could pick, on the same server, in the same run.
  */
 import type { Arm } from '../arm.js';
-import { gotArm } from '../arms/got-arm.js';
+import { gotArm, gotEmptyCacheOptionsArm } from '../arms/got-arm.js';
 import { undiciArm } from '../arms/undici-arm.js';
 import { futuresGetsArm } from '../arms/futures-arms.js';
 import { pythonGetsArm } from '../arms/python-arms.js';
@@ -30,6 +30,7 @@ export const smallGets: ScenarioDefinition = {
     const arms: Arm[] = [
       // Each Node arm in a process of its own (own-process.ts says why).
       armInOwnProcess(GOT_ARM_MODULE, gotArm, load),
+      armInOwnProcess(GOT_ARM_MODULE, gotEmptyCacheOptionsArm, load),
       armInOwnProcess(UNDICI_ARM_MODULE, undiciArm, load),
       armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, choice: { kind: 'thread', maxWorkers: IN_FLIGHT } }),
       ...[1, 2, 4].map((workers) =>

@@ -2,15 +2,18 @@
  * Writes a download's chunks to a file in batches instead of one write per
  * socket chunk (64 KiB). Every file write is a hop to libuv's thread pool and
  * back; on a loaded 2-core machine each hop also wakes a pool thread that
- * preempts the event loop. Batching cuts those hops 4-fold for a 256 KiB batch
+ * preempts the event loop. Batching cuts those hops 16-fold for a 1 MiB batch
  * while the body keeps flowing: the caller waits only when a full batch is
  * ready and the previous one is still being written (that wait is the
  * backpressure that pauses the socket). Memory held: at most two batches.
+ *
+ * 1 MiB rather than 256 KiB: 64 x 4 MiB through ProcessPool(2), 5 interleaved
+ * pairs, 392 -> 421 MB/s median (children 4.3 -> 4.1 ms of CPU per MB).
  */
 import type { FileHandle } from 'node:fs/promises';
 
 /** A batch is written once it holds this many bytes (and at the end). */
-export const WRITE_BATCH_BYTES = 256 * 1024;
+export const WRITE_BATCH_BYTES = 1024 * 1024;
 
 export class BatchedFileWriter {
   private batch: Uint8Array[] = [];
