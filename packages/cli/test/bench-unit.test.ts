@@ -128,7 +128,8 @@ describe('node:http failures, named as requests names them', () => {
     expect(httpErrorKind(coded('HPE_INVALID_CONSTANT'))).toBe('ConnectionError');
     expect(httpErrorKind(loadTimeoutError(true))).toBe('ConnectTimeout');
     expect(httpErrorKind(loadTimeoutError(false))).toBe('ReadTimeout');
-    expect(httpErrorKind(coded('ERR_STREAM_PREMATURE_CLOSE'))).toBe('ChunkedEncodingError');
+    expect(httpErrorKind(coded('ERR_STREAM_PREMATURE_CLOSE'), 'body')).toBe('ChunkedEncodingError');
+    expect(httpErrorKind(coded('ECONNRESET'), 'body')).toBe('ChunkedEncodingError');
     expect(httpErrorKind(coded('DEPTH_ZERO_SELF_SIGNED_CERT'))).toBe('SSLError');
     expect(httpErrorKind(new AggregateError([coded('ECONNREFUSED'), coded('ECONNREFUSED')]))).toBe('ConnectionError');
     expect(httpErrorKind(new RangeError('odd'))).toBe('RangeError');

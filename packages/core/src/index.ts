@@ -68,6 +68,8 @@ export {
   ContentDecodingError,
 } from './http/errors.js';
 export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
+/** got's and Node's errors as requests' exception classes: used by rf bench's node:http client to name failures alike. */
+export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
 
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
 export { currentTask } from '@requests-futures/worker';

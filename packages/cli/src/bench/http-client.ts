@@ -45,11 +45,16 @@ export function openHttpClient(spec: LoadSpec): LoadClient {
   };
   const body = spec.body;
 
+  // Errors raised while a response body was being read: named as requests names a broken body.
+  const bodyErrors = new WeakSet<object>();
   const send = () =>
     new Promise<{ statusCode: number }>((resolve, reject) => {
       const req = request(options, (res) => {
         const statusCode = res.statusCode ?? 0;
-        res.on('error', reject);
+        res.on('error', (error) => {
+          bodyErrors.add(error);
+          reject(error);
+        });
         res.on('end', () => resolve({ statusCode }));
         // Drained, not kept: a load generator measures, it does not read.
         res.resume();
@@ -61,7 +66,7 @@ export function openHttpClient(spec: LoadSpec): LoadClient {
 
   return {
     send,
-    errorKind: httpErrorKind,
+    errorKind: (error) => httpErrorKind(error, typeof error === 'object' && error !== null && bodyErrors.has(error) ? 'body' : 'request'),
     close: async () => agent.destroy(),
   };
 }

@@ -137,6 +137,9 @@ export function mapRequestError(error: unknown, request: RequestInfo, phase: Req
     const code = codes.find((c) => CONNECTION_CODES.has(c));
     return new ConnectionError(`Failed to connect (${code}: ${detail}): ${target}`, options);
   }
+  // node's HTTP parser: the server answered something that is not HTTP. requests raises
+  // ConnectionError('Connection aborted.', BadStatusLine(...)) for it.
+  if (has((c) => c.startsWith('HPE_'))) return new ConnectionError(`Connection aborted, not an HTTP response (${detail}): ${target}`, options);
   // A programming error (bad option type) is not a network failure: let it through as it is.
   if (codes.length === 0 && (error instanceof TypeError || error instanceof RangeError)) return error;
   return new RequestException(`Request failed (${detail}): ${target}`, options);

@@ -28,6 +28,22 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+describe('a server that does not speak HTTP', () => {
+  it('is a ConnectionError, as requests raises for a bad status line', async () => {
+    // Destroyed, not ended: a half-open socket would keep close() waiting.
+    const garbage = createServer((socket) => socket.write('SSH-2.0-OpenSSH_9.2\r\n\r\n', () => socket.destroy()));
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+    const { port } = garbage.address() as AddressInfo;
+    try {
+      const failure = await performRequest(specFor(`http://127.0.0.1:${port}/`, { timeout: 5 }), { agents }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ConnectionError);
+      expect((failure as Error).message).toContain('not an HTTP response');
+    } finally {
+      await new Promise((resolve) => garbage.close(resolve));
+    }
+  });
+});
+
 describe('the class hierarchy, as in requests', () => {
   it('ConnectTimeout is a ConnectionError and a Timeout; ReadTimeout only a Timeout', () => {
     const connect = new ConnectTimeout('x');
