@@ -7,6 +7,7 @@ import { request as httpRequest, type ClientRequest, type RequestOptions } from 
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { basicAuthHeader } from './basic-auth.js';
 import { InvalidURL, ProxyError } from './errors.js';
 
 /** requests' select_proxy: the most specific key wins. */
@@ -39,8 +40,7 @@ function parseProxyUrl(value: string, key: string): URL {
 
 export function proxyAuthorization(proxy: URL): string | undefined {
   if (proxy.username === '' && proxy.password === '') return undefined;
-  const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-  return 'Basic ' + Buffer.from(credentials, 'utf8').toString('base64');
+  return basicAuthHeader(decodeURIComponent(proxy.username), decodeURIComponent(proxy.password));
 }
 
 function proxyPort(proxy: URL): number {

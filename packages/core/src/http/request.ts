@@ -7,6 +7,7 @@
 import { currentTask } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
+import { basicAuthHeader } from './basic-auth.js';
 import { prepareBody } from './body.js';
 import { RequestCookies, cookiesSetBy } from './cookies.js';
 import { RequestException, TooManyRedirects } from './errors.js';
@@ -42,10 +43,6 @@ interface RequestRun {
 
 export const DEFAULT_MAX_REDIRECTS = 30;
 
-function basicAuth([user, password]: readonly [string, string]): string {
-  return 'Basic ' + Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
-}
-
 /** The first request of the chain, validated before anything is sent. */
 export function firstHop(spec: RequestSpec): Hop {
   const method = validateMethod(spec.method);
@@ -58,7 +55,7 @@ export function firstHop(spec: RequestSpec): Hop {
   const { url, auth: urlAuth } = prepareUrl(spec.url, spec.params);
   const auth = spec.auth ?? urlAuth;
   // requests applies auth after the headers, so it wins over an explicit Authorization header.
-  if (auth) headers.set('Authorization', basicAuth(auth));
+  if (auth) headers.set('Authorization', basicAuthHeader(...auth));
   validateHeaders(headers);
   return { method, url, headers, body: prepareBody(spec) };
 }
