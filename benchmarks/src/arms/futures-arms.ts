@@ -81,7 +81,7 @@ interface SessionWorkload<T> {
 }
 
 /** requests-futures' idiom: submit every request, then collect the futures in order. */
-function sessionArm<T>(choice: ExecutorChoice, total: number, workload: SessionWorkload<T>): Arm {
+function sessionArm<T>(choice: ExecutorChoice, total: number, workload: SessionWorkload<T>, warmUp?: number): Arm {
   let open: OpenSession | undefined;
   const measure = (count: number) => {
     const session = open!.session;
@@ -103,12 +103,12 @@ function sessionArm<T>(choice: ExecutorChoice, total: number, workload: SessionW
       await workload.prepare?.();
     },
     run: () => measure(total),
-    warmUp: () => measure(warmUpCount(total)),
+    warmUp: () => measure(warmUpCount(total, warmUp)),
     close: () => closeSession(open),
   };
 }
 
-export function futuresGetsArm(options: { url: string; total: number; choice: ExecutorChoice }): Arm {
+export function futuresGetsArm(options: { url: string; total: number; choice: ExecutorChoice; warmUp?: number }): Arm {
   const name = armNameFor(options.choice);
   return sessionArm<Response>(options.choice, options.total, {
     submit: (session) => session.get(options.url),
@@ -116,7 +116,7 @@ export function futuresGetsArm(options: { url: string; total: number; choice: Ex
       expectOk(name, response);
       return response.content.length;
     },
-  });
+  }, options.warmUp);
 }
 
 /** The cpu-hook scenario: a response hook parses and reduces each 50 KB body where the request runs. */

@@ -18,6 +18,8 @@ export interface HttpLoad {
   url: string;
   total: number;
   concurrency: number;
+  /** Warm-up requests, if not the default (warm-up.ts). */
+  warmUp?: number;
   /** Work done on each body in the coordinator (the cpu-hook scenario's reduce). */
   onBody?: (text: string) => unknown;
 }
@@ -35,7 +37,7 @@ export function gotArm(load: HttpLoad, name = GOT_IN_PROCESS, emptyCacheOptions 
       if (emptyCacheOptions) client.defaults.options.cacheOptions = {};
     },
     run: () => measure(load.total),
-    warmUp: () => measure(warmUpCount(load.total)),
+    warmUp: () => measure(warmUpCount(load.total, load.warmUp)),
     async close() {
       agent?.destroy();
     },

@@ -20,7 +20,7 @@ export function undiciArm(load: HttpLoad, name = 'undici in-process'): Arm {
       pool = new Pool(url.origin, { connections: load.concurrency });
     },
     run: () => measure(load.total),
-    warmUp: () => measure(warmUpCount(load.total)),
+    warmUp: () => measure(warmUpCount(load.total, load.warmUp)),
     async close() {
       await pool?.close();
     },

@@ -8,6 +8,7 @@
  */
 export const WARM_UP_REQUESTS = 2_000;
 
-export function warmUpCount(total: number): number {
-  return Math.min(total, WARM_UP_REQUESTS);
+/** `warmUp`, when a scenario sets it (small GETs warm up fully even in a quick run), else at most a whole run. */
+export function warmUpCount(total: number, warmUp?: number): number {
+  return warmUp ?? Math.min(total, WARM_UP_REQUESTS);
 }

@@ -8,6 +8,7 @@ import { gotArm } from '../arms/got-arm.js';
 import { armNameFor, futuresGetsArm, type ExecutorChoice } from '../arms/futures-arms.js';
 import { GOT_IN_PROCESS } from '../baselines.js';
 import { armInOwnProcess } from '../arms/own-process.js';
+import { WARM_UP_REQUESTS } from '../arms/warm-up.js';
 import { FUTURES_ARMS_MODULE, GOT_ARM_MODULE, IN_FLIGHT, smallGetCount } from './small-gets.js';
 import type { ScenarioDefinition } from './context.js';
 
@@ -33,8 +34,8 @@ export const processPoolVsGot: ScenarioDefinition = {
       ...processPoolVsGotHeading(total),
       repetitions: context.repetitions,
       arms: [
-        armInOwnProcess(GOT_ARM_MODULE, gotArm, { url: server.smallUrl, total, concurrency: IN_FLIGHT }),
-        ...ACCEPTANCE_CHOICES.map((choice) => armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, choice })),
+        armInOwnProcess(GOT_ARM_MODULE, gotArm, { url: server.smallUrl, total, concurrency: IN_FLIGHT, warmUp: WARM_UP_REQUESTS }),
+        ...ACCEPTANCE_CHOICES.map((choice) => armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, choice, warmUp: WARM_UP_REQUESTS })),
       ],
     };
   },

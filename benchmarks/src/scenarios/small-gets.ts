@@ -9,6 +9,7 @@ import { futuresGetsArm } from '../arms/futures-arms.js';
 import { pythonGetsArm } from '../arms/python-arms.js';
 import { wrkArm } from '../arms/wrk-arm.js';
 import { armInOwnProcess } from '../arms/own-process.js';
+import { WARM_UP_REQUESTS } from '../arms/warm-up.js';
 import type { ScenarioContext, ScenarioDefinition } from './context.js';
 
 export const IN_FLIGHT = 16;
@@ -26,15 +27,17 @@ export const smallGets: ScenarioDefinition = {
   async build(context) {
     const server = await context.jsonServer();
     const total = smallGetCount(context);
-    const load = { url: server.smallUrl, total, concurrency: IN_FLIGHT };
+    // Every small-GET arm warms up on WARM_UP_REQUESTS, a quick run too: 800 left the pool's children still warming.
+    const warmUp = WARM_UP_REQUESTS;
+    const load = { url: server.smallUrl, total, concurrency: IN_FLIGHT, warmUp };
     const arms: Arm[] = [
       // Each Node arm in a process of its own (own-process.ts says why).
       armInOwnProcess(GOT_ARM_MODULE, gotArm, load),
       armInOwnProcess(GOT_ARM_MODULE, gotEmptyCacheOptionsArm, load),
       armInOwnProcess(UNDICI_ARM_MODULE, undiciArm, load),
-      armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, choice: { kind: 'thread', maxWorkers: IN_FLIGHT } }),
+      armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, warmUp, choice: { kind: 'thread', maxWorkers: IN_FLIGHT } }),
       ...[1, 2, 4].map((workers) =>
-        armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, choice: { kind: 'process', maxWorkers: workers, inFlight: IN_FLIGHT } }),
+        armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, warmUp, choice: { kind: 'process', maxWorkers: workers, inFlight: IN_FLIGHT } }),
       ),
       pythonGetsArm({ url: server.smallUrl, total, executor: 'thread', workers: 8 }),
       pythonGetsArm({ url: server.smallUrl, total, executor: 'process', workers: 2 }),
