@@ -28,7 +28,7 @@ export interface ProcessPoolExecutorOptions {
   env?: Record<string, string | undefined>;
   /**
    * Node flags for the children. Default: this process's flags minus debugger flags (their ports would clash) and an inline `-e`/`-p` script.
-   * Either way `--max-semi-space-size=32` comes first unless the flags set it (see YOUNG_GENERATION_FLAG).
+   * Either way `--max-semi-space-size=32` comes first unless the flags or the children's NODE_OPTIONS set it (see YOUNG_GENERATION_FLAG).
    */
   execArgv?: string[];
 }
@@ -56,14 +56,15 @@ export function resolveProcessPoolOptions(options: ProcessPoolExecutorOptions = 
   if (idleTimeout !== undefined && idleTimeout > MAX_TIMER_MS) {
     throw new RangeError(`ProcessPoolExecutor: idleTimeout must be at most ${MAX_TIMER_MS} ms, got ${idleTimeout}`);
   }
+  const env = childEnv(options.env);
   return {
     maxWorkers: optionalPositiveInteger('maxWorkers', options.maxWorkers) ?? availableParallelism(),
     concurrencyPerWorker: optionalPositiveInteger('concurrencyPerWorker', options.concurrencyPerWorker) ?? DEFAULT_CONCURRENCY_PER_WORKER,
     maxTasksPerChild: optionalPositiveInteger('maxTasksPerChild', options.maxTasksPerChild),
     maxMemoryPerChildMb: optionalPositiveInteger('maxMemoryPerChildMb', options.maxMemoryPerChildMb),
     idleTimeout,
-    env: childEnv(options.env),
-    execArgv: childExecArgv(options.execArgv),
+    env,
+    execArgv: childExecArgv(options.execArgv, env.NODE_OPTIONS),
   };
 }
 
@@ -124,9 +125,13 @@ export function inheritedExecArgv(flags: readonly string[]): string[] {
  */
 export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=32';
 
-function childExecArgv(execArgv: string[] | undefined): string[] {
+const SEMI_SPACE_FLAG = /(^|\s)--max[-_]semi[-_]space[-_]size\b/;
+
+/** The children's flags; the young-generation flag leads unless they, or the children's NODE_OPTIONS, set their own. */
+function childExecArgv(execArgv: string[] | undefined, nodeOptions: string | undefined): string[] {
   const flags = execArgv === undefined ? inheritedExecArgv(process.execArgv) : validExecArgv(execArgv);
-  return flags.some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag)) ? flags : [YOUNG_GENERATION_FLAG, ...flags];
+  const setByUser = flags.some((flag) => SEMI_SPACE_FLAG.test(flag)) || SEMI_SPACE_FLAG.test(nodeOptions ?? '');
+  return setByUser ? flags : [YOUNG_GENERATION_FLAG, ...flags];
 }
 
 function validExecArgv(execArgv: unknown): string[] {

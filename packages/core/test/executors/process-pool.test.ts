@@ -125,6 +125,7 @@ describe('ProcessPoolExecutor: tasks in child processes', () => {
     expect(await shared.submit(task('childExecArgv'))).toContain(YOUNG_GENERATION_FLAG);
     expect(resolveProcessPoolOptions({ execArgv: ['--no-warnings'] }).execArgv).toEqual([YOUNG_GENERATION_FLAG, '--no-warnings']);
     expect(resolveProcessPoolOptions({ execArgv: ['--max-semi-space-size=8'] }).execArgv).toEqual(['--max-semi-space-size=8']);
+    expect(resolveProcessPoolOptions({ execArgv: [], env: { NODE_OPTIONS: '--no-warnings --max-semi-space-size=4' } }).execArgv).toEqual([]);
   });
 
   it('asks a task for progress only when a bytes listener was there as it was submitted', async () => {
