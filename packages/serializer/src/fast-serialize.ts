@@ -14,7 +14,7 @@
  * objects...) makes it give up, and the caller hands the value to superjson.
  */
 import { toPlaceholder, type Placeholder } from './binary-channel.js';
-import { compactWriterOf, plainClassIdentifierOf } from './registry.js';
+import { compactClassOf, plainClassIdentifierOf } from './registry.js';
 
 /** superjson's TypeAnnotation for one node, and its children's annotations keyed by escaped path. */
 type Annotation = [type: unknown, children?: Annotations] | Annotations;
@@ -83,7 +83,7 @@ function walkObject(value: object): Walked {
   }
   const classIdentifier = plainClassIdentifierOf(value);
   if (classIdentifier !== undefined) return walkChildren(value, { ...value }, ['class', classIdentifier]);
-  const compact = compactWriterOf(value);
+  const compact = compactClassOf(value);
   if (compact !== undefined) return { value: compact.toWire(value), annotation: [['custom', compact.identifier]] };
   throw GIVE_UP;
 }

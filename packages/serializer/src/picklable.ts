@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { types } from 'node:util';
 import { PicklingError } from './pickling-error.js';
-import { compactFieldsOf, isRegisteredClass, isRegisteredPlainClassInstance } from './registry.js';
+import { compactClassOf, isRegisteredClass, plainClassIdentifierOf } from './registry.js';
 import { foreignIntrinsicName, isPlainPrototype } from './realm.js';
 import { indexPath, mapKeyPath, mapValuePath, propertyPath, symbolKeyPath } from './value-path.js';
 
@@ -106,9 +106,9 @@ function builtin(proto: unknown, local: object, name: string, container: Contain
 function shapeOf(value: object): Shape {
   const proto: unknown = Object.getPrototypeOf(value);
   if (Array.isArray(value)) return builtin(proto, Array.prototype, 'Array', 'array', value);
-  if (isRegisteredPlainClassInstance(value)) return 'registered';
-  const compact = compactFieldsOf(value);
-  if (compact !== undefined) return { compact };
+  if (plainClassIdentifierOf(value) !== undefined) return 'registered';
+  const compact = compactClassOf(value);
+  if (compact !== undefined) return { compact: compact.fields };
   if (isStream(value)) return { refused: 'stream' };
   if (value instanceof EventEmitter) return { refused: 'EventEmitter' };
   if (proto === Object.prototype || proto === null) return { container: 'plain', foreign: false };

@@ -14,10 +14,16 @@ export const superjson = new SuperJSON({ dedupe: false });
 const classByIdentifier = new Map<string, AnyClass>();
 const identifierByClass = new Map<AnyClass, string>();
 const errorClassIdentifiers = new Set<string>();
-/** Classes that travel in a wire form of their own (registerCompactClass), by class: the own keys they may have. */
-const compactFields = new Map<AnyClass, readonly string[]>();
-/** The same classes' identifier and toWire, for the fast encoder (fast-serialize.ts). */
-const compactWriters = new Map<AnyClass, { readonly identifier: string; readonly toWire: (value: any) => unknown }>();
+/** What the picklability check and the fast encoder need of a registerCompactClass class. */
+export interface CompactEntry {
+  readonly identifier: string;
+  /** The own keys an instance may have. */
+  readonly fields: readonly string[];
+  readonly toWire: (value: any) => unknown;
+}
+
+/** Classes that travel in a wire form of their own (registerCompactClass), by class. */
+const compactClasses = new Map<AnyClass, CompactEntry>();
 
 function validateRegistration(cls: unknown, identifier: unknown, caller: string): asserts cls is AnyClass {
   if (typeof cls !== 'function' || typeof (cls as { prototype?: unknown }).prototype !== 'object') {
@@ -90,8 +96,7 @@ export function registerCompactClass<T extends object, J>(cls: new (...a: any[])
   validateRegistration(cls, identifier, 'registerCompactClass');
   if (isErrorClass(cls)) throw new TypeError(`registerCompactClass: error classes travel as errors, use registerErrorClass for ${cls.name}`);
   if (!claim(cls, identifier, 'registerCompactClass')) return;
-  compactFields.set(cls, [...form.fields]);
-  compactWriters.set(cls, { identifier, toWire: (value) => form.toWire(value as T) });
+  compactClasses.set(cls, { identifier, fields: [...form.fields], toWire: (value) => form.toWire(value as T) });
   superjson.registerCustom<T, any>(
     {
       // Exact class, as superjson's own class rule matches: a subclass is not this form.
@@ -103,21 +108,16 @@ export function registerCompactClass<T extends object, J>(cls: new (...a: any[])
   );
 }
 
-/** Internal: the keys an instance of a compact class may have, or undefined when `value` is not one. */
-export function compactFieldsOf(value: object): readonly string[] | undefined {
-  return compactFields.get((value as { constructor?: AnyClass }).constructor as AnyClass);
+/** Internal: the registration of `value`'s exact class when it is a compact class, or undefined. */
+export function compactClassOf(value: object): CompactEntry | undefined {
+  return compactClasses.get((value as { constructor?: AnyClass }).constructor as AnyClass);
 }
 
-/** Internal: identifier and toWire of a compact class instance's exact class, or undefined. */
-export function compactWriterOf(value: object): { readonly identifier: string; readonly toWire: (value: any) => unknown } | undefined {
-  return compactWriters.get((value as { constructor?: AnyClass }).constructor as AnyClass);
-}
-
-/** Internal: the identifier superjson's class rule would annotate `value` with, or undefined. */
+/** Internal: the identifier superjson's class rule would annotate `value` with (a registered non-error, non-compact class), or undefined. */
 export function plainClassIdentifierOf(value: object): string | undefined {
   const cls = (value as { constructor?: AnyClass }).constructor as AnyClass;
   const identifier = identifierByClass.get(cls);
-  return identifier === undefined || errorClassIdentifiers.has(identifier) || compactFields.has(cls) ? undefined : identifier;
+  return identifier === undefined || errorClassIdentifiers.has(identifier) || compactClasses.has(cls) ? undefined : identifier;
 }
 
 /**
@@ -138,12 +138,6 @@ export function isRegisteredClass(value: object): boolean {
   if (typeof value === 'function') return identifierByClass.has(value as AnyClass);
   if (value === null || typeof value !== 'object') return false;
   return identifierByClass.has((value as { constructor?: AnyClass }).constructor as AnyClass);
-}
-
-/** Internal: a registered non-error class instance, i.e. one that superjson's class rule carries. */
-export function isRegisteredPlainClassInstance(value: object): boolean {
-  const identifier = identifierByClass.get((value as { constructor?: AnyClass }).constructor as AnyClass);
-  return identifier !== undefined && !errorClassIdentifiers.has(identifier) && !compactFields.has((value as { constructor?: AnyClass }).constructor as AnyClass);
 }
 
 /**
