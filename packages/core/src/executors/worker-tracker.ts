@@ -78,7 +78,6 @@ export class WorkerTracker {
     if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
     else child.once('exit', onExit);
   }
-
 }
 
 /** The pids of tinypool's workers (`pool.threads`). */

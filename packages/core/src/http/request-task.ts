@@ -47,9 +47,7 @@ async function resolveHook(hook: HookFn, where: string): Promise<(...args: any[]
  * currentTask(), still run in it.
  */
 export async function runRequestTaskIn(context: TaskContext | undefined, spec: RequestSpec, session?: unknown, options: RequestTaskOptions = {}): Promise<RequestOutcome> {
-  const signal = options.signal ?? context?.signal;
-  const progress = context?.progressWanted ? context.progress : undefined;
-  const response = await performRequest(spec, { ...options, ...(signal ? { signal } : {}), ...(progress ? { progress } : {}) });
+  const response = await performRequest(spec, { ...options, task: context });
   const hooksAndCallback = () => runHooks(response, spec, session);
   const value = context !== undefined && hasCallbacks(spec) ? await runInTaskContext(context, hooksAndCallback) : await hooksAndCallback();
   return { value, setCookies: response.setCookies };

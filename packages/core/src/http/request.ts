@@ -4,7 +4,7 @@
  * session). Redirects are followed here, one exchange at a time, to build
  * `history` and apply requests' rules for methods, bodies and credentials.
  */
-import { currentTask } from '@requests-futures/worker';
+import { currentTask, type TaskContext } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { basicAuthHeader } from './basic-auth.js';
@@ -28,10 +28,10 @@ import { validateHeaders, validateMethod } from './validate-request.js';
 export interface PerformOptions {
   /** Connection pools to use; the process-wide default pool otherwise. */
   agents?: AgentPool;
-  /** Aborts the request; the running task's signal otherwise (currentTask()). */
+  /** Aborts the request; the task's signal otherwise. */
   signal?: AbortSignal;
-  /** Told the body's byte count as it arrives (throttled); the running task's reporter otherwise, if it wants reports. */
-  progress?: (bytes: number) => void;
+  /** The task this request runs in (its signal, its progress reporter): `currentTask()` when not given. */
+  task?: TaskContext | undefined;
 }
 
 /** What every hop of one request shares besides its spec. */
@@ -75,9 +75,9 @@ function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefin
 }
 
 export async function performRequest(spec: RequestSpec, options: PerformOptions = {}): Promise<Response> {
-  const task = currentTask();
+  const task = options.task ?? currentTask();
   const signal = options.signal ?? task?.signal;
-  const progress = options.progress ?? (task?.progressWanted ? task.progress : undefined);
+  const progress = task?.progressWanted ? task.progress : undefined;
   try {
     throwIfAborted(signal);
     const first = firstHop(spec);

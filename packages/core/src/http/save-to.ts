@@ -1,6 +1,6 @@
 /**
  * `saveTo`: the body streamed to disk where the request runs, never held in
- * memory (at most two 256 KiB write batches per download, see
+ * memory (at most two 1 MiB write batches per download, see
  * batched-file-writer.ts). It is written to a hidden temporary file beside the
  * target and renamed into place only once complete, so the target is either
  * absent or whole for every reader, and after a killed process.
