@@ -1,6 +1,7 @@
 /**
  * Peak resident memory as measured inside a child program of the harness
- * (download-child.mjs, memory-child.mjs): plain JavaScript, so those programs
+ * (download-child.mjs, memory-child.mjs), and the harness's own VmHWM reader
+ * (proc/peak-rss.ts): plain JavaScript, so those programs
  * run on bare `node` and their peak is theirs alone, not tsx's.
  */
 import { readFileSync } from 'node:fs';

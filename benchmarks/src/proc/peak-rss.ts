@@ -5,7 +5,8 @@
  * already holds the peak, so a 50 ms poll only misses growth in the final
  * moments before exit.
  */
-import { readFileSync } from 'node:fs';
+// The same VmHWM reader as the bare-node child programs (plain JavaScript, typed by its .d.mts).
+import { highWaterMarkMb } from '../arms/peak-rss-child.mjs';
 
 const MiB = 1024 * 1024;
 
@@ -30,21 +31,10 @@ export function sampleOwnPeakRss(intervalMs = 50): PeakSampler {
   };
 }
 
-/** VmHWM of a live process in MiB, or undefined once it has exited. */
-export function readHighWaterMarkMb(pid: number): number | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function sampleChildPeakRss(pid: number, intervalMs = 50): PeakSampler {
-  let peak = readHighWaterMarkMb(pid) ?? 0;
+  let peak = highWaterMarkMb(pid) ?? 0;
   const poll = () => {
-    const hwm = readHighWaterMarkMb(pid);
+    const hwm = highWaterMarkMb(pid);
     if (hwm !== undefined && hwm > peak) peak = hwm;
   };
   const timer = setInterval(poll, intervalMs);
