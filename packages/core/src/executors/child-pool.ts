@@ -1,6 +1,6 @@
 /**
  * The tinypool configuration behind ProcessPoolExecutor, with the reason for
- * each choice (measured facts: shared/docs/FACTS.md).
+ * each choice (measured facts: docs/FACTS.md).
  */
 import { Tinypool } from 'tinypool';
 import { MAX_MEMORY_FLAG, MAX_TASKS_FLAG, workerEntryUrl } from '@requests-futures/worker';
