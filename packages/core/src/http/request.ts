@@ -5,13 +5,14 @@
  * `history` and apply requests' rules for methods, bodies and credentials.
  */
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { currentTask, type TaskContext } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { basicAuthHeader } from './basic-auth.js';
 import { prepareBody } from './body.js';
 import { RequestCookies, type AcceptedCookies } from './cookies.js';
-import { TooManyRedirects } from './errors.js';
+import { TooManyRedirects, type RequestInfo } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import { checkContentRange } from './content-range.js';
 import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
@@ -24,6 +25,7 @@ import type { RequestSpec } from './request-spec.js';
 import { Response, type SetCookieRecord } from './response.js';
 import { retryPolicy, withRetries } from './retry.js';
 import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
+import { directoryExistsWithin } from './save-within.js';
 import { sendHop, type HopResponse } from './send-hop.js';
 import { toGotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
@@ -92,8 +94,7 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part) : undefined;
     const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, claim };
     try {
-      // Held across retries, from before the part is looked at until the file is in place.
-      await claim?.claimIfDirectoryExists();
+      await checkTargetEarly(spec, claim, { method: first.method, url: first.url });
       return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
     } finally {
       await claim?.release();
@@ -103,6 +104,19 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     if (signal?.aborted) throw abortError(signal);
     throw error;
   }
+}
+
+/**
+ * Before anything is sent: a target outside saveWithin or below a symlink
+ * fails at once (a resume must not read a part, or keep a file, found through
+ * one); with resume the part is claimed when its directory exists, and the
+ * claim is held across retries, from before the part is read until the file
+ * is in place (otherwise saveBodyTo claims it once it made the directory).
+ */
+async function checkTargetEarly(spec: RequestSpec, claim: PartClaim | undefined, request: RequestInfo): Promise<void> {
+  if (!spec.saveTo) return;
+  const directoryExists = spec.saveWithin ? await directoryExistsWithin(resolve(spec.saveTo), spec.saveWithin, request) : true;
+  if (claim && directoryExists) await claim.claimIfDirectoryExists();
 }
 
 /** With saveTo + resume: ask only for what an earlier attempt did not get, if the file is unchanged. */

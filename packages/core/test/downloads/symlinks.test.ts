@@ -89,6 +89,16 @@ describe('saveWithin', () => {
     expect(await readdir(outside)).toEqual([]);
   });
 
+  it('with resume, a file found through a symlinked directory is never kept: UnsafePath before anything is sent', async () => {
+    const url = server.serve('/victim-kept.bin', body);
+    await writeFile(join(outside, 'victim-kept.bin'), body);
+    await symlink(outside, join(out, 'host'));
+    const failure = send(url, { saveTo: join(out, 'host', 'victim-kept.bin'), saveWithin: out, resume: true });
+    await expect(failure).rejects.toThrow(UnsafePath);
+    expect(server.ranges.get('/victim-kept.bin')).toBeUndefined();
+    expect(await readdir(outside)).toEqual(['victim-kept.bin']);
+  });
+
   it('refuses a target outside it by path, and a file where a directory is needed', async () => {
     const url = server.serve('/outside.bin', body);
     await expect(send(url, { saveTo: join(out, '..', 'outside', 'x.bin'), saveWithin: out })).rejects.toThrow('is not inside saveWithin');
