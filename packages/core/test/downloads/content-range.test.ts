@@ -79,6 +79,16 @@ describe('Content-Range of a 206 while saving', () => {
     expect(await entries('misplaced')).toEqual([]);
   });
 
+  it('a 206 of another version (the server ignored If-Range) does not continue the part', async () => {
+    const url = fixture.server.on('/other-version.bin', (_req, res) => {
+      res.writeHead(206, { ETag: '"v2"', 'Content-Length': 700, 'Content-Range': `bytes 300-999/${body.length}` });
+      res.end(body.subarray(300));
+    });
+    await leavePart('other-version.bin', 300, url);
+    await expect(send(url, { saveTo: join(fixture.dir, 'other-version.bin'), resume: true })).rejects.toThrow('the server sent the rest of "v2"');
+    expect(await entries('other-version')).toEqual([]);
+  });
+
   it('a total other than the one recorded for the part fails and drops the part', async () => {
     const url = fixture.server.on('/grown.bin', slice(300, 999, 2000));
     await leavePart('grown.bin', 300, url, 1000);

@@ -70,6 +70,19 @@ describe('resume: true on an existing target', () => {
     expect(fixture.server.ranges.get('/no-ranges.bin')).toHaveLength(2);
   });
 
+  it('is not fooled by a 206 that states the right range but sends far more than the one byte', async () => {
+    const url = fixture.server.on('/chatty.bin', (req, res) => {
+      if (req.headers.range) {
+        res.writeHead(206, { 'Content-Range': `bytes ${body.length - 1}-${body.length - 1}/${body.length}` }).end(Buffer.alloc(100_000));
+      } else res.writeHead(200, { 'Content-Length': body.length }).end(body);
+    });
+    const target = join(fixture.dir, 'chatty.bin');
+    await writeFile(target, Buffer.alloc(body.length));
+    const r = await send(url, { saveTo: target, resume: true });
+    expect(r.kept).toBeUndefined();
+    expect((await readFile(target)).equals(body)).toBe(true);
+  });
+
   it('never keeps a symlink at the target: it is replaced by the download, its victim untouched', async () => {
     const url = fixture.server.serve('/linked.bin', body);
     const victim = join(fixture.dir, 'victim.bin');
