@@ -36,7 +36,8 @@ export function mergeParams(session: Params | undefined, request: Params | undef
   const merged: Record<string, unknown> = { ...session };
   for (const [key, value] of Object.entries(request)) {
     if (value === null) delete merged[key];
-    else merged[key] = value;
+    // Defined, not assigned: a "__proto__" key (JSON.parse makes them) stays a parameter.
+    else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return merged as Params;
 }
