@@ -14,6 +14,7 @@ import {
   MissingSchema,
   PicklingError,
   ProcessPoolExecutor,
+  Session,
   ThreadPoolExecutor,
   type Executor,
   type Future,
@@ -60,6 +61,15 @@ const BAD_INPUTS: readonly BadInput[] = [
   { what: 'a negative read part of [connect, read]', send: (s, t) => s.get(t, { timeout: [1, -0.5] }), error: RangeError, names: /timeout.*-0.5/ },
   { what: 'a NaN connect part of [connect, read]', send: (s, t) => s.get(t, { timeout: [Number.NaN, 1] }), error: RangeError, names: /timeout.*NaN/ },
   { what: 'a timeout array of three', send: (s, t) => s.get(t, { timeout: [1, 2, 3] as never }), error: TypeError, names: /timeout.*3/ },
+  { what: 'a timeout that is a string', send: (s, t) => s.get(t, { timeout: '5' as never }), error: TypeError, names: /timeout.*string "5"/ },
+  { what: 'a [connect, read] pair with a string part', send: (s, t) => s.get(t, { timeout: ['1', 2] as never }), error: TypeError, names: /timeout \(connect\).*string "1"/ },
+  { what: 'a timeout too large for a timer (1e10 s)', send: (s, t) => s.get(t, { timeout: 1e10 }), error: RangeError, names: /at most 2147483\.647 seconds/ },
+  { what: 'a timeout one ms above the timer limit', send: (s, t) => s.get(t, { timeout: [1, 2147483.648] }), error: RangeError, names: /timeout \(read\) must be at most 2147483\.647 seconds/ },
+  { what: 'a URL that is a number', send: (s) => s.get(12345 as never), error: TypeError, names: /url must be a string or a URL, got number 12345/ },
+  { what: 'a URL that is undefined', send: (s) => s.get(undefined as never), error: TypeError, names: /url must be a string or a URL, got undefined/ },
+  { what: 'a URL that is null', send: (s) => s.get(null as never), error: TypeError, names: /url must be a string or a URL, got null/ },
+  { what: 'a URL that is a plain object', send: (s) => s.get({} as never), error: TypeError, names: /url must be a string or a URL, got Object/ },
+  { what: 'a method that is not a string', send: (s, t) => s.request(42 as never, t), error: TypeError, names: /method must be a string.*42/ },
   { what: 'a negative maxResponseBytes', send: (s, t) => s.get(t, { maxResponseBytes: -1 }), error: TypeError, names: 'maxResponseBytes' },
 ];
 
@@ -105,6 +115,35 @@ describe.each(executorCases)('bad input on $name: a typed error and nothing sent
     await local.close();
   });
 
+  it('a URL, method or timeout of the wrong type is refused synchronously, at the call', () => {
+    for (const url of [12345, undefined, null, {}]) {
+      expect(() => session.get(url as never)).toThrow(TypeError);
+      expect(() => session.get(url as never)).toThrow(/^url must be a string or a URL/);
+    }
+    expect(() => session.request(42 as never, counting.url)).toThrow(/^method must be a string/);
+    expect(() => session.get(counting.url, { timeout: '5' as never })).toThrow(TypeError);
+    expect(() => session.get(counting.url, { timeout: 1e10 })).toThrow(RangeError);
+  });
+
+  it('a string, a too-large or a mistyped timeout set on the session is refused when set', async () => {
+    expect(() => new FuturesSession({ executor, timeout: '5' as never })).toThrow(TypeError);
+    expect(() => new FuturesSession({ executor, timeout: ['1', 2] as never })).toThrow(/timeout \(connect\).*string "1"/);
+    expect(() => new FuturesSession({ executor, timeout: 1e10 })).toThrow(/at most 2147483\.647 seconds/);
+    const local = new FuturesSession({ executor });
+    expect(() => {
+      local.timeout = '5' as never;
+    }).toThrow(TypeError);
+    expect(() => {
+      local.timeout = [1, 1e10];
+    }).toThrow(RangeError);
+    expect(local.timeout).toBeUndefined();
+    // The largest timer Node can set, and Infinity (no timer), are fine.
+    local.timeout = 2147483.647;
+    local.timeout = [Infinity, null];
+    expect(local.timeout).toEqual([Infinity, null]);
+    await local.close();
+  });
+
   it('a negative or NaN timeout set on the session is refused when set', async () => {
     expect(() => new FuturesSession({ executor, timeout: -2 })).toThrow(/timeout.*-2/);
     expect(() => new FuturesSession({ executor, timeout: [Number.NaN, 1] })).toThrow(/timeout.*NaN/);
@@ -118,6 +157,63 @@ describe.each(executorCases)('bad input on $name: a typed error and nothing sent
     // The refused value did not stick.
     expect(local.timeout).toBeUndefined();
     await local.close();
+  });
+});
+
+describe('a URL object is accepted (as got and fetch accept one)', () => {
+  let counting: CountingServer;
+  beforeAll(async () => {
+    counting = await startCountingServer();
+  });
+  afterAll(async () => {
+    await counting.close();
+  });
+
+  const sessions = [
+    ...executorCases.map(({ name, make }) => ({ name: `FuturesSession on ${name}`, open: () => ({ executor: make() }) })),
+    { name: 'Session', open: () => ({ executor: undefined }) },
+  ];
+
+  it.each(sessions)('by $name: sent once, params appended to its query, the URL object untouched', async ({ open }) => {
+    const { executor } = open();
+    const session = executor === undefined ? new Session() : new FuturesSession({ executor });
+    const before = counting.requests;
+    try {
+      const url = new URL(`${counting.url}/target?a=1`);
+      const response = await session.get(url, { params: { b: '2' } });
+      expect(response.statusCode).toBe(200);
+      expect(response.url).toBe(`${counting.url}/target?a=1&b=2`);
+      expect(url.href).toBe(`${counting.url}/target?a=1`);
+      expect(counting.requests - before).toBe(1);
+    } finally {
+      await session.close();
+      await executor?.shutdown();
+    }
+  });
+});
+
+describe('session.map takes URL objects too, alone or as { url }', () => {
+  let counting: CountingServer;
+  beforeAll(async () => {
+    counting = await startCountingServer();
+  });
+  afterAll(async () => {
+    await counting.close();
+  });
+
+  it.each(executorCases)('on $name', async ({ make }) => {
+    const executor = make();
+    const session = new FuturesSession({ executor });
+    try {
+      const urls: string[] = [];
+      for await (const future of session.map([new URL(`${counting.url}/one`), { url: new URL(`${counting.url}/two`) }], { ordered: true })) {
+        urls.push((await future).url);
+      }
+      expect(urls).toEqual([`${counting.url}/one`, `${counting.url}/two`]);
+    } finally {
+      await session.close();
+      await executor.shutdown();
+    }
   });
 });
 
