@@ -5,6 +5,7 @@
  * the session's key.
  */
 import type { HookFn, Params, RequestSpec, RetryOptions } from '../http/request-spec.js';
+import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
 import type { SessionState } from './session-state.js';
 
@@ -20,7 +21,7 @@ export function mergeHeaders(session: HeadersOption, request: HeadersOption | un
   const apply = (source: HeadersOption | undefined) => {
     for (const [name, value] of Object.entries(source ?? {})) {
       if (value === null || value === undefined) merged.delete(name.toLowerCase());
-      else merged.set(name.toLowerCase(), [name, String(value)]);
+      else merged.set(name.toLowerCase(), [name, headerValueText(name, value)]);
     }
   };
   apply(session);

@@ -9,11 +9,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import {
   FuturesSession,
   InvalidHeader,
+  InvalidJSONError,
   InvalidSchema,
+  JSONDecodeError,
   InvalidURL,
   MissingSchema,
   PicklingError,
   ProcessPoolExecutor,
+  RequestException,
   Session,
   ThreadPoolExecutor,
   type Executor,
@@ -69,6 +72,13 @@ const BAD_INPUTS: readonly BadInput[] = [
   { what: 'a URL that is undefined', send: (s) => s.get(undefined as never), error: TypeError, names: /url must be a string or a URL, got undefined/ },
   { what: 'a URL that is null', send: (s) => s.get(null as never), error: TypeError, names: /url must be a string or a URL, got null/ },
   { what: 'a URL that is a plain object', send: (s) => s.get({} as never), error: TypeError, names: /url must be a string or a URL, got Object/ },
+  { what: 'test_header_value_not_str: a header value that is an object', send: (s, t) => s.get(t, { headers: { bar: { foo: 'bar' } } as never }), error: InvalidHeader, names: /Header bar must be a string/ },
+  { what: 'test_header_value_not_str: a header value that is a list', send: (s, t) => s.get(t, { headers: { baz: ['foo', 'bar'] } as never }), error: InvalidHeader, names: /Header baz must be a string/ },
+  { what: 'test_header_value_not_str: a header value that is a boolean', send: (s, t) => s.get(t, { headers: { qux: true } as never }), error: InvalidHeader, names: /Header qux must be a string/ },
+  { what: 'test_header_value_not_str: a header value that is NaN', send: (s, t) => s.get(t, { headers: { 'X-Count': Number.NaN } }), error: InvalidHeader, names: /Header X-Count .* got NaN/ },
+  { what: 'test_post_json_nan: json holding NaN', send: (s, t) => s.post(t, { json: { foo: Number.NaN } }), error: InvalidJSONError, names: /not JSON compliant: NaN at json\["foo"\]/ },
+  { what: 'test_post_json_nan: json holding Infinity, deep in a list', send: (s, t) => s.post(t, { json: { a: [1, -Infinity] } }), error: InvalidJSONError, names: /not JSON compliant: -Infinity/ },
+  { what: 'test_post_json_nan: json that is Infinity', send: (s, t) => s.post(t, { json: Infinity }), error: InvalidJSONError, names: /not JSON compliant: Infinity at json$/ },
   { what: 'a method that is not a string', send: (s, t) => s.request(42 as never, t), error: TypeError, names: /method must be a string.*42/ },
   { what: 'a negative maxResponseBytes', send: (s, t) => s.get(t, { maxResponseBytes: -1 }), error: TypeError, names: 'maxResponseBytes' },
 ];
@@ -112,6 +122,26 @@ describe.each(executorCases)('bad input on $name: a typed error and nothing sent
     const error = await errorOf(() => local.get(counting.url));
     expect(error).toBeInstanceOf(InvalidHeader);
     expect(error.message).toContain('X-Session');
+    await local.close();
+  });
+
+  it('test_post_json_nan: InvalidJSONError is a RequestException (and JSONDecodeError an InvalidJSONError, as in requests)', async () => {
+    const error = await errorOf(() => session.post(counting.url, { json: { foo: Number.NaN } }));
+    expect(error).toBeInstanceOf(InvalidJSONError);
+    expect(error).toBeInstanceOf(RequestException);
+    expect(error.name).toBe('InvalidJSONError');
+    expect(new JSONDecodeError('x')).toBeInstanceOf(InvalidJSONError);
+  });
+
+  it('test_header_value_not_str: a session-level header value that is not a string is refused when set', async () => {
+    expect(() => new FuturesSession({ executor, headers: { bar: { foo: 'bar' } } as never })).toThrow(InvalidHeader);
+    expect(() => new FuturesSession({ executor, headers: { baz: ['foo'] } as never })).toThrow(/Header baz must be a string/);
+    // Set on the session's headers afterwards (bypassing the types): refused at the request, on either executor alike.
+    const local = new FuturesSession({ executor });
+    local.headers.set('X-Late', { no: 1 } as never);
+    const error = await errorOf(() => local.get(counting.url));
+    expect(error).toBeInstanceOf(InvalidHeader);
+    expect(error.message).toContain('X-Late');
     await local.close();
   });
 
@@ -188,6 +218,42 @@ describe('a URL object is accepted (as got and fetch accept one)', () => {
     } finally {
       await session.close();
       await executor?.shutdown();
+    }
+  });
+});
+
+describe('what requests accepts is sent as requests sends it', () => {
+  let httpbin: Httpbin;
+  beforeAll(async () => {
+    httpbin = await startHttpbin();
+  });
+  afterAll(async () => {
+    await httpbin.close();
+  });
+
+  it.each(executorCases)('test_invalid_files_input: a null file entry is skipped, the others sent, on $name', async ({ make }) => {
+    const executor = make();
+    const session = new FuturesSession({ executor });
+    try {
+      const response = await session.post(`${httpbin.url}/post`, { files: { 'random-file-1': null, 'random-file-2': '1' } });
+      const echoed = response.json() as { files: Record<string, unknown> };
+      expect(echoed.files).toEqual({ 'random-file-2': '1' });
+    } finally {
+      await session.close();
+      await executor.shutdown();
+    }
+  });
+
+  it.each(executorCases)('test_header_value_not_str (documented difference): a finite number is sent as its decimal text, on $name', async ({ make }) => {
+    const executor = make();
+    const session = new FuturesSession({ executor, headers: { 'X-Session-Count': 7 } });
+    try {
+      const response = await session.get(`${httpbin.url}/headers`, { headers: { 'X-Count': 3, 'X-Ratio': 0.5 } });
+      const { headers } = response.json() as { headers: Record<string, string> };
+      expect({ count: headers['X-Count'], ratio: headers['X-Ratio'], session: headers['X-Session-Count'] }).toEqual({ count: '3', ratio: '0.5', session: '7' });
+    } finally {
+      await session.close();
+      await executor.shutdown();
     }
   });
 });
