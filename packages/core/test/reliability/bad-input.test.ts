@@ -190,7 +190,19 @@ describe.each(executorCases)('bad input on $name: a typed error and nothing sent
   });
 });
 
-describe('a URL object is accepted (as got and fetch accept one)', () => {
+/** A FuturesSession on a fresh executor for `use`, both closed afterwards. */
+async function withSession(make: () => Executor, options: { headers?: Record<string, number> }, use: (session: FuturesSession) => Promise<void>): Promise<void> {
+  const executor = make();
+  const session = new FuturesSession({ executor, ...options });
+  try {
+    await use(session);
+  } finally {
+    await session.close();
+    await executor.shutdown();
+  }
+}
+
+describe('URL objects are accepted (as got and fetch accept one)', () => {
   let counting: CountingServer;
   beforeAll(async () => {
     counting = await startCountingServer();
@@ -199,25 +211,34 @@ describe('a URL object is accepted (as got and fetch accept one)', () => {
     await counting.close();
   });
 
-  const sessions = [
-    ...executorCases.map(({ name, make }) => ({ name: `FuturesSession on ${name}`, open: () => ({ executor: make() }) })),
-    { name: 'Session', open: () => ({ executor: undefined }) },
-  ];
-
-  it.each(sessions)('by $name: sent once, params appended to its query, the URL object untouched', async ({ open }) => {
-    const { executor } = open();
-    const session = executor === undefined ? new Session() : new FuturesSession({ executor });
+  /** Sends a URL object with params through `session`: sent once, params appended, the URL object untouched. */
+  async function sendUrlObject(session: FuturesSession | Session): Promise<void> {
     const before = counting.requests;
+    const url = new URL(`${counting.url}/target?a=1`);
+    const response = await session.get(url, { params: { b: '2' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.url).toBe(`${counting.url}/target?a=1&b=2`);
+    expect(url.href).toBe(`${counting.url}/target?a=1`);
+    expect(counting.requests - before).toBe(1);
+  }
+
+  it.each(executorCases)('by FuturesSession on $name, and by session.map alone or as { url }', ({ make }) =>
+    withSession(make, {}, async (session) => {
+      await sendUrlObject(session);
+      const urls: string[] = [];
+      for await (const future of session.map([new URL(`${counting.url}/one`), { url: new URL(`${counting.url}/two`) }], { ordered: true })) {
+        urls.push((await future).url);
+      }
+      expect(urls).toEqual([`${counting.url}/one`, `${counting.url}/two`]);
+    }),
+  );
+
+  it('by Session', async () => {
+    const session = new Session();
     try {
-      const url = new URL(`${counting.url}/target?a=1`);
-      const response = await session.get(url, { params: { b: '2' } });
-      expect(response.statusCode).toBe(200);
-      expect(response.url).toBe(`${counting.url}/target?a=1&b=2`);
-      expect(url.href).toBe(`${counting.url}/target?a=1`);
-      expect(counting.requests - before).toBe(1);
+      await sendUrlObject(session);
     } finally {
       await session.close();
-      await executor?.shutdown();
     }
   });
 });
@@ -231,56 +252,20 @@ describe('what requests accepts is sent as requests sends it', () => {
     await httpbin.close();
   });
 
-  it.each(executorCases)('test_invalid_files_input: a null file entry is skipped, the others sent, on $name', async ({ make }) => {
-    const executor = make();
-    const session = new FuturesSession({ executor });
-    try {
+  it.each(executorCases)('test_invalid_files_input: a null file entry is skipped, the others sent, on $name', ({ make }) =>
+    withSession(make, {}, async (session) => {
       const response = await session.post(`${httpbin.url}/post`, { files: { 'random-file-1': null, 'random-file-2': '1' } });
-      const echoed = response.json() as { files: Record<string, unknown> };
-      expect(echoed.files).toEqual({ 'random-file-2': '1' });
-    } finally {
-      await session.close();
-      await executor.shutdown();
-    }
-  });
+      expect((response.json() as { files: Record<string, unknown> }).files).toEqual({ 'random-file-2': '1' });
+    }),
+  );
 
-  it.each(executorCases)('test_header_value_not_str (documented difference): a finite number is sent as its decimal text, on $name', async ({ make }) => {
-    const executor = make();
-    const session = new FuturesSession({ executor, headers: { 'X-Session-Count': 7 } });
-    try {
+  it.each(executorCases)('test_header_value_not_str (documented difference): a finite number is sent as its decimal text, on $name', ({ make }) =>
+    withSession(make, { headers: { 'X-Session-Count': 7 } }, async (session) => {
       const response = await session.get(`${httpbin.url}/headers`, { headers: { 'X-Count': 3, 'X-Ratio': 0.5 } });
       const { headers } = response.json() as { headers: Record<string, string> };
       expect({ count: headers['X-Count'], ratio: headers['X-Ratio'], session: headers['X-Session-Count'] }).toEqual({ count: '3', ratio: '0.5', session: '7' });
-    } finally {
-      await session.close();
-      await executor.shutdown();
-    }
-  });
-});
-
-describe('session.map takes URL objects too, alone or as { url }', () => {
-  let counting: CountingServer;
-  beforeAll(async () => {
-    counting = await startCountingServer();
-  });
-  afterAll(async () => {
-    await counting.close();
-  });
-
-  it.each(executorCases)('on $name', async ({ make }) => {
-    const executor = make();
-    const session = new FuturesSession({ executor });
-    try {
-      const urls: string[] = [];
-      for await (const future of session.map([new URL(`${counting.url}/one`), { url: new URL(`${counting.url}/two`) }], { ordered: true })) {
-        urls.push((await future).url);
-      }
-      expect(urls).toEqual([`${counting.url}/one`, `${counting.url}/two`]);
-    } finally {
-      await session.close();
-      await executor.shutdown();
-    }
-  });
+    }),
+  );
 });
 
 describe('a redirect to a non-http(s) URL: InvalidSchema, and the target is never contacted', () => {
