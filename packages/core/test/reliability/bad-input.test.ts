@@ -227,7 +227,7 @@ describe('URL objects are accepted (as got and fetch accept one)', () => {
       await sendUrlObject(session);
       const urls: string[] = [];
       for await (const future of session.map([new URL(`${counting.url}/one`), { url: new URL(`${counting.url}/two`) }], { ordered: true })) {
-        urls.push((await future).url);
+        urls.push((await future.result()).url);
       }
       expect(urls).toEqual([`${counting.url}/one`, `${counting.url}/two`]);
     }),
