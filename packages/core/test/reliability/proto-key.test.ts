@@ -28,6 +28,11 @@ async function startServer(): Promise<{ server: Server; url: string }> {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      if (request.url === '/cookie') {
+        response.setHeader('Set-Cookie', '__proto__=from-server; Path=/');
+        response.end('set');
+        return;
+      }
       if (request.url === '/json') {
         response.setHeader('__proto__', 'from-server');
         response.setHeader('Content-Type', 'application/json');
@@ -114,6 +119,16 @@ describe.each(executorCases)('a "__proto__" key on $name: carried as data, both 
     } finally {
       await withSessionHeader.close();
     }
+  });
+
+  it('a cookie named "__proto__" is kept by the session jar and sent back', async () => {
+    await session.get(`${base}/cookie`);
+    expect(session.cookies.get('__proto__')).toBe('from-server');
+    const all = session.cookies.toObject();
+    expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
+    expect(ownProto(all)).toBe('from-server');
+    const seen = (await session.get(`${base}/echo`)).json() as Seen;
+    expect(headerValues(seen, 'cookie')).toEqual(['__proto__=from-server']);
   });
 
   it('a json body with "__proto__" is sent as written', async () => {
