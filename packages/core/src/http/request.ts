@@ -4,6 +4,7 @@
  * session). Redirects are followed here, one exchange at a time, to build
  * `history` and apply requests' rules for methods, bodies and credentials.
  */
+import { createHash } from 'node:crypto';
 import { currentTask, type TaskContext } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
@@ -15,11 +16,12 @@ import { CaseInsensitiveHeaders } from './headers.js';
 import { contentRangeStart, findPartial, forgetPartial, type PartialDownload } from './partial-download.js';
 import { selectProxy } from './proxy.js';
 import { readBody } from './read-body.js';
+import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
 import { isRedirect, nextHop, type Hop } from './redirects.js';
 import type { RequestSpec } from './request-spec.js';
 import { Response, type SetCookieRecord } from './response.js';
 import { retryPolicy, withRetries } from './retry.js';
-import { saveBodyTo, type ResumeWrite } from './save-to.js';
+import { checkDigest, saveBodyTo, type ResumeWrite } from './save-to.js';
 import { sendHop, type HopResponse } from './send-hop.js';
 import { toGotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
@@ -104,7 +106,32 @@ async function resumeFrom(spec: RequestSpec, hop: Hop): Promise<PartialDownload 
   return partial;
 }
 
+/**
+ * resume on a target that exists: the complete file is kept (see kept-target.ts),
+ * described by the probe's response; null means download it again.
+ */
+async function keptTarget(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response | null> {
+  if (!spec.saveTo || !spec.resume || first.method !== 'GET' || first.headers.has('range')) return null;
+  const existing = await existingTarget(spec.saveTo);
+  if (existing === null) return null;
+  const hop: Hop = { ...first, headers: first.headers.copy() };
+  hop.headers.set('Accept-Encoding', 'identity');
+  hop.headers.set('Range', probeRange(existing));
+  const response = await follow(spec, hop, run, null, 'probe');
+  if (!confirmsComplete(response.statusCode, response.headers.get('content-range'), existing)) return null;
+  const digest = await digestOfExisting(existing, spec.checksum !== false);
+  if (digest === null || (spec.expectedSha256 && digest.sha256 !== spec.expectedSha256)) return null;
+  response.content = new Uint8Array(0);
+  response.savedTo = existing.path;
+  response.bytes = existing.size;
+  if (digest.sha256 !== undefined) response.sha256 = digest.sha256;
+  response.kept = true;
+  return response;
+}
+
 async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response> {
+  const kept = await keptTarget(spec, first, run);
+  if (kept) return kept;
   const hop: Hop = { ...first, headers: first.headers.copy() };
   const partial = await resumeFrom(spec, hop);
   const response = await follow(spec, hop, run, partial);
@@ -116,7 +143,14 @@ async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<
   return response;
 }
 
-async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null): Promise<Response> {
+/**
+ * 'download' reads or saves the final body; 'probe' (kept-target.ts) reads only
+ * a 206's few bytes and drops any other body unread (a 200 would be the whole file).
+ */
+type BodyMode = 'download' | 'probe';
+const PROBE_MAX_BYTES = 64 * 1024;
+
+async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null, mode: BodyMode = 'download'): Promise<Response> {
   const { pool, signal, progress } = run;
   let hop = start;
   const timeout = toGotTimeouts(spec.timeout);
@@ -151,6 +185,13 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     }
 
     const response = toResponse(hop, answer, undefined);
+    response.history = history;
+    response.setCookies = setCookies;
+    if (mode === 'probe') {
+      if (response.statusCode === 206) response.content = await readBody(answer.body, { maxBytes: PROBE_MAX_BYTES, request });
+      else answer.body.destroy();
+      return response;
+    }
     // HEAD's empty body is still read to its end, so the socket goes back to the pool.
     if (spec.saveTo && response.ok && hop.method !== 'HEAD') {
       let resume: ResumeWrite | undefined;
@@ -161,13 +202,22 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
         await forgetPartial(spec.saveTo);
         throw error;
       }
-      const saved = await saveBodyTo(answer.body, spec.saveTo, { maxBytes: spec.maxResponseBytes, request, progress, ...(resume ? { resume } : {}) });
+      const saved = await saveBodyTo(answer.body, spec.saveTo, {
+        maxBytes: spec.maxResponseBytes,
+        request,
+        progress,
+        checksum: spec.checksum !== false,
+        expectedSha256: spec.expectedSha256 ?? null,
+        ...(resume ? { resume } : {}),
+      });
       Object.assign(response, saved);
     } else {
       response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
+      // Only a body saveTo would have saved is the resource whose digest was given (a 404 page is not).
+      if (spec.expectedSha256 && response.ok && hop.method !== 'HEAD') {
+        checkDigest(createHash('sha256').update(response.content).digest('hex'), spec.expectedSha256, 'the body', request);
+      }
     }
-    response.history = history;
-    response.setCookies = setCookies;
     return response;
   }
 }

@@ -24,7 +24,7 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchedFileWriter } from './batched-file-writer.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
-import { ContentTooLarge, type RequestInfo } from './errors.js';
+import { ChecksumMismatch, ContentTooLarge, type RequestInfo } from './errors.js';
 import { mapRequestError } from './error-mapping.js';
 import { forgetPartial, partialPaths, rememberPartial } from './partial-download.js';
 
@@ -32,8 +32,8 @@ export interface SavedBody {
   savedTo: string;
   /** Size of the saved file. */
   bytes: number;
-  /** sha256 of the saved file, hex. */
-  sha256: string;
+  /** sha256 of the saved file, hex; absent with `checksum: false`. */
+  sha256?: string;
   /** Bytes that were already on disk from an earlier attempt (resume), when any. */
   resumedFrom?: number;
 }
@@ -52,6 +52,10 @@ export interface SaveToOptions {
   /** Told the byte count as it grows (throttled, see BodyCounter). */
   progress?: ((bytes: number) => void) | undefined;
   resume?: ResumeWrite;
+  /** false: no hashing (sha256 stays undefined). Default true. */
+  checksum?: boolean;
+  /** Lower-case hex: the file is renamed into place only if its sha256 is this. */
+  expectedSha256?: string | null;
 }
 
 /**
@@ -70,10 +74,10 @@ export function isTemporaryFileOf(target: string, pid: number, name: string): bo
   return name.startsWith(prefix) && /^[0-9a-f]{12}\.part$/.test(name.slice(prefix.length));
 }
 
-async function hashExisting(path: string, hash: Hash): Promise<number> {
+async function hashExisting(path: string, hash: Hash | undefined): Promise<number> {
   let bytes = 0;
   for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
+    hash?.update(chunk as Buffer);
     bytes += (chunk as Buffer).length;
   }
   return bytes;
@@ -84,7 +88,7 @@ async function hashExisting(path: string, hash: Hash): Promise<number> {
  * On a failed transfer what arrived is still written before the error goes on,
  * so a resumable part file holds every byte received (the retry asks for the rest).
  */
-async function streamInto(file: FileHandle, stream: BodyStream, hash: Hash, counter: BodyCounter, request: RequestInfo): Promise<void> {
+async function streamInto(file: FileHandle, stream: BodyStream, hash: Hash | undefined, counter: BodyCounter, request: RequestInfo): Promise<void> {
   const writer = new BatchedFileWriter(file);
   const chunks = stream[Symbol.asyncIterator]();
   for (;;) {
@@ -98,7 +102,7 @@ async function streamInto(file: FileHandle, stream: BodyStream, hash: Hash, coun
     }
     if (next.done) break;
     counter.add(next.value);
-    hash.update(next.value);
+    hash?.update(next.value);
     await writer.write(next.value);
   }
   await writer.end();
@@ -120,11 +124,12 @@ export async function saveBodyTo(stream: BodyStream, target: string, options: Sa
   const resume = options.resume;
   const keepOnFailure = resume !== undefined && resume.validator !== undefined;
   const temporary = resume ? partialPaths(destination).part : temporaryPathFor(destination);
-  const hash = createHash('sha256');
+  const hash = options.checksum === false ? undefined : createHash('sha256');
   const counter = new BodyCounter(options.maxBytes, options.request, options.progress);
   let file: FileHandle | undefined;
   let closed = false;
   let resumedFrom = 0;
+  let sha256: string | undefined;
   try {
     if (resume?.append) resumedFrom = await hashExisting(temporary, hash);
     file = await openCreatingDirectory(temporary, resume?.append ? 'a' : resume ? 'w' : 'wx');
@@ -135,21 +140,30 @@ export async function saveBodyTo(stream: BodyStream, target: string, options: Sa
     await streamInto(file, stream, hash, counter, options.request);
     closed = true;
     await file.close();
+    sha256 = hash?.digest('hex');
+    checkDigest(sha256, options.expectedSha256, destination, options.request);
     await rename(temporary, destination);
     if (resume) await forgetPartial(destination);
   } catch (error) {
     counter.stop();
     stream.destroy();
     if (file && !closed) await file.close().catch(() => undefined);
-    // A resumable part stays for the next attempt, unless it can never succeed (over the cap).
-    if (!keepOnFailure || error instanceof ContentTooLarge) {
+    // A resumable part stays for the next attempt, unless it can never succeed (over the cap, wrong bytes).
+    if (!keepOnFailure || error instanceof ContentTooLarge || error instanceof ChecksumMismatch) {
       await rm(temporary, { force: true });
       if (resume) await forgetPartial(destination);
     }
     throw error;
   }
   counter.finish();
-  const saved: SavedBody = { savedTo: destination, bytes: resumedFrom + counter.bytes, sha256: hash.digest('hex') };
+  const saved: SavedBody = { savedTo: destination, bytes: resumedFrom + counter.bytes };
+  if (sha256 !== undefined) saved.sha256 = sha256;
   if (resumedFrom > 0) saved.resumedFrom = resumedFrom;
   return saved;
+}
+
+/** Throws ChecksumMismatch unless `actual` is the digest the caller expected (when they gave one). */
+export function checkDigest(actual: string | undefined, expected: string | null | undefined, what: string, request: RequestInfo): void {
+  if (expected === undefined || expected === null || actual === expected) return;
+  throw new ChecksumMismatch(`sha256 of ${what} is ${actual ?? '(not computed)'}, expected ${expected}: ${request.method} ${request.url}`, { request });
 }
