@@ -10,10 +10,12 @@ import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { basicAuthHeader } from './basic-auth.js';
 import { prepareBody } from './body.js';
-import { RequestCookies, cookiesSetBy } from './cookies.js';
-import { RequestException, TooManyRedirects } from './errors.js';
+import { RequestCookies, type AcceptedCookies } from './cookies.js';
+import { TooManyRedirects } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
-import { contentRangeStart, findPartial, forgetPartial, type PartialDownload } from './partial-download.js';
+import { checkContentRange } from './content-range.js';
+import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
+import { PartClaim } from './part-claim.js';
 import { selectProxy } from './proxy.js';
 import { readBody } from './read-body.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
@@ -21,7 +23,7 @@ import { isRedirect, nextHop, type Hop } from './redirects.js';
 import type { RequestSpec } from './request-spec.js';
 import { Response, type SetCookieRecord } from './response.js';
 import { retryPolicy, withRetries } from './retry.js';
-import { checkDigest, saveBodyTo, type ResumeWrite } from './save-to.js';
+import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
 import { sendHop, type HopResponse } from './send-hop.js';
 import { toGotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
@@ -41,6 +43,8 @@ interface RequestRun {
   readonly pool: AgentPool;
   readonly signal: AbortSignal | undefined;
   readonly progress: ((bytes: number) => void) | undefined;
+  /** saveTo + resume: the part file's claim (part-claim.ts). */
+  readonly claim: PartClaim | undefined;
 }
 
 export const DEFAULT_MAX_REDIRECTS = 30;
@@ -62,7 +66,7 @@ export function firstHop(spec: RequestSpec): Hop {
   return { method, url, headers, body: prepareBody(spec) };
 }
 
-function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefined): Response {
+function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefined, accepted: AcceptedCookies): Response {
   return new Response({
     statusCode: answer.statusCode,
     reason: answer.reason,
@@ -71,8 +75,9 @@ function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefin
     ...(content !== undefined ? { content } : {}),
     elapsed: answer.elapsed,
     request: { method: hop.method, url: hop.url, headers: answer.sentHeaders },
-    cookies: cookiesSetBy(answer.setCookieHeaders),
-    setCookies: answer.setCookieHeaders.map((header) => ({ url: hop.url, header })),
+    // Only what the jar accepted: a cookie for another domain was never set.
+    cookies: { ...accepted.cookies },
+    setCookies: accepted.headers.map((header) => ({ url: hop.url, header })),
   });
 }
 
@@ -84,8 +89,15 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     throwIfAborted(signal);
     const first = firstHop(spec);
     const policy = retryPolicy(spec.retries);
-    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress };
-    return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
+    const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part) : undefined;
+    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, claim };
+    try {
+      // Held across retries, from before the part is looked at until the file is in place.
+      await claim?.claimIfDirectoryExists();
+      return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
+    } finally {
+      await claim?.release();
+    }
   } catch (error) {
     // Whatever broke once the signal fired (got's AbortError, a half-read body) is the abort.
     if (signal?.aborted) throw abortError(signal);
@@ -166,14 +178,14 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     const proxy = selectProxy(hop.url, spec.proxies);
     const agents = pool.agentsFor(spec.pool, verify, proxy);
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}) });
-    await jar.store(hop.url, answer.setCookieHeaders);
-    setCookies.push(...answer.setCookieHeaders.map((header) => ({ url: hop.url, header })));
+    const accepted = await jar.store(hop.url, answer.setCookieHeaders);
+    setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));
     const request = { method: hop.method, url: hop.url };
     const location = answer.headers.get('location');
 
     if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
       const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
-      const response = toResponse(hop, answer, content);
+      const response = toResponse(hop, answer, content, accepted);
       // requests: the (N+1)th redirect response of a limit of N raises.
       if (history.length >= maxRedirects) {
         response.history = [...history];
@@ -184,7 +196,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       continue;
     }
 
-    const response = toResponse(hop, answer, undefined);
+    const response = toResponse(hop, answer, undefined, accepted);
     response.history = history;
     response.setCookies = setCookies;
     if (mode === 'probe') {
@@ -192,14 +204,14 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       else answer.body.destroy();
       return response;
     }
-    // HEAD's empty body is still read to its end, so the socket goes back to the pool.
-    if (spec.saveTo && response.ok && hop.method !== 'HEAD') {
-      let resume: ResumeWrite | undefined;
+    // Only a 2xx body is the resource; HEAD's empty body is still read to its end, so the socket goes back to the pool.
+    if (spec.saveTo && isSuccess(response.statusCode) && hop.method !== 'HEAD') {
+      let plan: SavePlan;
       try {
-        resume = spec.resume ? resumeWrite(spec, response, partial) : undefined;
+        plan = savePlan(spec, response, partial, start.headers.has('range') && partial === null);
       } catch (error) {
         answer.body.destroy();
-        await forgetPartial(spec.saveTo);
+        if (spec.resume) await forgetPartial(spec.saveTo);
         throw error;
       }
       const saved = await saveBodyTo(answer.body, spec.saveTo, {
@@ -208,7 +220,9 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
         progress,
         checksum: spec.checksum !== false,
         expectedSha256: spec.expectedSha256 ?? null,
-        ...(resume ? { resume } : {}),
+        within: spec.saveWithin ?? null,
+        ...plan,
+        ...(run.claim ? { claim: run.claim } : {}),
       });
       Object.assign(response, saved);
     } else {
@@ -222,15 +236,38 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
   }
 }
 
-function resumeWrite(spec: RequestSpec, response: Response, partial: PartialDownload | null): ResumeWrite {
-  const start = contentRangeStart(response.headers.get('content-range'));
-  if (partial !== null && response.statusCode === 206 && start !== partial.bytes) {
-    throw new RequestException(
-      `Asked to resume at byte ${partial.bytes} but the server sent Content-Range '${response.headers.get('content-range') ?? ''}': ${response.request.method} ${response.url}`,
-      { request: { method: response.request.method, url: response.url } },
-    );
+const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
+
+interface SavePlan {
+  resume?: ResumeWrite;
+  declared?: DeclaredLength;
+}
+
+/** The body's Content-Length when it counts the bytes written (identity encoding), else undefined. */
+function identityLength(response: Response): number | undefined {
+  const encoding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  const length = response.headers.get('content-length');
+  return encoding === 'identity' && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
+}
+
+/**
+ * How a 2xx body is saved: appended to the part or not, and the length the
+ * file must reach. A 206 is checked against what was asked (content-range.ts),
+ * unless the caller sent a Range of their own (`userRange`: they asked for a slice).
+ */
+function savePlan(spec: RequestSpec, response: Response, partial: PartialDownload | null, userRange: boolean): SavePlan {
+  const request = { method: response.request.method, url: response.url };
+  let declared: DeclaredLength | undefined;
+  if (userRange) declared = undefined;
+  else if (response.statusCode === 206) {
+    const { range, total } = checkContentRange(response.headers.get('content-range'), { start: partial?.bytes ?? 0, total: partial?.total }, request);
+    declared = { end: range.end + 1, total };
+  } else {
+    const length = identityLength(response);
+    declared = { end: length, total: length };
   }
+  if (!spec.resume) return declared ? { declared } : {};
   const append = partial !== null && response.statusCode === 206;
   const validator = response.headers.get('etag') ?? response.headers.get('last-modified');
-  return { append, validator, url: spec.url };
+  return { resume: { append, validator, url: spec.url }, ...(declared ? { declared } : {}) };
 }

@@ -1,0 +1,130 @@
+/**
+ * One writer per resumable part file (issue 12, finding 1): a second writer
+ * fails with PartFileBusy while the owner lives (another request of this
+ * process, or another process, on both executors), and takes over the claim
+ * of a dead owner, or of a live pid that is not the process that claimed it
+ * (its start time differs: the pid was reused).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FuturesSession, PartFileBusy, RequestException, type Executor } from '@requests-futures/core';
+import { processStartTime } from '../../dist/http/part-claim.js';
+import { executorCases } from '../session/executors.js';
+import { engine } from './support/engine.js';
+import { bodyOf, LyingServer, sha256 } from './support/lying-server.js';
+
+let server: LyingServer;
+let dir: string;
+const { send, destroy } = engine();
+const children: ChildProcess[] = [];
+beforeAll(async () => {
+  server = await LyingServer.start();
+  dir = await mkdtemp(join(tmpdir(), 'rf-claim-'));
+});
+afterAll(async () => {
+  destroy();
+  for (const child of children) child.kill('SIGKILL');
+  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : null)));
+  for (const child of children) expect(existsSync(`/proc/${child.pid}`)).toBe(false);
+  await Promise.all([server.close(), rm(dir, { recursive: true, force: true })]);
+});
+
+const body = bodyOf(4000, 5);
+
+/** A process that lives until killed, and its /proc start time. */
+async function liveProcess(): Promise<{ pid: number; start: string }> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  children.push(child);
+  await new Promise((resolve) => child.once('spawn', resolve));
+  return { pid: child.pid!, start: (await processStartTime(child.pid!))! };
+}
+
+/** The pid of a process that has exited (and been reaped). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid!;
+}
+
+const lockOf = (name: string) => join(dir, `.${name}.part.lock`);
+
+describe('the claim on a part file', () => {
+  it('a second request for the same target fails with PartFileBusy while the first writes; the first completes', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let headersSent!: () => void;
+    const started = new Promise<void>((resolve) => (headersSent = resolve));
+    const url = server.on('/slow.bin', (_req, res) => {
+      res.writeHead(200, { ETag: '"s"', 'Content-Length': body.length });
+      res.write(body.subarray(0, 1000), () => headersSent());
+      void held.then(() => res.end(body.subarray(1000)));
+    });
+    const target = join(dir, 'slow.bin');
+    const first = send(url, { saveTo: target, resume: true });
+    await started;
+    // The first claimed the part before sending (its directory existed): the server has its request.
+    const second = send(url, { saveTo: target, resume: true });
+    await expect(second).rejects.toThrow(PartFileBusy);
+    await expect(second).rejects.toThrow(`pid ${process.pid}`);
+    release();
+    expect((await first).sha256).toBe(sha256(body));
+    expect((await readdir(dir)).filter((name) => name.includes('slow'))).toEqual(['slow.bin']);
+    expect(server.ranges.get('/slow.bin')).toHaveLength(1);
+  });
+
+  it('refuses a part claimed by another live process, and sends nothing', async () => {
+    const owner = await liveProcess();
+    const url = server.serve('/owned.bin', body);
+    await writeFile(lockOf('owned.bin'), JSON.stringify({ pid: owner.pid, start: owner.start, token: 't' }));
+    const failure = send(url, { saveTo: join(dir, 'owned.bin'), resume: true });
+    await expect(failure).rejects.toThrow(PartFileBusy);
+    await expect(failure).rejects.toThrow(`process ${owner.pid}`);
+    expect(server.ranges.get('/owned.bin')).toBeUndefined();
+    expect(JSON.parse(await readFile(lockOf('owned.bin'), 'utf8'))).toMatchObject({ pid: owner.pid });
+  });
+
+  it.each([
+    ['a dead owner', async () => ({ pid: await deadPid(), start: '1' })],
+    ['a reused pid (alive, but started at another time)', async () => ({ pid: process.pid, start: '1' })],
+    ['an unreadable claim', async () => null],
+  ])('takes over the claim of %s, resumes the part and removes the claim', async (label, owner) => {
+    const name = `taken-${label.split(' ')[1]}.bin`;
+    const url = server.serve(`/${name}`, body, '"t"');
+    await writeFile(join(dir, `.${name}.part`), body.subarray(0, 1500));
+    await writeFile(join(dir, `.${name}.part.json`), JSON.stringify({ validator: '"t"', url, total: body.length }));
+    const found = await owner();
+    await writeFile(lockOf(name), found === null ? 'garbage' : JSON.stringify({ ...found, token: 'old' }));
+    const r = await send(url, { saveTo: join(dir, name), resume: true });
+    expect(r.resumedFrom).toBe(1500);
+    expect(r.sha256).toBe(sha256(body));
+    expect((await readdir(dir)).filter((entry) => entry.includes(name))).toEqual([name]);
+  });
+});
+
+describe.each(executorCases)('PartFileBusy through FuturesSession on $name', ({ make }) => {
+  let executor: Executor;
+  let session: FuturesSession;
+  beforeAll(() => {
+    executor = make();
+    session = new FuturesSession({ executor });
+  });
+  afterAll(async () => {
+    await session.close();
+    await executor.shutdown();
+  });
+
+  it('keeps its class across the process boundary', async () => {
+    const owner = await liveProcess();
+    const name = `busy-${executor.constructor.name}.bin`;
+    const url = server.serve(`/${name}`, body);
+    await writeFile(lockOf(name), JSON.stringify({ pid: owner.pid, start: owner.start, token: 't' }));
+    const error = await session.get(url, { saveTo: join(dir, name), resume: true }).exception();
+    expect(error).toBeInstanceOf(PartFileBusy);
+    expect(error).toBeInstanceOf(RequestException);
+    expect((error as PartFileBusy).code).toBe('ERR_PART_FILE_BUSY');
+  });
+});
