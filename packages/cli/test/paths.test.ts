@@ -161,6 +161,8 @@ describe('PathAllocator', () => {
     ['.big.bin.part.json'],
     ['.big.bin.part.lock'],
     ['.big.bin.4242-0123456789ab.part'],
+    ['.big.bin.part.lock.4242-0123456789ab'],
+    ['.big.bin.part.lock.4242-0123456789ab.stale'],
     ['.BIG.BIN.PART'],
   ])('never hands out the engine name %j, in either order with big.bin', (reserved) => {
     for (const order of [['big.bin', reserved], [reserved, 'big.bin']]) {
@@ -226,7 +228,7 @@ describe('PathAllocator', () => {
 /** Pieces hostile lists are made of: the engine's names, case variants, dots, bidi characters, long names, climbing and empty segments. */
 const hostileSegment = fc.oneof(
   fc.constantFrom('big.bin', 'BIG.BIN', 'Big.Bin', '.big.bin.part', '.BIG.bin.PART', '.big.bin.part.json', '.big.bin.part.lock',
-    '.big.bin.123-0123456789ab.part', '.big.bin (2).part', 'big (2).bin', '..part', '.', '..', '', ' ', '...', 'a.', 'con',
+    '.big.bin.123-0123456789ab.part', '.big.bin.part.lock.9-0123456789ab.stale', '.big.bin.part.lock.9-0123456789ab', '.big.bin (2).part', 'big (2).bin', '..part', '.', '..', '', ' ', '...', 'a.', 'con',
     'a\u202etxt.exe', '\u2066x\u2069', 'x\u200d', '\u0085', 'index'),
   fc.constantFrom('a', 'é', 'x.tar.gz', '\u4e2d').chain((unit) => fc.integer({ min: 1, max: 300 }).map((n) => unit.repeat(n))),
   fc.stringMatching(/^[a-zA-Z.\u202e ]{0,6}(\.part|\.part\.json|\.part\.lock)?$/).map((s) => `.${s}`),
@@ -238,7 +240,10 @@ function engineNamesOf(relative: string): string[] {
   const slash = relative.lastIndexOf('/');
   const dir = relative.slice(0, slash + 1);
   const name = relative.slice(slash + 1);
-  return [`.${name}.part`, `.${name}.part.json`, `.${name}.part.lock`, `.${name}.4194304-0123456789ab.part`].map((hidden) => dir + hidden);
+  const claim = `.${name}.part.lock`;
+  return [`.${name}.part`, `.${name}.part.json`, claim, `${claim}.4194304-0123456789ab`, `${claim}.4194304-0123456789ab.stale`, `.${name}.4194304-0123456789ab.part`].map(
+    (hidden) => dir + hidden,
+  );
 }
 
 describe('PathAllocator property: hostile lists', () => {

@@ -12,10 +12,10 @@ import { PathOutsideDirectoryError } from '../errors.js';
 export const MAX_NAME_BYTES = 255;
 /**
  * The longest name the engine derives from a target's name adds this much:
- * `.` + name + `.<pid>-<12 hex>.part` with a pid of up to 7 digits (Linux's pid_max
- * is at most 4194304); `.part.json` and `.part.lock` add 11.
+ * `.` + name + `.part.lock.<pid>-<12 hex>.stale` (a dead claim moved aside)
+ * with a pid of up to 7 digits (Linux's pid_max is at most 4194304).
  */
-export const ENGINE_NAME_OVERHEAD_BYTES = 1 + 1 + 7 + 1 + 12 + 5;
+export const ENGINE_NAME_OVERHEAD_BYTES = 1 + '.part.lock.'.length + 7 + 1 + 12 + '.stale'.length;
 /** Bytes, not characters; the rest up to 255 is headroom for " (N)" and the engine's hidden names. */
 export const MAX_SEGMENT_BYTES = 200;
 /**
@@ -41,8 +41,10 @@ const FORMAT_CHARACTER = /\p{Cf}/u;
 const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]/u;
 const JOINING_LETTER = /[\p{L}\p{M}]/u;
 const LATIN_OR_COMMON = /[\p{Script=Latin}\p{Script=Common}]/u;
-// The names the engine keeps beside a target T: .T.part, .T.part.json, .T.part.lock, .T.<pid>-<hex>.part.
-const ENGINE_RESERVED_NAME = /^\..+\.part(?:\.json|\.lock)?$/i;
+// The names the engine keeps beside a target T: .T.part, .T.part.json, .T.<pid>-<hex>.part, and the claim
+// .T.part.lock with its transients .T.part.lock.<pid>-<hex> and .T.part.lock.<pid>-<hex>.stale.
+// None ends in ")", which is what keeps alternativeName's numbering out of this set.
+const ENGINE_RESERVED_NAME = /^\..+\.part(?:\.json|\.lock(?:\.\d+-[0-9a-f]{12}(?:\.stale)?)?)?$/i;
 // Windows refuses these as names, with any extension ("con.txt" too).
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
@@ -229,7 +231,7 @@ export interface AllocatedPath {
  * taken (as a file, or as a directory another file needs) gets " (2)", " (3)",
  * in the order inputs arrive, so a rerun of the same list yields the same names.
  * A name shaped like the engine's hidden files (`.T.part`, `.T.part.json`,
- * `.T.part.lock`, `.T.<pid>-<hex>.part`) is never handed out: it would share a
+ * `.T.part.lock` and its transients, `.T.<pid>-<hex>.part`) is never handed out: it would share a
  * file with the download of `T`.
  *
  * Names are compared case-insensitively (macOS and Windows would merge them).
