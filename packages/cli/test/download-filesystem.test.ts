@@ -6,12 +6,12 @@
  * file of the wrong size.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../dist/program.js';
 import { pathFromUrl } from '../dist/download/paths.js';
-import { captureIo, startContentServer, type ContentServer } from './helpers.js';
+import { captureIo, runRfProcess, startContentServer, type ContentServer } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
 
 describe('rf download: per-entry file system problems', () => {
@@ -59,6 +59,50 @@ describe('rf download: per-entry file system problems', () => {
     await expectManifestMatchesDisk(entries, out);
     expect(entries.find((e) => e.line === 2)?.sha256).toBe(server.sha256(`/${deepPath}/deep.bin`));
     expect(await readFile(path.join(out, 'x'), 'utf8')).toBe('a file, not a directory');
+  });
+
+  it.each([[[] as string[]], [['--processes', '1']]])('a name the file system refuses as too long (DIR near PATH_MAX) fails that entry NameTooLong; the short one downloads (%j)', async (extra) => {
+    // DIR is about 3,950 bytes long: a 200-byte name (and its temporary) cannot fit under 4,096.
+    const out = path.join(work, ...Array.from({ length: 19 }, (_, i) => `${i}`.padEnd(200, 'L')), 'M'.repeat(100));
+    await mkdir(out, { recursive: true });
+    const manifest = path.join(work, `too-long-${extra.length}.jsonl`);
+    const { io, output } = captureIo([`${server.url}/long\t${'n'.repeat(200)}.bin`, `${server.url}/short\tshort.bin`].join('\n'));
+
+    const code = await runCli(['download', '-', '-o', out, '--retries', '0', '--manifest', manifest, ...extra], { io });
+
+    expect(output().stdout).toMatch(/Summary: 1 ok, 1 failed/);
+    expect(code).toBe(1);
+    const entries = await readManifest(manifest);
+    expect(entries.find((e) => e.line === 1)).toMatchObject({ ok: false, error: expect.stringMatching(/^NameTooLong: /) });
+    expect(entries.find((e) => e.line === 2)).toMatchObject({ ok: true, sha256: server.sha256('/short') });
+  });
+
+  it('a directory the user may not write fails its entries PermissionDenied; the rest download', async () => {
+    // root passes every permission check: as root, rf runs as nobody (65534) over files it owns.
+    const asRoot = process.getuid?.() === 0;
+    const owner = asRoot ? { uid: 65534, gid: 65534 } : undefined;
+    const base = await mkdtemp(path.join(os.tmpdir(), 'rf-eacces-'));
+    await chmod(base, 0o755);
+    const out = path.join(base, 'out');
+    const locked = path.join(out, 'locked');
+    await mkdir(locked, { recursive: true });
+    const list = path.join(base, 'list.txt');
+    await writeFile(list, [`${server.url}/p\tlocked/p.bin`, `${server.url}/q\tq.bin`].join('\n'));
+    if (owner) for (const dir of [out, locked]) await chown(dir, owner.uid, owner.gid);
+    await chmod(locked, 0o500);
+    const manifest = path.join(out, 'manifest.jsonl');
+    try {
+      const run = await runRfProcess(['download', list, '-o', out, '--retries', '0', '--manifest', manifest], owner);
+
+      expect(run.stdout).toMatch(/Summary: 1 ok, 1 failed/);
+      expect(run.code).toBe(1);
+      const entries = await readManifest(manifest);
+      expect(entries.find((e) => e.line === 1)).toMatchObject({ ok: false, error: expect.stringMatching(/^PermissionDenied: /) });
+      expect(entries.find((e) => e.line === 2)).toMatchObject({ ok: true, sha256: server.sha256('/q') });
+      expect(await readdir(locked)).toEqual([]);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
   });
 
   it('creates no directory for a URL that fails', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isAlive, listenOnLoopback } from '@requests-futures/testing';
@@ -147,17 +147,22 @@ describe('rf download as a process', () => {
       const liveTemporary = `.a.bin.${livePid}-ba9876543210.part`;
       const otherDir = path.join(out, 'elsewhere');
       await mkdir(otherDir);
-      for (const file of [path.join(hostDir, deadTemporary), path.join(hostDir, liveTemporary), path.join(otherDir, deadTemporary)]) {
+      // A subdirectory that is a symlink to a directory outside DIR: not read, not swept.
+      const outside = path.join(work, 'sweep-outside');
+      await mkdir(outside);
+      await symlink(outside, path.join(out, 'link'));
+      for (const file of [path.join(hostDir, deadTemporary), path.join(hostDir, liveTemporary), path.join(otherDir, deadTemporary), path.join(outside, deadTemporary)]) {
         await writeFile(file, 'left by a killed run');
       }
-      const { io } = captureIo(`${server.url}/a.bin\n`);
+      const { io } = captureIo(`${server.url}/a.bin\n${server.url}/a.bin\tlink/a.bin\n`);
 
-      expect(await runCli(['download', '-', '-o', out], { io })).toBe(0);
+      expect(await runCli(['download', '-', '-o', out, '--retries', '0'], { io })).toBe(1);
 
       expect(isAlive(deadPid)).toBe(false);
       expect((await readdir(hostDir)).sort()).toEqual([liveTemporary, 'a.bin'].sort());
       // Only directories the run writes into are read.
       expect(await readdir(otherDir)).toEqual([deadTemporary]);
+      expect(await readdir(outside)).toEqual([deadTemporary]);
     } finally {
       live.kill('SIGKILL');
       await once(live, 'close');

@@ -18,8 +18,9 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runRfProcess(args: string[]): Promise<CliRun> {
-  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs rf to its end; `as` runs it as another user (the test must be root for that). */
+export async function runRfProcess(args: string[], as?: { uid: number; gid: number }): Promise<CliRun> {
+  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...as });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));

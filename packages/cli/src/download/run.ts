@@ -103,7 +103,7 @@ async function recordEntryFailure(state: RunState, entry: UrlListEntry, relative
 async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
   const { options, tally, progress, manifest } = state;
   const allocator = new PathAllocator(options.outputDir);
-  const sweeper = new StaleTemporarySweeper();
+  const sweeper = new StaleTemporarySweeper(allocator.directory);
   const refused: BadLine[] = [];
   const onBadLine = (bad: BadLine) => {
     tally.recordBadLine();
