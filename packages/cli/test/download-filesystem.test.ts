@@ -105,6 +105,21 @@ describe('rf download: per-entry file system problems', () => {
     }
   });
 
+  it('a list that cannot be read stops the run, but the summary and the manifest still come out', async () => {
+    const listIsADirectory = path.join(work, 'a-directory');
+    await mkdir(listIsADirectory, { recursive: true });
+    const manifest = path.join(work, 'fatal.jsonl');
+    const { io, output } = captureIo();
+
+    const code = await runCli(['download', listIsADirectory, '-o', path.join(work, 'fatal'), '--manifest', manifest], { io });
+
+    expect(code).toBe(1);
+    expect(output().stdout).toMatch(/Summary: 0 ok, 0 failed/);
+    expect(output().stdout).toContain(`Manifest: ${manifest}`);
+    expect(output().stderr).toMatch(/rf: the run stopped early: .*EISDIR/);
+    expect(await readManifest(manifest)).toEqual([]);
+  });
+
   it('creates no directory for a URL that fails', async () => {
     const out = path.join(work, 'no-empty-dirs');
     const { io } = captureIo([`${server.url}/missing/a\tsub/deeper/a.bin`, `${server.url}/missing/b`].join('\n'));
