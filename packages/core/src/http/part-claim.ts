@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { link, open, readFile, rename, rm } from 'node:fs/promises';
-import { PartFileBusy } from './errors.js';
+import { PartFileBusy, type RequestInfo } from './errors.js';
 import { CREATE_NEW, READ_NO_FOLLOW, openOwnFile } from './no-follow.js';
 
 interface Owner {
@@ -104,7 +104,10 @@ export class PartClaim {
   readonly lockPath: string;
   private text: string | undefined;
 
-  constructor(readonly partPath: string) {
+  constructor(
+    readonly partPath: string,
+    private readonly request?: RequestInfo,
+  ) {
     this.lockPath = `${partPath}.lock`;
   }
 
@@ -168,6 +171,7 @@ export class PartClaim {
 
   private busy(pid: number | undefined): PartFileBusy {
     const who = pid === undefined ? 'another writer' : pid === process.pid ? `another request of this process (pid ${pid})` : `process ${pid}`;
-    return new PartFileBusy(`${this.partPath} is being written by ${who} (claimed in ${this.lockPath})`);
+    const about = this.request ? `: ${this.request.method} ${this.request.url}` : '';
+    return new PartFileBusy(`${this.partPath} is being written by ${who} (claimed in ${this.lockPath})${about}`, this.request ? { request: this.request } : {});
   }
 }

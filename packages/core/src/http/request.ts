@@ -5,13 +5,14 @@
  * `history` and apply requests' rules for methods, bodies and credentials.
  */
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { currentTask, type TaskContext } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { basicAuthHeader } from './basic-auth.js';
 import { prepareBody } from './body.js';
 import { RequestCookies, type AcceptedCookies } from './cookies.js';
-import { TooManyRedirects } from './errors.js';
+import { ContentTooLarge, RequestException, TooManyRedirects, type RequestInfo } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import { checkContentRange } from './content-range.js';
 import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
@@ -24,6 +25,7 @@ import type { RequestSpec } from './request-spec.js';
 import { Response, type SetCookieRecord } from './response.js';
 import { retryPolicy, withRetries } from './retry.js';
 import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
+import { directoryExistsWithin } from './save-within.js';
 import { sendHop, type HopResponse } from './send-hop.js';
 import { toGotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
@@ -89,11 +91,10 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     throwIfAborted(signal);
     const first = firstHop(spec);
     const policy = retryPolicy(spec.retries);
-    const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part) : undefined;
+    const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
     const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, claim };
     try {
-      // Held across retries, from before the part is looked at until the file is in place.
-      await claim?.claimIfDirectoryExists();
+      await checkTargetEarly(spec, claim, { method: first.method, url: first.url });
       return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
     } finally {
       await claim?.release();
@@ -103,6 +104,19 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     if (signal?.aborted) throw abortError(signal);
     throw error;
   }
+}
+
+/**
+ * Before anything is sent: a target outside saveWithin or below a symlink
+ * fails at once (a resume must not read a part, or keep a file, found through
+ * one); with resume the part is claimed when its directory exists, and the
+ * claim is held across retries, from before the part is read until the file
+ * is in place (otherwise saveBodyTo claims it once it made the directory).
+ */
+async function checkTargetEarly(spec: RequestSpec, claim: PartClaim | undefined, request: RequestInfo): Promise<void> {
+  if (!spec.saveTo) return;
+  const directoryExists = spec.saveWithin ? await directoryExistsWithin(resolve(spec.saveTo), spec.saveWithin, request) : true;
+  if (claim && directoryExists) await claim.claimIfDirectoryExists();
 }
 
 /** With saveTo + resume: ask only for what an earlier attempt did not get, if the file is unchanged. */
@@ -130,7 +144,7 @@ async function keptTarget(spec: RequestSpec, first: Hop, run: RequestRun): Promi
   hop.headers.set('Accept-Encoding', 'identity');
   hop.headers.set('Range', probeRange(existing));
   const response = await follow(spec, hop, run, null, 'probe');
-  if (!confirmsComplete(response.statusCode, response.headers.get('content-range'), existing)) return null;
+  if (response.content.length !== 1 || !confirmsComplete(response.statusCode, response.headers.get('content-range'), existing)) return null;
   const digest = await digestOfExisting(existing, spec.checksum !== false);
   if (digest === null || (spec.expectedSha256 && digest.sha256 !== spec.expectedSha256)) return null;
   response.content = new Uint8Array(0);
@@ -200,8 +214,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     response.history = history;
     response.setCookies = setCookies;
     if (mode === 'probe') {
-      if (response.statusCode === 206) response.content = await readBody(answer.body, { maxBytes: PROBE_MAX_BYTES, request });
-      else answer.body.destroy();
+      response.content = await readProbeBody(response, answer);
       return response;
     }
     // Only a 2xx body is the resource; HEAD's empty body is still read to its end, so the socket goes back to the pool.
@@ -234,6 +247,23 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     }
     return response;
   }
+}
+
+/**
+ * A probe's 206 carries one byte; anything else is not read (a 200 would be
+ * the whole file), and a 206 far longer than asked is dropped: an empty body
+ * is no confirmation (keptTarget wants exactly the one byte).
+ */
+async function readProbeBody(response: Response, answer: HopResponse): Promise<Uint8Array> {
+  if (response.statusCode === 206) {
+    try {
+      return await readBody(answer.body, { maxBytes: PROBE_MAX_BYTES, request: { method: response.request.method, url: response.url } });
+    } catch (error) {
+      if (!(error instanceof ContentTooLarge)) throw error;
+    }
+  }
+  answer.body.destroy();
+  return new Uint8Array(0);
 }
 
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
@@ -269,5 +299,9 @@ function savePlan(spec: RequestSpec, response: Response, partial: PartialDownloa
   if (!spec.resume) return declared ? { declared } : {};
   const append = partial !== null && response.statusCode === 206;
   const validator = response.headers.get('etag') ?? response.headers.get('last-modified');
+  // A server that ignored If-Range sends the rest of another version: those bytes do not continue the part.
+  if (append && validator !== undefined && validator !== partial.validator) {
+    throw new RequestException(`The part was of version ${partial.validator} but the server sent the rest of ${validator}: ${request.method} ${request.url}`, { request });
+  }
   return { resume: { append, validator, url: spec.url }, ...(declared ? { declared } : {}) };
 }

@@ -44,26 +44,57 @@ function chainFrom(first: string, last: string): string[] {
 }
 
 async function walkWithin(destination: string, within: string, request: RequestInfo): Promise<CreatedDirectories> {
-  const base = resolve(within);
-  const inside = relative(base, destination);
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    throw unsafe(`${destination} is not inside saveWithin ${base}`, request);
-  }
-  // saveWithin itself is the caller's choice (a symlink there is theirs); below it, nothing is followed.
-  await mkdir(base, { recursive: true });
-  const root = await realpath(base);
+  const { root, components } = await rootAndComponents(destination, within, request, true);
   const created: string[] = [];
-  let current = root;
-  for (const component of dirname(inside).split(sep).filter((part) => part !== '' && part !== '.')) {
+  let current = root!;
+  for (const component of components) {
     current = join(current, component);
     if (await makeDirectory(current)) created.push(current);
     else await requireDirectory(current, request);
   }
   const real = await realpath(current);
   if (real !== current || !(real === root || real.startsWith(root + sep))) {
-    throw unsafe(`${join(base, dirname(inside))} resolves to ${real}, outside saveWithin ${base}`, request);
+    throw unsafe(`${current} resolves to ${real}, outside saveWithin ${within}`, request);
   }
   return created;
+}
+
+/** saveWithin's real path and the directory components between it and the target; refuses a target outside it by path. */
+async function rootAndComponents(destination: string, within: string, request: RequestInfo, create: boolean): Promise<{ root: string | undefined; components: string[] }> {
+  const base = resolve(within);
+  const inside = relative(base, destination);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw unsafe(`${destination} is not inside saveWithin ${base}`, request);
+  }
+  const components = dirname(inside).split(sep).filter((part) => part !== '' && part !== '.');
+  // saveWithin itself is the caller's choice (a symlink there is theirs); below it, nothing is followed.
+  if (create) await mkdir(base, { recursive: true });
+  const root = await realpath(base).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' && !create) return undefined;
+    throw error;
+  });
+  return { root, components };
+}
+
+/**
+ * Before anything is sent (nothing is created): refuses a target outside
+ * saveWithin, or below a symlink or a non-directory that already exists;
+ * true when the target's directory exists (its part file can be claimed).
+ */
+export async function directoryExistsWithin(destination: string, within: string, request: RequestInfo): Promise<boolean> {
+  const { root, components } = await rootAndComponents(destination, within, request, false);
+  if (root === undefined) return false;
+  let current = root;
+  for (const component of components) {
+    current = join(current, component);
+    try {
+      await requireDirectory(current, request);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+  return true;
 }
 
 /** true when this call created it; false when something already has the name. */

@@ -4,67 +4,57 @@
  * is dropped (its bytes are wrong), and the error keeps its class from a
  * child process; the options are validated with a TypeError naming them.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ChecksumMismatch, FuturesSession, RequestException, type Executor } from '@requests-futures/core';
+import { ChecksumMismatch, RequestException } from '@requests-futures/core';
 import { executorCases } from '../session/executors.js';
-import { engine } from './support/engine.js';
-import { bodyOf, LyingServer, sha256 } from './support/lying-server.js';
+import { useDownloadFixture, useSessionOn } from './support/fixture.js';
+import { bodyOf, sha256 } from './support/lying-server.js';
 
-let server: LyingServer;
-let dir: string;
-const { send, destroy } = engine();
-beforeAll(async () => {
-  server = await LyingServer.start();
-  dir = await mkdtemp(join(tmpdir(), 'rf-checksums-'));
-});
-afterAll(async () => {
-  destroy();
-  await Promise.all([server.close(), rm(dir, { recursive: true, force: true })]);
-});
+const fixture = useDownloadFixture('rf-checksums-');
+const { send } = fixture;
 
 const body = bodyOf(10_000);
 const WRONG = 'ab'.repeat(32);
 
 describe('expectedSha256 with saveTo', () => {
   it('saves a body whose digest matches, in any case of hex', async () => {
-    const url = server.serve('/match.bin', body);
-    const target = join(dir, 'match.bin');
+    const url = fixture.server.serve('/match.bin', body);
+    const target = join(fixture.dir, 'match.bin');
     const r = await send(url, { saveTo: target, expectedSha256: sha256(body) });
     expect(r.sha256).toBe(sha256(body));
     expect((await readFile(target)).equals(body)).toBe(true);
   });
 
   it('fails with ChecksumMismatch and leaves nothing under the target name', async () => {
-    const url = server.serve('/mismatch.bin', body);
-    const target = join(dir, 'mismatch.bin');
+    const url = fixture.server.serve('/mismatch.bin', body);
+    const target = join(fixture.dir, 'mismatch.bin');
     const failure = send(url, { saveTo: target, expectedSha256: WRONG });
     await expect(failure).rejects.toThrow(ChecksumMismatch);
     await expect(failure).rejects.toThrow(sha256(body));
-    expect((await readdir(dir)).filter((name) => name.includes('mismatch'))).toEqual([]);
+    expect((await readdir(fixture.dir)).filter((name) => name.includes('mismatch'))).toEqual([]);
   });
 
   it('with resume, a mismatching body leaves no part and no record (its bytes are wrong)', async () => {
-    const url = server.serve('/mismatch-resume.bin', body);
-    const failure = send(url, { saveTo: join(dir, 'mismatch-resume.bin'), resume: true, expectedSha256: WRONG });
+    const url = fixture.server.serve('/mismatch-resume.bin', body);
+    const failure = send(url, { saveTo: join(fixture.dir, 'mismatch-resume.bin'), resume: true, expectedSha256: WRONG });
     await expect(failure).rejects.toThrow(ChecksumMismatch);
-    expect((await readdir(dir)).filter((name) => name.includes('mismatch-resume'))).toEqual([]);
+    expect((await readdir(fixture.dir)).filter((name) => name.includes('mismatch-resume'))).toEqual([]);
   });
 
   it('checks the content of an ok response without saveTo, and leaves a 404 alone', async () => {
-    const url = server.serve('/in-memory.bin', body);
+    const url = fixture.server.serve('/in-memory.bin', body);
     expect((await send(url, { expectedSha256: sha256(body) })).content.length).toBe(body.length);
     await expect(send(url, { expectedSha256: WRONG })).rejects.toThrow(ChecksumMismatch);
-    expect((await send(`${server.url}/nowhere`, { expectedSha256: WRONG })).statusCode).toBe(404);
+    expect((await send(`${fixture.server.url}/nowhere`, { expectedSha256: WRONG })).statusCode).toBe(404);
   });
 });
 
 describe('checksum: false', () => {
   it('saves without hashing: sha256 is undefined', async () => {
-    const url = server.serve('/unhashed.bin', body);
-    const target = join(dir, 'unhashed.bin');
+    const url = fixture.server.serve('/unhashed.bin', body);
+    const target = join(fixture.dir, 'unhashed.bin');
     const r = await send(url, { saveTo: target, checksum: false });
     expect(r.sha256).toBeUndefined();
     expect(r.bytes).toBe(body.length);
@@ -73,33 +63,24 @@ describe('checksum: false', () => {
 });
 
 describe.each(executorCases)('download options through FuturesSession on $name', ({ make }) => {
-  let session: FuturesSession;
-  let executor: Executor;
-  beforeAll(() => {
-    executor = make();
-    session = new FuturesSession({ executor });
-  });
-  afterAll(async () => {
-    await session.close();
-    await executor.shutdown();
-  });
+  const pool = useSessionOn(make);
 
   it('ChecksumMismatch keeps its class and the target stays absent', async () => {
-    const url = server.serve('/session-mismatch.bin', body);
-    const target = join(dir, `session-mismatch-${executor.constructor.name}.bin`);
-    const error = await session.get(url, { saveTo: target, expectedSha256: WRONG.toUpperCase() }).exception();
+    const url = fixture.server.serve('/session-mismatch.bin', body);
+    const target = join(fixture.dir, `session-mismatch-${pool.executor.constructor.name}.bin`);
+    const error = await pool.session.get(url, { saveTo: target, expectedSha256: WRONG.toUpperCase() }).exception();
     expect(error).toBeInstanceOf(ChecksumMismatch);
     expect(error).toBeInstanceOf(RequestException);
     expect((error as ChecksumMismatch).code).toBe('ERR_CHECKSUM_MISMATCH');
-    expect((await readdir(dir)).filter((name) => name.includes('session-mismatch'))).toEqual([]);
+    expect((await readdir(fixture.dir)).filter((name) => name.includes('session-mismatch'))).toEqual([]);
   });
 
   it('accepts an upper-case digest and checksum: false', async () => {
-    const url = server.serve('/session-ok.bin', body);
-    const name = `session-ok-${executor.constructor.name}`;
-    const r = await session.get(url, { saveTo: join(dir, `${name}.bin`), expectedSha256: sha256(body).toUpperCase() });
+    const url = fixture.server.serve('/session-ok.bin', body);
+    const name = `session-ok-${pool.executor.constructor.name}`;
+    const r = await pool.session.get(url, { saveTo: join(fixture.dir, `${name}.bin`), expectedSha256: sha256(body).toUpperCase() });
     expect(r.sha256).toBe(sha256(body));
-    const unhashed = await session.get(url, { saveTo: join(dir, `${name}-2.bin`), checksum: false });
+    const unhashed = await pool.session.get(url, { saveTo: join(fixture.dir, `${name}-2.bin`), checksum: false });
     expect(unhashed.sha256).toBeUndefined();
   });
 
@@ -111,8 +92,8 @@ describe.each(executorCases)('download options through FuturesSession on $name',
     [{ saveTo: '/tmp/x', expectedSha256: 'a'.repeat(64), checksum: false }, /expectedSha256.*checksum: false/],
     [{ saveWithin: '/tmp' }, /saveWithin.*needs 'saveTo'/],
   ])('refuses %j with a TypeError naming the option', (options, message) => {
-    expect(() => session.get(`${server.url}/never`, options as never)).toThrow(TypeError);
-    expect(() => session.get(`${server.url}/never`, options as never)).toThrow(message);
-    expect(server.ranges.get('/never')).toBeUndefined();
+    expect(() => pool.session.get(`${fixture.server.url}/never`, options as never)).toThrow(TypeError);
+    expect(() => pool.session.get(`${fixture.server.url}/never`, options as never)).toThrow(message);
+    expect(fixture.server.ranges.get('/never')).toBeUndefined();
   });
 });

@@ -3,23 +3,15 @@
  * accepted, and credentials in a redirect's Location never reach
  * `response.url`, the history, or the wire (requests does not send them either).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { engine } from './support/engine.js';
-import { LyingServer } from './support/lying-server.js';
+import { describe, expect, it } from '@jest/globals';
+import { useDownloadFixture } from './support/fixture.js';
 
-let server: LyingServer;
-const { send, destroy } = engine();
-beforeAll(async () => {
-  server = await LyingServer.start();
-});
-afterAll(async () => {
-  destroy();
-  await server.close();
-});
+const fixture = useDownloadFixture('rf-cookies-');
+const { send } = fixture;
 
 describe('response.cookies', () => {
   it('omits a cookie the jar refused (another domain), and does not hand it to the session', async () => {
-    const url = server.on('/cookies', (_req, res) => {
+    const url = fixture.server.on('/cookies', (_req, res) => {
       res.writeHead(200, { 'Set-Cookie': ['mine=1; Path=/', 'theirs=2; Domain=other.example; Path=/'] }).end('ok');
     });
     const r = await send(url);
@@ -31,16 +23,16 @@ describe('response.cookies', () => {
 describe('credentials in a redirect Location', () => {
   it('are dropped from the URL and not sent as Basic auth', async () => {
     let authorization: string | undefined = 'not asked';
-    server.on('/landing', (req, res) => {
+    fixture.server.on('/landing', (req, res) => {
       authorization = req.headers.authorization;
       res.writeHead(200).end('landed');
     });
-    const port = new URL(server.url).port;
-    const url = server.on('/to-creds', (_req, res) => res.writeHead(302, { Location: `http://u:p@127.0.0.1:${port}/landing` }).end());
+    const port = new URL(fixture.server.url).port;
+    const url = fixture.server.on('/to-creds', (_req, res) => res.writeHead(302, { Location: `http://u:p@127.0.0.1:${port}/landing` }).end());
     const r = await send(url);
     expect(r.text).toBe('landed');
-    expect(r.url).toBe(`${server.url}/landing`);
-    expect(r.request.url).toBe(`${server.url}/landing`);
+    expect(r.url).toBe(`${fixture.server.url}/landing`);
+    expect(r.request.url).toBe(`${fixture.server.url}/landing`);
     expect([...r.history.map((h) => h.url), r.url].join(' ')).not.toContain('u:p');
     expect(authorization).toBeUndefined();
   });

@@ -5,46 +5,35 @@
  * downloaded again and replaced atomically. A symlink at the target is never
  * kept and never written through.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { lstat, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { lstat, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FuturesSession, type Executor } from '@requests-futures/core';
 import { executorCases } from '../session/executors.js';
-import { engine } from './support/engine.js';
-import { bodyOf, LyingServer, sha256 } from './support/lying-server.js';
+import { useDownloadFixture, useSessionOn } from './support/fixture.js';
+import { bodyOf, sha256 } from './support/lying-server.js';
 
-let server: LyingServer;
-let dir: string;
-const { send, destroy } = engine();
-beforeAll(async () => {
-  server = await LyingServer.start();
-  dir = await mkdtemp(join(tmpdir(), 'rf-kept-'));
-});
-afterAll(async () => {
-  destroy();
-  await Promise.all([server.close(), rm(dir, { recursive: true, force: true })]);
-});
+const fixture = useDownloadFixture('rf-kept-');
+const { send } = fixture;
 
 const body = bodyOf(5000, 7);
 
 describe('resume: true on an existing target', () => {
   it('keeps a complete file after a one-byte probe, describing the file on disk', async () => {
-    const url = server.serve('/complete.bin', body);
-    const target = join(dir, 'complete.bin');
+    const url = fixture.server.serve('/complete.bin', body);
+    const target = join(fixture.dir, 'complete.bin');
     await writeFile(target, body);
     const before = await stat(target);
     const r = await send(url, { saveTo: target, resume: true });
     expect(r.kept).toBe(true);
     expect(r.statusCode).toBe(206);
     expect(r).toMatchObject({ savedTo: target, bytes: body.length, sha256: sha256(body) });
-    expect(server.ranges.get('/complete.bin')).toEqual([`bytes=${body.length - 1}-`]);
+    expect(fixture.server.ranges.get('/complete.bin')).toEqual([`bytes=${body.length - 1}-`]);
     expect((await stat(target)).mtimeMs).toBe(before.mtimeMs);
   });
 
   it('with checksum: false keeps it unhashed; with expectedSha256 only when the digest matches', async () => {
-    const url = server.serve('/digest.bin', body);
-    const target = join(dir, 'digest.bin');
+    const url = fixture.server.serve('/digest.bin', body);
+    const target = join(fixture.dir, 'digest.bin');
     await writeFile(target, body);
     const unhashed = await send(url, { saveTo: target, resume: true, checksum: false });
     expect(unhashed.kept).toBe(true);
@@ -62,8 +51,8 @@ describe('resume: true on an existing target', () => {
   });
 
   it('downloads again a file of another size (the probe states another total)', async () => {
-    const url = server.serve('/short.bin', body);
-    const target = join(dir, 'short.bin');
+    const url = fixture.server.serve('/short.bin', body);
+    const target = join(fixture.dir, 'short.bin');
     await writeFile(target, body.subarray(0, 3000));
     const r = await send(url, { saveTo: target, resume: true });
     expect(r.kept).toBeUndefined();
@@ -72,26 +61,39 @@ describe('resume: true on an existing target', () => {
   });
 
   it('downloads again when the server ignores Range (a 200 says nothing about the size)', async () => {
-    const url = server.on('/no-ranges.bin', (_req, res) => res.writeHead(200, { 'Content-Length': body.length }).end(body));
-    const target = join(dir, 'no-ranges.bin');
+    const url = fixture.server.on('/no-ranges.bin', (_req, res) => res.writeHead(200, { 'Content-Length': body.length }).end(body));
+    const target = join(fixture.dir, 'no-ranges.bin');
     await writeFile(target, body);
     const r = await send(url, { saveTo: target, resume: true });
     expect(r.kept).toBeUndefined();
     expect(r.sha256).toBe(sha256(body));
-    expect(server.ranges.get('/no-ranges.bin')).toHaveLength(2);
+    expect(fixture.server.ranges.get('/no-ranges.bin')).toHaveLength(2);
+  });
+
+  it('is not fooled by a 206 that states the right range but sends far more than the one byte', async () => {
+    const url = fixture.server.on('/chatty.bin', (req, res) => {
+      if (req.headers.range) {
+        res.writeHead(206, { 'Content-Range': `bytes ${body.length - 1}-${body.length - 1}/${body.length}` }).end(Buffer.alloc(100_000));
+      } else res.writeHead(200, { 'Content-Length': body.length }).end(body);
+    });
+    const target = join(fixture.dir, 'chatty.bin');
+    await writeFile(target, Buffer.alloc(body.length));
+    const r = await send(url, { saveTo: target, resume: true });
+    expect(r.kept).toBeUndefined();
+    expect((await readFile(target)).equals(body)).toBe(true);
   });
 
   it('never keeps a symlink at the target: it is replaced by the download, its victim untouched', async () => {
-    const url = server.serve('/linked.bin', body);
-    const victim = join(dir, 'victim.bin');
+    const url = fixture.server.serve('/linked.bin', body);
+    const victim = join(fixture.dir, 'victim.bin');
     await writeFile(victim, body); // Right size and digest: only the link itself gives it away.
-    const target = join(dir, 'linked.bin');
+    const target = join(fixture.dir, 'linked.bin');
     await symlink(victim, target);
     const r = await send(url, { saveTo: target, resume: true, expectedSha256: sha256(body) });
     expect(r.kept).toBeUndefined();
     expect((await lstat(target)).isFile()).toBe(true);
     expect((await readFile(target)).equals(body)).toBe(true);
-    const decoy = join(dir, 'decoy.bin');
+    const decoy = join(fixture.dir, 'decoy.bin');
     await writeFile(decoy, 'victim stays');
     await rm(target);
     await symlink(decoy, target);
@@ -102,22 +104,13 @@ describe('resume: true on an existing target', () => {
 });
 
 describe.each(executorCases)('kept through FuturesSession on $name', ({ make }) => {
-  let executor: Executor;
-  let session: FuturesSession;
-  beforeAll(() => {
-    executor = make();
-    session = new FuturesSession({ executor });
-  });
-  afterAll(async () => {
-    await session.close();
-    await executor.shutdown();
-  });
+  const pool = useSessionOn(make);
 
   it('response.kept arrives in the coordinator', async () => {
-    const url = server.serve('/session-kept.bin', body);
-    const target = join(dir, `session-kept-${executor.constructor.name}.bin`);
+    const url = fixture.server.serve('/session-kept.bin', body);
+    const target = join(fixture.dir, `session-kept-${pool.executor.constructor.name}.bin`);
     await writeFile(target, body);
-    const r = await session.get(url, { saveTo: target, resume: true });
+    const r = await pool.session.get(url, { saveTo: target, resume: true });
     expect(r.kept).toBe(true);
     expect(r.sha256).toBe(sha256(body));
     expect(r.bytes).toBe(body.length);
