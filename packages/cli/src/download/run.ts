@@ -13,7 +13,6 @@ import { writeLine, type CliIo } from '../io.js';
 import { describeError } from '../util/format.js';
 import { readChecksumsFile } from './checksums.js';
 import { countListEntries } from './count.js';
-import { classifyFileError } from './entry-errors.js';
 import { openUrlList, readUrlList, type BadLine, type UrlListEntry } from './input.js';
 import { ManifestWriter, noManifest, type ManifestEntry, type ManifestSink } from './manifest.js';
 import { settleDownload, type DownloadMeta, type DownloadRequest } from './outcome.js';
@@ -22,7 +21,7 @@ import { createProgress, type ProgressReporter } from './progress.js';
 import { createDownloadEngine } from './session.js';
 import { StaleTemporarySweeper } from './stale-temporaries.js';
 import { formatDownloadSummary } from './summary.js';
-import { DownloadTally, type DownloadOutcome } from './tally.js';
+import { DownloadTally } from './tally.js';
 
 export interface DownloadOptions {
   /** A file of URLs, or '-' for stdin. */
@@ -84,15 +83,6 @@ interface RunState {
   checksums: Map<string, string> | null;
 }
 
-/** Records an entry that failed before it reached the engine (a file system problem): a failure, not a skipped line. */
-async function recordEntryFailure(state: RunState, entry: UrlListEntry, relativePath: string, error: Error): Promise<void> {
-  const message = describeError(error);
-  const outcome: DownloadOutcome = { url: entry.url, line: entry.lineNumber, path: relativePath, ok: false, status: null, bytes: 0, error: message };
-  state.tally.recordOutcome(outcome);
-  state.progress.completed(outcome);
-  await state.manifest.write({ ...outcome, bytes: null, sha256: null, elapsedMs: 0 });
-}
-
 /**
  * The session's inputs, made lazily from the list: each URL gets its file path
  * (allocated in list order, so names are deterministic). The engine creates
@@ -134,12 +124,7 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
     if (options.signal?.aborted) return;
     tally.recordQueued();
     progress.queued();
-    try {
-      await sweeper.sweepOnce(path.dirname(target.absolutePath));
-    } catch (error) {
-      await recordEntryFailure(state, entry, target.relativePath, classifyFileError(error, target.relativePath) ?? (error as Error));
-      continue;
-    }
+    await sweeper.sweepOnce(path.dirname(target.absolutePath));
     const request: DownloadRequest = { url: entry.url, saveTo: target.absolutePath, saveWithin: allocator.directory, resume: options.resume };
     if (digest.sha256 !== undefined) request.expectedSha256 = digest.sha256;
     if (options.checksum === false) request.checksum = false;

@@ -43,7 +43,7 @@ export class StaleTemporarySweeper {
   /** @param within the output directory (it exists): nothing outside its real path is touched. */
   constructor(private readonly within: string) {}
 
-  /** Sweeps `directory` unless this run already did; failures (no directory yet, no permission) are ignored. */
+  /** Sweeps `directory` unless this run already did; never throws: failures (no directory yet, no permission) are ignored. */
   async sweepOnce(directory: string): Promise<number> {
     const key = createHash('sha1').update(directory).digest().readUIntBE(0, 6);
     if (this.swept.has(key)) return 0;
