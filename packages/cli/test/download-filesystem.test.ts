@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../dist/program.js';
 import { pathFromUrl } from '../dist/download/paths.js';
-import { captureIo, runRfProcess, startContentServer, type ContentServer } from './helpers.js';
+import { captureIo, startContentServer, startRf, type ContentServer } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
 
 describe('rf download: per-entry file system problems', () => {
@@ -92,10 +92,11 @@ describe('rf download: per-entry file system problems', () => {
     await chmod(locked, 0o500);
     const manifest = path.join(out, 'manifest.jsonl');
     try {
-      const run = await runRfProcess(['download', list, '-o', out, '--retries', '0', '--manifest', manifest], owner);
+      const rf = startRf(['download', list, '-o', out, '--retries', '0', '--manifest', manifest], owner);
+      const [code] = await rf.closed;
 
-      expect(run.stdout).toMatch(/Summary: 1 ok, 1 failed/);
-      expect(run.code).toBe(1);
+      expect(rf.output().stdout).toMatch(/Summary: 1 ok, 1 failed/);
+      expect(code).toBe(1);
       const entries = await readManifest(manifest);
       expect(entries.find((e) => e.line === 1)).toMatchObject({ ok: false, error: expect.stringMatching(/^PermissionDenied: /) });
       expect(entries.find((e) => e.line === 2)).toMatchObject({ ok: true, sha256: server.sha256('/q') });

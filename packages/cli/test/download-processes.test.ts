@@ -5,7 +5,7 @@
  * Every process a test starts is ended, and the tests prove it with /proc.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isAlive, listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
-import { captureIo, RF_BIN, startContentServer, type ContentServer } from './helpers.js';
+import { captureIo, startContentServer, startRf } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
 
 /** The pids of `pid`'s children (pgrep -P); [] when it has none. */
@@ -32,22 +32,6 @@ async function waitFor(condition: () => boolean, what: string, ms = 15_000): Pro
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-interface RfProcess {
-  child: ChildProcess;
-  output: () => { stdout: string; stderr: string };
-  closed: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-function startRf(args: string[]): RfProcess {
-  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
-  const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, output: () => ({ stdout, stderr }), closed };
 }
 
 describe('rf download as a process', () => {

@@ -1,5 +1,5 @@
 /** Shared by the CLI's end-to-end tests: run rf as a child process or in-process, and capture what it prints. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,9 +18,8 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs rf to its end; `as` runs it as another user (the test must be root for that). */
-export async function runRfProcess(args: string[], as?: { uid: number; gid: number }): Promise<CliRun> {
-  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...as });
+export async function runRfProcess(args: string[]): Promise<CliRun> {
+  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
@@ -115,4 +114,21 @@ export async function startContentServer(options: ContentServerOptions = {}): Pr
       await once(server, 'close');
     },
   };
+}
+
+export interface RfProcess {
+  child: ChildProcess;
+  output: () => { stdout: string; stderr: string };
+  closed: Promise<[code: number | null, signal: NodeJS.Signals | null]>;
+}
+
+/** Starts rf without waiting for it (to signal it, or find its children); `as` runs it as another user (the test must be root). */
+export function startRf(args: string[], as?: { uid: number; gid: number }): RfProcess {
+  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...as });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
+  const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, output: () => ({ stdout, stderr }), closed };
 }
