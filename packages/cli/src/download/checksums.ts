@@ -26,7 +26,7 @@ function unescapeName(name: string): string {
 
 /** Normalizes a path as sha256sum users write it (`./a/b`) to the manifest's form (`a/b`). */
 export function normalizeChecksumPath(name: string): string {
-  return name.replace(/^(\.\/)+/, '');
+  return name.normalize('NFC').replace(/^(\.\/)+/, '');
 }
 
 /** One sha256sum line: [path, digest], null for a blank line; throws a UsageError naming the line otherwise. */
