@@ -99,6 +99,11 @@ describe('rf download: checksums', () => {
     const entries = await readManifest(manifest);
     expect(entries).toEqual([expect.objectContaining({ ok: true, sha256: null, bytes: server.content('/a').length })]);
     expect((await readFile(path.join(out, 'a.bin'))).equals(server.content('/a'))).toBe(true);
+
+    // A digest given in the list cannot be checked without hashing: that line is refused, not trusted.
+    const refused = captureIo(`${server.url}/b\tb.bin\tsha256=${server.sha256('/b')}\n`);
+    expect(await runCli(['download', '-', '-o', out, '--no-checksum'], { io: refused.io })).toBe(1);
+    expect(refused.output().stderr).toMatch(/line 1: it gives a sha256, which --no-checksum cannot check/);
   });
 
   it('--resume keeps a file only when its digest matches the one given: a same-size corrupted file is fetched again', async () => {
