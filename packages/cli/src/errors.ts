@@ -19,3 +19,47 @@ export class PathOutsideDirectoryError extends Error {
     super(`Refusing to write ${JSON.stringify(relativePath)}: it resolves outside ${directory}`);
   }
 }
+
+/**
+ * The run was interrupted by a signal: the summary and the manifest still come
+ * out, and the exit code is the shell's 128 + signal number (SIGINT 130, SIGTERM 143).
+ */
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+  readonly exitCode: number;
+  constructor(readonly signalName: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted (${signalName})`);
+    this.exitCode = signalName === 'SIGTERM' ? 143 : 130;
+  }
+}
+
+/**
+ * One list entry could not be written where it was to go. The run goes on;
+ * the entry fails with one of these subclasses as its typed reason (manifest
+ * and summary). `code` is the file system's errno name when one caused it.
+ */
+export class OutputFileError extends Error {
+  override name = 'OutputFileError';
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+/** A name or path longer than the file system allows (ENAMETOOLONG). */
+export class NameTooLong extends OutputFileError {
+  override name = 'NameTooLong';
+}
+/** A directory is needed where something else is (a file `x` where a list needs `x/`: ENOTDIR, EEXIST). */
+export class NotADirectory extends OutputFileError {
+  override name = 'NotADirectory';
+}
+/** The file system refused the write (EACCES, EPERM, EROFS). */
+export class PermissionDenied extends OutputFileError {
+  override name = 'PermissionDenied';
+}
+/** A download reported complete whose file is not on disk as described (missing, not a regular file, another size). */
+export class NotOnDisk extends OutputFileError {
+  override name = 'NotOnDisk';
+}

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-/** The `rf` executable: runs the CLI on this process's arguments; Ctrl-C interrupts a download cleanly once, then kills. */
+/** The `rf` executable: runs the CLI on this process's arguments; Ctrl-C or SIGTERM interrupts a download cleanly once, then kills. */
+import { Interrupted } from './errors.js';
 import { runCli } from './program.js';
 
 const interrupt = new AbortController();
-process.once('SIGINT', () => {
-  interrupt.abort(new Error('interrupted (SIGINT)'));
-  // A second Ctrl-C is the user insisting: default handling (exit) again.
-  process.once('SIGINT', () => process.exit(130));
-});
+for (const signalName of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signalName, () => {
+    const reason = new Interrupted(signalName);
+    interrupt.abort(reason);
+    // A second signal is the user insisting: exit at once.
+    process.once(signalName, () => process.exit(reason.exitCode));
+  });
+}
 
 process.exitCode = await runCli(process.argv.slice(2), { signal: interrupt.signal });

@@ -1,11 +1,13 @@
 /** Shared by the CLI's end-to-end tests: run rf as a child process or in-process, and capture what it prints. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { listenOnLoopback } from '@requests-futures/testing';
 import type { CliIo } from '../dist/io.js';
 
 export const RF_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/rf.js');
@@ -54,4 +56,79 @@ export async function refusedPort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
+}
+
+export interface ContentServer {
+  /** Base URL without a trailing slash. */
+  readonly url: string;
+  /** The bytes served for `path` (deterministic, 10-40 KiB, different for every path). */
+  content(path: string): Buffer;
+  sha256(path: string): string;
+  /** Paths requested so far, in order of arrival. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+export interface ContentServerOptions {
+  /** Called before answering; may delay the answer (e.g. until other requests finished). */
+  beforeAnswer?: (path: string) => Promise<void> | void;
+  /** Overrides the answer for a path (e.g. a 206 for a range, a broken body); return true when handled. */
+  handle?: (path: string, req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+/** A loopback server of generated files with ETag and Range, one body per path. */
+export async function startContentServer(options: ContentServerOptions = {}): Promise<ContentServer> {
+  const requests: string[] = [];
+  const content = (urlPath: string): Buffer => {
+    const seed = createHash('sha512').update(urlPath).digest();
+    return Buffer.concat(Array.from({ length: 160 + (seed[0] ?? 0) * 2 }, (_, i) => createHash('sha512').update(seed).update(String(i)).digest()));
+  };
+  const server = createServer((req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(urlPath);
+    void (async () => {
+      await options.beforeAnswer?.(urlPath);
+      if (options.handle?.(urlPath, req, res)) return;
+      const body = content(urlPath);
+      const headers = { ETag: `"${createHash('sha1').update(body).digest('hex')}"`, 'Content-Type': 'application/octet-stream' };
+      const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+      const start = range ? Number(range[1]) : 0;
+      if (range && start < body.length) {
+        res.writeHead(206, { ...headers, 'Content-Length': body.length - start, 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` });
+        res.end(body.subarray(start));
+      } else {
+        res.writeHead(200, { ...headers, 'Content-Length': body.length });
+        res.end(body);
+      }
+    })();
+  });
+  const port = await listenOnLoopback(server);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    content,
+    sha256: (urlPath) => createHash('sha256').update(content(urlPath)).digest('hex'),
+    requests,
+    async close() {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+export interface RfProcess {
+  child: ChildProcess;
+  output: () => { stdout: string; stderr: string };
+  closed: Promise<[code: number | null, signal: NodeJS.Signals | null]>;
+}
+
+/** Starts rf without waiting for it (to signal it, or find its children); `as` runs it as another user (the test must be root). */
+export function startRf(args: string[], as?: { uid: number; gid: number }): RfProcess {
+  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...as });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
+  const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, output: () => ({ stdout, stderr }), closed };
 }

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { openUrlList, readUrlList, type BadLine, type UrlListEntry } from '../dist/download/input.js';
+import { openUrlList, parseUrlListLine, readUrlList, type BadLine, type UrlListEntry } from '../dist/download/input.js';
+import { parseChecksumLine } from '../dist/download/checksums.js';
 import { countListEntries } from '../dist/download/count.js';
 
 async function readAll(source: Readable): Promise<{ entries: UrlListEntry[]; bad: BadLine[] }> {
@@ -92,5 +93,24 @@ describe('countListEntries', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('digests in lists and sha256sum files', () => {
+  const hex = 'ab'.repeat(32);
+
+  it('takes sha256=<hex> as the third field, with or without a path, lower-cased', () => {
+    expect(parseUrlListLine(`http://h/a\tx.bin\tsha256=${hex.toUpperCase()}`, 1)).toEqual({ url: 'http://h/a', requestedPath: 'x.bin', expectedSha256: hex, lineNumber: 1 });
+    expect(parseUrlListLine(`http://h/a\t\tsha256=${hex}`, 2)).toEqual({ url: 'http://h/a', expectedSha256: hex, lineNumber: 2 });
+    expect(parseUrlListLine(`http://h/a\tx.bin\tmd5=${hex}`, 3)).toMatchObject({ reason: expect.stringMatching(/not sha256=<64 hex digits>/) });
+    expect(parseUrlListLine(`http://h/a\tx.bin\tsha256=${hex}0`, 4)).toMatchObject({ reason: expect.stringMatching(/not 64 hex digits/) });
+  });
+
+  it('reads sha256sum lines: text and binary mode, ./ prefixes, the escaped form; refuses others naming the line', () => {
+    expect(parseChecksumLine(`${hex}  a/b.bin`, 1, 'SUMS')).toEqual(['a/b.bin', hex]);
+    expect(parseChecksumLine(`${hex.toUpperCase()} *./c d.bin`, 2, 'SUMS')).toEqual(['c d.bin', hex]);
+    expect(parseChecksumLine(`\\${hex}  new\\nline\\\\x`, 3, 'SUMS')).toEqual(['new\nline\\x', hex]);
+    expect(parseChecksumLine('', 4, 'SUMS')).toBeNull();
+    expect(() => parseChecksumLine(`${hex} a.bin`, 5, 'SUMS')).toThrow(/SUMS, line 5/);
   });
 });

@@ -2,8 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import path from 'node:path';
 import {
+  ENGINE_NAME_OVERHEAD_BYTES,
+  MAX_NAME_BYTES,
   MAX_SEGMENT_BYTES,
   PathAllocator,
+  alternativeName,
+  isEngineReservedName,
   pathEscapesDirectory,
   pathFromUrl,
   sanitizeRelativePath,
@@ -40,6 +44,26 @@ describe('sanitizeRelativePath', () => {
     expect(isInside(DIR, expected)).toBe(true);
   });
 
+  it.each([
+    ['a\u202etxt.exe', 'a_txt.exe'],
+    ['\u2066x\u2069\u200e\u200f\u061c.bin', '_x____.bin'],
+    ['c1\u0085\u009b.txt', 'c1__.txt'],
+    ['zero\u200bwidth\u2060\ufeff.txt', 'zero_width__.txt'],
+    ['pay\u200dpal.com', 'pay_pal.com'],
+    ['line\u2028break', 'line_break'],
+  ])('replaces bidi, control and invisible characters: %j → %j', (raw, expected) => {
+    expect(sanitizeRelativePath(raw)).toBe(expected);
+  });
+
+  it('keeps joiners that do a job: emoji sequences, Persian and Indic shaping', () => {
+    const family = '\u{1F468}\u200d\u{1F469}\u200d\u{1F467}.png';
+    expect(sanitizeRelativePath(family)).toBe(family);
+    const persian = '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.txt';
+    expect(sanitizeRelativePath(persian)).toBe(persian);
+    // A joiner between Latin letters only hides something.
+    expect(sanitizeRelativePath('a\u200cb')).toBe('a_b');
+  });
+
   it('percent-decodes URL paths after splitting, so an encoded slash or dot-dot cannot climb', () => {
     expect(sanitizeRelativePath('/a%20b/%2e%2e/%2E%2E/c%2Fd', { decode: true })).toBe('a b/c_d');
     expect(sanitizeRelativePath('/bad%E0%A4%A', { decode: true })).toBe('bad%E0%A4%A');
@@ -66,7 +90,7 @@ describe('sanitizeRelativePath', () => {
           expect(segment).not.toBe('');
           expect(segment).not.toBe('.');
           expect(segment).not.toBe('..');
-          expect(segment).not.toMatch(/[\u0000-\u001f\\:*?"<>|]/);
+          expect(segment).not.toMatch(/[\u0000-\u001f\u007f-\u009f\\:*?"<>|]/);
           expect(Buffer.byteLength(segment)).toBeLessThanOrEqual(MAX_SEGMENT_BYTES);
         }
         expect(path.isAbsolute(safe)).toBe(false);
@@ -132,6 +156,45 @@ describe('PathAllocator', () => {
     expect(allocator.allocate('d').relativePath).toBe('d (2)');
   });
 
+  it.each([
+    ['.big.bin.part'],
+    ['.big.bin.part.json'],
+    ['.big.bin.part.lock'],
+    ['.big.bin.4242-0123456789ab.part'],
+    ['.big.bin.part.lock.4242-0123456789ab'],
+    ['.big.bin.part.lock.4242-0123456789ab.stale'],
+    ['.BIG.BIN.PART'],
+  ])('never hands out the engine name %j, in either order with big.bin', (reserved) => {
+    for (const order of [['big.bin', reserved], [reserved, 'big.bin']]) {
+      const allocator = new PathAllocator(DIR);
+      const [first, second] = order.map((name) => allocator.allocate(name).relativePath);
+      const hidden = order[0] === 'big.bin' ? second : first;
+      expect(hidden).toBe(`${reserved} (2)`);
+      expect(isEngineReservedName(hidden)).toBe(false);
+    }
+  });
+
+  it('numbers reserved-looking names so that no number makes another reserved name', () => {
+    // "name (n).ext" would turn ".big.bin.part" into ".big.bin (2).part", the part file of "big.bin (2)".
+    expect(alternativeName('.big.bin.part', 2)).toBe('.big.bin.part (2)');
+    expect(alternativeName('..part', 2)).toBe('..part (2)');
+    expect(alternativeName('big.bin', 2)).toBe('big (2).bin');
+    const allocator = new PathAllocator(DIR);
+    expect(allocator.allocate('d/.x.part/y').relativePath).toBe('d/.x.part (2)/y');
+  });
+
+  it('shortens a path too long for the file system, keeping the host and the file name', () => {
+    const allocator = new PathAllocator(DIR);
+    const deep = ['host', ...Array.from({ length: 40 }, (_, i) => `${String(i).padStart(3, '0')}${'d'.repeat(150)}`), 'file.bin'].join('/');
+    const other = deep.replace('039', '038');
+    const a = allocator.allocate(deep).relativePath;
+    const b = allocator.allocate(other).relativePath;
+    expect(a.startsWith('host/000')).toBe(true);
+    expect(a.endsWith('/file.bin')).toBe(true);
+    expect(a).not.toBe(b);
+    expect(Buffer.byteLength(path.join(DIR, a)) + ENGINE_NAME_OVERHEAD_BYTES).toBeLessThan(4096);
+  });
+
   it('resolves the absolute path inside the directory', () => {
     const allocator = new PathAllocator(DIR);
     const target = allocator.allocate(sanitizeRelativePath('../../etc/passwd'));
@@ -158,6 +221,57 @@ describe('PathAllocator', () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+/** Pieces hostile lists are made of: the engine's names, case variants, dots, bidi characters, long names, climbing and empty segments. */
+const hostileSegment = fc.oneof(
+  fc.constantFrom('big.bin', 'BIG.BIN', 'Big.Bin', '.big.bin.part', '.BIG.bin.PART', '.big.bin.part.json', '.big.bin.part.lock',
+    '.big.bin.123-0123456789ab.part', '.big.bin.part.lock.9-0123456789ab.stale', '.big.bin.part.lock.9-0123456789ab', '.big.bin (2).part', 'big (2).bin', '..part', '.', '..', '', ' ', '...', 'a.', 'con',
+    'a\u202etxt.exe', '\u2066x\u2069', 'x\u200d', '\u0085', 'index'),
+  fc.constantFrom('a', 'é', 'x.tar.gz', '\u4e2d').chain((unit) => fc.integer({ min: 1, max: 300 }).map((n) => unit.repeat(n))),
+  fc.stringMatching(/^[a-zA-Z.\u202e ]{0,6}(\.part|\.part\.json|\.part\.lock)?$/).map((s) => `.${s}`),
+);
+const hostileList = fc.array(fc.array(hostileSegment, { minLength: 1, maxLength: 5 }).map((parts) => parts.join('/')), { maxLength: 40 });
+
+/** The names the engine may create beside a download at `relative`. */
+function engineNamesOf(relative: string): string[] {
+  const slash = relative.lastIndexOf('/');
+  const dir = relative.slice(0, slash + 1);
+  const name = relative.slice(slash + 1);
+  const claim = `.${name}.part.lock`;
+  return [`.${name}.part`, `.${name}.part.json`, claim, `${claim}.4194304-0123456789ab`, `${claim}.4194304-0123456789ab.stale`, `.${name}.4194304-0123456789ab.part`].map(
+    (hidden) => dir + hidden,
+  );
+}
+
+describe('PathAllocator property: hostile lists', () => {
+  it('never gives two entries one path, never leaves DIR, never hands out an engine name', () => {
+    fc.assert(
+      fc.property(hostileList, fc.boolean(), (raws, decode) => {
+        const allocator = new PathAllocator(DIR);
+        const allocated = raws.map((raw) => allocator.allocate(sanitizeRelativePath(raw, { decode })));
+        const files = allocated.map((a) => a.relativePath.toLowerCase());
+        expect(new Set(files).size).toBe(files.length);
+        const directories = new Set(files.flatMap((file) => file.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+        for (const { relativePath, absolutePath } of allocated) {
+          expect(absolutePath.startsWith(DIR + path.sep)).toBe(true);
+          expect(path.resolve(DIR, relativePath)).toBe(absolutePath);
+          expect(directories.has(relativePath.toLowerCase())).toBe(false);
+          for (const segment of relativePath.split('/')) {
+            expect(['', '.', '..']).not.toContain(segment);
+            expect(isEngineReservedName(segment)).toBe(false);
+            expect(segment).not.toMatch(/[\p{Cc}\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u);
+            expect(Buffer.byteLength(segment) + ENGINE_NAME_OVERHEAD_BYTES).toBeLessThanOrEqual(MAX_NAME_BYTES);
+          }
+          for (const hidden of engineNamesOf(relativePath.toLowerCase())) {
+            expect(files).not.toContain(hidden);
+            expect(directories.has(hidden)).toBe(false);
+          }
+        }
+      }),
+      { numRuns: 400 },
     );
   });
 });

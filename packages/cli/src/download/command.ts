@@ -1,6 +1,7 @@
 /**
  * `rf download [FILE|-] -o DIR [-j N] [--processes N] [--retries N] [--resume]
- *  [--manifest PATH] [--timeout S]`: the command line, validated into DownloadOptions.
+ *  [--manifest PATH] [--timeout S] [--checksums FILE] [--no-checksum]`: the
+ *  command line, validated into DownloadOptions.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
@@ -19,6 +20,9 @@ interface RawDownloadOptions {
   resume?: boolean;
   manifest?: string;
   timeout?: string;
+  checksums?: string;
+  /** commander's negatable flag: false with --no-checksum. */
+  checksum: boolean;
 }
 
 export function toDownloadOptions(list: string | undefined, raw: RawDownloadOptions): DownloadOptions {
@@ -33,6 +37,11 @@ export function toDownloadOptions(list: string | undefined, raw: RawDownloadOpti
   if (raw.processes !== undefined) options.processes = parsePositiveInteger('--processes', raw.processes);
   if (raw.manifest !== undefined) options.manifestPath = raw.manifest;
   if (raw.timeout !== undefined) options.timeoutSeconds = parsePositiveSeconds('--timeout', raw.timeout);
+  if (raw.checksums !== undefined) {
+    if (raw.checksum === false) throw new UsageError('--checksums and --no-checksum contradict each other: digests cannot be checked without hashing');
+    options.checksumsFile = raw.checksums;
+  }
+  if (raw.checksum === false) options.checksum = false;
   return options;
 }
 
@@ -44,15 +53,17 @@ export function registerDownloadCommand(
 ): void {
   program
     .command('download')
-    .description('download every URL of a list (one a line, optionally URL<TAB>path) into a directory')
+    .description('download every URL of a list (one a line: URL, URL<TAB>path or URL<TAB>path<TAB>sha256=<hex>) into a directory')
     .argument('[FILE]', 'the URL list, or - for stdin', '-')
     .option('-o, --output <DIR>', 'directory to save into (created if missing)')
     .option('-j, --jobs <N>', 'concurrent downloads', String(DEFAULT_JOBS))
     .option('--processes <N>', 'run the downloads in N child processes (ProcessPoolExecutor)')
     .option('--retries <N>', 'retries per URL (the core retry policy, exponential backoff from 0.5 s)', String(DEFAULT_RETRIES))
-    .option('--resume', 'keep files already complete in DIR (from an earlier run) and continue partial ones (Range)')
+    .option('--resume', 'keep files already complete in DIR (size checked with the server, sha256 when given) and continue partial ones (Range)')
     .option('--manifest <PATH>', 'write a JSON-lines manifest (url, path, status, bytes, sha256, error, elapsedMs)')
     .option('--timeout <S>', 'per-request timeout in seconds (connect and read)')
+    .option('--checksums <FILE>', 'expected sha256 digests in sha256sum format ("<hex>  path"), path relative to DIR as in the manifest')
+    .option('--no-checksum', 'do not hash the downloads (the manifest\'s sha256 is null)')
     .action(async (list: string | undefined, raw: RawDownloadOptions) => {
       const options = toDownloadOptions(list, raw);
       if (signal) options.signal = signal;

@@ -2,19 +2,23 @@
  * The URL list, read lazily: a list of millions of lines is never held in
  * memory, the downloader pulls the next line only when it has room for it.
  *
- * Format, one entry a line:   URL            or   URL<TAB>relative/path
+ * Format, one entry a line:   URL   or   URL<TAB>relative/path   or
+ * URL<TAB>relative/path<TAB>sha256=<hex>   (URL<TAB><TAB>sha256=<hex>: no path).
  * Blank lines and lines starting with '#' are skipped. A bad line is reported
  * (with its 1-based line number) and skipped: one typo must not cost the rest.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { parseDigestField } from './checksums.js';
 import { pathEscapesDirectory } from './paths.js';
 
 export interface UrlListEntry {
   url: string;
   /** The path the line asked for (untrusted, not yet sanitized); absent when the line has no TAB part. */
   requestedPath?: string;
+  /** The sha256 the line expects (lower-case hex), when it gives one. */
+  expectedSha256?: string;
   lineNumber: number;
 }
 
@@ -56,13 +60,20 @@ export function parseUrlListLine(line: string, lineNumber: number): UrlListEntry
   const text = lineNumber === 1 ? line.replace(/^\uFEFF/, '') : line;
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.startsWith('#')) return null;
-  const tab = trimmed.indexOf('\t');
-  const url = (tab === -1 ? trimmed : trimmed.slice(0, tab)).trim();
-  const pathPart = tab === -1 ? '' : trimmed.slice(tab + 1).trim();
+  const fields = trimmed.split('\t').map((field) => field.trim());
+  if (fields.length > 3) return { lineNumber, text: trimmed, reason: 'more than three TAB-separated fields (URL, path, sha256=<hex>)' };
+  const [url = '', pathPart = '', digestField = ''] = fields;
   const requestedPath = pathPart === '' ? undefined : pathPart;
   const reason = refuse(url, requestedPath);
   if (reason !== null) return { lineNumber, text: trimmed, reason };
-  return requestedPath === undefined ? { url, lineNumber } : { url, requestedPath, lineNumber };
+  const entry: UrlListEntry = { url, lineNumber };
+  if (requestedPath !== undefined) entry.requestedPath = requestedPath;
+  if (digestField !== '') {
+    const digest = parseDigestField(digestField);
+    if ('reason' in digest) return { lineNumber, text: trimmed, reason: digest.reason };
+    entry.expectedSha256 = digest.sha256;
+  }
+  return entry;
 }
 
 function isBadLine(parsed: UrlListEntry | BadLine): parsed is BadLine {

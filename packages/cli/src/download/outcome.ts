@@ -1,13 +1,27 @@
 /**
  * Turns one finished download future into what the run records: the counters'
- * view (DownloadOutcome) and the manifest line.
+ * view (DownloadOutcome) and the manifest line. A line that says ok always
+ * describes bytes on disk: the file at `savedTo` is looked at (lstat) before
+ * the line is written.
  */
-import { unlink } from 'node:fs/promises';
+import { lstat, unlink } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import type { Future, Response } from '@requests-futures/core';
+import { BrokenProcessPool, type Future, type Response } from '@requests-futures/core';
+import { NotOnDisk } from '../errors.js';
 import { describeError } from '../util/format.js';
+import { classifyFileError } from './entry-errors.js';
 import type { ManifestEntry } from './manifest.js';
 import type { DownloadOutcome } from './tally.js';
+
+/** What a download asks the engine for; kept on the meta so a lost one can be submitted again. */
+export interface DownloadRequest {
+  url: string;
+  saveTo: string;
+  saveWithin: string;
+  resume: boolean;
+  expectedSha256?: string;
+  checksum?: false;
+}
 
 /** Carried on each request as `meta`, and read back from the future it yields. */
 export interface DownloadMeta {
@@ -17,11 +31,19 @@ export interface DownloadMeta {
   line: number;
   /** performance.now() when handed to the session. */
   submittedAt: number;
+  request: DownloadRequest;
 }
 
 export interface SettledDownload {
   outcome: DownloadOutcome;
   entry: ManifestEntry;
+}
+
+export interface SettleOptions {
+  /** Submits the download again (the run's --retries for a lost child); null when the run is shutting down. */
+  resubmit: (request: DownloadRequest) => Future<Response> | null;
+  /** How often a download whose pool child died (BrokenProcessPool) is submitted again. */
+  retries: number;
 }
 
 /** A file is downloaded only with a 2xx answer; a 3xx here means a redirect that was not followed. */
@@ -41,33 +63,69 @@ async function discardErrorBody(response: Response): Promise<void> {
   });
 }
 
-export async function settleDownload(future: Future<Response, DownloadMeta>): Promise<SettledDownload> {
-  const meta = future.meta;
+/** Null when the file at `savedTo` is a regular file of `bytes` bytes; the reason otherwise. */
+async function checkOnDisk(savedTo: string, bytes: number, relativePath: string): Promise<NotOnDisk | null> {
+  try {
+    const info = await lstat(savedTo);
+    if (!info.isFile()) return new NotOnDisk(`${JSON.stringify(relativePath)} is not a regular file after the download`);
+    if (info.size !== bytes) return new NotOnDisk(`${JSON.stringify(relativePath)} holds ${info.size} bytes, the download reported ${bytes}`);
+    return null;
+  } catch (error) {
+    return new NotOnDisk(`${JSON.stringify(relativePath)} is missing after the download (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** The response, submitting again (up to `retries` times) while the pool child running it dies: the download never completed, so it is safe. */
+async function resultWithRetries(future: Future<Response, DownloadMeta>, options: SettleOptions): Promise<Response> {
+  let current: Future<Response> = future;
+  for (let retriesLeft = options.retries; ; retriesLeft -= 1) {
+    try {
+      return await current.result();
+    } catch (error) {
+      if (!(error instanceof BrokenProcessPool) || retriesLeft <= 0) throw error;
+      let next: Future<Response> | null;
+      try {
+        next = options.resubmit(future.meta.request);
+      } catch {
+        next = null; // The session is closing (an interrupt): the lost download stays failed.
+      }
+      if (next === null) throw error;
+      current = next;
+    }
+  }
+}
+
+function failed(meta: DownloadMeta, status: number | null, message: string, elapsedMs: number): SettledDownload {
   const base = { url: meta.url, path: meta.path, line: meta.line };
+  return {
+    outcome: { ...base, ok: false, status, bytes: 0, error: message },
+    entry: { ...base, ok: false, status, bytes: null, sha256: null, error: message, elapsedMs },
+  };
+}
+
+export async function settleDownload(future: Future<Response, DownloadMeta>, options: SettleOptions): Promise<SettledDownload> {
+  const meta = future.meta;
+  const elapsed = () => Math.round(performance.now() - meta.submittedAt);
   let response: Response;
   try {
-    response = await future.result();
+    response = await resultWithRetries(future, options);
   } catch (error) {
-    const elapsedMs = Math.round(performance.now() - meta.submittedAt);
-    const message = describeError(error);
-    return {
-      outcome: { url: meta.url, path: meta.path, ok: false, status: null, bytes: 0, error: message },
-      entry: { ...base, ok: false, status: null, bytes: null, sha256: null, error: message, elapsedMs },
-    };
+    return failed(meta, null, describeError(classifyFileError(error, meta.path) ?? error), elapsed());
   }
-  const elapsedMs = Math.round(performance.now() - meta.submittedAt);
   const status = response.statusCode;
   if (!isSuccessStatus(status)) {
-    await discardErrorBody(response);
-    const message = `HTTP ${status}${response.reason ? ` ${response.reason}` : ''}`;
-    return {
-      outcome: { url: meta.url, path: meta.path, ok: false, status, bytes: 0, error: message },
-      entry: { ...base, ok: false, status, bytes: null, sha256: null, error: message, elapsedMs },
-    };
+    await discardErrorBody(response).catch(() => undefined);
+    return failed(meta, status, `HTTP ${status}${response.reason ? ` ${response.reason}` : ''}`, elapsed());
   }
   const bytes = response.bytes ?? response.content.byteLength;
+  if (response.savedTo) {
+    const missing = await checkOnDisk(response.savedTo, bytes, meta.path);
+    if (missing) return failed(meta, status, describeError(missing), elapsed());
+  }
+  const kept = response.kept === true ? { kept: true } : {};
+  const base = { url: meta.url, path: meta.path, line: meta.line };
   return {
-    outcome: { url: meta.url, path: meta.path, ok: true, status, bytes, error: null },
-    entry: { ...base, ok: true, status, bytes, sha256: response.sha256 ?? null, error: null, elapsedMs },
+    outcome: { ...base, ok: true, status, bytes, error: null, ...kept },
+    entry: { ...base, ok: true, status, bytes, sha256: response.sha256 ?? null, error: null, elapsedMs: elapsed(), ...kept },
   };
 }

@@ -8,13 +8,43 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { PathOutsideDirectoryError } from '../errors.js';
 
-/** Bytes, not characters: file systems limit a name to 255 bytes; the rest is headroom for " (N)". */
+/** File systems limit one name to 255 bytes (ext4, xfs, btrfs, APFS, NTFS counts UTF-16 units: fewer). */
+export const MAX_NAME_BYTES = 255;
+/**
+ * The longest name the engine derives from a target's name adds this much:
+ * `.` + name + `.part.lock.<pid>-<12 hex>.stale` (a dead claim moved aside)
+ * with a pid of up to 7 digits (Linux's pid_max is at most 4194304).
+ */
+export const ENGINE_NAME_OVERHEAD_BYTES = 1 + '.part.lock.'.length + 7 + 1 + 12 + '.stale'.length;
+/** Bytes, not characters; the rest up to 255 is headroom for " (N)" and the engine's hidden names. */
 export const MAX_SEGMENT_BYTES = 200;
+/**
+ * Linux refuses a path of 4096 bytes or more (PATH_MAX); the engine's hidden
+ * names and " (N)" need headroom, so a relative path is kept to this much less
+ * the output directory's own length.
+ */
+const MAX_PATH_BYTES = 4096 - 1 - ENGINE_NAME_OVERHEAD_BYTES - 32;
 /** An extension longer than this is treated as part of the name when truncating. */
 const MAX_KEPT_EXTENSION_BYTES = 20;
 
-// Control characters (incl. NUL), the path separators and what Windows forbids in names.
-const ODD_CHARACTERS = /[\u0000-\u001f\u007f\\/:*?"<>|]/g;
+// Control characters (C0, DEL, C1), line/paragraph separators, the path separators and what Windows forbids in names.
+const ODD_CHARACTERS = /[\p{Cc}\u2028\u2029\\/:*?"<>|]/gu;
+/**
+ * Format characters (\p{Cf}) are invisible: bidi overrides and isolates
+ * (U+202A-202E, U+2066-2069), marks (U+200E/F, U+061C), zero-width space and
+ * joiners. They make a name show as something it is not ("a\u202Etxt.exe" shows as
+ * "aexe.txt"), so they are replaced; the two joiners only where they do a job:
+ * ZWJ between emoji (family and profession sequences), ZWJ/ZWNJ between
+ * letters of scripts that shape with them (Arabic, Indic), never beside Latin.
+ */
+const FORMAT_CHARACTER = /\p{Cf}/u;
+const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]/u;
+const JOINING_LETTER = /[\p{L}\p{M}]/u;
+const LATIN_OR_COMMON = /[\p{Script=Latin}\p{Script=Common}]/u;
+// The names the engine keeps beside a target T: .T.part, .T.part.json, .T.<pid>-<hex>.part, and the claim
+// .T.part.lock with its transients .T.part.lock.<pid>-<hex> and .T.part.lock.<pid>-<hex>.stale.
+// None ends in ")", which is what keeps alternativeName's numbering out of this set.
+const ENGINE_RESERVED_NAME = /^\..+\.part(?:\.json|\.lock(?:\.\d+-[0-9a-f]{12}(?:\.stale)?)?)?$/i;
 // Windows refuses these as names, with any extension ("con.txt" too).
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
@@ -49,6 +79,36 @@ export function splitExtension(name: string): [stem: string, extension: string] 
   return [name.slice(0, dot), name.slice(dot)];
 }
 
+function isJoiningLetter(char: string | undefined): boolean {
+  return char !== undefined && JOINING_LETTER.test(char) && !LATIN_OR_COMMON.test(char);
+}
+
+/** Whether the joiner at `index` of `chars` joins something (emoji or shaping letters) rather than hiding in a name. */
+function joinerDoesAJob(chars: string[], index: number): boolean {
+  const before = chars[index - 1];
+  const after = chars[index + 1];
+  if (chars[index] === '\u200d' && before !== undefined && after !== undefined && EMOJI.test(before) && EMOJI.test(after)) return true;
+  return isJoiningLetter(before) && isJoiningLetter(after);
+}
+
+/** Replaces invisible format characters (bidi controls, zero-width characters) by '_', keeping joiners that do a job. */
+export function replaceFormatCharacters(text: string): string {
+  if (!/\p{Cf}/u.test(text)) return text;
+  const chars = [...text];
+  return chars
+    .map((char, index) => {
+      if (!FORMAT_CHARACTER.test(char)) return char;
+      if ((char === '\u200d' || char === '\u200c') && joinerDoesAJob(chars, index)) return char;
+      return '_';
+    })
+    .join('');
+}
+
+/** Whether `name` has the shape of a file the engine keeps beside a download (compared case-insensitively). */
+export function isEngineReservedName(name: string): boolean {
+  return ENGINE_RESERVED_NAME.test(name);
+}
+
 function truncateSegment(segment: string): string {
   if (Buffer.byteLength(segment) <= MAX_SEGMENT_BYTES) return segment;
   const [stem, extension] = splitExtension(segment);
@@ -65,7 +125,7 @@ function truncateSegment(segment: string): string {
  */
 export function sanitizeSegment(segment: string): string {
   if (segment === '.' || segment === '..') return '';
-  let safe = segment.normalize('NFC').replace(ODD_CHARACTERS, '_');
+  let safe = replaceFormatCharacters(segment.normalize('NFC').replace(ODD_CHARACTERS, '_'));
   safe = safe.replace(/[. ]+$/, '');
   if (safe === '') return '';
   if (WINDOWS_RESERVED.test(safe)) safe = `_${safe}`;
@@ -129,6 +189,37 @@ export function numberedName(name: string, n: number): string {
   return `${stem} (${n})${extension}`;
 }
 
+/**
+ * The n-th alternative for a name that is taken or reserved. A name shaped like
+ * the engine's hidden files is numbered at its very end (".a.bin.part" →
+ * ".a.bin.part (2)"): "name (n).ext" would give ".a.bin (2).part", the part
+ * file of "a.bin (2)". A name ending in ")" is never reserved.
+ */
+export function alternativeName(name: string, n: number): string {
+  const numbered = numberedName(name, n);
+  return isEngineReservedName(name) || isEngineReservedName(numbered) ? `${name} (${n})` : numbered;
+}
+
+/**
+ * Keeps a relative path short enough for the file system (see MAX_PATH_BYTES):
+ * when too long, the leading directories that fit are kept and the rest of the
+ * directories collapse into one segment named by their hash, so two different
+ * long paths stay apart and a rerun yields the same name.
+ */
+export function fitPathLength(segments: string[], maxBytes: number): string[] {
+  const bytes = (parts: string[]) => Buffer.byteLength(parts.join('/'));
+  if (segments.length < 2 || bytes(segments) <= maxBytes) return segments;
+  const fileName = segments[segments.length - 1];
+  const directories = segments.slice(0, -1);
+  const collapsed = `_${createHash('sha1').update(directories.join('/')).digest('hex').slice(0, 16)}`;
+  const kept: string[] = [];
+  for (const directory of directories) {
+    if (bytes([...kept, directory, collapsed, fileName]) > maxBytes) break;
+    kept.push(directory);
+  }
+  return [...kept, collapsed, fileName];
+}
+
 export interface AllocatedPath {
   /** '/'-separated, relative to the output directory. */
   relativePath: string;
@@ -139,6 +230,9 @@ export interface AllocatedPath {
  * Hands out one distinct file path per download in a run. A name already
  * taken (as a file, or as a directory another file needs) gets " (2)", " (3)",
  * in the order inputs arrive, so a rerun of the same list yields the same names.
+ * A name shaped like the engine's hidden files (`.T.part`, `.T.part.json`,
+ * `.T.part.lock` and its transients, `.T.<pid>-<hex>.part`) is never handed out: it would share a
+ * file with the download of `T`.
  *
  * Names are compared case-insensitively (macOS and Windows would merge them).
  * The taken set is the one thing that grows with the number of URLs, so it
@@ -148,28 +242,30 @@ export interface AllocatedPath {
  */
 export class PathAllocator {
   readonly directory: string;
+  private readonly maxRelativeBytes: number;
   private readonly files = new Set<number>();
   private readonly directories = new Set<number>();
 
   constructor(directory: string) {
     this.directory = path.resolve(directory);
+    this.maxRelativeBytes = Math.max(2 * MAX_NAME_BYTES, MAX_PATH_BYTES - Buffer.byteLength(this.directory) - 1);
   }
 
   allocate(safeRelativePath: string): AllocatedPath {
-    const segments = safeRelativePath.split('/');
+    const segments = fitPathLength(safeRelativePath.split('/'), this.maxRelativeBytes);
     const fileName = segments.pop() ?? 'index';
     const parents: string[] = [];
     for (const segment of segments) {
       let candidate = segment;
-      for (let n = 2; this.files.has(this.key([...parents, candidate])); n += 1) {
-        candidate = numberedName(segment, n);
+      for (let n = 2; isEngineReservedName(candidate) || this.files.has(this.key([...parents, candidate])); n += 1) {
+        candidate = alternativeName(segment, n);
       }
       parents.push(candidate);
       this.directories.add(this.key(parents));
     }
     let name = fileName;
-    for (let n = 2; this.isTaken([...parents, name]); n += 1) {
-      name = numberedName(fileName, n);
+    for (let n = 2; isEngineReservedName(name) || this.isTaken([...parents, name]); n += 1) {
+      name = alternativeName(fileName, n);
     }
     const finalSegments = [...parents, name];
     this.files.add(this.key(finalSegments));

@@ -8,16 +8,18 @@ import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MapInput } from '@requests-futures/core';
-import { PathOutsideDirectoryError, UsageError } from '../errors.js';
+import { Interrupted, PathOutsideDirectoryError, UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
+import { describeError } from '../util/format.js';
+import { readChecksumsFile } from './checksums.js';
 import { countListEntries } from './count.js';
-import { inspectExistingFile } from './existing.js';
-import { openUrlList, readUrlList, type BadLine } from './input.js';
+import { openUrlList, readUrlList, type BadLine, type UrlListEntry } from './input.js';
 import { ManifestWriter, noManifest, type ManifestEntry, type ManifestSink } from './manifest.js';
-import { settleDownload, type DownloadMeta } from './outcome.js';
+import { settleDownload, type DownloadMeta, type DownloadRequest } from './outcome.js';
 import { PathAllocator, pathFromUrl, sanitizeRelativePath, type AllocatedPath } from './paths.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import { createDownloadEngine } from './session.js';
+import { StaleTemporarySweeper } from './stale-temporaries.js';
 import { formatDownloadSummary } from './summary.js';
 import { DownloadTally } from './tally.js';
 
@@ -30,11 +32,15 @@ export interface DownloadOptions {
   /** Run the downloads in this many child processes; in this process when absent. */
   processes?: number;
   retries: number;
-  /** Continue partial files (Range requests) instead of starting over. */
+  /** Keep complete files (the engine checks their size with the server) and continue partial ones (Range). */
   resume: boolean;
   manifestPath?: string;
   timeoutSeconds?: number;
-  /** Aborting stops reading the list and aborts running downloads (Ctrl-C). */
+  /** A sha256sum-format file of expected digests, by output path relative to the output directory. */
+  checksumsFile?: string;
+  /** False (--no-checksum): nothing is hashed; the manifest's sha256 is null. */
+  checksum?: boolean;
+  /** Aborting stops reading the list and aborts running downloads (Ctrl-C, SIGTERM: abort with an Interrupted reason). */
   signal?: AbortSignal;
 }
 
@@ -58,25 +64,43 @@ function badLineEntry(bad: BadLine): ManifestEntry {
   return { url: bad.text, path: null, line: bad.lineNumber, ok: false, status: null, bytes: null, sha256: null, error: bad.reason, elapsedMs: null };
 }
 
+/** The digest an entry must have: its own line's, or the --checksums file's for its output path; a reason when both disagree. */
+function expectedDigest(entry: UrlListEntry, relativePath: string, checksums: Map<string, string> | null): { sha256?: string } | { reason: string } {
+  const fromFile = checksums?.get(relativePath);
+  if (entry.expectedSha256 !== undefined && fromFile !== undefined && fromFile !== entry.expectedSha256) {
+    return { reason: `its sha256 differs from the one --checksums gives for ${JSON.stringify(relativePath)}` };
+  }
+  const sha256 = entry.expectedSha256 ?? fromFile;
+  return sha256 === undefined ? {} : { sha256 };
+}
+
+interface RunState {
+  options: DownloadOptions;
+  io: CliIo;
+  tally: DownloadTally;
+  progress: ProgressReporter;
+  manifest: ManifestSink;
+  checksums: Map<string, string> | null;
+}
+
 /**
  * The session's inputs, made lazily from the list: each URL gets its file path
- * (allocated in list order, so names are deterministic) and its parent directory.
+ * (allocated in list order, so names are deterministic). The engine creates
+ * the directories (inside `saveWithin`, refusing symlinks, only when bytes
+ * arrive), so nothing here touches the output directory but the sweep of
+ * temporaries that dead runs left.
  */
-async function* downloadRequests(
-  options: DownloadOptions,
-  io: CliIo,
-  tally: DownloadTally,
-  progress: ProgressReporter,
-  manifest: ManifestSink,
-): AsyncGenerator<MapInput> {
+async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
+  const { options, tally, progress, manifest } = state;
   const allocator = new PathAllocator(options.outputDir);
+  const sweeper = new StaleTemporarySweeper(allocator.directory);
   const refused: BadLine[] = [];
   const onBadLine = (bad: BadLine) => {
     tally.recordBadLine();
     progress.badLine(bad);
     refused.push(bad);
   };
-  for await (const entry of readUrlList(openUrlList(options.list, io.stdin), { onBadLine })) {
+  for await (const entry of readUrlList(openUrlList(options.list, state.io.stdin), { onBadLine })) {
     // Refused lines are written here, in the consumer's rhythm, so at most a few wait in memory.
     for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
     const relative = entry.requestedPath !== undefined ? sanitizeRelativePath(entry.requestedPath) : pathFromUrl(entry.url);
@@ -88,32 +112,49 @@ async function* downloadRequests(
       onBadLine({ lineNumber: entry.lineNumber, text: entry.url, reason: error.message });
       continue;
     }
-    await mkdir(path.dirname(target.absolutePath), { recursive: true });
+    const digest = expectedDigest(entry, target.relativePath, state.checksums);
+    if ('reason' in digest) {
+      onBadLine({ lineNumber: entry.lineNumber, text: entry.url, reason: digest.reason });
+      continue;
+    }
+    if (digest.sha256 !== undefined && options.checksum === false) {
+      onBadLine({ lineNumber: entry.lineNumber, text: entry.url, reason: 'it gives a sha256, which --no-checksum cannot check' });
+      continue;
+    }
     if (options.signal?.aborted) return;
     tally.recordQueued();
     progress.queued();
-    const existing = options.resume ? await inspectExistingFile(target.absolutePath) : null;
-    if (existing) {
-      const outcome = { url: entry.url, path: target.relativePath, ok: true, status: null, bytes: existing.bytes, error: null, kept: true };
-      tally.recordOutcome(outcome);
-      progress.completed(outcome);
-      await manifest.write({ ...outcome, line: entry.lineNumber, sha256: existing.sha256, elapsedMs: 0 });
-      continue;
-    }
-    const meta: DownloadMeta = { url: entry.url, path: target.relativePath, line: entry.lineNumber, submittedAt: performance.now() };
-    yield { url: entry.url, saveTo: target.absolutePath, resume: options.resume, meta };
+    await sweeper.sweepOnce(path.dirname(target.absolutePath));
+    const request: DownloadRequest = { url: entry.url, saveTo: target.absolutePath, saveWithin: allocator.directory, resume: options.resume };
+    if (digest.sha256 !== undefined) request.expectedSha256 = digest.sha256;
+    if (options.checksum === false) request.checksum = false;
+    const meta: DownloadMeta = { url: entry.url, path: target.relativePath, line: entry.lineNumber, submittedAt: performance.now(), request };
+    yield { ...request, meta };
   }
   for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
   tally.inputDone = true;
   progress.totalKnown();
 }
 
-/** Runs the downloads and prints the summary; resolves to the exit code (0 all ok, 1 anything failed, 130 interrupted). */
+/** 130 for SIGINT (or an abort without a reason of ours), 143 for SIGTERM. */
+function interruptedExitCode(signal: AbortSignal): number {
+  return signal.reason instanceof Interrupted ? signal.reason.exitCode : EXIT_INTERRUPTED;
+}
+
+/**
+ * Runs the downloads and prints the summary; resolves to the exit code (0 all
+ * ok, 1 anything failed, 130 interrupted by SIGINT, 143 by SIGTERM). The
+ * summary and the manifest come out however the run ends: a per-entry problem
+ * fails that entry only, and even a fatal one (the list becomes unreadable, the
+ * manifest's disk fills) is reported after the summary of what finished.
+ */
 export async function runDownload(options: DownloadOptions, io: CliIo): Promise<number> {
   await checkList(options, io);
+  const checksums = options.checksumsFile !== undefined ? await readChecksumsFile(options.checksumsFile) : null;
   await mkdir(options.outputDir, { recursive: true });
   const manifest = options.manifestPath ? await ManifestWriter.open(options.manifestPath) : noManifest;
   const tally = new DownloadTally();
+  tally.checksums = options.checksum !== false;
   const engine = createDownloadEngine(options);
   const progress = createProgress(tally, io);
   const interrupt = () => void engine.close({ abort: true });
@@ -126,16 +167,21 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
     tally.expectedTotal = total;
     progress.totalKnown();
   });
-  let completed = false;
+  const state: RunState = { options, io, tally, progress, manifest, checksums };
+  const settleOptions = {
+    retries: options.retries,
+    resubmit: ({ url, ...request }: DownloadRequest) => (options.signal?.aborted ? null : engine.session.request('GET', url, request)),
+  };
+  let fatal: unknown = null;
   try {
-    const inputs = downloadRequests(options, io, tally, progress, manifest);
-    for await (const future of engine.session.map(inputs)) {
-      const { outcome, entry } = await settleDownload(future);
+    for await (const future of engine.session.map(downloadRequests(state))) {
+      const { outcome, entry } = await settleDownload(future, settleOptions);
       tally.recordOutcome(outcome);
       progress.completed(outcome);
       await manifest.write(entry);
     }
-    completed = true;
+  } catch (error) {
+    fatal = error;
   } finally {
     options.signal?.removeEventListener('abort', interrupt);
     stopCounting.abort();
@@ -143,14 +189,18 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
     tally.finish();
     progress.stop();
     // Leaving on an error (a full disk for the manifest, an unreadable list): stop the downloads too.
-    await engine.close({ abort: !completed });
-    await manifest.close();
+    await engine.close({ abort: fatal !== null });
+    await manifest.close().catch((error: unknown) => (fatal ??= error));
   }
   writeLine(io.stdout, formatDownloadSummary(tally));
   if (options.manifestPath) writeLine(io.stdout, `Manifest: ${path.resolve(options.manifestPath)}`);
   if (options.signal?.aborted) {
     writeLine(io.stderr, 'Interrupted: the summary covers what finished before the interruption.');
-    return EXIT_INTERRUPTED;
+    return interruptedExitCode(options.signal);
+  }
+  if (fatal !== null) {
+    writeLine(io.stderr, `rf: the run stopped early: ${describeError(fatal)}`);
+    return EXIT_FAILURES;
   }
   return tally.allOk ? EXIT_OK : EXIT_FAILURES;
 }

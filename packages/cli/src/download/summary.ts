@@ -10,9 +10,10 @@ export function formatDownloadSummary(tally: DownloadTally): string {
       (tally.badLines > 0 ? `, ${tally.badLines} list line(s) skipped` : '') +
       `, ${formatBytes(tally.bytes)} in ${formatDuration(elapsedMs)} (${rate.toFixed(1)} MB/s)`,
   ];
+  if (!tally.checksums) lines.push('Checksums were off (--no-checksum): no sha256 was computed or checked.');
   if (tally.failed > 0) {
     lines.push('Failures:');
-    for (const failure of tally.failures) lines.push(`  ${failure.url}  ${failure.error}`);
+    for (const failure of tally.failures) lines.push(`  line ${failure.line}: ${failure.url}  ${failure.error}`);
     if (tally.unlistedFailures > 0) lines.push(`  ... and ${tally.unlistedFailures} more (see the manifest)`);
   }
   return lines.join('\n');

@@ -10,6 +10,8 @@ export const LISTED_FAILURES = 20;
 
 export interface DownloadOutcome {
   url: string;
+  /** The 1-based line of the URL list. */
+  line: number;
   path: string | null;
   ok: boolean;
   status: number | null;
@@ -21,6 +23,7 @@ export interface DownloadOutcome {
 
 export interface ListedFailure {
   url: string;
+  line: number;
   error: string;
 }
 
@@ -35,6 +38,8 @@ export class DownloadTally {
   badLines = 0;
   bytes = 0;
   inputDone = false;
+  /** False with --no-checksum: the summary says nothing was hashed. */
+  checksums = true;
   /** Downloads the list holds, when counted ahead (a file, not stdin); null until known. */
   expectedTotal: number | null = null;
   readonly failures: ListedFailure[] = [];
@@ -75,7 +80,7 @@ export class DownloadTally {
     }
     this.failed += 1;
     if (this.failures.length < LISTED_FAILURES) {
-      this.failures.push({ url: outcome.url, error: outcome.error ?? 'failed' });
+      this.failures.push({ url: outcome.url, line: outcome.line, error: outcome.error ?? 'failed' });
     }
   }
 

@@ -1,0 +1,59 @@
+/**
+ * settleDownload writes an ok manifest line only for bytes on disk: a saved
+ * file that vanished or changed size after the engine reported it fails the
+ * entry with NotOnDisk (defence in depth behind the path allocator).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm, truncate } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FuturesSession } from '@requests-futures/core';
+import { settleDownload, type DownloadMeta } from '../dist/download/outcome.js';
+import { startContentServer, type ContentServer } from './helpers.js';
+
+describe('settleDownload', () => {
+  let server: ContentServer;
+  let work: string;
+  let session: FuturesSession;
+
+  beforeAll(async () => {
+    server = await startContentServer();
+    work = await mkdtemp(path.join(os.tmpdir(), 'rf-outcome-'));
+    session = new FuturesSession({ maxWorkers: 2 });
+  });
+  afterAll(async () => {
+    await session.close();
+    await server.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  async function download(name: string) {
+    const saveTo = path.join(work, name);
+    const request = { url: `${server.url}/${name}`, saveTo, saveWithin: work, resume: false };
+    const meta: DownloadMeta = { url: request.url, path: name, line: 1, submittedAt: performance.now(), request };
+    const future = session.get(request.url, { saveTo, saveWithin: work, meta });
+    await future.result();
+    return { future: future as Parameters<typeof settleDownload>[0], saveTo };
+  }
+  const noRetries = { retries: 0, resubmit: () => null };
+
+  it('an ok download whose file is as reported is ok', async () => {
+    const { future } = await download('fine.bin');
+    const { entry } = await settleDownload(future, noRetries);
+    expect(entry).toMatchObject({ ok: true, bytes: server.content('/fine.bin').length, sha256: server.sha256('/fine.bin') });
+  });
+
+  it.each([
+    ['removed', (file: string) => rm(file), /missing after the download/],
+    ['truncated', (file: string) => truncate(file, 10), /holds 10 bytes, the download reported \d+/],
+  ])('a file %s after the download fails NotOnDisk', async (_how, spoil, reason) => {
+    const { future, saveTo } = await download(`spoiled-${_how}.bin`);
+    await spoil(saveTo);
+    const { entry, outcome } = await settleDownload(future, noRetries);
+    expect(outcome.ok).toBe(false);
+    expect(entry).toMatchObject({ ok: false, bytes: null, sha256: null });
+    expect(entry.error).toMatch(/^NotOnDisk: /);
+    expect(entry.error).toMatch(reason);
+  });
+});
