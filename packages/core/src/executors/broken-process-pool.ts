@@ -51,6 +51,17 @@ export class BrokenProcessPool extends Error {
     );
   }
 
+  /** The caller stopped every child (`terminateWorkers()` / `killWorkers()`) while `exit.pid` held this task. */
+  static stopped(exit: ChildExit, method: string, started: boolean, cause?: unknown): BrokenProcessPool {
+    const what = started ? 'while running this task' : 'before this task could start';
+    return new BrokenProcessPool(`The pool's children were stopped by ${method}: pid ${exit.pid} ${describeExit(exit)} ${what}`, {
+      pid: exit.pid,
+      exitCode: exit.code,
+      signal: exit.signal,
+      cause,
+    });
+  }
+
   /** The task never got to start: every child it was sent to died first. */
   static beforeStart(attempts: number, exit: ChildExit | undefined, cause?: unknown): BrokenProcessPool {
     const last = exit ? `; the last one (pid ${exit.pid}) ${describeExit(exit)}` : '';

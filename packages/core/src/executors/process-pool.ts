@@ -126,6 +126,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private nextTaskId = 1;
   private pumpScheduled = false;
   private isShutdown = false;
+  /** Set by terminateWorkers()/killWorkers(): nothing is dispatched or retried any more. */
+  private forcedBy: 'terminateWorkers()' | 'killWorkers()' | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(options: ProcessPoolExecutorOptions = {}) {
@@ -227,6 +229,34 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   }
 
   /**
+   * Python 3.14's terminate_workers(): shuts down (queued tasks are cancelled)
+   * and sends SIGTERM to every child now (SIGKILL a second later to one still
+   * there, e.g. stopped). Every task a child held fails with BrokenProcessPool
+   * (`BrokenProcessPool.stopped`), none is re-run. Resolves once every child has exited.
+   */
+  terminateWorkers(): Promise<void> {
+    return this.stopWorkers('terminateWorkers()');
+  }
+
+  /** Python 3.14's kill_workers(): as terminateWorkers(), with SIGKILL at once. */
+  killWorkers(): Promise<void> {
+    return this.stopWorkers('killWorkers()');
+  }
+
+  private async stopWorkers(method: 'terminateWorkers()' | 'killWorkers()'): Promise<void> {
+    this.forcedBy ??= method;
+    void this.shutdown({ wait: false, cancelFutures: true });
+    // Tasks re-queued after an earlier loss are already running: they cannot be cancelled, they fail.
+    for (const task of [...this.queue.values()]) {
+      task.future.setException(new BrokenProcessPool(`The pool's children were stopped by ${method} before this task could start`));
+    }
+    const pids = this.tracker.livePids();
+    if (method === 'killWorkers()') for (const pid of pids) this.tracker.child(pid)?.kill('SIGKILL');
+    else this.terminate(pids, this.closed!);
+    await this.closed;
+  }
+
+  /**
    * Graceful, time-bounded shutdown for services (see drain.ts): queued tasks
    * are cancelled at once, running ones get until `deadline` seconds, then are
    * aborted; resolves once every child process has exited.
@@ -278,7 +308,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   /** Hands queued tasks to children with free slots: one 'run' message per child, however many tasks. */
   private pump(): void {
     let batches: Map<ChildSlot<PoolTask>, TaskMessage[]> | undefined;
-    while (this.queue.size > 0) {
+    while (this.queue.size > 0 && this.forcedBy === undefined) {
       const slot = this.freeSlot();
       if (slot === undefined) break;
       const task = this.queue.shift()!;
@@ -485,7 +515,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     const retry: PoolTask[] = [];
     const broken: Array<[PoolTask, BrokenProcessPool]> = [];
     for (const task of [...slot.tasks]) {
-      const verdict = judgeLoss(task, slot, exit);
+      const verdict = this.forcedBy === undefined ? judgeLoss(task, slot, exit) : BrokenProcessPool.stopped(exit, this.forcedBy, task.started);
       if (verdict === 'retry') {
         this.release(task);
         retry.push(task);
