@@ -42,6 +42,11 @@ sendToCoordinator({ __rf: 'ready', pid: process.pid });
 /** Nobody will hear this child's results: its tasks are aborted and it exits once they let go, or after ORPHAN_EXIT_MS. */
 function onCoordinatorGone(why: string): void {
   orphaned = true;
+  // tinypool piped this child's output into the coordinator's: a task that logs while it unwinds
+  // would meet EPIPE, and an unheard stream error would kill the child before its files are closed.
+  const ignore = (): void => {};
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
   running.abortAll(new CoordinatorGoneError(why));
   if (running.size === 0) process.exit(0);
   // Bounds a task that ignores its signal; unref'd, since a child with nothing left running ends by itself.

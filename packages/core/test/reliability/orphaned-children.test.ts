@@ -63,17 +63,19 @@ function sizeOf(path: string): number {
 }
 
 /** The coordinator script with its requests under way: three never answered, one trickling into `.big.bin.part`. */
-async function coordinatorWithWorkInFlight() {
+async function coordinatorWithWorkInFlight({ noisyTask = false } = {}) {
   const { hang, trickle } = await servers();
   const dir = tempDir();
   const part = join(dir, '.big.bin.part');
-  const coordinator = launch([COORDINATOR, hang.url, trickle.url, join(dir, 'big.bin')]);
+  const unwound = join(dir, 'unwound');
+  const coordinator = launch([COORDINATOR, hang.url, trickle.url, join(dir, 'big.bin'), ...(noisyTask ? [unwound] : [])]);
+  const hangs = noisyTask ? 2 : 3;
   // Two 1 MiB batches on disk: the download is writing.
-  await within(START_MS, 'three requests held and the part file growing', () => hang.arrived >= 3 && sizeOf(part) >= 2 * 1024 * 1024);
+  await within(START_MS, 'requests held and the part file growing', () => hang.arrived >= hangs && sizeOf(part) >= 2 * 1024 * 1024);
   const children = childPidsOf(coordinator.pid!);
   started.pids.push(...children);
   expect(children).toHaveLength(2);
-  return { coordinator, trickle, part, children };
+  return { coordinator, trickle, part, children, unwound };
 }
 
 /** What a resumable part must be after its writer was stopped: exactly a prefix of the body, with its validator beside it. */
@@ -114,6 +116,13 @@ describe('pool children whose coordinator is gone', () => {
     await within(ORPHAN_GONE_MS, `children ${children.join(', ')} gone`, () => !children.some(isAlive));
     await trickle.abandoned;
     expectConsistentPart(part, trickle);
+  });
+
+  it('a task that logs while it unwinds, into an output pipe whose reader died, still finishes unwinding', async () => {
+    const { coordinator, children, unwound } = await coordinatorWithWorkInFlight({ noisyTask: true });
+    coordinator.kill('SIGKILL');
+    await within(ORPHAN_GONE_MS, `children ${children.join(', ')} gone`, () => !children.some(isAlive));
+    expect(readFileSync(unwound, 'utf8')).toBe('unwound');
   });
 
   it('`rf download --processes 2 --resume` SIGKILLed: its children are gone within 2 s', async () => {
