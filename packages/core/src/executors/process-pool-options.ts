@@ -33,7 +33,9 @@ export interface ProcessPoolExecutorOptions {
    * wedged: it is killed (SIGKILL) and the tasks it had started fail with
    * BrokenProcessPool naming it unresponsive, within 1.25 × this. Default 20,
    * at least 1. A child counts from its 'ready' message on (start-up is not
-   * judged). `Infinity` turns the check off (e.g. while a debugger pauses children).
+   * judged). Whatever blocks a child's event loop counts as silence, e.g. its
+   * first import of a TypeScript module through tsx (a second or more on a
+   * loaded machine): keep it well above such pauses. `Infinity` turns the check off (e.g. while a debugger pauses children).
    */
   heartbeatTimeout?: number;
   /** Added to (and overriding) `process.env` for the children; `undefined` removes a variable. */

@@ -14,10 +14,10 @@ import { fnRef } from '@requests-futures/serializer';
 import { CancelledError, FuturesSession, ProcessPoolExecutor, ThreadPoolExecutor } from '../../dist/index.js';
 import { DEFAULT_ABORT_GRACE_SECONDS } from '../../dist/executors/index.js';
 import type { Future } from '../../dist/futures/future.js';
-import { neverSettles, spinsAsync, stopSpinning } from '../fixtures/wedged-hooks.js';
+import { neverSettles, spinsAsync, stopSpinning } from '../fixtures/wedged-hooks.mjs';
 import { isAlive } from './process-pool-support.js';
 
-const HOOKS_URL = new URL('../fixtures/wedged-hooks.ts', import.meta.url).href;
+const HOOKS_URL = new URL('../fixtures/wedged-hooks.mjs', import.meta.url).href;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

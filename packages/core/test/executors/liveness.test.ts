@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { fnRef } from '@requests-futures/serializer';
 import { BrokenProcessPool, FuturesSession, ProcessPoolExecutor } from '../../dist/index.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, MAX_PROCESS_WORKERS } from '../../dist/executors/index.js';
-import { isAlive, rejectionOf, task, testResources } from './process-pool-support.js';
+import { isAlive, rejectionOf, testResources } from './process-pool-support.js';
 
-const HOOKS_URL = new URL('../fixtures/wedged-hooks.ts', import.meta.url).href;
+const HOOKS_URL = new URL('../fixtures/wedged-hooks.mjs', import.meta.url).href;
 const { executor, gateServer, cleanUp } = testResources();
 const extraCleanups: Array<() => void | Promise<void>> = [];
 const stopped: number[] = [];
@@ -37,10 +37,12 @@ async function timed<T>(action: () => Promise<T>): Promise<[T, number]> {
 
 describe('ProcessPoolExecutor liveness (heartbeatTimeout)', () => {
   it('a SIGSTOPped child holding a task is killed after heartbeatTimeout; its task fails with BrokenProcessPool naming it unresponsive', async () => {
+    // Tasks from a plain .mjs module: a .ts one's compile through tsx blocks the child, on a
+    // loaded machine for longer than 2 s (it would rightly count as unresponsive).
     const ex = executor({ maxWorkers: 1, heartbeatTimeout: 2 });
     const gate = await gateServer();
-    const future = ex.submit(task('fetchText'), `${gate.url}/held`);
-    const [request] = await gate.arrivals(1);
+    const future = ex.submit(fnRef(HOOKS_URL, 'fetchWithPid'), `${gate.url}/held`);
+    const [request] = await Promise.race([gate.arrivals(1), rejectionOf(future).then((error) => Promise.reject(error))]);
     const child = request!.pid;
     process.kill(child, 'SIGSTOP');
     stopped.push(child);
@@ -55,12 +57,11 @@ describe('ProcessPoolExecutor liveness (heartbeatTimeout)', () => {
     expect(took).toBeLessThan(6);
     expect(isAlive(child)).toBe(false);
     // The pool replaced it.
-    expect(await ex.submit(task('add'), 2, 3)).toBe(5);
+    expect(await ex.submit(fnRef(HOOKS_URL, 'sleepThenReturn'), 0, 'replaced')).toBe('replaced');
   });
 
   it('a hook that blocks its child\'s event loop (busy loop) fails its request with BrokenProcessPool (unresponsive)', async () => {
-    // 2 s, and the hook module loaded first (tsx compiles it synchronously): a loaded
-    // 2-core machine can keep a healthy child from its event loop for over a second.
+    // 2 s, and the hook module (plain .mjs) loaded first: a loaded 2-core machine can keep a healthy child from its event loop for a second.
     const ex = executor({ maxWorkers: 1, heartbeatTimeout: 2 });
     const server = createServer((_req, res) => res.end('ok'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,9 +82,9 @@ describe('ProcessPoolExecutor liveness (heartbeatTimeout)', () => {
   });
 
   it('a healthy child whose task outlasts heartbeatTimeout several times is left alone', async () => {
-    // 2 s, not the tests' usual 1: on this shared 2-core machine a healthy child may wait long for a CPU.
+    // 2 s, not 1: on this shared 2-core machine a healthy child may wait long for a CPU.
     const ex = executor({ maxWorkers: 1, heartbeatTimeout: 2 });
-    expect(await ex.submit(task('sleepThenReturn'), 5000, 'slow but alive')).toBe('slow but alive');
+    expect(await ex.submit(fnRef(HOOKS_URL, 'sleepThenReturn'), 5000, 'slow but alive')).toBe('slow but alive');
     expect(ex.stats()).toMatchObject({ failed: 0, completed: 1 });
   });
 });
