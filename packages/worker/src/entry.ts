@@ -9,9 +9,12 @@
  */
 import { decode, loadFnRef } from '@requests-futures/serializer';
 import type { Wire } from '@requests-futures/serializer';
+import { readPositiveInteger } from './argv-flags.js';
 import { listenForControl, sendToCoordinator } from './control-lane.js';
+import { CoordinatorGoneError, watchCoordinator } from './coordinator-watch.js';
+import { startHeartbeat } from './heartbeat.js';
 import { Outbox } from './outbox.js';
-import type { ControlMessage, TaskMessage, TaskPayload, TaskReply } from './protocol.js';
+import { COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
 import { RunningTasks } from './running-tasks.js';
@@ -21,8 +24,34 @@ const running = new RunningTasks();
 const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
 
+/**
+ * Once the coordinator is gone, how long aborted tasks get to unwind (a saveTo
+ * closes its file and keeps a resumable part) before the child exits anyway.
+ */
+const ORPHAN_EXIT_MS = 1000;
+let orphaned = false;
+
 listenForControl(onControl);
+watchCoordinator(onCoordinatorGone, readPositiveInteger(process.argv, COORDINATOR_PID_FLAG));
+const heartbeatMs = readPositiveInteger(process.argv, HEARTBEAT_FLAG);
+if (heartbeatMs !== undefined) {
+  startHeartbeat(heartbeatMs, () => running.size > 0, () => sendToCoordinator({ __rf: 'alive', pid: process.pid }));
+}
 sendToCoordinator({ __rf: 'ready', pid: process.pid });
+
+/** Nobody will hear this child's results: its tasks are aborted and it exits once they let go, or after ORPHAN_EXIT_MS. */
+function onCoordinatorGone(why: string): void {
+  orphaned = true;
+  // tinypool piped this child's output into the coordinator's: a task that logs while it unwinds
+  // would meet EPIPE, and an unheard stream error would kill the child before its files are closed.
+  const ignore = (): void => {};
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
+  running.abortAll(new CoordinatorGoneError(why));
+  if (running.size === 0) process.exit(0);
+  // Bounds a task that ignores its signal; unref'd, since a child with nothing left running ends by itself.
+  setTimeout(() => process.exit(0), ORPHAN_EXIT_MS).unref();
+}
 
 function onControl(message: ControlMessage): void {
   if (message.__rf === 'run') accept(message.tasks);
@@ -71,6 +100,10 @@ async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
     reply = replyWithError(error);
   }
   running.end(task.id);
+  if (orphaned) {
+    if (running.size === 0) process.exit(0);
+    return;
+  }
   outbox.push({ type: 'reply', id: task.id, reply });
   const reason = retirement.noteFinished();
   if (reason !== undefined) outbox.push({ type: 'retiring', reason });

@@ -52,7 +52,17 @@ export interface ReportMessage {
   readonly events: readonly ChildEvent[];
 }
 
-export type ChildMessage = ReadyMessage | ReportMessage;
+/**
+ * Sent every heartbeat interval while the child holds tasks, so that the
+ * coordinator can tell a busy child from a stopped or wedged one (its event
+ * loop blocked, or SIGSTOPped). Any other message counts as a sign of life too.
+ */
+export interface AliveMessage {
+  readonly __rf: 'alive';
+  readonly pid: number;
+}
+
+export type ChildMessage = ReadyMessage | ReportMessage | AliveMessage;
 
 /**
  * Sent before the task runs (the report carrying it leaves before any task of
@@ -124,7 +134,7 @@ function hasTag(message: unknown): message is { __rf: unknown } {
 export function isChildMessage(message: unknown): message is ChildMessage {
   if (!hasTag(message)) return false;
   const kind = message.__rf;
-  return kind === 'ready' || kind === 'report';
+  return kind === 'ready' || kind === 'report' || kind === 'alive';
 }
 
 export function isControlMessage(message: unknown): message is ControlMessage {
@@ -136,3 +146,7 @@ export function isControlMessage(message: unknown): message is ControlMessage {
 /** Command-line flags the coordinator passes to each child (argv keeps them out of the tasks' environment). */
 export const MAX_TASKS_FLAG = '--rf-max-tasks-per-child';
 export const MAX_MEMORY_FLAG = '--rf-max-memory-per-child-mb';
+/** The coordinator's pid, so that a child whose coordinator died before it even started still notices. */
+export const COORDINATOR_PID_FLAG = '--rf-coordinator-pid';
+/** Milliseconds between a busy child's heartbeats (absent: the child sends none). */
+export const HEARTBEAT_FLAG = '--rf-heartbeat-ms';

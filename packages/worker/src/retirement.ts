@@ -5,6 +5,7 @@
  * (tinypool's own `maxMemoryLimitBeforeRecycle` kills the child as soon as one
  * task finishes, taking every other in-flight request of that child with it.)
  */
+import { readPositiveInteger } from './argv-flags.js';
 import { MAX_MEMORY_FLAG, MAX_TASKS_FLAG } from './protocol.js';
 
 export interface RetirementBudget {
@@ -14,15 +15,6 @@ export interface RetirementBudget {
 
 export function budgetFromArgv(argv: readonly string[]): RetirementBudget {
   return { maxTasks: readPositiveInteger(argv, MAX_TASKS_FLAG), maxMemoryMb: readPositiveInteger(argv, MAX_MEMORY_FLAG) };
-}
-
-function readPositiveInteger(argv: readonly string[], flag: string): number | undefined {
-  const prefix = `${flag}=`;
-  const arg = argv.find((a) => a.startsWith(prefix));
-  if (arg === undefined) return undefined;
-  const value = Number(arg.slice(prefix.length));
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${flag} must be an integer >= 1, got ${JSON.stringify(arg)}`);
-  return value;
 }
 
 export class Retirement {

@@ -26,4 +26,9 @@ export class RunningTasks {
   abort(id: number, reason: unknown): void {
     this.controllers.get(id)?.abort(reason);
   }
+
+  /** Every running task, e.g. when the coordinator is gone and nobody would hear their results. */
+  abortAll(reason: unknown): void {
+    for (const controller of this.controllers.values()) controller.abort(reason);
+  }
 }

@@ -12,6 +12,7 @@ describe('protocol guards', () => {
   it('tell our control lane from tinypool messages and task messages', () => {
     expect(isChildMessage({ __rf: 'ready', pid: 2 })).toBe(true);
     expect(isChildMessage({ __rf: 'report', pid: 2, events: [{ type: 'started', id: 1 }] })).toBe(true);
+    expect(isChildMessage({ __rf: 'alive', pid: 2 })).toBe(true);
     expect(isChildMessage({ __rf: 'abort', id: 1 })).toBe(false);
     expect(isChildMessage({ __tinypool_worker_message__: true, source: 'port' })).toBe(false);
     expect(isChildMessage('ready')).toBe(false);
@@ -132,5 +133,19 @@ describe('task context', () => {
     };
     expect(await callTask(context(9), plain, [1])).toEqual({ id: 9, x: 1 });
     expect(currentTask()).toBeUndefined();
+  });
+});
+
+describe('RunningTasks.abortAll', () => {
+  it('aborts every running task with the reason, and none that already ended', () => {
+    const running = new RunningTasks();
+    const a = running.begin(1);
+    const b = running.begin(2);
+    const ended = running.begin(3);
+    running.end(3);
+    const reason = new Error('coordinator gone');
+    running.abortAll(reason);
+    expect([a.aborted, b.aborted, ended.aborted]).toEqual([true, true, false]);
+    expect(a.reason).toBe(reason);
   });
 });

@@ -42,6 +42,26 @@ export class BrokenProcessPool extends Error {
     );
   }
 
+  /** `exit.pid` held this task but sent no sign of life for `silentMs`, so the pool killed it. */
+  static unresponsive(exit: ChildExit, silentMs: number, cause?: unknown): BrokenProcessPool {
+    return new BrokenProcessPool(
+      `A child process of the pool (pid ${exit.pid}) was unresponsive (no heartbeat for ${(silentMs / 1000).toFixed(1)} s, see heartbeatTimeout) ` +
+        `while running this task and was killed; the pool replaces it`,
+      { pid: exit.pid, exitCode: exit.code, signal: exit.signal, cause },
+    );
+  }
+
+  /** The caller stopped every child (`terminateWorkers()` / `killWorkers()`) while `exit.pid` held this task. */
+  static stopped(exit: ChildExit, method: string, started: boolean, cause?: unknown): BrokenProcessPool {
+    const what = started ? 'while running this task' : 'before this task could start';
+    return new BrokenProcessPool(`The pool's children were stopped by ${method}: pid ${exit.pid} ${describeExit(exit)} ${what}`, {
+      pid: exit.pid,
+      exitCode: exit.code,
+      signal: exit.signal,
+      cause,
+    });
+  }
+
   /** The task never got to start: every child it was sent to died first. */
   static beforeStart(attempts: number, exit: ChildExit | undefined, cause?: unknown): BrokenProcessPool {
     const last = exit ? `; the last one (pid ${exit.pid}) ${describeExit(exit)}` : '';

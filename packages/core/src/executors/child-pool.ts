@@ -3,15 +3,17 @@
  * each choice (measured facts: docs/FACTS.md).
  */
 import { Tinypool } from 'tinypool';
-import { MAX_MEMORY_FLAG, MAX_TASKS_FLAG, workerEntryUrl } from '@requests-futures/worker';
+import { COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, MAX_MEMORY_FLAG, MAX_TASKS_FLAG, workerEntryUrl } from '@requests-futures/worker';
+import { heartbeatIntervalMs } from './liveness-watch.js';
 import type { ResolvedProcessPoolOptions } from './process-pool-options.js';
 
 export function createChildPool(options: ResolvedProcessPoolOptions): Tinypool {
-  const { maxWorkers, concurrencyPerWorker, env, execArgv, maxTasksPerChild, maxMemoryPerChildMb } = options;
+  const { maxWorkers, concurrencyPerWorker, env, execArgv, maxTasksPerChild, maxMemoryPerChildMb, heartbeatTimeoutMs } = options;
   // The child's budgets travel as flags, which stay out of the tasks' environment.
-  const argv: string[] = [];
+  const argv: string[] = [`${COORDINATOR_PID_FLAG}=${process.pid}`];
   if (maxTasksPerChild !== undefined) argv.push(`${MAX_TASKS_FLAG}=${maxTasksPerChild}`);
   if (maxMemoryPerChildMb !== undefined) argv.push(`${MAX_MEMORY_FLAG}=${maxMemoryPerChildMb}`);
+  if (heartbeatTimeoutMs !== undefined) argv.push(`${HEARTBEAT_FLAG}=${heartbeatIntervalMs(heartbeatTimeoutMs)}`);
   return new Tinypool({
     runtime: 'child_process',
     filename: workerEntryUrl,

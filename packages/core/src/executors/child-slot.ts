@@ -6,14 +6,20 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { ControlMessage } from '@requests-futures/worker';
+import type { WatchedChild } from './liveness-watch.js';
 
-export class ChildSlot<T> {
+export class ChildSlot<T> implements WatchedChild {
   /** Sent to this child and not settled by it yet (replied, declined or lost with it). */
   readonly tasks = new Set<T>();
   /** It said 'retiring': it starts nothing new and is stopped once its started tasks replied. */
   retiring = false;
   /** Its pool was retired or it exited: no new task goes here. */
   closed = false;
+  /** Liveness (liveness-watch.ts): a message arrived since the last tick. */
+  heard = true;
+  silentTicks = 0;
+  /** Set when the liveness check gave up on it: after how many ms of silence. */
+  unresponsiveAfterMs: number | undefined;
   private listening = false;
   private waiting: ControlMessage[] = [];
 
@@ -24,9 +30,18 @@ export class ChildSlot<T> {
     private readonly onSendFailure: (message: ControlMessage, error: unknown) => void,
   ) {}
 
+  /**
+   * Holds tasks and its lane listens: from 'ready' on, a child heartbeats while
+   * busy. (A child still starting is not judged: its start-up, a module load
+   * through a loader included, sends nothing.)
+   */
+  get busy(): boolean {
+    return this.listening && this.tasks.size > 0;
+  }
+
   /** Takes new tasks: alive as far as we know, not retiring, not closed. */
   get accepting(): boolean {
-    return !this.closed && !this.retiring && this.process.exitCode === null && this.process.signalCode === null;
+    return !this.closed && !this.retiring && this.unresponsiveAfterMs === undefined && this.process.exitCode === null && this.process.signalCode === null;
   }
 
   /** The child's lane listens: what waited is sent, in order. */

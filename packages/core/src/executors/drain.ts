@@ -16,9 +16,10 @@
  * package (Python's convention).
  */
 import { performance } from 'node:perf_hooks';
-import { startTimer, timeoutToMs } from '../futures/timeout.js';
+import { timeoutToMs } from '../futures/timeout.js';
 import type { ExecutorMonitor } from './events.js';
 import type { ShutdownOptions } from './executor.js';
+import { settlesWithin } from './settles-within.js';
 
 export const DEFAULT_DRAIN_DEADLINE_SECONDS = 10;
 export const DEFAULT_DRAIN_GRACE_SECONDS = 5;
@@ -138,19 +139,4 @@ async function runDrain(target: DrainTarget, deadline: number, deadlineMs: numbe
   report.finished = after.completed + after.failed - before.completed - before.failed;
   report.seconds = Math.round(performance.now() - started) / 1000;
   return report;
-}
-
-/** True if `promise` settles within `ms` (undefined: no limit); rethrows its rejection. The timer never outlives the wait. */
-async function settlesWithin(promise: Promise<void>, ms: number | undefined): Promise<boolean> {
-  if (ms === undefined) {
-    await promise;
-    return true;
-  }
-  let stopTimer = (): void => {};
-  const expired = new Promise<false>((resolve) => (stopTimer = startTimer(ms, () => resolve(false))));
-  try {
-    return await Promise.race([promise.then(() => true as const), expired]);
-  } finally {
-    stopTimer();
-  }
 }

@@ -15,7 +15,20 @@ export interface ShutdownOptions {
   cancelFutures?: boolean;
   /** Abort running tasks too. Default false. */
   abort?: boolean;
+  /**
+   * With `abort`: seconds the aborted tasks get to let go before shutdown stops
+   * waiting for them. Default DEFAULT_ABORT_GRACE_SECONDS (5); Infinity waits
+   * as long as they take. Then every future still pending is cancelled, an
+   * in-process task that has not returned is abandoned (no longer waited for),
+   * and a child process still holding a task is killed (SIGTERM, then SIGKILL
+   * a second later). So `shutdown({ abort: true })` returns within about
+   * grace + 1 s, whatever a task or hook does.
+   */
+  grace?: number;
 }
+
+/** How long `shutdown({ abort: true })` waits for aborted tasks by default, in seconds. */
+export const DEFAULT_ABORT_GRACE_SECONDS = 5;
 
 export interface MapOptions {
   /** Seconds; the iteration throws TimeoutError when a result is not ready by then (measured from the map call). */

@@ -1,5 +1,5 @@
 /** The executors: the Executor interface, the in-process and the child-process pools, and their errors. */
-export type { Executor, MapOptions, ShutdownOptions, Task } from './executor.js';
+export { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type ShutdownOptions, type Task } from './executor.js';
 export { ExecutorShutdownError } from './errors.js';
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './thread-pool.js';
 export {
@@ -9,6 +9,7 @@ export {
   type TaskProgressListener,
   type TaskLostListener,
 } from './process-pool.js';
+export { DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, MAX_PROCESS_WORKERS } from './process-pool-options.js';
 export { BrokenProcessPool, type BrokenProcessPoolDetails, type ChildExit } from './broken-process-pool.js';
 export { mapLazily, type MapLazilyOptions } from './map-lazily.js';
 export {

@@ -6,7 +6,10 @@
 import { availableParallelism } from 'node:os';
 
 export interface ProcessPoolExecutorOptions {
-  /** Child processes. Default: `os.availableParallelism()` (Python: the CPU count). */
+  /**
+   * Child processes. Default: `os.availableParallelism()` (Python: the CPU count).
+   * At most MAX_PROCESS_WORKERS (256): each child is a Node process (~50 MB).
+   */
   maxWorkers?: number;
   /**
    * Tasks one child runs at once. Default 8: a request spends its time waiting
@@ -24,6 +27,17 @@ export interface ProcessPoolExecutorOptions {
    * the next task starts fresh ones. Default: children live until shutdown().
    */
   idleTimeout?: number;
+  /**
+   * Seconds a child holding tasks may go without a sign of life (a busy child
+   * sends a heartbeat every quarter of this) before it counts as stopped or
+   * wedged: it is killed (SIGKILL) and the tasks it had started fail with
+   * BrokenProcessPool naming it unresponsive, within 1.25 × this. Default 20,
+   * at least 1. A child counts from its 'ready' message on (start-up is not
+   * judged). Whatever blocks a child's event loop counts as silence, e.g. its
+   * first import of a TypeScript module through tsx (a second or more on a
+   * loaded machine): keep it well above such pauses. `Infinity` turns the check off (e.g. while a debugger pauses children).
+   */
+  heartbeatTimeout?: number;
   /** Added to (and overriding) `process.env` for the children; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
   /**
@@ -39,11 +53,29 @@ export interface ResolvedProcessPoolOptions {
   readonly maxTasksPerChild: number | undefined;
   readonly maxMemoryPerChildMb: number | undefined;
   readonly idleTimeout: number | undefined;
+  /** heartbeatTimeout in milliseconds; undefined: no liveness check. */
+  readonly heartbeatTimeoutMs: number | undefined;
   readonly env: Record<string, string>;
   readonly execArgv: string[];
 }
 
 export const DEFAULT_CONCURRENCY_PER_WORKER = 8;
+
+/**
+ * The most children one executor may have. All of them start with the pool,
+ * each a Node process of about 50 MB: a typo such as 1e6 would fork until the
+ * machine gives out. 256 is far beyond what a pool of I/O-bound children
+ * needs (each already runs `concurrencyPerWorker` requests at once).
+ */
+export const MAX_PROCESS_WORKERS = 256;
+
+export const DEFAULT_HEARTBEAT_TIMEOUT_SECONDS = 20;
+/**
+ * Below this, a healthy child is taken for a dead one: with 0.2 s, busy
+ * children were killed as unresponsive in a small-GET benchmark on a 2-core
+ * machine at load 15 (a process waits that long for a CPU, or for a GC).
+ */
+const MIN_HEARTBEAT_TIMEOUT_SECONDS = 1;
 
 /** setTimeout's ceiling; a larger idleTimeout would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -57,12 +89,17 @@ export function resolveProcessPoolOptions(options: ProcessPoolExecutorOptions = 
     throw new RangeError(`ProcessPoolExecutor: idleTimeout must be at most ${MAX_TIMER_MS} ms, got ${idleTimeout}`);
   }
   const env = childEnv(options.env);
+  const maxWorkers = optionalPositiveInteger('maxWorkers', options.maxWorkers) ?? Math.min(availableParallelism(), MAX_PROCESS_WORKERS);
+  if (maxWorkers > MAX_PROCESS_WORKERS) {
+    throw new RangeError(`ProcessPoolExecutor: maxWorkers must be at most ${MAX_PROCESS_WORKERS} (one child process each), got ${maxWorkers}`);
+  }
   return {
-    maxWorkers: optionalPositiveInteger('maxWorkers', options.maxWorkers) ?? availableParallelism(),
+    maxWorkers,
     concurrencyPerWorker: optionalPositiveInteger('concurrencyPerWorker', options.concurrencyPerWorker) ?? DEFAULT_CONCURRENCY_PER_WORKER,
     maxTasksPerChild: optionalPositiveInteger('maxTasksPerChild', options.maxTasksPerChild),
     maxMemoryPerChildMb: optionalPositiveInteger('maxMemoryPerChildMb', options.maxMemoryPerChildMb),
     idleTimeout,
+    heartbeatTimeoutMs: heartbeatTimeoutMs(options.heartbeatTimeout),
     env,
     execArgv: childExecArgv(options.execArgv, env.NODE_OPTIONS),
   };
@@ -74,6 +111,18 @@ function optionalPositiveInteger(name: string, value: unknown): number | undefin
     throw new RangeError(`ProcessPoolExecutor: ${name} must be an integer >= 1, got ${describe(value)}`);
   }
   return value;
+}
+
+function heartbeatTimeoutMs(seconds: unknown): number | undefined {
+  if (seconds === undefined) return DEFAULT_HEARTBEAT_TIMEOUT_SECONDS * 1000;
+  if (seconds === Infinity) return undefined;
+  if (typeof seconds !== 'number') throw new TypeError(`ProcessPoolExecutor: heartbeatTimeout must be a number of seconds, got ${describe(seconds)}`);
+  if (!(seconds >= MIN_HEARTBEAT_TIMEOUT_SECONDS) || seconds * 1000 > MAX_TIMER_MS) {
+    throw new RangeError(
+      `ProcessPoolExecutor: heartbeatTimeout must be between ${MIN_HEARTBEAT_TIMEOUT_SECONDS} and ${MAX_TIMER_MS / 1000} seconds (or Infinity), got ${describe(seconds)}`,
+    );
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** A child gets no environment unless given one (not even PATH): pass ours, then the overrides. */

@@ -38,6 +38,7 @@ import {
 } from '@requests-futures/worker';
 import { Future } from '../futures/future.js';
 import { reportCallbackError } from '../futures/report-callback-error.js';
+import { timeoutToMs } from '../futures/timeout.js';
 import { adoptWire } from './adopt-wire.js';
 import { BrokenProcessPool, type ChildExit } from './broken-process-pool.js';
 import { createChildPool } from './child-pool.js';
@@ -47,10 +48,12 @@ import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { ExecutorShutdownError } from './errors.js';
 import { EventLoopHold } from './event-loop-hold.js';
 import { ExecutorMonitor, type ExecutorListener, type ExecutorEventName, type ExecutorStats, type ObservableExecutor } from './events.js';
-import type { Executor, MapOptions, ShutdownOptions, Task } from './executor.js';
+import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type ShutdownOptions, type Task } from './executor.js';
+import { LivenessWatch } from './liveness-watch.js';
 import { mapLazily } from './map-lazily.js';
 import { resolveProcessPoolOptions, type ProcessPoolExecutorOptions, type ResolvedProcessPoolOptions } from './process-pool-options.js';
 import { isClosedChannel } from './closed-channel.js';
+import { settlesWithin } from './settles-within.js';
 import { WorkerTracker, childPids } from './worker-tracker.js';
 
 export type { ProcessPoolExecutorOptions } from './process-pool-options.js';
@@ -85,6 +88,9 @@ interface PoolTask {
 /** A task may meet this many dying children before it starts; then it fails (a child that cannot start is a broken pool). */
 const MAX_LOSSES_BEFORE_START = 2;
 
+/** A child sent SIGTERM (shutdown) gets this long to exit before SIGKILL: a stopped child never handles SIGTERM. */
+const KILL_AFTER_TERM_MS = 1000;
+
 export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   readonly maxWorkers: number;
   readonly concurrencyPerWorker: number;
@@ -110,6 +116,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   });
   private readonly lostListeners = new Set<TaskLostListener>();
   private readonly hold = new EventLoopHold();
+  /** Kills a busy child that stopped sending heartbeats (undefined: heartbeatTimeout Infinity). */
+  private readonly liveness: LivenessWatch<ChildSlot<PoolTask>> | undefined;
   private pool: Tinypool | undefined;
   /** Pools retired (idle timeout, no child left), still terminating their children. */
   private readonly closingPools = new Set<Promise<void>>();
@@ -118,12 +126,18 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private nextTaskId = 1;
   private pumpScheduled = false;
   private isShutdown = false;
+  /** Set by terminateWorkers()/killWorkers(): nothing is dispatched or retried any more. */
+  private forcedBy: 'terminateWorkers()' | 'killWorkers()' | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(options: ProcessPoolExecutorOptions = {}) {
     this.options = resolveProcessPoolOptions(options);
     this.maxWorkers = this.options.maxWorkers;
     this.concurrencyPerWorker = this.options.concurrencyPerWorker;
+    const { heartbeatTimeoutMs } = this.options;
+    if (heartbeatTimeoutMs !== undefined) {
+      this.liveness = new LivenessWatch(heartbeatTimeoutMs, () => this.slots.values(), (slot) => this.killUnresponsive(slot));
+    }
   }
 
   /** Tasks in children at once: every slot of every child. */
@@ -177,23 +191,69 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
    * ones; `abort` aborts the running ones (their children are told, their
    * futures settle as cancelled). Once nothing is queued or running, the pool
    * is destroyed and every child process has exited; `wait` (default true)
-   * waits for that, otherwise it happens in the background.
+   * waits for that, otherwise it happens in the background. With `abort`, the
+   * children get `grace` seconds (default 5) to let go of their tasks; then
+   * whatever is still queued is cancelled and every child still holding a task
+   * is killed (SIGTERM, SIGKILL a second later), so this returns within about
+   * grace + 1 s (see ShutdownOptions.grace).
+   * @throws (rejects) TypeError / RangeError naming `grace` when it is not a non-negative number of seconds.
    */
-  async shutdown({ wait = true, cancelFutures = false, abort = false }: ShutdownOptions = {}): Promise<void> {
+  async shutdown({ wait = true, cancelFutures = false, abort = false, grace }: ShutdownOptions = {}): Promise<void> {
+    const graceMs = timeoutToMs(grace ?? DEFAULT_ABORT_GRACE_SECONDS, 'shutdown({ grace })');
     this.isShutdown = true;
     if (cancelFutures) {
       // Re-queued tasks already run (cancel() refuses them); abort handles those.
       for (const task of this.queue.values()) task.future.cancel();
     }
+    const reason = new ExecutorShutdownError('executor shut down with abort: true');
     if (abort) {
-      const reason = new ExecutorShutdownError('executor shut down with abort: true');
       for (const task of [...this.inFlight.values(), ...this.queue.values()]) {
         if (task.future.running()) task.future.abort(reason);
       }
     }
     this.closed ??= this.closeWhenIdle();
     this.notifyIfIdle();
+    if (abort) this.boundAbort(graceMs, reason);
     if (wait) await this.closed;
+  }
+
+  /** After the grace, nothing waits any more: queued tasks are cancelled and children still holding tasks are killed. */
+  private boundAbort(graceMs: number | undefined, reason: ExecutorShutdownError): void {
+    const closed = this.closed!;
+    void settlesWithin(this.whenIdle(), graceMs).then((idle) => {
+      if (idle) return;
+      for (const task of [...this.queue.values()]) task.future.abort(reason);
+      const holding = [...this.slots.values()].filter((slot) => slot.tasks.size > 0).map((slot) => slot.pid);
+      this.terminate(holding, closed);
+    });
+  }
+
+  /**
+   * Python 3.14's terminate_workers(): shuts down (queued tasks are cancelled)
+   * and sends SIGTERM to every child now (SIGKILL a second later to one still
+   * there, e.g. stopped). Every task a child held fails with BrokenProcessPool
+   * (`BrokenProcessPool.stopped`), none is re-run. Resolves once every child has exited.
+   */
+  terminateWorkers(): Promise<void> {
+    return this.stopWorkers('terminateWorkers()');
+  }
+
+  /** Python 3.14's kill_workers(): as terminateWorkers(), with SIGKILL at once. */
+  killWorkers(): Promise<void> {
+    return this.stopWorkers('killWorkers()');
+  }
+
+  private async stopWorkers(method: 'terminateWorkers()' | 'killWorkers()'): Promise<void> {
+    this.forcedBy ??= method;
+    void this.shutdown({ wait: false, cancelFutures: true });
+    // Tasks re-queued after an earlier loss are already running: they cannot be cancelled, they fail.
+    for (const task of [...this.queue.values()]) {
+      task.future.setException(new BrokenProcessPool(`The pool's children were stopped by ${method} before this task could start`));
+    }
+    const pids = this.tracker.livePids();
+    if (method === 'killWorkers()') for (const pid of pids) this.tracker.child(pid)?.kill('SIGKILL');
+    else this.terminate(pids, this.closed!);
+    await this.closed;
   }
 
   /**
@@ -248,7 +308,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   /** Hands queued tasks to children with free slots: one 'run' message per child, however many tasks. */
   private pump(): void {
     let batches: Map<ChildSlot<PoolTask>, TaskMessage[]> | undefined;
-    while (this.queue.size > 0) {
+    while (this.queue.size > 0 && this.forcedBy === undefined) {
       const slot = this.freeSlot();
       if (slot === undefined) break;
       const task = this.queue.shift()!;
@@ -288,6 +348,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.clearIdleTimer();
     const pool = createChildPool(this.options);
     this.pool = pool;
+    this.liveness?.start();
     // Every child death is reported here (no tinypool task ever runs); unheard, it would be an uncaught exception.
     pool.on('error', () => this.tracker.learn(pool.threads));
     this.tracker.learn(pool.threads);
@@ -299,6 +360,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   }
 
   private place(task: PoolTask, slot: ChildSlot<PoolTask>): void {
+    // An idle child sends no heartbeat: its silence so far says nothing.
+    if (slot.tasks.size === 0) slot.heard = true;
     task.slot = slot;
     task.started = false;
     slot.tasks.add(task);
@@ -339,6 +402,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     if (!isChildMessage(message)) return;
     const slot = this.slots.get(pid);
     if (slot === undefined) return;
+    slot.heard = true;
+    if (message.__rf === 'alive') return;
     if (message.__rf === 'ready') {
       slot.markReady();
       return;
@@ -450,7 +515,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     const retry: PoolTask[] = [];
     const broken: Array<[PoolTask, BrokenProcessPool]> = [];
     for (const task of [...slot.tasks]) {
-      const verdict = judgeLoss(task, slot, exit);
+      const verdict = this.forcedBy === undefined ? judgeLoss(task, slot, exit) : BrokenProcessPool.stopped(exit, this.forcedBy, task.started);
       if (verdict === 'retry') {
         this.release(task);
         retry.push(task);
@@ -531,6 +596,21 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.idleTimer = undefined;
   }
 
+  /** The liveness check gave up on this child: killed, its started tasks fail as unresponsive (judgeLoss). */
+  private killUnresponsive(slot: ChildSlot<PoolTask>): void {
+    this.tracker.child(slot.pid)?.kill('SIGKILL');
+  }
+
+  /** SIGTERM now, SIGKILL after KILL_AFTER_TERM_MS to those of `pids` still alive, unless `until` settles first. */
+  private terminate(pids: readonly number[], until: Promise<void>): void {
+    if (pids.length === 0) return;
+    for (const pid of pids) this.tracker.child(pid)?.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      for (const pid of pids) this.tracker.child(pid)?.kill('SIGKILL');
+    }, KILL_AFTER_TERM_MS);
+    void until.finally(() => clearTimeout(timer));
+  }
+
   /**
    * drain()'s last resort, once aborted tasks overstayed the grace: their children
    * are killed, which releases their slots so closeWhenIdle can finish.
@@ -557,15 +637,20 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       // destroy() only rejects for a child that would not die; the kill below settles that.
     }
     await Promise.allSettled(this.closingPools);
-    // Retired children are no longer in the pool; none may outlive the executor.
-    for (const pid of this.tracker.livePids()) this.tracker.child(pid)?.kill('SIGTERM');
-    await this.tracker.allExited();
+    // Retired children are no longer in the pool; none may outlive the executor (a stopped one ignores SIGTERM).
+    const allExited = this.tracker.allExited();
+    this.terminate(this.tracker.livePids(), allExited);
+    await allExited;
+    this.liveness?.stop();
   }
 }
 
 /** What a dead child's task becomes: started tasks break, the others are retried a few times. */
 function judgeLoss(task: PoolTask, slot: ChildSlot<PoolTask>, exit: ChildExit): BrokenProcessPool | 'retry' {
-  if (task.started) return BrokenProcessPool.whileRunning(exit);
+  if (task.started) {
+    const silentMs = slot.unresponsiveAfterMs;
+    return silentMs === undefined ? BrokenProcessPool.whileRunning(exit) : BrokenProcessPool.unresponsive(exit, silentMs);
+  }
   // A retiring child's exit is no failure: what it held unstarted simply goes elsewhere.
   if (slot.retiring) return 'retry';
   task.lostBeforeStart += 1;

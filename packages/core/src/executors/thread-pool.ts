@@ -11,10 +11,12 @@ import { isFnRef, loadFnRef } from '@requests-futures/serializer';
 import { callTask, type TaskContext } from '@requests-futures/worker';
 import { Future } from '../futures/future.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
+import { timeoutToMs } from '../futures/timeout.js';
 import { ExecutorShutdownError } from './errors.js';
 import { ExecutorMonitor, type ExecutorEventName, type ExecutorListener, type ExecutorStats, type ObservableExecutor } from './events.js';
-import type { Executor, MapOptions, ShutdownOptions, Task } from './executor.js';
+import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type ShutdownOptions, type Task } from './executor.js';
 import { mapLazily } from './map-lazily.js';
+import { settlesWithin } from './settles-within.js';
 
 export interface ThreadPoolExecutorOptions {
   /** Most tasks running at once. Default 8 (requests-futures' default). */
@@ -39,6 +41,8 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   readonly #running = new Set<Future<any>>();
   #nextTaskId = 1;
   #isShutdown = false;
+  /** An abort's grace ran out: shutdown no longer waits for the functions still running. */
+  #abandoned = false;
   #pumpScheduled = false;
   #idleWaiters: Array<() => void> = [];
   /** stats() and on(): this executor's own account of its tasks. */
@@ -92,19 +96,43 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
    * Stops accepting tasks (idempotent). `cancelFutures` cancels the queued
    * ones; `abort` aborts the running ones (their signal fires, their futures
    * settle as cancelled); `wait` resolves once every task that will still run
-   * has returned.
+   * has returned. With `abort`, the wait is bounded by `grace` seconds (default
+   * 5): then what is still queued is cancelled and tasks that ignored their
+   * signal are abandoned (see ShutdownOptions.grace).
+   * @throws (rejects) TypeError / RangeError naming `grace` when it is not a non-negative number of seconds.
    */
-  async shutdown({ wait = true, cancelFutures = false, abort = false }: ShutdownOptions = {}): Promise<void> {
+  async shutdown({ wait = true, cancelFutures = false, abort = false, grace }: ShutdownOptions = {}): Promise<void> {
+    const graceMs = timeoutToMs(grace ?? DEFAULT_ABORT_GRACE_SECONDS, 'shutdown({ grace })');
     this.#isShutdown = true;
     if (cancelFutures) {
       for (const item of this.#queue.splice(0)) item.future.cancel();
     }
+    const reason = new ExecutorShutdownError('executor shut down with abort: true');
     if (abort) {
-      const reason = new ExecutorShutdownError('executor shut down with abort: true');
       for (const future of this.#running) future.abort(reason);
     }
     this.#notifyIfIdle();
-    if (wait) await this.#whenIdle();
+    if (!abort) {
+      if (wait) await this.#whenIdle();
+      return;
+    }
+    const bounded = settlesWithin(this.#whenIdle(), graceMs).then((idle) => {
+      if (!idle) this.#abandon(reason);
+    });
+    if (wait) await bounded;
+  }
+
+  /**
+   * Once an abort's grace is spent: nothing queued will start, every future
+   * still pending settles as cancelled, and shutdown stops waiting for the
+   * functions that have not returned (they cannot be stopped in-process; they
+   * keep their slot, so nothing else starts).
+   */
+  #abandon(reason: ExecutorShutdownError): void {
+    this.#abandoned = true;
+    for (const item of this.#queue.splice(0)) item.future.abort(reason);
+    for (const future of this.#running) future.abort(reason);
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   /**
@@ -170,7 +198,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   }
 
   #whenIdle(): Promise<void> {
-    if (this.#isIdle()) return Promise.resolve();
+    if (this.#isIdle() || this.#abandoned) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 

@@ -9,6 +9,7 @@ import { taskWithContext } from '@requests-futures/worker';
 import type { Executor } from '../executors/executor.js';
 import { ThreadPoolExecutor } from '../executors/thread-pool.js';
 import type { Future, IteratedFuture } from '../futures/future.js';
+import { timeoutToMs } from '../futures/timeout.js';
 import { AgentPool } from '../http/agents.js';
 import type { RequestSpec } from '../http/request-spec.js';
 import { runRequestTaskIn, type RequestOutcome } from '../http/request-task.js';
@@ -103,7 +104,8 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   /**
    * Cancels requests that have not started (unless `cancelFutures: false`),
    * waits for running ones (aborts them with `abort: true`), then shuts down
-   * the executor if this session created it.
+   * the executor if this session created it. With `abort: true` it returns
+   * within about `grace` seconds (default 5) + 1, whatever a hook does.
    */
   close(options: CloseOptions = {}): Promise<void> {
     this.closing ??= this.shutDown(options);
@@ -144,12 +146,14 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     future.addDoneCallback(() => this.outstanding.delete(future));
   }
 
-  private async shutDown({ abort = false, cancelFutures = true }: CloseOptions): Promise<void> {
+  private async shutDown({ abort = false, cancelFutures = true, grace }: CloseOptions): Promise<void> {
+    // Refused before anything is cancelled, not after the requests were aborted.
+    timeoutToMs(grace, 'close({ grace })');
     const mine = [...this.outstanding];
     if (cancelFutures) for (const future of mine) future.cancel();
     if (abort) for (const future of mine) future.abort(new SessionClosedError('close'));
     await Promise.allSettled(mine.map((future) => future.exception()));
-    if (this.ownsExecutor) await this.executor.shutdown({ wait: true, cancelFutures, abort });
+    if (this.ownsExecutor) await this.executor.shutdown({ wait: true, cancelFutures, abort, grace });
     this.sweeper.dispose();
     this.agents.destroy();
   }

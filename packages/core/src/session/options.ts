@@ -123,4 +123,10 @@ export interface CloseOptions {
   abort?: boolean;
   /** Cancel requests that have not started. Default true; false runs everything queued first (Python's behaviour). */
   cancelFutures?: boolean;
+  /**
+   * With `abort`: seconds the aborted requests get to let go (a hook that
+   * never settles, a wedged child) before the owned executor stops waiting
+   * for them and kills its children. Default 5 (see ShutdownOptions.grace).
+   */
+  grace?: number;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { BrokenProcessPool } from '../../dist/executors/index.js';
-import { isAlive, task, testResources } from './process-pool-support.js';
+import { isAlive, rejectionOf, task, testResources } from './process-pool-support.js';
 
 const { executor, gateServer, cleanUp } = testResources();
 afterEach(async () => {
@@ -8,15 +8,6 @@ afterEach(async () => {
   // Whatever a test did to its children, none outlives its executor.
   expect(pids.filter(isAlive)).toEqual([]);
 });
-
-async function rejectionOf(promise: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('ProcessPoolExecutor: a child that dies', () => {
   it('SIGKILL fails exactly the tasks that child was running; the others and later tasks succeed', async () => {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { fnRef, type FnRef } from '@requests-futures/serializer';
 import { ProcessPoolExecutor } from '../../dist/executors/index.js';
 export { isAlive } from '@requests-futures/testing';
+export { rejectionOf } from '../bulk/support/helpers.js';
 
 export const TASKS_URL = new URL('../fixtures/tasks.ts', import.meta.url).href;
 
