@@ -63,6 +63,7 @@ export {
   SSLError,
   ProxyError,
   ContentTooLarge,
+  InvalidJSONError,
   JSONDecodeError,
   ChunkedEncodingError,
   ContentDecodingError,

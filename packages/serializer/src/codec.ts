@@ -73,6 +73,12 @@ function copyAsTree(node: unknown): unknown {
   if (Array.isArray(node)) return Array.from(node, copyAsTree);
   if (node === null || typeof node !== 'object' || !isPlainPrototype(Object.getPrototypeOf(node))) return node;
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(node)) copy[key] = copyAsTree((node as Record<string, unknown>)[key]);
+  for (const key of Object.keys(node)) {
+    const child = copyAsTree((node as Record<string, unknown>)[key]);
+    // Our encoder never writes this key in the JSON tree (such objects travel as entries), but a
+    // wire made elsewhere may: keep it an own property instead of calling the prototype setter.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: child, enumerable: true, writable: true, configurable: true });
+    else copy[key] = child;
+  }
   return copy;
 }

@@ -1,7 +1,10 @@
 /**
  * superjson.serialize for the values that cross on every request, written
  * out: plain objects and arrays, strings, booleans, finite numbers, null,
- * undefined, registered classes, compact classes and typed arrays. It produces
+ * undefined, registered classes, compact classes, typed arrays, and the plain
+ * objects our rf.object transformer carries as entries (null prototype, or a
+ * "__proto__", "constructor" or "prototype" key: JSON from a server may hold
+ * such keys). It produces
  * the very json and meta.values superjson would (a test compares the two on a
  * corpus), so decode() and the wire format are unchanged.
  *
@@ -10,10 +13,11 @@
  * (`node benchmarks/scenarios/codec-hot-path.mjs`), that walk was most of a
  * small request's encode in the coordinator and of its reply's in the child.
  *
- * Anything else (Date, Map, Set, BigInt, errors, NaN, -0, null-prototype
- * objects...) makes it give up, and the caller hands the value to superjson.
+ * Anything else (Date, Map, Set, BigInt, errors, NaN, -0...) makes it give up,
+ * and the caller hands the value to superjson.
  */
 import { toPlaceholder, type Placeholder } from './binary-channel.js';
+import { OBJECT_ENTRIES, needsEntries, toEntriesForm } from './object-transformer.js';
 import { compactClassOf, plainClassIdentifierOf } from './registry.js';
 
 /** superjson's TypeAnnotation for one node, and its children's annotations keyed by escaped path. */
@@ -30,6 +34,7 @@ const GIVE_UP = Symbol('give up');
 
 const UNDEFINED: Annotation = ['undefined'];
 const BYTES = 'rf.bytes';
+const ENTRIES_TYPE = ['custom', OBJECT_ENTRIES];
 
 /** superjson sends a typed array found twice once, with one placeholder: so do we (per call). */
 let placeholders: Map<object, Placeholder> | undefined;
@@ -76,11 +81,12 @@ function walkObject(value: object): Walked {
   }
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Array.prototype) return walkChildren(value, value, undefined);
-  if (proto === Object.prototype) {
-    // Such keys go through our rf.object transformer.
-    if (Object.hasOwn(value, 'constructor') || Object.hasOwn(value, 'prototype')) throw GIVE_UP;
-    return walkChildren(value, value, undefined);
+  if (needsEntries(value)) {
+    // As superjson does with our rf.object transformer: the [nullPrototype, entries] form, walked.
+    const form = toEntriesForm(value);
+    return walkChildren(form, form, ENTRIES_TYPE);
   }
+  if (proto === Object.prototype) return walkChildren(value, value, undefined);
   const classIdentifier = plainClassIdentifierOf(value);
   if (classIdentifier !== undefined) return walkChildren(value, { ...value }, ['class', classIdentifier]);
   const compact = compactClassOf(value);
@@ -93,7 +99,9 @@ function walkChildren(original: object, source: object, type: unknown): Walked {
   const out: Record<string, unknown> | unknown[] = Array.isArray(original) ? [] : {};
   let inner: Annotations | undefined;
   for (const [key, child] of Object.entries(source)) {
-    if (key === '__proto__') throw GIVE_UP; // superjson refuses it; let it say so
+    // Plain objects with this key took the entries form; on a registered class instance
+    // superjson refuses it (the picklability check says so first): let it.
+    if (key === '__proto__') throw GIVE_UP;
     const walked = walk(child);
     (out as Record<string, unknown>)[key] = walked.value;
     const annotation = walked.annotation;

@@ -173,7 +173,8 @@ class PicklabilityWalk {
 
   private visitChildren(value: object, shape: Exclude<Shape, { refused: string }>, path: string): Unpicklable | undefined {
     if (shape === 'registered') {
-      // superjson's walker throws on these keys for class instances (prototype pollution guard).
+      // superjson's walker throws on these keys for class instances (prototype pollution guard),
+      // and its class rule would Object.assign them back: no entries form can help there.
       return this.visitProperties(value, path, ['__proto__', 'constructor', 'prototype']);
     }
     // Own properties on a typed array are not checked: listing keys would list every index.
@@ -189,7 +190,8 @@ class PicklabilityWalk {
       case 'array':
         return this.visitArray(value as unknown[], path);
       case 'plain':
-        return this.visitProperties(value, path, ['__proto__']);
+        // Any key travels, "__proto__" included (as entries: object-transformer.ts).
+        return this.visitProperties(value, path, []);
       case 'error':
         return this.visitError(value as Error, path);
       case 'map':
@@ -247,7 +249,7 @@ class PicklabilityWalk {
       const found = 'problem' in read ? read.problem : this.visit(read.value, keyPath);
       if (found !== undefined) return found;
     }
-    return this.visitProperties(error, path, ['__proto__']);
+    return this.visitProperties(error, path, []);
   }
 
   private visitMap(map: Map<unknown, unknown>, path: string): Unpicklable | undefined {

@@ -59,11 +59,19 @@ describe('fastSerialize', () => {
     ['NaN', { n: Number.NaN }],
     ['-0', [-0]],
     ['an error', { error: new Error('x') }],
-    ['a null-prototype object', Object.create(null) as object],
-    ['a "constructor" key', { constructor: 1 }],
     ['a bigint', 1n],
   ])('gives %s to superjson', (_name, value) => {
     expect(bothWays(value).fast).toBeUndefined();
+  });
+
+  test.each([
+    ['a null-prototype object', Object.assign(Object.create(null) as object, { a: [undefined] })],
+    ['a "constructor" key', { constructor: 1 }],
+    ['a "__proto__" key from JSON.parse', JSON.parse('{"__proto__": {"polluted": 1}, "a": 1}') as unknown],
+    ['a "__proto__" key deep inside, with annotated values', { body: [JSON.parse('{"__proto__": {"x": null}, "b.c": 2}') as unknown, Buffer.from('x')], u: undefined }],
+  ])('answers for %s, in the rf.object entries form superjson would write', (_name, value) => {
+    expect(expectSameAsSuperjson(value)).toBe(true);
+    expect(JSON.stringify(bothWays(value).fast?.values)).toContain('rf.object');
   });
 
   test('for generated values, whenever it answers, it answers as superjson does', () => {

@@ -116,11 +116,15 @@ describe('what cannot travel, by kind', () => {
     expect(refusal(error).path).toBe('value.cause');
   });
 
-  test('a __proto__ own key is refused', () => {
+  test('a __proto__ own key travels on plain objects and errors, but is refused on a registered class instance', () => {
     const parsed: unknown = JSON.parse('{"ok": 1, "__proto__": {"polluted": true}}');
-    const error = refusal({ body: parsed });
-    expect(error.kind).toBe('__proto__ key');
-    expect(error.path).toBe('value.body.__proto__');
+    expect(findUnpicklable({ body: parsed })).toBeUndefined();
+    const error = new Error('with data');
+    Object.defineProperty(error, '__proto__', { value: parsed, enumerable: true, writable: true, configurable: true });
+    expect(findUnpicklable(error)).toBeUndefined();
+    const box = new RegisteredBox(1);
+    Object.defineProperty(box, '__proto__', { value: 1, enumerable: true, writable: true, configurable: true });
+    expect(refusal({ box })).toMatchObject({ kind: '__proto__ key', path: 'value.box.__proto__' });
   });
 
   test('constructor/prototype keys are refused on registered class instances only', () => {

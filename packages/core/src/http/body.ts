@@ -3,6 +3,7 @@
  * prepare_body builds it: form data urlencoded, JSON only when there is no
  * data, multipart when there are files (with the data fields as extra parts).
  */
+import { InvalidJSONError } from './errors.js';
 import { urlencode, formPairs, type FormFields } from './form-encoding.js';
 import type { FilePart, FilesOption, RequestSpec } from './request-spec.js';
 
@@ -63,6 +64,8 @@ function multipart(data: RequestSpec['data'], files: FilesOption): FormData {
     for (const [key, value] of formPairs(data as FormFields)) form.append(key, value);
   }
   for (const [name, value] of Object.entries(files)) {
+    // requests skips a file whose value is None (its _encode_files: `elif fp is None: continue`).
+    if (value === null || value === undefined) continue;
     const part = toFilePart(name, value);
     const blob = new Blob([part.content], part.contentType ? { type: part.contentType } : {});
     form.append(name, blob, part.filename);
@@ -70,11 +73,24 @@ function multipart(data: RequestSpec['data'], files: FilesOption): FormData {
   return form;
 }
 
+/**
+ * JSON.stringify writes NaN and ±Infinity as null without a word; requests
+ * (json.dumps with allow_nan=False) refuses them with InvalidJSONError.
+ */
+function refuseNonFinite(key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    const where = key === '' ? 'json' : `json[${JSON.stringify(key)}]`;
+    throw new InvalidJSONError(`Out of range float values are not JSON compliant: ${String(value)} at ${where}`);
+  }
+  return value;
+}
+
 function serializeJson(json: unknown): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(json);
+    text = JSON.stringify(json, refuseNonFinite);
   } catch (error) {
+    if (error instanceof InvalidJSONError) throw error;
     throw new TypeError(`json is not JSON serializable: ${(error as Error).message}`, { cause: error });
   }
   if (text === undefined) throw new TypeError(`json is not JSON serializable: got ${describeType(json)}`);

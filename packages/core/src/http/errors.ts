@@ -110,8 +110,14 @@ export class ContentTooLarge extends RequestException {
   override code = 'ERR_CONTENT_TOO_LARGE';
 }
 
-/** requests.exceptions.JSONDecodeError: `response.json()` on a body that is not JSON. */
-export class JSONDecodeError extends RequestException {
+/** requests.exceptions.InvalidJSONError: a `json` body that JSON cannot represent (NaN, Infinity), as Python's json.dumps(allow_nan=False) refuses it. */
+export class InvalidJSONError extends RequestException {
+  override name = 'InvalidJSONError';
+  override code = 'ERR_INVALID_JSON';
+}
+
+/** requests.exceptions.JSONDecodeError: `response.json()` on a body that is not JSON (an InvalidJSONError, as in requests). */
+export class JSONDecodeError extends InvalidJSONError {
   override name = 'JSONDecodeError';
   override code = 'ERR_JSON_DECODE';
 }
@@ -172,6 +178,7 @@ const ERROR_CLASSES = {
   InvalidSchema,
   InvalidHeader,
   ContentTooLarge,
+  InvalidJSONError,
   JSONDecodeError,
   ChunkedEncodingError,
   ContentDecodingError,

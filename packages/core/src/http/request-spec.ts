@@ -18,7 +18,8 @@ export interface FilePart {
   content: string | Uint8Array;
   contentType?: string;
 }
-export type FilesOption = Record<string, FilePart | string | Uint8Array>;
+/** A null (or undefined) entry is skipped, as requests skips None. */
+export type FilesOption = Record<string, FilePart | string | Uint8Array | null | undefined>;
 
 /** requests' `timeout`: seconds, or `[connect, read]`; null means no timeout. */
 export type TimeoutOption = number | [number | null, number | null] | null;

@@ -12,6 +12,7 @@ import { mapRequestError } from './error-mapping.js';
 import { ConnectionError, ProxyError, SSLError, Timeout } from './errors.js';
 import { loadGot, loadedGot } from './got-loader.js';
 import { CaseInsensitiveHeaders } from './headers.js';
+import { keepProtoHeader } from './proto-header.js';
 import type { Hop } from './redirects.js';
 import { viaHttpProxy } from './proxy.js';
 import type { GotTimeouts } from './timeouts.js';
@@ -97,6 +98,7 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
         // No retries, no redirects, no 4xx/5xx exceptions: the instance's defaults (got-instance.ts).
         timeout: options.timeout,
         agent: { http: options.agents.http, https: options.agents.https },
+        ...keepProtoHeader(gotHeaders),
         https: { rejectUnauthorized: options.verify !== false },
         ...(options.proxy && hop.url.startsWith('http:') ? { request: viaHttpProxy(options.proxy) as never } : {}),
       });

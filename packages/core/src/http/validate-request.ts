@@ -30,6 +30,20 @@ export function validateHeader(name: string, value: unknown): void {
   }
 }
 
+/**
+ * A header value given in `headers` (request or session), as the text to send:
+ * a string as it is, a finite number as its decimal text (a convenience:
+ * requests refuses an int). Anything else (an object, a list, a boolean, NaN)
+ * is requests' InvalidHeader naming the header (its test_header_value_not_str),
+ * rather than "[object Object]" on the wire.
+ */
+export function headerValueText(name: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  const shown = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'number' ? String(value) : typeof value;
+  throw new InvalidHeader(`Header ${name} must be a string (or a finite number), got ${shown}`);
+}
+
 export function validateHeaders(headers: Iterable<[string, unknown]>): void {
   for (const [name, value] of headers) validateHeader(name, value);
 }

@@ -12,28 +12,28 @@ import { validateTimeout } from './validate.js';
 export abstract class BaseSession<R> {
   abstract readonly state: SessionState;
 
-  abstract request(method: string, url: string, options?: RequestOptions): R;
+  abstract request(method: string, url: string | URL, options?: RequestOptions): R;
 
-  get(url: string, options?: RequestOptions): R {
+  get(url: string | URL, options?: RequestOptions): R {
     return this.request('GET', url, options);
   }
-  options(url: string, options?: RequestOptions): R {
+  options(url: string | URL, options?: RequestOptions): R {
     return this.request('OPTIONS', url, options);
   }
   /** Like requests, HEAD does not follow redirects unless asked. */
-  head(url: string, options?: RequestOptions): R {
+  head(url: string | URL, options?: RequestOptions): R {
     return this.request('HEAD', url, { allowRedirects: false, ...options });
   }
-  post(url: string, options?: RequestOptions): R {
+  post(url: string | URL, options?: RequestOptions): R {
     return this.request('POST', url, options);
   }
-  put(url: string, options?: RequestOptions): R {
+  put(url: string | URL, options?: RequestOptions): R {
     return this.request('PUT', url, options);
   }
-  patch(url: string, options?: RequestOptions): R {
+  patch(url: string | URL, options?: RequestOptions): R {
     return this.request('PATCH', url, options);
   }
-  delete(url: string, options?: RequestOptions): R {
+  delete(url: string | URL, options?: RequestOptions): R {
     return this.request('DELETE', url, options);
   }
 

@@ -48,10 +48,11 @@ export class SessionCookies {
 
   /** Name → value of every cookie (the last one wins on name clashes, as in requests' get_dict). */
   toObject(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const cookie of this.all()) out[cookie.key] = cookie.value;
-    for (const [name, value] of this.anyHost) out[name] = value;
-    return out;
+    // Through a Map and fromEntries: a cookie named "__proto__" is an own property, not a prototype.
+    const byName = new Map<string, string>();
+    for (const cookie of this.all()) byName.set(cookie.key, cookie.value);
+    for (const [name, value] of this.anyHost) byName.set(name, value);
+    return Object.fromEntries(byName);
   }
 
   get size(): number {

@@ -24,7 +24,7 @@ import { originOf } from './origin.js';
 import type { CloseOptions, FuturesSessionOptions, RequestOptions } from './options.js';
 import { settleOutcome } from './outcome.js';
 import { SessionState } from './session-state.js';
-import { validatePositiveInteger, validateRequestOptions } from './validate.js';
+import { methodArgument, urlArgument, validatePositiveInteger, validateRequestOptions } from './validate.js';
 
 /** The engine as a child process imports it. */
 const REQUEST_TASK_REF = fnRef(new URL('../http/request-task.js', import.meta.url), 'runRequestTask');
@@ -69,11 +69,12 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     return this.closing !== null;
   }
 
-  request(method: string, url: string, options: RequestOptions = {}): Future<Response> {
+  request(method: string, url: string | URL, options: RequestOptions = {}): Future<Response> {
     if (this.closing) throw new SessionClosedError('request');
+    const target = urlArgument(url);
     validateRequestOptions(options);
     if (options.backgroundCallback) warnBackgroundCallbackOnce();
-    const spec = buildSpec(this.state, method, url, options);
+    const spec = buildSpec(this.state, methodArgument(method), target, options);
     // Refuse what cannot travel now, before the request may be held for its host.
     if (this.executor.crossesProcesses) assertPicklable(spec, '');
     const future = this.hosts ? this.hosts.run(originOf(spec.url), () => this.submit(spec)) : this.submit(spec);

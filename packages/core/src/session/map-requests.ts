@@ -14,9 +14,9 @@ import type { Future, IteratedFuture } from '../futures/future.js';
 import type { Response } from '../http/response.js';
 import type { RequestOptions } from './options.js';
 import { originOf } from './origin.js';
-import { validatePositiveInteger } from './validate.js';
+import { isUrlObject, urlArgument, validatePositiveInteger } from './validate.js';
 
-export type MapInput = string | ({ url: string; method?: string } & RequestOptions);
+export type MapInput = string | URL | ({ url: string | URL; method?: string } & RequestOptions);
 
 export interface MapRequestsOptions extends RequestOptions {
   method?: string;
@@ -46,12 +46,12 @@ const DEFAULT_WINDOW = 16;
 
 function toRequest(input: MapInput, defaults: MapRequestsOptions): RequestArgs {
   const { method = 'GET', maxQueued: _q, ordered: _o, perHostLimit: _h, ...shared } = defaults;
-  if (typeof input === 'string') return [method, input, shared];
-  if (typeof input !== 'object' || input === null || typeof input.url !== 'string') {
-    throw new TypeError(`session.map input must be a URL string or { url, ...options }, got ${JSON.stringify(input)}`);
+  if (typeof input === 'string' || isUrlObject(input)) return [method, urlArgument(input), shared];
+  if (typeof input !== 'object' || input === null || !(typeof input.url === 'string' || isUrlObject(input.url))) {
+    throw new TypeError(`session.map input must be a URL (a string or a URL object) or { url, ...options }, got ${JSON.stringify(input)}`);
   }
   const { url, method: itemMethod, ...own } = input;
-  return [itemMethod ?? method, url, { ...shared, ...own }];
+  return [itemMethod ?? method, urlArgument(url), { ...shared, ...own }];
 }
 
 /**

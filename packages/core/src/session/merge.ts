@@ -5,6 +5,7 @@
  * the session's key.
  */
 import type { HookFn, Params, RequestSpec, RetryOptions } from '../http/request-spec.js';
+import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
 import type { SessionState } from './session-state.js';
 
@@ -20,7 +21,7 @@ export function mergeHeaders(session: HeadersOption, request: HeadersOption | un
   const apply = (source: HeadersOption | undefined) => {
     for (const [name, value] of Object.entries(source ?? {})) {
       if (value === null || value === undefined) merged.delete(name.toLowerCase());
-      else merged.set(name.toLowerCase(), [name, String(value)]);
+      else merged.set(name.toLowerCase(), [name, headerValueText(name, value)]);
     }
   };
   apply(session);
@@ -36,7 +37,8 @@ export function mergeParams(session: Params | undefined, request: Params | undef
   const merged: Record<string, unknown> = { ...session };
   for (const [key, value] of Object.entries(request)) {
     if (value === null) delete merged[key];
-    else merged[key] = value;
+    // Defined, not assigned: a "__proto__" key (JSON.parse makes them) stays a parameter.
+    else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return merged as Params;
 }

@@ -6,6 +6,7 @@
  */
 import { CaseInsensitiveHeaders } from '../http/headers.js';
 import type { Params, PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
+import { headerValueText } from '../http/validate-request.js';
 import { version } from '../version.js';
 import { SessionCookies } from './cookies.js';
 import type { HooksOption, SessionStateOptions } from './options.js';
@@ -48,7 +49,7 @@ export class SessionState {
     this.headers = new CaseInsensitiveHeaders(defaultHeaders());
     for (const [name, value] of Object.entries(options.headers ?? {})) {
       if (value === null || value === undefined) this.headers.delete(name);
-      else this.headers.set(name, String(value));
+      else this.headers.set(name, headerValueText(name, value));
     }
     this.auth = options.auth ?? null;
     this.params = options.params;

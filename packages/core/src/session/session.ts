@@ -13,7 +13,7 @@ import { buildSpec } from './merge.js';
 import type { RequestOptions, SessionStateOptions } from './options.js';
 import { settleOutcome } from './outcome.js';
 import { SessionState } from './session-state.js';
-import { validateRequestOptions } from './validate.js';
+import { methodArgument, urlArgument, validateRequestOptions } from './validate.js';
 
 let nextTaskId = 1;
 
@@ -28,11 +28,12 @@ export class Session extends BaseSession<Promise<Response>> {
     this.state = new SessionState(options);
   }
 
-  request(method: string, url: string, options: RequestOptions = {}): Promise<Response> {
+  request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
     if (this.closed) throw new SessionClosedError('request');
+    const target = urlArgument(url);
     validateRequestOptions(options);
     if (options.backgroundCallback) warnBackgroundCallbackOnce();
-    const spec = buildSpec(this.state, method, url, options);
+    const spec = buildSpec(this.state, methodArgument(method), target, options);
     const controller = new AbortController();
     const onAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });

@@ -2,6 +2,7 @@
  * Checks on what users pass, so a typo or a wrong type fails at once with a
  * TypeError/RangeError that names the option, instead of deep inside got.
  */
+import { timeoutMilliseconds } from '../http/timeouts.js';
 import { REQUEST_OPTION_NAMES, type RequestOptions } from './options.js';
 
 function typeName(value: unknown): string {
@@ -19,18 +20,35 @@ function expect(ok: boolean, option: string, wanted: string, value: unknown): vo
 const isPlainRecord = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
+/** A URL object from any realm (jest's included): what got and fetch accept besides a string. */
+export function isUrlObject(value: unknown): value is URL {
+  return value instanceof URL || (typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object URL]');
+}
+
+function describeArgument(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  return typeName(value);
+}
+
+/**
+ * The request's URL argument as text, checked at the call: a string or a URL object.
+ * @throws TypeError naming the argument for anything else (a number, undefined, null, an object).
+ */
+export function urlArgument(url: unknown, argument = 'url'): string {
+  if (typeof url === 'string') return url;
+  if (isUrlObject(url)) return url.href;
+  throw new TypeError(`${argument} must be a string or a URL, got ${describeArgument(url)}`);
+}
+
+/** The method argument, checked at the call (the engine checks that it is an HTTP token). */
+export function methodArgument(method: unknown): string {
+  if (typeof method === 'string') return method;
+  throw new TypeError(`method must be a string such as 'GET', got ${describeArgument(method)}`);
+}
+
+/** The same rules as the engine's (http/timeouts.ts), checked when the timeout is given. */
 export function validateTimeout(timeout: unknown, option = 'timeout'): void {
-  if (timeout === undefined || timeout === null) return;
-  const parts = Array.isArray(timeout) ? timeout : [timeout];
-  if (Array.isArray(timeout) && timeout.length !== 2) {
-    throw new TypeError(`${option} must be seconds or [connect, read], got an array of ${timeout.length}`);
-  }
-  for (const part of parts) {
-    if (part === null) continue;
-    if (typeof part !== 'number' || Number.isNaN(part) || part < 0) {
-      throw new RangeError(`${option} must be a non-negative number of seconds, got ${String(part)}`);
-    }
-  }
+  timeoutMilliseconds(timeout, option);
 }
 
 export function validatePositiveInteger(value: unknown, option: string): void {

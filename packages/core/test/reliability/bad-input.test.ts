@@ -9,11 +9,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import {
   FuturesSession,
   InvalidHeader,
+  InvalidJSONError,
   InvalidSchema,
+  JSONDecodeError,
   InvalidURL,
   MissingSchema,
   PicklingError,
   ProcessPoolExecutor,
+  RequestException,
+  Session,
   ThreadPoolExecutor,
   type Executor,
   type Future,
@@ -60,6 +64,22 @@ const BAD_INPUTS: readonly BadInput[] = [
   { what: 'a negative read part of [connect, read]', send: (s, t) => s.get(t, { timeout: [1, -0.5] }), error: RangeError, names: /timeout.*-0.5/ },
   { what: 'a NaN connect part of [connect, read]', send: (s, t) => s.get(t, { timeout: [Number.NaN, 1] }), error: RangeError, names: /timeout.*NaN/ },
   { what: 'a timeout array of three', send: (s, t) => s.get(t, { timeout: [1, 2, 3] as never }), error: TypeError, names: /timeout.*3/ },
+  { what: 'a timeout that is a string', send: (s, t) => s.get(t, { timeout: '5' as never }), error: TypeError, names: /timeout.*string "5"/ },
+  { what: 'a [connect, read] pair with a string part', send: (s, t) => s.get(t, { timeout: ['1', 2] as never }), error: TypeError, names: /timeout \(connect\).*string "1"/ },
+  { what: 'a timeout too large for a timer (1e10 s)', send: (s, t) => s.get(t, { timeout: 1e10 }), error: RangeError, names: /at most 2147483\.647 seconds/ },
+  { what: 'a timeout one ms above the timer limit', send: (s, t) => s.get(t, { timeout: [1, 2147483.648] }), error: RangeError, names: /timeout \(read\) must be at most 2147483\.647 seconds/ },
+  { what: 'a URL that is a number', send: (s) => s.get(12345 as never), error: TypeError, names: /url must be a string or a URL, got number 12345/ },
+  { what: 'a URL that is undefined', send: (s) => s.get(undefined as never), error: TypeError, names: /url must be a string or a URL, got undefined/ },
+  { what: 'a URL that is null', send: (s) => s.get(null as never), error: TypeError, names: /url must be a string or a URL, got null/ },
+  { what: 'a URL that is a plain object', send: (s) => s.get({} as never), error: TypeError, names: /url must be a string or a URL, got Object/ },
+  { what: 'test_header_value_not_str: a header value that is an object', send: (s, t) => s.get(t, { headers: { bar: { foo: 'bar' } } as never }), error: InvalidHeader, names: /Header bar must be a string/ },
+  { what: 'test_header_value_not_str: a header value that is a list', send: (s, t) => s.get(t, { headers: { baz: ['foo', 'bar'] } as never }), error: InvalidHeader, names: /Header baz must be a string/ },
+  { what: 'test_header_value_not_str: a header value that is a boolean', send: (s, t) => s.get(t, { headers: { qux: true } as never }), error: InvalidHeader, names: /Header qux must be a string/ },
+  { what: 'test_header_value_not_str: a header value that is NaN', send: (s, t) => s.get(t, { headers: { 'X-Count': Number.NaN } }), error: InvalidHeader, names: /Header X-Count .* got NaN/ },
+  { what: 'test_post_json_nan: json holding NaN', send: (s, t) => s.post(t, { json: { foo: Number.NaN } }), error: InvalidJSONError, names: /not JSON compliant: NaN at json\["foo"\]/ },
+  { what: 'test_post_json_nan: json holding Infinity, deep in a list', send: (s, t) => s.post(t, { json: { a: [1, -Infinity] } }), error: InvalidJSONError, names: /not JSON compliant: -Infinity/ },
+  { what: 'test_post_json_nan: json that is Infinity', send: (s, t) => s.post(t, { json: Infinity }), error: InvalidJSONError, names: /not JSON compliant: Infinity at json$/ },
+  { what: 'a method that is not a string', send: (s, t) => s.request(42 as never, t), error: TypeError, names: /method must be a string.*42/ },
   { what: 'a negative maxResponseBytes', send: (s, t) => s.get(t, { maxResponseBytes: -1 }), error: TypeError, names: 'maxResponseBytes' },
 ];
 
@@ -105,6 +125,55 @@ describe.each(executorCases)('bad input on $name: a typed error and nothing sent
     await local.close();
   });
 
+  it('test_post_json_nan: InvalidJSONError is a RequestException (and JSONDecodeError an InvalidJSONError, as in requests)', async () => {
+    const error = await errorOf(() => session.post(counting.url, { json: { foo: Number.NaN } }));
+    expect(error).toBeInstanceOf(InvalidJSONError);
+    expect(error).toBeInstanceOf(RequestException);
+    expect(error.name).toBe('InvalidJSONError');
+    expect(new JSONDecodeError('x')).toBeInstanceOf(InvalidJSONError);
+  });
+
+  it('test_header_value_not_str: a session-level header value that is not a string is refused when set', async () => {
+    expect(() => new FuturesSession({ executor, headers: { bar: { foo: 'bar' } } as never })).toThrow(InvalidHeader);
+    expect(() => new FuturesSession({ executor, headers: { baz: ['foo'] } as never })).toThrow(/Header baz must be a string/);
+    // Set on the session's headers afterwards (bypassing the types): refused at the request, on either executor alike.
+    const local = new FuturesSession({ executor });
+    local.headers.set('X-Late', { no: 1 } as never);
+    const error = await errorOf(() => local.get(counting.url));
+    expect(error).toBeInstanceOf(InvalidHeader);
+    expect(error.message).toContain('X-Late');
+    await local.close();
+  });
+
+  it('a URL, method or timeout of the wrong type is refused synchronously, at the call', () => {
+    for (const url of [12345, undefined, null, {}]) {
+      expect(() => session.get(url as never)).toThrow(TypeError);
+      expect(() => session.get(url as never)).toThrow(/^url must be a string or a URL/);
+    }
+    expect(() => session.request(42 as never, counting.url)).toThrow(/^method must be a string/);
+    expect(() => session.get(counting.url, { timeout: '5' as never })).toThrow(TypeError);
+    expect(() => session.get(counting.url, { timeout: 1e10 })).toThrow(RangeError);
+  });
+
+  it('a string, a too-large or a mistyped timeout set on the session is refused when set', async () => {
+    expect(() => new FuturesSession({ executor, timeout: '5' as never })).toThrow(TypeError);
+    expect(() => new FuturesSession({ executor, timeout: ['1', 2] as never })).toThrow(/timeout \(connect\).*string "1"/);
+    expect(() => new FuturesSession({ executor, timeout: 1e10 })).toThrow(/at most 2147483\.647 seconds/);
+    const local = new FuturesSession({ executor });
+    expect(() => {
+      local.timeout = '5' as never;
+    }).toThrow(TypeError);
+    expect(() => {
+      local.timeout = [1, 1e10];
+    }).toThrow(RangeError);
+    expect(local.timeout).toBeUndefined();
+    // The largest timer Node can set, and Infinity (no timer), are fine.
+    local.timeout = 2147483.647;
+    local.timeout = [Infinity, null];
+    expect(local.timeout).toEqual([Infinity, null]);
+    await local.close();
+  });
+
   it('a negative or NaN timeout set on the session is refused when set', async () => {
     expect(() => new FuturesSession({ executor, timeout: -2 })).toThrow(/timeout.*-2/);
     expect(() => new FuturesSession({ executor, timeout: [Number.NaN, 1] })).toThrow(/timeout.*NaN/);
@@ -119,6 +188,84 @@ describe.each(executorCases)('bad input on $name: a typed error and nothing sent
     expect(local.timeout).toBeUndefined();
     await local.close();
   });
+});
+
+/** A FuturesSession on a fresh executor for `use`, both closed afterwards. */
+async function withSession(make: () => Executor, options: { headers?: Record<string, number> }, use: (session: FuturesSession) => Promise<void>): Promise<void> {
+  const executor = make();
+  const session = new FuturesSession({ executor, ...options });
+  try {
+    await use(session);
+  } finally {
+    await session.close();
+    await executor.shutdown();
+  }
+}
+
+describe('URL objects are accepted (as got and fetch accept one)', () => {
+  let counting: CountingServer;
+  beforeAll(async () => {
+    counting = await startCountingServer();
+  });
+  afterAll(async () => {
+    await counting.close();
+  });
+
+  /** Sends a URL object with params through `session`: sent once, params appended, the URL object untouched. */
+  async function sendUrlObject(session: FuturesSession | Session): Promise<void> {
+    const before = counting.requests;
+    const url = new URL(`${counting.url}/target?a=1`);
+    const response = await session.get(url, { params: { b: '2' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.url).toBe(`${counting.url}/target?a=1&b=2`);
+    expect(url.href).toBe(`${counting.url}/target?a=1`);
+    expect(counting.requests - before).toBe(1);
+  }
+
+  it.each(executorCases)('by FuturesSession on $name, and by session.map alone or as { url }', ({ make }) =>
+    withSession(make, {}, async (session) => {
+      await sendUrlObject(session);
+      const urls: string[] = [];
+      for await (const future of session.map([new URL(`${counting.url}/one`), { url: new URL(`${counting.url}/two`) }], { ordered: true })) {
+        urls.push((await future.result()).url);
+      }
+      expect(urls).toEqual([`${counting.url}/one`, `${counting.url}/two`]);
+    }),
+  );
+
+  it('by Session', async () => {
+    const session = new Session();
+    try {
+      await sendUrlObject(session);
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe('what requests accepts is sent as requests sends it', () => {
+  let httpbin: Httpbin;
+  beforeAll(async () => {
+    httpbin = await startHttpbin();
+  });
+  afterAll(async () => {
+    await httpbin.close();
+  });
+
+  it.each(executorCases)('test_invalid_files_input: a null file entry is skipped, the others sent, on $name', ({ make }) =>
+    withSession(make, {}, async (session) => {
+      const response = await session.post(`${httpbin.url}/post`, { files: { 'random-file-1': null, 'random-file-2': '1' } });
+      expect((response.json() as { files: Record<string, unknown> }).files).toEqual({ 'random-file-2': '1' });
+    }),
+  );
+
+  it.each(executorCases)('test_header_value_not_str (documented difference): a finite number is sent as its decimal text, on $name', ({ make }) =>
+    withSession(make, { headers: { 'X-Session-Count': 7 } }, async (session) => {
+      const response = await session.get(`${httpbin.url}/headers`, { headers: { 'X-Count': 3, 'X-Ratio': 0.5 } });
+      const { headers } = response.json() as { headers: Record<string, string> };
+      expect({ count: headers['X-Count'], ratio: headers['X-Ratio'], session: headers['X-Session-Count'] }).toEqual({ count: '3', ratio: '0.5', session: '7' });
+    }),
+  );
 });
 
 describe('a redirect to a non-http(s) URL: InvalidSchema, and the target is never contacted', () => {
