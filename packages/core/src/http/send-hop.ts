@@ -12,6 +12,7 @@ import { mapRequestError } from './error-mapping.js';
 import { ConnectionError, ProxyError, SSLError, Timeout } from './errors.js';
 import { loadGot, loadedGot } from './got-loader.js';
 import { CaseInsensitiveHeaders } from './headers.js';
+import { withoutAddedAcceptEncoding } from './no-accept-encoding.js';
 import { keepProtoHeader } from './proto-header.js';
 import type { Hop } from './redirects.js';
 import { viaHttpProxy } from './proxy.js';
@@ -86,6 +87,7 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
   const gotHeaders: Record<string, string | undefined> = sentHeaders.toLowerCaseObject();
   // Without a User-Agent the caller removed it on purpose: stop got adding its own.
   if (!('user-agent' in gotHeaders)) gotHeaders['user-agent'] = undefined;
+  const beforeRequest = [...keepProtoHeader(gotHeaders), ...withoutAddedAcceptEncoding(gotHeaders)];
 
   return new Promise<HopResponse>((resolve, reject) => {
     const started = performance.now();
@@ -98,7 +100,7 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
         // No retries, no redirects, no 4xx/5xx exceptions: the instance's defaults (got-instance.ts).
         timeout: options.timeout,
         agent: { http: options.agents.http, https: options.agents.https },
-        ...keepProtoHeader(gotHeaders),
+        ...(beforeRequest.length > 0 ? { hooks: { beforeRequest } } : {}),
         https: { rejectUnauthorized: options.verify !== false },
         ...(options.proxy && hop.url.startsWith('http:') ? { request: viaHttpProxy(options.proxy) as never } : {}),
       });
