@@ -60,24 +60,37 @@ function hasCallbacks(spec: RequestSpec): boolean {
   return (spec.hooks?.response?.length ?? 0) > 0 || (spec.backgroundCallback !== undefined && spec.backgroundCallback !== null);
 }
 
+/**
+ * requests dispatches the response hooks on every response of a redirect
+ * chain, in order, and keeps what they return in `history`. Here the chain's
+ * hooks run once it has completed (a retry may repeat a chain; only the one
+ * that answered is hooked), redirects first, then the final response.
+ */
 async function runHooks(response: Response, spec: RequestSpec, session: unknown): Promise<unknown> {
-  let value: unknown = response;
   const context: HookContext = {
     timeout: spec.timeout ?? null,
     verify: spec.verify,
     proxies: spec.proxies ?? null,
     stream: spec.stream ?? false,
   };
-  const hooks = spec.hooks?.response ?? [];
-  for (const [index, hook] of hooks.entries()) {
-    const fn = await resolveHook(hook, `hooks.response[${index}]`);
-    // requests' dispatch_hook: a hook that returns something replaces the response for the next ones.
-    const returned = await fn(value, context);
-    if (returned !== undefined) value = returned;
+  const hooks = await Promise.all((spec.hooks?.response ?? []).map((hook, index) => resolveHook(hook, `hooks.response[${index}]`)));
+  if (hooks.length > 0) {
+    for (const [index, redirect] of response.history.entries()) response.history[index] = (await dispatchHooks(hooks, redirect, context)) as Response;
   }
+  let value = await dispatchHooks(hooks, response, context);
   if (spec.backgroundCallback !== undefined && spec.backgroundCallback !== null) {
     const callback = await resolveHook(spec.backgroundCallback, 'backgroundCallback');
     const returned = await callback(session, value);
+    if (returned !== undefined) value = returned;
+  }
+  return value;
+}
+
+/** requests' dispatch_hook: a hook that returns something replaces the response for the next ones. */
+async function dispatchHooks(hooks: ReadonlyArray<(...args: any[]) => unknown>, response: unknown, context: HookContext): Promise<unknown> {
+  let value = response;
+  for (const fn of hooks) {
+    const returned = await fn(value, context);
     if (returned !== undefined) value = returned;
   }
   return value;
