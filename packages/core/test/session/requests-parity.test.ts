@@ -14,6 +14,7 @@ import {
   JSONDecodeError,
   RequestException,
   Response,
+  TooManyRedirects,
   type Executor,
 } from '@requests-futures/core';
 import { listenOnLoopback, startHttpbin, type Httpbin } from '@requests-futures/testing';
@@ -160,6 +161,21 @@ describe.each(executorCases)('requests parity on $name', ({ make }) => {
       expect(order[1]! - order[0]!).toBe(1);
       expect(order[2]! - order[1]!).toBe(1);
       expect(response.history.map((r) => r.statusCode)).toEqual([302, 302]);
+    }),
+  );
+
+  it('response hooks run on a redirect response before it is followed: the one past maxRedirects is hooked before TooManyRedirects', () =>
+    withSession({ hooks: { response: [hook('stampHookOrder')] }, maxRedirects: 2 }, async (session) => {
+      const error = await session.get(`${httpbin.url}/redirect/5`).result().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TooManyRedirects);
+      const response = (error as TooManyRedirects).response as Response;
+      expect(response.history).toHaveLength(2);
+      const order = [...response.history, response].map((r) => r.hookOrder as number);
+      expect(order.every((n) => Number.isInteger(n))).toBe(true);
+      expect([order[1]! - order[0]!, order[2]! - order[1]!]).toEqual([1, 1]);
     }),
   );
 
