@@ -267,6 +267,18 @@ describe.each(executorCases)('requests parity on $name', ({ make }) => {
   );
 
 
+  it('test_json_decode_persists_doc_attr: a JSONDecodeError raised by json() in a response hook arrives typed, with its doc', () =>
+    withSession({ hooks: { response: [hook('returnJson')] } }, async (session) => {
+      const error = await session.get(`${httpbin.url}/bytes/20`).result().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(JSONDecodeError);
+      expect((error as JSONDecodeError).doc).toHaveLength(20);
+      expect((error as Error).message).not.toContain((error as JSONDecodeError).doc);
+    }),
+  );
+
   it.each(ENCODINGS)('TestGuessJSONUTF: json() reads a body in %s that declares no charset', async (encoding) =>
     withSession({}, async (session) => {
       const response = await session.get(`${parity.url}/json-in/${encoding}`);
