@@ -8,14 +8,14 @@
  */
 import type { Hooks } from 'got';
 
-export type BeforeRequest = Hooks['beforeRequest'][number];
+type BeforeRequest = Hooks['beforeRequest'][number];
 
-/** The beforeRequest hooks that keep a `__proto__` header in `headers`; none when there is no such header. */
-export function keepProtoHeader(headers: Readonly<Record<string, string | undefined>>): BeforeRequest[] {
+/** got options that keep a `__proto__` header in `headers`; none when there is no such header. */
+export function keepProtoHeader(headers: Readonly<Record<string, string | undefined>>): { hooks?: { beforeRequest: BeforeRequest[] } } {
   const value = Object.hasOwn(headers, '__proto__') ? Object.getOwnPropertyDescriptor(headers, '__proto__')?.value : undefined;
-  if (typeof value !== 'string') return [];
+  if (typeof value !== 'string') return {};
   const restore: BeforeRequest = (options) => {
     Object.defineProperty(options.headers, '__proto__', { value, enumerable: true, writable: true, configurable: true });
   };
-  return [restore];
+  return { hooks: { beforeRequest: [restore] } };
 }

@@ -12,7 +12,6 @@ import { mapRequestError } from './error-mapping.js';
 import { ConnectionError, ProxyError, SSLError, Timeout } from './errors.js';
 import { loadGot, loadedGot } from './got-loader.js';
 import { CaseInsensitiveHeaders } from './headers.js';
-import { withoutAddedAcceptEncoding } from './no-accept-encoding.js';
 import { keepProtoHeader } from './proto-header.js';
 import type { Hop } from './redirects.js';
 import { viaHttpProxy } from './proxy.js';
@@ -87,7 +86,9 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
   const gotHeaders: Record<string, string | undefined> = sentHeaders.toLowerCaseObject();
   // Without a User-Agent the caller removed it on purpose: stop got adding its own.
   if (!('user-agent' in gotHeaders)) gotHeaders['user-agent'] = undefined;
-  const beforeRequest = [...keepProtoHeader(gotHeaders), ...withoutAddedAcceptEncoding(gotHeaders)];
+  // Removed by the caller: got would add its own `gzip, deflate, br`. requests sends what Python's
+  // http.client puts in its place, `identity` (decompression stays on for a server that compresses anyway).
+  if (!('accept-encoding' in gotHeaders)) gotHeaders['accept-encoding'] = 'identity';
 
   return new Promise<HopResponse>((resolve, reject) => {
     const started = performance.now();
@@ -100,7 +101,7 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
         // No retries, no redirects, no 4xx/5xx exceptions: the instance's defaults (got-instance.ts).
         timeout: options.timeout,
         agent: { http: options.agents.http, https: options.agents.https },
-        ...(beforeRequest.length > 0 ? { hooks: { beforeRequest } } : {}),
+        ...keepProtoHeader(gotHeaders),
         https: { rejectUnauthorized: options.verify !== false },
         ...(options.proxy && hop.url.startsWith('http:') ? { request: viaHttpProxy(options.proxy) as never } : {}),
       });
