@@ -5,7 +5,7 @@ export { title, version } from './version.js';
 
 export { FuturesSession } from './session/futures-session.js';
 export { Session } from './session/session.js';
-export { SessionClosedError } from './session/errors.js';
+export { CookieConflictError, SessionClosedError } from './session/errors.js';
 export { SessionCookies } from './session/cookies.js';
 export type { MapInput, MapRequestsOptions } from './session/map-requests.js';
 export type {

@@ -52,6 +52,20 @@ function toFilePart(name: string, value: FilesOption[string]): Required<Pick<Fil
   throw new TypeError(`files.${name} must be a string, a Uint8Array or { filename?, content, contentType? }, got ${describeType(value)}`);
 }
 
+/**
+ * A bytes field of a multipart body. FormData sends a string field as UTF-8
+ * and would turn a Blob into a file part (filename "blob"), so bytes that are
+ * UTF-8 go as the string they spell (the same bytes on the wire); others are
+ * refused rather than altered (requests would send them raw).
+ */
+function utf8Field(key: string, bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch (error) {
+    throw new TypeError(`data.${key} holds bytes that are not UTF-8, which a multipart field cannot carry here; send them as a file (files.${key})`, { cause: error });
+  }
+}
+
 function multipart(data: RequestSpec['data'], files: FilesOption): FormData {
   if (typeof data === 'string' || data instanceof Uint8Array) {
     throw new TypeError(`data must be an object when files are sent (multipart), got ${describeType(data)}`);
@@ -61,7 +75,7 @@ function multipart(data: RequestSpec['data'], files: FilesOption): FormData {
     if (!isPlainObject(data) && !isPairList(data)) {
       throw new TypeError(`data must be an object or a list of pairs, got ${describeType(data)}`);
     }
-    for (const [key, value] of formPairs(data as FormFields)) form.append(key, value);
+    for (const [key, value] of formPairs(data as FormFields)) form.append(key, typeof value === 'string' ? value : utf8Field(key, value));
   }
   for (const [name, value] of Object.entries(files)) {
     // requests skips a file whose value is None (its _encode_files: `elif fp is None: continue`).

@@ -126,6 +126,11 @@ export function mapRequestError(error: unknown, request: RequestInfo, phase: Req
   if (has((c) => c === 'ERR_INVALID_CHAR' || c === 'ERR_INVALID_HTTP_TOKEN' || c === 'ERR_HTTP_INVALID_HEADER_VALUE')) {
     return new InvalidHeader(`Invalid header (${detail}): ${target}`, options);
   }
+  // The response's Content-Length is duplicated with values that differ, not a number, or beside
+  // chunked encoding: urllib3 refuses such a response as a bad header, and requests raises InvalidHeader.
+  if (has((c) => c === 'HPE_UNEXPECTED_CONTENT_LENGTH' || c === 'HPE_INVALID_CONTENT_LENGTH')) {
+    return new InvalidHeader(`Invalid Content-Length in the response (${detail}): ${target}`, options);
+  }
   if (has((c) => DECODING_CODES.has(c))) {
     return new ContentDecodingError(`Failed to decode the response body (${detail}): ${target}`, options);
   }

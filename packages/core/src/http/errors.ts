@@ -120,6 +120,10 @@ export class InvalidJSONError extends RequestException {
 export class JSONDecodeError extends InvalidJSONError {
   override name = 'JSONDecodeError';
   override code = 'ERR_JSON_DECODE';
+  /** The text that was not JSON (Python's JSONDecodeError.doc); the message never quotes it. */
+  declare doc?: string;
+  /** Where parsing failed, when known (Python's JSONDecodeError.pos). */
+  declare pos?: number;
 }
 
 /** A failure while reading or writing the body that is none of the above (requests' ChunkedEncodingError and friends). */

@@ -10,6 +10,8 @@ import type { FnRef } from '@requests-futures/serializer';
 export type HookFn = ((response: any, ...rest: unknown[]) => unknown) | FnRef;
 
 export type ParamValue = string | number | boolean | null | undefined;
+/** A form field's value: bytes are sent as they are (requests sends a `bytes` value unchanged). */
+export type FormValue = ParamValue | Uint8Array;
 export type Params = Record<string, ParamValue | ParamValue[]> | Array<[string, ParamValue]> | string;
 
 /** One file part of a multipart body, as in requests' `files={'name': (filename, content, contentType)}`. */
@@ -53,7 +55,7 @@ export interface RequestSpec {
   /** Merged headers; a null value removes a session header (requests semantics). */
   headers: Record<string, string>;
   /** Form data (object → urlencoded), or a raw body (string / bytes). */
-  data?: Record<string, ParamValue | ParamValue[]> | string | Uint8Array | null;
+  data?: Record<string, FormValue | FormValue[]> | string | Uint8Array | null;
   json?: unknown;
   files?: FilesOption | null;
   auth?: [string, string] | null;

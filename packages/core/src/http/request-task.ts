@@ -44,40 +44,59 @@ async function resolveHook(hook: HookFn, where: string): Promise<(...args: any[]
 /**
  * The request task, given its task context directly rather than through
  * AsyncLocalStorage (see task-context.ts); hooks, which may call
- * currentTask(), still run in it.
+ * currentTask(), still run in it. requests dispatches the response hooks on
+ * every response of a redirect chain as it arrives (Session.send, then
+ * resolve_redirects), and keeps what they return in `history`: the engine
+ * hands each redirect response to `onRedirect` before it follows it.
  */
 export async function runRequestTaskIn(context: TaskContext | undefined, spec: RequestSpec, session?: unknown, options: RequestTaskOptions = {}): Promise<RequestOutcome> {
-  const response = await performRequest(spec, { ...options, task: context });
-  const hooksAndCallback = () => runHooks(response, spec, session);
-  const value = context !== undefined && hasCallbacks(spec) ? await runInTaskContext(context, hooksAndCallback) : await hooksAndCallback();
+  const inContext = <T>(fn: () => Promise<T>): Promise<T> => (context !== undefined ? runInTaskContext(context, fn) : fn());
+  const hooks = (spec.hooks?.response?.length ?? 0) > 0 ? await resolveResponseHooks(spec) : [];
+  const hookContext = hookContextOf(spec);
+  const onRedirect = hooks.length > 0 ? (redirect: Response) => inContext(() => dispatchHooks(hooks, redirect, hookContext)) : undefined;
+  const response = await performRequest(spec, { ...options, task: context, ...(onRedirect ? { onRedirect } : {}) });
+  const value = hooks.length > 0 || hasBackgroundCallback(spec) ? await inContext(() => finalCallbacks(hooks, hookContext, response, spec, session)) : response;
   return { value, setCookies: response.setCookies };
 }
 
 /** What a child imports by fnRef: runRequestTaskIn, handed the context by the executor. */
 export const runRequestTask = taskWithContext(runRequestTaskIn);
 
-function hasCallbacks(spec: RequestSpec): boolean {
-  return (spec.hooks?.response?.length ?? 0) > 0 || (spec.backgroundCallback !== undefined && spec.backgroundCallback !== null);
+type ResponseHook = (...args: any[]) => unknown;
+
+function hasBackgroundCallback(spec: RequestSpec): boolean {
+  return spec.backgroundCallback !== undefined && spec.backgroundCallback !== null;
 }
 
-async function runHooks(response: Response, spec: RequestSpec, session: unknown): Promise<unknown> {
-  let value: unknown = response;
-  const context: HookContext = {
+function resolveResponseHooks(spec: RequestSpec): Promise<ResponseHook[]> {
+  return Promise.all((spec.hooks?.response ?? []).map((hook, index) => resolveHook(hook, `hooks.response[${index}]`)));
+}
+
+function hookContextOf(spec: RequestSpec): HookContext {
+  return {
     timeout: spec.timeout ?? null,
     verify: spec.verify,
     proxies: spec.proxies ?? null,
     stream: spec.stream ?? false,
   };
-  const hooks = spec.hooks?.response ?? [];
-  for (const [index, hook] of hooks.entries()) {
-    const fn = await resolveHook(hook, `hooks.response[${index}]`);
-    // requests' dispatch_hook: a hook that returns something replaces the response for the next ones.
-    const returned = await fn(value, context);
+}
+
+/** The final response's hooks, then the (deprecated) background callback. */
+async function finalCallbacks(hooks: readonly ResponseHook[], context: HookContext, response: Response, spec: RequestSpec, session: unknown): Promise<unknown> {
+  let value = await dispatchHooks(hooks, response, context);
+  if (hasBackgroundCallback(spec)) {
+    const callback = await resolveHook(spec.backgroundCallback!, 'backgroundCallback');
+    const returned = await callback(session, value);
     if (returned !== undefined) value = returned;
   }
-  if (spec.backgroundCallback !== undefined && spec.backgroundCallback !== null) {
-    const callback = await resolveHook(spec.backgroundCallback, 'backgroundCallback');
-    const returned = await callback(session, value);
+  return value;
+}
+
+/** requests' dispatch_hook: a hook that returns something replaces the response for the next ones. */
+async function dispatchHooks(hooks: readonly ResponseHook[], response: unknown, context: HookContext): Promise<unknown> {
+  let value = response;
+  for (const fn of hooks) {
+    const returned = await fn(value, context);
     if (returned !== undefined) value = returned;
   }
   return value;

@@ -38,6 +38,11 @@ export interface PerformOptions {
   signal?: AbortSignal;
   /** The task this request runs in (its signal, its progress reporter): `currentTask()` when not given. */
   task?: TaskContext | undefined;
+  /**
+   * Called with each redirect response before it is followed (requests runs
+   * the response hooks there); what it returns takes the response's place in `history`.
+   */
+  onRedirect?: ((response: Response) => Promise<unknown>) | undefined;
 }
 
 /** What every hop of one request shares besides its spec. */
@@ -47,6 +52,7 @@ interface RequestRun {
   readonly progress: ((bytes: number) => void) | undefined;
   /** saveTo + resume: the part file's claim (part-claim.ts). */
   readonly claim: PartClaim | undefined;
+  readonly onRedirect: PerformOptions['onRedirect'];
 }
 
 export const DEFAULT_MAX_REDIRECTS = 30;
@@ -92,7 +98,7 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     const first = firstHop(spec);
     const policy = retryPolicy(spec.retries);
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
-    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, claim };
+    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, claim, onRedirect: options.onRedirect };
     try {
       await checkTargetEarly(spec, claim, { method: first.method, url: first.url });
       return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
@@ -200,12 +206,14 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
       const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
       const response = toResponse(hop, answer, content, accepted);
+      // requests hooks every response it receives, the one past the limit included; a probe's are not the caller's.
+      const hooked = mode === 'download' && run.onRedirect ? await run.onRedirect(response) : response;
       // requests: the (N+1)th redirect response of a limit of N raises.
       if (history.length >= maxRedirects) {
         response.history = [...history];
         throw new TooManyRedirects(`Exceeded ${maxRedirects} redirects.`, { request, response });
       }
-      history.push(response);
+      history.push(hooked as Response);
       hop = nextHop(hop, answer.statusCode, location);
       continue;
     }

@@ -7,8 +7,9 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { registerClass } from '@requests-futures/serializer';
-import { HTTPError, JSONDecodeError } from './errors.js';
+import { HTTPError } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
+import { parseJsonBody } from './json-body.js';
 import { decodeText, encodingFromContentType } from './text-encoding.js';
 
 export interface ResponseRequest {
@@ -93,16 +94,9 @@ export class Response {
     return decodeText(this.content, this.encoding);
   }
 
+  /** The body as JSON (see json-body.ts); JSONDecodeError, with the body as its `doc`, when it is not. */
   json(): any {
-    const text = this.text;
-    try {
-      return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    } catch (error) {
-      throw new JSONDecodeError(`${(error as Error).message} (body of ${this.url})`, {
-        cause: error,
-        request: { method: this.request.method, url: this.url },
-      });
-    }
+    return parseJsonBody(this.content, this.encoding, () => this.text, { method: this.request.method, url: this.url });
   }
 
   /** Throws HTTPError for 4xx/5xx, with requests' message. */

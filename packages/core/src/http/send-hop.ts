@@ -86,6 +86,9 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
   const gotHeaders: Record<string, string | undefined> = sentHeaders.toLowerCaseObject();
   // Without a User-Agent the caller removed it on purpose: stop got adding its own.
   if (!('user-agent' in gotHeaders)) gotHeaders['user-agent'] = undefined;
+  // Removed by the caller: got would add its own `gzip, deflate, br`. requests sends what Python's
+  // http.client puts in its place, `identity` (decompression stays on for a server that compresses anyway).
+  if (!('accept-encoding' in gotHeaders)) gotHeaders['accept-encoding'] = 'identity';
 
   return new Promise<HopResponse>((resolve, reject) => {
     const started = performance.now();

@@ -5,6 +5,14 @@
  * cookies the server sets come back as Set-Cookie headers and land here.
  */
 import { Cookie, CookieJar, type SerializedCookieJar } from 'tough-cookie';
+import { CookieConflictError } from './errors.js';
+
+/** Past its Expires or Max-Age (a Max-Age of 0 or less expires at once). */
+function isExpired(cookie: Cookie): boolean {
+  // Max-Age counts from when the cookie was set (tough-cookie would count from its last use).
+  const expiry = cookie.expiryTime(cookie.creation instanceof Date ? cookie.creation : undefined);
+  return expiry !== undefined && expiry <= Date.now();
+}
 
 export interface SetCookieRecord {
   url: string;
@@ -24,14 +32,23 @@ export class SessionCookies {
   private version = 0;
   private snapshotVersion = -1;
 
+  /**
+   * The value of the cookie called `name`, as requests' RequestsCookieJar.get:
+   * CookieConflictError when more than one matches (narrow with domain or path).
+   */
   get(name: string, options: CookieSetOptions = {}): string | undefined {
+    const values: string[] = [];
     for (const cookie of this.all()) {
       if (cookie.key !== name) continue;
       if (options.domain !== undefined && cookie.domain !== options.domain) continue;
       if (options.path !== undefined && cookie.path !== options.path) continue;
-      return cookie.value;
+      values.push(cookie.value);
     }
-    return this.anyHost.get(name);
+    const anyHost = this.anyHost.get(name);
+    // A cookie set without a domain has none (requests' domain ''), so a domain given never picks it.
+    if (anyHost !== undefined && (options.domain === undefined || options.domain === '')) values.push(anyHost);
+    if (values.length > 1) throw new CookieConflictError(name);
+    return values[0];
   }
 
   set(name: string, value: string | null, options: CookieSetOptions = {}): void {
@@ -70,8 +87,15 @@ export class SessionCookies {
     if (!records || records.length === 0) return;
     this.version++;
     for (const { url, header } of records) {
-      this.jar.setCookieSync(header, url, { ignoreError: true });
+      const cookie = this.jar.setCookieSync(header, url, { ignoreError: true });
+      // An expired cookie deletes (requests' test_cookie_removed_on_expire); tough-cookie would keep it stored.
+      if (cookie instanceof Cookie && isExpired(cookie)) this.remove(cookie);
     }
+  }
+
+  private remove(cookie: Cookie): void {
+    // MemoryCookieStore answers its callback synchronously.
+    this.jar.store.removeCookie(cookie.domain, cookie.path, cookie.key, () => undefined);
   }
 
   /**
@@ -108,7 +132,8 @@ export class SessionCookies {
     return { version: 'tough-cookie@5', storeType: 'MemoryCookieStore', rejectPublicSuffixes: false, enableLooseMode: true, allowSpecialUseDomain: true, prefixSecurity: 'silent', cookies: [] } as SerializedCookieJar;
   }
 
+  /** The cookies in the jar that have not expired. */
   private all(): Cookie[] {
-    return (this.jar.serializeSync()?.cookies ?? []).map((c) => Cookie.fromJSON(c)).filter((c): c is Cookie => c !== null);
+    return (this.jar.serializeSync()?.cookies ?? []).map((c) => Cookie.fromJSON(c)).filter((c): c is Cookie => c !== null && c !== undefined && !isExpired(c));
   }
 }

@@ -7,6 +7,7 @@ import type {
   FilesOption,
   HookFn,
   ParamValue,
+  FormValue,
   Params,
   RetryOptions,
   TimeoutOption,
@@ -22,7 +23,7 @@ export type BackgroundCallback = (session: any, response: any) => unknown;
 
 export interface RequestOptions {
   params?: Params;
-  data?: Record<string, ParamValue | ParamValue[]> | string | Uint8Array | null;
+  data?: Record<string, FormValue | FormValue[]> | string | Uint8Array | null;
   json?: unknown;
   headers?: HeadersOption;
   cookies?: CookiesOption;
