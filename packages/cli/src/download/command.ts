@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
-import { runDownload, type DownloadOptions } from './run.js';
+import type { DownloadOptions } from './run.js';
 
 export const DEFAULT_JOBS = 16;
 export const DEFAULT_RETRIES = 2;
@@ -56,6 +56,8 @@ export function registerDownloadCommand(
     .action(async (list: string | undefined, raw: RawDownloadOptions) => {
       const options = toDownloadOptions(list, raw);
       if (signal) options.signal = signal;
+      // The engine (core, got, tinypool) loads only once a download is asked for, not for --help.
+      const { runDownload } = await import('./run.js');
       done(await runDownload(options, io));
     });
 }
