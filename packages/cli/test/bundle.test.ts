@@ -5,7 +5,6 @@
  * (NODE_DEBUG=esm logs every module each process stores; the children inherit
  * the environment).
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,21 +14,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RF_BIN } from './helpers.js';
+import { RF_BIN, runRfProcess } from './helpers.js';
+
 
 const RF_BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bundle/rf.mjs');
 const BODY = Buffer.from('bundled rf, 0123456789'.repeat(50));
 
-async function run(bin: string, args: string[], debug = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = debug ? { ...process.env, NODE_DEBUG: 'esm' } : process.env;
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
-}
+/** NODE_DEBUG=esm makes every process (children inherit it) log each module it stores. */
+const run = (bin: string, args: string[], debug = false) =>
+  runRfProcess(args, { bin, env: debug ? { ...process.env, NODE_DEBUG: 'esm' } : process.env });
 
 let server: Server;
 let base: string;

@@ -4,21 +4,11 @@
  * nor the progress bar or the histogram. Node's own ESM debug log lists every
  * module it loads (NODE_DEBUG=esm, "Storing <url>").
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, expect, it } from '@jest/globals';
-import { RF_BIN } from './helpers.js';
+import { runRfProcess } from './helpers.js';
 
 async function modulesLoadedBy(args: string[]): Promise<{ code: number | null; stdout: string; modules: string[] }> {
-  const child = spawn(process.execPath, [RF_BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_DEBUG: 'esm' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const [code] = (await once(child, 'close')) as [number | null];
+  const { code, stdout, stderr } = await runRfProcess(args, { env: { ...process.env, NODE_DEBUG: 'esm' } });
   const modules = [...stderr.matchAll(/Storing (file:\S+)/g)].map((match) => match[1]!);
   return { code, stdout, modules };
 }
