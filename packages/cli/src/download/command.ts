@@ -1,25 +1,24 @@
 /**
- * `rf download [FILE|-] -o DIR [-j N] [--processes N] [--retries N] [--resume]
- *  [--manifest PATH] [--timeout S] [--checksums FILE] [--no-checksum]`: the
- *  command line, validated into DownloadOptions.
+ * `rf download [FILE|-] -o DIR [options]`: the command line, validated into
+ * DownloadOptions (the request flags in request-flags.ts). See the CLI README.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
+import { parseNonNegativeInteger, parsePositiveInteger } from '../util/parse.js';
+import { collectRepeated, toSessionOptions, type RawRequestFlags } from './request-flags.js';
 import type { DownloadOptions } from './run.js';
 
 export const DEFAULT_JOBS = 16;
 export const DEFAULT_RETRIES = 2;
 
-interface RawDownloadOptions {
+interface RawDownloadOptions extends RawRequestFlags {
   output?: string;
   jobs: string;
   processes?: string;
   retries: string;
   resume?: boolean;
   manifest?: string;
-  timeout?: string;
   checksums?: string;
   /** commander's negatable flag: false with --no-checksum. */
   checksum: boolean;
@@ -36,7 +35,8 @@ export function toDownloadOptions(list: string | undefined, raw: RawDownloadOpti
   };
   if (raw.processes !== undefined) options.processes = parseNonNegativeInteger('--processes', raw.processes);
   if (raw.manifest !== undefined) options.manifestPath = raw.manifest;
-  if (raw.timeout !== undefined) options.timeoutSeconds = parsePositiveSeconds('--timeout', raw.timeout);
+  const sessionOptions = toSessionOptions(raw);
+  if (Object.keys(sessionOptions).length > 0) options.sessionOptions = sessionOptions;
   if (raw.checksums !== undefined) {
     if (raw.checksum === false) throw new UsageError('--checksums and --no-checksum contradict each other: digests cannot be checked without hashing');
     options.checksumsFile = raw.checksums;
@@ -62,6 +62,14 @@ export function registerDownloadCommand(
     .option('--resume', 'keep files already complete in DIR (size checked with the server, sha256 when given) and continue partial ones (Range)')
     .option('--manifest <PATH>', 'write a JSON-lines manifest (url, path, status, bytes, sha256, error, elapsedMs)')
     .option('--timeout <S>', 'per-request timeout in seconds (connect and read)')
+    .option('--connect-timeout <S>', 'seconds to establish a connection (overrides --timeout for that part)')
+    .option('--read-timeout <S>', 'seconds without a byte from the server (overrides --timeout for that part)')
+    .option('-H, --header <K: V>', 'send this header with every request (repeatable)', collectRepeated, [])
+    .option('--user-agent <UA>', 'the User-Agent header')
+    .option('--user <USER[:PASSWORD]>', 'HTTP Basic credentials (no prompt: a missing password is empty)')
+    .option('--proxy <URL>', 'send every request through this http:// proxy (https targets through CONNECT)')
+    .option('--insecure', 'do not verify TLS certificates')
+    .option('--ca-certificate <PATH>', 'verify TLS certificates against this CA bundle (PEM) instead of the system\'s')
     .option('--checksums <FILE>', 'expected sha256 digests in sha256sum format ("<hex>  path"), path relative to DIR as in the manifest')
     .option('--no-checksum', 'do not hash the downloads (the manifest\'s sha256 is null)')
     .action(async (list: string | undefined, raw: RawDownloadOptions) => {

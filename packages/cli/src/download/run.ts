@@ -18,6 +18,7 @@ import { ManifestWriter, noManifest, type ManifestEntry, type ManifestSink } fro
 import { settleDownload, type DownloadMeta, type DownloadRequest } from './outcome.js';
 import { PathAllocator, pathFromUrl, sanitizeRelativePath, type AllocatedPath } from './paths.js';
 import { createProgress, type ProgressReporter } from './progress.js';
+import type { DownloadSessionOptions } from './request-flags.js';
 import { createDownloadEngine } from './session.js';
 import { StaleTemporarySweeper } from './stale-temporaries.js';
 import { formatDownloadSummary } from './summary.js';
@@ -35,7 +36,8 @@ export interface DownloadOptions {
   /** Keep complete files (the engine checks their size with the server) and continue partial ones (Range). */
   resume: boolean;
   manifestPath?: string;
-  timeoutSeconds?: number;
+  /** Headers, auth, timeout, proxies, verify from the request flags. */
+  sessionOptions?: DownloadSessionOptions;
   /** A sha256sum-format file of expected digests, by output path relative to the output directory. */
   checksumsFile?: string;
   /** False (--no-checksum): nothing is hashed; the manifest's sha256 is null. */

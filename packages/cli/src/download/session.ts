@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { FuturesSession, ProcessPoolExecutor, type Executor } from '@requests-futures/core';
 import { chooseProcesses } from './engine-choice.js';
+import type { DownloadSessionOptions } from './request-flags.js';
 
 export interface DownloadEngineOptions {
   jobs: number;
@@ -14,7 +15,12 @@ export interface DownloadEngineOptions {
   /** The URL list's path ('-' for stdin), which the default engine looks at. */
   list?: string;
   retries: number;
-  timeoutSeconds?: number;
+  /** Status codes retried besides the engine's default (429, 503): --retry-on-http-error. */
+  retryStatusCodes?: number[];
+  /** Headers, auth, timeout, proxies, verify: the request flags, as the library takes them. */
+  sessionOptions?: DownloadSessionOptions;
+  /** --max-per-host: the coordinator's per-origin limit. */
+  perHostLimit?: number;
 }
 
 export interface DownloadEngine {
@@ -58,8 +64,9 @@ export function createDownloadEngine(options: DownloadEngineOptions): DownloadEn
     // session.map's window equals the concurrency, so a request starts as soon as it is
     // submitted, and elapsed time measured from submission is the download's own.
     maxQueued: options.jobs,
-    ...(options.retries > 0 ? { retries: { limit: options.retries, backoffFactor: RETRY_BACKOFF_SECONDS } } : {}),
-    ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),
+    ...(options.retries > 0 ? { retries: { limit: options.retries, backoffFactor: RETRY_BACKOFF_SECONDS, ...(options.retryStatusCodes ? { statusCodes: options.retryStatusCodes } : {}) } } : {}),
+    ...(options.perHostLimit !== undefined ? { perHostLimit: options.perHostLimit } : {}),
+    ...options.sessionOptions,
   });
   return {
     session,
