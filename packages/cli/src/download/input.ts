@@ -24,7 +24,12 @@ export interface UrlListEntry {
 
 export interface BadLine {
   lineNumber: number;
+  /** The whole line, trimmed: what the error message quotes. */
   text: string;
+  /** The line's URL field alone (for the manifest's `url`), when the line has one. */
+  url?: string;
+  /** The path the line asked for, when it gives one (the manifest's `requestedPath`). */
+  requestedPath?: string;
   reason: string;
 }
 
@@ -61,16 +66,17 @@ export function parseUrlListLine(line: string, lineNumber: number): UrlListEntry
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.startsWith('#')) return null;
   const fields = trimmed.split('\t').map((field) => field.trim());
-  if (fields.length > 3) return { lineNumber, text: trimmed, reason: 'more than three TAB-separated fields (URL, path, sha256=<hex>)' };
   const [url = '', pathPart = '', digestField = ''] = fields;
   const requestedPath = pathPart === '' ? undefined : pathPart;
+  const bad = (reason: string): BadLine => ({ lineNumber, text: trimmed, url, ...(requestedPath !== undefined ? { requestedPath } : {}), reason });
+  if (fields.length > 3) return bad('more than three TAB-separated fields (URL, path, sha256=<hex>)');
   const reason = refuse(url, requestedPath);
-  if (reason !== null) return { lineNumber, text: trimmed, reason };
+  if (reason !== null) return bad(reason);
   const entry: UrlListEntry = { url, lineNumber };
   if (requestedPath !== undefined) entry.requestedPath = requestedPath;
   if (digestField !== '') {
     const digest = parseDigestField(digestField);
-    if ('reason' in digest) return { lineNumber, text: trimmed, reason: digest.reason };
+    if ('reason' in digest) return bad(digest.reason);
     entry.expectedSha256 = digest.sha256;
   }
   return entry;

@@ -63,7 +63,23 @@ async function checkList(options: DownloadOptions, io: CliIo): Promise<void> {
 }
 
 function badLineEntry(bad: BadLine): ManifestEntry {
-  return { url: bad.text, path: null, line: bad.lineNumber, ok: false, status: null, bytes: null, sha256: null, error: bad.reason, elapsedMs: null };
+  return {
+    url: bad.url ?? bad.text,
+    path: null,
+    ...(bad.requestedPath !== undefined ? { requestedPath: bad.requestedPath } : {}),
+    line: bad.lineNumber,
+    ok: false,
+    status: null,
+    bytes: null,
+    sha256: null,
+    error: bad.reason,
+    elapsedMs: null,
+  };
+}
+
+/** A well-formed line refused later (its path, its digest): reported like a bad line. */
+function refusedEntry(entry: UrlListEntry, reason: string): BadLine {
+  return { lineNumber: entry.lineNumber, text: entry.url, url: entry.url, ...(entry.requestedPath !== undefined ? { requestedPath: entry.requestedPath } : {}), reason };
 }
 
 /** The digest an entry must have: its own line's, or the --checksums file's for its output path; a reason when both disagree. */
@@ -111,16 +127,16 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
       target = allocator.allocate(relative);
     } catch (error) {
       if (!(error instanceof PathOutsideDirectoryError)) throw error;
-      onBadLine({ lineNumber: entry.lineNumber, text: entry.url, reason: error.message });
+      onBadLine(refusedEntry(entry, error.message));
       continue;
     }
     const digest = expectedDigest(entry, target.relativePath, state.checksums);
     if ('reason' in digest) {
-      onBadLine({ lineNumber: entry.lineNumber, text: entry.url, reason: digest.reason });
+      onBadLine(refusedEntry(entry, digest.reason));
       continue;
     }
     if (digest.sha256 !== undefined && options.checksum === false) {
-      onBadLine({ lineNumber: entry.lineNumber, text: entry.url, reason: 'it gives a sha256, which --no-checksum cannot check' });
+      onBadLine(refusedEntry(entry, 'it gives a sha256, which --no-checksum cannot check'));
       continue;
     }
     if (options.signal?.aborted) return;
@@ -131,6 +147,7 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
     if (digest.sha256 !== undefined) request.expectedSha256 = digest.sha256;
     if (options.checksum === false) request.checksum = false;
     const meta: DownloadMeta = { url: entry.url, path: target.relativePath, line: entry.lineNumber, submittedAt: performance.now(), request };
+    if (entry.requestedPath !== undefined) meta.requestedPath = entry.requestedPath;
     yield { ...request, meta };
   }
   for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
