@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { parseNonNegativeInteger, parsePositiveInteger } from '../util/parse.js';
+import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
+import { parseRetryStatusCodes } from './politeness.js';
 import { collectRepeated, toSessionOptions, type RawRequestFlags } from './request-flags.js';
 import type { DownloadOptions } from './run.js';
 
@@ -20,6 +21,9 @@ interface RawDownloadOptions extends RawRequestFlags {
   resume?: boolean;
   manifest?: string;
   checksums?: string;
+  maxPerHost?: string;
+  retryOnHttpError?: string;
+  wait?: string;
   /** commander's negatable flag: false with --no-checksum. */
   checksum: boolean;
 }
@@ -35,6 +39,12 @@ export function toDownloadOptions(list: string | undefined, raw: RawDownloadOpti
   };
   if (raw.processes !== undefined) options.processes = parseNonNegativeInteger('--processes', raw.processes);
   if (raw.manifest !== undefined) options.manifestPath = raw.manifest;
+  if (raw.maxPerHost !== undefined) options.perHostLimit = parsePositiveInteger('--max-per-host', raw.maxPerHost);
+  if (raw.retryOnHttpError !== undefined) {
+    if (options.retries === 0) throw new UsageError('--retry-on-http-error needs retries: it cannot be combined with --retries 0');
+    options.retryStatusCodes = parseRetryStatusCodes('--retry-on-http-error', raw.retryOnHttpError);
+  }
+  if (raw.wait !== undefined) options.waitSeconds = parsePositiveSeconds('--wait', raw.wait);
   const sessionOptions = toSessionOptions(raw);
   if (Object.keys(sessionOptions).length > 0) options.sessionOptions = sessionOptions;
   if (raw.checksums !== undefined) {
@@ -70,6 +80,9 @@ export function registerDownloadCommand(
     .option('--proxy <URL>', 'send every request through this http:// proxy (https targets through CONNECT)')
     .option('--insecure', 'do not verify TLS certificates')
     .option('--ca-certificate <PATH>', 'verify TLS certificates against this CA bundle (PEM) instead of the system\'s')
+    .option('--max-per-host <N>', 'at most N downloads at once from one host (scheme://host:port); the others wait their turn')
+    .option('--wait <S>', 'at least S seconds between the starts of two requests to one host')
+    .option('--retry-on-http-error <CODES>', 'also retry these HTTP status codes (comma-separated, e.g. 500,502,504) besides 429 and 503, under --retries')
     .option('--checksums <FILE>', 'expected sha256 digests in sha256sum format ("<hex>  path"), path relative to DIR as in the manifest')
     .option('--no-checksum', 'do not hash the downloads (the manifest\'s sha256 is null)')
     .action(async (list: string | undefined, raw: RawDownloadOptions) => {

@@ -16,6 +16,7 @@ import { countListEntries } from './count.js';
 import { openUrlList, readUrlList, type BadLine, type UrlListEntry } from './input.js';
 import { ManifestWriter, noManifest, type ManifestEntry, type ManifestSink } from './manifest.js';
 import { settleDownload, type DownloadMeta, type DownloadRequest } from './outcome.js';
+import { HostPacer } from './politeness.js';
 import { PathAllocator, pathFromUrl, sanitizeRelativePath, type AllocatedPath } from './paths.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import type { DownloadSessionOptions } from './request-flags.js';
@@ -38,6 +39,12 @@ export interface DownloadOptions {
   manifestPath?: string;
   /** Headers, auth, timeout, proxies, verify from the request flags. */
   sessionOptions?: DownloadSessionOptions;
+  /** --max-per-host: the session's perHostLimit. */
+  perHostLimit?: number;
+  /** --retry-on-http-error: the status codes retried (the defaults included). */
+  retryStatusCodes?: number[];
+  /** --wait: seconds between request starts to one host. */
+  waitSeconds?: number;
   /** A sha256sum-format file of expected digests, by output path relative to the output directory. */
   checksumsFile?: string;
   /** False (--no-checksum): nothing is hashed; the manifest's sha256 is null. */
@@ -111,6 +118,7 @@ interface RunState {
 async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
   const { options, tally, progress, manifest } = state;
   const allocator = new PathAllocator(options.outputDir);
+  const pacer = options.waitSeconds !== undefined ? new HostPacer(options.waitSeconds * 1000) : null;
   const sweeper = new StaleTemporarySweeper(allocator.directory);
   const refused: BadLine[] = [];
   const onBadLine = (bad: BadLine) => {
@@ -139,10 +147,12 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
       onBadLine(refusedEntry(entry, 'it gives a sha256, which --no-checksum cannot check'));
       continue;
     }
+    await sweeper.sweepOnce(path.dirname(target.absolutePath));
+    // Last before the yield, so nothing but the session stands between the turn and the request.
+    await pacer?.waitTurn(entry.url, options.signal);
     if (options.signal?.aborted) return;
     tally.recordQueued();
     progress.queued();
-    await sweeper.sweepOnce(path.dirname(target.absolutePath));
     const request: DownloadRequest = { url: entry.url, saveTo: target.absolutePath, saveWithin: allocator.directory, resume: options.resume };
     if (digest.sha256 !== undefined) request.expectedSha256 = digest.sha256;
     if (options.checksum === false) request.checksum = false;
