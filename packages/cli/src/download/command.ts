@@ -63,7 +63,7 @@ export function registerDownloadCommand(
 ): void {
   program
     .command('download')
-    .description('download every URL of a list (one a line: URL, URL<TAB>path or URL<TAB>path<TAB>sha256=<hex>) into a directory')
+    .description('download every URL of a list (one a line: URL, URL<TAB>path or URL<TAB>path<TAB>sha256=<hex>; indented out=, header=, checksum=sha-256= lines after a URL apply to it) into a directory')
     .argument('[FILE]', 'the URL list, or - for stdin', '-')
     .option('-o, --output <DIR>', 'directory to save into (created if missing)')
     .option('-j, --jobs <N>', 'concurrent downloads', String(DEFAULT_JOBS))

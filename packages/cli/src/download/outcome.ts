@@ -21,6 +21,8 @@ export interface DownloadRequest {
   resume: boolean;
   expectedSha256?: string;
   checksum?: false;
+  /** The list's per-URL headers (`  header=K: V`), merged over the session's. */
+  headers?: Record<string, string>;
 }
 
 /** Carried on each request as `meta`, and read back from the future it yields. */

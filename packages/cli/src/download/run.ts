@@ -156,6 +156,7 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
     const request: DownloadRequest = { url: entry.url, saveTo: target.absolutePath, saveWithin: allocator.directory, resume: options.resume };
     if (digest.sha256 !== undefined) request.expectedSha256 = digest.sha256;
     if (options.checksum === false) request.checksum = false;
+    if (entry.headers !== undefined) request.headers = entry.headers;
     const meta: DownloadMeta = { url: entry.url, path: target.relativePath, line: entry.lineNumber, submittedAt: performance.now(), request };
     if (entry.requestedPath !== undefined) meta.requestedPath = entry.requestedPath;
     yield { ...request, meta };
