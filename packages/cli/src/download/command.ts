@@ -24,6 +24,7 @@ interface RawDownloadOptions extends RawRequestFlags {
   maxPerHost?: string;
   retryOnHttpError?: string;
   wait?: string;
+  contentDisposition?: boolean;
   /** commander's negatable flag: false with --no-checksum. */
   checksum: boolean;
 }
@@ -45,6 +46,12 @@ export function toDownloadOptions(list: string | undefined, raw: RawDownloadOpti
     options.retryStatusCodes = parseRetryStatusCodes('--retry-on-http-error', raw.retryOnHttpError);
   }
   if (raw.wait !== undefined) options.waitSeconds = parsePositiveSeconds('--wait', raw.wait);
+  if (raw.contentDisposition) {
+    // Both look files up by the name given before the download, which the server's name replaces afterwards.
+    if (options.resume) throw new UsageError('--content-disposition cannot be combined with --resume: a renamed file would not be found and kept');
+    if (raw.checksums !== undefined) throw new UsageError('--content-disposition cannot be combined with --checksums, whose paths are the names before the rename (give sha256= in the list)');
+    options.contentDisposition = true;
+  }
   const sessionOptions = toSessionOptions(raw);
   if (Object.keys(sessionOptions).length > 0) options.sessionOptions = sessionOptions;
   if (raw.checksums !== undefined) {
@@ -83,6 +90,7 @@ export function registerDownloadCommand(
     .option('--max-per-host <N>', 'at most N downloads at once from one host (scheme://host:port); the others wait their turn')
     .option('--wait <S>', 'at least S seconds between the starts of two requests to one host')
     .option('--retry-on-http-error <CODES>', 'also retry these HTTP status codes (comma-separated, e.g. 500,502,504) besides 429 and 503, under --retries')
+    .option('--content-disposition', 'name a file by the server\'s Content-Disposition filename (sanitized, in the URL\'s directory) when the list gives no path')
     .option('--checksums <FILE>', 'expected sha256 digests in sha256sum format ("<hex>  path"), path relative to DIR as in the manifest')
     .option('--no-checksum', 'do not hash the downloads (the manifest\'s sha256 is null)')
     .action(async (list: string | undefined, raw: RawDownloadOptions) => {

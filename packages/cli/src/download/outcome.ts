@@ -41,6 +41,8 @@ export interface DownloadMeta {
 export interface SettledDownload {
   outcome: DownloadOutcome;
   entry: ManifestEntry;
+  /** A fetched (not kept) file's Content-Disposition header, for --content-disposition. */
+  contentDisposition?: string;
 }
 
 export interface SettleOptions {
@@ -143,7 +145,9 @@ export async function settleDownload(future: Future<Response, DownloadMeta>, opt
   }
   const kept = response.kept === true ? { kept: true } : {};
   const base = { url: meta.url, path: meta.path, line: meta.line };
+  const disposition = response.kept === true ? undefined : response.headers.get('content-disposition');
   return {
+    ...(disposition ? { contentDisposition: disposition } : {}),
     outcome: { ...base, ok: true, status, bytes, transferred: transferredBytes(response, bytes), error: null, ...kept },
     entry: { ...base, ...requested(meta), ok: true, status, bytes, sha256: response.sha256 ?? null, error: null, elapsedMs: elapsed(), ...kept },
   };

@@ -15,7 +15,9 @@ import { readChecksumsFile } from './checksums.js';
 import { countListEntries } from './count.js';
 import { openUrlList, readUrlList, type BadLine, type UrlListEntry } from './input.js';
 import { ManifestWriter, noManifest, type ManifestEntry, type ManifestSink } from './manifest.js';
-import { settleDownload, type DownloadMeta, type DownloadRequest } from './outcome.js';
+import { renameToDispositionName } from './disposition-name.js';
+import { classifyFileError } from './entry-errors.js';
+import { settleDownload, type DownloadMeta, type DownloadRequest, type SettledDownload } from './outcome.js';
 import { HostPacer } from './politeness.js';
 import { PathAllocator, pathFromUrl, sanitizeRelativePath, type AllocatedPath } from './paths.js';
 import { createProgress, type ProgressReporter } from './progress.js';
@@ -45,6 +47,8 @@ export interface DownloadOptions {
   retryStatusCodes?: number[];
   /** --wait: seconds between request starts to one host. */
   waitSeconds?: number;
+  /** --content-disposition: rename a file fetched under its URL's name to the server's name. */
+  contentDisposition?: boolean;
   /** A sha256sum-format file of expected digests, by output path relative to the output directory. */
   checksumsFile?: string;
   /** False (--no-checksum): nothing is hashed; the manifest's sha256 is null. */
@@ -106,6 +110,8 @@ interface RunState {
   progress: ProgressReporter;
   manifest: ManifestSink;
   checksums: Map<string, string> | null;
+  /** Every name of the run comes from this one allocator (list order, then --content-disposition renames). */
+  allocator: PathAllocator;
 }
 
 /**
@@ -116,8 +122,7 @@ interface RunState {
  * temporaries that dead runs left.
  */
 async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
-  const { options, tally, progress, manifest } = state;
-  const allocator = new PathAllocator(options.outputDir);
+  const { options, tally, progress, manifest, allocator } = state;
   const pacer = options.waitSeconds !== undefined ? new HostPacer(options.waitSeconds * 1000) : null;
   const sweeper = new StaleTemporarySweeper(allocator.directory);
   const refused: BadLine[] = [];
@@ -166,6 +171,22 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
   progress.totalKnown();
 }
 
+/** --content-disposition: a fetched file named by its URL takes the server's name; a failed rename fails the entry. */
+async function useDispositionName(settled: SettledDownload, allocator: PathAllocator): Promise<void> {
+  const { outcome, entry } = settled;
+  if (!outcome.ok || outcome.path === null || settled.contentDisposition === undefined) return;
+  try {
+    const renamed = await renameToDispositionName(allocator, outcome.path, settled.contentDisposition);
+    if (renamed === null) return;
+    outcome.path = renamed;
+    entry.path = renamed;
+  } catch (error) {
+    const message = describeError(classifyFileError(error, outcome.path) ?? error);
+    Object.assign(outcome, { ok: false, bytes: 0, transferred: 0, error: message });
+    Object.assign(entry, { ok: false, bytes: null, sha256: null, error: message });
+  }
+}
+
 /** 130 for SIGINT (or an abort without a reason of ours), 143 for SIGTERM. */
 function interruptedExitCode(signal: AbortSignal): number {
   return signal.reason instanceof Interrupted ? signal.reason.exitCode : EXIT_INTERRUPTED;
@@ -197,7 +218,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
     tally.expectedTotal = total;
     progress.totalKnown();
   });
-  const state: RunState = { options, io, tally, progress, manifest, checksums };
+  const state: RunState = { options, io, tally, progress, manifest, checksums, allocator: new PathAllocator(options.outputDir) };
   const settleOptions = {
     retries: options.retries,
     resubmit: ({ url, ...request }: DownloadRequest) => (options.signal?.aborted ? null : engine.session.request('GET', url, request)),
@@ -205,7 +226,9 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   let fatal: unknown = null;
   try {
     for await (const future of engine.session.map(downloadRequests(state))) {
-      const { outcome, entry } = await settleDownload(future, settleOptions);
+      const settled = await settleDownload(future, settleOptions);
+      if (options.contentDisposition && future.meta.requestedPath === undefined) await useDispositionName(settled, state.allocator);
+      const { outcome, entry } = settled;
       tally.recordOutcome(outcome);
       progress.completed(outcome);
       await manifest.write(entry);
