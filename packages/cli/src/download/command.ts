@@ -25,6 +25,7 @@ interface RawDownloadOptions extends RawRequestFlags {
   retryOnHttpError?: string;
   wait?: string;
   contentDisposition?: boolean;
+  quiet?: boolean;
   /** commander's negatable flag: false with --no-checksum. */
   checksum: boolean;
 }
@@ -52,6 +53,7 @@ export function toDownloadOptions(list: string | undefined, raw: RawDownloadOpti
     if (raw.checksums !== undefined) throw new UsageError('--content-disposition cannot be combined with --checksums, whose paths are the names before the rename (give sha256= in the list)');
     options.contentDisposition = true;
   }
+  if (raw.quiet) options.quiet = true;
   const sessionOptions = toSessionOptions(raw);
   if (Object.keys(sessionOptions).length > 0) options.sessionOptions = sessionOptions;
   if (raw.checksums !== undefined) {
@@ -77,6 +79,7 @@ export function registerDownloadCommand(
     .option('--processes <N>', 'run the downloads in N child processes (ProcessPoolExecutor); 0 = in this process (default: chosen from the cores, -j and the list, see README)')
     .option('--retries <N>', 'retries per URL (the core retry policy, exponential backoff from 0.5 s)', String(DEFAULT_RETRIES))
     .option('--resume', 'keep files already complete in DIR (size checked with the server, sha256 when given) and continue partial ones (Range)')
+    .option('-q, --quiet', 'print only failures and the summary (no progress)')
     .option('--manifest <PATH>', 'write a JSON-lines manifest (url, path, status, bytes, sha256, error, elapsedMs)')
     .option('--timeout <S>', 'per-request timeout in seconds (connect and read)')
     .option('--connect-timeout <S>', 'seconds to establish a connection (overrides --timeout for that part)')

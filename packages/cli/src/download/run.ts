@@ -7,7 +7,7 @@
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { MapInput } from '@requests-futures/core';
+import type { Executor, MapInput, ObservableExecutor } from '@requests-futures/core';
 import { Interrupted, PathOutsideDirectoryError, UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
 import { describeError } from '../util/format.js';
@@ -20,6 +20,7 @@ import { classifyFileError } from './entry-errors.js';
 import { settleDownload, type DownloadMeta, type DownloadRequest, type SettledDownload } from './outcome.js';
 import { HostPacer } from './politeness.js';
 import { PathAllocator, pathFromUrl, sanitizeRelativePath, type AllocatedPath } from './paths.js';
+import { LiveTransfers } from './live-transfers.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import type { DownloadSessionOptions } from './request-flags.js';
 import { createDownloadEngine } from './session.js';
@@ -49,6 +50,8 @@ export interface DownloadOptions {
   waitSeconds?: number;
   /** --content-disposition: rename a file fetched under its URL's name to the server's name. */
   contentDisposition?: boolean;
+  /** -q: print only failures and the summary. */
+  quiet?: boolean;
   /** A sha256sum-format file of expected digests, by output path relative to the output directory. */
   checksumsFile?: string;
   /** False (--no-checksum): nothing is hashed; the manifest's sha256 is null. */
@@ -171,6 +174,23 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
   progress.totalKnown();
 }
 
+/**
+ * Feeds the executor's `bytes` events into `live`, only for a display that
+ * shows them (asking for them costs a message per 256 KiB from pool children).
+ * A download leaves `live` when its task's future settles.
+ */
+function watchBytes(executor: Executor, live: LiveTransfers, changed: () => void): () => void {
+  const observable = executor as Executor & Partial<ObservableExecutor>;
+  if (!observable.on) return () => {};
+  return observable.on('bytes', (future, bytes) => {
+    const meta = future.meta as DownloadMeta | undefined;
+    const first = !live.has(future);
+    live.update(future, meta?.path ?? null, bytes);
+    if (first) future.addDoneCallback(() => live.finish(future));
+    changed();
+  });
+}
+
 /** --content-disposition: a fetched file named by its URL takes the server's name; a failed rename fails the entry. */
 async function useDispositionName(settled: SettledDownload, allocator: PathAllocator): Promise<void> {
   const { outcome, entry } = settled;
@@ -207,7 +227,9 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const tally = new DownloadTally();
   tally.checksums = options.checksum !== false;
   const engine = createDownloadEngine(options);
-  const progress = createProgress(tally, io);
+  const live = new LiveTransfers();
+  const progress = createProgress(tally, io, { live, ...(options.quiet ? { quiet: true } : {}) });
+  const stopWatchingBytes = progress.bytesArrived ? watchBytes(engine.session.executor, live, () => progress.bytesArrived?.()) : () => {};
   const interrupt = () => void engine.close({ abort: true });
   if (options.signal?.aborted) interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
@@ -237,6 +259,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
     fatal = error;
   } finally {
     options.signal?.removeEventListener('abort', interrupt);
+    stopWatchingBytes();
     stopCounting.abort();
     await counting;
     tally.finish();
