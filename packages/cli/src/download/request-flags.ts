@@ -11,8 +11,8 @@ import { UsageError } from '../errors.js';
 import { parseHeader, parsePositiveSeconds } from '../util/parse.js';
 
 export interface RawRequestFlags {
-  /** commander collects every -H into this array. */
-  header: string[];
+  /** commander collects every -H into this array (absent when called without commander). */
+  header?: string[];
   userAgent?: string;
   user?: string;
   timeout?: string;
@@ -34,7 +34,7 @@ export function collectRepeated(value: string, previous: string[]): string[] {
 function headersFrom(raw: RawRequestFlags): Record<string, string> | undefined {
   const headers: Record<string, string> = {};
   const seen = new Map<string, string>();
-  for (const text of raw.header) {
+  for (const text of raw.header ?? []) {
     const [name, value] = parseHeader(text);
     const earlier = seen.get(name.toLowerCase());
     // Two values for one name would be sent as one of them, silently: refuse instead.
