@@ -5,7 +5,6 @@
  * leave DIR, make directories, or take another entry's name.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
@@ -14,7 +13,7 @@ import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
 import { dispositionFileName } from '../dist/download/disposition-name.js';
-import { captureIo } from './helpers.js';
+import { captureIo, closeServer } from './helpers.js';
 
 const DISPOSITIONS: Record<string, string> = {
   '/dl?id=1': 'attachment; filename="report.pdf"',
@@ -40,9 +39,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
+  await closeServer(server);
   await rm(work, { recursive: true, force: true });
 });
 

@@ -10,12 +10,12 @@
  * engine (waiting for running tasks) before it exits.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { ObservableExecutor } from '@requests-futures/core';
+import { closeServer } from './helpers.js';
 import { listenOnLoopback } from '@requests-futures/testing';
 import { createDownloadEngine } from '../dist/download/session.js';
 
@@ -49,9 +49,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${await listenOnLoopback(server)}/partial.bin`;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
+  await closeServer(server);
   await rm(work, { recursive: true, force: true });
 });
 

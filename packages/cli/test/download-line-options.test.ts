@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import os from 'node:os';
@@ -13,7 +12,7 @@ import path from 'node:path';
 import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
-import { captureIo } from './helpers.js';
+import { captureIo, closeServer } from './helpers.js';
 
 let work: string;
 let server: Server;
@@ -32,9 +31,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
+  await closeServer(server);
   await rm(work, { recursive: true, force: true });
 });
 

@@ -4,7 +4,6 @@
  * --retry-on-http-error (requests seen per URL), --wait (spacing of arrivals).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
@@ -14,7 +13,7 @@ import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
 import { parseRetryStatusCodes } from '../dist/download/politeness.js';
-import { captureIo } from './helpers.js';
+import { captureIo, closeServer } from './helpers.js';
 
 let work: string;
 let server: Server;
@@ -50,9 +49,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
+  await closeServer(server);
   await rm(work, { recursive: true, force: true });
 });
 

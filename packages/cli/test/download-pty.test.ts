@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { isAlive, listenOnLoopback } from '@requests-futures/testing';
-import { RF_BIN } from './helpers.js';
+import { RF_BIN, closeServer } from './helpers.js';
 
 const CHUNK = Buffer.alloc(64 * 1024, 7);
 const CHUNKS = 96; // 6.29 MB, sent over about 1.5 s
@@ -37,9 +37,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${await listenOnLoopback(server)}/big.bin`;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
+  await closeServer(server);
   await rm(work, { recursive: true, force: true });
 });
 

@@ -4,7 +4,6 @@
  * --read-timeout, --proxy, --insecure, --ca-certificate.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -16,7 +15,7 @@ import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
 import { toSessionOptions } from '../dist/download/request-flags.js';
-import { captureIo } from './helpers.js';
+import { captureIo, closeServer } from './helpers.js';
 
 const CERT_PATH = fileURLToPath(new URL('./fixtures/localhost-cert.pem', import.meta.url));
 const KEY_PATH = fileURLToPath(new URL('./fixtures/localhost-key.pem', import.meta.url));
@@ -24,12 +23,6 @@ const KEY_PATH = fileURLToPath(new URL('./fixtures/localhost-key.pem', import.me
 interface Received {
   url: string;
   headers: IncomingHttpHeaders;
-}
-
-async function closeServer(server: Server | HttpsServer): Promise<void> {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
 }
 
 async function readManifest(file: string): Promise<ManifestEntry[]> {

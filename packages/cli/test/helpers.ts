@@ -48,6 +48,13 @@ export function captureIo(stdinText = ''): { io: CliIo; output: () => { stdout: 
   return { io, output: () => ({ stdout, stderr }) };
 }
 
+/** Ends a test server and every connection it holds; resolves once it is closed. */
+export async function closeServer(server: { closeAllConnections(): void; close(): void } & NodeJS.EventEmitter): Promise<void> {
+  server.closeAllConnections();
+  server.close();
+  await once(server, 'close');
+}
+
 /** A port nothing listens on: bound by a server that is then closed. */
 export async function refusedPort(): Promise<number> {
   const server = createServer();
