@@ -11,6 +11,7 @@ import { startDemoServer, type DemoServer } from '../dist/demo/server.js';
 import { fileSha256 } from '../dist/demo/file-content.js';
 import { runCli } from '../dist/program.js';
 import { pathFromUrl } from '../dist/download/paths.js';
+import { formatBytes } from '../dist/util/format.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
 import { captureIo, refusedPort, runRfProcess } from './helpers.js';
 
@@ -86,6 +87,12 @@ describe('rf download end to end', () => {
         [5, false, null],
       ]),
     );
+    // A refused line's url is the URL alone; the path it asked for has its own field.
+    const byLine = new Map(entries.map((e) => [e.line, e]));
+    expect(byLine.get(5)).toMatchObject({ url: good, path: null, requestedPath: '../../etc/passwd' });
+    expect(byLine.get(4)).toMatchObject({ url: 'not-a-url', path: null });
+    expect(byLine.get(4)).not.toHaveProperty('requestedPath');
+    expect(byLine.get(1)).not.toHaveProperty('requestedPath');
     // The 404 page is not left behind under the file's name.
     const hostDir = path.join(out, new URL(server.baseUrl).host.replace(':', '_'), 'files');
     expect((await readdir(hostDir)).filter((name) => !name.startsWith('.')).sort()).toEqual([server.files[0].name.split('/')[0]]);
@@ -121,7 +128,11 @@ describe('rf download end to end', () => {
     const second = captureIo();
     expect(await runCli(['download', list, '-o', out, '--resume', '--manifest', manifest], { io: second.io })).toBe(0);
 
-    expect(second.output().stdout).toMatch(/Summary: 5 ok \(4 kept from an earlier run\), 0 failed/);
+    // Kept files are counted apart: only the removed file's bytes were transferred, and the rate is on those.
+    const keptBytes = files.filter((_, i) => i !== 2).reduce((sum, file) => sum + file.size, 0);
+    expect(second.output().stdout).toContain(
+      `Summary: 5 ok (4 kept from an earlier run, ${formatBytes(keptBytes)} not fetched again), 0 failed, ${formatBytes(files[2].size)} transferred in`,
+    );
     const entries = await readManifest(manifest);
     expect(entries.filter((e) => e.kept).map((e) => e.line).sort()).toEqual([1, 2, 4, 5]);
     for (const entry of entries) expect(entry.sha256).toBe(fileSha256(files[entry.line - 1]));
@@ -163,7 +174,10 @@ describe('rf download end to end', () => {
       expect(await runCli(['download', '-', '-o', out, '--resume', '--retries', '0'], { io: second.io })).toBe(0);
 
       expect(ranges).toHaveLength(1);
-      expect(Number(/bytes=(\d+)-/.exec(ranges[0])?.[1])).toBeGreaterThan(0);
+      const resumedFrom = Number(/bytes=(\d+)-/.exec(ranges[0])?.[1]);
+      expect(resumedFrom).toBeGreaterThan(0);
+      // The continued download transferred only the missing bytes, and says so.
+      expect(second.output().stdout).toMatch(new RegExp(`0 failed, ${formatBytes(content.length - resumedFrom).replace('.', '\\.')} transferred in`));
       const saved = path.join(out, ...pathFromUrl(url).split('/'));
       expect(await sha256Of(saved)).toBe(createHash('sha256').update(content).digest('hex'));
     } finally {

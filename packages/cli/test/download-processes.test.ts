@@ -1,6 +1,6 @@
 /**
- * rf download as a real process: SIGTERM ends it like Ctrl-C (summary,
- * manifest, exit 143), a pool child that dies mid-download is retried under
+ * rf download as a real process: SIGINT (exit 130) and SIGTERM (exit 143)
+ * end it after the summary and the manifest, a pool child that dies mid-download is retried under
  * --retries, and temporaries left by a dead run are swept on the next one.
  * Every process a test starts is ended, and the tests prove it with /proc.
  */
@@ -46,25 +46,31 @@ describe('rf download as a process', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  it.each([[[] as string[]], [['--processes', '2']]])('SIGTERM prints the summary, writes the manifest and exits 143 (%j)', async (extra) => {
+  it.each([
+    ['SIGTERM', 143, [] as string[]],
+    ['SIGTERM', 143, ['--processes', '2']],
+    ['SIGINT', 130, [] as string[]],
+    ['SIGINT', 130, ['--processes', '2']],
+  ] as const)('%s prints the summary, writes the manifest and exits %d (%j)', async (signalName, exitCode, extra) => {
+    const tag = `${signalName}-${extra.length}`;
     const held: ServerResponse[] = [];
     const stuck = createServer((_req, res) => held.push(res));
     const port = await listenOnLoopback(stuck);
-    const list = path.join(work, `stuck-${extra.length}.txt`);
-    const manifest = path.join(work, `stuck-${extra.length}.jsonl`);
+    const list = path.join(work, `stuck-${tag}.txt`);
+    const manifest = path.join(work, `stuck-${tag}.jsonl`);
     await writeFile(list, Array.from({ length: 10 }, (_, i) => `http://127.0.0.1:${port}/slow-${i}`).join('\n'));
     try {
-      const rf = startRf(['download', list, '-o', path.join(work, `stuck-${extra.length}`), '-j', '2', '--retries', '0', '--manifest', manifest, ...extra]);
+      const rf = startRf(['download', list, '-o', path.join(work, `stuck-${tag}`), '-j', '2', '--retries', '0', '--manifest', manifest, ...extra]);
       const pid = rf.child.pid ?? 0;
       started.push(pid);
       await waitFor(() => held.length === 2, 'two requests to arrive');
       const pool = childrenOf(pid);
       started.push(...pool);
 
-      rf.child.kill('SIGTERM');
+      rf.child.kill(signalName);
       const [code, signal] = await rf.closed;
 
-      expect({ code, signal }).toEqual({ code: 143, signal: null });
+      expect({ code, signal }).toEqual({ code: exitCode, signal: null });
       expect(rf.output().stdout).toMatch(/Summary: 0 ok, 2 failed/);
       expect(rf.output().stderr).toMatch(/Interrupted/);
       const entries = await readManifest(manifest);

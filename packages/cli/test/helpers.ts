@@ -18,8 +18,9 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runRfProcess(args: string[]): Promise<CliRun> {
-  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `bin`: another rf entry (e.g. bundle/rf.mjs); `env`: the child's whole environment. */
+export async function runRfProcess(args: string[], options: { bin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  const child = spawn(process.execPath, [options.bin ?? RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
@@ -45,6 +46,13 @@ export function captureIo(stdinText = ''): { io: CliIo; output: () => { stdout: 
     stderr: sink((t) => (stderr += t)),
   };
   return { io, output: () => ({ stdout, stderr }) };
+}
+
+/** Ends a test server and every connection it holds; resolves once it is closed. */
+export async function closeServer(server: { closeAllConnections(): void; close(): void } & NodeJS.EventEmitter): Promise<void> {
+  server.closeAllConnections();
+  server.close();
+  await once(server, 'close');
 }
 
 /** A port nothing listens on: bound by a server that is then closed. */

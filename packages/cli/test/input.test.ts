@@ -79,6 +79,75 @@ describe('readUrlList', () => {
   });
 });
 
+describe('per-line options (aria2c style)', () => {
+  const hex = 'cd'.repeat(32);
+  const MIXED = [
+    '# every form in one list',
+    'http://h/plain',
+    'http://h/tab\tby/tab.bin',
+    `http://h/tab-digest\tby/tab2.bin\tsha256=${hex}`,
+    'http://h/opts',
+    '  out=by/option.bin',
+    '\theader=X-One: 1',
+    '',
+    '  # a comment between options',
+    '    header=X-Two: two words',
+    `  checksum=sha-256=${hex.toUpperCase()}`,
+    '   http://h/indented-url-stays-a-url',
+    'http://h/tab-and-header\tt.bin',
+    '  header=Accept: */*',
+    'http://h/bad-option',
+    '  outt=typo.bin',
+    '  out=ignored-after-the-refusal.bin',
+    'http://h/twice\tfirst.bin',
+    '  out=second.bin',
+    'http://h/escape',
+    '  out=../../etc/x',
+    'http://h/bad-checksum',
+    '  checksum=md5=abc',
+    'not a url',
+    '  out=option-of-a-bad-line.bin',
+    'http://h/last',
+    '  header=X-Last: yes',
+  ].join('\n');
+
+  it('attaches indented name=value lines to the URL above; a bad option refuses that URL, reported at its own line', async () => {
+    const { entries, bad } = await readAll(Readable.from([MIXED]));
+    expect(entries).toEqual([
+      { url: 'http://h/plain', lineNumber: 2 },
+      { url: 'http://h/tab', requestedPath: 'by/tab.bin', lineNumber: 3 },
+      { url: 'http://h/tab-digest', requestedPath: 'by/tab2.bin', expectedSha256: hex, lineNumber: 4 },
+      { url: 'http://h/opts', requestedPath: 'by/option.bin', headers: { 'X-One': '1', 'X-Two': 'two words' }, expectedSha256: hex, lineNumber: 5 },
+      { url: 'http://h/indented-url-stays-a-url', lineNumber: 12 },
+      { url: 'http://h/tab-and-header', requestedPath: 't.bin', headers: { Accept: '*/*' }, lineNumber: 13 },
+      { url: 'http://h/last', headers: { 'X-Last': 'yes' }, lineNumber: 26 },
+    ]);
+    expect(bad.map((b) => [b.lineNumber, b.url])).toEqual([
+      [16, 'http://h/bad-option'],
+      [19, 'http://h/twice'],
+      [21, 'http://h/escape'],
+      [23, 'http://h/bad-checksum'],
+      [24, 'not a url'],
+    ]);
+    expect(bad[0]?.reason).toBe('unknown option "outt" (known: out, header, checksum) (an option of the URL on line 15)');
+    expect(bad[1]?.reason).toMatch(/out="second\.bin": the path is already given \("first\.bin"\)/);
+    expect(bad[2]?.reason).toMatch(/out="\.\.\/\.\.\/etc\/x" escapes the output directory/);
+    expect(bad[3]?.reason).toMatch(/only checksum=sha-256=<64 hex digits> is supported/);
+    expect(bad[4]?.reason).toMatch(/not an http\(s\) URL/);
+  });
+
+  it('an option line before any URL is a bad line; a conflicting checksum or a repeated header refuses the URL', async () => {
+    const list = ['  out=x.bin', `http://h/a\t\tsha256=${hex}`, `  checksum=sha-256=${'ef'.repeat(32)}`, 'http://h/b', '  header=X: 1', '  header=x: 2', '  header=nocolon'].join('\n');
+    const { entries, bad } = await readAll(Readable.from([list]));
+    expect(entries).toEqual([]);
+    expect(bad.map((b) => [b.lineNumber, b.reason])).toEqual([
+      [1, 'an option line with no URL line before it'],
+      [3, 'checksum= differs from the sha256 already given for this URL (an option of the URL on line 2)'],
+      [6, 'header "x" is given twice for this URL (an option of the URL on line 4)'],
+    ]);
+  });
+});
+
 describe('countListEntries', () => {
   it('counts the downloadable lines of a file (what the progress bar shows as the total)', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'rf-count-'));

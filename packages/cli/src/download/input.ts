@@ -4,13 +4,18 @@
  *
  * Format, one entry a line:   URL   or   URL<TAB>relative/path   or
  * URL<TAB>relative/path<TAB>sha256=<hex>   (URL<TAB><TAB>sha256=<hex>: no path).
+ * Indented `name=value` lines after a URL carry options for it, aria2c style
+ * (line-options.ts: out=, header=, checksum=), so an entry is yielded once
+ * the next URL line (or the end) shows its options are complete.
  * Blank lines and lines starting with '#' are skipped. A bad line is reported
  * (with its 1-based line number) and skipped: one typo must not cost the rest.
+ * An entry with a bad option is refused, reported at the option's line.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parseDigestField } from './checksums.js';
+import { applyLineOption, optionLine, type LineOptions } from './line-options.js';
 import { pathEscapesDirectory } from './paths.js';
 
 export interface UrlListEntry {
@@ -19,12 +24,19 @@ export interface UrlListEntry {
   requestedPath?: string;
   /** The sha256 the line expects (lower-case hex), when it gives one. */
   expectedSha256?: string;
+  /** Headers for this URL alone (`  header=K: V` lines), on top of the session's -H. */
+  headers?: Record<string, string>;
   lineNumber: number;
 }
 
 export interface BadLine {
   lineNumber: number;
+  /** The whole line, trimmed: what the error message quotes. */
   text: string;
+  /** The line's URL field alone (for the manifest's `url`), when the line has one. */
+  url?: string;
+  /** The path the line asked for, when it gives one (the manifest's `requestedPath`). */
+  requestedPath?: string;
   reason: string;
 }
 
@@ -61,16 +73,17 @@ export function parseUrlListLine(line: string, lineNumber: number): UrlListEntry
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.startsWith('#')) return null;
   const fields = trimmed.split('\t').map((field) => field.trim());
-  if (fields.length > 3) return { lineNumber, text: trimmed, reason: 'more than three TAB-separated fields (URL, path, sha256=<hex>)' };
   const [url = '', pathPart = '', digestField = ''] = fields;
   const requestedPath = pathPart === '' ? undefined : pathPart;
+  const bad = (reason: string): BadLine => ({ lineNumber, text: trimmed, url, ...(requestedPath !== undefined ? { requestedPath } : {}), reason });
+  if (fields.length > 3) return bad('more than three TAB-separated fields (URL, path, sha256=<hex>)');
   const reason = refuse(url, requestedPath);
-  if (reason !== null) return { lineNumber, text: trimmed, reason };
+  if (reason !== null) return bad(reason);
   const entry: UrlListEntry = { url, lineNumber };
   if (requestedPath !== undefined) entry.requestedPath = requestedPath;
   if (digestField !== '') {
     const digest = parseDigestField(digestField);
-    if ('reason' in digest) return { lineNumber, text: trimmed, reason: digest.reason };
+    if ('reason' in digest) return bad(digest.reason);
     entry.expectedSha256 = digest.sha256;
   }
   return entry;
@@ -80,20 +93,50 @@ function isBadLine(parsed: UrlListEntry | BadLine): parsed is BadLine {
   return 'reason' in parsed;
 }
 
+/** The URL entry whose option lines are still being read; `refused` once its line or an option was bad. */
+type Pending = { entry: UrlListEntry } | { refused: true } | null;
+
+/** `entry` with one option line applied, or the bad line that refuses it. */
+function withOption(entry: UrlListEntry, name: string, value: string, lineNumber: number, text: string): UrlListEntry | BadLine {
+  const current: LineOptions = {};
+  if (entry.requestedPath !== undefined) current.requestedPath = entry.requestedPath;
+  if (entry.expectedSha256 !== undefined) current.expectedSha256 = entry.expectedSha256;
+  if (entry.headers !== undefined) current.headers = entry.headers;
+  try {
+    return { ...entry, ...applyLineOption(current, name, value) };
+  } catch (error) {
+    const reason = `${(error as Error).message} (an option of the URL on line ${entry.lineNumber})`;
+    return { lineNumber, text, url: entry.url, ...(entry.requestedPath !== undefined ? { requestedPath: entry.requestedPath } : {}), reason };
+  }
+}
+
 export async function* readUrlList(source: Readable, options: ReadUrlListOptions = {}): AsyncGenerator<UrlListEntry> {
   const lines = createInterface({ input: source, crlfDelay: Infinity });
   let lineNumber = 0;
+  let pending: Pending = null;
+  const refuse = (bad: BadLine): Pending => {
+    options.onBadLine?.(bad);
+    return { refused: true };
+  };
   try {
     for await (const line of lines) {
       lineNumber += 1;
-      const parsed = parseUrlListLine(line, lineNumber);
-      if (parsed === null) continue;
-      if (isBadLine(parsed)) {
-        options.onBadLine?.(parsed);
+      const option = optionLine(line);
+      if (option !== null) {
+        const text = line.trim();
+        if (pending === null) pending = refuse({ lineNumber, text, reason: 'an option line with no URL line before it' });
+        else if ('entry' in pending) {
+          const next = withOption(pending.entry, option[0], option[1], lineNumber, text);
+          pending = isBadLine(next) ? refuse(next) : { entry: next };
+        }
         continue;
       }
-      yield parsed;
+      const parsed = parseUrlListLine(line, lineNumber);
+      if (parsed === null) continue;
+      if (pending !== null && 'entry' in pending) yield pending.entry;
+      pending = isBadLine(parsed) ? refuse(parsed) : { entry: parsed };
     }
+    if (pending !== null && 'entry' in pending) yield pending.entry;
   } finally {
     lines.close();
   }

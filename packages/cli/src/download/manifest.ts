@@ -9,9 +9,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface ManifestEntry {
+  /** The URL alone, as the list gave it (a refused line's first field). */
   url: string;
   /** Relative to the output directory ('/'-separated); null when no path was assigned (a refused list line). */
   path: string | null;
+  /** Present when the list line asked for a path (`URL<TAB>path`): that path as written, before sanitizing. */
+  requestedPath?: string;
   /** True when the file was saved with a 2xx answer. */
   ok: boolean;
   /** HTTP status code; null when no response arrived. */
@@ -23,7 +26,7 @@ export interface ManifestEntry {
   elapsedMs: number | null;
   /** The 1-based line of the URL list this entry came from. */
   line: number;
-  /** Present (true) when --resume found the file complete from an earlier run and did not fetch it. */
+  /** Present (true) when --resume found the file complete from an earlier run and did not fetch it (`bytes` is its size; nothing was transferred). */
   kept?: boolean;
 }
 

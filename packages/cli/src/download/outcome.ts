@@ -21,6 +21,8 @@ export interface DownloadRequest {
   resume: boolean;
   expectedSha256?: string;
   checksum?: false;
+  /** The list's per-URL headers (`  header=K: V`), merged over the session's. */
+  headers?: Record<string, string>;
 }
 
 /** Carried on each request as `meta`, and read back from the future it yields. */
@@ -28,6 +30,8 @@ export interface DownloadMeta {
   url: string;
   /** Relative to the output directory. */
   path: string;
+  /** The path the list line asked for, unsanitized (the manifest's `requestedPath`). */
+  requestedPath?: string;
   line: number;
   /** performance.now() when handed to the session. */
   submittedAt: number;
@@ -37,6 +41,8 @@ export interface DownloadMeta {
 export interface SettledDownload {
   outcome: DownloadOutcome;
   entry: ManifestEntry;
+  /** A fetched (not kept) file's Content-Disposition header, for --content-disposition. */
+  contentDisposition?: string;
 }
 
 export interface SettleOptions {
@@ -98,9 +104,24 @@ async function resultWithRetries(future: Future<Response, DownloadMeta>, options
 function failed(meta: DownloadMeta, status: number | null, message: string, elapsedMs: number): SettledDownload {
   const base = { url: meta.url, path: meta.path, line: meta.line };
   return {
-    outcome: { ...base, ok: false, status, bytes: 0, error: message },
-    entry: { ...base, ok: false, status, bytes: null, sha256: null, error: message, elapsedMs },
+    outcome: { ...base, ok: false, status, bytes: 0, transferred: 0, error: message },
+    entry: { ...base, ...requested(meta), ok: false, status, bytes: null, sha256: null, error: message, elapsedMs },
   };
+}
+
+function requested(meta: DownloadMeta): { requestedPath?: string } {
+  return meta.requestedPath !== undefined ? { requestedPath: meta.requestedPath } : {};
+}
+
+/**
+ * The body bytes this run fetched for a saved file of `bytes` bytes: none for
+ * a kept file; for a continued part (206), the bytes after the range's start.
+ */
+export function transferredBytes(response: Response, bytes: number): number {
+  if (response.kept === true) return 0;
+  if (response.statusCode !== 206) return bytes;
+  const start = /^\s*bytes\s+(\d+)-/i.exec(response.headers.get('content-range') ?? '');
+  return start ? Math.max(0, bytes - Number(start[1])) : bytes;
 }
 
 export async function settleDownload(future: Future<Response, DownloadMeta>, options: SettleOptions): Promise<SettledDownload> {
@@ -124,8 +145,10 @@ export async function settleDownload(future: Future<Response, DownloadMeta>, opt
   }
   const kept = response.kept === true ? { kept: true } : {};
   const base = { url: meta.url, path: meta.path, line: meta.line };
+  const disposition = response.kept === true ? undefined : response.headers.get('content-disposition');
   return {
-    outcome: { ...base, ok: true, status, bytes, error: null, ...kept },
-    entry: { ...base, ok: true, status, bytes, sha256: response.sha256 ?? null, error: null, elapsedMs: elapsed(), ...kept },
+    ...(disposition ? { contentDisposition: disposition } : {}),
+    outcome: { ...base, ok: true, status, bytes, transferred: transferredBytes(response, bytes), error: null, ...kept },
+    entry: { ...base, ...requested(meta), ok: true, status, bytes, sha256: response.sha256 ?? null, error: null, elapsedMs: elapsed(), ...kept },
   };
 }

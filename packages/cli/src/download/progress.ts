@@ -1,18 +1,22 @@
 /**
- * What the user sees while `rf download` runs: a live bar on a terminal, one
- * plain line per finished file otherwise (logs, CI, pipes), where a redrawn
- * bar would be noise. Both read the same tally; the summary comes after.
+ * What the user sees while `rf download` runs: a live display on a terminal,
+ * one plain line per finished file otherwise (logs, CI, pipes), where a
+ * redrawn bar would be noise; with -q only failures. All read the same tally;
+ * the summary comes after.
  */
-import cliProgress from 'cli-progress';
+import { performance } from 'node:perf_hooks';
 import { writeLine, type CliIo } from '../io.js';
 import { formatBytes, formatDuration, megabytesPerSecond } from '../util/format.js';
 import type { BadLine } from './input.js';
+import { LiveTransfers } from './live-transfers.js';
 import type { DownloadOutcome, DownloadTally } from './tally.js';
 
 export interface ProgressReporter {
   /** A URL was read from the list (the total so far grew). */
   queued(): void;
   completed(outcome: DownloadOutcome): void;
+  /** Body bytes arrived for a download in flight (LiveTransfers has the counts). */
+  bytesArrived?(): void;
   badLine(bad: BadLine): void;
   /** The total became known (counted ahead, or the list is fully read). */
   totalKnown(): void;
@@ -57,71 +61,123 @@ export class LogProgress implements ProgressReporter {
   stop(): void {}
 }
 
-/** A cli-progress bar on stderr: files done / total so far, bytes, rate, and an ETA once the total is known. */
-export class BarProgress implements ProgressReporter {
-  private readonly bar: cliProgress.SingleBar;
+/** At most this many downloads in flight get a line of their own; more are summed up in one line. */
+export const FILE_LINES = 4;
+const REDRAW_MS = 100;
+const BAR_WIDTH = 24;
+
+/**
+ * A live display on a terminal (stderr), redrawn at most 10 times a second:
+ * a bar of files done, the bytes received (finished files and the ones in
+ * flight, from the executor's `bytes` events), the rate and an ETA; below
+ * it, the files in flight with their own bytes and rate when there are at
+ * most FILE_LINES of them, one compact line when there are more.
+ */
+export class LiveProgress implements ProgressReporter {
+  private linesDrawn = 0;
+  private dirty = true;
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly tally: DownloadTally,
     private readonly io: CliIo,
+    private readonly live: LiveTransfers,
   ) {
-    this.bar = new cliProgress.SingleBar(
-      {
-        format: ' {bar} {value}/{totalText} files | {bytesText} | {rateText} | ETA {etaText}',
-        stream: io.stderr,
-        hideCursor: true,
-        // 0 of 0 files is an empty bar, not a full one.
-        emptyOnZero: true,
-        barsize: 30,
-        fps: 10,
-        // The total grows while the list is read, so cli-progress's own ETA would be wrong.
-        etaBuffer: 1,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    this.bar.start(0, 0, this.payload());
+    this.timer = setInterval(() => this.redrawIfDirty(), REDRAW_MS);
+    this.timer.unref();
+    this.io.stderr.write('\x1b[?25l'); // hide the cursor while frames are drawn
+    this.redrawIfDirty();
   }
 
   queued(): void {
-    this.refreshTotal();
+    this.dirty = true;
+  }
+
+  bytesArrived(): void {
+    this.dirty = true;
   }
 
   completed(): void {
-    this.bar.update(this.tally.done, this.payload());
+    this.dirty = true;
   }
 
   badLine(bad: BadLine): void {
-    // Printed on its own line above the bar; the bar redraws below it.
-    this.io.stderr.write(`\r\x1b[K${describeBadLine(bad)}\n`);
-    this.bar.update(this.tally.done, this.payload());
+    this.erase();
+    this.io.stderr.write(`${describeBadLine(bad)}\n`);
+    this.dirty = true;
+    this.redrawIfDirty();
   }
 
   totalKnown(): void {
-    this.refreshTotal();
-  }
-
-  private refreshTotal(): void {
-    this.bar.setTotal(this.tally.total ?? this.tally.queued);
-    this.bar.update(this.tally.done, this.payload());
+    this.dirty = true;
   }
 
   stop(): void {
-    this.bar.update(this.tally.done, this.payload());
-    this.bar.stop();
+    clearInterval(this.timer);
+    this.erase();
+    this.io.stderr.write(`${this.fit(this.totalLine())}\n\x1b[?25h`);
   }
 
-  private payload(): Record<string, string> {
+  /** The frame's lines: the total, then the files in flight (or their count). */
+  frame(): string[] {
+    const lines = [this.totalLine()];
+    const transfers = this.live.list();
+    if (transfers.length > FILE_LINES) {
+      lines.push(`  ${transfers.length} downloads in flight`);
+    } else {
+      const now = performance.now();
+      for (const transfer of transfers) {
+        const rate = megabytesPerSecond(transfer.bytes, now - transfer.startedAt);
+        lines.push(`  ${transfer.path ?? '(waiting for its name)'}  ${formatBytes(transfer.bytes)}  ${rate.toFixed(1)} MB/s`);
+      }
+    }
+    return lines;
+  }
+
+  private totalLine(): string {
+    const total = this.tally.total;
+    const done = this.tally.done;
+    const filled = total && total > 0 ? Math.min(BAR_WIDTH, Math.round((done / total) * BAR_WIDTH)) : 0;
+    const bytes = this.tally.bytes + this.live.bytes;
     const eta = this.tally.etaMs();
-    return {
-      totalText: totalText(this.tally),
-      bytesText: formatBytes(this.tally.bytes),
-      rateText: `${megabytesPerSecond(this.tally.bytes, this.tally.elapsedMs).toFixed(1)} MB/s`,
-      etaText: eta === null ? '?' : formatDuration(eta),
-    };
+    return (
+      ` ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${done}/${totalText(this.tally)} files | ${formatBytes(bytes)}` +
+      ` | ${megabytesPerSecond(bytes, this.tally.elapsedMs).toFixed(1)} MB/s | ETA ${eta === null ? '?' : formatDuration(eta)}`
+    );
+  }
+
+  private fit(line: string): string {
+    // A pseudo-terminal without a size reports 0 columns.
+    const columns = this.io.stderr.columns || 80;
+    return [...line].slice(0, Math.max(10, columns - 1)).join('');
+  }
+
+  /** Moves to the frame's first line and clears from there to the end of the screen. */
+  private erase(): void {
+    if (this.linesDrawn === 0) return;
+    this.io.stderr.write(`${this.linesDrawn > 1 ? `\x1b[${this.linesDrawn - 1}A` : ''}\r\x1b[J`);
+    this.linesDrawn = 0;
+  }
+
+  private redrawIfDirty(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    const lines = this.frame().map((line) => this.fit(line));
+    this.erase();
+    this.io.stderr.write(lines.join('\n'));
+    this.linesDrawn = lines.length;
   }
 }
 
-/** The bar only where a person is watching a terminal. */
-export function createProgress(tally: DownloadTally, io: CliIo): ProgressReporter {
-  return io.stderr.isTTY ? new BarProgress(tally, io) : new LogProgress(tally, io);
+/** -q: failures (and refused lines) only; the summary follows as always. */
+export class QuietProgress extends LogProgress {
+  override completed(outcome: DownloadOutcome): void {
+    if (!outcome.ok) super.completed(outcome);
+  }
+}
+
+/** The live display only where a person is watching a terminal, and not with -q. */
+export function createProgress(tally: DownloadTally, io: CliIo, options: { quiet?: boolean; live?: LiveTransfers } = {}): ProgressReporter {
+  if (options.quiet) return new QuietProgress(tally, io);
+  return io.stderr.isTTY ? new LiveProgress(tally, io, options.live ?? new LiveTransfers()) : new LogProgress(tally, io);
 }

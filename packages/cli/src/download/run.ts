@@ -7,7 +7,7 @@
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { MapInput } from '@requests-futures/core';
+import type { Executor, MapInput, ObservableExecutor } from '@requests-futures/core';
 import { Interrupted, PathOutsideDirectoryError, UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
 import { describeError } from '../util/format.js';
@@ -15,9 +15,14 @@ import { readChecksumsFile } from './checksums.js';
 import { countListEntries } from './count.js';
 import { openUrlList, readUrlList, type BadLine, type UrlListEntry } from './input.js';
 import { ManifestWriter, noManifest, type ManifestEntry, type ManifestSink } from './manifest.js';
-import { settleDownload, type DownloadMeta, type DownloadRequest } from './outcome.js';
+import { renameToDispositionName } from './disposition-name.js';
+import { classifyFileError } from './entry-errors.js';
+import { settleDownload, type DownloadMeta, type DownloadRequest, type SettledDownload } from './outcome.js';
+import { HostPacer } from './politeness.js';
 import { PathAllocator, pathFromUrl, sanitizeRelativePath, type AllocatedPath } from './paths.js';
+import { LiveTransfers } from './live-transfers.js';
 import { createProgress, type ProgressReporter } from './progress.js';
+import type { DownloadSessionOptions } from './request-flags.js';
 import { createDownloadEngine } from './session.js';
 import { StaleTemporarySweeper } from './stale-temporaries.js';
 import { formatDownloadSummary } from './summary.js';
@@ -29,13 +34,24 @@ export interface DownloadOptions {
   outputDir: string;
   /** Concurrent downloads. */
   jobs: number;
-  /** Run the downloads in this many child processes; in this process when absent. */
+  /** Run the downloads in this many child processes (0: in this process); chosen by engine-choice.ts when absent. */
   processes?: number;
   retries: number;
   /** Keep complete files (the engine checks their size with the server) and continue partial ones (Range). */
   resume: boolean;
   manifestPath?: string;
-  timeoutSeconds?: number;
+  /** Headers, auth, timeout, proxies, verify from the request flags. */
+  sessionOptions?: DownloadSessionOptions;
+  /** --max-per-host: the session's perHostLimit. */
+  perHostLimit?: number;
+  /** --retry-on-http-error: the status codes retried (the defaults included). */
+  retryStatusCodes?: number[];
+  /** --wait: seconds between request starts to one host. */
+  waitSeconds?: number;
+  /** --content-disposition: rename a file fetched under its URL's name to the server's name. */
+  contentDisposition?: boolean;
+  /** -q: print only failures and the summary. */
+  quiet?: boolean;
   /** A sha256sum-format file of expected digests, by output path relative to the output directory. */
   checksumsFile?: string;
   /** False (--no-checksum): nothing is hashed; the manifest's sha256 is null. */
@@ -61,7 +77,23 @@ async function checkList(options: DownloadOptions, io: CliIo): Promise<void> {
 }
 
 function badLineEntry(bad: BadLine): ManifestEntry {
-  return { url: bad.text, path: null, line: bad.lineNumber, ok: false, status: null, bytes: null, sha256: null, error: bad.reason, elapsedMs: null };
+  return {
+    url: bad.url ?? bad.text,
+    path: null,
+    ...(bad.requestedPath !== undefined ? { requestedPath: bad.requestedPath } : {}),
+    line: bad.lineNumber,
+    ok: false,
+    status: null,
+    bytes: null,
+    sha256: null,
+    error: bad.reason,
+    elapsedMs: null,
+  };
+}
+
+/** A well-formed line refused later (its path, its digest): reported like a bad line. */
+function refusedEntry(entry: UrlListEntry, reason: string): BadLine {
+  return { lineNumber: entry.lineNumber, text: entry.url, url: entry.url, ...(entry.requestedPath !== undefined ? { requestedPath: entry.requestedPath } : {}), reason };
 }
 
 /** The digest an entry must have: its own line's, or the --checksums file's for its output path; a reason when both disagree. */
@@ -81,6 +113,8 @@ interface RunState {
   progress: ProgressReporter;
   manifest: ManifestSink;
   checksums: Map<string, string> | null;
+  /** Every name of the run comes from this one allocator (list order, then --content-disposition renames). */
+  allocator: PathAllocator;
 }
 
 /**
@@ -91,8 +125,8 @@ interface RunState {
  * temporaries that dead runs left.
  */
 async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
-  const { options, tally, progress, manifest } = state;
-  const allocator = new PathAllocator(options.outputDir);
+  const { options, tally, progress, manifest, allocator } = state;
+  const pacer = options.waitSeconds !== undefined ? new HostPacer(options.waitSeconds * 1000) : null;
   const sweeper = new StaleTemporarySweeper(allocator.directory);
   const refused: BadLine[] = [];
   const onBadLine = (bad: BadLine) => {
@@ -109,31 +143,68 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
       target = allocator.allocate(relative);
     } catch (error) {
       if (!(error instanceof PathOutsideDirectoryError)) throw error;
-      onBadLine({ lineNumber: entry.lineNumber, text: entry.url, reason: error.message });
+      onBadLine(refusedEntry(entry, error.message));
       continue;
     }
     const digest = expectedDigest(entry, target.relativePath, state.checksums);
     if ('reason' in digest) {
-      onBadLine({ lineNumber: entry.lineNumber, text: entry.url, reason: digest.reason });
+      onBadLine(refusedEntry(entry, digest.reason));
       continue;
     }
     if (digest.sha256 !== undefined && options.checksum === false) {
-      onBadLine({ lineNumber: entry.lineNumber, text: entry.url, reason: 'it gives a sha256, which --no-checksum cannot check' });
+      onBadLine(refusedEntry(entry, 'it gives a sha256, which --no-checksum cannot check'));
       continue;
     }
+    await sweeper.sweepOnce(path.dirname(target.absolutePath));
+    // Last before the yield, so nothing but the session stands between the turn and the request.
+    await pacer?.waitTurn(entry.url, options.signal);
     if (options.signal?.aborted) return;
     tally.recordQueued();
     progress.queued();
-    await sweeper.sweepOnce(path.dirname(target.absolutePath));
     const request: DownloadRequest = { url: entry.url, saveTo: target.absolutePath, saveWithin: allocator.directory, resume: options.resume };
     if (digest.sha256 !== undefined) request.expectedSha256 = digest.sha256;
     if (options.checksum === false) request.checksum = false;
+    if (entry.headers !== undefined) request.headers = entry.headers;
     const meta: DownloadMeta = { url: entry.url, path: target.relativePath, line: entry.lineNumber, submittedAt: performance.now(), request };
+    if (entry.requestedPath !== undefined) meta.requestedPath = entry.requestedPath;
     yield { ...request, meta };
   }
   for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
   tally.inputDone = true;
   progress.totalKnown();
+}
+
+/**
+ * Feeds the executor's `bytes` events into `live`, only for a display that
+ * shows them (asking for them costs a message per 256 KiB from pool children).
+ * A download leaves `live` when its task's future settles.
+ */
+function watchBytes(executor: Executor, live: LiveTransfers, changed: () => void): () => void {
+  const observable = executor as Executor & Partial<ObservableExecutor>;
+  if (!observable.on) return () => {};
+  return observable.on('bytes', (future, bytes) => {
+    const meta = future.meta as DownloadMeta | undefined;
+    const first = !live.has(future);
+    live.update(future, meta?.path ?? null, bytes);
+    if (first) future.addDoneCallback(() => live.finish(future));
+    changed();
+  });
+}
+
+/** --content-disposition: a fetched file named by its URL takes the server's name; a failed rename fails the entry. */
+async function useDispositionName(settled: SettledDownload, allocator: PathAllocator): Promise<void> {
+  const { outcome, entry } = settled;
+  if (!outcome.ok || outcome.path === null || settled.contentDisposition === undefined) return;
+  try {
+    const renamed = await renameToDispositionName(allocator, outcome.path, settled.contentDisposition);
+    if (renamed === null) return;
+    outcome.path = renamed;
+    entry.path = renamed;
+  } catch (error) {
+    const message = describeError(classifyFileError(error, outcome.path) ?? error);
+    Object.assign(outcome, { ok: false, bytes: 0, transferred: 0, error: message });
+    Object.assign(entry, { ok: false, bytes: null, sha256: null, error: message });
+  }
 }
 
 /** 130 for SIGINT (or an abort without a reason of ours), 143 for SIGTERM. */
@@ -156,7 +227,9 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const tally = new DownloadTally();
   tally.checksums = options.checksum !== false;
   const engine = createDownloadEngine(options);
-  const progress = createProgress(tally, io);
+  const live = new LiveTransfers();
+  const progress = createProgress(tally, io, { live, ...(options.quiet ? { quiet: true } : {}) });
+  const stopWatchingBytes = progress.bytesArrived ? watchBytes(engine.session.executor, live, () => progress.bytesArrived?.()) : () => {};
   const interrupt = () => void engine.close({ abort: true });
   if (options.signal?.aborted) interrupt();
   options.signal?.addEventListener('abort', interrupt, { once: true });
@@ -167,7 +240,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
     tally.expectedTotal = total;
     progress.totalKnown();
   });
-  const state: RunState = { options, io, tally, progress, manifest, checksums };
+  const state: RunState = { options, io, tally, progress, manifest, checksums, allocator: new PathAllocator(options.outputDir) };
   const settleOptions = {
     retries: options.retries,
     resubmit: ({ url, ...request }: DownloadRequest) => (options.signal?.aborted ? null : engine.session.request('GET', url, request)),
@@ -175,7 +248,9 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   let fatal: unknown = null;
   try {
     for await (const future of engine.session.map(downloadRequests(state))) {
-      const { outcome, entry } = await settleDownload(future, settleOptions);
+      const settled = await settleDownload(future, settleOptions);
+      if (options.contentDisposition && future.meta.requestedPath === undefined) await useDispositionName(settled, state.allocator);
+      const { outcome, entry } = settled;
       tally.recordOutcome(outcome);
       progress.completed(outcome);
       await manifest.write(entry);
@@ -184,6 +259,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
     fatal = error;
   } finally {
     options.signal?.removeEventListener('abort', interrupt);
+    stopWatchingBytes();
     stopCounting.abort();
     await counting;
     tally.finish();

@@ -2,13 +2,25 @@
  * The engine behind `rf download`: a FuturesSession whose executor is either
  * in-process (-j workers) or N child processes sharing the -j downloads.
  */
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { FuturesSession, ProcessPoolExecutor, type Executor } from '@requests-futures/core';
+import { chooseProcesses } from './engine-choice.js';
+import type { DownloadSessionOptions } from './request-flags.js';
 
 export interface DownloadEngineOptions {
   jobs: number;
+  /** Child processes; 0 = in-process; absent = chooseProcesses decides. */
   processes?: number;
+  /** The URL list's path ('-' for stdin), which the default engine looks at. */
+  list?: string;
   retries: number;
-  timeoutSeconds?: number;
+  /** Status codes retried besides the engine's default (429, 503): --retry-on-http-error. */
+  retryStatusCodes?: number[];
+  /** Headers, auth, timeout, proxies, verify: the request flags, as the library takes them. */
+  sessionOptions?: DownloadSessionOptions;
+  /** --max-per-host: the coordinator's per-origin limit. */
+  perHostLimit?: number;
 }
 
 export interface DownloadEngine {
@@ -17,16 +29,33 @@ export interface DownloadEngine {
   close(options?: { abort?: boolean }): Promise<void>;
 }
 
+/** An unreadable list is reported by the download itself; here it just counts as long. */
+function listSize(list: string): number | undefined {
+  try {
+    return statSync(list).size;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Backoff base for --retries, seconds: 0.5, 1, 2, ... with jitter (the engine's exponential backoff). */
 export const RETRY_BACKOFF_SECONDS = 0.5;
 
 export function createDownloadEngine(options: DownloadEngineOptions): DownloadEngine {
+  const processes = chooseProcesses({
+    jobs: options.jobs,
+    cores: availableParallelism(),
+    ...(options.processes !== undefined ? { processes: options.processes } : {}),
+    ...(options.list !== undefined && options.list !== '-' ? { listBytes: listSize(options.list) } : {}),
+  });
   let executor: Executor | undefined;
-  if (options.processes !== undefined) {
+  if (processes > 0) {
     executor = new ProcessPoolExecutor({
-      maxWorkers: options.processes,
-      concurrencyPerWorker: Math.ceil(options.jobs / options.processes),
+      maxWorkers: processes,
+      concurrencyPerWorker: Math.ceil(options.jobs / processes),
     });
+    // The children boot (about 0.1 s each) while the list is opened and its first URLs are read.
+    (executor as ProcessPoolExecutor).prestart();
   }
   const session = new FuturesSession({
     ...(executor ? { executor } : { maxWorkers: options.jobs }),
@@ -35,8 +64,9 @@ export function createDownloadEngine(options: DownloadEngineOptions): DownloadEn
     // session.map's window equals the concurrency, so a request starts as soon as it is
     // submitted, and elapsed time measured from submission is the download's own.
     maxQueued: options.jobs,
-    ...(options.retries > 0 ? { retries: { limit: options.retries, backoffFactor: RETRY_BACKOFF_SECONDS } } : {}),
-    ...(options.timeoutSeconds !== undefined ? { timeout: options.timeoutSeconds } : {}),
+    ...(options.retries > 0 ? { retries: { limit: options.retries, backoffFactor: RETRY_BACKOFF_SECONDS, ...(options.retryStatusCodes ? { statusCodes: options.retryStatusCodes } : {}) } } : {}),
+    ...(options.perHostLimit !== undefined ? { perHostLimit: options.perHostLimit } : {}),
+    ...options.sessionOptions,
   });
   return {
     session,

@@ -6,9 +6,9 @@ export function formatDownloadSummary(tally: DownloadTally): string {
   const elapsedMs = tally.elapsedMs;
   const rate = megabytesPerSecond(tally.bytes, elapsedMs);
   const lines = [
-    `Summary: ${tally.ok} ok${tally.kept > 0 ? ` (${tally.kept} kept from an earlier run)` : ''}, ${tally.failed} failed` +
+    `Summary: ${tally.ok} ok${tally.kept > 0 ? ` (${tally.kept} kept from an earlier run, ${formatBytes(tally.keptBytes)} not fetched again)` : ''}, ${tally.failed} failed` +
       (tally.badLines > 0 ? `, ${tally.badLines} list line(s) skipped` : '') +
-      `, ${formatBytes(tally.bytes)} in ${formatDuration(elapsedMs)} (${rate.toFixed(1)} MB/s)`,
+      `, ${formatBytes(tally.bytes)} transferred in ${formatDuration(elapsedMs)} (${rate.toFixed(1)} MB/s)`,
   ];
   if (!tally.checksums) lines.push('Checksums were off (--no-checksum): no sha256 was computed or checked.');
   if (tally.failed > 0) {

@@ -15,7 +15,10 @@ export interface DownloadOutcome {
   path: string | null;
   ok: boolean;
   status: number | null;
+  /** The file's size (0 for a failure). */
   bytes: number;
+  /** Body bytes fetched by this run: 0 for a kept file, the remainder for a continued part. */
+  transferred: number;
   error: string | null;
   /** Already complete on disk from an earlier run (--resume): not fetched. */
   kept?: boolean;
@@ -36,7 +39,10 @@ export class DownloadTally {
   failed = 0;
   /** List lines refused before any download (bad URL, escaping path). */
   badLines = 0;
+  /** Body bytes fetched by this run: what the rate is computed on. */
   bytes = 0;
+  /** The size of the files kept from an earlier run (--resume): on disk, not transferred. */
+  keptBytes = 0;
   inputDone = false;
   /** False with --no-checksum: the summary says nothing was hashed. */
   checksums = true;
@@ -72,10 +78,13 @@ export class DownloadTally {
   }
 
   recordOutcome(outcome: DownloadOutcome): void {
-    this.bytes += outcome.bytes;
+    this.bytes += outcome.transferred;
     if (outcome.ok) {
       this.ok += 1;
-      if (outcome.kept) this.kept += 1;
+      if (outcome.kept) {
+        this.kept += 1;
+        this.keptBytes += outcome.bytes;
+      }
       return;
     }
     this.failed += 1;
