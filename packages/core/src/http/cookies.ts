@@ -58,12 +58,14 @@ const NONE_ACCEPTED: AcceptedCookies = Object.freeze({ headers: [], cookies: {} 
 
 /** Stores what a response said; a malformed or refused cookie is skipped, as requests (http.cookiejar) skips it. */
 export async function storeSetCookies(jar: CookieJar, url: string, headers: readonly string[]): Promise<AcceptedCookies> {
-  const accepted: AcceptedCookies = { headers: [], cookies: {} };
+  const accepted: string[] = [];
+  const byName = new Map<string, string>();
   for (const header of headers) {
     const cookie = await jar.setCookie(header, url, { ignoreError: true });
     if (!(cookie instanceof Cookie)) continue;
-    accepted.headers.push(header);
-    if (cookie.TTL() > 0) accepted.cookies[cookie.key] = cookie.value;
+    accepted.push(header);
+    if (cookie.TTL() > 0) byName.set(cookie.key, cookie.value);
   }
-  return accepted;
+  // Through a Map and fromEntries: a cookie named "__proto__" is an own property, not a prototype.
+  return { headers: accepted, cookies: Object.fromEntries(byName) };
 }

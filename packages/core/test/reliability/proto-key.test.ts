@@ -122,7 +122,10 @@ describe.each(executorCases)('a "__proto__" key on $name: carried as data, both 
   });
 
   it('a cookie named "__proto__" is kept by the session jar and sent back', async () => {
-    await session.get(`${base}/cookie`);
+    const response = await session.get(`${base}/cookie`);
+    // response.cookies too: assigned onto a plain object, the name used to vanish into the prototype setter.
+    expect(Object.getPrototypeOf(response.cookies)).toBe(Object.prototype);
+    expect(ownProto(response.cookies)).toBe('from-server');
     expect(session.cookies.get('__proto__')).toBe('from-server');
     const all = session.cookies.toObject();
     expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
