@@ -2,12 +2,16 @@
  * Which engine `rf download` runs when `--processes` is not given: a pool of
  * child processes only where it can be faster than this one process.
  *
- * Measured on 2 cores (benchmarks, scenarios cli-4m / cli-256m / cli-4k):
- * in-process beat `--processes 2` on every set, because the coordinator,
- * which reads the list, writes the manifest and relays every result, needs a
- * core of its own, and two children plus the coordinator share two. So a pool
- * needs at least 4 cores; it also needs enough concurrent downloads to give
- * each child several (-j 8 or more), and a list long enough to pay for the
+ * Measured on 2 cores: on a quiet machine (issue 13's table) in-process beat
+ * `--processes 2` on 64 × 4 MiB, 4 × 256 MiB and 5,000 × 4 KiB. A pool costs
+ * more CPU for the same files (2,000 × 4 KiB: 1.6× the CPU seconds of
+ * in-process, children's included), and the coordinator, which reads the
+ * list, writes the manifest and relays every result, needs a core of its
+ * own; two children, nginx and the coordinator share two. (On a machine
+ * oversubscribed by other work, load 9-19, the pool won the 4 KiB set, its
+ * three processes getting more of the CPU than one: benchmarks' cli-* runs.)
+ * So a pool needs at least 4 cores; it also needs enough concurrent
+ * downloads to give each child several (-j 8 or more), and a list long enough to pay for the
  * children's start-up (about 0.1 s each): 64 entries or more, judged from the
  * list file's size (stdin counts as long). Then one child per 8 downloads, at
  * most one per core but one (the coordinator's).
