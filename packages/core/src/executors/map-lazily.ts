@@ -21,7 +21,7 @@ export interface MapLazilyOptions {
  * input or submitting an item is thrown at that item's position too. When the
  * consumer stops early, or an error ends the iteration, the futures submitted
  * and not yet started are cancelled (running ones finish, as in Python) and
- * the input iterator is closed.
+ * the input iterator is closed; that includes the one whose wait timed out.
  * @throws RangeError/TypeError at once for a bad `window` or `timeout`.
  */
 export function mapLazily<T, R>(
@@ -75,12 +75,16 @@ async function* mapInOrder<T, R>(
           stopped = { error };
         }
       }
-      const head = inFlight.shift();
+      // The head stays in flight while we wait on it: if the wait times out (or the
+      // consumer stops), the cleanup below must cancel it too (Python's map does).
+      const head = inFlight[0];
       if (head === undefined) {
         if (stopped) throw stopped.error;
         return;
       }
-      yield (await resultBy(head, deadline, position, timeoutSeconds)) as Awaited<R>;
+      const value = await resultBy(head, deadline, position, timeoutSeconds);
+      inFlight.shift();
+      yield value as Awaited<R>;
       position += 1;
     }
   } catch (error) {

@@ -1,0 +1,72 @@
+/**
+ * Ports of CPython's test_concurrent_futures checks on map() and on the
+ * executors' lifetime, run on both executors (test titles carry the upstream names).
+ */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { ExecutorShutdownError } from '../../dist/executors/errors.js';
+import { ProcessPoolExecutor, ThreadPoolExecutor } from '../../dist/executors/index.js';
+import { TimeoutError } from '../../dist/futures/errors.js';
+import { deferred } from '../futures/support/deferred.js';
+import { isAlive, task, testResources } from './process-pool-support.js';
+
+const { executor, gateServer, cleanUp } = testResources();
+const threadPools: ThreadPoolExecutor[] = [];
+const openGates: Array<() => void> = [];
+afterEach(async () => {
+  for (const open of openGates.splice(0)) open();
+  await Promise.all(threadPools.splice(0).map((e) => e.shutdown({ cancelFutures: true, abort: true })));
+  await cleanUp();
+});
+
+function threadPool(maxWorkers: number): ThreadPoolExecutor {
+  const made = new ThreadPoolExecutor({ maxWorkers });
+  threadPools.push(made);
+  return made;
+}
+
+describe('map() cancels the call it timed out on', () => {
+  it('test_executor_map_current_future_cancel (ThreadPoolExecutor)', async () => {
+    const stop = deferred();
+    openGates.push(() => stop.resolve());
+    const log: string[] = [];
+    const logAndWait = async (ident: string) => {
+      log.push(`${ident} started`);
+      try {
+        await stop.promise;
+      } finally {
+        log.push(`${ident} stopped`);
+      }
+    };
+    const pool = threadPool(1);
+    const first = pool.submit(logAndWait, 'first');
+    const results = pool.map(logAndWait, ['second', 'third'], { timeout: 0 })[Symbol.asyncIterator]();
+    try {
+      await expect(results.next()).rejects.toBeInstanceOf(TimeoutError);
+      await results.return?.();
+    } finally {
+      stop.resolve();
+    }
+    await first.result();
+    await pool.shutdown({ wait: true });
+    // 'second' is cancelled because its wait timed out, 'third' because it was still in flight.
+    expect(log).toEqual(['first started', 'first stopped']);
+  });
+
+  it('test_executor_map_current_future_cancel (ProcessPoolExecutor)', async () => {
+    const gate = await gateServer();
+    const pool = executor({ maxWorkers: 1, concurrencyPerWorker: 1 });
+    const first = pool.submit(task('fetchText'), `${gate.url}/first`);
+    const results = pool.map(task('fetchText'), [`${gate.url}/second`, `${gate.url}/third`], { timeout: 0 })[Symbol.asyncIterator]();
+    await gate.arrivals(1);
+    try {
+      await expect(results.next()).rejects.toBeInstanceOf(TimeoutError);
+      await results.return?.();
+    } finally {
+      gate.openGate();
+    }
+    expect(await first.result()).toMatchObject({ text: '/first' });
+    await pool.shutdown({ wait: true });
+    expect(gate.held.map((request) => request.path)).toEqual(['/first']);
+    expect(pool.stats()).toMatchObject({ completed: 1, cancelled: 2 });
+  });
+});
