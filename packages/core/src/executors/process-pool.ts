@@ -217,6 +217,11 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     if (wait) await this.closed;
   }
 
+  /** `await using executor = new ProcessPoolExecutor()`: shutdown({ wait: true }) at the block's end (every child has exited), as Python's `with`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown({ wait: true });
+  }
+
   /** After the grace, nothing waits any more: queued tasks are cancelled and children still holding tasks are killed. */
   private boundAbort(graceMs: number | undefined, reason: ExecutorShutdownError): void {
     const closed = this.closed!;

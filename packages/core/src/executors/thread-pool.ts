@@ -122,6 +122,11 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     if (wait) await bounded;
   }
 
+  /** `await using executor = new ThreadPoolExecutor()`: shutdown({ wait: true }) at the block's end, as Python's `with`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown({ wait: true });
+  }
+
   /**
    * Once an abort's grace is spent: nothing queued will start, every future
    * still pending settles as cancelled, and shutdown stops waiting for the

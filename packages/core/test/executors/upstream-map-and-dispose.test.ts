@@ -70,3 +70,46 @@ describe('map() cancels the call it timed out on', () => {
     expect(pool.stats()).toMatchObject({ completed: 1, cancelled: 2 });
   });
 });
+
+describe('executors as `await using` blocks', () => {
+  const expected = [5, 4, 3, 2, 1, 0, 1, 2, 3, 4];
+  const range = Array.from({ length: 10 }, (_, i) => i - 5);
+
+  it('test_context_manager_shutdown (ThreadPoolExecutor)', async () => {
+    const finished: number[] = [];
+    let escaped: ThreadPoolExecutor | undefined;
+    let slow: Promise<unknown> | undefined;
+    {
+      await using pool = new ThreadPoolExecutor({ maxWorkers: 5 });
+      escaped = pool;
+      const results: number[] = [];
+      for await (const value of pool.map(Math.abs, range)) results.push(value);
+      expect(results).toEqual(expected);
+      // Still running when the block ends: the dispose waits for it.
+      slow = pool.submit(async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        finished.push(1);
+      }).result();
+    }
+    expect(finished).toEqual([1]);
+    await slow;
+    expect(() => escaped!.submit(Math.abs, -1)).toThrow(ExecutorShutdownError);
+  });
+
+  it('test_context_manager_shutdown (ProcessPoolExecutor)', async () => {
+    let escaped: ProcessPoolExecutor | undefined;
+    let children: number[] = [];
+    {
+      await using pool = new ProcessPoolExecutor({ maxWorkers: 2 });
+      escaped = pool;
+      const results: unknown[] = [];
+      for await (const value of pool.map(task('abs'), range)) results.push(value);
+      expect(results).toEqual(expected);
+      children = pool.stats().workers;
+      expect(children.length).toBeGreaterThan(0);
+    }
+    // Every child has exited once the block is left (Python joins its processes).
+    expect(children.filter(isAlive)).toEqual([]);
+    expect(() => escaped!.submit(task('pid'))).toThrow(ExecutorShutdownError);
+  });
+});
