@@ -30,6 +30,7 @@ export function mapLazily<T, R>(
   options: MapLazilyOptions,
 ): AsyncIterableIterator<Awaited<R>> {
   const { window } = options;
+  if (typeof window !== 'number') throw new TypeError(`window must be a number; got ${window === null ? 'null' : typeof window}`);
   if (!Number.isInteger(window) || window < 1) {
     throw new RangeError(`window must be an integer >= 1; got ${String(window)}`);
   }

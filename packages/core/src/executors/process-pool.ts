@@ -51,6 +51,7 @@ import { ExecutorMonitor, type ExecutorListener, type ExecutorEventName, type Ex
 import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type ShutdownOptions, type Task } from './executor.js';
 import { LivenessWatch } from './liveness-watch.js';
 import { mapLazily } from './map-lazily.js';
+import { resolveMapOptions } from './map-options.js';
 import { resolveProcessPoolOptions, type ProcessPoolExecutorOptions, type ResolvedProcessPoolOptions } from './process-pool-options.js';
 import { isClosedChannel } from './closed-channel.js';
 import { settlesWithin } from './settles-within.js';
@@ -130,7 +131,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private forcedBy: 'terminateWorkers()' | 'killWorkers()' | undefined;
   private closed: Promise<void> | undefined;
 
-  constructor(options: ProcessPoolExecutorOptions = {}) {
+  /** `new ProcessPoolExecutor(2)` is `new ProcessPoolExecutor({ maxWorkers: 2 })`, as Python's ProcessPoolExecutor(2). */
+  constructor(options: ProcessPoolExecutorOptions | number = {}) {
     this.options = resolveProcessPoolOptions(options);
     this.maxWorkers = this.options.maxWorkers;
     this.concurrencyPerWorker = this.options.concurrencyPerWorker;
@@ -177,13 +179,11 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
    * `fn(item)` in the children for each item, results in input order, with at
    * most `window` (default 2 × capacity) tasks submitted ahead of the consumer.
    */
-  map<T, R>(fn: Task<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options: MapOptions = {}): AsyncIterable<Awaited<R>> {
+  map<T, R>(fn: Task<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterable<Awaited<R>> {
     if (this.isShutdown) throw new ExecutorShutdownError();
     requireFnRef(fn);
-    return mapLazily((item: T) => this.submit<R>(fn, item), iterable, {
-      timeout: options.timeout,
-      window: options.window ?? 2 * this.capacity,
-    });
+    const { timeout, window } = resolveMapOptions(options, 'ProcessPoolExecutor', 2 * this.capacity);
+    return mapLazily((item: T) => this.submit<R>(fn, item), iterable, { timeout, window });
   }
 
   /**

@@ -113,3 +113,44 @@ describe('executors as `await using` blocks', () => {
     expect(() => escaped!.submit(task('pid'))).toThrow(ExecutorShutdownError);
   });
 });
+
+describe('map() options are checked', () => {
+  const range = Array.from({ length: 40 }, (_, i) => i - 20);
+  const expected = range.map(Math.abs);
+  const cases = [
+    { name: 'ThreadPoolExecutor', make: () => threadPool(2), fn: Math.abs as (n: number) => number },
+    { name: 'ProcessPoolExecutor', make: () => executor({ maxWorkers: 2, concurrencyPerWorker: 2 }), fn: task('abs') },
+  ];
+
+  for (const { name, make, fn } of cases) {
+    it(`test_map_chunksize (${name})`, async () => {
+      const pool = make();
+      for (const chunksize of [6, 50, 40]) {
+        const results: unknown[] = [];
+        for await (const value of pool.map(fn, range, { chunksize })) results.push(value);
+        expect(results).toEqual(expected);
+      }
+      expect(() => pool.map(fn, range, { chunksize: -1 })).toThrow(RangeError);
+      expect(() => pool.map(fn, range, { chunksize: 0 })).toThrow(/chunksize must be an integer >= 1, got 0/);
+      expect(() => pool.map(fn, range, { chunksize: 1.5 })).toThrow(RangeError);
+      expect(() => pool.map(fn, range, { chunksize: '6' as unknown as number })).toThrow(TypeError);
+    });
+
+    it(`test_map_buffersize_validation: window (${name})`, () => {
+      const pool = make();
+      // Python: a non-integer buffersize is a TypeError, one below 1 a ValueError.
+      expect(() => pool.map(fn, range, { window: '2' as unknown as number })).toThrow(TypeError);
+      expect(() => pool.map(fn, range, { window: null as unknown as number })).toThrow(TypeError);
+      expect(() => pool.map(fn, range, { window: 0 })).toThrow(RangeError);
+      expect(() => pool.map(fn, range, { window: -1 })).toThrow(/window must be an integer >= 1, got -1/);
+    });
+
+    it(`map refuses an unknown option, naming the closest known one (${name})`, () => {
+      const pool = make();
+      expect(() => pool.map(fn, range, { chunkSize: 4 } as never)).toThrow(TypeError);
+      expect(() => pool.map(fn, range, { chunk_size: 4 } as never)).toThrow(`${name}.map: unknown option "chunk_size"; did you mean "chunksize"?`);
+      expect(() => pool.map(fn, range, { timout: 1 } as never)).toThrow(/unknown option "timout"; did you mean "timeout"\?/);
+      expect(() => pool.map(fn, range, { buffersize: 4 } as never)).toThrow(/unknown option "buffersize"/);
+    });
+  }
+});
