@@ -125,7 +125,7 @@ async function resultBy<R>(
   }
 }
 
-function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+export function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
   if (value == null) return false;
   const candidate = value as Partial<Record<symbol, unknown>>;
   return typeof candidate[Symbol.asyncIterator] === 'function' || typeof candidate[Symbol.iterator] === 'function';

@@ -154,3 +154,53 @@ describe('map() options are checked', () => {
     });
   }
 });
+
+describe('ProcessPoolExecutor.map with chunksize sends the items in batches', () => {
+  it('one task (one IPC message each way) per chunk of `chunksize` items', async () => {
+    const pool = executor({ maxWorkers: 2, concurrencyPerWorker: 2 });
+    const range = Array.from({ length: 40 }, (_, i) => i - 20);
+    for (const [chunksize, tasks] of [[6, 7], [40, 1], [50, 1], [1, 40]] as const) {
+      const before = pool.stats().completed;
+      const results: unknown[] = [];
+      for await (const value of pool.map(task('abs'), range, { chunksize })) results.push(value);
+      expect(results).toEqual(range.map(Math.abs));
+      expect(pool.stats().completed - before).toBe(tasks);
+    }
+  });
+
+  it('a failed item throws at its position after the results before it; the rest of its chunk never runs', async () => {
+    const gate = await gateServer();
+    gate.openGate();
+    const pool = executor({ maxWorkers: 1, concurrencyPerWorker: 1 });
+    const urls = Array.from({ length: 10 }, (_, i) => `${gate.url}/${i === 5 ? 'fail' : i}`);
+    const texts: string[] = [];
+    const consume = async () => {
+      for await (const value of pool.map(task('fetchTextOrFail'), urls, { chunksize: 4, window: 4 })) {
+        texts.push((value as { text: string }).text);
+      }
+    };
+    await expect(consume()).rejects.toThrow(`refused ${gate.url}/fail`);
+    expect(texts).toEqual(['/0', '/1', '/2', '/3', '/4']);
+    await pool.shutdown({ wait: true });
+    expect(gate.held.map((request) => request.path)).toEqual(['/0', '/1', '/2', '/3', '/4']);
+  });
+
+  it('stopping early cancels the chunks that have not started', async () => {
+    const gate = await gateServer();
+    const pool = executor({ maxWorkers: 1, concurrencyPerWorker: 1 });
+    const urls = Array.from({ length: 12 }, (_, i) => `${gate.url}/${i}`);
+    // window 9: chunks 1 to 3 are submitted, one runs at a time.
+    const results = pool.map(task('fetchText'), urls, { chunksize: 3, window: 9 })[Symbol.asyncIterator]();
+    const first = results.next();
+    for (let n = 1; n <= 3; n++) (await gate.arrivals(n))[n - 1]!.release();
+    expect(await first).toMatchObject({ value: { text: '/0' } });
+    // Chunk 2 has started (its first request is held); chunk 3 waits in the coordinator.
+    await gate.arrivals(4);
+    await results.return?.();
+    gate.openGate();
+    await pool.shutdown({ wait: true });
+    // A started chunk runs to its end, as a running call does in Python; the queued one never reached the child.
+    expect(gate.held.map((request) => request.path)).toEqual(['/0', '/1', '/2', '/3', '/4', '/5']);
+    expect(pool.stats()).toMatchObject({ completed: 2, cancelled: 1 });
+  });
+});
