@@ -33,8 +33,14 @@ export const DEFAULT_ABORT_GRACE_SECONDS = 5;
 export interface MapOptions {
   /** Seconds; the iteration throws TimeoutError when a result is not ready by then (measured from the map call). */
   timeout?: number;
-  /** How many tasks may be submitted ahead of the consumer. Default: 2 × the executor's concurrency. */
+  /** How many items may be submitted ahead of the consumer. Default: 2 × the executor's concurrency. */
   window?: number;
+  /**
+   * ProcessPoolExecutor: items sent to a child as one task (Python's chunksize), which
+   * saves an IPC round trip per item for small tasks. Default 1. Accepted and
+   * ignored by ThreadPoolExecutor, as in Python.
+   */
+  chunksize?: number;
 }
 
 export interface Executor {

@@ -21,7 +21,7 @@ export interface MapLazilyOptions {
  * input or submitting an item is thrown at that item's position too. When the
  * consumer stops early, or an error ends the iteration, the futures submitted
  * and not yet started are cancelled (running ones finish, as in Python) and
- * the input iterator is closed.
+ * the input iterator is closed; that includes the one whose wait timed out.
  * @throws RangeError/TypeError at once for a bad `window` or `timeout`.
  */
 export function mapLazily<T, R>(
@@ -30,6 +30,7 @@ export function mapLazily<T, R>(
   options: MapLazilyOptions,
 ): AsyncIterableIterator<Awaited<R>> {
   const { window } = options;
+  if (typeof window !== 'number') throw new TypeError(`window must be a number; got ${window === null ? 'null' : typeof window}`);
   if (!Number.isInteger(window) || window < 1) {
     throw new RangeError(`window must be an integer >= 1; got ${String(window)}`);
   }
@@ -75,12 +76,16 @@ async function* mapInOrder<T, R>(
           stopped = { error };
         }
       }
-      const head = inFlight.shift();
+      // The head stays in flight while we wait on it: if the wait times out (or the
+      // consumer stops), the cleanup below must cancel it too (Python's map does).
+      const head = inFlight[0];
       if (head === undefined) {
         if (stopped) throw stopped.error;
         return;
       }
-      yield (await resultBy(head, deadline, position, timeoutSeconds)) as Awaited<R>;
+      const value = await resultBy(head, deadline, position, timeoutSeconds);
+      inFlight.shift();
+      yield value as Awaited<R>;
       position += 1;
     }
   } catch (error) {
@@ -120,7 +125,7 @@ async function resultBy<R>(
   }
 }
 
-function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+export function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
   if (value == null) return false;
   const candidate = value as Partial<Record<symbol, unknown>>;
   return typeof candidate[Symbol.asyncIterator] === 'function' || typeof candidate[Symbol.iterator] === 'function';

@@ -4,6 +4,7 @@
  * discovered later inside tinypool.
  */
 import { availableParallelism } from 'node:os';
+import { assertKnownOptions, type OptionNames } from './option-names.js';
 
 export interface ProcessPoolExecutorOptions {
   /**
@@ -80,10 +81,27 @@ const MIN_HEARTBEAT_TIMEOUT_SECONDS = 1;
 /** setTimeout's ceiling; a larger idleTimeout would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export function resolveProcessPoolOptions(options: ProcessPoolExecutorOptions = {}): ResolvedProcessPoolOptions {
+const OPTION_NAMES: OptionNames<ProcessPoolExecutorOptions> = {
+  maxWorkers: true,
+  concurrencyPerWorker: true,
+  maxTasksPerChild: true,
+  maxMemoryPerChildMb: true,
+  idleTimeout: true,
+  heartbeatTimeout: true,
+  env: true,
+  execArgv: true,
+};
+
+/**
+ * A number is the worker count (Python's ProcessPoolExecutor(2)).
+ * @throws TypeError for an unknown option name (naming the closest known one) or a mistyped value; RangeError for a value out of range.
+ */
+export function resolveProcessPoolOptions(given: ProcessPoolExecutorOptions | number = {}): ResolvedProcessPoolOptions {
+  const options = typeof given === 'number' ? { maxWorkers: given } : given;
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`ProcessPoolExecutor: options must be an object, got ${String(options)}`);
+    throw new TypeError(`ProcessPoolExecutor: options must be an object or a worker count, got ${String(options)}`);
   }
+  assertKnownOptions(options, OPTION_NAMES, 'ProcessPoolExecutor');
   const idleTimeout = optionalPositiveInteger('idleTimeout', options.idleTimeout);
   if (idleTimeout !== undefined && idleTimeout > MAX_TIMER_MS) {
     throw new RangeError(`ProcessPoolExecutor: idleTimeout must be at most ${MAX_TIMER_MS} ms, got ${idleTimeout}`);

@@ -27,7 +27,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Tinypool } from 'tinypool';
-import { PicklingError, decode, encode, isFnRef, type FnRef, type Wire } from '@requests-futures/serializer';
+import { PicklingError, decode, encode, fnRef, isFnRef, type FnRef, type Wire } from '@requests-futures/serializer';
 import {
   isChildMessage,
   type ChildEvent,
@@ -50,7 +50,10 @@ import { EventLoopHold } from './event-loop-hold.js';
 import { ExecutorMonitor, type ExecutorListener, type ExecutorEventName, type ExecutorStats, type ObservableExecutor } from './events.js';
 import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type ShutdownOptions, type Task } from './executor.js';
 import { LivenessWatch } from './liveness-watch.js';
-import { mapLazily } from './map-lazily.js';
+import { chunked, unchunked } from './chunks.js';
+import { isIterable, mapLazily } from './map-lazily.js';
+import { resolveMapOptions } from './map-options.js';
+import type { ChunkOutcome } from './run-chunk.js';
 import { resolveProcessPoolOptions, type ProcessPoolExecutorOptions, type ResolvedProcessPoolOptions } from './process-pool-options.js';
 import { isClosedChannel } from './closed-channel.js';
 import { settlesWithin } from './settles-within.js';
@@ -84,6 +87,9 @@ interface PoolTask {
   /** Children that died holding this task before it started (retirements not counted). */
   lostBeforeStart: number;
 }
+
+/** What a child runs for a chunk of map()'s items. */
+const RUN_CHUNK_REF = fnRef(new URL('./run-chunk.js', import.meta.url), 'runChunk');
 
 /** A task may meet this many dying children before it starts; then it fails (a child that cannot start is a broken pool). */
 const MAX_LOSSES_BEFORE_START = 2;
@@ -130,7 +136,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private forcedBy: 'terminateWorkers()' | 'killWorkers()' | undefined;
   private closed: Promise<void> | undefined;
 
-  constructor(options: ProcessPoolExecutorOptions = {}) {
+  /** `new ProcessPoolExecutor(2)` is `new ProcessPoolExecutor({ maxWorkers: 2 })`, as Python's ProcessPoolExecutor(2). */
+  constructor(options: ProcessPoolExecutorOptions | number = {}) {
     this.options = resolveProcessPoolOptions(options);
     this.maxWorkers = this.options.maxWorkers;
     this.concurrencyPerWorker = this.options.concurrencyPerWorker;
@@ -186,15 +193,26 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   /**
    * `fn(item)` in the children for each item, results in input order, with at
-   * most `window` (default 2 × capacity) tasks submitted ahead of the consumer.
+   * most `window` (default 2 × capacity) items submitted ahead of the consumer.
+   * With `chunksize` > 1 the items travel `chunksize` to a task (one IPC message
+   * each way per chunk, as Python's chunksize); a failed item throws at its
+   * position, and the rest of its chunk does not run. A timeout then counts
+   * chunks, not items.
+   * @throws ExecutorShutdownError after shutdown(); TypeError for an unknown or
+   *   mistyped option; RangeError for a window or chunksize below 1.
    */
-  map<T, R>(fn: Task<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options: MapOptions = {}): AsyncIterable<Awaited<R>> {
+  map<T, R>(fn: Task<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterable<Awaited<R>> {
     if (this.isShutdown) throw new ExecutorShutdownError();
     requireFnRef(fn);
-    return mapLazily((item: T) => this.submit<R>(fn, item), iterable, {
-      timeout: options.timeout,
-      window: options.window ?? 2 * this.capacity,
+    const { timeout, window, chunksize } = resolveMapOptions(options, 'ProcessPoolExecutor', 2 * this.capacity);
+    if (chunksize === 1) return mapLazily((item: T) => this.submit<R>(fn, item), iterable, { timeout, window });
+    if (!isIterable(iterable)) throw new TypeError('map(fn, iterable): iterable must be an Iterable or AsyncIterable');
+    // One task per chunk; the window counts items, so about window / chunksize chunks.
+    const chunks = mapLazily((items: T[]) => this.submit<ChunkOutcome[]>(RUN_CHUNK_REF, fn, items), chunked(iterable, chunksize), {
+      timeout,
+      window: Math.ceil(window / chunksize),
     });
+    return unchunked<Awaited<R>>(chunks);
   }
 
   /**
@@ -226,6 +244,11 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.notifyIfIdle();
     if (abort) this.boundAbort(graceMs, reason);
     if (wait) await this.closed;
+  }
+
+  /** `await using executor = new ProcessPoolExecutor()`: shutdown({ wait: true }) at the block's end (every child has exited), as Python's `with`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown({ wait: true });
   }
 
   /** After the grace, nothing waits any more: queued tasks are cancelled and children still holding tasks are killed. */

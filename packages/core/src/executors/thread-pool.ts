@@ -16,6 +16,8 @@ import { ExecutorShutdownError } from './errors.js';
 import { ExecutorMonitor, type ExecutorEventName, type ExecutorListener, type ExecutorStats, type ObservableExecutor } from './events.js';
 import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type ShutdownOptions, type Task } from './executor.js';
 import { mapLazily } from './map-lazily.js';
+import { resolveMapOptions } from './map-options.js';
+import { assertKnownOptions, type OptionNames } from './option-names.js';
 import { settlesWithin } from './settles-within.js';
 
 export interface ThreadPoolExecutorOptions {
@@ -31,6 +33,16 @@ interface WorkItem {
 }
 
 const DEFAULT_MAX_WORKERS = 8;
+const OPTION_NAMES: OptionNames<ThreadPoolExecutorOptions> = { maxWorkers: true };
+
+function threadPoolOptions(options: ThreadPoolExecutorOptions | number): ThreadPoolExecutorOptions {
+  if (typeof options === 'number') return { maxWorkers: options };
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`ThreadPoolExecutor: options must be an object or a worker count, got ${options === null ? 'null' : typeof options}`);
+  }
+  assertKnownOptions(options, OPTION_NAMES, 'ThreadPoolExecutor');
+  return options;
+}
 export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   readonly maxWorkers: number;
   readonly crossesProcesses = false;
@@ -54,7 +66,12 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     forceStop: () => ({ abandoned: this.#running.size }),
   });
 
-  constructor({ maxWorkers = DEFAULT_MAX_WORKERS }: ThreadPoolExecutorOptions = {}) {
+  /**
+   * `new ThreadPoolExecutor(4)` is `new ThreadPoolExecutor({ maxWorkers: 4 })`, as Python's ThreadPoolExecutor(4).
+   * @throws TypeError for an unknown option (naming the closest known one); RangeError for a bad maxWorkers.
+   */
+  constructor(options: ThreadPoolExecutorOptions | number = {}) {
+    const { maxWorkers = DEFAULT_MAX_WORKERS } = threadPoolOptions(options);
     if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
       throw new RangeError(`maxWorkers must be an integer >= 1; got ${String(maxWorkers)}`);
     }
@@ -80,16 +97,16 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
 
   /**
    * `fn(item)` for each item, results in input order, with at most `window`
-   * (default 2 × maxWorkers) tasks submitted ahead of the consumer.
-   * @throws ExecutorShutdownError after shutdown(); TypeError for a bad fn.
+   * (default 2 × maxWorkers) tasks submitted ahead of the consumer. `chunksize`
+   * is checked and has no effect here (as in Python).
+   * @throws ExecutorShutdownError after shutdown(); TypeError for a bad fn or an
+   *   unknown or mistyped option; RangeError for a window or chunksize below 1.
    */
-  map<T, R>(fn: Task<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options: MapOptions = {}): AsyncIterable<Awaited<R>> {
+  map<T, R>(fn: Task<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterable<Awaited<R>> {
     this.#assertOpen();
     assertTask(fn);
-    return mapLazily((item: T) => this.submit<R>(fn, item), iterable, {
-      timeout: options.timeout,
-      window: options.window ?? 2 * this.maxWorkers,
-    });
+    const { timeout, window } = resolveMapOptions(options, 'ThreadPoolExecutor', 2 * this.maxWorkers);
+    return mapLazily((item: T) => this.submit<R>(fn, item), iterable, { timeout, window });
   }
 
   /**
@@ -120,6 +137,11 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
       if (!idle) this.#abandon(reason);
     });
     if (wait) await bounded;
+  }
+
+  /** `await using executor = new ThreadPoolExecutor()`: shutdown({ wait: true }) at the block's end, as Python's `with`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown({ wait: true });
   }
 
   /**

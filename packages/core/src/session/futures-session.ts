@@ -7,6 +7,7 @@
 import { assertPicklable, fnRef } from '@requests-futures/serializer';
 import { taskWithContext } from '@requests-futures/worker';
 import type { Executor } from '../executors/executor.js';
+import { assertKnownOptions } from '../executors/option-names.js';
 import { ThreadPoolExecutor } from '../executors/thread-pool.js';
 import type { Future, IteratedFuture } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
@@ -17,6 +18,7 @@ import type { Response } from '../http/response.js';
 import { BaseSession } from './base-session.js';
 import { warnBackgroundCallbackOnce } from './deprecation.js';
 import { SessionClosedError } from './errors.js';
+import { FUTURES_SESSION_OPTION_NAMES } from './futures-session-option-names.js';
 import { HostLimiter } from './host-limiter.js';
 import { mapRequests, type MapInput, type MapRequestsOptions } from './map-requests.js';
 import { buildSpec } from './merge.js';
@@ -51,8 +53,13 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   private readonly outstanding = new Set<Future<unknown>>();
   private closing: Promise<void> | null = null;
 
+  /** @throws TypeError for an unknown option name (naming the closest known one, e.g. `timout` → `timeout`). */
   constructor(options: FuturesSessionOptions = {}) {
     super();
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`FuturesSession: options must be an object, got ${options === null ? 'null' : typeof options}`);
+    }
+    assertKnownOptions(options, FUTURES_SESSION_OPTION_NAMES, 'FuturesSession');
     validatePositiveInteger(options.maxWorkers, 'maxWorkers');
     validatePositiveInteger(options.maxQueued, 'maxQueued');
     validatePositiveInteger(options.perHostLimit, 'perHostLimit');
