@@ -6,9 +6,13 @@ The clock covers the requests only (not the interpreter's start-up or imports),
 as the Node arms' clocks do.
 
   drive.py gets --url URL --count N --executor thread|process --workers W
-  drive.py download --urls-file F --out-dir D --workers W
+  drive.py download --urls-file F --out-dir D --workers W [--sha256]
+
+With --sha256 each body is also hashed as it is written (what `rf download`
+records in its manifest); the CLI scenario times the whole process instead.
 """
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -45,15 +49,19 @@ def run_gets(args):
     return {'requests': args.count, 'bytes': total_bytes, 'seconds': seconds}
 
 
-def save_body(path, response, *args, **kwargs):
-    """Response hook: streams the body to `path` in the worker thread."""
+def save_body(path, sha256, response, *args, **kwargs):
+    """Response hook: streams the body to `path` in the worker thread (and hashes it if asked)."""
     response.raise_for_status()
     written = 0
+    digest = hashlib.sha256() if sha256 else None
     with open(path, 'wb') as out:
         for chunk in response.iter_content(CHUNK):
             out.write(chunk)
+            if digest is not None:
+                digest.update(chunk)
             written += len(chunk)
     response.saved_bytes = written
+    response.sha256 = digest.hexdigest() if digest is not None else None
     return response
 
 
@@ -67,7 +75,7 @@ def run_download(args):
         futures = []
         for index, url in enumerate(urls):
             path = os.path.join(args.out_dir, f'{index:04d}.bin')
-            futures.append(session.get(url, stream=True, hooks={'response': partial(save_body, path)}))
+            futures.append(session.get(url, stream=True, hooks={'response': partial(save_body, path, args.sha256)}))
         total_bytes = sum(future.result().saved_bytes for future in as_completed(futures))
         seconds = time.perf_counter() - started
     finally:
@@ -87,6 +95,7 @@ def main(argv):
     download.add_argument('--urls-file', required=True)
     download.add_argument('--out-dir', required=True)
     download.add_argument('--workers', type=int, default=16)
+    download.add_argument('--sha256', action='store_true')
     args = parser.parse_args(argv)
     result = run_gets(args) if args.mode == 'gets' else run_download(args)
     print(json.dumps(result))

@@ -17,12 +17,13 @@ import { UnexpectedResponseError } from './unexpected-response.js';
 
 const DRIVE_PY = fileURLToPath(new URL('../../python/drive.py', import.meta.url));
 
-async function drive(args: string[], timeoutSeconds: number): Promise<ArmResult> {
+/** The script's own clock; `wholeProcess` times the interpreter from spawn to exit instead. */
+async function drive(args: string[], timeoutSeconds: number, wholeProcess = false): Promise<ArmResult> {
   const python = findTool('python');
   if (!python.found) throw new Error(python.reason);
   const result = await runCommand(python.path, [DRIVE_PY, ...args], { timeoutSeconds });
   const parsed = parseResultLine('drive.py', result.stdout);
-  return { requests: parsed.requests, bytes: parsed.bytes, seconds: parsed.seconds, peakRssMb: result.peakRssMb };
+  return { requests: parsed.requests, bytes: parsed.bytes, seconds: wholeProcess ? result.wallSeconds : parsed.seconds, peakRssMb: result.peakRssMb };
 }
 
 export function pythonGetsArm(options: {
@@ -49,13 +50,27 @@ export function pythonGetsArm(options: {
   };
 }
 
-export function pythonDownloadArm(options: { urls: string[]; expectedBytes: number; workDir: string; workers: number }): Arm {
+export interface PythonDownloadOptions {
+  urls: string[];
+  expectedBytes: number;
+  workDir: string;
+  workers: number;
+  /** Hash every body while writing it (sha256), as rf download does by default. */
+  sha256?: boolean;
+  /** Time the whole interpreter, start-up and imports included (the CLI scenario), not only the requests. */
+  wholeProcess?: boolean;
+}
+
+export function pythonDownloadArm(options: PythonDownloadOptions): Arm {
   const python = findTool('python');
   const urlsFile = join(options.workDir, 'python-urls.txt');
   const outDir = join(options.workDir, 'python-out');
   return {
     name: PYTHON_THREADS,
-    detail: `ThreadPoolExecutor(${options.workers}), stream=True to files`,
+    detail:
+      `ThreadPoolExecutor(${options.workers}), stream=True to files` +
+      (options.sha256 ? ' + sha256' : '') +
+      (options.wholeProcess ? ', whole process timed' : ''),
     skip: python.found ? undefined : python.reason,
     async open() {
       await mkdir(options.workDir, { recursive: true });
@@ -64,7 +79,8 @@ export function pythonDownloadArm(options: { urls: string[]; expectedBytes: numb
     async run() {
       await rm(outDir, { recursive: true, force: true });
       try {
-        const result = await drive(['download', '--urls-file', urlsFile, '--out-dir', outDir, '--workers', String(options.workers)], 600);
+        const args = ['download', '--urls-file', urlsFile, '--out-dir', outDir, '--workers', String(options.workers)];
+        const result = await drive(options.sha256 ? [...args, '--sha256'] : args, 600, options.wholeProcess);
         const written = await directoryBytes(outDir);
         if (written !== options.expectedBytes || result.bytes !== options.expectedBytes) {
           throw new UnexpectedResponseError(PYTHON_THREADS, options.urls[0] ?? '', `${written} bytes written, expected ${options.expectedBytes}`);

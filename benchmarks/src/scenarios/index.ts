@@ -5,6 +5,7 @@ import { cpuHook } from './cpu-hook.js';
 import { bulk, bulk1g } from './bulk.js';
 import { memory } from './memory.js';
 import { rfBenchVsAutocannon } from './rf-bench-vs-autocannon.js';
+import { cliDownload4m, cliDownload256m, cliDownload4k, cliMemory } from './cli-download.js';
 import type { ScenarioDefinition } from './context.js';
 
-export const SCENARIOS: ScenarioDefinition[] = [smallGets, processPoolVsGot, cpuHook, bulk, bulk1g, memory, rfBenchVsAutocannon];
+export const SCENARIOS: ScenarioDefinition[] = [smallGets, processPoolVsGot, cpuHook, bulk, bulk1g, memory, rfBenchVsAutocannon, cliDownload4m, cliDownload256m, cliDownload4k, cliMemory];

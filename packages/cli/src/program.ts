@@ -4,7 +4,8 @@
  * the demo) as well as from the bin script.
  */
 import { Command, CommanderError } from 'commander';
-import { version } from '@requests-futures/core';
+// The version alone: the engine's index would load tinypool, tough-cookie and the codec to print help.
+import { version } from '@requests-futures/core/version';
 import { registerBenchCommand } from './bench/command.js';
 import { registerDownloadCommand } from './download/command.js';
 import { UsageError } from './errors.js';

@@ -16,8 +16,9 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runRfProcess(args: string[]): Promise<CliRun> {
-  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `bin`: another rf entry (e.g. bundle/rf.mjs); `env`: the child's whole environment. */
+export async function runRfProcess(args: string[], options: { bin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  const child = spawn(process.execPath, [options.bin ?? RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));

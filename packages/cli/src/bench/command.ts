@@ -7,9 +7,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
 import { parseDurationMs, parseHeader, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
-import { runLoadInProcess, runLoadInProcesses } from './coordinator.js';
 import { LOAD_CLIENT_KINDS, type LoadClientKind, type LoadSpec } from './load-spec.js';
-import { buildBenchReport, formatBenchReport, type BenchReport } from './report.js';
+import type { BenchReport } from './report.js';
 
 export const DEFAULT_CONNECTIONS = 10;
 export const DEFAULT_DURATION = '10s';
@@ -67,6 +66,8 @@ export function toBenchOptions(url: string, raw: RawBenchOptions): BenchOptions 
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  // The engine and the histogram load only when a bench runs, not for --help or a download.
+  const [{ runLoadInProcess, runLoadInProcesses }, { buildBenchReport }] = await Promise.all([import('./coordinator.js'), import('./report.js')]);
   const { spec, processes } = options;
   const load = processes === undefined ? await runLoadInProcess(spec) : await runLoadInProcesses(spec, processes);
   return buildBenchReport(load, {
@@ -103,6 +104,7 @@ export function registerBenchCommand(program: Command, io: CliIo, done: (exitCod
     .action(async (url: string, raw: RawBenchOptions) => {
       const options = toBenchOptions(url, raw);
       const report = await runBench(options);
+      const { formatBenchReport } = await import('./report.js');
       writeLine(io.stdout, options.json ? JSON.stringify(report, null, 2) : formatBenchReport(report));
       done(benchExitCode(report));
     });

@@ -27,7 +27,7 @@ export interface DownloadOptions {
   outputDir: string;
   /** Concurrent downloads. */
   jobs: number;
-  /** Run the downloads in this many child processes; in this process when absent. */
+  /** Run the downloads in this many child processes (0: in this process); chosen by engine-choice.ts when absent. */
   processes?: number;
   retries: number;
   /** Continue partial files (Range requests) instead of starting over. */

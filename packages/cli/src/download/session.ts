@@ -2,11 +2,17 @@
  * The engine behind `rf download`: a FuturesSession whose executor is either
  * in-process (-j workers) or N child processes sharing the -j downloads.
  */
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { FuturesSession, ProcessPoolExecutor, type Executor } from '@requests-futures/core';
+import { chooseProcesses } from './engine-choice.js';
 
 export interface DownloadEngineOptions {
   jobs: number;
+  /** Child processes; 0 = in-process; absent = chooseProcesses decides. */
   processes?: number;
+  /** The URL list's path ('-' for stdin), which the default engine looks at. */
+  list?: string;
   retries: number;
   timeoutSeconds?: number;
 }
@@ -17,16 +23,33 @@ export interface DownloadEngine {
   close(options?: { abort?: boolean }): Promise<void>;
 }
 
+/** An unreadable list is reported by the download itself; here it just counts as long. */
+function listSize(list: string): number | undefined {
+  try {
+    return statSync(list).size;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Backoff base for --retries, seconds: 0.5, 1, 2, ... with jitter (the engine's exponential backoff). */
 export const RETRY_BACKOFF_SECONDS = 0.5;
 
 export function createDownloadEngine(options: DownloadEngineOptions): DownloadEngine {
+  const processes = chooseProcesses({
+    jobs: options.jobs,
+    cores: availableParallelism(),
+    ...(options.processes !== undefined ? { processes: options.processes } : {}),
+    ...(options.list !== undefined && options.list !== '-' ? { listBytes: listSize(options.list) } : {}),
+  });
   let executor: Executor | undefined;
-  if (options.processes !== undefined) {
+  if (processes > 0) {
     executor = new ProcessPoolExecutor({
-      maxWorkers: options.processes,
-      concurrencyPerWorker: Math.ceil(options.jobs / options.processes),
+      maxWorkers: processes,
+      concurrencyPerWorker: Math.ceil(options.jobs / processes),
     });
+    // The children boot (about 0.1 s each) while the list is opened and its first URLs are read.
+    (executor as ProcessPoolExecutor).prestart();
   }
   const session = new FuturesSession({
     ...(executor ? { executor } : { maxWorkers: options.jobs }),

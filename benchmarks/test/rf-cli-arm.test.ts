@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rfDownloadArm, rfListText } from '../src/arms/rf-cli-arm.js';
+
+const RF = fileURLToPath(new URL('../../packages/cli/bundle/rf.mjs', import.meta.url));
+
+test('rfListText names the files 0000.bin, 0001.bin, … in list order', () => {
+  assert.equal(rfListText(['http://a/x', 'http://a/y']), 'http://a/x\t0000.bin\nhttp://a/y\t0001.bin\n');
+});
+
+test('rfDownloadArm runs rf as a fresh process, checks the bytes written and cleans up', { skip: !existsSync(RF) && 'rf is not bundled (pnpm build)' }, async () => {
+  const server = createServer((request, response) => response.end(Buffer.alloc(request.url === '/short' ? 10 : 1000)));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const workDir = await mkdtemp(join(tmpdir(), 'rf-arm-'));
+  try {
+    const urls = [`${base}/a`, `${base}/b`, `${base}/c`];
+    const arm = rfDownloadArm({ name: 'rf', rf: RF, urls, expectedBytes: 3000, jobs: 2, flags: ['--processes', '0'], workDir });
+    await arm.open!();
+    const result = await arm.run();
+    assert.equal(result.bytes, 3000);
+    assert.equal(result.requests, 3);
+    assert.ok(result.seconds > 0 && (result.peakRssMb ?? 0) > 0);
+    await arm.close!();
+    assert.deepEqual(await readdir(workDir), []);
+
+    const short = rfDownloadArm({ name: 'rf', rf: RF, urls: [`${base}/short`], expectedBytes: 1000, jobs: 1, flags: [], workDir });
+    await short.open!();
+    await assert.rejects(short.run(), /10 bytes written, expected 1000/);
+    await short.close!();
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,79 @@
+/**
+ * Bundles rf for start-up speed: run after `tsc -b` (it reads the compiled
+ * dist/ of every package). Node resolves and reads one file per module;
+ * rf's coordinator and a pool child import 150-250 of them (got alone is
+ * ~90), which costs more than compiling them. dist/ stays as it is for
+ * library users and the tests; the `rf` bin runs bundle/rf.mjs.
+ *
+ * Four entries, split into shared chunks so that a module used by two
+ * entries exists once per process (one task-context store, one serializer
+ * registry): rf (the coordinator), rf-child (the pool child's entry, which
+ * tinypool imports), and the two tasks children import by fnRef,
+ * rf-request-task (every session request) and rf-bench-task (rf bench).
+ * Code that finds those modules through import.meta.url is pointed at the
+ * bundled files instead (LOCATIONS); the build fails if one of those lines
+ * changed, rather than shipping a child that cannot find its task.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const packages = fileURLToPath(new URL('../..', import.meta.url));
+const outdir = fileURLToPath(new URL('../bundle', import.meta.url));
+
+const ENTRIES = {
+  'rf': `${packages}cli/dist/rf.js`,
+  'rf-child': `${packages}worker/dist/entry.js`,
+  'rf-request-task': `${packages}core/dist/http/request-task.js`,
+  'rf-bench-task': `${packages}cli/dist/bench/loop-task.js`,
+};
+
+/** [compiled file, the expression in it, what it becomes in the bundle] */
+const LOCATIONS = [
+  [`${packages}worker/dist/entry-location.js`, "new URL('./entry.js', import.meta.url)", "new URL('./rf-child.mjs', import.meta.url)"],
+  [
+    `${packages}core/dist/session/futures-session.js`,
+    "new URL('../http/request-task.js', import.meta.url)",
+    "new URL('./rf-request-task.mjs', import.meta.url)",
+  ],
+  [`${packages}cli/dist/bench/loop-task.js`, 'LOOP_TASK_MODULE = import.meta.url', "LOOP_TASK_MODULE = new URL('./rf-bench-task.mjs', import.meta.url).href"],
+];
+
+const relocate = {
+  name: 'relocate-fn-refs',
+  setup(build) {
+    for (const [file, from, to] of LOCATIONS) {
+      const filter = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+      build.onLoad({ filter }, async () => {
+        const source = await readFile(file, 'utf8');
+        if (!source.includes(from)) throw new Error(`bundle: ${file} no longer contains ${from}; update LOCATIONS in scripts/bundle.mjs`);
+        return { contents: source.replace(from, to), loader: 'js', resolveDir: file.slice(0, file.lastIndexOf('/')) };
+      });
+    }
+  },
+};
+
+await rm(outdir, { recursive: true, force: true });
+const result = await esbuild.build({
+  entryPoints: Object.entries(ENTRIES).map(([out, input]) => ({ in: input, out })),
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: 'chunk-[hash]',
+  // tinypool starts its children from files next to its own (import.meta.url + '/../entry/process.js').
+  external: ['tinypool'],
+  // Class names identify classes on the wire (the serializer's registry) and in error messages.
+  keepNames: true,
+  // CommonJS dependencies (commander, tough-cookie, cli-progress) call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __rfCreateRequire } from 'node:module'; const require = __rfCreateRequire(import.meta.url);" },
+  plugins: [relocate],
+  logLevel: 'warning',
+  metafile: true,
+});
+const outputs = Object.entries(result.metafile.outputs);
+const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
+console.log(`bundle: ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB in ${outdir}`);
