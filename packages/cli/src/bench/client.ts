@@ -11,6 +11,9 @@ export interface LoadClient {
   send: SendRequest;
   /** The name a failure is counted under in the report ("ConnectionError", "ReadTimeout"...). */
   errorKind(error: unknown): string;
+  /** Bytes read from the network so far, headers included (absent: not counted). */
+  bytesRead?(): number;
+  /** Releases the connections and aborts requests still in flight. */
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import type { LoadClient } from './client.js';
 import { httpErrorKind, loadTimeoutError } from './http-error-kind.js';
 import type { LoadSpec } from './load-spec.js';
@@ -24,12 +25,38 @@ function requestHeaders(url: URL, spec: LoadSpec): Record<string, string> {
   return headers;
 }
 
+/**
+ * Counts the bytes the agent's sockets read, by wrapping the agent's socket
+ * factory: nothing per request, one listener per connection.
+ */
+function countBytesRead(agent: http.Agent): () => number {
+  const live = new Set<Socket>();
+  let ofClosed = 0;
+  const withFactory = agent as unknown as { createConnection: (...args: unknown[]) => Socket };
+  const create = withFactory.createConnection;
+  withFactory.createConnection = (...args: unknown[]) => {
+    const socket = create.apply(agent, args);
+    live.add(socket);
+    socket.once('close', () => {
+      ofClosed += socket.bytesRead;
+      live.delete(socket);
+    });
+    return socket;
+  };
+  return () => {
+    let total = ofClosed;
+    for (const socket of live) total += socket.bytesRead;
+    return total;
+  };
+}
+
 export function openHttpClient(spec: LoadSpec): LoadClient {
   const url = new URL(spec.url);
   const secure = url.protocol === 'https:';
   const timeoutMs = Math.max(1, Math.round(spec.timeoutSeconds * 1000));
   const agentOptions = { keepAlive: true, maxSockets: spec.connections, maxFreeSockets: spec.connections, scheduling: 'fifo' as const };
   const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  const bytesRead = countBytesRead(agent);
   const request = secure ? https.request : http.request;
   // Built once: every request of the run is the same.
   const options: http.RequestOptions = {
@@ -67,6 +94,8 @@ export function openHttpClient(spec: LoadSpec): LoadClient {
   return {
     send,
     errorKind: (error) => httpErrorKind(error, typeof error === 'object' && error !== null && bodyErrors.has(error) ? 'body' : 'request'),
+    bytesRead,
+    // Destroys every socket, so requests still in flight (cut off at the end of -d) fail now, not at their timeout.
     close: async () => agent.destroy(),
   };
 }
