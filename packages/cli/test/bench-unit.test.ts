@@ -137,7 +137,7 @@ describe('the bench report', () => {
     );
     expect(report).toMatchObject({ requests: 5, responses: 4, cutOff: 2, requestsPerSecond: 10, bytesPerSecond: 2000, processes: 2, pids: [11, 12], client: 'http', rate: null });
     // Under a second: the one sample is the whole run's rate.
-    expect(report.requestsPerSecondBySecond).toEqual({ min: 10, mean: 10, max: 10, samples: 1 });
+    expect(report.requestsPerSecondBySecond).toEqual({ min: 10, mean: 10, max: 10, stdev: 0, samples: 1 });
   });
 
   it('takes min/mean/max per second over the complete seconds only', () => {
@@ -145,7 +145,7 @@ describe('the bench report', () => {
       { latency: new LatencyRecorder(), statusCodes: { '200': 700 }, errors: {}, cutOff: 0, bytes: 0, perSecond: [100, 300, 200, 100], durationMs: 3500, generators: 1, pids: [1] },
       { url: 'http://127.0.0.1/', method: 'GET', connections: 4, mode: 'in-process', client: 'http' },
     );
-    expect(report.requestsPerSecondBySecond).toEqual({ min: 100, mean: 200, max: 300, samples: 3 });
+    expect(report.requestsPerSecondBySecond).toEqual({ min: 100, mean: 200, max: 300, stdev: 100, samples: 3 });
   });
 });
 

@@ -2,6 +2,7 @@
  * `rf bench URL [-c N] [-d DURATION | -n REQUESTS] [-R RATE] [--warmup DURATION]
  *  [--processes N] [--method M] [--body B] [-H 'K: V']... [--client http|session]
  *  [--json] [--no-progress]`: a load generator, closed loop or constant rate.
+ * `rf bench --compare a.json b.json`: the difference between two --json runs.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
@@ -35,6 +36,7 @@ interface RawBenchOptions {
   client: string;
   rate?: string;
   warmup?: string;
+  compare?: string[];
   json?: boolean;
   progress: boolean;
 }
@@ -99,6 +101,13 @@ export function benchExitCode(report: BenchReport): number {
   return report.responses === 0 ? 1 : 0;
 }
 
+async function printComparison(files: string[], io: CliIo): Promise<void> {
+  if (files.length !== 2) throw new UsageError(`--compare takes exactly two --json files, got ${files.length}`);
+  const { compareReports, formatComparison, readBenchReport } = await import('./compare.js');
+  const [a, b] = await Promise.all(files.map(readBenchReport));
+  writeLine(io.stdout, formatComparison(compareReports(a!, b!), [files[0]!, files[1]!]));
+}
+
 /** rf's arguments as given: commander keeps them on the program, though its types do not say so. */
 function commandLine(command: Command, url: string): string[] {
   const raw = (command.parent as unknown as { rawArgs?: unknown } | null)?.rawArgs;
@@ -111,7 +120,7 @@ export function registerBenchCommand(program: Command, io: CliIo, done: (exitCod
   program
     .command('bench')
     .description('load-test a URL: requests/s, latency percentiles, status codes, errors')
-    .argument('<URL>', 'the http(s) URL to load')
+    .argument('[URL]', 'the http(s) URL to load')
     .option('-c, --connections <N>', 'requests in flight at once', String(DEFAULT_CONNECTIONS))
     .option('-d, --duration <DURATION>', `run this long: 10, 10s, 500ms, 2m (default ${DEFAULT_DURATION})`)
     .option('-n, --requests <N>', 'send exactly this many requests instead of running for a duration')
@@ -125,7 +134,15 @@ export function registerBenchCommand(program: Command, io: CliIo, done: (exitCod
     .option('--timeout <S>', 'per-request timeout in seconds', String(DEFAULT_REQUEST_TIMEOUT_SECONDS))
     .option('--json', 'print the result as JSON, with the command line, versions, machine and the encoded histograms')
     .option('--no-progress', 'no progress line each second on stderr')
-    .action(async (url: string, raw: RawBenchOptions, command: Command) => {
+    .option('--compare <FILES...>', 'compare two --json results, a.json b.json (Welch t-test on requests/s and latency) instead of running')
+    .action(async (url: string | undefined, raw: RawBenchOptions, command: Command) => {
+      if (raw.compare !== undefined) {
+        if (url !== undefined) throw new UsageError('--compare takes two --json files and no URL');
+        await printComparison(raw.compare, io);
+        done(0);
+        return;
+      }
+      if (url === undefined) throw new UsageError('rf bench needs a URL (or --compare a.json b.json)');
       const options = toBenchOptions(url, raw);
       const [{ createProgressPrinter }, { formatBenchReport }, { describeEnvironment }] = await Promise.all([
         import('./progress.js'),

@@ -9,6 +9,8 @@ export interface PerSecondSummary {
   min: number;
   mean: number;
   max: number;
+  /** Sample standard deviation over the seconds (0 with one sample). */
+  stdev: number;
   /** How many seconds these come from (the complete seconds of the run; the whole run if shorter than one). */
   samples: number;
 }
@@ -74,11 +76,14 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 export function summarizePerSecond(perSecond: number[], durationMs: number, requests: number): PerSecondSummary {
   const complete = perSecond.slice(0, Math.floor(durationMs / 1000));
   const samples = complete.length > 0 ? complete : [durationMs > 0 ? (requests * 1000) / durationMs : 0];
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  const variance = samples.length < 2 ? 0 : samples.reduce((total, x) => total + (x - mean) ** 2, 0) / (samples.length - 1);
   return {
     min: round1(Math.min(...samples)),
-    mean: round1(samples.reduce((a, b) => a + b, 0) / samples.length),
+    mean: round1(mean),
     max: round1(Math.max(...samples)),
-    samples: complete.length > 0 ? complete.length : 1,
+    stdev: round1(Math.sqrt(variance)),
+    samples: samples.length,
   };
 }
 
