@@ -122,7 +122,7 @@ describe('rf bench end to end', () => {
   it('prints a readable text report, and refuses -d with -n and an unknown --client', async () => {
     const text = captureIo();
     expect(await runCli(['bench', url, '-n', '20', '-c', '2'], { io: text.io })).toBe(0);
-    expect(text.output().stdout).toMatch(/2 connections, closed loop, node:http keep-alive agent, in-process/);
+    expect(text.output().stdout).toMatch(/2 connections, closed loop, keep-alive sockets, in-process/);
     expect(text.output().stdout).toMatch(/Requests:\s+20 in [\d.]+ s = [\d.]+ req\/s/);
     expect(text.output().stdout).toMatch(/Latency ms: p50 [\d.]+ {2}p75 [\d.]+ {2}p90 [\d.]+ {2}p99 [\d.]+ {2}p99\.9 [\d.]+ {2}p99\.99 [\d.]+ {2}max [\d.]+ {2}\(mean [\d.]+, stdev [\d.]+\)/);
     expect(text.output().stdout).toMatch(/Read: +[\d.]+ kB = /);

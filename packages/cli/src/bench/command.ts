@@ -127,7 +127,7 @@ export function registerBenchCommand(program: Command, io: CliIo, done: (exitCod
     .option('-R, --rate <N>', 'constant rate: N requests per second over all connections and processes; latency counts from each due time (coordinated omission corrected, as wrk2)')
     .option('--warmup <DURATION>', 'send load for this long first, not counted')
     .option('--processes <N>', 'generate the load from N child processes (ProcessPoolExecutor), started together')
-    .option('--client <KIND>', `what sends the requests: http (node:http keep-alive agent, fast) or session (FuturesSession per request, measures requests-futures)`, DEFAULT_CLIENT)
+    .option('--client <KIND>', `what sends the requests: http (keep-alive sockets, http-parser-js; node:http for https, fast) or session (FuturesSession per request, measures requests-futures)`, DEFAULT_CLIENT)
     .option('-m, --method <M>', 'HTTP method', 'GET')
     .option('-b, --body <B>', 'request body')
     .option('-H, --header <K: V>', 'request header (repeatable)', collect, [] as string[])

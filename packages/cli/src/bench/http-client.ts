@@ -1,6 +1,7 @@
 /**
- * The default load client: node:http (or node:https) with one keep-alive
- * Agent holding a socket per connection. The response is read off the socket
+ * The default load client for https:// URLs (http:// goes through
+ * socket-client.ts): node:https with one keep-alive Agent holding a socket
+ * per connection. The response is read off the socket
  * and dropped; only the status code is kept. No got, no session, no future:
  * measured on loopback it costs ~45–73 µs of CPU per request against got's
  * ~540 and our FuturesSession's ~1,000 (packages/cli/README.md, rf bench).
@@ -11,19 +12,7 @@ import type { Socket } from 'node:net';
 import type { LoadClient } from './client.js';
 import { httpErrorKind, loadTimeoutError } from './http-error-kind.js';
 import type { LoadSpec } from './load-spec.js';
-
-/** The request's headers: the given ones, plus Basic auth from the URL's user info as curl and requests send it. */
-function requestHeaders(url: URL, spec: LoadSpec): Record<string, string> {
-  const headers = { ...spec.headers };
-  const has = (name: string) => Object.keys(headers).some((key) => key.toLowerCase() === name);
-  if (!has('authorization') && (url.username !== '' || url.password !== '')) {
-    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    headers.Authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
-  }
-  // Set once so node does not chunk-encode a body it could have sized.
-  if (spec.body !== undefined && !has('content-length')) headers['Content-Length'] = String(Buffer.byteLength(spec.body));
-  return headers;
-}
+import { requestHeaders } from './request-headers.js';
 
 /**
  * Counts the bytes the agent's sockets read, by wrapping the agent's socket

@@ -21,8 +21,10 @@ export interface LoadSpec {
 }
 
 /**
- * 'http': node:http with a keep-alive Agent, driven directly, the load
- * generator's default (within 2× of what autocannon costs per request).
+ * 'http', the default: for http:// URLs raw keep-alive sockets with the
+ * request serialized once and answers parsed by http-parser-js
+ * (socket-client.ts); for https:// node:http with a keep-alive Agent
+ * (http-client.ts).
  * 'session': every request goes through FuturesSession, to measure
  * requests-futures itself.
  */

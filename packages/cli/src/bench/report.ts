@@ -123,7 +123,7 @@ function formatCounts(counts: Record<string, number>): string {
 }
 
 const CLIENT_NAMES: Record<LoadClientKind, string> = {
-  http: 'node:http keep-alive agent',
+  http: 'keep-alive sockets',
   session: 'FuturesSession per request',
 };
 
