@@ -6,17 +6,10 @@
  * times, in one process or two.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { isAlive, listenOnLoopback } from '@requests-futures/testing';
-import { runBenchProcess } from './bench-process.js';
-
-async function stop(server: Server): Promise<void> {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
-}
+import { isAlive } from '@requests-futures/testing';
+import { countingServer, runBenchProcess, serveOnLoopback, stopServer } from './bench-process.js';
 
 describe('rf bench -d ends on time', () => {
   /** Never answers; remembers when the first request arrived (the run's start, as near as the server can tell). */
@@ -29,20 +22,17 @@ describe('rf bench -d ends on time', () => {
   let slowUrl: string;
 
   beforeAll(async () => {
-    silent = createServer(() => {
+    ({ server: silent, url: silentUrl } = await serveOnLoopback(() => {
       silentRequests += 1;
       if (firstRequestAt === 0) firstRequestAt = performance.now();
-    });
-    silentUrl = `http://127.0.0.1:${await listenOnLoopback(silent)}/`;
-    slow = createServer((_req, res) => {
+    }));
+    ({ server: slow, url: slowUrl } = await serveOnLoopback((_req, res) => {
       setTimeout(() => res.end('late'), 700);
-    });
-    slow.keepAliveTimeout = 60_000;
-    slowUrl = `http://127.0.0.1:${await listenOnLoopback(slow)}/`;
+    }));
   });
   afterAll(async () => {
-    await stop(silent);
-    await stop(slow);
+    await stopServer(silent);
+    await stopServer(slow);
   });
 
   for (const processes of [[], ['--processes', '2']]) {
@@ -75,25 +65,16 @@ describe('rf bench -d ends on time', () => {
 });
 
 describe('rf bench -n sends exactly n', () => {
-  let server: Server;
-  let url: string;
-  let served = 0;
-
-  beforeAll(async () => {
-    server = createServer((_req, res) => {
-      served += 1;
-      res.end('ok');
-    });
-    server.keepAliveTimeout = 60_000;
-    url = `http://127.0.0.1:${await listenOnLoopback(server)}/`;
-  });
-  afterAll(() => stop(server));
+  // Started once for the block, stopped after it.
+  const target = countingServer();
+  afterAll(async () => stopServer((await target).server));
 
   for (const processes of [[], ['--processes', '2']]) {
     it(`-n 4000 -c 16 ${processes.join(' ')}: the server counts 4,000 requests, the report 4,000 answers`, async () => {
-      served = 0;
+      const { url, served } = await target;
+      served.count = 0;
       const run = await runBenchProcess([url, '-n', '4000', '-c', '16', ...processes]);
-      expect(served).toBe(4_000);
+      expect(served.count).toBe(4_000);
       expect(run.report).toMatchObject({ requests: 4_000, responses: 4_000, cutOff: 0, statusCodes: { '200': 4_000 } });
       expect(run.report.processes).toBe(processes.length === 0 ? 0 : 2);
       expect(run.code).toBe(0);

@@ -1,10 +1,12 @@
-/** Runs `rf bench` as a child process the way a benchmark script would, and finds what it left behind. */
+/** Runs `rf bench` as a child process the way a benchmark script would, finds what it left behind; the target servers. */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { BenchReport } from '../dist/bench/report.js';
+import { listenOnLoopback } from '@requests-futures/testing';
 import { RF_BIN } from './helpers.js';
 
 export interface BenchProcessRun {
@@ -53,4 +55,27 @@ export async function runBenchProcess(args: string[]): Promise<BenchProcessRun> 
     throw new Error(`rf bench printed no JSON report (exit ${code}): ${stdout}${stderr}`);
   }
   return { code, report, stderr, exitedAt, survivors: processesWithEnv('RF_BENCH_TEST_RUN', marker) };
+}
+
+/** A keep-alive node:http server on 127.0.0.1 and its URL. */
+export async function serveOnLoopback(handler: RequestListener): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  server.keepAliveTimeout = 60_000;
+  return { server, url: `http://127.0.0.1:${await listenOnLoopback(server)}/` };
+}
+
+export async function stopServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  server.close();
+  await once(server, 'close');
+}
+
+/** A server answering "ok" to everything, counting the requests it received. */
+export async function countingServer(): Promise<{ server: Server; url: string; served: { count: number } }> {
+  const served = { count: 0 };
+  const { server, url } = await serveOnLoopback((_req, res) => {
+    served.count += 1;
+    res.end('ok');
+  });
+  return { server, url, served };
 }

@@ -4,35 +4,24 @@
  * report alone) and --warmup (load sent first, not counted).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
-import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import type { BenchReport } from '../dist/bench/report.js';
 import { captureIo } from './helpers.js';
-import { runBenchProcess } from './bench-process.js';
+import { countingServer, runBenchProcess, stopServer } from './bench-process.js';
 
 const PROGRESS_LINE = /rf bench: \d+ s, \d+ req\/s, \d+ requests, p99 [\d.]+ ms, \d+ errors/;
 
 describe('rf bench progress and warm-up', () => {
   let server: Server;
   let url: string;
-  let served = 0;
+  let served = { count: 0 };
 
   beforeAll(async () => {
-    server = createServer((_req, res) => {
-      served += 1;
-      res.end('ok');
-    });
-    server.keepAliveTimeout = 60_000;
-    url = `http://127.0.0.1:${await listenOnLoopback(server)}/`;
+    ({ server, url, served } = await countingServer());
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    server.close();
-    await once(server, 'close');
-  });
+  afterAll(() => stopServer(server));
 
   it('not a terminal, --json: a plain progress line each second on stderr, only the JSON on stdout', async () => {
     const { io, output } = captureIo();
@@ -85,13 +74,13 @@ describe('rf bench progress and warm-up', () => {
   });
 
   it('--warmup 1s -R 100 -d 1s: the server sees both seconds, the report only the second', async () => {
-    served = 0;
+    served.count = 0;
     const run = await runBenchProcess([url, '--warmup', '1s', '-R', '100', '-d', '1s', '-c', '4']);
     expect(run.report.warmupMs).toBe(1_000);
     expect(run.report.requests + run.report.cutOff).toBeGreaterThanOrEqual(98);
     expect(run.report.requests + run.report.cutOff).toBeLessThanOrEqual(100);
-    expect(served).toBeGreaterThanOrEqual(196);
-    expect(served).toBeLessThanOrEqual(200);
+    expect(served.count).toBeGreaterThanOrEqual(196);
+    expect(served.count).toBeLessThanOrEqual(200);
     expect(run.report.durationMs).toBeLessThan(1_100);
   });
 });

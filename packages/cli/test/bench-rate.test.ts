@@ -5,12 +5,10 @@
  * kept beside it hides the stall behind the few requests that were in flight.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { listenOnLoopback } from '@requests-futures/testing';
 import { decodeHistogram } from '../dist/bench/histogram.js';
-import { runBenchProcess } from './bench-process.js';
+import { runBenchProcess, serveOnLoopback, stopServer } from './bench-process.js';
 
 const STALL_AFTER_MS = 1_000;
 const STALL_MS = 1_000;
@@ -24,22 +22,16 @@ describe('rf bench -R', () => {
   let firstAt = 0;
 
   beforeAll(async () => {
-    server = createServer((_req, res) => {
+    ({ server, url } = await serveOnLoopback((_req, res) => {
       served += 1;
       const now = performance.now();
       if (firstAt === 0) firstAt = now;
       const stallFrom = firstAt + STALL_AFTER_MS;
       if (stalling && now >= stallFrom && now < stallFrom + STALL_MS) setTimeout(() => res.end('ok'), stallFrom + STALL_MS - now);
       else res.end('ok');
-    });
-    server.keepAliveTimeout = 60_000;
-    url = `http://127.0.0.1:${await listenOnLoopback(server)}/`;
+    }));
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    server.close();
-    await once(server, 'close');
-  });
+  afterAll(() => stopServer(server));
 
   for (const processes of [[], ['--processes', '2']]) {
     it(`-R 500 -d 3 ${processes.join(' ')}: the server counts 1,500 ± 2 % requests`, async () => {
