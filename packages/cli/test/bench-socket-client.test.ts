@@ -23,6 +23,7 @@ describe('the socket client', () => {
   let base: string;
   let served = 0;
   let connections = 0;
+  let silentAfter = 0;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -47,6 +48,10 @@ describe('the socket client', () => {
         res.writeHead(200, { 'Content-Length': '100' });
         res.write('ok');
         setImmediate(() => res.socket?.destroy());
+      } else if (kind === '/then-silent') {
+        // Answers the first two requests, then none.
+        silentAfter += 1;
+        if (silentAfter <= 2) res.end('ok');
       } else res.end(req.method === 'HEAD' ? undefined : 'x'.repeat(1000));
     });
     server.on('connection', () => (connections += 1));
@@ -95,5 +100,14 @@ describe('the socket client', () => {
     const { report } = await bench([`${base}/broken`, '-n', '6', '-c', '2']);
     expect(report.responses).toBe(0);
     expect(report.errors).toEqual({ ChunkedEncodingError: 6 });
+  });
+
+  it('--timeout is silence while a request waits, not the idle time between requests of a slow rate', async () => {
+    // One request every 500 ms, a 300 ms timeout: the idle half-seconds must not count; the unanswered requests must.
+    silentAfter = 0;
+    const { report } = await bench([`${base}/then-silent`, '-R', '2', '-c', '1', '-d', '2.4s', '--timeout', '0.3']);
+    expect(report.responses).toBe(2);
+    expect(report.errors.ReadTimeout).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(report.errors)).toEqual(['ReadTimeout']);
   });
 });
