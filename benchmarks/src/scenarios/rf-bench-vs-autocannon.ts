@@ -1,25 +1,25 @@
 /**
- * `rf bench` (our load generator, `--processes 1` and `--processes 2`: one
- * long loop task per child through ProcessPoolExecutor, each driving its share
- * of the connections with a keep-alive node:http agent) next to autocannon (its
- * programmatic API, in this process), same URL on the same server (the JSON
- * server, in its own process), same connections and duration. The ratio
- * column "× autocannon" says how much load rf generates per second relative
- * to a purpose-built HTTP benchmarking client.
+ * `rf bench` (our load generator: in-process, and `--processes 2`, one long
+ * loop task per child through ProcessPoolExecutor) next to autocannon, each
+ * tool a fresh process started the same way (`node <its bin>`), same URL,
+ * same connections, same duration, the arms interleaved by the harness; wrk
+ * against the same server is the ceiling. Two targets: the JSON server
+ * (node:http, its own process) and Debian's nginx serving a small file.
  *
  * Both tools time themselves (rf's `durationMs`: from the start signal all its
- * children wait for to the last answer; autocannon's `duration`), so rf's
- * process and child start-up are not counted, as wrk's is not in small-gets.
+ * children wait for to the end of -d; autocannon's `duration`), so neither
+ * tool's process start-up is counted, as wrk's is not.
  *
  * On a 2-core machine the server takes one core, so a second load process
  * mostly competes with the server and the first one: `--processes 2` shows
  * its worth only where the server has cores to spare.
  */
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Arm } from '../arm.js';
-import { measureInProcess } from '../arms/timing.js';
+import { wrkArm } from '../arms/wrk-arm.js';
 import { UnexpectedResponseError } from '../arms/unexpected-response.js';
 import { AUTOCANNON } from '../baselines.js';
 import { runCommand } from '../proc/run-command.js';
@@ -37,10 +37,12 @@ const QUICK_SECONDS = 2;
 /** Each rf run is a fresh process and autocannon has nothing to warm: a short warm-up only warms the server. */
 const WARM_UP_SECONDS = 0.5;
 
-const RF_CLI = fileURLToPath(new URL('../../../packages/cli/dist/rf.js', import.meta.url));
+/** The shipped bin (bundled), as a user runs it. */
+const RF_CLI = fileURLToPath(new URL('../../../packages/cli/bundle/rf.mjs', import.meta.url));
 
-// ---- autocannon (CommonJS, untyped: the few fields we read are typed here) ----
+// ---- autocannon (its CLI, a child process) ----
 
+/** The fields of `autocannon --json` this scenario reads. */
 interface AutocannonResult {
   /** Seconds, measured by autocannon. */
   duration: number;
@@ -49,28 +51,33 @@ interface AutocannonResult {
   timeouts: number;
   non2xx: number;
 }
-type Autocannon = (options: { url: string; connections: number; duration: number }) => Promise<AutocannonResult>;
 
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+const AUTOCANNON_BIN = join(dirname(createRequire(import.meta.url).resolve('autocannon/package.json')), 'autocannon.js');
+
+export class AutocannonOutputError extends Error {
+  override readonly name = 'AutocannonOutputError';
+
+  constructor(stdout: string) {
+    super(`autocannon --json printed no result; stdout was: ${stdout.trim().slice(-300) || '(empty)'}`);
+  }
+}
 
 function autocannonArm(url: string, seconds: number): Arm {
   const measure = async (duration: number) => {
-    let ownSeconds = 0;
-    // measureInProcess samples this process's RSS; the figure is autocannon's own clock, not the wall time around it.
-    const measured = await measureInProcess(async () => {
-      const result = await autocannon({ url, connections: CONNECTIONS, duration });
-      const failures = result.errors + result.timeouts + result.non2xx;
-      if (failures > 0) {
-        throw new UnexpectedResponseError(AUTOCANNON, url, `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
-      }
-      ownSeconds = result.duration;
-      return { requests: result.requests.total };
-    });
-    return { ...measured, seconds: ownSeconds };
+    const result = await runCommand(process.execPath, [AUTOCANNON_BIN, '-c', String(CONNECTIONS), '-d', String(duration), '--json', url], { timeoutSeconds: duration + 60 });
+    let parsed: AutocannonResult;
+    try {
+      parsed = JSON.parse(result.stdout) as AutocannonResult;
+    } catch {
+      throw new AutocannonOutputError(result.stdout);
+    }
+    const failures = parsed.errors + parsed.timeouts + parsed.non2xx;
+    if (failures > 0) throw new UnexpectedResponseError(AUTOCANNON, url, `${parsed.non2xx} non-2xx, ${parsed.errors} errors, ${parsed.timeouts} timeouts`);
+    return { requests: parsed.requests.total, seconds: parsed.duration, peakRssMb: result.peakRssMb };
   };
   return {
     name: AUTOCANNON,
-    detail: `programmatic API, ${CONNECTIONS} connections, ${seconds} s`,
+    detail: `its CLI in a fresh process, ${CONNECTIONS} connections, ${seconds} s`,
     run: () => measure(seconds),
     warmUp: () => measure(WARM_UP_SECONDS),
   };
@@ -130,10 +137,11 @@ export function parseRfBenchReport(stdout: string): RfBenchReport {
   return { requests, responses, durationMs, processes, client, statusCodes, errors };
 }
 
+/** `processes` 0: the load runs in rf itself (no --processes). */
 function rfBenchArm(url: string, processes: number, seconds: number): Arm {
-  const name = `rf bench --processes ${processes}`;
+  const name = processes === 0 ? 'rf bench' : `rf bench --processes ${processes}`;
   const measure = async (duration: number) => {
-    const args = [RF_CLI, 'bench', url, '-c', String(CONNECTIONS), '-d', `${duration}s`, '--json', '--processes', String(processes)];
+    const args = [RF_CLI, 'bench', url, '-c', String(CONNECTIONS), '-d', `${duration}s`, '--json', '--no-progress', ...(processes === 0 ? [] : ['--processes', String(processes)])];
     // The harness runs under tsx; rf is compiled JavaScript and needs none of its flags.
     const result = await runCommand(process.execPath, args, { timeoutSeconds: duration + 60 });
     const report = parseRfBenchReport(result.stdout);
@@ -148,11 +156,15 @@ function rfBenchArm(url: string, processes: number, seconds: number): Arm {
   };
   return {
     name,
-    detail: `${processes} child process${processes === 1 ? '' : 'es'} (node:http agent each), -c ${CONNECTIONS} -d ${seconds}s`,
+    detail: `${processes === 0 ? 'in-process' : `${processes} child processes`} (keep-alive sockets), -c ${CONNECTIONS} -d ${seconds}s`,
     skip: existsSync(RF_CLI) ? undefined : `${RF_CLI} not built (run \`pnpm build\`)`,
     run: () => measure(seconds),
     warmUp: () => measure(WARM_UP_SECONDS),
   };
+}
+
+function arms(url: string, seconds: number): Arm[] {
+  return [autocannonArm(url, seconds), rfBenchArm(url, 0, seconds), rfBenchArm(url, 2, seconds), wrkArm(url, CONNECTIONS, seconds)];
 }
 
 export const rfBenchVsAutocannon: ScenarioDefinition = {
@@ -163,11 +175,31 @@ export const rfBenchVsAutocannon: ScenarioDefinition = {
     const seconds = context.quick ? QUICK_SECONDS : FULL_SECONDS;
     return {
       id: RF_BENCH_VS_AUTOCANNON_ID,
-      title: `Load generation: rf bench vs autocannon, ${CONNECTIONS} connections for ${seconds} s`,
-      description: `GET of a ${server.smallBytes}-byte JSON from a node:http server in its own process, closed loop; each tool's own request count and clock`,
+      title: `Load generation: rf bench vs autocannon, ${CONNECTIONS} connections for ${seconds} s, node:http server`,
+      description: `GET of a ${server.smallBytes}-byte JSON from a node:http server in its own process, closed loop; each tool a fresh process, its own request count and clock`,
       primary: 'reqPerSec',
       repetitions: context.repetitions,
-      arms: [autocannonArm(server.smallUrl, seconds), rfBenchArm(server.smallUrl, 1, seconds), rfBenchArm(server.smallUrl, 2, seconds)],
+      arms: arms(server.smallUrl, seconds),
+    };
+  },
+};
+
+export const RF_BENCH_VS_AUTOCANNON_NGINX_ID = 'rf-bench-vs-autocannon-nginx';
+
+export const rfBenchVsAutocannonNginx: ScenarioDefinition = {
+  id: RF_BENCH_VS_AUTOCANNON_NGINX_ID,
+  fullOnly: true,
+  async build(context) {
+    const served = await context.filesOverNginx({ name: 'bench-small', count: 1, sizeBytes: 64 });
+    if ('skip' in served) return served;
+    const seconds = context.quick ? QUICK_SECONDS : FULL_SECONDS;
+    return {
+      id: RF_BENCH_VS_AUTOCANNON_NGINX_ID,
+      title: `Load generation: rf bench vs autocannon, ${CONNECTIONS} connections for ${seconds} s, nginx`,
+      description: 'GET of a 64-byte file from Debian nginx, closed loop; each tool a fresh process, its own request count and clock',
+      primary: 'reqPerSec',
+      repetitions: context.repetitions,
+      arms: arms(served.urls[0]!, seconds),
     };
   },
 };

@@ -62,4 +62,33 @@ describe('the start line shared by load processes', () => {
     await barrier.close();
     await expect(waitForStartSignal(port)).rejects.toThrow(/cannot reach the coordinator's start line/);
   });
+
+  it('adds up the progress of the parties, one line per second once every party reported that second', async () => {
+    const seen: Array<{ requests: number; lastSecond: number; errors: number; p99Ms: number; elapsedMs: number }> = [];
+    let reported!: () => void;
+    const twoSeconds = new Promise<void>((resolve) => (reported = resolve));
+    const barrier = await StartBarrier.open(2, (progress) => {
+      seen.push(progress);
+      if (seen.length === 2) reported();
+    });
+    try {
+      const parties = [waitForStartSignal(barrier.port), waitForStartSignal(barrier.port)];
+      await barrier.allReady(10_000);
+      barrier.release();
+      const [a, b] = await Promise.all(parties);
+      a!.report({ elapsedMs: 1000, requests: 10, lastSecond: 10, errors: 1, p99Ms: 2 });
+      a!.report({ elapsedMs: 2000, requests: 30, lastSecond: 20, errors: 1, p99Ms: 3 });
+      b!.report({ elapsedMs: 1001, requests: 5, lastSecond: 5, errors: 0, p99Ms: 7 });
+      b!.report({ elapsedMs: 2001, requests: 15, lastSecond: 10, errors: 2, p99Ms: 1 });
+      await twoSeconds;
+      expect(seen).toEqual([
+        { elapsedMs: 1001, requests: 15, lastSecond: 15, errors: 1, p99Ms: 7 },
+        { elapsedMs: 2001, requests: 45, lastSecond: 30, errors: 3, p99Ms: 3 },
+      ]);
+      a!.leave();
+      b!.leave();
+    } finally {
+      await barrier.close();
+    }
+  });
 });

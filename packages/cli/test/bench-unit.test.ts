@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { createLatencyHistogram, decodeHistogram, encodeHistogram, mergeHistograms, recordLatencyMs, summarizeLatency } from '../dist/bench/histogram.js';
-import { runClosedLoop } from '../dist/bench/load-loop.js';
+import { LatencyRecorder, summarizeLatency } from '../dist/bench/histogram.js';
+import { runLoadLoop } from '../dist/bench/load-loop.js';
 import { mergeTallies, planShares } from '../dist/bench/coordinator.js';
+import { encodeTally } from '../dist/bench/loop-task.js';
 import { splitEvenly } from '../dist/bench/split.js';
 import { buildBenchReport } from '../dist/bench/report.js';
 import { httpErrorKind, loadTimeoutError } from '../dist/bench/http-error-kind.js';
@@ -11,12 +12,13 @@ class ConnectionError extends Error {}
 
 describe('latency histograms', () => {
   it('survive encoding and merge into exact counts and sane percentiles', () => {
-    const a = createLatencyHistogram();
-    const b = createLatencyHistogram();
-    for (let i = 1; i <= 900; i += 1) recordLatencyMs(a, 1); // 1 ms
-    for (let i = 1; i <= 100; i += 1) recordLatencyMs(b, 100); // 100 ms
-    const merged = mergeHistograms([decodeHistogram(encodeHistogram(a)), decodeHistogram(encodeHistogram(b))]);
-    expect(merged.totalCount).toBe(1000);
+    const a = new LatencyRecorder();
+    const b = new LatencyRecorder();
+    for (let i = 1; i <= 900; i += 1) a.recordMs(1); // 1 ms
+    for (let i = 1; i <= 100; i += 1) b.recordMs(100); // 100 ms
+    const merged = LatencyRecorder.merge([LatencyRecorder.decode(a.encode()), LatencyRecorder.decode(JSON.parse(JSON.stringify(b.encode())))]);
+    expect(merged.histogram.totalCount).toBe(1000);
+    expect(merged.count).toBe(1000);
     const summary = summarizeLatency(merged);
     expect(summary.p50).toBeCloseTo(1, 1);
     expect(summary.p99).toBeCloseTo(100, 0);
@@ -24,11 +26,11 @@ describe('latency histograms', () => {
   });
 
   it('summarizes an empty histogram as zeros rather than NaN', () => {
-    expect(summarizeLatency(createLatencyHistogram())).toMatchObject({ p50: 0, max: 0, mean: 0 });
+    expect(summarizeLatency(new LatencyRecorder())).toMatchObject({ p50: 0, p9999: 0, max: 0, mean: 0, stddev: 0 });
   });
 });
 
-describe('runClosedLoop', () => {
+describe('runLoadLoop', () => {
   it('sends exactly -n requests, never more than c at once, and counts answers and errors by class', async () => {
     let inFlight = 0;
     let peak = 0;
@@ -43,14 +45,14 @@ describe('runClosedLoop', () => {
       if (n % 10 === 0) throw new ConnectionError('refused');
       return { statusCode: n % 7 === 0 ? 404 : 200 };
     };
-    const tally = await runClosedLoop({ connections: 8, requests: 500 }, send);
+    const tally = await runLoadLoop({ connections: 8, requests: 500 }, { send });
     expect(sent).toBe(500);
     expect(peak).toBeLessThanOrEqual(8);
     expect(peak).toBeGreaterThan(1);
     const answered = Object.values(tally.statusCodes).reduce((x, y) => x + y, 0);
     expect(tally.errors).toEqual({ ConnectionError: 50 });
     expect(answered).toBe(450);
-    expect(tally.histogram.totalCount).toBe(450);
+    expect(tally.latency.count).toBe(450);
     expect(tally.elapsedMs).toBeGreaterThan(0);
   });
 
@@ -62,16 +64,30 @@ describe('runClosedLoop', () => {
       if (sent === 10) stop.abort();
       throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     };
-    const tally = await runClosedLoop({ connections: 1, requests: 1000 }, send, httpErrorKind, stop.signal);
+    const tally = await runLoadLoop({ connections: 1, requests: 1000 }, { send, errorKind: httpErrorKind }, { stop: stop.signal });
     expect(sent).toBe(10);
     expect(tally.errors).toEqual({ ConnectionError: 10 });
   });
 
-  it('stops starting requests once the duration is over', async () => {
-    const tally = await runClosedLoop({ connections: 2, durationMs: 50 }, () => new Promise((resolve) => setTimeout(() => resolve({ statusCode: 200 }), 5)));
-    expect(tally.statusCodes['200']).toBeGreaterThan(0);
-    // The loop stops starting requests at 50 ms and waits for those in flight: the window covers at least -d.
-    expect(tally.elapsedMs).toBeGreaterThanOrEqual(50);
+  it('ends at the duration: what settled by then is counted, what was in flight is cut off', async () => {
+    let sent = 0;
+    const send = () => {
+      sent += 1;
+      return new Promise<{ statusCode: number }>((resolve) => setTimeout(() => resolve({ statusCode: 200 }), 5));
+    };
+    const tally = await runLoadLoop({ connections: 2, durationMs: 300 }, { send });
+    const answered = tally.statusCodes['200'] ?? 0;
+    expect(answered).toBeGreaterThan(0);
+    expect(answered + tally.cutOff).toBe(sent);
+    expect(tally.elapsedMs).toBeGreaterThanOrEqual(300);
+  });
+
+  it('in rate mode sends on schedule whatever the connections, and times from the due time', async () => {
+    const tally = await runLoadLoop({ connections: 4, durationMs: 500, rate: 100 }, { send: async () => ({ statusCode: 204 }) });
+    // Requests due at 0, 10, ... 490 ms: 50, all answered at once.
+    expect((tally.statusCodes['204'] ?? 0) + tally.cutOff).toBe(50);
+    expect(tally.uncorrected?.count).toBe(tally.latency.count);
+    expect(tally.latency.sumUs).toBeGreaterThanOrEqual(tally.uncorrected!.sumUs);
   });
 });
 
@@ -94,29 +110,42 @@ describe('splitting the load across processes', () => {
   });
 
   it('merges tallies over the common window: the slowest process, not the sum or the spread of start times', () => {
-    const a = createLatencyHistogram();
-    const b = createLatencyHistogram();
-    recordLatencyMs(a, 1);
-    recordLatencyMs(b, 3);
-    recordLatencyMs(b, 3);
+    const a = new LatencyRecorder();
+    const b = new LatencyRecorder();
+    a.recordMs(1);
+    b.recordMs(3);
+    b.recordMs(3);
+    const base = { cutOff: 0, bytes: 0 };
     const merged = mergeTallies([
-      { histogram: encodeHistogram(a), statusCodes: { '200': 1 }, errors: { ReadTimeout: 1 }, elapsedMs: 1000, pid: 11 },
-      { histogram: encodeHistogram(b), statusCodes: { '200': 1, '503': 1 }, errors: {}, elapsedMs: 1010, pid: 12 },
+      encodeTally({ ...base, latency: a, statusCodes: { '200': 1 }, errors: { ReadTimeout: 1 }, perSecond: [2], elapsedMs: 1000, cutOff: 1, bytes: 10 }, 11),
+      encodeTally({ ...base, latency: b, statusCodes: { '200': 1, '503': 1 }, errors: {}, perSecond: [1, 1], elapsedMs: 1010, bytes: 20 }, 12),
     ]);
-    expect(merged).toMatchObject({ statusCodes: { '200': 2, '503': 1 }, errors: { ReadTimeout: 1 }, durationMs: 1010, generators: 2, pids: [11, 12] });
-    expect(merged.histogram.totalCount).toBe(3);
+    expect(merged).toMatchObject({ statusCodes: { '200': 2, '503': 1 }, errors: { ReadTimeout: 1 }, durationMs: 1010, generators: 2, pids: [11, 12], cutOff: 1, bytes: 30, perSecond: [3, 1] });
+    expect(merged.latency.histogram.totalCount).toBe(3);
+    expect(merged.latency.maxUs).toBe(3000);
+    expect(merged.uncorrected).toBeUndefined();
   });
 });
 
 describe('the bench report', () => {
   it('adds responses and errors into requests and computes the rate', () => {
-    const histogram = createLatencyHistogram();
-    recordLatencyMs(histogram, 2);
+    const latency = new LatencyRecorder();
+    latency.recordMs(2);
     const report = buildBenchReport(
-      { histogram, statusCodes: { '200': 3, '500': 1 }, errors: { ReadTimeout: 1 }, durationMs: 500, generators: 2, pids: [11, 12] },
+      { latency, statusCodes: { '200': 3, '500': 1 }, errors: { ReadTimeout: 1 }, cutOff: 2, bytes: 1000, perSecond: [5], durationMs: 500, generators: 2, pids: [11, 12] },
       { url: 'http://127.0.0.1/', method: 'GET', connections: 4, mode: 'processes', client: 'http' },
     );
-    expect(report).toMatchObject({ requests: 5, responses: 4, requestsPerSecond: 10, processes: 2, pids: [11, 12], client: 'http' });
+    expect(report).toMatchObject({ requests: 5, responses: 4, cutOff: 2, requestsPerSecond: 10, bytesPerSecond: 2000, processes: 2, pids: [11, 12], client: 'http', rate: null });
+    // Under a second: the one sample is the whole run's rate.
+    expect(report.requestsPerSecondBySecond).toEqual({ min: 10, mean: 10, max: 10, stdev: 0, samples: 1 });
+  });
+
+  it('takes min/mean/max per second over the complete seconds only', () => {
+    const report = buildBenchReport(
+      { latency: new LatencyRecorder(), statusCodes: { '200': 700 }, errors: {}, cutOff: 0, bytes: 0, perSecond: [100, 300, 200, 100], durationMs: 3500, generators: 1, pids: [1] },
+      { url: 'http://127.0.0.1/', method: 'GET', connections: 4, mode: 'in-process', client: 'http' },
+    );
+    expect(report.requestsPerSecondBySecond).toEqual({ min: 100, mean: 200, max: 300, stdev: 100, samples: 3 });
   });
 });
 

@@ -11,6 +11,9 @@ export interface LoadClient {
   send: SendRequest;
   /** The name a failure is counted under in the report ("ConnectionError", "ReadTimeout"...). */
   errorKind(error: unknown): string;
+  /** Bytes read from the network so far, headers included (absent: not counted). */
+  bytesRead?(): number;
+  /** Releases the connections and aborts requests still in flight. */
   close(): Promise<void>;
 }
 
@@ -22,7 +25,10 @@ export async function openLoadClient(spec: LoadSpec): Promise<LoadClient> {
   const kind: LoadClientKind = spec.client;
   switch (kind) {
     case 'http':
-      return (await import('./http-client.js')).openHttpClient(spec);
+      // Raw keep-alive sockets for plain HTTP; TLS stays with node:http.
+      return new URL(spec.url).protocol === 'http:'
+        ? (await import('./socket-client.js')).openSocketClient(spec)
+        : (await import('./http-client.js')).openHttpClient(spec);
     case 'session':
       return (await import('./session-client.js')).openSessionClient(spec);
     default:

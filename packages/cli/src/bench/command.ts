@@ -1,13 +1,15 @@
 /**
- * `rf bench URL [-c N] [-d DURATION | -n REQUESTS] [--processes N] [--method M]
- *  [--body B] [-H 'K: V']... [--client http|session] [--json]`: a closed-loop
- *  load generator.
+ * `rf bench URL [-c N] [-d DURATION | -n REQUESTS] [-R RATE] [--warmup DURATION]
+ *  [--processes N] [--method M] [--body B] [-H 'K: V']... [--client http|session]
+ *  [--json] [--no-progress]`: a load generator, closed loop or constant rate.
+ * `rf bench --compare a.json b.json`: the difference between two --json runs.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
 import { parseDurationMs, parseHeader, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
 import { LOAD_CLIENT_KINDS, type LoadClientKind, type LoadSpec } from './load-spec.js';
+import type { LoopProgress } from './load-loop.js';
 import type { BenchReport } from './report.js';
 
 export const DEFAULT_CONNECTIONS = 10;
@@ -19,6 +21,7 @@ export interface BenchOptions {
   spec: LoadSpec;
   processes?: number;
   json: boolean;
+  progress: boolean;
 }
 
 interface RawBenchOptions {
@@ -31,7 +34,17 @@ interface RawBenchOptions {
   header: string[];
   timeout: string;
   client: string;
+  rate?: string;
+  warmup?: string;
+  compare?: string[];
   json?: boolean;
+  progress: boolean;
+}
+
+function parseRate(value: string): number {
+  const rate = Number(value);
+  if (value.trim() === '' || !Number.isFinite(rate) || rate <= 0) throw new UsageError(`-R must be a positive number of requests per second, got ${JSON.stringify(value)}`);
+  return rate;
 }
 
 function parseClient(value: string): LoadClientKind {
@@ -58,24 +71,28 @@ export function toBenchOptions(url: string, raw: RawBenchOptions): BenchOptions 
     client: parseClient(raw.client),
   };
   if (raw.body !== undefined) spec.body = raw.body;
+  if (raw.rate !== undefined) spec.rate = parseRate(raw.rate);
+  if (raw.warmup !== undefined) spec.warmupMs = parseDurationMs('--warmup', raw.warmup);
   if (raw.requests !== undefined) spec.requests = parsePositiveInteger('-n', raw.requests);
   else spec.durationMs = parseDurationMs('-d', raw.duration ?? DEFAULT_DURATION);
-  const options: BenchOptions = { spec, json: raw.json ?? false };
+  const options: BenchOptions = { spec, json: raw.json ?? false, progress: raw.progress };
   if (raw.processes !== undefined) options.processes = parsePositiveInteger('--processes', raw.processes);
   return options;
 }
 
-export async function runBench(options: BenchOptions): Promise<BenchReport> {
+export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes'>, onSecond?: (progress: LoopProgress) => void): Promise<BenchReport> {
   // The engine and the histogram load only when a bench runs, not for --help or a download.
   const [{ runLoadInProcess, runLoadInProcesses }, { buildBenchReport }] = await Promise.all([import('./coordinator.js'), import('./report.js')]);
   const { spec, processes } = options;
-  const load = processes === undefined ? await runLoadInProcess(spec) : await runLoadInProcesses(spec, processes);
+  const load = processes === undefined ? await runLoadInProcess(spec, onSecond) : await runLoadInProcesses(spec, processes, onSecond);
   return buildBenchReport(load, {
     url: spec.url,
     method: spec.method,
     connections: spec.connections,
     mode: processes === undefined ? 'in-process' : 'processes',
     client: spec.client,
+    ...(spec.rate === undefined ? {} : { rate: spec.rate }),
+    ...(spec.warmupMs === undefined ? {} : { warmupMs: spec.warmupMs }),
   });
 }
 
@@ -84,27 +101,58 @@ export function benchExitCode(report: BenchReport): number {
   return report.responses === 0 ? 1 : 0;
 }
 
+async function printComparison(files: string[], io: CliIo): Promise<void> {
+  if (files.length !== 2) throw new UsageError(`--compare takes exactly two --json files, got ${files.length}`);
+  const { compareReports, formatComparison, readBenchReport } = await import('./compare.js');
+  const [a, b] = await Promise.all(files.map(readBenchReport));
+  writeLine(io.stdout, formatComparison(compareReports(a!, b!), [files[0]!, files[1]!]));
+}
+
+/** rf's arguments as given: commander keeps them on the program, though its types do not say so. */
+function commandLine(command: Command, url: string): string[] {
+  const raw = (command.parent as unknown as { rawArgs?: unknown } | null)?.rawArgs;
+  return Array.isArray(raw) ? raw.map(String) : ['bench', url];
+}
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerBenchCommand(program: Command, io: CliIo, done: (exitCode: number) => void): void {
   program
     .command('bench')
     .description('load-test a URL: requests/s, latency percentiles, status codes, errors')
-    .argument('<URL>', 'the http(s) URL to load')
+    .argument('[URL]', 'the http(s) URL to load')
     .option('-c, --connections <N>', 'requests in flight at once', String(DEFAULT_CONNECTIONS))
     .option('-d, --duration <DURATION>', `run this long: 10, 10s, 500ms, 2m (default ${DEFAULT_DURATION})`)
     .option('-n, --requests <N>', 'send exactly this many requests instead of running for a duration')
+    .option('-R, --rate <N>', 'constant rate: N requests per second over all connections and processes; latency counts from each due time (coordinated omission corrected, as wrk2)')
+    .option('--warmup <DURATION>', 'send load for this long first, not counted')
     .option('--processes <N>', 'generate the load from N child processes (ProcessPoolExecutor), started together')
-    .option('--client <KIND>', `what sends the requests: http (node:http keep-alive agent, fast) or session (FuturesSession per request, measures requests-futures)`, DEFAULT_CLIENT)
+    .option('--client <KIND>', `what sends the requests: http (keep-alive sockets, http-parser-js; node:http for https, fast) or session (FuturesSession per request, measures requests-futures)`, DEFAULT_CLIENT)
     .option('-m, --method <M>', 'HTTP method', 'GET')
     .option('-b, --body <B>', 'request body')
     .option('-H, --header <K: V>', 'request header (repeatable)', collect, [] as string[])
     .option('--timeout <S>', 'per-request timeout in seconds', String(DEFAULT_REQUEST_TIMEOUT_SECONDS))
-    .option('--json', 'print the result as JSON')
-    .action(async (url: string, raw: RawBenchOptions) => {
+    .option('--json', 'print the result as JSON, with the command line, versions, machine and the encoded histograms')
+    .option('--no-progress', 'no progress line each second on stderr')
+    .option('--compare <FILES...>', 'compare two --json results, a.json b.json (Welch t-test on requests/s and latency) instead of running')
+    .action(async (url: string | undefined, raw: RawBenchOptions, command: Command) => {
+      if (raw.compare !== undefined) {
+        if (url !== undefined) throw new UsageError('--compare takes two --json files and no URL');
+        await printComparison(raw.compare, io);
+        done(0);
+        return;
+      }
+      if (url === undefined) throw new UsageError('rf bench needs a URL (or --compare a.json b.json)');
       const options = toBenchOptions(url, raw);
-      const report = await runBench(options);
-      const { formatBenchReport } = await import('./report.js');
+      const [{ createProgressPrinter }, { formatBenchReport }, { describeEnvironment }] = await Promise.all([
+        import('./progress.js'),
+        import('./report.js'),
+        import('./environment.js'),
+      ]);
+      const progress = options.progress ? createProgressPrinter(io.stderr) : undefined;
+      const report = await runBench(options, progress?.onSecond);
+      progress?.end();
+      if (options.json) report.environment = describeEnvironment(commandLine(command, url));
       writeLine(io.stdout, options.json ? JSON.stringify(report, null, 2) : formatBenchReport(report));
       done(benchExitCode(report));
     });

@@ -4,8 +4,9 @@
  * into one.
  */
 import { ProcessPoolExecutor, fnRef } from '@requests-futures/core';
-import { decodeHistogram, mergeHistograms, type Histogram } from './histogram.js';
+import { LatencyRecorder } from './histogram.js';
 import type { LoadSpec } from './load-spec.js';
+import type { LoopProgress } from './load-loop.js';
 import { LOOP_TASK_MODULE, type EncodedLoadTally } from './loop-task.js';
 import { runLoad } from './run-load.js';
 import { splitEvenly } from './split.js';
@@ -15,12 +16,17 @@ import { StartBarrier } from './start-barrier.js';
 export const READY_TIMEOUT_MS = 60_000;
 
 export interface MergedLoad {
-  histogram: Histogram;
+  latency: LatencyRecorder;
+  uncorrected?: LatencyRecorder;
   statusCodes: Record<string, number>;
   errors: Record<string, number>;
+  cutOff: number;
+  bytes: number;
+  /** Requests finished in each second, all generators added up (they share one start). */
+  perSecond: number[];
   /**
-   * The measurement window: from the common start signal to the last answer
-   * of the slowest generator (child start-up excluded). Every generator ran
+   * The measurement window: from the common start signal to the end of the
+   * slowest generator (child start-up excluded). Every generator ran
    * inside it, so total requests / window is the rate the target saw.
    */
   durationMs: number;
@@ -30,52 +36,59 @@ export interface MergedLoad {
   pids: number[];
 }
 
+export type ProgressListener = (progress: LoopProgress) => void;
+
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
   for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
 }
 
-export async function runLoadInProcess(spec: LoadSpec): Promise<MergedLoad> {
-  const tally = await runLoad(spec);
-  return {
-    histogram: tally.histogram,
-    statusCodes: tally.statusCodes,
-    errors: tally.errors,
-    durationMs: tally.elapsedMs,
-    generators: 1,
-    pids: [process.pid],
-  };
+export async function runLoadInProcess(spec: LoadSpec, onSecond?: ProgressListener): Promise<MergedLoad> {
+  const { elapsedMs, ...tally } = await runLoad(spec, onSecond ? { onSecond } : {});
+  return { ...tally, durationMs: elapsedMs, generators: 1, pids: [process.pid] };
 }
 
-/** Each process gets an even share of the connections and of the request budget; `-d` applies to each as given. */
+/** Each process gets an even share of the connections, of the request budget and of the rate; `-d` applies to each as given. */
 export function planShares(spec: LoadSpec, processes: number): LoadSpec[] {
   const count = Math.max(1, Math.min(processes, spec.connections, spec.requests ?? Infinity));
   const connections = splitEvenly(spec.connections, count);
   const requests = spec.requests === undefined ? undefined : splitEvenly(spec.requests, count);
-  return connections.map((c, i) => (requests ? { ...spec, connections: c, requests: requests[i] } : { ...spec, connections: c }));
+  return connections.map((c, i) => {
+    const share: LoadSpec = { ...spec, connections: c };
+    if (requests) share.requests = requests[i];
+    if (spec.rate !== undefined) share.rate = requests ? (spec.rate * requests[i]!) / spec.requests! : spec.rate / count;
+    return share;
+  });
 }
 
 export function mergeTallies(tallies: EncodedLoadTally[]): MergedLoad {
   const statusCodes: Record<string, number> = {};
   const errors: Record<string, number> = {};
+  const perSecond: number[] = [];
   for (const tally of tallies) {
     addCounts(statusCodes, tally.statusCodes);
     addCounts(errors, tally.errors);
+    tally.perSecond.forEach((count, second) => (perSecond[second] = (perSecond[second] ?? 0) + count));
   }
+  const uncorrectedParts = tallies.flatMap((t) => (t.uncorrected ? [LatencyRecorder.decode(t.uncorrected)] : []));
   return {
-    histogram: mergeHistograms(tallies.map((t) => decodeHistogram(t.histogram))),
+    latency: LatencyRecorder.merge(tallies.map((t) => LatencyRecorder.decode(t.latency))),
+    ...(uncorrectedParts.length > 0 ? { uncorrected: LatencyRecorder.merge(uncorrectedParts) } : {}),
     statusCodes,
     errors,
+    cutOff: tallies.reduce((total, t) => total + t.cutOff, 0),
+    bytes: tallies.reduce((total, t) => total + t.bytes, 0),
+    perSecond: Array.from(perSecond, (count) => count ?? 0),
     durationMs: Math.max(0, ...tallies.map((t) => t.elapsedMs)),
     generators: tallies.length,
     pids: [...new Set(tallies.map((t) => t.pid))],
   };
 }
 
-export async function runLoadInProcesses(spec: LoadSpec, processes: number): Promise<MergedLoad> {
+export async function runLoadInProcesses(spec: LoadSpec, processes: number, onSecond?: ProgressListener): Promise<MergedLoad> {
   const shares = planShares(spec, processes);
   // One task per child: concurrencyPerWorker 1 keeps two loops from sharing a process.
   const executor = new ProcessPoolExecutor({ maxWorkers: shares.length, concurrencyPerWorker: 1 });
-  const barrier = await StartBarrier.open(shares.length);
+  const barrier = await StartBarrier.open(shares.length, onSecond);
   try {
     const task = fnRef(LOOP_TASK_MODULE, 'benchLoopTask');
     const futures = shares.map((share) => executor.submit<EncodedLoadTally>(task, share, barrier.port));

@@ -1,27 +1,42 @@
 /**
- * The default load client: node:http (or node:https) with one keep-alive
- * Agent holding a socket per connection. The response is read off the socket
+ * The default load client for https:// URLs (http:// goes through
+ * socket-client.ts): node:https with one keep-alive Agent holding a socket
+ * per connection. The response is read off the socket
  * and dropped; only the status code is kept. No got, no session, no future:
  * measured on loopback it costs ~45–73 µs of CPU per request against got's
  * ~540 and our FuturesSession's ~1,000 (packages/cli/README.md, rf bench).
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import type { LoadClient } from './client.js';
 import { httpErrorKind, loadTimeoutError } from './http-error-kind.js';
 import type { LoadSpec } from './load-spec.js';
+import { requestHeaders } from './request-headers.js';
 
-/** The request's headers: the given ones, plus Basic auth from the URL's user info as curl and requests send it. */
-function requestHeaders(url: URL, spec: LoadSpec): Record<string, string> {
-  const headers = { ...spec.headers };
-  const has = (name: string) => Object.keys(headers).some((key) => key.toLowerCase() === name);
-  if (!has('authorization') && (url.username !== '' || url.password !== '')) {
-    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    headers.Authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
-  }
-  // Set once so node does not chunk-encode a body it could have sized.
-  if (spec.body !== undefined && !has('content-length')) headers['Content-Length'] = String(Buffer.byteLength(spec.body));
-  return headers;
+/**
+ * Counts the bytes the agent's sockets read, by wrapping the agent's socket
+ * factory: nothing per request, one listener per connection.
+ */
+function countBytesRead(agent: http.Agent): () => number {
+  const live = new Set<Socket>();
+  let ofClosed = 0;
+  const withFactory = agent as unknown as { createConnection: (...args: unknown[]) => Socket };
+  const create = withFactory.createConnection;
+  withFactory.createConnection = (...args: unknown[]) => {
+    const socket = create.apply(agent, args);
+    live.add(socket);
+    socket.once('close', () => {
+      ofClosed += socket.bytesRead;
+      live.delete(socket);
+    });
+    return socket;
+  };
+  return () => {
+    let total = ofClosed;
+    for (const socket of live) total += socket.bytesRead;
+    return total;
+  };
 }
 
 export function openHttpClient(spec: LoadSpec): LoadClient {
@@ -30,6 +45,7 @@ export function openHttpClient(spec: LoadSpec): LoadClient {
   const timeoutMs = Math.max(1, Math.round(spec.timeoutSeconds * 1000));
   const agentOptions = { keepAlive: true, maxSockets: spec.connections, maxFreeSockets: spec.connections, scheduling: 'fifo' as const };
   const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  const bytesRead = countBytesRead(agent);
   const request = secure ? https.request : http.request;
   // Built once: every request of the run is the same.
   const options: http.RequestOptions = {
@@ -67,6 +83,8 @@ export function openHttpClient(spec: LoadSpec): LoadClient {
   return {
     send,
     errorKind: (error) => httpErrorKind(error, typeof error === 'object' && error !== null && bodyErrors.has(error) ? 'body' : 'request'),
+    bytesRead,
+    // Destroys every socket, so requests still in flight (cut off at the end of -d) fail now, not at their timeout.
     close: async () => agent.destroy(),
   };
 }

@@ -8,8 +8,12 @@ export interface LoadSpec {
   connections: number;
   /** Stop after this many requests in all... */
   requests?: number;
-  /** ...or stop starting new ones after this long. Exactly one of the two is set. */
+  /** ...or run this long (requests still in flight at the end are cut off). Exactly one of the two is set. */
   durationMs?: number;
+  /** Constant-rate mode: this many requests per second (this generator's share), latency from each one's due time. */
+  rate?: number;
+  /** Load sent first for this long and not counted (connections opened, JIT warm). */
+  warmupMs?: number;
   /** Per-request timeout, seconds, so one stuck request cannot stall a timed run. */
   timeoutSeconds: number;
   /** Which client sends the requests (client.ts). */
@@ -17,8 +21,10 @@ export interface LoadSpec {
 }
 
 /**
- * 'http': node:http with a keep-alive Agent, driven directly, the load
- * generator's default (within 2× of what autocannon costs per request).
+ * 'http', the default: for http:// URLs raw keep-alive sockets with the
+ * request serialized once and answers parsed by http-parser-js
+ * (socket-client.ts); for https:// node:http with a keep-alive Agent
+ * (http-client.ts).
  * 'session': every request goes through FuturesSession, to measure
  * requests-futures itself.
  */

@@ -1,7 +1,19 @@
 /** The result of `rf bench`: one object, printed as text or as JSON (--json). */
 import { summarizeLatency, type LatencySummary } from './histogram.js';
 import type { MergedLoad } from './coordinator.js';
+import type { BenchEnvironment } from './environment.js';
 import type { LoadClientKind } from './load-spec.js';
+import { formatBytes } from '../util/format.js';
+
+export interface PerSecondSummary {
+  min: number;
+  mean: number;
+  max: number;
+  /** Sample standard deviation over the seconds (0 with one sample). */
+  stdev: number;
+  /** How many seconds these come from (the complete seconds of the run; the whole run if shorter than one). */
+  samples: number;
+}
 
 export interface BenchReport {
   url: string;
@@ -15,40 +27,93 @@ export interface BenchReport {
   /** The processes the load came from (rf's own pid in-process). */
   pids: number[];
   connections: number;
-  /** Every request that finished: sum(statusCodes) + sum(errors). */
+  /** Constant-rate mode's target, requests per second over all processes; null for a closed loop. */
+  rate: number | null;
+  /** Warm-up before the counted run, milliseconds (0: none). */
+  warmupMs: number;
+  /** Every request that finished within the run: sum(statusCodes) + sum(errors). */
   requests: number;
   /** Requests answered (any status code). */
   responses: number;
-  /** The measurement window: from the (common) start to the last answer; process start-up excluded. */
+  /** Requests still in flight when the run ended, aborted: neither responses nor errors. */
+  cutOff: number;
+  /** The measurement window: from the (common) start to the end; process start-up and warm-up excluded. */
   durationMs: number;
   /** requests / durationMs. */
   requestsPerSecond: number;
-  /** Latency of the answered requests, milliseconds. */
+  /** Requests finished in each second of the run: min, mean, max. */
+  requestsPerSecondBySecond: PerSecondSummary;
+  /** Bytes read (headers included; 0 with --client session, which does not count them), and per second. */
+  bytes: number;
+  bytesPerSecond: number;
+  /** Latency of the answered requests, milliseconds: from each request's due time in rate mode (corrected for coordinated omission). */
   latencyMs: LatencySummary;
+  /** Rate mode only: from each request's actual send (what a closed-loop tool reports); null otherwise. */
+  uncorrectedLatencyMs: LatencySummary | null;
   statusCodes: Record<string, number>;
   /** Requests without an answer, by error kind (requests' exception names: ConnectionError, ReadTimeout...). */
   errors: Record<string, number>;
+  /** HdrHistograms of latencyMs and uncorrectedLatencyMs in microseconds, compressed base64 (HdrHistogram's encoding). */
+  histograms: { latencyUs: string; uncorrectedLatencyUs: string | null };
+  /** --json only: the command line, versions and machine. */
+  environment?: BenchEnvironment;
+}
+
+export interface ReportContext {
+  url: string;
+  method: string;
+  connections: number;
+  mode: BenchReport['mode'];
+  client: LoadClientKind;
+  rate?: number;
+  warmupMs?: number;
 }
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+const round1 = (value: number) => Math.round(value * 10) / 10;
 
-export function buildBenchReport(
-  load: MergedLoad,
-  context: { url: string; method: string; connections: number; mode: BenchReport['mode']; client: LoadClientKind },
-): BenchReport {
+/** Complete seconds only, so the last partial second does not read as a drop; a run under a second is one sample. */
+export function summarizePerSecond(perSecond: number[], durationMs: number, requests: number): PerSecondSummary {
+  const complete = perSecond.slice(0, Math.floor(durationMs / 1000));
+  const samples = complete.length > 0 ? complete : [durationMs > 0 ? (requests * 1000) / durationMs : 0];
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  const variance = samples.length < 2 ? 0 : samples.reduce((total, x) => total + (x - mean) ** 2, 0) / (samples.length - 1);
+  return {
+    min: round1(Math.min(...samples)),
+    mean: round1(mean),
+    max: round1(Math.max(...samples)),
+    stdev: round1(Math.sqrt(variance)),
+    samples: samples.length,
+  };
+}
+
+export function buildBenchReport(load: MergedLoad, context: ReportContext): BenchReport {
   const responses = sum(load.statusCodes);
   const requests = responses + sum(load.errors);
+  const seconds = load.durationMs / 1000;
   return {
-    ...context,
+    url: context.url,
+    method: context.method,
+    mode: context.mode,
+    client: context.client,
     processes: context.mode === 'processes' ? load.pids.length : 0,
     pids: load.pids,
+    connections: context.connections,
+    rate: context.rate ?? null,
+    warmupMs: context.warmupMs ?? 0,
     requests,
     responses,
+    cutOff: load.cutOff,
     durationMs: Math.round(load.durationMs * 1000) / 1000,
-    requestsPerSecond: load.durationMs > 0 ? Math.round((requests / (load.durationMs / 1000)) * 10) / 10 : 0,
-    latencyMs: summarizeLatency(load.histogram),
+    requestsPerSecond: seconds > 0 ? round1(requests / seconds) : 0,
+    requestsPerSecondBySecond: summarizePerSecond(load.perSecond, load.durationMs, requests),
+    bytes: load.bytes,
+    bytesPerSecond: seconds > 0 ? Math.round(load.bytes / seconds) : 0,
+    latencyMs: summarizeLatency(load.latency),
+    uncorrectedLatencyMs: load.uncorrected ? summarizeLatency(load.uncorrected) : null,
     statusCodes: load.statusCodes,
     errors: load.errors,
+    histograms: { latencyUs: load.latency.encode().histogram, uncorrectedLatencyUs: load.uncorrected?.encode().histogram ?? null },
   };
 }
 
@@ -58,19 +123,25 @@ function formatCounts(counts: Record<string, number>): string {
 }
 
 const CLIENT_NAMES: Record<LoadClientKind, string> = {
-  http: 'node:http keep-alive agent',
+  http: 'keep-alive sockets',
   session: 'FuturesSession per request',
 };
 
+const formatLatency = (l: LatencySummary) =>
+  `p50 ${l.p50}  p75 ${l.p75}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  p99.99 ${l.p9999}  max ${l.max}  (mean ${l.mean}, stdev ${l.stddev})`;
+
 export function formatBenchReport(report: BenchReport): string {
   const where = report.mode === 'processes' ? `${report.processes} child processes (ProcessPoolExecutor)` : 'in-process';
-  const l = report.latencyMs;
-  return [
+  const rate = report.rate === null ? 'closed loop' : `constant rate ${report.rate} req/s`;
+  const s = report.requestsPerSecondBySecond;
+  const lines = [
     `${report.method} ${report.url}`,
-    `  ${report.connections} connections, ${CLIENT_NAMES[report.client]}, ${where}`,
-    `  Requests:   ${report.requests} in ${(report.durationMs / 1000).toFixed(2)} s = ${report.requestsPerSecond.toFixed(1)} req/s`,
-    `  Latency ms: p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  max ${l.max}  (mean ${l.mean})`,
-    `  Status:     ${formatCounts(report.statusCodes)}`,
-    `  Errors:     ${formatCounts(report.errors)}`,
-  ].join('\n');
+    `  ${report.connections} connections, ${rate}, ${CLIENT_NAMES[report.client]}, ${where}${report.warmupMs > 0 ? `, ${report.warmupMs} ms warm-up` : ''}`,
+    `  Requests:   ${report.requests} in ${(report.durationMs / 1000).toFixed(2)} s = ${report.requestsPerSecond.toFixed(1)} req/s (per second: min ${s.min}  mean ${s.mean}  max ${s.max}), ${report.cutOff} cut off at the end`,
+    `  Read:       ${formatBytes(report.bytes)} = ${formatBytes(report.bytesPerSecond)}/s`,
+    `  Latency ms: ${formatLatency(report.latencyMs)}${report.uncorrectedLatencyMs ? ' (from each due time)' : ''}`,
+  ];
+  if (report.uncorrectedLatencyMs) lines.push(`  Uncorrected: ${formatLatency(report.uncorrectedLatencyMs)} (from each send)`);
+  lines.push(`  Status:     ${formatCounts(report.statusCodes)}`, `  Errors:     ${formatCounts(report.errors)}`);
+  return lines.join('\n');
 }

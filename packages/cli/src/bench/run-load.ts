@@ -1,6 +1,6 @@
-/** One load generator from start to end: open its client, wait for the start signal, run the loop, release the connections. */
+/** One load generator from start to end: open its client, wait for the start signal, warm up, run the loop, release the connections. */
 import { openLoadClient } from './client.js';
-import { runClosedLoop, type LoadTally } from './load-loop.js';
+import { runLoadLoop, type LoadTally, type LoopProgress } from './load-loop.js';
 import type { LoadSpec } from './load-spec.js';
 
 export interface RunLoadOptions {
@@ -9,13 +9,21 @@ export interface RunLoadOptions {
    * signal that stops the loop early; the clock starts after it.
    */
   startSignal?: () => Promise<{ stop?: AbortSignal }>;
+  /** Once a second of the counted run (not of the warm-up). */
+  onSecond?: (progress: LoopProgress) => void;
 }
 
-export async function runLoad(spec: LoadSpec, { startSignal }: RunLoadOptions = {}): Promise<LoadTally> {
+export async function runLoad(spec: LoadSpec, { startSignal, onSecond }: RunLoadOptions = {}): Promise<LoadTally> {
   const client = await openLoadClient(spec);
   try {
     const { stop } = startSignal ? await startSignal() : {};
-    return await runClosedLoop(spec, client.send, (error) => client.errorKind(error), stop);
+    const target = { send: client.send, errorKind: (error: unknown) => client.errorKind(error), bytesRead: client.bytesRead?.bind(client) };
+    if (spec.warmupMs !== undefined && spec.warmupMs > 0) {
+      // Same connections and rate, nothing kept: requests cut off at its end finish during the run and are not counted either.
+      const { rate, connections } = spec;
+      await runLoadLoop({ connections, durationMs: spec.warmupMs, ...(rate === undefined ? {} : { rate }) }, target, stop ? { stop } : {});
+    }
+    return await runLoadLoop(spec, target, { ...(stop ? { stop } : {}), ...(onSecond ? { onSecond } : {}) });
   } finally {
     await client.close();
   }

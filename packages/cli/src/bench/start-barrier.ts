@@ -10,6 +10,9 @@
  * stops starting requests and returns what it has, instead of holding the
  * shutdown up for the rest of its -d.
  *
+ * Children also report their progress on it, one JSON line a second; the
+ * coordinator adds a second up once every child reported it.
+ *
  * A loopback TCP socket because the process pool's own channel only carries
  * child → coordinator messages to a running task. Children time themselves
  * from the moment the signal arrives (the signals reach them within tens of
@@ -19,6 +22,7 @@ import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { LoadStartError } from './errors.js';
+import type { LoopProgress } from './load-loop.js';
 
 const HOST = '127.0.0.1';
 const GO = 'g';
@@ -27,25 +31,46 @@ const GO = 'g';
 export class StartBarrier {
   private readonly waiting: Socket[] = [];
   private readonly arrivals = new Set<() => void>();
+  /** Per second of the run, the children's reports so far. */
+  private readonly seconds: LoopProgress[][] = [];
 
   private constructor(
     private readonly server: Server,
     readonly parties: number,
     readonly port: number,
+    private readonly onProgress?: (progress: LoopProgress) => void,
   ) {
     server.on('connection', (socket) => {
       // A child that dies closes its socket; its task's failure reports it.
       socket.on('error', () => {});
       this.waiting.push(socket);
+      this.readProgress(socket);
       for (const arrived of this.arrivals) arrived();
     });
   }
 
-  static async open(parties: number): Promise<StartBarrier> {
+  static async open(parties: number, onProgress?: (progress: LoopProgress) => void): Promise<StartBarrier> {
     const server = createServer();
     server.listen(0, HOST);
     await once(server, 'listening');
-    return new StartBarrier(server, parties, (server.address() as AddressInfo).port);
+    return new StartBarrier(server, parties, (server.address() as AddressInfo).port, onProgress);
+  }
+
+  private readProgress(socket: Socket): void {
+    let buffered = '';
+    let reported = 0;
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      for (let end = buffered.indexOf('\n'); end !== -1; end = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, end);
+        buffered = buffered.slice(end + 1);
+        const second = (this.seconds[reported] ??= []);
+        reported += 1;
+        second.push(JSON.parse(line) as LoopProgress);
+        if (second.length === this.parties) this.onProgress?.(addProgress(second));
+      }
+    });
   }
 
   /** Resolves once `parties` children are waiting; rejects with LoadStartError after `timeoutMs`. */
@@ -79,8 +104,21 @@ export class StartBarrier {
   }
 }
 
+/** The whole load's second from every child's: counts add up; the p99 is the worst child's (an upper bound). */
+function addProgress(parts: LoopProgress[]): LoopProgress {
+  return {
+    elapsedMs: Math.max(...parts.map((p) => p.elapsedMs)),
+    requests: parts.reduce((total, p) => total + p.requests, 0),
+    lastSecond: parts.reduce((total, p) => total + p.lastSecond, 0),
+    errors: parts.reduce((total, p) => total + p.errors, 0),
+    p99Ms: Math.max(...parts.map((p) => p.p99Ms)),
+  };
+}
+
 /** A child's place on the line once the run started. */
 export interface StartedRun {
+  /** Sends a second's progress to the coordinator. */
+  report(progress: LoopProgress): void;
   /** Aborted when the coordinator closes the line before this child left it. */
   readonly stop: AbortSignal;
   /** Hang up (the run is over); `stop` does not fire after this. */
@@ -99,6 +137,9 @@ export function waitForStartSignal(port: number): Promise<StartedRun> {
       started = true;
       resolve({
         stop: stop.signal,
+        report: (progress) => {
+          if (!left) socket.write(`${JSON.stringify(progress)}\n`);
+        },
         leave: () => {
           left = true;
           socket.destroy();
