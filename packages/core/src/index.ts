@@ -66,6 +66,10 @@ export {
   JSONDecodeError,
   ChunkedEncodingError,
   ContentDecodingError,
+  ChecksumMismatch,
+  IncompleteDownload,
+  UnsafePath,
+  PartFileBusy,
 } from './http/errors.js';
 export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
 /** got's and Node's errors as requests' exception classes: used by rf bench's node:http client to name failures alike. */

@@ -39,27 +39,31 @@ export class RequestCookies {
     return this.jar === undefined ? '' : cookieHeaderFor(this.jar, url);
   }
 
-  async store(url: string, setCookieHeaders: readonly string[]): Promise<void> {
-    if (setCookieHeaders.length === 0) return;
+  /** Stores what a response said; returns the cookies the jar accepted (a cookie for another domain is not). */
+  async store(url: string, setCookieHeaders: readonly string[]): Promise<AcceptedCookies> {
+    if (setCookieHeaders.length === 0) return NONE_ACCEPTED;
     this.jar ??= cookieJarFrom(null);
-    await storeSetCookies(this.jar, url, setCookieHeaders);
+    return storeSetCookies(this.jar, url, setCookieHeaders);
   }
 }
 
-/** Stores what a response said; a malformed cookie is skipped, as requests (http.cookiejar) skips it. */
-export async function storeSetCookies(jar: CookieJar, url: string, headers: readonly string[]): Promise<void> {
-  for (const header of headers) {
-    await jar.setCookie(header, url, { ignoreError: true });
-  }
+export interface AcceptedCookies {
+  /** The Set-Cookie headers the jar took. */
+  headers: string[];
+  /** name → value of the cookies they set (requests' `response.cookies`); one that expires at once deletes rather than sets. */
+  cookies: Record<string, string>;
 }
 
-/** name → value of the cookies these Set-Cookie headers set (requests' `response.cookies`). */
-export function cookiesSetBy(headers: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+const NONE_ACCEPTED: AcceptedCookies = Object.freeze({ headers: [], cookies: {} }) as AcceptedCookies;
+
+/** Stores what a response said; a malformed or refused cookie is skipped, as requests (http.cookiejar) skips it. */
+export async function storeSetCookies(jar: CookieJar, url: string, headers: readonly string[]): Promise<AcceptedCookies> {
+  const accepted: AcceptedCookies = { headers: [], cookies: {} };
   for (const header of headers) {
-    const cookie = Cookie.parse(header, { loose: true });
-    // A cookie that is already expired deletes rather than sets.
-    if (cookie && cookie.TTL() > 0) out[cookie.key] = cookie.value;
+    const cookie = await jar.setCookie(header, url, { ignoreError: true });
+    if (!(cookie instanceof Cookie)) continue;
+    accepted.headers.push(header);
+    if (cookie.TTL() > 0) accepted.cookies[cookie.key] = cookie.value;
   }
-  return out;
+  return accepted;
 }

@@ -128,6 +128,35 @@ export class ContentDecodingError extends RequestException {
   override code = 'ERR_CONTENT_DECODING';
 }
 
+/** A downloaded body whose sha256 is not the `expectedSha256` the caller gave: nothing is saved under the target name. */
+export class ChecksumMismatch extends RequestException {
+  override name = 'ChecksumMismatch';
+  override code = 'ERR_CHECKSUM_MISMATCH';
+}
+
+/**
+ * A body that ended cleanly but short of what the server declared (its
+ * Content-Length, or the total of its Content-Range). A ConnectionError, so
+ * it is retried like a dropped connection; with `resume` the part file keeps
+ * what arrived and the retry asks for the rest.
+ */
+export class IncompleteDownload extends ConnectionError {
+  override name = 'IncompleteDownload';
+  override code = 'ERR_INCOMPLETE_DOWNLOAD';
+}
+
+/** `saveTo` would write outside `saveWithin`, through a symlink, or where a directory is needed but something else is. */
+export class UnsafePath extends RequestException {
+  override name = 'UnsafePath';
+  override code = 'ERR_UNSAFE_PATH';
+}
+
+/** Another live process (or another request of this one) is writing this resumable part file. */
+export class PartFileBusy extends RequestException {
+  override name = 'PartFileBusy';
+  override code = 'ERR_PART_FILE_BUSY';
+}
+
 const ERROR_CLASSES = {
   RequestException,
   ConnectionError,
@@ -146,6 +175,10 @@ const ERROR_CLASSES = {
   JSONDecodeError,
   ChunkedEncodingError,
   ContentDecodingError,
+  ChecksumMismatch,
+  IncompleteDownload,
+  UnsafePath,
+  PartFileBusy,
 };
 
 for (const [name, cls] of Object.entries(ERROR_CLASSES)) {

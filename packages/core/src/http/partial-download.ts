@@ -1,22 +1,29 @@
 /**
  * The bookkeeping of a resumable download: `.<name>.part` holds the bytes so
  * far and `.<name>.part.json` the validator (ETag or Last-Modified) of the
- * response they came from, so a later request can ask for the rest with
- * `Range` + `If-Range` and get it only if the file has not changed.
+ * response they came from, and the resource's size when the server stated it,
+ * so a later request can ask for the rest with `Range` + `If-Range`, get it
+ * only if the file has not changed, and check that the rest belongs to a
+ * resource of the same size. Both are opened without following symlinks, and
+ * a part file with another name (a hard link) is not resumed.
  */
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, open, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { CREATE_NEW, READ_NO_FOLLOW, openOwnFile } from './no-follow.js';
 
 export interface PartialDownload {
   /** Bytes already in the part file. */
   bytes: number;
   validator: string;
   url: string;
+  /** The resource's size, when the response that started the part stated it. */
+  total?: number;
 }
 
-interface PartialRecord {
+export interface PartialRecord {
   validator: string;
   url: string;
+  total?: number;
 }
 
 export function partialPaths(target: string): { part: string; record: string } {
@@ -25,21 +32,41 @@ export function partialPaths(target: string): { part: string; record: string } {
   return { part, record: `${part}.json` };
 }
 
+async function readRecord(path: string): Promise<Partial<PartialRecord> | null> {
+  const opened = await openOwnFile(path, READ_NO_FOLLOW);
+  if (opened === null) return null;
+  try {
+    return JSON.parse(await opened.file.readFile('utf8')) as Partial<PartialRecord>;
+  } finally {
+    await opened.file.close();
+  }
+}
+
 /** The partial download left for `target`, if one can be resumed. */
 export async function findPartial(target: string): Promise<PartialDownload | null> {
   const { part, record } = partialPaths(target);
   try {
-    const [info, text] = await Promise.all([stat(part), readFile(record, 'utf8')]);
-    const parsed = JSON.parse(text) as Partial<PartialRecord>;
-    if (!info.isFile() || info.size === 0 || typeof parsed.validator !== 'string' || typeof parsed.url !== 'string') return null;
-    return { bytes: info.size, validator: parsed.validator, url: parsed.url };
+    const [info, parsed] = await Promise.all([lstat(part), readRecord(record)]);
+    if (!info.isFile() || info.nlink !== 1 || info.size === 0 || parsed === null) return null;
+    if (typeof parsed.validator !== 'string' || typeof parsed.url !== 'string') return null;
+    const partial: PartialDownload = { bytes: info.size, validator: parsed.validator, url: parsed.url };
+    if (typeof parsed.total === 'number' && Number.isInteger(parsed.total) && parsed.total >= info.size) partial.total = parsed.total;
+    return partial;
   } catch {
     return null;
   }
 }
 
+/** Writes the record anew (never through whatever had its name). */
 export async function rememberPartial(target: string, record: PartialRecord): Promise<void> {
-  await writeFile(partialPaths(target).record, JSON.stringify(record));
+  const path = partialPaths(target).record;
+  await rm(path, { force: true });
+  const file = await open(path, CREATE_NEW, 0o644);
+  try {
+    await file.writeFile(JSON.stringify(record));
+  } finally {
+    await file.close();
+  }
 }
 
 /** Removes the record (and the part file unless told to keep it). */
@@ -47,10 +74,4 @@ export async function forgetPartial(target: string, options: { keepPart?: boolea
   const { part, record } = partialPaths(target);
   await rm(record, { force: true });
   if (!options.keepPart) await rm(part, { force: true });
-}
-
-/** requests' content-range parsing for a 206: the first byte position, or undefined. */
-export function contentRangeStart(header: string | undefined): number | undefined {
-  const match = header ? /^bytes\s+(\d+)-\d+\/(?:\d+|\*)$/.exec(header.trim()) : null;
-  return match ? Number(match[1]) : undefined;
 }

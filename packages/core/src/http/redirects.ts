@@ -67,8 +67,21 @@ export function resolveLocation(location: string, base: string): URL {
   return url;
 }
 
+/**
+ * Credentials in a Location (`http://u:p@host/`) are dropped from the next
+ * request's URL, so they never show in `response.url`, `history` or
+ * `request.url`, and they are not sent as Basic auth either: they were the
+ * server's choice, not the caller's (unlike a first URL's userinfo), and
+ * requests does not use them (it sends only the path of a redirect's URL).
+ */
+function withoutCredentials(url: URL): URL {
+  url.username = '';
+  url.password = '';
+  return url;
+}
+
 export function nextHop(previous: Hop, statusCode: number, location: string): Hop {
-  const url = resolveLocation(location, previous.url).href;
+  const url = withoutCredentials(resolveLocation(location, previous.url)).href;
   const method = redirectMethod(previous.method, statusCode);
   const headers = previous.headers.copy();
   let body = previous.body;

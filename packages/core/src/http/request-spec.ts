@@ -72,6 +72,12 @@ export interface RequestSpec {
   /** Stream the body to this file (atomically) instead of memory. */
   saveTo?: string | null;
   resume?: boolean;
+  /** Lower-case hex sha256 the body must have. */
+  expectedSha256?: string | null;
+  /** false: a saved body is not hashed. Default true. */
+  checksum?: boolean;
+  /** The directory saveTo must stay inside (see save-within.ts). */
+  saveWithin?: string | null;
   retries?: RetryOptions | null;
   /**
    * The cookies this request may send: a tough-cookie `CookieJar.serializeSync()`

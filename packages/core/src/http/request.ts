@@ -4,22 +4,28 @@
  * session). Redirects are followed here, one exchange at a time, to build
  * `history` and apply requests' rules for methods, bodies and credentials.
  */
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { currentTask, type TaskContext } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { basicAuthHeader } from './basic-auth.js';
 import { prepareBody } from './body.js';
-import { RequestCookies, cookiesSetBy } from './cookies.js';
-import { RequestException, TooManyRedirects } from './errors.js';
+import { RequestCookies, type AcceptedCookies } from './cookies.js';
+import { ContentTooLarge, RequestException, TooManyRedirects, type RequestInfo } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
-import { contentRangeStart, findPartial, forgetPartial, type PartialDownload } from './partial-download.js';
+import { checkContentRange } from './content-range.js';
+import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
+import { PartClaim } from './part-claim.js';
 import { selectProxy } from './proxy.js';
 import { readBody } from './read-body.js';
+import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
 import { isRedirect, nextHop, type Hop } from './redirects.js';
 import type { RequestSpec } from './request-spec.js';
 import { Response, type SetCookieRecord } from './response.js';
 import { retryPolicy, withRetries } from './retry.js';
-import { saveBodyTo, type ResumeWrite } from './save-to.js';
+import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
+import { directoryExistsWithin } from './save-within.js';
 import { sendHop, type HopResponse } from './send-hop.js';
 import { toGotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
@@ -39,6 +45,8 @@ interface RequestRun {
   readonly pool: AgentPool;
   readonly signal: AbortSignal | undefined;
   readonly progress: ((bytes: number) => void) | undefined;
+  /** saveTo + resume: the part file's claim (part-claim.ts). */
+  readonly claim: PartClaim | undefined;
 }
 
 export const DEFAULT_MAX_REDIRECTS = 30;
@@ -60,7 +68,7 @@ export function firstHop(spec: RequestSpec): Hop {
   return { method, url, headers, body: prepareBody(spec) };
 }
 
-function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefined): Response {
+function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefined, accepted: AcceptedCookies): Response {
   return new Response({
     statusCode: answer.statusCode,
     reason: answer.reason,
@@ -69,8 +77,9 @@ function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefin
     ...(content !== undefined ? { content } : {}),
     elapsed: answer.elapsed,
     request: { method: hop.method, url: hop.url, headers: answer.sentHeaders },
-    cookies: cookiesSetBy(answer.setCookieHeaders),
-    setCookies: answer.setCookieHeaders.map((header) => ({ url: hop.url, header })),
+    // Only what the jar accepted: a cookie for another domain was never set.
+    cookies: { ...accepted.cookies },
+    setCookies: accepted.headers.map((header) => ({ url: hop.url, header })),
   });
 }
 
@@ -82,13 +91,32 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     throwIfAborted(signal);
     const first = firstHop(spec);
     const policy = retryPolicy(spec.retries);
-    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress };
-    return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
+    const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
+    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, claim };
+    try {
+      await checkTargetEarly(spec, claim, { method: first.method, url: first.url });
+      return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
+    } finally {
+      await claim?.release();
+    }
   } catch (error) {
     // Whatever broke once the signal fired (got's AbortError, a half-read body) is the abort.
     if (signal?.aborted) throw abortError(signal);
     throw error;
   }
+}
+
+/**
+ * Before anything is sent: a target outside saveWithin or below a symlink
+ * fails at once (a resume must not read a part, or keep a file, found through
+ * one); with resume the part is claimed when its directory exists, and the
+ * claim is held across retries, from before the part is read until the file
+ * is in place (otherwise saveBodyTo claims it once it made the directory).
+ */
+async function checkTargetEarly(spec: RequestSpec, claim: PartClaim | undefined, request: RequestInfo): Promise<void> {
+  if (!spec.saveTo) return;
+  const directoryExists = spec.saveWithin ? await directoryExistsWithin(resolve(spec.saveTo), spec.saveWithin, request) : true;
+  if (claim && directoryExists) await claim.claimIfDirectoryExists();
 }
 
 /** With saveTo + resume: ask only for what an earlier attempt did not get, if the file is unchanged. */
@@ -104,7 +132,32 @@ async function resumeFrom(spec: RequestSpec, hop: Hop): Promise<PartialDownload 
   return partial;
 }
 
+/**
+ * resume on a target that exists: the complete file is kept (see kept-target.ts),
+ * described by the probe's response; null means download it again.
+ */
+async function keptTarget(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response | null> {
+  if (!spec.saveTo || !spec.resume || first.method !== 'GET' || first.headers.has('range')) return null;
+  const existing = await existingTarget(spec.saveTo);
+  if (existing === null) return null;
+  const hop: Hop = { ...first, headers: first.headers.copy() };
+  hop.headers.set('Accept-Encoding', 'identity');
+  hop.headers.set('Range', probeRange(existing));
+  const response = await follow(spec, hop, run, null, 'probe');
+  if (response.content.length !== 1 || !confirmsComplete(response.statusCode, response.headers.get('content-range'), existing)) return null;
+  const digest = await digestOfExisting(existing, spec.checksum !== false);
+  if (digest === null || (spec.expectedSha256 && digest.sha256 !== spec.expectedSha256)) return null;
+  response.content = new Uint8Array(0);
+  response.savedTo = existing.path;
+  response.bytes = existing.size;
+  if (digest.sha256 !== undefined) response.sha256 = digest.sha256;
+  response.kept = true;
+  return response;
+}
+
 async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response> {
+  const kept = await keptTarget(spec, first, run);
+  if (kept) return kept;
   const hop: Hop = { ...first, headers: first.headers.copy() };
   const partial = await resumeFrom(spec, hop);
   const response = await follow(spec, hop, run, partial);
@@ -116,7 +169,14 @@ async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<
   return response;
 }
 
-async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null): Promise<Response> {
+/**
+ * 'download' reads or saves the final body; 'probe' (kept-target.ts) reads only
+ * a 206's few bytes and drops any other body unread (a 200 would be the whole file).
+ */
+type BodyMode = 'download' | 'probe';
+const PROBE_MAX_BYTES = 64 * 1024;
+
+async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null, mode: BodyMode = 'download'): Promise<Response> {
   const { pool, signal, progress } = run;
   let hop = start;
   const timeout = toGotTimeouts(spec.timeout);
@@ -132,14 +192,14 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     const proxy = selectProxy(hop.url, spec.proxies);
     const agents = pool.agentsFor(spec.pool, verify, proxy);
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}) });
-    await jar.store(hop.url, answer.setCookieHeaders);
-    setCookies.push(...answer.setCookieHeaders.map((header) => ({ url: hop.url, header })));
+    const accepted = await jar.store(hop.url, answer.setCookieHeaders);
+    setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));
     const request = { method: hop.method, url: hop.url };
     const location = answer.headers.get('location');
 
     if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
       const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
-      const response = toResponse(hop, answer, content);
+      const response = toResponse(hop, answer, content, accepted);
       // requests: the (N+1)th redirect response of a limit of N raises.
       if (history.length >= maxRedirects) {
         response.history = [...history];
@@ -150,37 +210,98 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       continue;
     }
 
-    const response = toResponse(hop, answer, undefined);
-    // HEAD's empty body is still read to its end, so the socket goes back to the pool.
-    if (spec.saveTo && response.ok && hop.method !== 'HEAD') {
-      let resume: ResumeWrite | undefined;
+    const response = toResponse(hop, answer, undefined, accepted);
+    response.history = history;
+    response.setCookies = setCookies;
+    if (mode === 'probe') {
+      response.content = await readProbeBody(response, answer);
+      return response;
+    }
+    // Only a 2xx body is the resource; HEAD's empty body is still read to its end, so the socket goes back to the pool.
+    if (spec.saveTo && isSuccess(response.statusCode) && hop.method !== 'HEAD') {
+      let plan: SavePlan;
       try {
-        resume = spec.resume ? resumeWrite(spec, response, partial) : undefined;
+        plan = savePlan(spec, response, partial, start.headers.has('range') && partial === null);
       } catch (error) {
         answer.body.destroy();
-        await forgetPartial(spec.saveTo);
+        if (spec.resume) await forgetPartial(spec.saveTo);
         throw error;
       }
-      const saved = await saveBodyTo(answer.body, spec.saveTo, { maxBytes: spec.maxResponseBytes, request, progress, ...(resume ? { resume } : {}) });
+      const saved = await saveBodyTo(answer.body, spec.saveTo, {
+        maxBytes: spec.maxResponseBytes,
+        request,
+        progress,
+        checksum: spec.checksum !== false,
+        expectedSha256: spec.expectedSha256 ?? null,
+        within: spec.saveWithin ?? null,
+        ...plan,
+        ...(run.claim ? { claim: run.claim } : {}),
+      });
       Object.assign(response, saved);
     } else {
       response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
+      // Only a body saveTo would have saved is the resource whose digest was given (a 404 page is not).
+      if (spec.expectedSha256 && response.ok && hop.method !== 'HEAD') {
+        checkDigest(createHash('sha256').update(response.content).digest('hex'), spec.expectedSha256, 'the body', request);
+      }
     }
-    response.history = history;
-    response.setCookies = setCookies;
     return response;
   }
 }
 
-function resumeWrite(spec: RequestSpec, response: Response, partial: PartialDownload | null): ResumeWrite {
-  const start = contentRangeStart(response.headers.get('content-range'));
-  if (partial !== null && response.statusCode === 206 && start !== partial.bytes) {
-    throw new RequestException(
-      `Asked to resume at byte ${partial.bytes} but the server sent Content-Range '${response.headers.get('content-range') ?? ''}': ${response.request.method} ${response.url}`,
-      { request: { method: response.request.method, url: response.url } },
-    );
+/**
+ * A probe's 206 carries one byte; anything else is not read (a 200 would be
+ * the whole file), and a 206 far longer than asked is dropped: an empty body
+ * is no confirmation (keptTarget wants exactly the one byte).
+ */
+async function readProbeBody(response: Response, answer: HopResponse): Promise<Uint8Array> {
+  if (response.statusCode === 206) {
+    try {
+      return await readBody(answer.body, { maxBytes: PROBE_MAX_BYTES, request: { method: response.request.method, url: response.url } });
+    } catch (error) {
+      if (!(error instanceof ContentTooLarge)) throw error;
+    }
   }
+  answer.body.destroy();
+  return new Uint8Array(0);
+}
+
+const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
+
+interface SavePlan {
+  resume?: ResumeWrite;
+  declared?: DeclaredLength;
+}
+
+/** The body's Content-Length when it counts the bytes written (identity encoding), else undefined. */
+function identityLength(response: Response): number | undefined {
+  const encoding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  const length = response.headers.get('content-length');
+  return encoding === 'identity' && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
+}
+
+/**
+ * How a 2xx body is saved: appended to the part or not, and the length the
+ * file must reach. A 206 is checked against what was asked (content-range.ts),
+ * unless the caller sent a Range of their own (`userRange`: they asked for a slice).
+ */
+function savePlan(spec: RequestSpec, response: Response, partial: PartialDownload | null, userRange: boolean): SavePlan {
+  const request = { method: response.request.method, url: response.url };
+  let declared: DeclaredLength | undefined;
+  if (userRange) declared = undefined;
+  else if (response.statusCode === 206) {
+    const { range, total } = checkContentRange(response.headers.get('content-range'), { start: partial?.bytes ?? 0, total: partial?.total }, request);
+    declared = { end: range.end + 1, total };
+  } else {
+    const length = identityLength(response);
+    declared = { end: length, total: length };
+  }
+  if (!spec.resume) return declared ? { declared } : {};
   const append = partial !== null && response.statusCode === 206;
   const validator = response.headers.get('etag') ?? response.headers.get('last-modified');
-  return { append, validator, url: spec.url };
+  // A server that ignored If-Range sends the rest of another version: those bytes do not continue the part.
+  if (append && validator !== undefined && validator !== partial.validator) {
+    throw new RequestException(`The part was of version ${partial.validator} but the server sent the rest of ${validator}: ${request.method} ${request.url}`, { request });
+  }
+  return { resume: { append, validator, url: spec.url }, ...(declared ? { declared } : {}) };
 }

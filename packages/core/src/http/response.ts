@@ -59,6 +59,8 @@ export class Response {
   declare savedTo?: string;
   declare bytes?: number;
   declare sha256?: string;
+  /** saveTo + resume: the target was already complete and was not downloaded again. */
+  declare kept?: boolean;
   [extra: string]: unknown;
 
   constructor(init: ResponseInit) {

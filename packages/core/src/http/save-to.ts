@@ -16,24 +16,40 @@
  * the stable `.<name>.part`, with the response's validator (ETag or
  * Last-Modified) in `.<name>.part.json`, and a failure (a killed child
  * included) leaves both behind so the next attempt can ask for the rest
- * (see partial-download.ts).
+ * (see partial-download.ts); one writer at a time owns the part (part-claim.ts).
+ *
+ * Nothing is renamed into place before its length is checked against what the
+ * server declared (a short body is IncompleteDownload) and its digest against
+ * `expectedSha256`. The engine's files are opened with O_NOFOLLOW and created
+ * anew (O_EXCL), so a symlink or hard link planted at their names is never
+ * written through; a symlink at the target is replaced by the rename. The
+ * target's directory is made only now, when a 2xx body is about to be
+ * written, and removed again if this download made it and failed
+ * (save-within.ts).
  */
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchedFileWriter } from './batched-file-writer.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
-import { ContentTooLarge, type RequestInfo } from './errors.js';
+import { incompleteDownload } from './content-range.js';
+import { ChecksumMismatch, ContentTooLarge, UnsafePath, type RequestInfo } from './errors.js';
 import { mapRequestError } from './error-mapping.js';
+import { CREATE_NEW, hashOpenFile, openOwnFile } from './no-follow.js';
+import type { PartClaim } from './part-claim.js';
 import { forgetPartial, partialPaths, rememberPartial } from './partial-download.js';
+import { prepareDirectory, removeCreatedDirectories, type CreatedDirectories } from './save-within.js';
+
+/** A resumed part is read (to hash what it holds) and appended to, through one handle that follows no symlink. */
+const APPEND_AND_READ = constants.O_RDWR | constants.O_APPEND | constants.O_NOFOLLOW;
 
 export interface SavedBody {
   savedTo: string;
   /** Size of the saved file. */
   bytes: number;
-  /** sha256 of the saved file, hex. */
-  sha256: string;
+  /** sha256 of the saved file, hex; absent with `checksum: false`. */
+  sha256?: string;
   /** Bytes that were already on disk from an earlier attempt (resume), when any. */
   resumedFrom?: number;
 }
@@ -52,6 +68,16 @@ export interface SaveToOptions {
   /** Told the byte count as it grows (throttled, see BodyCounter). */
   progress?: ((bytes: number) => void) | undefined;
   resume?: ResumeWrite;
+  /** false: no hashing (sha256 stays undefined). Default true. */
+  checksum?: boolean;
+  /** Lower-case hex: the file is renamed into place only if its sha256 is this. */
+  expectedSha256?: string | null;
+  /** What the headers declared (see DeclaredLength); nothing is checked when absent (the caller asked for a slice). */
+  declared?: DeclaredLength;
+  /** The directory the target must stay inside (save-within.ts). */
+  within?: string | null;
+  /** With resume: the part file's claim, taken here if the directory did not exist before. */
+  claim?: PartClaim;
 }
 
 /**
@@ -70,21 +96,12 @@ export function isTemporaryFileOf(target: string, pid: number, name: string): bo
   return name.startsWith(prefix) && /^[0-9a-f]{12}\.part$/.test(name.slice(prefix.length));
 }
 
-async function hashExisting(path: string, hash: Hash): Promise<number> {
-  let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return bytes;
-}
-
 /**
  * Hashes and counts each chunk as it arrives and hands it to the batched writer.
  * On a failed transfer what arrived is still written before the error goes on,
  * so a resumable part file holds every byte received (the retry asks for the rest).
  */
-async function streamInto(file: FileHandle, stream: BodyStream, hash: Hash, counter: BodyCounter, request: RequestInfo): Promise<void> {
+async function streamInto(file: FileHandle, stream: BodyStream, hash: Hash | undefined, counter: BodyCounter, request: RequestInfo): Promise<void> {
   const writer = new BatchedFileWriter(file);
   const chunks = stream[Symbol.asyncIterator]();
   for (;;) {
@@ -98,58 +115,129 @@ async function streamInto(file: FileHandle, stream: BodyStream, hash: Hash, coun
     }
     if (next.done) break;
     counter.add(next.value);
-    hash.update(next.value);
+    hash?.update(next.value);
     await writer.write(next.value);
   }
   await writer.end();
 }
 
-/** Opens `path`, creating its directory only when it is missing (one hop less for every download into an existing one). */
-async function openCreatingDirectory(path: string, flags: string): Promise<FileHandle> {
-  try {
-    return await open(path, flags);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await mkdir(dirname(path), { recursive: true });
-    return open(path, flags);
+/** What a download's headers declared its file must hold once the body ends; checked before the rename. */
+export interface DeclaredLength {
+  /** The file's size when this body ends: Content-Length (identity encoding), or Content-Range end + 1. */
+  end?: number | undefined;
+  /** The resource's size (Content-Range total, or Content-Length of a 200): the file is complete only at this size. */
+  total?: number | undefined;
+}
+
+interface Output {
+  file: FileHandle;
+  path: string;
+  /** Bytes already in a resumed part file. */
+  resumedFrom: number;
+}
+
+/**
+ * The file the body goes into: a resumed part (appended to, its bytes hashed
+ * first), a fresh part (whatever had its name removed first, so a planted
+ * symlink or hard link is never written through), or a unique temporary.
+ * Never through a symlink (O_NOFOLLOW), always a new inode unless resuming.
+ */
+async function openOutput(destination: string, resume: ResumeWrite | undefined, hash: Hash | undefined, request: RequestInfo): Promise<Output> {
+  if (!resume) {
+    const path = temporaryPathFor(destination);
+    return { file: await open(path, CREATE_NEW, 0o644), path, resumedFrom: 0 };
   }
+  const path = partialPaths(destination).part;
+  if (!resume.append) {
+    await rm(path, { force: true });
+    return { file: await open(path, CREATE_NEW, 0o644), path, resumedFrom: 0 };
+  }
+  const opened = await openOwnFile(path, APPEND_AND_READ);
+  if (opened === null) throw new UnsafePath(`${path} is not a plain file of its own (a symlink or a hard link): not resumed`, { request });
+  try {
+    return { file: opened.file, path, resumedFrom: await hashOpenFile(opened.file, hash) };
+  } catch (error) {
+    await opened.file.close();
+    throw error;
+  }
+}
+
+/** The directory may vanish between being made and the open (a concurrent failed download removes the ones it made): make it again. */
+async function openInDirectory(destination: string, options: SaveToOptions, hash: Hash | undefined, created: CreatedDirectories): Promise<Output> {
+  for (let attempt = 0; ; attempt++) {
+    created.push(...(await prepareDirectory(destination, options.within, options.request)));
+    try {
+      await options.claim?.claim();
+      return await openOutput(destination, options.resume, hash, options.request);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 2) throw error;
+    }
+  }
+}
+
+/** The file must hold exactly what the server declared: fewer bytes is IncompleteDownload (retryable, a part keeps them). */
+function checkLength(size: number, declared: DeclaredLength | undefined, request: RequestInfo): void {
+  if (declared?.end !== undefined && size > declared.end) {
+    throw new ContentTooLarge(`Received ${size} bytes, more than the ${declared.end} the server declared: ${request.method} ${request.url}`, { request });
+  }
+  if (declared?.end !== undefined && size < declared.end) throw incompleteDownload(size, declared.end, request);
+  if (declared?.total !== undefined && size < declared.total) throw incompleteDownload(size, declared.total, request);
 }
 
 export async function saveBodyTo(stream: BodyStream, target: string, options: SaveToOptions): Promise<SavedBody> {
   const destination = resolve(target);
   const resume = options.resume;
   const keepOnFailure = resume !== undefined && resume.validator !== undefined;
-  const temporary = resume ? partialPaths(destination).part : temporaryPathFor(destination);
-  const hash = createHash('sha256');
+  const hash = options.checksum === false ? undefined : createHash('sha256');
   const counter = new BodyCounter(options.maxBytes, options.request, options.progress);
-  let file: FileHandle | undefined;
+  const created: CreatedDirectories = [];
+  let output: Output | undefined;
   let closed = false;
-  let resumedFrom = 0;
+  let sha256: string | undefined;
+  let size = 0;
   try {
-    if (resume?.append) resumedFrom = await hashExisting(temporary, hash);
-    file = await openCreatingDirectory(temporary, resume?.append ? 'a' : resume ? 'w' : 'wx');
+    output = await openInDirectory(destination, options, hash, created);
     if (resume) {
-      if (keepOnFailure) await rememberPartial(destination, { validator: resume.validator!, url: resume.url });
+      if (keepOnFailure) await rememberPartial(destination, { validator: resume.validator!, url: resume.url, ...(options.declared?.total !== undefined ? { total: options.declared.total } : {}) });
       else await forgetPartial(destination, { keepPart: true });
     }
-    await streamInto(file, stream, hash, counter, options.request);
+    await streamInto(output.file, stream, hash, counter, options.request);
     closed = true;
-    await file.close();
-    await rename(temporary, destination);
+    await output.file.close();
+    size = output.resumedFrom + counter.bytes;
+    checkLength(size, options.declared, options.request);
+    sha256 = hash?.digest('hex');
+    checkDigest(sha256, options.expectedSha256, destination, options.request);
+    await rename(output.path, destination);
     if (resume) await forgetPartial(destination);
   } catch (error) {
     counter.stop();
     stream.destroy();
-    if (file && !closed) await file.close().catch(() => undefined);
-    // A resumable part stays for the next attempt, unless it can never succeed (over the cap).
-    if (!keepOnFailure || error instanceof ContentTooLarge) {
-      await rm(temporary, { force: true });
-      if (resume) await forgetPartial(destination);
+    if (output && !closed) await output.file.close().catch(() => undefined);
+    // A resumable part stays for the next attempt (a short body included), unless its bytes can never make the file.
+    const keepPart = keepOnFailure && output !== undefined && !partCanNeverComplete(error);
+    if (!keepPart) {
+      if (output) await rm(output.path, { force: true });
+      if (resume && output) await forgetPartial(destination);
+      await options.claim?.release();
+      await removeCreatedDirectories(created);
     }
     throw error;
   }
   counter.finish();
-  const saved: SavedBody = { savedTo: destination, bytes: resumedFrom + counter.bytes, sha256: hash.digest('hex') };
-  if (resumedFrom > 0) saved.resumedFrom = resumedFrom;
+  const saved: SavedBody = { savedTo: destination, bytes: size };
+  if (sha256 !== undefined) saved.sha256 = sha256;
+  if (output.resumedFrom > 0) saved.resumedFrom = output.resumedFrom;
   return saved;
+}
+
+/** Errors after which a part file's bytes are known wrong or unusable: it is removed even with resume. */
+function partCanNeverComplete(error: unknown): boolean {
+  return error instanceof ContentTooLarge || error instanceof ChecksumMismatch || error instanceof UnsafePath;
+}
+
+/** Throws ChecksumMismatch unless `actual` is the digest the caller expected (when they gave one). */
+export function checkDigest(actual: string | undefined, expected: string | null | undefined, what: string, request: RequestInfo): void {
+  if (expected === undefined || expected === null || actual === expected) return;
+  throw new ChecksumMismatch(`sha256 of ${what} is ${actual ?? '(not computed)'}, expected ${expected}: ${request.method} ${request.url}`, { request });
 }

@@ -44,8 +44,25 @@ export interface RequestOptions {
   maxResponseBytes?: number | null;
   /** Stream the body to this file where the request runs; written atomically. */
   saveTo?: string | null;
-  /** With saveTo: continue a partial download (Range + If-Range). */
+  /**
+   * With saveTo: continue a partial download (Range + If-Range), and keep a
+   * target that is already complete (a cheap Range probe: `response.kept`).
+   */
   resume?: boolean;
+  /**
+   * The body's sha256 (64 hex digits, any case). With saveTo a mismatch fails
+   * with ChecksumMismatch and nothing is saved; without saveTo the content of
+   * a successful (`ok`) response is checked.
+   */
+  expectedSha256?: string;
+  /** false: saveTo does not hash the body and `response.sha256` stays undefined. Default true. */
+  checksum?: boolean;
+  /**
+   * A directory saveTo must stay inside, checked on the real filesystem:
+   * missing directories are created one at a time, symlinks refused
+   * (UnsafePath), and the ones created are removed if the download fails.
+   */
+  saveWithin?: string;
   /**
    * Opt-in retries (requests has none): a count or the full options. They run
    * where the request runs; with saveTo + resume a retry continues the part.
@@ -59,7 +76,7 @@ export interface RequestOptions {
 export const REQUEST_OPTION_NAMES: ReadonlySet<string> = new Set<keyof RequestOptions>([
   'params', 'data', 'json', 'headers', 'cookies', 'files', 'auth', 'timeout', 'allowRedirects',
   'hooks', 'stream', 'verify', 'proxies', 'backgroundCallback', 'signal', 'meta',
-  'maxResponseBytes', 'saveTo', 'resume', 'retries',
+  'maxResponseBytes', 'saveTo', 'resume', 'retries', 'expectedSha256', 'checksum', 'saveWithin',
 ]);
 
 export interface AdapterOptions {

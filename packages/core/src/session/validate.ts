@@ -65,6 +65,7 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
       case 'allowRedirects':
       case 'stream':
       case 'resume':
+      case 'checksum':
         expect(typeof value === 'boolean', key, 'a boolean', value);
         break;
       case 'verify':
@@ -87,6 +88,15 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
       case 'saveTo':
         expect(value === null || (typeof value === 'string' && value.length > 0), key, 'a file path', value);
         break;
+      case 'expectedSha256':
+        if (typeof value === 'string' && !SHA256_HEX.test(value)) {
+          throw new TypeError(`Request option 'expectedSha256' must be 64 hex digits, got ${JSON.stringify(value.slice(0, 80))} (${value.length} characters)`);
+        }
+        expect(typeof value === 'string', key, 'a sha256 of 64 hex digits', value);
+        break;
+      case 'saveWithin':
+        expect(typeof value === 'string' && value.length > 0, key, 'a directory path', value);
+        break;
       case 'maxResponseBytes':
         expect(value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0), key,
           'a non-negative integer', value);
@@ -101,5 +111,18 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
       default:
         break;
     }
+  }
+  validateDownloadOptions(options);
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+/** Combinations of the download options that cannot mean anything. */
+function validateDownloadOptions(options: RequestOptions): void {
+  if (options.expectedSha256 !== undefined && options.checksum === false) {
+    throw new TypeError("Request options 'expectedSha256' and 'checksum: false' contradict each other: checking a digest needs the body hashed");
+  }
+  if (options.saveWithin !== undefined && (options.saveTo === undefined || options.saveTo === null)) {
+    throw new TypeError("Request option 'saveWithin' needs 'saveTo': it is the directory saveTo must stay inside");
   }
 }

@@ -115,8 +115,10 @@ describe('SIGKILL of a worker in the middle of a bulk download', () => {
     }
     expect((await readdir(dir)).filter((n) => !n.startsWith('.')).sort()).toEqual(names.filter((n) => n !== failedName).sort());
 
-    // Nothing partial under a final name, and the only leftovers are the killed download's resumable part and record.
-    expect(await hiddenEntries(dir)).toEqual([`.${failedName}.part`, `.${failedName}.part.json`]);
+    // Nothing partial under a final name, and the only leftovers are the killed download's resumable part and
+    // record, and its claim on the part, naming the dead child (taken over by the resubmit below).
+    expect(await hiddenEntries(dir)).toEqual([`.${failedName}.part`, `.${failedName}.part.json`, `.${failedName}.part.lock`]);
+    expect(JSON.parse(await readFile(join(dir, `.${failedName}.part.lock`), 'utf8'))).toMatchObject({ pid: victim });
     const part = await readFile(join(dir, `.${failedName}.part`));
     const full = files.get(failedName)!;
     expect(part.length).toBeGreaterThan(0);

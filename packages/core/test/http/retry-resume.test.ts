@@ -165,13 +165,13 @@ describe('saveTo with resume', () => {
     expect((await readFile(target)).equals(full)).toBe(true);
   });
 
-  it('without resume a broken transfer leaves nothing', async () => {
+  it('without resume a broken transfer leaves nothing, not even the directory it created', async () => {
     scripted.on('/break', (_req, res) => {
       res.writeHead(200, { ETag: '"x"', 'Content-Length': 100 });
       res.write('partial', () => res.socket?.destroy());
     });
     const sub = join(dir, 'plain');
     await expect(send(`${scripted.url}/break`, { saveTo: join(sub, 'f.bin') })).rejects.toThrow(ChunkedEncodingError);
-    expect(await readdir(sub)).toEqual([]);
+    await expect(readdir(sub)).rejects.toThrow('ENOENT');
   });
 });

@@ -1,0 +1,130 @@
+/**
+ * The directory a saveTo target goes into, made to exist only when a body is
+ * about to be written, and remembered so that a failed download can remove
+ * the directories it made (no empty directories for failed URLs).
+ *
+ * With `saveWithin` the target must stay inside that directory on the real
+ * filesystem, not just in the path's text: the directories between it and the
+ * target are walked (and created) one component at a time, and any that is a
+ * symlink, or not a directory at all, is refused with UnsafePath; the
+ * directory reached is then checked with realpath. (The part files, the
+ * temporaries and the record themselves are opened with O_NOFOLLOW.)
+ */
+import { lstat, mkdir, realpath, rmdir } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { UnsafePath, type RequestInfo } from './errors.js';
+
+/** The directories this download created, outermost first. */
+export type CreatedDirectories = string[];
+
+export async function prepareDirectory(destination: string, within: string | null | undefined, request: RequestInfo): Promise<CreatedDirectories> {
+  const directory = dirname(destination);
+  if (within === null || within === undefined) {
+    let first: string | undefined;
+    try {
+      first = await mkdir(directory, { recursive: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTDIR') throw unsafe(`${directory} cannot be a directory: a file is in the way`, request);
+      throw error;
+    }
+    return first === undefined ? [] : chainFrom(first, directory);
+  }
+  return walkWithin(destination, within, request);
+}
+
+/** `first` and every directory under it down to `last`. */
+function chainFrom(first: string, last: string): string[] {
+  const chain = [last];
+  for (let current = last; current !== first && dirname(current) !== current; ) {
+    current = dirname(current);
+    chain.unshift(current);
+  }
+  return chain;
+}
+
+async function walkWithin(destination: string, within: string, request: RequestInfo): Promise<CreatedDirectories> {
+  const { root, components } = await rootAndComponents(destination, within, request, true);
+  const created: string[] = [];
+  let current = root!;
+  for (const component of components) {
+    current = join(current, component);
+    if (await makeDirectory(current)) created.push(current);
+    else await requireDirectory(current, request);
+  }
+  const real = await realpath(current);
+  if (real !== current || !(real === root || real.startsWith(root + sep))) {
+    throw unsafe(`${current} resolves to ${real}, outside saveWithin ${within}`, request);
+  }
+  return created;
+}
+
+/** saveWithin's real path and the directory components between it and the target; refuses a target outside it by path. */
+async function rootAndComponents(destination: string, within: string, request: RequestInfo, create: boolean): Promise<{ root: string | undefined; components: string[] }> {
+  const base = resolve(within);
+  const inside = relative(base, destination);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw unsafe(`${destination} is not inside saveWithin ${base}`, request);
+  }
+  const components = dirname(inside).split(sep).filter((part) => part !== '' && part !== '.');
+  // saveWithin itself is the caller's choice (a symlink there is theirs); below it, nothing is followed.
+  if (create) await mkdir(base, { recursive: true });
+  const root = await realpath(base).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' && !create) return undefined;
+    throw error;
+  });
+  return { root, components };
+}
+
+/**
+ * Before anything is sent (nothing is created): refuses a target outside
+ * saveWithin, or below a symlink or a non-directory that already exists;
+ * true when the target's directory exists (its part file can be claimed).
+ */
+export async function directoryExistsWithin(destination: string, within: string, request: RequestInfo): Promise<boolean> {
+  const { root, components } = await rootAndComponents(destination, within, request, false);
+  if (root === undefined) return false;
+  let current = root;
+  for (const component of components) {
+    current = join(current, component);
+    try {
+      await requireDirectory(current, request);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+  return true;
+}
+
+/** true when this call created it; false when something already has the name. */
+async function makeDirectory(path: string): Promise<boolean> {
+  try {
+    await mkdir(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+async function requireDirectory(path: string, request: RequestInfo): Promise<void> {
+  const info = await lstat(path);
+  if (info.isSymbolicLink()) throw unsafe(`${path} is a symlink: saveWithin refuses to follow it`, request);
+  if (!info.isDirectory()) throw unsafe(`${path} is not a directory`, request);
+}
+
+function unsafe(message: string, request: RequestInfo): UnsafePath {
+  return new UnsafePath(`${message}: ${request.method} ${request.url}`, { request });
+}
+
+/** Removes the directories a failed download created, innermost first, stopping at one that is not empty (another download's). */
+export async function removeCreatedDirectories(created: CreatedDirectories): Promise<void> {
+  for (const directory of [...created].reverse()) {
+    try {
+      await rmdir(directory);
+    } catch {
+      return;
+    }
+  }
+}

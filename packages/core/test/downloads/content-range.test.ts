@@ -1,0 +1,117 @@
+/**
+ * A short or misplaced 206 is never saved as the whole file (issue 12,
+ * finding 4, and finding 1's length check): every Content-Range is checked
+ * against the Range asked (none: it must start at 0), the resource's total,
+ * and the total recorded for the part; a slice short of the total fails with
+ * IncompleteDownload, which is retried, and with resume the part keeps it.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConnectionError, IncompleteDownload, RequestException } from '@requests-futures/core';
+import { useDownloadFixture } from './support/fixture.js';
+import { bodyOf, sha256 } from './support/lying-server.js';
+
+const fixture = useDownloadFixture('rf-range-');
+const { send } = fixture;
+
+const body = bodyOf(1000, 3);
+const ETAG = '"v1"';
+const entries = async (prefix: string) => (await readdir(fixture.dir)).filter((name) => name.includes(prefix)).sort();
+
+/** Answers every request with this slice of `body`, as a 206 stating `total`. */
+function slice(start: number, end: number, total: number | '*' = body.length) {
+  return (_req: unknown, res: import('node:http').ServerResponse) => {
+    res.writeHead(206, { ETag: ETAG, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${total}` });
+    res.end(body.subarray(start, end + 1));
+  };
+}
+
+async function leavePart(name: string, bytes: number, url: string, total?: number): Promise<void> {
+  await writeFile(join(fixture.dir, `.${name}.part`), body.subarray(0, bytes));
+  await writeFile(join(fixture.dir, `.${name}.part.json`), JSON.stringify({ validator: ETAG, url, ...(total ? { total } : {}) }));
+}
+
+describe('Content-Range of a 206 while saving', () => {
+  it('a resume answered with a slice short of the total: IncompleteDownload, the part keeps what arrived', async () => {
+    const url = fixture.server.on('/short-resume.bin', slice(300, 399));
+    await leavePart('short-resume.bin', 300, url);
+    const failure = send(url, { saveTo: join(fixture.dir, 'short-resume.bin'), resume: true });
+    await expect(failure).rejects.toThrow(IncompleteDownload);
+    await expect(failure).rejects.toThrow('Received 400 of 1000 bytes');
+    expect(await entries('short-resume')).toEqual(['.short-resume.bin.part', '.short-resume.bin.part.json']);
+    expect((await readFile(join(fixture.dir, '.short-resume.bin.part'))).equals(body.subarray(0, 400))).toBe(true);
+    // The next attempt asks for the rest and completes the file.
+    fixture.server.serve('/short-resume.bin', body, ETAG);
+    const r = await send(url, { saveTo: join(fixture.dir, 'short-resume.bin'), resume: true });
+    expect(fixture.server.ranges.get('/short-resume.bin')).toEqual(['bytes=400-']);
+    expect(r.statusCode).toBe(206);
+    expect(r.sha256).toBe(sha256(body));
+  });
+
+  it('IncompleteDownload is a retryable ConnectionError: with retries the rest is fetched', async () => {
+    const honest = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+      const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      slice(start, body.length - 1)(req, res);
+    };
+    const url = fixture.server.on('/retried.bin', (req, res, attempt) => (attempt === 1 ? slice(0, 499)(req, res) : honest(req, res)));
+    const r = await send(url, { saveTo: join(fixture.dir, 'retried.bin'), resume: true, retries: { limit: 1, backoffFactor: 0 } });
+    expect(new IncompleteDownload('x')).toBeInstanceOf(ConnectionError);
+    expect(fixture.server.ranges.get('/retried.bin')).toEqual(['', 'bytes=500-']);
+    expect(r.resumedFrom).toBe(500);
+    expect((await readFile(join(fixture.dir, 'retried.bin'))).equals(body)).toBe(true);
+  });
+
+  it('a plain GET answered 206 bytes 0-99/1000 is not saved as a 100-byte file', async () => {
+    const url = fixture.server.on('/plain-short.bin', slice(0, 99));
+    await expect(send(url, { saveTo: join(fixture.dir, 'plain-short.bin') })).rejects.toThrow(IncompleteDownload);
+    expect(await entries('plain-short')).toEqual([]);
+  });
+
+  it('a 206 that does not start where asked (or at 0 when nothing was asked) fails', async () => {
+    const url = fixture.server.on('/misplaced.bin', slice(100, 999));
+    const failure = send(url, { saveTo: join(fixture.dir, 'misplaced.bin') });
+    await expect(failure).rejects.toThrow(RequestException);
+    await expect(failure).rejects.toThrow('Asked for bytes from 0');
+    const resumed = fixture.server.on('/misplaced-resume.bin', slice(200, 999));
+    await leavePart('misplaced-resume.bin', 300, resumed);
+    await expect(send(resumed, { saveTo: join(fixture.dir, 'misplaced-resume.bin'), resume: true })).rejects.toThrow('Asked for bytes from 300');
+    expect(await entries('misplaced')).toEqual([]);
+  });
+
+  it('a 206 of another version (the server ignored If-Range) does not continue the part', async () => {
+    const url = fixture.server.on('/other-version.bin', (_req, res) => {
+      res.writeHead(206, { ETag: '"v2"', 'Content-Length': 700, 'Content-Range': `bytes 300-999/${body.length}` });
+      res.end(body.subarray(300));
+    });
+    await leavePart('other-version.bin', 300, url);
+    await expect(send(url, { saveTo: join(fixture.dir, 'other-version.bin'), resume: true })).rejects.toThrow('the server sent the rest of "v2"');
+    expect(await entries('other-version')).toEqual([]);
+  });
+
+  it('a total other than the one recorded for the part fails and drops the part', async () => {
+    const url = fixture.server.on('/grown.bin', slice(300, 999, 2000));
+    await leavePart('grown.bin', 300, url, 1000);
+    await expect(send(url, { saveTo: join(fixture.dir, 'grown.bin'), resume: true })).rejects.toThrow('changed from 1000 to 2000 bytes');
+    expect(await entries('grown')).toEqual([]);
+  });
+
+  it('a 206 without a total (bytes 0-999/*) cannot be known complete', async () => {
+    const url = fixture.server.on('/no-total.bin', slice(0, 999, '*'));
+    await expect(send(url, { saveTo: join(fixture.dir, 'no-total.bin') })).rejects.toThrow('without the resource');
+    expect(await entries('no-total')).toEqual([]);
+  });
+
+  it("keeps today's behaviour for a caller's own Range header: they asked for a slice", async () => {
+    const url = fixture.server.on('/slice.bin', slice(0, 99));
+    const r = await send(url, { saveTo: join(fixture.dir, 'slice.bin'), headers: { Range: 'bytes=0-99' } });
+    expect(r.bytes).toBe(100);
+    expect((await readFile(join(fixture.dir, 'slice.bin'))).equals(body.subarray(0, 100))).toBe(true);
+  });
+
+  it('an honest 200 with Content-Length is checked and saved', async () => {
+    const url = fixture.server.serve('/whole.bin', body);
+    const r = await send(url, { saveTo: join(fixture.dir, 'whole.bin') });
+    expect(r.bytes).toBe(1000);
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Symlinks and hard links in the output folder are never written through
+ * (issue 12, finding 3), saveWithin is enforced on the real filesystem, and
+ * directories are made only for a 2xx body and removed when its download
+ * fails (finding 7).
+ */
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { link, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ChunkedEncodingError, UnsafePath } from '@requests-futures/core';
+import { useDownloadFixture } from './support/fixture.js';
+import { bodyOf, sha256 } from './support/lying-server.js';
+
+const fixture = useDownloadFixture('rf-links-');
+const { send } = fixture;
+let out: string;
+let outside: string;
+beforeEach(async () => {
+  out = join(fixture.dir, 'out');
+  outside = join(fixture.dir, 'outside');
+  await Promise.all([rm(out, { recursive: true, force: true }), rm(outside, { recursive: true, force: true })]);
+  await Promise.all([mkdir(out), mkdir(outside)]);
+});
+
+const body = bodyOf(3000, 9);
+const VICTIM_TEXT = 'precious, not a download';
+
+async function victim(name = 'victim.txt'): Promise<string> {
+  const path = join(outside, name);
+  await writeFile(path, VICTIM_TEXT);
+  return path;
+}
+
+describe('links planted at the engine\'s names', () => {
+  it.each([
+    ['a symlink at the part file', (v: string, p: string) => symlink(v, p)],
+    ['a hard link at the part file', (v: string, p: string) => link(v, p)],
+  ])('%s (resume) is not written through', async (_label, plant) => {
+    const url = fixture.server.serve('/a.bin', body, '"a"');
+    const v = await victim();
+    await plant(v, join(out, '.a.bin.part'));
+    await writeFile(join(out, '.a.bin.part.json'), JSON.stringify({ validator: '"a"', url }));
+    const r = await send(url, { saveTo: join(out, 'a.bin'), resume: true });
+    expect(r.sha256).toBe(sha256(body));
+    expect(await readFile(v, 'utf8')).toBe(VICTIM_TEXT);
+    expect((await readFile(join(out, 'a.bin'))).equals(body)).toBe(true);
+  });
+
+  it('a symlink at the part record is not written through', async () => {
+    const url = fixture.server.on('/rec.bin', (_req, res) => {
+      res.writeHead(200, { ETag: '"r"', 'Content-Length': body.length });
+      res.write(body.subarray(0, 100), () => res.socket?.destroy());
+    });
+    const v = await victim();
+    await symlink(v, join(out, '.rec.bin.part.json'));
+    await expect(send(url, { saveTo: join(out, 'rec.bin'), resume: true })).rejects.toThrow(ChunkedEncodingError);
+    expect(await readFile(v, 'utf8')).toBe(VICTIM_TEXT);
+    expect((await lstat(join(out, '.rec.bin.part.json'))).isFile()).toBe(true);
+  });
+});
+
+describe('saveWithin', () => {
+  it('creates missing directories inside it and saves', async () => {
+    const url = fixture.server.serve('/deep.bin', body);
+    const r = await send(url, { saveTo: join(out, 'host', 'sub', 'deep.bin'), saveWithin: out });
+    expect(r.savedTo).toBe(join(out, 'host', 'sub', 'deep.bin'));
+    expect((await readFile(join(out, 'host', 'sub', 'deep.bin'))).equals(body)).toBe(true);
+  });
+
+  it('refuses a directory that is a symlink to outside, with or without resume, and writes nothing there', async () => {
+    const url = fixture.server.serve('/escape.bin', body);
+    await symlink(outside, join(out, 'host'));
+    for (const resume of [false, true]) {
+      const failure = send(url, { saveTo: join(out, 'host', 'escape.bin'), saveWithin: out, resume });
+      await expect(failure).rejects.toThrow(UnsafePath);
+      await expect(failure).rejects.toThrow(`${join(out, 'host')} is a symlink`);
+    }
+    expect(await readdir(outside)).toEqual([]);
+  });
+
+  it('with resume, a file found through a symlinked directory is never kept: UnsafePath before anything is sent', async () => {
+    const url = fixture.server.serve('/victim-kept.bin', body);
+    await writeFile(join(outside, 'victim-kept.bin'), body);
+    await symlink(outside, join(out, 'host'));
+    const failure = send(url, { saveTo: join(out, 'host', 'victim-kept.bin'), saveWithin: out, resume: true });
+    await expect(failure).rejects.toThrow(UnsafePath);
+    expect(fixture.server.ranges.get('/victim-kept.bin')).toBeUndefined();
+    expect(await readdir(outside)).toEqual(['victim-kept.bin']);
+  });
+
+  it('refuses a target outside it by path, and a file where a directory is needed', async () => {
+    const url = fixture.server.serve('/outside.bin', body);
+    await expect(send(url, { saveTo: join(out, '..', 'outside', 'x.bin'), saveWithin: out })).rejects.toThrow('is not inside saveWithin');
+    await writeFile(join(out, 'file'), 'x');
+    await expect(send(url, { saveTo: join(out, 'file', 'x.bin'), saveWithin: out })).rejects.toThrow(`${join(out, 'file')} is not a directory`);
+    expect(await readdir(outside)).toEqual([]);
+  });
+});
+
+describe('directories for failed downloads', () => {
+  it('a 404 creates no directory', async () => {
+    const r = await send(`${fixture.server.url}/missing.bin`, { saveTo: join(out, 'host', 'missing.bin'), saveWithin: out });
+    expect(r.statusCode).toBe(404);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it.each([[true], [false]])('a broken transfer removes the directories it created (saveWithin: %s), not ones that existed', async (within) => {
+    const url = fixture.server.on('/broken.bin', (_req, res) => {
+      res.writeHead(200, { 'Content-Length': body.length });
+      res.write(body.subarray(0, 100), () => res.socket?.destroy());
+    });
+    await mkdir(join(out, 'existing'));
+    const options = within ? { saveWithin: out } : {};
+    await expect(send(url, { saveTo: join(out, 'existing', 'a', 'b', 'x.bin'), ...options })).rejects.toThrow(ChunkedEncodingError);
+    expect(await readdir(out)).toEqual(['existing']);
+    expect(await readdir(join(out, 'existing'))).toEqual([]);
+  });
+});
