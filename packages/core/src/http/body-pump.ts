@@ -14,11 +14,16 @@ import type { BatchedFileWriter } from './batched-file-writer.js';
 import type { RequestInfo } from './errors.js';
 import { mapRequestError } from './error-mapping.js';
 
-/**
- * Writes `received` (chunks already read and counted, see small-body.ts) and
- * then the rest of `stream` through `writer`; resolves once all is written.
- */
-export function pumpBodyInto(stream: BodyStream, writer: BatchedFileWriter, counter: BodyCounter, request: RequestInfo, received: readonly Uint8Array[] = []): Promise<void> {
+export interface PumpOptions {
+  /** Chunks already read and counted (see small-body.ts), written first. */
+  received?: readonly Uint8Array[];
+  /** Told every chunk, `received` included, before it is queued (an inline hash). */
+  onChunk?: ((chunk: Uint8Array) => void) | undefined;
+}
+
+/** Writes `received` and then the rest of `stream` through `writer`; resolves once all is written. */
+export function pumpBodyInto(stream: BodyStream, writer: BatchedFileWriter, counter: BodyCounter, request: RequestInfo, options: PumpOptions = {}): Promise<void> {
+  const { received = [], onChunk } = options;
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     let waitingForDisk = false;
@@ -38,6 +43,7 @@ export function pumpBodyInto(stream: BodyStream, writer: BatchedFileWriter, coun
       }
     };
     const take = (chunk: Uint8Array) => {
+      onChunk?.(chunk);
       if (writer.push(chunk) || waitingForDisk) return;
       waitingForDisk = true;
       stream.pause();

@@ -32,11 +32,11 @@ import { constants } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchedFileWriter } from './batched-file-writer.js';
+import { createBodyHasher } from './body-hasher.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
 import { pumpBodyInto } from './body-pump.js';
 import { incompleteDownload } from './content-range.js';
 import { ChecksumMismatch, ContentTooLarge, UnsafePath, type RequestInfo } from './errors.js';
-import { FileHashJob } from './file-hasher.js';
 import { CREATE_NEW, hashOpenFile, openOwnFile, type ChunkHasher } from './no-follow.js';
 import type { PartClaim } from './part-claim.js';
 import { forgetPartial, partialPaths, rememberPartial } from './partial-download.js';
@@ -161,9 +161,6 @@ function checkLength(size: number, declared: DeclaredLength | undefined, request
   if (declared?.total !== undefined && size < declared.total) throw incompleteDownload(size, declared.total, request);
 }
 
-/** Bytes given to the hasher thread and not yet hashed, at most, before the download waits for it. */
-const HASH_BACKLOG_BYTES = 4 * 1024 * 1024;
-
 export async function saveBodyTo(stream: BodyStream, target: string, options: SaveToOptions): Promise<SavedBody> {
   const destination = resolve(target);
   const counter = new BodyCounter(options.maxBytes, options.request, options.progress);
@@ -213,45 +210,36 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
 }
 
 /**
- * A body streamed through a file, hashed on the hasher thread as each batch
- * is written; `received` arrived before the file was opened.
+ * A body streamed through a file, hashed as it arrives or on the hasher
+ * thread (body-hasher.ts); `received` arrived before the file was opened.
  */
 async function saveStreamedBody(stream: BodyStream, destination: string, counter: BodyCounter, options: SaveToOptions, received: Uint8Array[]): Promise<SavedBody> {
   const resume = options.resume;
   const keepOnFailure = resume !== undefined && resume.validator !== undefined;
-  const job = options.checksum === false ? undefined : new FileHashJob();
+  const hasher = options.checksum === false ? undefined : createBodyHasher();
   const created: CreatedDirectories = [];
   let output: Output | undefined;
   let closed = false;
   let sha256: string | undefined;
   let size = 0;
   try {
-    // A copy: update() takes its chunks over, and the reader still counts this one.
-    const existingPart = job && { update: (chunk: Buffer) => job.update([new Uint8Array(chunk)]) };
-    output = await openInDirectory(destination, options, existingPart, created);
+    output = await openInDirectory(destination, options, hasher?.existing, created);
     if (resume) {
       if (keepOnFailure) await rememberPartial(destination, { validator: resume.validator!, url: resume.url, ...(options.declared?.total !== undefined ? { total: options.declared.total } : {}) });
       else await forgetPartial(destination, { keepPart: true });
     }
-    const writer = new BatchedFileWriter(output.file, {
-      ...(job && {
-        onWritten: (chunks: Uint8Array[]) => {
-          job.update(chunks);
-          return job.caughtUp(HASH_BACKLOG_BYTES);
-        },
-      }),
-    });
-    await pumpBodyInto(stream, writer, counter, options.request, received);
+    const writer = new BatchedFileWriter(output.file, hasher?.onWritten ? { onWritten: hasher.onWritten } : {});
+    await pumpBodyInto(stream, writer, counter, options.request, { received, onChunk: hasher?.onChunk });
     closed = true;
     await output.file.close();
     size = output.resumedFrom + counter.bytes;
     checkLength(size, options.declared, options.request);
-    sha256 = await job?.digest();
+    sha256 = await hasher?.digest();
     checkDigest(sha256, options.expectedSha256, destination, options.request);
     await rename(output.path, destination);
     if (resume) await forgetPartial(destination);
   } catch (error) {
-    job?.cancel();
+    hasher?.cancel();
     counter.stop();
     stream.destroy();
     if (output && !closed) await output.file.close().catch(() => undefined);

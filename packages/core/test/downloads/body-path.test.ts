@@ -1,10 +1,11 @@
 /**
  * saveTo's body path (issue 13): a body that ends within its first 64 KiB is
- * written whole (small-body.ts), a larger one streams through batches hashed
- * on the hasher thread (file-hasher.ts). Either way the file holds the body's
- * bytes, `sha256` is the file's, and a transfer that breaks leaves nothing.
+ * written whole (small-body.ts), a larger one streams through batches, hashed
+ * as it arrives or on the hasher thread (body-hasher.ts, file-hasher.ts).
+ * Either way the file holds the body's bytes, `sha256` is the file's, and a
+ * transfer that breaks leaves nothing.
  */
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -77,10 +78,22 @@ describe('a small body (whole within 64 KiB)', () => {
   });
 });
 
-describe('a large body (streamed, hashed on the hasher thread)', () => {
+describe.each([
+  ['on the parsing thread', '0'],
+  ['on the hasher thread', '1'],
+])('a large body (streamed, hashed %s)', (_where, hashThread) => {
+  const before = process.env.RF_HASH_THREAD;
+  beforeAll(() => {
+    process.env.RF_HASH_THREAD = hashThread;
+  });
+  afterAll(() => {
+    if (before === undefined) delete process.env.RF_HASH_THREAD;
+    else process.env.RF_HASH_THREAD = before;
+  });
+
   it.each([SMALL_BODY_BYTES + 1, 5 * 1024 * 1024 + 123])('saves %i bytes sent in pieces of all sizes, and sha256 is the file\'s', async (size) => {
     const body = bodyOf(size, 11);
-    const name = `large-${size}.bin`;
+    const name = `large-${hashThread}-${size}.bin`;
     const target = join(fixture.dir, name);
     const r = await send(servePieces(`/${name}`, body, { 'Content-Length': size }), { saveTo: target });
     const saved = await readFile(target);
@@ -92,8 +105,8 @@ describe('a large body (streamed, hashed on the hasher thread)', () => {
 
   it('hashes a gzip body as decompressed (zlib hands out views into shared buffers: they are copied, not moved)', async () => {
     const body = bodyOf(3 * 1024 * 1024, 12);
-    const target = join(fixture.dir, 'large-gzip.bin');
-    const url = fixture.server.on('/large-gzip.bin', (_req, res) => {
+    const target = join(fixture.dir, `large-gzip-${hashThread}.bin`);
+    const url = fixture.server.on(`/large-gzip-${hashThread}.bin`, (_req, res) => {
       res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync(body));
     });
     const r = await send(url, { saveTo: target });
@@ -103,8 +116,8 @@ describe('a large body (streamed, hashed on the hasher thread)', () => {
 
   it('with checksum: false saves the bytes and no sha256', async () => {
     const body = bodyOf(2 * 1024 * 1024, 13);
-    const target = join(fixture.dir, 'large-unhashed.bin');
-    const r = await send(fixture.server.serve('/large-unhashed.bin', body), { saveTo: target, checksum: false });
+    const target = join(fixture.dir, `large-unhashed-${hashThread}.bin`);
+    const r = await send(fixture.server.serve(`/large-unhashed-${hashThread}.bin`, body), { saveTo: target, checksum: false });
     expect((await readFile(target)).equals(body)).toBe(true);
     expect(r.sha256).toBeUndefined();
   });
