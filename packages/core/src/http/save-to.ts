@@ -190,13 +190,16 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
   const created: CreatedDirectories = [];
   try {
     for (let attempt = 0; ; attempt++) {
-      created.push(...(await prepareDirectory(destination, options.within, options.request)));
+      // Without saveWithin there is nothing to check on the way: the directory is made only if the file cannot be (one hop less a file).
+      if (attempt > 0 || (options.within !== undefined && options.within !== null)) {
+        created.push(...(await prepareDirectory(destination, options.within, options.request)));
+      }
       try {
         await saveWhole(body, temporaryPathFor(destination), destination, CREATE_NEW);
         break;
       } catch (error) {
-        // The directory may vanish before the open (a concurrent failed download removes the ones it made): make it again.
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 2) throw error;
+        // Missing, or vanished before the open (a concurrent failed download removes the ones it made): make it (again).
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) throw error;
       }
     }
   } catch (error) {
