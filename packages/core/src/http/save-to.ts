@@ -195,7 +195,7 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
         created.push(...(await prepareDirectory(destination, options.within, options.request)));
       }
       try {
-        await saveWhole(body, temporaryPathFor(destination), destination, CREATE_NEW);
+        await saveWhole(body, temporaryPathFor(destination), destination);
         break;
       } catch (error) {
         // Missing, or vanished before the open (a concurrent failed download removes the ones it made): make it (again).

@@ -12,11 +12,12 @@
  * the main thread and, being one thread, queued every file behind the
  * slowest (wall time up to 2x).
  */
-import { close, constants, open, rename, unlink, write } from 'node:fs';
+import { close, open, rename, unlink, write } from 'node:fs';
 import { finished } from 'node:stream';
 import type { BodyCounter, BodyStream } from './body-limit.js';
 import type { RequestInfo } from './errors.js';
 import { mapRequestError } from './error-mapping.js';
+import { CREATE_NEW } from './no-follow.js';
 
 /** A body up to this size is saved whole (hashed on this thread: 64 KiB is about 40 µs of sha256). */
 export const SMALL_BODY_BYTES = 64 * 1024;
@@ -68,9 +69,6 @@ export function readBodyStart(stream: BodyStream, limit: number, counter: BodyCo
   });
 }
 
-/** The flags of a new temporary file: created here or failing (never an existing file, never through a symlink). */
-export const NEW_FILE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-
 function callback<T>(run: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value))));
 }
@@ -85,12 +83,13 @@ async function writeAll(fd: number, body: Uint8Array): Promise<void> {
 }
 
 /**
- * Writes `body` to a new file `temporary` and renames it to `destination`.
+ * Writes `body` to a new file `temporary` (CREATE_NEW: never an existing file,
+ * never through a symlink) and renames it to `destination`.
  * On failure the temporary is removed; a missing directory rejects with
  * ENOENT before anything is created.
  */
-export async function saveWhole(body: Uint8Array, temporary: string, destination: string, flags = NEW_FILE_FLAGS): Promise<void> {
-  const fd = await callback<number>((done) => open(temporary, flags, 0o666, done));
+export async function saveWhole(body: Uint8Array, temporary: string, destination: string): Promise<void> {
+  const fd = await callback<number>((done) => open(temporary, CREATE_NEW, 0o644, done));
   try {
     try {
       await writeAll(fd, body);
