@@ -2,12 +2,13 @@
  * expectedSha256 and checksum: false (issue 12, finding 10): a body whose
  * digest is not the one given is never saved under the target name, its part
  * is dropped (its bytes are wrong), and the error keeps its class from a
- * child process; the options are validated with a TypeError naming them.
+ * child process (as IncompleteDownload and UnsafePath do); the options are
+ * validated with a TypeError naming them.
  */
 import { describe, expect, it } from '@jest/globals';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ChecksumMismatch, RequestException } from '@requests-futures/core';
+import { ChecksumMismatch, ConnectionError, IncompleteDownload, RequestException, UnsafePath } from '@requests-futures/core';
 import { executorCases } from '../session/executors.js';
 import { useDownloadFixture, useSessionOn } from './support/fixture.js';
 import { bodyOf, sha256 } from './support/lying-server.js';
@@ -73,6 +74,19 @@ describe.each(executorCases)('download options through FuturesSession on $name',
     expect(error).toBeInstanceOf(RequestException);
     expect((error as ChecksumMismatch).code).toBe('ERR_CHECKSUM_MISMATCH');
     expect((await readdir(fixture.dir)).filter((name) => name.includes('session-mismatch'))).toEqual([]);
+  });
+
+  it('UnsafePath and IncompleteDownload keep their class too', async () => {
+    const url = fixture.server.on('/session-short.bin', (_req, res) => {
+      res.writeHead(206, { 'Content-Length': 100, 'Content-Range': `bytes 0-99/${body.length}` }).end(body.subarray(0, 100));
+    });
+    const name = pool.executor.constructor.name;
+    const incomplete = await pool.session.get(url, { saveTo: join(fixture.dir, `short-${name}.bin`) }).exception();
+    expect(incomplete).toBeInstanceOf(IncompleteDownload);
+    expect(incomplete).toBeInstanceOf(ConnectionError);
+    const outside = await pool.session.get(url, { saveTo: join(fixture.dir, '..', `escape-${name}.bin`), saveWithin: fixture.dir }).exception();
+    expect(outside).toBeInstanceOf(UnsafePath);
+    expect((outside as UnsafePath).message).toContain('is not inside saveWithin');
   });
 
   it('accepts an upper-case digest and checksum: false', async () => {
