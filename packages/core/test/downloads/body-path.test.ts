@@ -114,6 +114,27 @@ describe.each([
     expect(r.sha256).toBe(sha256(body));
   });
 
+  it("a resumed download's sha256 covers the part an earlier attempt left, and the rest", async () => {
+    const body = bodyOf(3 * 1024 * 1024 + 7, 14);
+    const name = `large-resumed-${hashThread}.bin`;
+    const cut = 1024 * 1024 + 5;
+    const url = fixture.server.on(`/${name}`, (req, res, attempt) => {
+      if (attempt === 1) {
+        res.writeHead(200, { 'Content-Length': body.length, ETag: '"v1"' });
+        res.write(body.subarray(0, cut), () => res.destroy());
+        return;
+      }
+      const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      res.writeHead(206, { 'Content-Length': body.length - start, ETag: '"v1"', 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` });
+      res.end(body.subarray(start));
+    });
+    const r = await send(url, { saveTo: join(fixture.dir, name), resume: true, retries: { limit: 1, backoffFactor: 0 } });
+    expect(fixture.server.ranges.get(`/${name}`)).toEqual(['', `bytes=${cut}-`]);
+    expect(r.resumedFrom).toBe(cut);
+    expect((await readFile(join(fixture.dir, name))).equals(body)).toBe(true);
+    expect(r.sha256).toBe(sha256(body));
+  });
+
   it('with checksum: false saves the bytes and no sha256', async () => {
     const body = bodyOf(2 * 1024 * 1024, 13);
     const target = join(fixture.dir, `large-unhashed-${hashThread}.bin`);
