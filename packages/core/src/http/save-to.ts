@@ -1,7 +1,8 @@
 /**
  * `saveTo`: the body streamed to disk where the request runs, never held in
  * memory (at most two 1 MiB write batches per download, see
- * batched-file-writer.ts). It is written to a hidden temporary file beside the
+ * batched-file-writer.ts; a body whole within its first 64 KiB is written in
+ * one go, see small-body.ts). It is written to a hidden temporary file beside the
  * target and renamed into place only once complete, so the target is either
  * absent or whole for every reader, and after a killed process.
  *
