@@ -1,21 +1,20 @@
 /**
- * Where a streamed download's sha256 is computed: on this thread, chunk by
- * chunk as it arrives, or on the hasher thread from the written batches
- * (file-hasher.ts). Which is faster depends on the cores.
+ * Where a streamed download's sha256 is computed: on the hasher thread from
+ * the written batches (file-hasher.ts), or on this thread, chunk by chunk as
+ * it arrives. The hasher thread is the default; RF_HASH_THREAD=0 keeps the
+ * hash on this thread.
  *
- * Measured on 2 cores (4 x 256 MiB, -j 4, in-process, 7 interleaved runs,
- * medians, CPU of the whole process): hashing each chunk on arrival, while it
- * is still in the cache, cost 0.63 ms of CPU per MiB; hashing the batches
- * after they were written cost 1.07 ms per MiB on this thread and 1.10 on
- * the worker (cold data, plus moving it). The worker takes 0.6 ms per MiB off
- * the thread that parses HTTP, but on 2 cores (with the server, the pool's
- * disk writes and the parsing thread all busy) nothing is idle to run it, and
- * the extra CPU made the download slower (1 GiB: 4.0 s inline vs 5.1 s on the
- * worker). With more cores than 2 the worker runs beside the parsing thread.
- * RF_HASH_THREAD=1 or 0 overrides the choice.
+ * Measured on this 2-core machine, interleaved, medians of 5, quiet (load
+ * 3-4): in-process, 4 x 256 MiB -j 4 557 MiB/s on the hasher thread vs 468
+ * inline, 64 x 4 MiB -j 16 540 vs 416 (the thread that parses HTTP used 330
+ * ms of CPU instead of 500); rf download --processes 2: 4 x 256 MiB 460 vs
+ * 427 MiB/s, 64 x 4 MiB 1.12 vs 1.07 s (each child starts its own thread).
+ * The worker costs more CPU in all (it hashes batches after they are written,
+ * out of the cache: 0.9 ms per MiB against 0.62 inline), so when other work
+ * keeps both cores busy (load 12-17) inline was as fast or faster (1 GiB:
+ * 4.0 s vs 5.1 s): with no idle core the extra CPU is what counts.
  */
 import { createHash } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { FileHashJob } from './file-hasher.js';
 import type { ChunkHasher } from './no-follow.js';
 
@@ -34,11 +33,9 @@ export interface BodyHasher {
 /** Bytes given to the hasher thread and not yet hashed, at most, before the download waits for it. */
 const HASH_BACKLOG_BYTES = 4 * 1024 * 1024;
 
-/** Whether downloads are hashed on the hasher thread (more than 2 cores, unless RF_HASH_THREAD says otherwise). */
+/** Whether downloads are hashed on the hasher thread (unless RF_HASH_THREAD=0). */
 export function hashesOffThread(): boolean {
-  const forced = process.env.RF_HASH_THREAD;
-  if (forced === '1' || forced === '0') return forced === '1';
-  return availableParallelism() > 2;
+  return process.env.RF_HASH_THREAD !== '0';
 }
 
 export function createBodyHasher(): BodyHasher {
