@@ -15,53 +15,112 @@ import type { FileHandle } from 'node:fs/promises';
 /** A batch is written once it holds this many bytes (and at the end). */
 export const WRITE_BATCH_BYTES = 1024 * 1024;
 
+export interface BatchedFileWriterOptions {
+  /** A batch is written once it holds this many bytes (and at the end). */
+  batchBytes?: number;
+  /**
+   * Given each batch once it is on disk (its chunks are the callee's from then
+   * on: a hasher takes them over); the next batch is written only once the
+   * promise it returns resolves.
+   */
+  onWritten?: (chunks: Uint8Array[]) => void | Promise<void>;
+}
+
 export class BatchedFileWriter {
   private batch: Uint8Array[] = [];
   private batchBytes = 0;
+  private readonly batchLimit: number;
+  private readonly onWritten: ((chunks: Uint8Array[]) => void | Promise<void>) | undefined;
   /** The write in progress; at most one, so the file's bytes stay in order. */
   private writing: Promise<void> | undefined;
+  /** A full batch waits for the write in progress: the caller should stop adding chunks until drained(). */
+  private full = false;
+  private drainWaiters: Array<() => void> = [];
   /** The first failed write: reported by the next write() or end(), then the writer is dead. */
   private failure: { error: unknown } | undefined;
 
   constructor(
     private readonly file: FileHandle,
-    private readonly batchLimit = WRITE_BATCH_BYTES,
-  ) {}
+    options: BatchedFileWriterOptions | number = {},
+  ) {
+    const { batchBytes = WRITE_BATCH_BYTES, onWritten } = typeof options === 'number' ? { batchBytes: options } : options;
+    this.batchLimit = batchBytes;
+    this.onWritten = onWritten;
+  }
 
-  /** Queues `chunk`; resolves at once unless a full batch must wait for the previous write. */
-  async write(chunk: Uint8Array): Promise<void> {
+  /**
+   * Queues `chunk` without waiting. Returns false when a full batch waits for
+   * the write in progress: the caller should pause its source until drained()
+   * (that pause is the backpressure that slows the socket to the disk).
+   */
+  push(chunk: Uint8Array): boolean {
     this.throwIfFailed();
     this.batch.push(chunk);
     this.batchBytes += chunk.byteLength;
-    if (this.batchBytes >= this.batchLimit) await this.startBatch();
+    if (this.batchBytes >= this.batchLimit) {
+      if (this.writing) this.full = true;
+      else this.startBatch();
+    }
+    return !this.full;
+  }
+
+  /** Resolves once push() may be called again (at once unless a full batch waits). */
+  drained(): Promise<void> {
+    if (!this.full) return Promise.resolve();
+    return new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Queues `chunk`; resolves at once unless a full batch must wait for the previous write. */
+  async write(chunk: Uint8Array): Promise<void> {
+    if (!this.push(chunk)) await this.drained();
+    this.throwIfFailed();
   }
 
   /** Writes what is queued and waits for every write; rejects with the first write error. */
   async end(): Promise<void> {
-    await this.startBatch();
+    while (this.writing) await this.writing;
+    this.throwIfFailed();
+    this.startBatch();
     await this.writing;
     this.throwIfFailed();
   }
 
-  /** Waits for the write in progress, then starts writing the queued chunks. */
-  private async startBatch(): Promise<void> {
-    if (this.writing) await this.writing;
-    this.throwIfFailed();
-    if (this.batchBytes === 0) return;
+  /** Drops what is queued and waits for the write in progress, so the file may be closed (the download failed). */
+  async abandon(): Promise<void> {
+    this.batch = [];
+    this.batchBytes = 0;
+    while (this.writing) await this.writing;
+  }
+
+  /** Starts writing the queued chunks; only when no write is in progress. */
+  private startBatch(): void {
+    if (this.batchBytes === 0 || this.failure) return;
     const chunks = this.batch;
     const bytes = this.batchBytes;
     this.batch = [];
     this.batchBytes = 0;
     // Never rejects: a failure is kept and rethrown to the caller's next call, so it is never unhandled.
-    this.writing = writeFully(this.file, chunks, bytes).then(
+    this.writing = writeFully(this.file, chunks, bytes)
+      .then(() => this.onWritten?.(chunks))
+      .then(
       () => {
         this.writing = undefined;
+        this.afterWrite();
       },
       (error: unknown) => {
         this.writing = undefined;
         this.failure ??= { error };
+        this.afterWrite();
       },
     );
+  }
+
+  /** A full batch waiting goes next; whoever waits to push more may go on (and learns of a failure from push). */
+  private afterWrite(): void {
+    if (!this.full) return;
+    this.full = false;
+    if (this.batchBytes >= this.batchLimit) this.startBatch();
+    for (const resolve of this.drainWaiters.splice(0)) resolve();
   }
 
   private throwIfFailed(): void {

@@ -2,6 +2,7 @@
  * Counting body bytes as they arrive (after decompression) against
  * `maxResponseBytes`, and reporting progress to whoever asked for it.
  */
+import type { Readable } from 'node:stream';
 import { ContentTooLarge, type RequestInfo } from './errors.js';
 
 /** Progress is worth reporting once this many new bytes arrived. */
@@ -76,7 +77,5 @@ export class BodyCounter {
   }
 }
 
-/** The readable side of a response: async-iterable chunks, destroyable to stop the transfer. */
-export interface BodyStream extends AsyncIterable<Uint8Array> {
-  destroy(error?: Error): unknown;
-}
+/** The readable side of a response (got's stream): read by iteration or by its events, destroyable to stop the transfer. */
+export type BodyStream = Readable;

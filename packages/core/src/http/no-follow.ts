@@ -5,7 +5,6 @@
  */
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Hash } from 'node:crypto';
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
 
@@ -37,8 +36,13 @@ export async function openOwnFile(path: string, flags: number, options: { anyLin
   return { file, size: info.size };
 }
 
+/** A sha256 being computed: node's Hash, or the hasher thread's job (file-hasher.ts). */
+export interface ChunkHasher {
+  update(chunk: Buffer): unknown;
+}
+
 /** Feeds a file's bytes to `hash` (when given) through an open handle; returns how many there were. */
-export async function hashOpenFile(file: FileHandle, hash: Hash | undefined): Promise<number> {
+export async function hashOpenFile(file: FileHandle, hash: ChunkHasher | undefined): Promise<number> {
   let bytes = 0;
   for await (const chunk of file.createReadStream({ autoClose: false, start: 0 })) {
     hash?.update(chunk as Buffer);

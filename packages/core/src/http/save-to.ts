@@ -1,7 +1,8 @@
 /**
  * `saveTo`: the body streamed to disk where the request runs, never held in
  * memory (at most two 1 MiB write batches per download, see
- * batched-file-writer.ts). It is written to a hidden temporary file beside the
+ * batched-file-writer.ts; a body whole within its first 64 KiB is written in
+ * one go, see small-body.ts). It is written to a hidden temporary file beside the
  * target and renamed into place only once complete, so the target is either
  * absent or whole for every reader, and after a killed process.
  *
@@ -27,19 +28,21 @@
  * written, and removed again if this download made it and failed
  * (save-within.ts).
  */
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchedFileWriter } from './batched-file-writer.js';
+import { createBodyHasher } from './body-hasher.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
+import { pumpBodyInto } from './body-pump.js';
 import { incompleteDownload } from './content-range.js';
 import { ChecksumMismatch, ContentTooLarge, UnsafePath, type RequestInfo } from './errors.js';
-import { mapRequestError } from './error-mapping.js';
-import { CREATE_NEW, hashOpenFile, openOwnFile } from './no-follow.js';
+import { CREATE_NEW, hashOpenFile, openOwnFile, type ChunkHasher } from './no-follow.js';
 import type { PartClaim } from './part-claim.js';
 import { forgetPartial, partialPaths, rememberPartial } from './partial-download.js';
 import { prepareDirectory, removeCreatedDirectories, type CreatedDirectories } from './save-within.js';
+import { joinChunks, readBodyStart, saveWhole, SMALL_BODY_BYTES } from './small-body.js';
 
 /** A resumed part is read (to hash what it holds) and appended to, through one handle that follows no symlink. */
 const APPEND_AND_READ = constants.O_RDWR | constants.O_APPEND | constants.O_NOFOLLOW;
@@ -96,31 +99,6 @@ export function isTemporaryFileOf(target: string, pid: number, name: string): bo
   return name.startsWith(prefix) && /^[0-9a-f]{12}\.part$/.test(name.slice(prefix.length));
 }
 
-/**
- * Hashes and counts each chunk as it arrives and hands it to the batched writer.
- * On a failed transfer what arrived is still written before the error goes on,
- * so a resumable part file holds every byte received (the retry asks for the rest).
- */
-async function streamInto(file: FileHandle, stream: BodyStream, hash: Hash | undefined, counter: BodyCounter, request: RequestInfo): Promise<void> {
-  const writer = new BatchedFileWriter(file);
-  const chunks = stream[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<Uint8Array>;
-    try {
-      next = await chunks.next();
-    } catch (error) {
-      await writer.end().catch(() => undefined);
-      // Only failures of the transfer are network errors; a failing disk write keeps its own error.
-      throw mapRequestError(error, request, 'body');
-    }
-    if (next.done) break;
-    counter.add(next.value);
-    hash?.update(next.value);
-    await writer.write(next.value);
-  }
-  await writer.end();
-}
-
 /** What a download's headers declared its file must hold once the body ends; checked before the rename. */
 export interface DeclaredLength {
   /** The file's size when this body ends: Content-Length (identity encoding), or Content-Range end + 1. */
@@ -142,7 +120,7 @@ interface Output {
  * symlink or hard link is never written through), or a unique temporary.
  * Never through a symlink (O_NOFOLLOW), always a new inode unless resuming.
  */
-async function openOutput(destination: string, resume: ResumeWrite | undefined, hash: Hash | undefined, request: RequestInfo): Promise<Output> {
+async function openOutput(destination: string, resume: ResumeWrite | undefined, hash: ChunkHasher | undefined, request: RequestInfo): Promise<Output> {
   if (!resume) {
     const path = temporaryPathFor(destination);
     return { file: await open(path, CREATE_NEW, 0o644), path, resumedFrom: 0 };
@@ -163,7 +141,7 @@ async function openOutput(destination: string, resume: ResumeWrite | undefined, 
 }
 
 /** The directory may vanish between being made and the open (a concurrent failed download removes the ones it made): make it again. */
-async function openInDirectory(destination: string, options: SaveToOptions, hash: Hash | undefined, created: CreatedDirectories): Promise<Output> {
+async function openInDirectory(destination: string, options: SaveToOptions, hash: ChunkHasher | undefined, created: CreatedDirectories): Promise<Output> {
   for (let attempt = 0; ; attempt++) {
     created.push(...(await prepareDirectory(destination, options.within, options.request)));
     try {
@@ -186,31 +164,86 @@ function checkLength(size: number, declared: DeclaredLength | undefined, request
 
 export async function saveBodyTo(stream: BodyStream, target: string, options: SaveToOptions): Promise<SavedBody> {
   const destination = resolve(target);
+  const counter = new BodyCounter(options.maxBytes, options.request, options.progress);
+  let received: Uint8Array[] = [];
+  if (!options.resume) {
+    try {
+      // A body that ends within its first 64 KiB takes the short path (small-body.ts).
+      const start = await readBodyStart(stream, SMALL_BODY_BYTES, counter, options.request);
+      if (start.ended) return await saveSmallBody(start.chunks, destination, counter, options);
+      received = start.chunks;
+    } catch (error) {
+      counter.stop();
+      stream.destroy();
+      throw error;
+    }
+  }
+  return saveStreamedBody(stream, destination, counter, options, received);
+}
+
+/** A whole body in memory: checked and hashed before anything is written, then written in one go. */
+async function saveSmallBody(chunks: Uint8Array[], destination: string, counter: BodyCounter, options: SaveToOptions): Promise<SavedBody> {
+  const size = counter.bytes;
+  checkLength(size, options.declared, options.request);
+  const body = joinChunks(chunks, size);
+  const sha256 = options.checksum === false ? undefined : createHash('sha256').update(body).digest('hex');
+  checkDigest(sha256, options.expectedSha256, destination, options.request);
+  const created: CreatedDirectories = [];
+  try {
+    for (let attempt = 0; ; attempt++) {
+      // Without saveWithin there is nothing to check on the way: the directory is made only if the file cannot be (one hop less a file).
+      if (attempt > 0 || (options.within !== undefined && options.within !== null)) {
+        created.push(...(await prepareDirectory(destination, options.within, options.request)));
+      }
+      try {
+        await saveWhole(body, temporaryPathFor(destination), destination);
+        break;
+      } catch (error) {
+        // Missing, or vanished before the open (a concurrent failed download removes the ones it made): make it (again).
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) throw error;
+      }
+    }
+  } catch (error) {
+    await removeCreatedDirectories(created);
+    throw error;
+  }
+  counter.finish();
+  const saved: SavedBody = { savedTo: destination, bytes: size };
+  if (sha256 !== undefined) saved.sha256 = sha256;
+  return saved;
+}
+
+/**
+ * A body streamed through a file, hashed as it arrives or on the hasher
+ * thread (body-hasher.ts); `received` arrived before the file was opened.
+ */
+async function saveStreamedBody(stream: BodyStream, destination: string, counter: BodyCounter, options: SaveToOptions, received: Uint8Array[]): Promise<SavedBody> {
   const resume = options.resume;
   const keepOnFailure = resume !== undefined && resume.validator !== undefined;
-  const hash = options.checksum === false ? undefined : createHash('sha256');
-  const counter = new BodyCounter(options.maxBytes, options.request, options.progress);
+  const hasher = options.checksum === false ? undefined : createBodyHasher();
   const created: CreatedDirectories = [];
   let output: Output | undefined;
   let closed = false;
   let sha256: string | undefined;
   let size = 0;
   try {
-    output = await openInDirectory(destination, options, hash, created);
+    output = await openInDirectory(destination, options, hasher?.existing, created);
     if (resume) {
       if (keepOnFailure) await rememberPartial(destination, { validator: resume.validator!, url: resume.url, ...(options.declared?.total !== undefined ? { total: options.declared.total } : {}) });
       else await forgetPartial(destination, { keepPart: true });
     }
-    await streamInto(output.file, stream, hash, counter, options.request);
+    const writer = new BatchedFileWriter(output.file, hasher?.onWritten ? { onWritten: hasher.onWritten } : {});
+    await pumpBodyInto(stream, writer, counter, options.request, { received, onChunk: hasher?.onChunk });
     closed = true;
     await output.file.close();
     size = output.resumedFrom + counter.bytes;
     checkLength(size, options.declared, options.request);
-    sha256 = hash?.digest('hex');
+    sha256 = await hasher?.digest();
     checkDigest(sha256, options.expectedSha256, destination, options.request);
     await rename(output.path, destination);
     if (resume) await forgetPartial(destination);
   } catch (error) {
+    hasher?.cancel();
     counter.stop();
     stream.destroy();
     if (output && !closed) await output.file.close().catch(() => undefined);

@@ -31,4 +31,22 @@ describe('BatchedFileWriter', () => {
     await expect(writer.end()).rejects.toMatchObject({ code: expect.stringMatching(/EBADF|ERR_INVALID_STATE/) });
     await expect(writer.write(Buffer.from('x'))).rejects.toBeDefined();
   });
+  it('push() asks the caller to pause while a full batch waits for the write in progress, and keeps the order', async () => {
+    const file = await open(join(dir, 'out.bin'), 'w');
+    const batches: number[] = [];
+    const writer = new BatchedFileWriter(file, { batchBytes: 8, onWritten: (chunks) => void batches.push(chunks.length) });
+    const chunks = Array.from({ length: 40 }, (_, i) => Buffer.from(`c${String(i).padStart(2, '0')};`));
+    let pauses = 0;
+    for (const chunk of chunks) {
+      if (writer.push(chunk)) continue;
+      pauses += 1;
+      await writer.drained();
+    }
+    await writer.end();
+    await file.close();
+    expect((await readFile(join(dir, 'out.bin'))).toString()).toBe(chunks.map(String).join(''));
+    // 4-byte chunks, 8-byte batches: the second full batch always finds the first one writing.
+    expect(pauses).toBeGreaterThan(0);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(40);
+  });
 });

@@ -1,0 +1,116 @@
+/**
+ * The short path for small downloads. A body that ends within its first
+ * SMALL_BODY_BYTES is held in memory and written in one go: open, write,
+ * close and rename through node's callback API (each still a hop to libuv's
+ * pool, so a slow disk never blocks the event loop), with no file open while
+ * the body arrives, no write batching, and no message to the hasher thread.
+ * A larger body is handed on with what arrived so far.
+ *
+ * Measured (5,000 x 4 KiB files, 16 at once, CPU of the main thread):
+ * FileHandle open/writev/close + rename 170-230 µs a file, the callback API
+ * 90-140 µs; a worker thread doing all four synchronously used no less of
+ * the main thread and, being one thread, queued every file behind the
+ * slowest (wall time up to 2x).
+ */
+import { close, open, rename, unlink, write } from 'node:fs';
+import { finished } from 'node:stream';
+import type { BodyCounter, BodyStream } from './body-limit.js';
+import type { RequestInfo } from './errors.js';
+import { mapRequestError } from './error-mapping.js';
+import { CREATE_NEW } from './no-follow.js';
+
+/** A body up to this size is saved whole (hashed on this thread: 64 KiB is about 40 µs of sha256). */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
+export interface BodyStart {
+  /** What arrived, in order. */
+  chunks: Uint8Array[];
+  /** True when that is the whole body; false: the stream is paused with more to come. */
+  ended: boolean;
+}
+
+/**
+ * Reads until the body ends or more than `limit` bytes arrived, counting
+ * every chunk (the byte cap applies). A failed transfer rejects with the
+ * mapped network error; nothing was written.
+ */
+export function readBodyStart(stream: BodyStream, limit: number, counter: BodyCounter, request: RequestInfo): Promise<BodyStart> {
+  return new Promise<BodyStart>((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    let settled = false;
+    const settle = (error: unknown, ended: boolean) => {
+      if (settled) return;
+      settled = true;
+      stream.off('data', onData);
+      stopWatching();
+      if (error !== undefined) reject(error);
+      else resolve({ chunks, ended });
+    };
+    const onData = (chunk: Uint8Array) => {
+      try {
+        counter.add(chunk);
+      } catch (error) {
+        settle(error, false);
+        return;
+      }
+      chunks.push(chunk);
+      bytes += chunk.byteLength;
+      if (bytes > limit) {
+        stream.pause();
+        settle(undefined, false);
+      }
+    };
+    const stopWatching = finished(stream, { writable: false }, (error) => {
+      if (error) settle(mapRequestError(error, request, 'body'), false);
+      else settle(undefined, true);
+    });
+    stream.on('data', onData);
+  });
+}
+
+function callback<T>(run: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value))));
+}
+
+async function writeAll(fd: number, body: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < body.byteLength) {
+    const written = await callback<number>((done) => write(fd, body, offset, body.byteLength - offset, null, done));
+    if (written === 0) throw new Error(`write wrote 0 of ${body.byteLength - offset} bytes`);
+    offset += written;
+  }
+}
+
+/**
+ * Writes `body` to a new file `temporary` (CREATE_NEW: never an existing file,
+ * never through a symlink) and renames it to `destination`.
+ * On failure the temporary is removed; a missing directory rejects with
+ * ENOENT before anything is created.
+ */
+export async function saveWhole(body: Uint8Array, temporary: string, destination: string): Promise<void> {
+  const fd = await callback<number>((done) => open(temporary, CREATE_NEW, 0o644, done));
+  try {
+    try {
+      await writeAll(fd, body);
+    } finally {
+      await callback<void>((done) => close(fd, (error) => done(error ?? null, undefined)));
+    }
+    await callback<void>((done) => rename(temporary, destination, (error) => done(error, undefined)));
+  } catch (error) {
+    await callback<void>((done) => unlink(temporary, () => done(null, undefined)));
+    throw error;
+  }
+}
+
+/** The chunks as one buffer (no copy for a single chunk). */
+export function joinChunks(chunks: readonly Uint8Array[], bytes: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(bytes);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
