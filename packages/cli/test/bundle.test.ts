@@ -19,6 +19,8 @@ import { RF_BIN, runRfProcess } from './helpers.js';
 
 const RF_BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bundle/rf.mjs');
 const BODY = Buffer.from('bundled rf, 0123456789'.repeat(50));
+// Past the engine's 64 KiB small-body path: streamed, hashed on the hasher thread (which broke in the bundle once).
+const LARGE_BODY = Buffer.alloc(3 * 1024 * 1024 + 17, 'large body ');
 
 /** NODE_DEBUG=esm makes every process (children inherit it) log each module it stores. */
 const run = (bin: string, args: string[], debug = false) =>
@@ -31,6 +33,7 @@ let work: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/missing') res.writeHead(404).end();
+    else if (req.url === '/large') res.end(LARGE_BODY);
     else res.end(BODY);
   });
   server.listen(0, '127.0.0.1');
@@ -57,14 +60,16 @@ describe('bundle/rf.mjs', () => {
     const list = path.join(work, `list${extra.length}.txt`);
     const out = path.join(work, `out${extra.length}`);
     const manifest = path.join(work, `manifest${extra.length}.jsonl`);
-    await writeFile(list, `${base}/a\ta.bin\n${base}/b\tb.bin\n${base}/missing\tmissing.bin\n`);
+    await writeFile(list, `${base}/a\ta.bin\n${base}/b\tb.bin\n${base}/large\tlarge.bin\n${base}/missing\tmissing.bin\n`);
     const result = await run(RF_BUNDLE, ['download', list, '-o', out, '--manifest', manifest, '--retries', '0', ...extra], true);
     // One 404: exit code 1, the two others saved with their digests.
     expect(result.code).toBe(1);
     const entries = (await readFile(manifest, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
     const digest = createHash('sha256').update(BODY).digest('hex');
     // The manifest follows completion order.
-    expect(entries.filter((e) => e.ok).map((e) => [e.path, e.sha256]).sort()).toEqual([['a.bin', digest], ['b.bin', digest]]);
+    const largeDigest = createHash('sha256').update(LARGE_BODY).digest('hex');
+    expect(entries.filter((e) => e.ok).map((e) => [e.path, e.sha256]).sort()).toEqual([['a.bin', digest], ['b.bin', digest], ['large.bin', largeDigest]]);
+    expect((await readFile(path.join(out, 'large.bin'))).equals(LARGE_BODY)).toBe(true);
     expect(await readFile(path.join(out, 'a.bin'))).toEqual(BODY);
     const modules = [...result.stderr.matchAll(/Storing (file:\S+)/g)].map((match) => match[1]!);
     expect(modules.some((url) => url.endsWith('/bundle/rf.mjs'))).toBe(true);

@@ -21,34 +21,36 @@
  */
 import { Worker } from 'node:worker_threads';
 
-/** What the worker thread runs; self-contained (it is sent as source, so a bundler cannot break its path). */
-function hasherThread(): void {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const jobs = new Map<number, import('node:crypto').Hash>();
-  parentPort!.on('message', (message: { id: number; op: 'update' | 'digest' | 'cancel'; chunks?: Uint8Array[] }) => {
-    const { id, op } = message;
-    if (op === 'cancel') {
-      jobs.delete(id);
-      return;
-    }
-    let hash = jobs.get(id);
-    if (!hash) jobs.set(id, (hash = createHash('sha256')));
-    if (op === 'update') {
-      let bytes = 0;
-      for (const chunk of message.chunks!) {
-        hash.update(chunk);
-        bytes += chunk.byteLength;
-      }
-      parentPort!.postMessage({ id, hashed: bytes });
-      return;
-    }
+/**
+ * What the worker thread runs, as source text: a function's toString() would
+ * carry whatever a bundler made of it (esbuild turns `require` into its own
+ * `__require` shim, which does not exist in an eval'd worker).
+ */
+const HASHER_THREAD_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const jobs = new Map();
+parentPort.on('message', (message) => {
+  const { id, op } = message;
+  if (op === 'cancel') {
     jobs.delete(id);
-    parentPort!.postMessage({ id, digest: hash.digest('hex') });
-  });
-}
+    return;
+  }
+  let hash = jobs.get(id);
+  if (!hash) jobs.set(id, (hash = createHash('sha256')));
+  if (op === 'update') {
+    let bytes = 0;
+    for (const chunk of message.chunks) {
+      hash.update(chunk);
+      bytes += chunk.byteLength;
+    }
+    parentPort.postMessage({ id, hashed: bytes });
+    return;
+  }
+  jobs.delete(id);
+  parentPort.postMessage({ id, digest: hash.digest('hex') });
+});
+`;
 
 interface Reply {
   id: number;
@@ -94,7 +96,7 @@ class HasherThread {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(`(${hasherThread.toString()})()`, { eval: true });
+    const worker = new Worker(HASHER_THREAD_SOURCE, { eval: true });
     worker.unref();
     worker.on('message', (reply: Reply) => {
       const job = this.jobs.get(reply.id);
