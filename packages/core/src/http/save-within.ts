@@ -44,11 +44,23 @@ function chainFrom(first: string, last: string): string[] {
 }
 
 async function walkWithin(destination: string, within: string, request: RequestInfo): Promise<CreatedDirectories> {
+  try {
+    return await walkWithinOnce(destination, within, request);
+  } catch (error) {
+    // The remembered root may be stale (saveWithin removed or replaced): look again once before failing.
+    if (!realRoots.delete(resolve(within))) throw error;
+    return walkWithinOnce(destination, within, request);
+  }
+}
+
+async function walkWithinOnce(destination: string, within: string, request: RequestInfo): Promise<CreatedDirectories> {
   const { root, components } = await rootAndComponents(destination, within, request, true);
   const created: string[] = [];
   let current = root!;
   for (const component of components) {
     current = join(current, component);
+    // Most downloads go into a directory that exists: look before making (one hop instead of two).
+    if (await existingDirectory(current, request)) continue;
     if (await makeDirectory(current)) created.push(current);
     else await requireDirectory(current, request);
   }
@@ -59,6 +71,27 @@ async function walkWithin(destination: string, within: string, request: RequestI
   return created;
 }
 
+/**
+ * saveWithin's real path, made to exist when `create`, remembered per process:
+ * it is the caller's own choice (a symlink there is theirs), and asking again
+ * cost two filesystem hops for every download (5,000 small files: ~10,000 hops).
+ */
+const realRoots = new Map<string, string>();
+
+async function realRoot(base: string, create: boolean): Promise<string | undefined> {
+  const known = realRoots.get(base);
+  if (known !== undefined) return known;
+  if (create) await mkdir(base, { recursive: true });
+  try {
+    const real = await realpath(base);
+    realRoots.set(base, real);
+    return real;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !create) return undefined;
+    throw error;
+  }
+}
+
 /** saveWithin's real path and the directory components between it and the target; refuses a target outside it by path. */
 async function rootAndComponents(destination: string, within: string, request: RequestInfo, create: boolean): Promise<{ root: string | undefined; components: string[] }> {
   const base = resolve(within);
@@ -67,13 +100,7 @@ async function rootAndComponents(destination: string, within: string, request: R
     throw unsafe(`${destination} is not inside saveWithin ${base}`, request);
   }
   const components = dirname(inside).split(sep).filter((part) => part !== '' && part !== '.');
-  // saveWithin itself is the caller's choice (a symlink there is theirs); below it, nothing is followed.
-  if (create) await mkdir(base, { recursive: true });
-  const root = await realpath(base).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT' && !create) return undefined;
-    throw error;
-  });
-  return { root, components };
+  return { root: await realRoot(base, create), components };
 }
 
 /**
@@ -87,12 +114,7 @@ export async function directoryExistsWithin(destination: string, within: string,
   let current = root;
   for (const component of components) {
     current = join(current, component);
-    try {
-      await requireDirectory(current, request);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
-    }
+    if (!(await existingDirectory(current, request))) return false;
   }
   return true;
 }
@@ -104,6 +126,17 @@ async function makeDirectory(path: string): Promise<boolean> {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** true for a real directory, false when nothing has the name; a symlink or a file is refused. */
+async function existingDirectory(path: string, request: RequestInfo): Promise<boolean> {
+  try {
+    await requireDirectory(path, request);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
 }
