@@ -24,10 +24,37 @@
  *   decline new tasks, which go elsewhere, and exit once their tasks replied.
  *
  * Why not tinypool's `signal`: it pins a worker per task and kills the child on abort.
+ *
+ * Data flow (as CPython's concurrent/futures/process.py draws its own):
+ *
+ *   submit(fn, ...args)                        coordinator
+ *     │ encode({ fn, args }) → TaskMessage       (pool-task.ts: requireFnRef)
+ *     ▼
+ *   DispatchQueue (FIFO; cancel() still wins)   dispatch-queue.ts
+ *     │ pump(): one microtask per tick
+ *     ▼
+ *   ChildSlot (least busy child with a free     child-slot.ts; messages wait
+ *     │ slot; 'run' carries a batch)            there until the child is 'ready'
+ *     ▼
+ *   IPC pipe, our lane ──────────────────────── child process (tinypool spawns it)
+ *     │                                          @requests-futures/worker entry.ts:
+ *     │                                          decode, fn(...args), encode; sends
+ *     │                                          'report' { started, progress, reply,
+ *     ▼                                          declined, retiring } and 'alive'
+ *   WorkerTracker 'message' → onChildMessage    worker-tracker.ts; handleEvent
+ *     │ decode(reply)
+ *     ▼
+ *   Future.setResult / setException
+ *
+ *   child 'exit' → settleLostChild: judgeLoss (loss-verdict.ts) retries or
+ *   fails its tasks, after the task-lost listeners (task-lost-listeners.ts).
+ *   Silence while busy → LivenessWatch (liveness-watch.ts) SIGKILLs the child.
+ *   shutdown({ abort }), terminateWorkers(), killWorkers(), drain() → signals
+ *   from stop-children.ts; the exits then settle what the children held.
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Tinypool } from 'tinypool';
-import { PicklingError, decode, encode, fnRef, isFnRef, type FnRef, type Wire } from '@requests-futures/serializer';
+import { decode, encode, fnRef } from '@requests-futures/serializer';
 import {
   isChildMessage,
   type ChildEvent,
@@ -37,19 +64,20 @@ import {
   type TaskReply,
 } from '@requests-futures/worker';
 import { Future } from '../futures/future.js';
-import { reportCallbackError } from '../futures/report-callback-error.js';
 import { timeoutToMs } from '../futures/timeout.js';
 import { adoptWire } from './adopt-wire.js';
 import { BrokenProcessPool, type ChildExit } from './broken-process-pool.js';
 import { createChildPool } from './child-pool.js';
 import { ChildSlot } from './child-slot.js';
-import { DispatchQueue, type QueueEntry } from './dispatch-queue.js';
+import { DispatchQueue } from './dispatch-queue.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { ExecutorShutdownError } from './errors.js';
 import { EventLoopHold } from './event-loop-hold.js';
 import { ExecutorMonitor, type ExecutorListener, type ExecutorEventName, type ExecutorStats, type ObservableExecutor } from './events.js';
 import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type ShutdownOptions, type Task } from './executor.js';
 import { LivenessWatch } from './liveness-watch.js';
+import { judgeLoss } from './loss-verdict.js';
+import { encodeReason, requireFnRef, type PoolTask } from './pool-task.js';
 import { chunked, unchunked } from './chunks.js';
 import { isIterable, mapLazily } from './map-lazily.js';
 import { resolveMapOptions } from './map-options.js';
@@ -57,9 +85,12 @@ import type { ChunkOutcome } from './run-chunk.js';
 import { resolveProcessPoolOptions, type ProcessPoolExecutorOptions, type ResolvedProcessPoolOptions } from './process-pool-options.js';
 import { isClosedChannel } from './closed-channel.js';
 import { settlesWithin } from './settles-within.js';
+import { killChildren, terminateChildren } from './stop-children.js';
+import { TaskLostListeners, type TaskLostListener } from './task-lost-listeners.js';
 import { WorkerTracker, childPids } from './worker-tracker.js';
 
 export type { ProcessPoolExecutorOptions } from './process-pool-options.js';
+export type { TaskLostListener } from './task-lost-listeners.js';
 
 /** The same counters as every executor's (events.ts); `running` counts tasks handed to a child (or re-queued after their child died before starting them). */
 export type ProcessPoolStats = ExecutorStats;
@@ -67,35 +98,8 @@ export type ProcessPoolStats = ExecutorStats;
 /** Called with the `bytes` a task reported through its task context's `progress()`. */
 export type TaskProgressListener = (future: Future<unknown>, bytes: number) => void;
 
-/**
- * Called when the child running a task died, before the task's future fails
- * with `error`; the future settles once the listener's promise does. A killed
- * child cleans nothing up: this is where its submitter can (e.g. a half-written file).
- */
-export type TaskLostListener = (future: Future<unknown>, error: BrokenProcessPool) => void | Promise<void>;
-
-interface PoolTask {
-  readonly id: number;
-  readonly future: Future<any>;
-  readonly message: TaskMessage;
-  /** Set while the task waits in the dispatch queue. */
-  entry: QueueEntry<PoolTask> | undefined;
-  /** The child it was sent to (undefined: in the coordinator's queue). */
-  slot: ChildSlot<PoolTask> | undefined;
-  /** That child announced the task: it may have had effects, so it never runs elsewhere. */
-  started: boolean;
-  /** Children that died holding this task before it started (retirements not counted). */
-  lostBeforeStart: number;
-}
-
 /** What a child runs for a chunk of map()'s items. */
 const RUN_CHUNK_REF = fnRef(new URL('./run-chunk.js', import.meta.url), 'runChunk');
-
-/** A task may meet this many dying children before it starts; then it fails (a child that cannot start is a broken pool). */
-const MAX_LOSSES_BEFORE_START = 2;
-
-/** A child sent SIGTERM (shutdown) gets this long to exit before SIGKILL: a stopped child never handles SIGTERM. */
-const KILL_AFTER_TERM_MS = 1000;
 
 export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   readonly maxWorkers: number;
@@ -118,9 +122,9 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private readonly drainer = new ExecutorDrain({
     monitor: this.monitor,
     shutdown: (options) => this.shutdown(options),
-    forceStop: () => ({ killed: this.killChildren() }),
+    forceStop: () => ({ killed: this.killAllChildren() }),
   });
-  private readonly lostListeners = new Set<TaskLostListener>();
+  private readonly lostListeners = new TaskLostListeners();
   private readonly hold = new EventLoopHold();
   /** Kills a busy child that stopped sending heartbeats (undefined: heartbeatTimeout Infinity). */
   private readonly liveness: LivenessWatch<ChildSlot<PoolTask>> | undefined;
@@ -258,7 +262,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       if (idle) return;
       for (const task of [...this.queue.values()]) task.future.abort(reason);
       const holding = [...this.slots.values()].filter((slot) => slot.tasks.size > 0).map((slot) => slot.pid);
-      this.terminate(holding, closed);
+      terminateChildren(this.tracker, holding, closed);
     });
   }
 
@@ -285,8 +289,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       task.future.setException(new BrokenProcessPool(`The pool's children were stopped by ${method} before this task could start`));
     }
     const pids = this.tracker.livePids();
-    if (method === 'killWorkers()') for (const pid of pids) this.tracker.child(pid)?.kill('SIGKILL');
-    else this.terminate(pids, this.closed!);
+    if (method === 'killWorkers()') killChildren(this.tracker, pids);
+    else terminateChildren(this.tracker, pids, this.closed!);
     await this.closed;
   }
 
@@ -323,8 +327,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   /** Hears of every task whose child died while running it, before its future fails; returns the unsubscribe. */
   onTaskLost(listener: TaskLostListener): () => void {
-    this.lostListeners.add(listener);
-    return () => void this.lostListeners.delete(listener);
+    return this.lostListeners.add(listener);
   }
 
   // ---- dispatch ------------------------------------------------------------
@@ -562,24 +565,12 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     // A task keeps its slot while its submitter cleans up, so shutdown waits for that too.
     await Promise.all(
       broken.map(async ([task, error]) => {
-        if (task.started) await this.tellTaskLost(task, error);
+        if (task.started) await this.lostListeners.tell(task.future, error);
         this.release(task);
         this.settle(task, () => task.future.setException(error));
       }),
     );
     this.pump();
-  }
-
-  private async tellTaskLost(task: PoolTask, error: BrokenProcessPool): Promise<void> {
-    const told = [...this.lostListeners].map(async (listener) => {
-      try {
-        await listener(task.future, error);
-      } catch (failure) {
-        // A listener is user code: its failure must not change the task's verdict.
-        reportCallbackError(failure, 'a ProcessPoolExecutor task-lost listener');
-      }
-    });
-    await Promise.all(told);
   }
 
   private retirePool(pool: Tinypool): void {
@@ -632,26 +623,16 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   /** The liveness check gave up on this child: killed, its started tasks fail as unresponsive (judgeLoss). */
   private killUnresponsive(slot: ChildSlot<PoolTask>): void {
-    this.tracker.child(slot.pid)?.kill('SIGKILL');
-  }
-
-  /** SIGTERM now, SIGKILL after KILL_AFTER_TERM_MS to those of `pids` still alive, unless `until` settles first. */
-  private terminate(pids: readonly number[], until: Promise<void>): void {
-    if (pids.length === 0) return;
-    for (const pid of pids) this.tracker.child(pid)?.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      for (const pid of pids) this.tracker.child(pid)?.kill('SIGKILL');
-    }, KILL_AFTER_TERM_MS);
-    void until.finally(() => clearTimeout(timer));
+    killChildren(this.tracker, [slot.pid]);
   }
 
   /**
-   * drain()'s last resort, once aborted tasks overstayed the grace: their children
-   * are killed, which releases their slots so closeWhenIdle can finish.
+   * drain()'s last resort, once aborted tasks overstayed the grace: every live
+   * child is killed, which releases its slots so closeWhenIdle can finish.
    */
-  private killChildren(): number[] {
+  private killAllChildren(): number[] {
     const pids = this.tracker.livePids();
-    for (const pid of pids) this.tracker.child(pid)?.kill('SIGKILL');
+    killChildren(this.tracker, pids);
     return pids;
   }
 
@@ -673,37 +654,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     await Promise.allSettled(this.closingPools);
     // Retired children are no longer in the pool; none may outlive the executor (a stopped one ignores SIGTERM).
     const allExited = this.tracker.allExited();
-    this.terminate(this.tracker.livePids(), allExited);
+    terminateChildren(this.tracker, this.tracker.livePids(), allExited);
     await allExited;
     this.liveness?.stop();
-  }
-}
-
-/** What a dead child's task becomes: started tasks break, the others are retried a few times. */
-function judgeLoss(task: PoolTask, slot: ChildSlot<PoolTask>, exit: ChildExit): BrokenProcessPool | 'retry' {
-  if (task.started) {
-    const silentMs = slot.unresponsiveAfterMs;
-    return silentMs === undefined ? BrokenProcessPool.whileRunning(exit) : BrokenProcessPool.unresponsive(exit, silentMs);
-  }
-  // A retiring child's exit is no failure: what it held unstarted simply goes elsewhere.
-  if (slot.retiring) return 'retry';
-  task.lostBeforeStart += 1;
-  if (task.lostBeforeStart <= MAX_LOSSES_BEFORE_START) return 'retry';
-  return BrokenProcessPool.beforeStart(task.lostBeforeStart, exit);
-}
-
-function requireFnRef(fn: unknown): FnRef {
-  if (isFnRef(fn)) return fn;
-  if (typeof fn === 'function') throw new PicklingError('function', 'fn');
-  throw new TypeError(`ProcessPoolExecutor: fn must be an fnRef(moduleUrl, exportName); got ${fn === null ? 'null' : typeof fn}`);
-}
-
-/** The reason travels when it can; otherwise the child aborts with its default AbortError. */
-function encodeReason(reason: unknown): Wire | undefined {
-  if (reason === undefined) return undefined;
-  try {
-    return encode(reason, { rootPath: 'reason' });
-  } catch {
-    return undefined;
   }
 }
