@@ -53,7 +53,6 @@
  *   from stop-children.ts; the exits then settle what the children held.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { Tinypool } from 'tinypool';
 import { decode, encode, fnRef } from '@requests-futures/serializer';
 import {
   isChildMessage,
@@ -67,7 +66,7 @@ import { Future } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
 import { adoptWire } from './adopt-wire.js';
 import { BrokenProcessPool, type ChildExit } from './broken-process-pool.js';
-import { createChildPool } from './child-pool.js';
+import { ChildPool } from './child-pool.js';
 import { ChildSlot } from './child-slot.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
@@ -87,7 +86,7 @@ import { isClosedChannel } from './closed-channel.js';
 import { settlesWithin } from './settles-within.js';
 import { killChildren, terminateChildren } from './stop-children.js';
 import { TaskLostListeners, type TaskLostListener } from './task-lost-listeners.js';
-import { WorkerTracker, childPids } from './worker-tracker.js';
+import { WorkerTracker } from './worker-tracker.js';
 
 export type { ProcessPoolExecutorOptions } from './process-pool-options.js';
 export type { TaskLostListener } from './task-lost-listeners.js';
@@ -128,7 +127,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private readonly hold = new EventLoopHold();
   /** Kills a busy child that stopped sending heartbeats (undefined: heartbeatTimeout Infinity). */
   private readonly liveness: LivenessWatch<ChildSlot<PoolTask>> | undefined;
-  private pool: Tinypool | undefined;
+  private pool: ChildPool | undefined;
   /** Pools retired (idle timeout, no child left), still terminating their children. */
   private readonly closingPools = new Set<Promise<void>>();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -383,12 +382,10 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   private startPool(): void {
     this.clearIdleTimer();
-    const pool = createChildPool(this.options);
+    const pool = new ChildPool(this.options, (children) => this.tracker.learn(children));
     this.pool = pool;
     this.liveness?.start();
-    // Every child death is reported here (no tinypool task ever runs); unheard, it would be an uncaught exception.
-    pool.on('error', () => this.tracker.learn(pool.threads));
-    this.tracker.learn(pool.threads);
+    this.tracker.learn(pool.children());
   }
 
   private addSlot(pid: number, child: ChildProcess): void {
@@ -525,10 +522,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     const pool = this.pool;
     if (pool !== undefined) {
       // tinypool spawned the replacement inside this same 'exit' event.
-      this.tracker.learn(pool.threads);
-      // tinypool stops replacing children once one died while starting, and spawns only
-      // inside run(), which we never call: a pool without children is done for.
-      if (pool.threads.length === 0) this.retirePool(pool);
+      this.tracker.learn(pool.children());
+      if (pool.exhausted) this.retirePool(pool);
     }
     const slot = this.slots.get(exit.pid);
     if (slot === undefined) return;
@@ -573,16 +568,13 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.pump();
   }
 
-  private retirePool(pool: Tinypool): void {
+  private retirePool(pool: ChildPool): void {
     if (this.pool === pool) this.pool = undefined;
-    for (const pid of childPids(pool.threads)) {
-      const slot = this.slots.get(pid);
+    for (const child of pool.children()) {
+      const slot = child.pid === undefined ? undefined : this.slots.get(child.pid);
       if (slot !== undefined) slot.closed = true;
     }
-    const closing: Promise<void> = pool
-      .destroy()
-      .catch(() => {})
-      .finally(() => this.closingPools.delete(closing));
+    const closing: Promise<void> = pool.destroy().finally(() => this.closingPools.delete(closing));
     this.closingPools.add(closing);
   }
 
@@ -646,11 +638,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     const pool = this.pool;
     this.pool = undefined;
     for (const slot of this.slots.values()) slot.closed = true;
-    try {
-      await pool?.destroy();
-    } catch {
-      // destroy() only rejects for a child that would not die; the kill below settles that.
-    }
+    // Never rejects: a child that would not die is killed below.
+    await pool?.destroy();
     await Promise.allSettled(this.closingPools);
     // Retired children are no longer in the pool; none may outlive the executor (a stopped one ignores SIGTERM).
     const allExited = this.tracker.allExited();

@@ -3,8 +3,8 @@
  * to learn how it died (its exit code or signal), and to prove at shutdown
  * that none is left.
  *
- * Children are discovered from `pool.threads`; callers re-scan whenever a child
- * may have appeared (after creating a pool, after an exit, on the pool's 'error').
+ * Children come from ChildPool.children(); callers pass them again whenever a
+ * child may have appeared (after creating a pool, after an exit, on the pool's 'error').
  */
 import type { ChildProcess } from 'node:child_process';
 import type { ChildExit } from './broken-process-pool.js';
@@ -30,11 +30,10 @@ export class WorkerTracker {
     },
   ) {}
 
-  /** Starts tracking the children among `threads` (tinypool's worker objects) that are new. */
-  learn(threads: readonly unknown[]): void {
-    for (const thread of threads) {
-      const child = childProcessOf(thread);
-      if (child?.pid === undefined || this.children.has(child.pid)) continue;
+  /** Starts tracking those of `children` that are new. */
+  learn(children: readonly ChildProcess[]): void {
+    for (const child of children) {
+      if (child.pid === undefined || this.children.has(child.pid)) continue;
       this.track(child, child.pid);
     }
   }
@@ -78,22 +77,4 @@ export class WorkerTracker {
     if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
     else child.once('exit', onExit);
   }
-}
-
-/** The pids of tinypool's workers (`pool.threads`). */
-export function childPids(threads: readonly unknown[]): number[] {
-  const pids: number[] = [];
-  for (const thread of threads) {
-    const pid = childProcessOf(thread)?.pid;
-    if (pid !== undefined) pids.push(pid);
-  }
-  return pids;
-}
-
-/** tinypool's ProcessWorker keeps its ChildProcess in `.process`; worker-thread workers have none. */
-function childProcessOf(thread: unknown): ChildProcess | undefined {
-  if (typeof thread !== 'object' || thread === null || !('process' in thread)) return undefined;
-  const candidate = (thread as { process: unknown }).process;
-  if (typeof candidate !== 'object' || candidate === null || typeof (candidate as ChildProcess).send !== 'function') return undefined;
-  return candidate as ChildProcess;
 }
