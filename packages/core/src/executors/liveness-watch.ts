@@ -45,7 +45,7 @@ export class LivenessWatch<C extends WatchedChild> {
   start(): void {
     if (this.timer !== undefined) return;
     this.timer = setInterval(() => this.tick(), this.intervalMs);
-    // Pending work keeps the process alive (EventLoopHold), not this check.
+    // Pending work keeps the process alive (idleness.ts), not this check.
     this.timer.unref();
   }
 

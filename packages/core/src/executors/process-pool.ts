@@ -71,7 +71,7 @@ import { ChildSlot } from './child-slot.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { ExecutorShutdownError } from './errors.js';
-import { EventLoopHold } from './event-loop-hold.js';
+import { Idleness } from './idleness.js';
 import { ExecutorMonitor, type ExecutorListener, type ExecutorEventName, type ExecutorStats, type ObservableExecutor } from './events.js';
 import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type ShutdownOptions, type Task } from './executor.js';
 import { LivenessWatch } from './liveness-watch.js';
@@ -124,14 +124,13 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     forceStop: () => ({ killed: this.killAllChildren() }),
   });
   private readonly lostListeners = new TaskLostListeners();
-  private readonly hold = new EventLoopHold();
+  /** Holds the event loop open while there is work; wakes shutdown when there is none; idleTimeout. */
+  private readonly idleness: Idleness;
   /** Kills a busy child that stopped sending heartbeats (undefined: heartbeatTimeout Infinity). */
   private readonly liveness: LivenessWatch<ChildSlot<PoolTask>> | undefined;
   private pool: ChildPool | undefined;
   /** Pools retired (idle timeout, no child left), still terminating their children. */
   private readonly closingPools = new Set<Promise<void>>();
-  private idleTimer: NodeJS.Timeout | undefined;
-  private idleWaiters: Array<() => void> = [];
   private nextTaskId = 1;
   private pumpScheduled = false;
   private isShutdown = false;
@@ -144,6 +143,13 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.options = resolveProcessPoolOptions(options);
     this.maxWorkers = this.options.maxWorkers;
     this.concurrencyPerWorker = this.options.concurrencyPerWorker;
+    this.idleness = new Idleness(this.options.idleTimeout, {
+      isIdle: () => this.queue.size === 0 && this.inFlight.size === 0 && !this.pumpScheduled,
+      mayRetire: () => this.pool !== undefined && !this.isShutdown,
+      retire: () => {
+        if (this.pool !== undefined) this.retirePool(this.pool);
+      },
+    });
     const { heartbeatTimeoutMs } = this.options;
     if (heartbeatTimeoutMs !== undefined) {
       this.liveness = new LivenessWatch(heartbeatTimeoutMs, () => this.slots.values(), (slot) => this.killUnresponsive(slot));
@@ -189,7 +195,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     future.onAbort((reason) => this.abortRunning(task, reason));
     future.addDoneCallback(() => this.onFutureDone(task));
     this.monitor.queued(future);
-    this.hold.hold();
+    this.idleness.busy();
     this.schedulePump();
     return future;
   }
@@ -244,7 +250,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       }
     }
     this.closed ??= this.closeWhenIdle();
-    this.notifyIfIdle();
+    this.idleness.notifyIfIdle();
     if (abort) this.boundAbort(graceMs, reason);
     if (wait) await this.closed;
   }
@@ -257,7 +263,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   /** After the grace, nothing waits any more: queued tasks are cancelled and children still holding tasks are killed. */
   private boundAbort(graceMs: number | undefined, reason: ExecutorShutdownError): void {
     const closed = this.closed!;
-    void settlesWithin(this.whenIdle(), graceMs).then((idle) => {
+    void settlesWithin(this.idleness.whenIdle(), graceMs).then((idle) => {
       if (idle) return;
       for (const task of [...this.queue.values()]) task.future.abort(reason);
       const holding = [...this.slots.values()].filter((slot) => slot.tasks.size > 0).map((slot) => slot.pid);
@@ -360,7 +366,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       else batch.push(task.message);
     }
     if (batches !== undefined) for (const [slot, tasks] of batches) slot.send({ __rf: 'run', tasks });
-    this.notifyIfIdle();
+    this.idleness.notifyIfIdle();
   }
 
   /**
@@ -381,7 +387,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   }
 
   private startPool(): void {
-    this.clearIdleTimer();
+    this.idleness.clearIdleTimer();
     const pool = new ChildPool(this.options, (children) => this.tracker.learn(children));
     this.pool = pool;
     this.liveness?.start();
@@ -426,7 +432,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       this.queue.remove(task.entry);
       task.entry = undefined;
     }
-    this.notifyIfIdle();
+    this.idleness.notifyIfIdle();
   }
 
   // ---- what children say -----------------------------------------------------
@@ -578,40 +584,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.closingPools.add(closing);
   }
 
-  // ---- idleness, idle timeout, shutdown -------------------------------------------
-
-  private isIdle(): boolean {
-    return this.queue.size === 0 && this.inFlight.size === 0 && !this.pumpScheduled;
-  }
-
-  private notifyIfIdle(): void {
-    if (!this.isIdle()) return;
-    this.hold.release();
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
-    this.startIdleTimer();
-  }
-
-  private whenIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  /** idleTimeout retires the whole pool; the next task builds a fresh one (whose children all start ready). */
-  private startIdleTimer(): void {
-    const { idleTimeout } = this.options;
-    if (idleTimeout === undefined || this.pool === undefined || this.isShutdown || this.idleTimer !== undefined) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.isIdle() && this.pool !== undefined) this.retirePool(this.pool);
-    }, idleTimeout);
-    this.idleTimer.unref();
-  }
-
-  private clearIdleTimer(): void {
-    if (this.idleTimer === undefined) return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-  }
+  // ---- stopping children, closing -------------------------------------------------
 
   /** The liveness check gave up on this child: killed, its started tasks fail as unresponsive (judgeLoss). */
   private killUnresponsive(slot: ChildSlot<PoolTask>): void {
@@ -630,8 +603,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   /** Never rejects: with wait: false nobody would be listening. */
   private async closeWhenIdle(): Promise<void> {
-    await this.whenIdle();
-    this.clearIdleTimer();
+    await this.idleness.whenIdle();
+    this.idleness.clearIdleTimer();
     // tinypool unrefs idle children: if nothing else keeps this process alive (a CLI awaiting
     // shutdown), Node would quit with exit code 13 before a slow child's exit is seen.
     for (const pid of this.tracker.livePids()) this.tracker.child(pid)?.ref();

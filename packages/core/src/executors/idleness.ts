@@ -1,0 +1,68 @@
+/**
+ * ProcessPoolExecutor's account of being idle (nothing queued, nothing in a
+ * child, no pump pending) and what follows from it.
+ *
+ * - While it has work it holds the event loop open with one timer handle:
+ *   tinypool unrefs its children and their IPC channels (an idle pool must not
+ *   keep a script from exiting), so a pending future alone would not stop Node
+ *   from quitting, with exit code 13, under `await future`.
+ * - Once idle, it wakes whoever waits for that (shutdown, bounded abort) and,
+ *   with `idleTimeout`, arms the timer that retires the pool; the next task
+ *   builds a fresh one (whose children all start ready).
+ */
+const NEVER_MS = 2 ** 31 - 1;
+
+export interface IdleHost {
+  isIdle(): boolean;
+  /** There is a pool to retire and the executor is not shutting down. */
+  mayRetire(): boolean;
+  /** The idle timeout passed and the executor is still idle. */
+  retire(): void;
+}
+
+export class Idleness {
+  private holdTimer: NodeJS.Timeout | undefined;
+  private waiters: Array<() => void> = [];
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly idleTimeoutMs: number | undefined,
+    private readonly host: IdleHost,
+  ) {}
+
+  /** Work arrived: Node must not quit before it settles. */
+  busy(): void {
+    this.holdTimer ??= setInterval(() => {}, NEVER_MS);
+  }
+
+  /** Call whenever work may have ended. */
+  notifyIfIdle(): void {
+    if (!this.host.isIdle()) return;
+    if (this.holdTimer !== undefined) {
+      clearInterval(this.holdTimer);
+      this.holdTimer = undefined;
+    }
+    for (const resolve of this.waiters.splice(0)) resolve();
+    this.startIdleTimer();
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.host.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  clearIdleTimer(): void {
+    if (this.idleTimer === undefined) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private startIdleTimer(): void {
+    if (this.idleTimeoutMs === undefined || this.idleTimer !== undefined || !this.host.mayRetire()) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.host.isIdle()) this.host.retire();
+    }, this.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+}
