@@ -83,6 +83,7 @@ import { resolveMapOptions } from './map-options.js';
 import type { ChunkOutcome } from './run-chunk.js';
 import { resolveProcessPoolOptions, type ProcessPoolExecutorOptions, type ResolvedProcessPoolOptions } from './process-pool-options.js';
 import { isClosedChannel } from './closed-channel.js';
+import { SlotTable } from './slot-table.js';
 import { settlesWithin } from './settles-within.js';
 import { killChildren, terminateChildren } from './stop-children.js';
 import { TaskLostListeners, type TaskLostListener } from './task-lost-listeners.js';
@@ -107,10 +108,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   private readonly options: ResolvedProcessPoolOptions;
   private readonly queue = new DispatchQueue<PoolTask>();
-  /** Sent to a child and not settled, by task id. */
-  private readonly inFlight = new Map<number, PoolTask>();
-  /** Every child not yet known to be gone, by pid (children of retired pools too, until they exit). */
-  private readonly slots = new Map<number, ChildSlot<PoolTask>>();
+  /** Which child holds which task. */
+  private readonly table: SlotTable;
   private readonly tracker = new WorkerTracker({
     onChild: (pid, child) => this.addSlot(pid, child),
     onExit: (exit) => this.onChildExit(exit),
@@ -143,8 +142,9 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.options = resolveProcessPoolOptions(options);
     this.maxWorkers = this.options.maxWorkers;
     this.concurrencyPerWorker = this.options.concurrencyPerWorker;
+    this.table = new SlotTable(this.concurrencyPerWorker);
     this.idleness = new Idleness(this.options.idleTimeout, {
-      isIdle: () => this.queue.size === 0 && this.inFlight.size === 0 && !this.pumpScheduled,
+      isIdle: () => this.queue.size === 0 && this.table.inFlightCount === 0 && !this.pumpScheduled,
       mayRetire: () => this.pool !== undefined && !this.isShutdown,
       retire: () => {
         if (this.pool !== undefined) this.retirePool(this.pool);
@@ -152,7 +152,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     });
     const { heartbeatTimeoutMs } = this.options;
     if (heartbeatTimeoutMs !== undefined) {
-      this.liveness = new LivenessWatch(heartbeatTimeoutMs, () => this.slots.values(), (slot) => this.killUnresponsive(slot));
+      this.liveness = new LivenessWatch(heartbeatTimeoutMs, () => this.table.allSlots(), (slot) => this.killUnresponsive(slot));
     }
   }
 
@@ -245,7 +245,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     }
     const reason = new ExecutorShutdownError('executor shut down with abort: true');
     if (abort) {
-      for (const task of [...this.inFlight.values(), ...this.queue.values()]) {
+      for (const task of [...this.table.inFlightTasks(), ...this.queue.values()]) {
         if (task.future.running()) task.future.abort(reason);
       }
     }
@@ -266,7 +266,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     void settlesWithin(this.idleness.whenIdle(), graceMs).then((idle) => {
       if (idle) return;
       for (const task of [...this.queue.values()]) task.future.abort(reason);
-      const holding = [...this.slots.values()].filter((slot) => slot.tasks.size > 0).map((slot) => slot.pid);
+      const holding = this.table.holdingPids();
       terminateChildren(this.tracker, holding, closed);
     });
   }
@@ -359,7 +359,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       const runnable = task.future.running() || task.future.setRunningOrNotifyCancel();
       if (!runnable) continue;
       this.monitor.running(task.future);
-      this.place(task, slot);
+      this.table.place(task, slot);
       batches ??= new Map();
       const batch = batches.get(slot);
       if (batch === undefined) batches.set(slot, [task.message]);
@@ -369,21 +369,12 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.idleness.notifyIfIdle();
   }
 
-  /**
-   * The least busy child that takes work. A child still starting counts: its
-   * tasks wait in its slot until its lane listens. Without any child, the pool
-   * is (re)built now.
-   */
+  /** The least busy child that takes work (SlotTable.leastBusy). Without any child, the pool is (re)built now. */
   private freeSlot(): ChildSlot<PoolTask> | undefined {
-    let best: ChildSlot<PoolTask> | undefined;
-    for (const slot of this.slots.values()) {
-      if (!slot.accepting || slot.tasks.size >= this.concurrencyPerWorker) continue;
-      if (best === undefined || slot.tasks.size < best.tasks.size) best = slot;
-    }
+    const best = this.table.leastBusy();
     if (best !== undefined || this.pool !== undefined) return best;
     this.startPool();
-    for (const slot of this.slots.values()) if (slot.accepting) return slot;
-    return undefined;
+    return this.table.firstAccepting();
   }
 
   private startPool(): void {
@@ -396,26 +387,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   private addSlot(pid: number, child: ChildProcess): void {
     const slot: ChildSlot<PoolTask> = new ChildSlot(pid, child, (message, error) => this.onSendFailure(slot, message, error));
-    this.slots.set(pid, slot);
-  }
-
-  private place(task: PoolTask, slot: ChildSlot<PoolTask>): void {
-    // An idle child sends no heartbeat: its silence so far says nothing.
-    if (slot.tasks.size === 0) slot.heard = true;
-    task.slot = slot;
-    task.started = false;
-    slot.tasks.add(task);
-    this.inFlight.set(task.id, task);
-  }
-
-  /** The task no longer holds a slot. */
-  private release(task: PoolTask): void {
-    this.inFlight.delete(task.id);
-    const slot = task.slot;
-    if (slot === undefined) return;
-    slot.tasks.delete(task);
-    task.slot = undefined;
-    this.stopIfRetired(slot);
+    this.table.add(slot);
   }
 
   /** Declined, or lost with a child before starting: back to the front, in their order. */
@@ -440,7 +412,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private onChildMessage(pid: number, message: unknown): void {
     // Anything else is a task's own process.send(): not ours to interpret.
     if (!isChildMessage(message)) return;
-    const slot = this.slots.get(pid);
+    const slot = this.table.slot(pid);
     if (slot === undefined) return;
     slot.heard = true;
     if (message.__rf === 'alive') return;
@@ -451,7 +423,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     const declined: PoolTask[] = [];
     for (const event of message.events) this.handleEvent(slot, event, declined);
     this.requeueAtFront(declined);
-    this.stopIfRetired(slot);
+    this.table.stopIfRetired(slot);
     this.pump();
   }
 
@@ -460,7 +432,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       slot.retiring = true;
       return;
     }
-    const task = this.inFlight.get(event.id);
+    const task = this.table.task(event.id);
     // A task settled meanwhile (its child was judged lost) or sent elsewhere since.
     if (task === undefined || task.slot !== slot) return;
     switch (event.type) {
@@ -472,11 +444,11 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
         this.monitor.bytes(task.future, event.bytes);
         return;
       case 'reply':
-        this.release(task);
+        this.table.release(task);
         this.settleReply(task, event.reply);
         return;
       case 'declined':
-        this.release(task);
+        this.table.release(task);
         declined.push(task);
         return;
     }
@@ -500,9 +472,9 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private onSendFailure(slot: ChildSlot<PoolTask>, message: ControlMessage, error: unknown): void {
     if (isClosedChannel(error) || message.__rf !== 'run') return;
     for (const { id } of message.tasks) {
-      const task = this.inFlight.get(id);
+      const task = this.table.task(id);
       if (task === undefined || task.slot !== slot || task.started) continue;
-      this.release(task);
+      this.table.release(task);
       this.settle(task, () => task.future.setException(error));
     }
     this.pump();
@@ -514,14 +486,6 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     task.slot?.send({ __rf: 'abort', id: task.id, reason: encodeReason(reason) });
   }
 
-  /** A retiring child is stopped once every task it started has replied (the ones it declined go elsewhere). */
-  private stopIfRetired(slot: ChildSlot<PoolTask>): void {
-    if (!slot.retiring || slot.closed) return;
-    for (const task of slot.tasks) if (task.started) return;
-    slot.closed = true;
-    slot.send({ __rf: 'exit' });
-  }
-
   // ---- children that go away -----------------------------------------------------
 
   private onChildExit(exit: ChildExit): void {
@@ -531,12 +495,12 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       this.tracker.learn(pool.children());
       if (pool.exhausted) this.retirePool(pool);
     }
-    const slot = this.slots.get(exit.pid);
+    const slot = this.table.slot(exit.pid);
     if (slot === undefined) return;
     slot.closed = true;
     this.settleLostChild(slot, exit).catch((bug: unknown) => {
       for (const task of [...slot.tasks]) {
-        this.release(task);
+        this.table.release(task);
         task.future.setException(bug);
       }
     });
@@ -549,13 +513,13 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
    */
   private async settleLostChild(slot: ChildSlot<PoolTask>, exit: ChildExit): Promise<void> {
     await this.tracker.drained(slot.pid);
-    this.slots.delete(slot.pid);
+    this.table.remove(slot.pid);
     const retry: PoolTask[] = [];
     const broken: Array<[PoolTask, BrokenProcessPool]> = [];
     for (const task of [...slot.tasks]) {
       const verdict = this.forcedBy === undefined ? judgeLoss(task, slot, exit) : BrokenProcessPool.stopped(exit, this.forcedBy, task.started);
       if (verdict === 'retry') {
-        this.release(task);
+        this.table.release(task);
         retry.push(task);
       } else {
         broken.push([task, verdict]);
@@ -567,7 +531,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     await Promise.all(
       broken.map(async ([task, error]) => {
         if (task.started) await this.lostListeners.tell(task.future, error);
-        this.release(task);
+        this.table.release(task);
         this.settle(task, () => task.future.setException(error));
       }),
     );
@@ -577,7 +541,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private retirePool(pool: ChildPool): void {
     if (this.pool === pool) this.pool = undefined;
     for (const child of pool.children()) {
-      const slot = child.pid === undefined ? undefined : this.slots.get(child.pid);
+      const slot = child.pid === undefined ? undefined : this.table.slot(child.pid);
       if (slot !== undefined) slot.closed = true;
     }
     const closing: Promise<void> = pool.destroy().finally(() => this.closingPools.delete(closing));
@@ -610,7 +574,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     for (const pid of this.tracker.livePids()) this.tracker.child(pid)?.ref();
     const pool = this.pool;
     this.pool = undefined;
-    for (const slot of this.slots.values()) slot.closed = true;
+    for (const slot of this.table.allSlots()) slot.closed = true;
     // Never rejects: a child that would not die is killed below.
     await pool?.destroy();
     await Promise.allSettled(this.closingPools);
