@@ -22,6 +22,15 @@
 import { Worker } from 'node:worker_threads';
 
 /**
+ * The hasher thread frees the chunks it has hashed after this many bytes.
+ * Measured (rf download, 64 x 4 MiB -j 16, in-process, peak RSS of 3 runs
+ * each): 179-197 MiB without, 127-139 MiB every 2 MiB, 130-180 every 8 MiB,
+ * 132-160 every 4 MiB; each young collection of this small heap costs the
+ * worker 0.1-1 ms, so 4 MiB adds at most ~5 % to its 0.9 ms of CPU per MiB.
+ */
+const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
+
+/**
  * What the worker thread runs, as source text: a function's toString() would
  * carry whatever a bundler made of it (esbuild turns `require` into its own
  * `__require` shim, which does not exist in an eval'd worker).
@@ -30,6 +39,8 @@ const HASHER_THREAD_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const jobs = new Map();
+const collectYoung = youngCollector();
+let hashedSinceCollect = 0;
 parentPort.on('message', (message) => {
   const { id, op } = message;
   if (op === 'cancel') {
@@ -44,12 +55,30 @@ parentPort.on('message', (message) => {
       hash.update(chunk);
       bytes += chunk.byteLength;
     }
+    hashedSinceCollect += bytes;
+    if (collectYoung && hashedSinceCollect >= ${COLLECT_EVERY_BYTES}) {
+      hashedSinceCollect = 0;
+      collectYoung();
+    }
     parentPort.postMessage({ id, hashed: bytes });
     return;
   }
   jobs.delete(id);
   parentPort.postMessage({ id, digest: hash.digest('hex') });
 });
+// This thread allocates almost nothing on its heap, so V8 collects the
+// chunks moved here only under its external-memory limit (64 MiB); a young
+// collection every few MiB frees them as they are hashed. Without gc (the
+// flag refused), the thread hashes as before.
+function youngCollector() {
+  try {
+    require('node:v8').setFlagsFromString('--expose-gc');
+    const gc = require('node:vm').runInNewContext('gc');
+    return typeof gc === 'function' ? () => gc({ type: 'minor' }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 `;
 
 interface Reply {
