@@ -1,13 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import path from 'node:path';
+import { ENGINE_NAME_OVERHEAD_BYTES, isEngineFileName } from '@requests-futures/core/engine-files';
 import {
-  ENGINE_NAME_OVERHEAD_BYTES,
   MAX_NAME_BYTES,
   MAX_SEGMENT_BYTES,
   PathAllocator,
   alternativeName,
-  isEngineReservedName,
   pathEscapesDirectory,
   pathFromUrl,
   sanitizeRelativePath,
@@ -170,7 +169,7 @@ describe('PathAllocator', () => {
       const [first, second] = order.map((name) => allocator.allocate(name).relativePath);
       const hidden = order[0] === 'big.bin' ? second : first;
       expect(hidden).toBe(`${reserved} (2)`);
-      expect(isEngineReservedName(hidden)).toBe(false);
+      expect(isEngineFileName(hidden)).toBe(false);
     }
   });
 
@@ -261,7 +260,7 @@ describe('PathAllocator property: hostile lists', () => {
           expect(directories.has(relativePath.toLowerCase())).toBe(false);
           for (const segment of relativePath.split('/')) {
             expect(['', '.', '..']).not.toContain(segment);
-            expect(isEngineReservedName(segment)).toBe(false);
+            expect(isEngineFileName(segment)).toBe(false);
             expect(segment).not.toMatch(/[\p{Cc}\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u);
             expect(Buffer.byteLength(segment) + ENGINE_NAME_OVERHEAD_BYTES).toBeLessThanOrEqual(MAX_NAME_BYTES);
           }

@@ -6,16 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { ENGINE_NAME_OVERHEAD_BYTES, isEngineFileName } from '@requests-futures/core/engine-files';
 import { PathOutsideDirectoryError } from '../errors.js';
 
 /** File systems limit one name to 255 bytes (ext4, xfs, btrfs, APFS, NTFS counts UTF-16 units: fewer). */
 export const MAX_NAME_BYTES = 255;
-/**
- * The longest name the engine derives from a target's name adds this much:
- * `.` + name + `.part.lock.<pid>-<12 hex>.stale` (a dead claim moved aside)
- * with a pid of up to 7 digits (Linux's pid_max is at most 4194304).
- */
-export const ENGINE_NAME_OVERHEAD_BYTES = 1 + '.part.lock.'.length + 7 + 1 + 12 + '.stale'.length;
 /** Bytes, not characters; the rest up to 255 is headroom for " (N)" and the engine's hidden names. */
 export const MAX_SEGMENT_BYTES = 200;
 /**
@@ -41,11 +36,6 @@ const FORMAT_CHARACTER = /\p{Cf}/u;
 const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]/u;
 const JOINING_LETTER = /[\p{L}\p{M}]/u;
 const LATIN_OR_COMMON = /[\p{Script=Latin}\p{Script=Common}]/u;
-// The names the engine keeps beside a target T: .T.part, .T.part.json, .T.<pid>-<hex>.part, and the claim
-// .T.part.lock with its transients .T.part.lock.<pid>-<hex> and .T.part.lock.<pid>-<hex>.stale.
-// None ends in ")", which is what keeps alternativeName's numbering out of this set.
-const ENGINE_RESERVED_NAME = /^\..+\.part(?:\.json|\.lock(?:\.\d+-[0-9a-f]{12}(?:\.stale)?)?)?$/i;
-// Windows refuses these as names, with any extension ("con.txt" too).
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
 /** Decodes %XX runs; a malformed run is kept as typed rather than failing the whole name. */
@@ -104,10 +94,6 @@ export function replaceFormatCharacters(text: string): string {
     .join('');
 }
 
-/** Whether `name` has the shape of a file the engine keeps beside a download (compared case-insensitively). */
-export function isEngineReservedName(name: string): boolean {
-  return ENGINE_RESERVED_NAME.test(name);
-}
 
 function truncateSegment(segment: string): string {
   if (Buffer.byteLength(segment) <= MAX_SEGMENT_BYTES) return segment;
@@ -197,7 +183,7 @@ export function numberedName(name: string, n: number): string {
  */
 export function alternativeName(name: string, n: number): string {
   const numbered = numberedName(name, n);
-  return isEngineReservedName(name) || isEngineReservedName(numbered) ? `${name} (${n})` : numbered;
+  return isEngineFileName(name) || isEngineFileName(numbered) ? `${name} (${n})` : numbered;
 }
 
 /**
@@ -257,14 +243,14 @@ export class PathAllocator {
     const parents: string[] = [];
     for (const segment of segments) {
       let candidate = segment;
-      for (let n = 2; isEngineReservedName(candidate) || this.files.has(this.key([...parents, candidate])); n += 1) {
+      for (let n = 2; isEngineFileName(candidate) || this.files.has(this.key([...parents, candidate])); n += 1) {
         candidate = alternativeName(segment, n);
       }
       parents.push(candidate);
       this.directories.add(this.key(parents));
     }
     let name = fileName;
-    for (let n = 2; isEngineReservedName(name) || this.isTaken([...parents, name]); n += 1) {
+    for (let n = 2; isEngineFileName(name) || this.isTaken([...parents, name]); n += 1) {
       name = alternativeName(fileName, n);
     }
     const finalSegments = [...parents, name];

@@ -7,7 +7,8 @@
  * of 100,000 files costs one readdir, not one per file.
  *
  * A pid that is alive (another rf, this run's pool children) keeps its files;
- * a reused pid keeps them too, which errs on the side of not deleting.
+ * a reused pid keeps them too, which errs on the side of not deleting (a
+ * zombie is dead: core's isAlive reads /proc).
  * Resumable `.NAME.part` files have no pid: they are kept for --resume.
  * Only directories whose real path is inside the output directory are read:
  * a subdirectory that is a symlink to elsewhere is left alone (and the engine
@@ -16,24 +17,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-
-const TEMPORARY = /^\..+\.(\d+)-[0-9a-f]{12}\.part$/;
-
-/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The pid in an engine temporary's name, or null when `name` is not one. */
-export function temporaryOwner(name: string): number | null {
-  const match = TEMPORARY.exec(name);
-  return match ? Number(match[1]) : null;
-}
+import { isAlive, temporaryFileOwner } from '@requests-futures/core/engine-files';
 
 export class StaleTemporarySweeper {
   /** 48-bit hashes of the directories already swept (numbers, not strings: this grows with the run). */
@@ -59,10 +43,9 @@ export class StaleTemporarySweeper {
     } catch {
       return 0; // No directory yet (nothing to sweep), or not readable.
     }
-    const stale = names.filter((name) => {
-      const owner = temporaryOwner(name);
-      return owner !== null && owner !== process.pid && !processExists(owner);
-    });
+    const owned = names.map((name) => [name, temporaryFileOwner(name)] as const).filter(([, owner]) => owner !== null && owner !== process.pid);
+    const alive = await Promise.all(owned.map(([, owner]) => isAlive({ pid: owner! })));
+    const stale = owned.filter((_, index) => !alive[index]).map(([name]) => name);
     await Promise.all(stale.map((name) => rm(path.join(real, name), { force: true }).catch(() => undefined)));
     return stale.length;
   }

@@ -10,10 +10,11 @@
  * judged dead (else put back), removed, and claimed anew.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { link, open, readFile, rename, rm } from 'node:fs/promises';
+import { link, open, rename, rm } from 'node:fs/promises';
+import { claimAsidePath, claimTemporaryPath } from './engine-files.js';
 import { PartFileBusy, type RequestInfo } from './errors.js';
 import { CREATE_NEW, READ_NO_FOLLOW, openOwnFile } from './no-follow.js';
+import { isAlive, processStartTime } from './process-liveness.js';
 
 interface Owner {
   pid: number;
@@ -22,34 +23,7 @@ interface Owner {
   token: string;
 }
 
-const HAS_PROC = existsSync('/proc/self/stat');
-
-/** The start time (clock ticks after boot) of process `pid`, 'zombie' for a dead one not yet reaped, undefined if none. */
-export async function processStartTime(pid: number): Promise<string | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[0] === 'Z' ? 'zombie' : fields[19];
-  } catch {
-    return undefined;
-  }
-}
-
 let ownStart: Promise<string | undefined> | undefined;
-
-export async function isAlive(owner: { pid: number; start?: string | undefined }): Promise<boolean> {
-  try {
-    process.kill(owner.pid, 0);
-  } catch (error) {
-    // EPERM: it exists, it is someone else's.
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-  }
-  if (!HAS_PROC) return true;
-  const start = await processStartTime(owner.pid);
-  if (start === undefined || start === 'zombie') return false;
-  return owner.start === undefined || owner.start === start;
-}
 
 /** The lock file's text; null when it is not a plain file (a planted symlink); undefined when absent. */
 async function readClaim(path: string): Promise<string | null | undefined> {
@@ -76,11 +50,9 @@ function parseOwner(text: string | null): Owner | null {
   }
 }
 
-const unique = () => `${process.pid}-${randomBytes(6).toString('hex')}`;
-
 /** Creates `path` holding `text`, complete, only if nothing has that name. */
 async function createExclusively(path: string, text: string): Promise<boolean> {
-  const temporary = `${path}.${unique()}`;
+  const temporary = claimTemporaryPath(path);
   const file = await open(temporary, CREATE_NEW, 0o644);
   try {
     await file.writeFile(text);
@@ -153,7 +125,7 @@ export class PartClaim {
 
   /** Moves the dead claim aside; if what moved is not what was judged dead (a fresh claim), puts it back: PartFileBusy. */
   private async removeDeadClaim(judged: string | null): Promise<void> {
-    const aside = `${this.lockPath}.${unique()}.stale`;
+    const aside = claimAsidePath(this.lockPath);
     try {
       await rename(this.lockPath, aside);
     } catch (error) {

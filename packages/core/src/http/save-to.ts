@@ -28,16 +28,17 @@
  * written, and removed again if this download made it and failed
  * (save-within.ts).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { BatchedFileWriter } from './batched-file-writer.js';
 import { createBodyHasher } from './body-hasher.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
 import { pumpBodyInto } from './body-pump.js';
 import { incompleteDownload } from './content-range.js';
 import { ChecksumMismatch, ContentTooLarge, UnsafePath, type RequestInfo } from './errors.js';
+import { temporaryPathFor } from './engine-files.js';
 import { CREATE_NEW, hashOpenFile, openOwnFile, type ChunkHasher } from './no-follow.js';
 import type { PartClaim } from './part-claim.js';
 import { forgetPartial, partialPaths, rememberPartial } from './partial-download.js';
@@ -81,22 +82,6 @@ export interface SaveToOptions {
   within?: string | null;
   /** With resume: the part file's claim, taken here if the directory did not exist before. */
   claim?: PartClaim;
-}
-
-/**
- * The temporary file of a non-resumable save: `.<name>.<pid>-<random>.part`.
- * The writer's pid is in the name because a child process killed mid-download
- * cannot clean up after itself: the coordinator, told which child died, removes
- * that child's leftovers (see session/orphaned-parts.ts).
- */
-export function temporaryPathFor(target: string, pid = process.pid): string {
-  return join(dirname(target), `.${basename(target)}.${pid}-${randomBytes(6).toString('hex')}.part`);
-}
-
-/** Whether `name` (a directory entry beside `target`) is a temporary file that process `pid` made for it. */
-export function isTemporaryFileOf(target: string, pid: number, name: string): boolean {
-  const prefix = `.${basename(target)}.${pid}-`;
-  return name.startsWith(prefix) && /^[0-9a-f]{12}\.part$/.test(name.slice(prefix.length));
 }
 
 /** What a download's headers declared its file must hold once the body ends; checked before the rename. */

@@ -12,7 +12,7 @@ import type { BrokenProcessPool } from '../executors/broken-process-pool.js';
 import type { Executor } from '../executors/executor.js';
 import type { Future } from '../futures/future.js';
 import type { RequestSpec } from '../http/request-spec.js';
-import { isTemporaryFileOf } from '../http/save-to.js';
+import { isTemporaryFileOf } from '../http/engine-files.js';
 
 /** What ProcessPoolExecutor offers (duck-typed, so any executor with the hook benefits). */
 interface ReportsLostTasks {

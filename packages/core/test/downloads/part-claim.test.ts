@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PartFileBusy, RequestException } from '@requests-futures/core';
-import { processStartTime } from '../../dist/http/part-claim.js';
+import { processStartTime } from '../../dist/http/process-liveness.js';
 import { executorCases } from '../session/executors.js';
 import { useDownloadFixture, useSessionOn } from './support/fixture.js';
 import { bodyOf, sha256 } from './support/lying-server.js';

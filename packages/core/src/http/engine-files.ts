@@ -1,0 +1,69 @@
+/**
+ * The hidden files the engine keeps beside a saveTo target T, in one place,
+ * so that a tool choosing names (rf download's path allocator) or sweeping
+ * leftovers (its sweep of dead runs' temporaries) agrees with the engine:
+ *
+ *   .T.<pid>-<12 hex>.part                    a non-resumable download in progress (save-to.ts)
+ *   .T.part, .T.part.json                     a resumable part and its record (partial-download.ts)
+ *   .T.part.lock, .T.part.lock.<pid>-<12 hex>[.stale]
+ *                                             the part's claim and its transients (part-claim.ts)
+ *
+ * Published as `@requests-futures/core/engine-files`, beside the package root
+ * (which stays the requests-futures API).
+ */
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+
+export { isAlive } from './process-liveness.js';
+
+const ENGINE_FILE_NAME = /^\..+\.part(?:\.json|\.lock(?:\.\d+-[0-9a-f]{12}(?:\.stale)?)?)?$/i;
+const TEMPORARY_FILE_NAME = /^\..+\.(\d+)-[0-9a-f]{12}\.part$/;
+
+/**
+ * The most the engine adds to a target's name (bytes): `.` + name +
+ * `.part.lock.<pid>-<12 hex>.stale`, with a pid of up to 7 digits (Linux's
+ * pid_max is at most 4194304).
+ */
+export const ENGINE_NAME_OVERHEAD_BYTES = 1 + '.part.lock.'.length + 7 + 1 + 12 + '.stale'.length;
+
+/** Whether a directory entry has the shape of one of the engine's hidden files (for any target). */
+export function isEngineFileName(name: string): boolean {
+  return ENGINE_FILE_NAME.test(name);
+}
+
+/** The writer's pid in a non-resumable temporary's name, or null when `name` is not one. */
+export function temporaryFileOwner(name: string): number | null {
+  const match = TEMPORARY_FILE_NAME.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * The temporary file of a non-resumable save: `.<name>.<pid>-<random>.part`.
+ * The writer's pid is in the name because a child process killed mid-download
+ * cannot clean up after itself: the coordinator, told which child died, removes
+ * that child's leftovers (see session/orphaned-parts.ts).
+ */
+export function temporaryPathFor(target: string, pid = process.pid): string {
+  return join(dirname(target), `.${basename(target)}.${pid}-${randomBytes(6).toString('hex')}.part`);
+}
+
+/** Whether `name` (a directory entry beside `target`) is a temporary file that process `pid` made for it. */
+export function isTemporaryFileOf(target: string, pid: number, name: string): boolean {
+  const prefix = `.${basename(target)}.${pid}-`;
+  return name.startsWith(prefix) && /^[0-9a-f]{12}\.part$/.test(name.slice(prefix.length));
+}
+
+/** A claim is written here first, then link()ed to `lockPath` (part-claim.ts). */
+export function claimTemporaryPath(lockPath: string): string {
+  return `${lockPath}.${writerTag()}`;
+}
+
+/** A dead owner's claim is moved here before it is checked and removed (part-claim.ts). */
+export function claimAsidePath(lockPath: string): string {
+  return `${lockPath}.${writerTag()}.stale`;
+}
+
+/** This process's pid and 12 random hex digits: unique among the writers of one directory. */
+function writerTag(): string {
+  return `${process.pid}-${randomBytes(6).toString('hex')}`;
+}
