@@ -17,8 +17,10 @@ export type {
 } from './session/options.js';
 
 export { Future } from './futures/future.js';
+export type { DoneCallback, FutureState, IteratedFuture } from './futures/future.js';
 export { CancelledError, TimeoutError, InvalidStateError } from './futures/errors.js';
 export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './futures/wait.js';
+export type { ReturnWhen, WaitOptions } from './futures/wait.js';
 export { asCompleted } from './futures/as-completed.js';
 
 export {
@@ -30,6 +32,10 @@ export {
   DrainDeadlineError,
 } from './executors/index.js';
 export type {
+  BrokenProcessPoolDetails,
+  ChildExit,
+  TaskLostListener,
+  TaskProgressListener,
   Executor,
   Task,
   ShutdownOptions,
@@ -72,9 +78,7 @@ export {
   UnsafePath,
   PartFileBusy,
 } from './http/errors.js';
-export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
-/** got's and Node's errors as requests' exception classes: used by rf bench's node:http client to name failures alike. */
-export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
+export type { RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
 
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
 export { currentTask } from '@requests-futures/worker';

@@ -51,9 +51,6 @@ interface FutureInternals {
 let internals: FutureInternals;
 
 export class Future<T = unknown, M = any> implements PromiseLike<T> {
-  /** Users may attach their own properties (`future.i = i`, as in the requests-futures README). */
-  [property: string]: unknown;
-
   /** Any value; set by the `meta` constructor option (and the session's `meta` request option). */
   meta: M;
 

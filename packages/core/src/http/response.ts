@@ -62,7 +62,13 @@ export class Response {
   declare sha256?: string;
   /** saveTo + resume: the target was already complete and was not downloaded again. */
   declare kept?: boolean;
-  [extra: string]: unknown;
+  /**
+   * What a response hook computed (`resp.data = resp.json()`, as in the
+   * requests-futures README); it travels back from a worker like every own
+   * property. For fields of your own with their own types, augment the class:
+   * `declare module '@requests-futures/core' { interface Response { parsed?: Item } }`.
+   */
+  declare data?: unknown;
 
   constructor(init: ResponseInit) {
     this.statusCode = init.statusCode;
