@@ -39,6 +39,7 @@ interface Manifest {
   engines?: { node?: string };
   exports?: Record<string, { types?: string; default?: string }>;
   bin?: Record<string, string>;
+  sideEffects?: boolean | string[];
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
@@ -117,6 +118,20 @@ describe('npm pack of each public package', () => {
       for (const file of Object.values(manifest.bin ?? {})) expect(existsSync(path.join(unpacked, file))).toBe(true);
       // Only built output ships: no sources or tests.
       expect(readdirSync(unpacked).filter((entry) => entry === 'src' || entry === 'test')).toEqual([]);
+    }
+  });
+
+  it('lists in sideEffects every module that registers a class when loaded (a bundler would drop it)', () => {
+    const registers = /^\s*(registerClass|registerCompactClass|registerErrorClass|superjson\.registerCustom|superjson\.registerClass|parentPort\.on)\(/m;
+    for (const name of PUBLIC_PACKAGES) {
+      const unpacked = path.join(app, 'node_modules', '@requests-futures', name);
+      const declared = manifests.get(name)!.sideEffects;
+      const kept = (file: string) =>
+        declared !== false && (declared === undefined || declared === true || declared.some((pattern) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}$`).test(file)));
+      const dist = path.join(unpacked, 'dist');
+      const files = (readdirSync(dist, { recursive: true }) as string[]).filter((file) => file.endsWith('.js'));
+      const missing = files.filter((file) => registers.test(readFileSync(path.join(dist, file), 'utf8')) && !kept(`./dist/${file}`));
+      expect(`${name}: ${missing.join(', ')}`).toBe(`${name}: `);
     }
   });
 
