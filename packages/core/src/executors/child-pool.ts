@@ -4,10 +4,12 @@
  * docs/FACTS.md) and the reading of its children. The executor sees plain
  * ChildProcess handles and pids.
  *
- * tinypool fights the design in two places, so its use stays small: it keeps
+ * tinypool fights the design in three places, so its use stays small: it keeps
  * each child's ChildProcess in a private field (`ProcessWorker.process`,
- * read here and nowhere else), and it reports a replacement only by adding it
- * to `pool.threads` (re-read after every exit and 'error').
+ * read here and nowhere else); it reports a replacement only by adding it
+ * to `pool.threads` (re-read after every exit and 'error'); and it spawns
+ * children only all at once (minThreads) or inside run(), so each child gets
+ * a tinypool of its own, started when the executor needs one more child.
  */
 import type { ChildProcess } from 'node:child_process';
 import { Tinypool } from 'tinypool';
@@ -16,48 +18,68 @@ import { heartbeatIntervalMs } from './liveness-watch.js';
 import type { ResolvedProcessPoolOptions } from './process-pool-options.js';
 
 export class ChildPool {
-  private readonly pool: Tinypool;
-
   /**
-   * Spawns every child now (read them with children()); `onChildren` is called
-   * whenever tinypool reports an 'error', after which it may have spawned one.
+   * One tinypool per child, each of exactly one child: tinypool spawns only in its
+   * constructor (up to minThreads), in run() (never called) and to replace a dead
+   * child, so a pool of one is how a child is started when it is needed and not before.
    */
-  constructor(options: ResolvedProcessPoolOptions, onChildren: (children: readonly ChildProcess[]) => void) {
-    this.pool = createTinypool(options);
+  private readonly lanes = new Set<Tinypool>();
+
+  /** `onChildren` is called whenever a child died, after tinypool may have spawned its replacement. */
+  constructor(
+    private readonly options: ResolvedProcessPoolOptions,
+    private readonly onChildren: (children: readonly ChildProcess[]) => void,
+  ) {}
+
+  /** Children alive or being replaced: each lane holds one. */
+  get size(): number {
+    return this.lanes.size;
+  }
+
+  /** Starts one more child and returns it (undefined if tinypool gave none). */
+  spawn(): ChildProcess | undefined {
+    const lane = createTinypool(this.options);
+    this.lanes.add(lane);
     // Every child death is reported here (no tinypool task ever runs); unheard, it would be an uncaught exception.
-    this.pool.on('error', () => onChildren(this.children()));
+    lane.on('error', () => {
+      // tinypool stops replacing a child that died while starting: that lane is done for.
+      if (lane.threads.length === 0) this.lanes.delete(lane);
+      this.onChildren(this.children());
+    });
+    const [thread] = lane.threads;
+    return thread === undefined ? undefined : childProcessOf(thread);
   }
 
   /** The children tinypool holds now (after an exit: its replacement included). */
   children(): ChildProcess[] {
     const children: ChildProcess[] = [];
-    for (const thread of this.pool.threads) {
-      const child = childProcessOf(thread);
-      if (child !== undefined) children.push(child);
+    for (const lane of this.lanes) {
+      for (const thread of lane.threads) {
+        const child = childProcessOf(thread);
+        if (child !== undefined) children.push(child);
+      }
     }
     return children;
   }
 
-  /**
-   * tinypool stops replacing children once one died while starting, and spawns only
-   * inside run(), which we never call: a pool without children is done for.
-   */
-  get exhausted(): boolean {
-    return this.pool.threads.length === 0;
-  }
-
   /** Ends every child; never rejects (tinypool's destroy() only rejects for a child that would not die: the caller kills it). */
   async destroy(): Promise<void> {
-    try {
-      await this.pool.destroy();
-    } catch {
-      // See above.
-    }
+    const lanes = [...this.lanes];
+    this.lanes.clear();
+    await Promise.all(
+      lanes.map(async (lane) => {
+        try {
+          await lane.destroy();
+        } catch {
+          // See above.
+        }
+      }),
+    );
   }
 }
 
 function createTinypool(options: ResolvedProcessPoolOptions): Tinypool {
-  const { maxWorkers, concurrencyPerWorker, env, execArgv, maxTasksPerChild, maxMemoryPerChildMb, heartbeatTimeoutMs } = options;
+  const { env, execArgv, maxTasksPerChild, maxMemoryPerChildMb, heartbeatTimeoutMs } = options;
   // The child's budgets travel as flags, which stay out of the tasks' environment.
   const argv: string[] = [`${COORDINATOR_PID_FLAG}=${process.pid}`];
   if (maxTasksPerChild !== undefined) argv.push(`${MAX_TASKS_FLAG}=${maxTasksPerChild}`);
@@ -72,13 +94,9 @@ function createTinypool(options: ResolvedProcessPoolOptions): Tinypool {
     env,
     execArgv,
     argv,
-    // Every child from the start: tinypool marks the children it spawns in its constructor
-    // ready at once, while a child spawned later receives one task per free slot until its
-    // queue drains (16 tasks of 200 ms on 2 × 8 slots: 0.3 s this way, 1.8 s lazily). The
-    // executor builds the pool on first use, so an unused executor spawns nothing.
-    minThreads: maxWorkers,
-    maxThreads: maxWorkers,
-    concurrentTasksPerWorker: concurrencyPerWorker,
+    // A pool of one child (see ChildPool.lanes); tinypool replaces it if it dies.
+    minThreads: 1,
+    maxThreads: 1,
     // Not used, on purpose: maxMemoryLimitBeforeRecycle kills a child with all its in-flight
     // tasks (our children retire gracefully instead), and idleTimeout only applies above
     // minThreads (the executor retires the whole idle pool instead).

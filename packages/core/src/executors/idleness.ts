@@ -8,7 +8,7 @@
  *   from quitting, with exit code 13, under `await future`.
  * - Once idle, it wakes whoever waits for that (shutdown, bounded abort) and,
  *   with `idleTimeout`, arms the timer that retires the pool; the next task
- *   builds a fresh one (whose children all start ready).
+ *   builds a fresh one (its children start as tasks need them).
  */
 const NEVER_MS = 2 ** 31 - 1;
 

@@ -162,14 +162,15 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   }
 
   /**
-   * Spawns the children now instead of on the first submit, so that their
-   * start-up (about 0.1 s each) overlaps whatever the caller does before it
-   * has a task (e.g. reading its input). Does nothing if they already run.
+   * Spawns all maxWorkers children now instead of as tasks need them, so that
+   * their start-up (about 0.1 s each) overlaps whatever the caller does before
+   * it has work (e.g. reading its input). Does nothing if they already run.
    * @throws ExecutorShutdownError after shutdown()
    */
   prestart(): void {
     if (this.isShutdown) throw new ExecutorShutdownError();
-    if (this.pool === undefined) this.startPool();
+    const pool = this.pool ?? this.startPool();
+    while (pool.size < this.maxWorkers) this.spawnChild(pool);
   }
 
   /**
@@ -369,20 +370,34 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.idleness.notifyIfIdle();
   }
 
-  /** The least busy child that takes work (SlotTable.leastBusy). Without any child, the pool is (re)built now. */
+  /**
+   * Where the next task goes, as CPython's ProcessPoolExecutor (3.9+) decides:
+   * an idle child first; a new child while there are fewer than maxWorkers;
+   * otherwise the least busy child with a free slot. So one-at-a-time tasks
+   * keep one child, and a large maxWorkers costs nothing until the load needs it.
+   */
   private freeSlot(): ChildSlot<PoolTask> | undefined {
+    const pool = this.pool ?? this.startPool();
     const best = this.table.leastBusy();
-    if (best !== undefined || this.pool !== undefined) return best;
-    this.startPool();
-    return this.table.firstAccepting();
+    if (best !== undefined && best.tasks.size === 0) return best;
+    if (pool.size < this.maxWorkers) return this.spawnChild(pool) ?? best;
+    return best;
   }
 
-  private startPool(): void {
+  private startPool(): ChildPool {
     this.idleness.clearIdleTimer();
     const pool = new ChildPool(this.options, (children) => this.tracker.learn(children));
     this.pool = pool;
     this.liveness?.start();
-    this.tracker.learn(pool.children());
+    return pool;
+  }
+
+  /** The new child's slot: its tasks wait there until it is ready. */
+  private spawnChild(pool: ChildPool): ChildSlot<PoolTask> | undefined {
+    const child = pool.spawn();
+    if (child?.pid === undefined) return undefined;
+    this.tracker.learn([child]);
+    return this.table.slot(child.pid);
   }
 
   private addSlot(pid: number, child: ChildProcess): void {
@@ -489,12 +504,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   // ---- children that go away -----------------------------------------------------
 
   private onChildExit(exit: ChildExit): void {
-    const pool = this.pool;
-    if (pool !== undefined) {
-      // tinypool spawned the replacement inside this same 'exit' event.
-      this.tracker.learn(pool.children());
-      if (pool.exhausted) this.retirePool(pool);
-    }
+    // tinypool spawned the replacement inside this same 'exit' event.
+    if (this.pool !== undefined) this.tracker.learn(this.pool.children());
     const slot = this.table.slot(exit.pid);
     if (slot === undefined) return;
     slot.closed = true;
