@@ -1,34 +1,47 @@
 /**
- * The one place that knows tinypool: the configuration behind
- * ProcessPoolExecutor (with the reason for each choice; measured facts:
- * docs/FACTS.md) and the reading of its children. The executor sees plain
- * ChildProcess handles and pids.
+ * The seam between ProcessPoolExecutor and tinypool, its process runtime: it
+ * spawns children, tells when one is replaced, and ends them all. The executor
+ * sees ChildHandles (child-handle.ts: ready, send, exit with code and signal),
+ * never tinypool or a ChildProcess. This file also holds the tinypool
+ * configuration, with the reason for each choice (measured facts: docs/FACTS.md).
  *
- * tinypool fights the design in three places, so its use stays small: it keeps
- * each child's ChildProcess in a private field (`ProcessWorker.process`,
- * read here and nowhere else); it reports a replacement only by adding it
- * to `pool.threads` (re-read after every exit and 'error'); and it spawns
- * children only all at once (minThreads) or inside run(), so each child gets
- * a tinypool of its own, started when the executor needs one more child.
+ * tinypool fights the design in these places, so its use stays this small:
+ * - it spawns children only all at once (minThreads) or inside run(), which is
+ *   never called (tasks travel on our own IPC lane: docs/architecture.md), so
+ *   each child gets a tinypool of its own ("lane"), created when the executor
+ *   needs one more child;
+ * - it keeps each child's ChildProcess in a private field
+ *   (`ProcessWorker.process`), read here and nowhere else;
+ * - it says nothing of a replacement but adding it to `threads`, re-read here
+ *   when it reports a death;
+ * - it reports a death as a bare 'error' without code or signal (the handle
+ *   hears the 'exit' itself), and stops replacing a child that died while
+ *   starting: that lane is dropped and the next child is a new lane;
+ * - it drops messages sent before the child is ready and unrefs its children:
+ *   see child-handle.ts.
  */
 import type { ChildProcess } from 'node:child_process';
 import { Tinypool } from 'tinypool';
 import { COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, MAX_MEMORY_FLAG, MAX_TASKS_FLAG, workerEntryUrl } from '@requests-futures/worker';
+import { ChildHandle, type ChildListener } from './child-handle.js';
 import { heartbeatIntervalMs } from './liveness-watch.js';
 import type { ResolvedProcessPoolOptions } from './process-pool-options.js';
 
-export class ChildPool {
-  /**
-   * One tinypool per child, each of exactly one child: tinypool spawns only in its
-   * constructor (up to minThreads), in run() (never called) and to replace a dead
-   * child, so a pool of one is how a child is started when it is needed and not before.
-   */
-  private readonly lanes = new Set<Tinypool>();
+export type { ChildListener } from './child-handle.js';
+export { ChildHandle } from './child-handle.js';
 
-  /** `onChildren` is called whenever a child died, after tinypool may have spawned its replacement. */
+/** One tinypool holding one child, and the handle of that child. */
+interface Lane {
+  readonly tinypool: Tinypool;
+  child: ChildHandle | undefined;
+}
+
+export class ChildPool {
+  private readonly lanes = new Set<Lane>();
+
   constructor(
     private readonly options: ResolvedProcessPoolOptions,
-    private readonly onChildren: (children: readonly ChildProcess[]) => void,
+    private readonly listener: ChildListener,
   ) {}
 
   /** Children alive or being replaced: each lane holds one. */
@@ -36,29 +49,22 @@ export class ChildPool {
     return this.lanes.size;
   }
 
-  /** Starts one more child and returns it (undefined if tinypool gave none). */
-  spawn(): ChildProcess | undefined {
-    const lane = createTinypool(this.options);
+  /** Starts one more child; the listener hears of it (onChild) before this returns it. */
+  spawn(): ChildHandle | undefined {
+    const lane: Lane = { tinypool: createTinypool(this.options), child: undefined };
     this.lanes.add(lane);
-    // Every child death is reported here (no tinypool task ever runs); unheard, it would be an uncaught exception.
-    lane.on('error', () => {
-      // tinypool stops replacing a child that died while starting: that lane is done for.
-      if (lane.threads.length === 0) this.lanes.delete(lane);
-      this.onChildren(this.children());
-    });
-    const [thread] = lane.threads;
-    return thread === undefined ? undefined : childProcessOf(thread);
+    // Every child death is reported here (no tinypool task ever runs); unheard, it would be an
+    // uncaught exception. It comes inside the dead child's 'exit' event, replacement already spawned.
+    lane.tinypool.on('error', () => this.adoptReplacement(lane));
+    const child = this.adopt(lane);
+    if (child === undefined) this.lanes.delete(lane);
+    return child;
   }
 
-  /** The children tinypool holds now (after an exit: its replacement included). */
-  children(): ChildProcess[] {
-    const children: ChildProcess[] = [];
-    for (const lane of this.lanes) {
-      for (const thread of lane.threads) {
-        const child = childProcessOf(thread);
-        if (child !== undefined) children.push(child);
-      }
-    }
+  /** The children of this pool now. */
+  children(): ChildHandle[] {
+    const children: ChildHandle[] = [];
+    for (const lane of this.lanes) if (lane.child !== undefined) children.push(lane.child);
     return children;
   }
 
@@ -69,12 +75,33 @@ export class ChildPool {
     await Promise.all(
       lanes.map(async (lane) => {
         try {
-          await lane.destroy();
+          await lane.tinypool.destroy();
         } catch {
           // See above.
         }
       }),
     );
+  }
+
+  private adoptReplacement(lane: Lane): void {
+    // tinypool gives up on a child that died while starting: nothing more comes from that lane.
+    if (this.lanes.has(lane) && this.adopt(lane) === undefined) this.lanes.delete(lane);
+  }
+
+  /** The lane's current child, wrapped and announced once. */
+  private adopt(lane: Lane): ChildHandle | undefined {
+    const [thread] = lane.tinypool.threads;
+    const process = thread === undefined ? undefined : childProcessOf(thread);
+    if (process?.pid === undefined) {
+      lane.child = undefined;
+      return undefined;
+    }
+    if (lane.child?.pid === process.pid) return lane.child;
+    const child = new ChildHandle(process, process.pid);
+    lane.child = child;
+    this.listener.onChild(child);
+    child.watch(this.listener);
+    return child;
   }
 }
 
