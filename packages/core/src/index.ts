@@ -37,6 +37,7 @@ export type {
   ThreadPoolExecutorOptions,
   ProcessPoolExecutorOptions,
   ProcessPoolStats,
+  TaskLostListener,
   DrainOptions,
   DrainReport,
   ExecutorStats,

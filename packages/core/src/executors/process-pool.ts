@@ -74,7 +74,7 @@ import { ChildSlot } from './child-slot.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { ExecutorShutdownError } from './errors.js';
-import { Idleness } from './idleness.js';
+import { Idleness, MicrotaskPump } from './idleness.js';
 import { ExecutorMonitor, type ExecutorListener, type ExecutorEventName, type ExecutorStats, type ObservableExecutor } from './events.js';
 import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type ShutdownOptions, type Task } from './executor.js';
 import { LivenessWatch } from './liveness-watch.js';
@@ -137,7 +137,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   /** Pools retired (idle timeout, no child left), still terminating their children. */
   private readonly closingPools = new Set<Promise<void>>();
   private nextTaskId = 1;
-  private pumpScheduled = false;
+  private readonly pumper = new MicrotaskPump(() => this.pump());
   private isShutdown = false;
   /** Set by terminateWorkers()/killWorkers(): nothing is dispatched or retried any more. */
   private forcedBy: 'terminateWorkers()' | 'killWorkers()' | undefined;
@@ -149,13 +149,16 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.maxWorkers = this.options.maxWorkers;
     this.concurrencyPerWorker = this.options.concurrencyPerWorker;
     this.table = new SlotTable(this.concurrencyPerWorker);
-    this.idleness = new Idleness(this.options.idleTimeout, {
-      isIdle: () => this.queue.size === 0 && this.table.inFlightCount === 0 && !this.pumpScheduled,
-      mayRetire: () => this.pool !== undefined && !this.isShutdown,
-      retire: () => {
-        if (this.pool !== undefined) this.retirePool(this.pool);
+    this.idleness = new Idleness(
+      {
+        isIdle: () => this.queue.size === 0 && this.table.inFlightCount === 0 && !this.pumper.pending,
+        mayRetire: () => this.pool !== undefined && !this.isShutdown,
+        retire: () => {
+          if (this.pool !== undefined) this.retirePool(this.pool);
+        },
       },
-    });
+      this.options.idleTimeout,
+    );
     const { heartbeatTimeoutMs } = this.options;
     if (heartbeatTimeoutMs !== undefined) {
       this.liveness = new LivenessWatch(heartbeatTimeoutMs, () => this.table.allSlots(), (slot) => this.killUnresponsive(slot));
@@ -203,7 +206,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     future.addDoneCallback(() => this.onFutureDone(task));
     this.monitor.queued(future);
     this.idleness.busy();
-    this.schedulePump();
+    this.pumper.schedule();
     return future;
   }
 
@@ -343,16 +346,6 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   }
 
   // ---- dispatch ------------------------------------------------------------
-
-  /** One pump per microtask, however many submits came in the same tick (and cancel() right after submit wins). */
-  private schedulePump(): void {
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
-    queueMicrotask(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
-  }
 
   /** Hands queued tasks to children with free slots: one 'run' message per child, however many tasks. */
   private pump(): void {

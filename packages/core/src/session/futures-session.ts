@@ -34,11 +34,6 @@ const REQUEST_TASK_REF = fnRef(new URL('../http/request-task.js', import.meta.ur
 
 export const DEFAULT_MAX_WORKERS = 8;
 
-function concurrencyOf(executor: Executor): number {
-  const perWorker = (executor as { concurrencyPerWorker?: number }).concurrencyPerWorker ?? 1;
-  return executor.maxWorkers * perWorker;
-}
-
 export class FuturesSession extends BaseSession<Future<Response>> {
   readonly state: SessionState;
   readonly executor: Executor;
@@ -65,7 +60,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     validatePositiveInteger(options.perHostLimit, 'perHostLimit');
     this.ownsExecutor = options.executor === undefined;
     this.executor = options.executor ?? new ThreadPoolExecutor({ maxWorkers: options.maxWorkers ?? DEFAULT_MAX_WORKERS });
-    const concurrency = concurrencyOf(this.executor);
+    const concurrency = this.executor.capacity;
     this.state = (options.session?.state as SessionState | undefined) ?? new SessionState(options, concurrency);
     this.maxQueued = options.maxQueued ?? 2 * concurrency;
     this.perHostLimit = options.perHostLimit ?? null;
