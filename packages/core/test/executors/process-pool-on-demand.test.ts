@@ -26,6 +26,11 @@ function sorted(pids: readonly number[]): number[] {
   return [...pids].sort((a, b) => a - b);
 }
 
+/** The executor's account of its children is the one /proc gives. */
+function expectProcAgrees(before: readonly number[], ex: { stats(): { workers: number[] } }): void {
+  expect(newChildren(before)).toEqual(sorted(ex.stats().workers));
+}
+
 describe('ProcessPoolExecutor: children start on demand', () => {
   it('test_idle_process_reuse_one: three one-at-a-time tasks on maxWorkers 5 leave one child', async () => {
     const before = childPidsOf(process.pid);
@@ -34,7 +39,7 @@ describe('ProcessPoolExecutor: children start on demand', () => {
     expect(await ex.submit(task('add'), 6, 7)).toBe(13);
     expect(await ex.submit(task('add'), 3, 14)).toBe(17);
     expect(ex.stats().workers).toHaveLength(1);
-    expect(newChildren(before)).toEqual(ex.stats().workers);
+    expectProcAgrees(before, ex);
   });
 
   it('test_idle_process_reuse_multiple: never more children than tasks held at once', async () => {
@@ -48,7 +53,7 @@ describe('ProcessPoolExecutor: children start on demand', () => {
     const sixth = ex.submit(task('pidAfter'), 0);
     await Promise.all([second, fourth, sixth]);
     expect(ex.stats().workers.length).toBeLessThanOrEqual(3);
-    expect(newChildren(before)).toEqual(sorted(ex.stats().workers));
+    expectProcAgrees(before, ex);
   });
 
   it('an idle child is reused: sequential tasks all run in the first child', async () => {
@@ -70,7 +75,7 @@ describe('ProcessPoolExecutor: children start on demand', () => {
     const held = await gate.arrivals(maxWorkers * 2);
     expect(new Set(held.map((r) => r.pid)).size).toBe(maxWorkers);
     expect(ex.stats().workers).toHaveLength(maxWorkers);
-    expect(newChildren(before)).toEqual(sorted(ex.stats().workers));
+    expectProcAgrees(before, ex);
     gate.openGate();
     const results = await Promise.all(futures);
     expect(results.map((r) => (r as { text: string }).text)).toEqual(futures.map((_, i) => `/job-${i}`));
@@ -81,9 +86,10 @@ describe('ProcessPoolExecutor: children start on demand', () => {
     const before = childPidsOf(process.pid);
     const ex = executor({ maxWorkers: 256 });
     expect(ex.stats().workers).toEqual([]);
-    expect(await ex.submit(task('add'), 1, 2)).toBe(3);
-    expect(ex.stats().workers).toHaveLength(1);
-    expect(newChildren(before)).toEqual(ex.stats().workers);
+    expectProcAgrees(before, ex);
+    const sums = await Promise.all([ex.submit(task('add'), 1, 2)]);
+    expect({ sums, children: ex.stats().workers.length }).toEqual({ sums: [3], children: 1 });
+    expectProcAgrees(before, ex);
   });
 
   it('prestart() still starts every child, and a task then runs in one of them without spawning more', async () => {
