@@ -43,6 +43,7 @@ export type {
   ThreadPoolExecutorOptions,
   ProcessPoolExecutorOptions,
   ProcessPoolStats,
+  TaskLostListener,
   DrainOptions,
   DrainReport,
   ExecutorStats,

@@ -1,6 +1,7 @@
 /**
  * The child process's side of ProcessPoolExecutor. tinypool imports this module
- * when it starts the child; from then on tasks arrive on our lane of the IPC
+ * when it starts the child (it finds no task handler here, and needs none:
+ * run() is never called); from then on tasks arrive on our lane of the IPC
  * pipe (protocol.ts), not through tinypool. For each task: announce it, decode
  * it, import its function by reference, run it inside a task context whose
  * signal the coordinator can abort, and reply with an encoded envelope. Several
@@ -126,9 +127,4 @@ function decodeReason(reason: Wire | undefined): unknown {
   } catch {
     return undefined; // AbortController then uses its own AbortError.
   }
-}
-
-/** tinypool looks for a handler when it loads this module; tasks never come that way. */
-export default function runTask(): never {
-  throw new Error('@requests-futures/worker: tasks arrive on the control lane (ProcessPoolExecutor), not through tinypool.run()');
 }

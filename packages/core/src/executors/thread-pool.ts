@@ -18,6 +18,7 @@ import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type Shutd
 import { mapLazily } from './map-lazily.js';
 import { resolveMapOptions } from './map-options.js';
 import { assertKnownOptions, type OptionNames } from './option-names.js';
+import { Idleness, MicrotaskPump } from './idleness.js';
 import { settlesWithin } from './settles-within.js';
 
 export interface ThreadPoolExecutorOptions {
@@ -55,8 +56,11 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   #isShutdown = false;
   /** An abort's grace ran out: shutdown no longer waits for the functions still running. */
   #abandoned = false;
-  #pumpScheduled = false;
-  #idleWaiters: Array<() => void> = [];
+  readonly #pumper = new MicrotaskPump(() => this.#pump());
+  /** Idle: nothing queued or running and no pump due; or abandoned (nothing left to wait for). */
+  readonly #idleness = new Idleness({
+    isIdle: () => this.#abandoned || (this.#running.size === 0 && this.#queue.length === 0 && !this.#pumper.pending),
+  });
   /** stats() and on(): this executor's own account of its tasks. */
   readonly #monitor = new ExecutorMonitor('ThreadPoolExecutor');
   readonly #drain = new ExecutorDrain({
@@ -78,6 +82,11 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     this.maxWorkers = maxWorkers;
   }
 
+  /** One task per worker slot. */
+  get capacity(): number {
+    return this.maxWorkers;
+  }
+
   /**
    * Schedules `fn(...args)` and returns its future at once; the task starts
    * on a later microtask at the earliest, so cancel() right after submit wins.
@@ -91,7 +100,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     const future = new Future<unknown>();
     this.#queue.push({ future, task, args, taskId: this.#nextTaskId++ });
     this.#monitor.queued(future);
-    this.#schedulePump();
+    this.#pumper.schedule();
     return future;
   }
 
@@ -128,12 +137,12 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     if (abort) {
       for (const future of this.#running) future.abort(reason);
     }
-    this.#notifyIfIdle();
+    this.#idleness.notifyIfIdle();
     if (!abort) {
-      if (wait) await this.#whenIdle();
+      if (wait) await this.#idleness.whenIdle();
       return;
     }
-    const bounded = settlesWithin(this.#whenIdle(), graceMs).then((idle) => {
+    const bounded = settlesWithin(this.#idleness.whenIdle(), graceMs).then((idle) => {
       if (!idle) this.#abandon(reason);
     });
     if (wait) await bounded;
@@ -154,7 +163,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     this.#abandoned = true;
     for (const item of this.#queue.splice(0)) item.future.abort(reason);
     for (const future of this.#running) future.abort(reason);
-    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    this.#idleness.notifyIfIdle();
   }
 
   /**
@@ -183,16 +192,6 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     if (this.#isShutdown) throw new ExecutorShutdownError();
   }
 
-  /** One pump per microtask, however many submits came in the same tick. */
-  #schedulePump(): void {
-    if (this.#pumpScheduled) return;
-    this.#pumpScheduled = true;
-    queueMicrotask(() => {
-      this.#pumpScheduled = false;
-      this.#pump();
-    });
-  }
-
   #pump(): void {
     while (this.#running.size < this.maxWorkers && this.#queue.length > 0) {
       const item = this.#queue.shift()!;
@@ -201,7 +200,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
       this.#monitor.running(item.future);
       void this.#run(item);
     }
-    this.#notifyIfIdle();
+    this.#idleness.notifyIfIdle();
   }
 
   async #run({ future, task, args, taskId }: WorkItem): Promise<void> {
@@ -217,20 +216,6 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
       this.#running.delete(future);
       this.#pump();
     }
-  }
-
-  #whenIdle(): Promise<void> {
-    if (this.#isIdle() || this.#abandoned) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  #isIdle(): boolean {
-    return this.#running.size === 0 && this.#queue.length === 0 && !this.#pumpScheduled;
-  }
-
-  #notifyIfIdle(): void {
-    if (!this.#isIdle() || this.#idleWaiters.length === 0) return;
-    for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 }
 

@@ -34,11 +34,6 @@ const REQUEST_TASK_REF = fnRef(new URL('../http/request-task.js', import.meta.ur
 
 export const DEFAULT_MAX_WORKERS = 8;
 
-function concurrencyOf(executor: Executor): number {
-  const perWorker = (executor as { concurrencyPerWorker?: number }).concurrencyPerWorker ?? 1;
-  return executor.maxWorkers * perWorker;
-}
-
 export class FuturesSession extends BaseSession<Future<Response>> {
   readonly state: SessionState;
   readonly executor: Executor;
@@ -65,7 +60,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     validatePositiveInteger(options.perHostLimit, 'perHostLimit');
     this.ownsExecutor = options.executor === undefined;
     this.executor = options.executor ?? new ThreadPoolExecutor({ maxWorkers: options.maxWorkers ?? DEFAULT_MAX_WORKERS });
-    const concurrency = concurrencyOf(this.executor);
+    const concurrency = this.executor.capacity;
     this.state = (options.session?.state as SessionState | undefined) ?? new SessionState(options, concurrency);
     this.maxQueued = options.maxQueued ?? 2 * concurrency;
     this.perHostLimit = options.perHostLimit ?? null;
@@ -78,6 +73,11 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   }
 
   request(method: string, url: string | URL, options: RequestOptions = {}): Future<Response> {
+    return this.requestThrough(this.hosts, method, url, options);
+  }
+
+  /** request(), with the per-origin limiter to hold it in (undefined: none). */
+  private requestThrough(hosts: HostLimiter | undefined, method: string, url: string | URL, options: RequestOptions): Future<Response> {
     if (this.closing) throw new SessionClosedError('request');
     const target = urlArgument(url);
     validateRequestOptions(options);
@@ -85,7 +85,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     const spec = buildSpec(this.state, methodArgument(method), target, options);
     // Refuse what cannot travel now, before the request may be held for its host.
     if (this.executor.crossesProcesses) assertPicklable(spec, '');
-    const future = this.hosts ? this.hosts.run(originOf(spec.url), () => this.submit(spec)) : this.submit(spec);
+    const future = hosts ? hosts.run(originOf(spec.url), () => this.submit(spec)) : this.submit(spec);
     if (options.meta !== undefined) future.meta = options.meta;
     this.linkSignal(future, options.signal);
     this.track(future);
@@ -101,11 +101,12 @@ export class FuturesSession extends BaseSession<Future<Response>> {
    */
   map(inputs: Iterable<MapInput> | AsyncIterable<MapInput>, options: MapRequestsOptions = {}): AsyncIterableIterator<IteratedFuture<Future<Response>>> {
     if (this.closing) throw new SessionClosedError('map');
-    return mapRequests(this, inputs, {
-      ...options,
-      maxQueued: options.maxQueued ?? this.maxQueued,
-      perHostLimit: options.perHostLimit === undefined ? this.perHostLimit : options.perHostLimit,
-    });
+    const { perHostLimit } = options;
+    if (perHostLimit !== null) validatePositiveInteger(perHostLimit, 'perHostLimit');
+    // The session's limiter holds every request at the session's limit; a map with a limit of its own adds one, nested in it.
+    const hosts = perHostLimit === undefined || perHostLimit === null || perHostLimit === this.perHostLimit ? this.hosts : new HostLimiter(perHostLimit, this.hosts);
+    const requester = { request: (method: string, url: string, requestOptions: RequestOptions = {}) => this.requestThrough(hosts, method, url, requestOptions) };
+    return mapRequests(requester, inputs, { ...options, maxQueued: options.maxQueued ?? this.maxQueued });
   }
 
   /**
