@@ -66,6 +66,7 @@ import { Future } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
 import { adoptWire } from './adopt-wire.js';
 import { BrokenProcessPool, type ChildExit } from './broken-process-pool.js';
+import { ByteGrants } from './byte-grants.js';
 import { ChildPool } from './child-pool.js';
 import { ChildSlot } from './child-slot.js';
 import { DispatchQueue } from './dispatch-queue.js';
@@ -87,6 +88,7 @@ import { SlotTable } from './slot-table.js';
 import { settlesWithin } from './settles-within.js';
 import { killChildren, terminateChildren } from './stop-children.js';
 import { TaskLostListeners, type TaskLostListener } from './task-lost-listeners.js';
+import { TokenBucket } from './token-bucket.js';
 import { WorkerTracker } from './worker-tracker.js';
 
 export type { ProcessPoolExecutorOptions } from './process-pool-options.js';
@@ -127,6 +129,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private readonly idleness: Idleness;
   /** Kills a busy child that stopped sending heartbeats (undefined: heartbeatTimeout Infinity). */
   private readonly liveness: LivenessWatch<ChildSlot<PoolTask>> | undefined;
+  /** maxBytesPerSecond: the bucket every child's grants come from (undefined: no limit). */
+  private readonly grants: ByteGrants | undefined;
   private pool: ChildPool | undefined;
   /** Pools retired (idle timeout, no child left), still terminating their children. */
   private readonly closingPools = new Set<Promise<void>>();
@@ -150,7 +154,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
         if (this.pool !== undefined) this.retirePool(this.pool);
       },
     });
-    const { heartbeatTimeoutMs } = this.options;
+    const { heartbeatTimeoutMs, maxBytesPerSecond } = this.options;
+    if (maxBytesPerSecond !== undefined) this.grants = new ByteGrants(new TokenBucket(maxBytesPerSecond));
     if (heartbeatTimeoutMs !== undefined) {
       this.liveness = new LivenessWatch(heartbeatTimeoutMs, () => this.table.allSlots(), (slot) => this.killUnresponsive(slot));
     }
@@ -432,6 +437,10 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       slot.retiring = true;
       return;
     }
+    if (event.type === 'bytes-wanted') {
+      this.grants?.ask(slot, event.bytes);
+      return;
+    }
     const task = this.table.task(event.id);
     // A task settled meanwhile (its child was judged lost) or sent elsewhere since.
     if (task === undefined || task.slot !== slot) return;
@@ -495,6 +504,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       this.tracker.learn(pool.children());
       if (pool.exhausted) this.retirePool(pool);
     }
+    this.grants?.forget(exit.pid);
     const slot = this.table.slot(exit.pid);
     if (slot === undefined) return;
     slot.closed = true;
