@@ -46,6 +46,8 @@ export interface DownloadOptions {
   perHostLimit?: number;
   /** --retry-on-http-error: the status codes retried (the defaults included). */
   retryStatusCodes?: number[];
+  /** --limit-rate: the executor's maxBytesPerSecond, shared by every download (and child process). */
+  maxBytesPerSecond?: number;
   /** --wait: seconds between request starts to one host. */
   waitSeconds?: number;
   /** --content-disposition: rename a file fetched under its URL's name to the server's name. */
