@@ -120,7 +120,7 @@ async function runDecoded(task: TaskMessage, signal: AbortSignal): Promise<unkno
   if (typeof target !== 'function') {
     throw new TypeError(`Export "${fn.exportName}" of ${fn.moduleUrl} is not a function (got ${typeof target})`);
   }
-  const progress = (bytes: number): void => outbox.push({ type: 'progress', id: task.id, bytes });
+  const progress = (bytes: number, total?: number): void => outbox.push(total === undefined ? { type: 'progress', id: task.id, bytes } : { type: 'progress', id: task.id, bytes, total });
   return callTask({ signal, taskId: task.id, progress, progressWanted: task.progress === true, budget: allowance }, target as (...a: unknown[]) => unknown, args);
 }
 

@@ -85,6 +85,8 @@ export interface ProgressEvent {
   readonly type: 'progress';
   readonly id: number;
   readonly bytes: number;
+  /** The body's size, when its headers declared it (identity Content-Length). */
+  readonly total?: number;
 }
 
 export interface ReplyEvent {

@@ -17,8 +17,11 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** Executor-wide task id. */
   readonly taskId: number;
-  /** Report progress (bytes received) to the coordinator; a no-op where nobody listens. */
-  readonly progress: (bytes: number) => void;
+  /**
+   * Report progress (bytes received, and the body's size when its headers
+   * declared it) to the coordinator; a no-op where nobody listens.
+   */
+  readonly progress: (bytes: number, total?: number) => void;
   /**
    * False when nobody listened for progress as the task was sent (no `on('bytes')`
    * listener): the task may skip its reports, which would only be dropped.

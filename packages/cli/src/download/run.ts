@@ -184,10 +184,10 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
 function watchBytes(executor: Executor, live: LiveTransfers, changed: () => void): () => void {
   const observable = executor as Executor & Partial<ObservableExecutor>;
   if (!observable.on) return () => {};
-  return observable.on('bytes', (future, bytes) => {
+  return observable.on('bytes', (future, bytes, total) => {
     const meta = future.meta as DownloadMeta | undefined;
     const first = !live.has(future);
-    live.update(future, meta?.path ?? null, bytes);
+    live.update(future, meta?.path ?? null, bytes, total);
     if (first) future.addDoneCallback(() => live.finish(future));
     changed();
   });

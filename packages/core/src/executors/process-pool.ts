@@ -97,8 +97,8 @@ export type { TaskLostListener } from './task-lost-listeners.js';
 /** The same counters as every executor's (events.ts); `running` counts tasks handed to a child (or re-queued after their child died before starting them). */
 export type ProcessPoolStats = ExecutorStats;
 
-/** Called with the `bytes` a task reported through its task context's `progress()`. */
-export type TaskProgressListener = (future: Future<unknown>, bytes: number) => void;
+/** Called with the `bytes` a task reported through its task context's `progress()`, and the body's declared size when known. */
+export type TaskProgressListener = (future: Future<unknown>, bytes: number, total?: number) => void;
 
 /** What a child runs for a chunk of map()'s items. */
 const RUN_CHUNK_REF = fnRef(new URL('./run-chunk.js', import.meta.url), 'runChunk');
@@ -450,7 +450,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
         return;
       case 'progress':
         // The monitor shields this loop from a throwing listener.
-        this.monitor.bytes(task.future, event.bytes);
+        this.monitor.bytes(task.future, event.bytes, event.total);
         return;
       case 'reply':
         this.table.release(task);

@@ -218,7 +218,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   async #run({ future, task, args, taskId }: WorkItem): Promise<void> {
     const controller = new AbortController();
     future.onAbort((reason) => controller.abort(reason));
-    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes) => this.#monitor.bytes(future, bytes), progressWanted: this.#monitor.wantsBytes, budget: this.#budget };
+    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes, total) => this.#monitor.bytes(future, bytes, total), progressWanted: this.#monitor.wantsBytes, budget: this.#budget };
     try {
       const fn = typeof task === 'function' ? task : await loadFnRef<(...a: unknown[]) => unknown>(task);
       future.setResult(await callTask(context, fn, args));

@@ -49,7 +49,7 @@ export interface PerformOptions {
 interface RequestRun {
   readonly pool: AgentPool;
   readonly signal: AbortSignal | undefined;
-  readonly progress: ((bytes: number) => void) | undefined;
+  readonly progress: ((bytes: number, total?: number) => void) | undefined;
   /** The executor's maxBytesPerSecond (task-context.ts), when it sets one. */
   readonly budget: ByteBudget | undefined;
   /** saveTo + resume: the part file's claim (part-claim.ts). */
@@ -222,6 +222,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     }
 
     const response = toResponse(hop, answer, undefined, accepted);
+    const bodyProgress = withTotal(progress, identityLength(response));
     response.history = history;
     response.setCookies = setCookies;
     if (mode === 'probe') {
@@ -241,7 +242,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       const saved = await saveBodyTo(answer.body, spec.saveTo, {
         maxBytes: spec.maxResponseBytes,
         request,
-        progress,
+        progress: bodyProgress,
         budget,
         checksum: spec.checksum !== false,
         expectedSha256: spec.expectedSha256 ?? null,
@@ -251,7 +252,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       });
       Object.assign(response, saved);
     } else {
-      response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress, budget });
+      response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress: bodyProgress, budget });
       // Only a body saveTo would have saved is the resource whose digest was given (a 404 page is not).
       if (spec.expectedSha256 && response.ok && hop.method !== 'HEAD') {
         checkDigest(createHash('sha256').update(response.content).digest('hex'), spec.expectedSha256, 'the body', request);
@@ -290,6 +291,11 @@ function identityLength(response: Response): number | undefined {
   const encoding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
   const length = response.headers.get('content-length');
   return encoding === 'identity' && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
+}
+
+/** Progress told the body's declared size too, so that a display can show a share and an ETA per download. */
+function withTotal(progress: RequestRun['progress'], total: number | undefined): ((bytes: number) => void) | undefined {
+  return progress && total !== undefined ? (bytes) => progress(bytes, total) : progress;
 }
 
 /**
