@@ -134,11 +134,26 @@ export class LiveProgress implements ProgressReporter {
     const done = this.tally.done;
     const filled = total && total > 0 ? Math.min(BAR_WIDTH, Math.round((done / total) * BAR_WIDTH)) : 0;
     const bytes = this.tally.bytes + this.live.bytes;
-    const eta = this.tally.etaMs();
+    const eta = this.etaMs();
     return (
       ` ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${done}/${totalText(this.tally)} files | ${formatBytes(bytes)}` +
       ` | ${megabytesPerSecond(bytes, this.tally.elapsedMs).toFixed(1)} MB/s | ETA ${eta === null ? '?' : formatDuration(eta)}`
     );
+  }
+
+  /**
+   * When every file left is in flight with a declared size (a single large
+   * file, the last few of a list), the slowest of their ETAs; otherwise the
+   * tally's estimate from the files finished so far.
+   */
+  private etaMs(): number | null {
+    const total = this.tally.total;
+    const transfers = this.live.list();
+    if (total !== null && transfers.length > 0 && total - this.tally.done <= transfers.length) {
+      const etas = transfers.map(transferEtaMs);
+      if (etas.every((eta) => eta !== null)) return Math.max(...(etas as number[]));
+    }
+    return this.tally.etaMs();
   }
 
   private fit(line: string): string {
