@@ -26,7 +26,13 @@ const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
 /** Shared by every task of this child, when the executor limits body bytes per second. */
 const grantBatchBytes = readPositiveInteger(process.argv, BYTE_GRANT_FLAG);
-const allowance = grantBatchBytes === undefined ? undefined : new ByteAllowance(grantBatchBytes, (bytes) => outbox.push({ type: 'bytes-wanted', bytes }));
+const allowance =
+  grantBatchBytes === undefined
+    ? undefined
+    : new ByteAllowance(grantBatchBytes, {
+        ask: (bytes) => outbox.push({ type: 'bytes-wanted', bytes }),
+        giveBack: (bytes) => outbox.push({ type: 'bytes-returned', bytes }),
+      });
 
 /**
  * Once the coordinator is gone, how long aborted tasks get to unwind (a saveTo
@@ -105,6 +111,7 @@ async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
     reply = replyWithError(error);
   }
   running.end(task.id);
+  if (running.size === 0) allowance?.release();
   if (orphaned) {
     if (running.size === 0) process.exit(0);
     return;

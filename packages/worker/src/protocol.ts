@@ -114,7 +114,13 @@ export interface BytesWantedEvent {
   readonly bytes: number;
 }
 
-export type ChildEvent = StartedEvent | DeclinedEvent | ProgressEvent | ReplyEvent | RetiringEvent | BytesWantedEvent;
+/** Under `maxBytesPerSecond`: granted bytes the child no longer needs (it has no task left), back to the bucket. */
+export interface BytesReturnedEvent {
+  readonly type: 'bytes-returned';
+  readonly bytes: number;
+}
+
+export type ChildEvent = StartedEvent | DeclinedEvent | ProgressEvent | ReplyEvent | RetiringEvent | BytesWantedEvent | BytesReturnedEvent;
 
 // ---- coordinator → child -------------------------------------------------------
 

@@ -3,7 +3,8 @@
  * child asks for bytes (`bytes-wanted`, byte-allowance.ts in the worker),
  * the shared TokenBucket pays, and the child gets a `grant` once paid.
  * What a child asked for and had not been granted when it died goes back to
- * the bucket, so a dead child never holds the others back.
+ * the bucket, so a dead child never holds the others back; an idle child
+ * returns its unspent balance itself (`bytes-returned`).
  */
 import type { ControlMessage } from '@requests-futures/worker';
 import type { TokenBucket } from './token-bucket.js';
@@ -42,6 +43,11 @@ export class ByteGrants {
     const paid = this.bucket.spend(bytes);
     if (paid === undefined) deliver();
     else void paid.then(deliver);
+  }
+
+  /** A child had no task left: what it held unspent goes back to the bucket. */
+  giveBack(bytes: number): void {
+    this.bucket.refund(bytes);
   }
 
   /** The child is gone: what it was still owed is refunded. */

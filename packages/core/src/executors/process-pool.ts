@@ -437,8 +437,9 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       slot.retiring = true;
       return;
     }
-    if (event.type === 'bytes-wanted') {
-      this.grants?.ask(slot, event.bytes);
+    if (event.type === 'bytes-wanted' || event.type === 'bytes-returned') {
+      if (event.type === 'bytes-wanted') this.grants?.ask(slot, event.bytes);
+      else this.grants?.giveBack(event.bytes);
       return;
     }
     const task = this.table.task(event.id);
