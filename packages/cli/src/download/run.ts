@@ -245,6 +245,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const state: RunState = { options, io, tally, progress, manifest, checksums, allocator: new PathAllocator(options.outputDir) };
   const settleOptions = {
     retries: options.retries,
+    signal: options.signal,
     resubmit: ({ url, ...request }: DownloadRequest) => (options.signal?.aborted ? null : engine.session.request('GET', url, request)),
   };
   let fatal: unknown = null;
