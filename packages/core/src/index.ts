@@ -43,7 +43,6 @@ export type {
   ThreadPoolExecutorOptions,
   ProcessPoolExecutorOptions,
   ProcessPoolStats,
-  TaskLostListener,
   DrainOptions,
   DrainReport,
   ExecutorStats,

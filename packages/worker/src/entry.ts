@@ -11,11 +11,12 @@
 import { decode, loadFnRef } from '@requests-futures/serializer';
 import type { Wire } from '@requests-futures/serializer';
 import { readPositiveInteger } from './argv-flags.js';
+import { ByteAllowance } from './byte-allowance.js';
 import { listenForControl, sendToCoordinator } from './control-lane.js';
 import { CoordinatorGoneError, watchCoordinator } from './coordinator-watch.js';
 import { startHeartbeat } from './heartbeat.js';
 import { Outbox } from './outbox.js';
-import { COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
+import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
 import { RunningTasks } from './running-tasks.js';
@@ -24,6 +25,15 @@ import { callTask } from './task-context.js';
 const running = new RunningTasks();
 const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
+/** Shared by every task of this child, when the executor limits body bytes per second. */
+const grantBatchBytes = readPositiveInteger(process.argv, BYTE_GRANT_FLAG);
+const allowance =
+  grantBatchBytes === undefined
+    ? undefined
+    : new ByteAllowance(grantBatchBytes, {
+        ask: (bytes) => outbox.push({ type: 'bytes-wanted', bytes }),
+        giveBack: (bytes) => outbox.push({ type: 'bytes-returned', bytes }),
+      });
 
 /**
  * Once the coordinator is gone, how long aborted tasks get to unwind (a saveTo
@@ -57,6 +67,7 @@ function onCoordinatorGone(why: string): void {
 function onControl(message: ControlMessage): void {
   if (message.__rf === 'run') accept(message.tasks);
   else if (message.__rf === 'abort') running.abort(message.id, decodeReason(message.reason));
+  else if (message.__rf === 'grant') allowance?.granted(message.bytes);
   else if (message.__rf === 'exit') {
     // The coordinator sends 'exit' only once every task this child started has replied.
     outbox.flush();
@@ -101,6 +112,7 @@ async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
     reply = replyWithError(error);
   }
   running.end(task.id);
+  if (running.size === 0) allowance?.release();
   if (orphaned) {
     if (running.size === 0) process.exit(0);
     return;
@@ -116,8 +128,8 @@ async function runDecoded(task: TaskMessage, signal: AbortSignal): Promise<unkno
   if (typeof target !== 'function') {
     throw new TypeError(`Export "${fn.exportName}" of ${fn.moduleUrl} is not a function (got ${typeof target})`);
   }
-  const progress = (bytes: number): void => outbox.push({ type: 'progress', id: task.id, bytes });
-  return callTask({ signal, taskId: task.id, progress, progressWanted: task.progress === true }, target as (...a: unknown[]) => unknown, args);
+  const progress = (bytes: number, total?: number): void => outbox.push(total === undefined ? { type: 'progress', id: task.id, bytes } : { type: 'progress', id: task.id, bytes, total });
+  return callTask({ signal, taskId: task.id, progress, progressWanted: task.progress === true, budget: allowance }, target as (...a: unknown[]) => unknown, args);
 }
 
 function decodeReason(reason: Wire | undefined): unknown {

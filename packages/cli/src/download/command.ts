@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
+import { parseLimitRate } from './limit-rate.js';
 import { parseRetryStatusCodes } from './politeness.js';
 import { collectRepeated, toSessionOptions, type RawRequestFlags } from './request-flags.js';
 import type { DownloadOptions } from './run.js';
@@ -24,6 +25,7 @@ interface RawDownloadOptions extends RawRequestFlags {
   maxPerHost?: string;
   retryOnHttpError?: string;
   wait?: string;
+  limitRate?: string;
   contentDisposition?: boolean;
   quiet?: boolean;
   /** commander's negatable flag: false with --no-checksum. */
@@ -47,6 +49,7 @@ export function toDownloadOptions(list: string | undefined, raw: RawDownloadOpti
     options.retryStatusCodes = parseRetryStatusCodes('--retry-on-http-error', raw.retryOnHttpError);
   }
   if (raw.wait !== undefined) options.waitSeconds = parsePositiveSeconds('--wait', raw.wait);
+  if (raw.limitRate !== undefined) options.maxBytesPerSecond = parseLimitRate('--limit-rate', raw.limitRate);
   if (raw.contentDisposition) {
     // Both look files up by the name given before the download, which the server's name replaces afterwards.
     if (options.resume) throw new UsageError('--content-disposition cannot be combined with --resume: a renamed file would not be found and kept');
@@ -92,6 +95,7 @@ export function registerDownloadCommand(
     .option('--ca-certificate <PATH>', 'verify TLS certificates against this CA bundle (PEM) instead of the system\'s')
     .option('--max-per-host <N>', 'at most N downloads at once from one host (scheme://host:port); the others wait their turn')
     .option('--wait <S>', 'at least S seconds between the starts of two requests to one host')
+    .option('--limit-rate <RATE>', 'at most RATE body bytes a second for the whole run, all downloads and processes together (500k, 10M; k, M, G are powers of 1024)')
     .option('--retry-on-http-error <CODES>', 'also retry these HTTP status codes (comma-separated, e.g. 500,502,504) besides 429 and 503, under --retries')
     .option('--content-disposition', 'name a file by the server\'s Content-Disposition filename (sanitized, in the URL\'s directory) when the list gives no path')
     .option('--checksums <FILE>', 'expected sha256 digests in sha256sum format ("<hex>  path"), path relative to DIR as in the manifest')

@@ -46,6 +46,8 @@ export interface DownloadOptions {
   perHostLimit?: number;
   /** --retry-on-http-error: the status codes retried (the defaults included). */
   retryStatusCodes?: number[];
+  /** --limit-rate: the executor's maxBytesPerSecond, shared by every download (and child process). */
+  maxBytesPerSecond?: number;
   /** --wait: seconds between request starts to one host. */
   waitSeconds?: number;
   /** --content-disposition: rename a file fetched under its URL's name to the server's name. */
@@ -182,10 +184,10 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
 function watchBytes(executor: Executor, live: LiveTransfers, changed: () => void): () => void {
   const observable = executor as Executor & Partial<ObservableExecutor>;
   if (!observable.on) return () => {};
-  return observable.on('bytes', (future, bytes) => {
+  return observable.on('bytes', (future, bytes, total) => {
     const meta = future.meta as DownloadMeta | undefined;
     const first = !live.has(future);
-    live.update(future, meta?.path ?? null, bytes);
+    live.update(future, meta?.path ?? null, bytes, total);
     if (first) future.addDoneCallback(() => live.finish(future));
     changed();
   });
@@ -243,6 +245,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const state: RunState = { options, io, tally, progress, manifest, checksums, allocator: new PathAllocator(options.outputDir) };
   const settleOptions = {
     retries: options.retries,
+    signal: options.signal,
     resubmit: ({ url, ...request }: DownloadRequest) => (options.signal?.aborted ? null : engine.session.request('GET', url, request)),
   };
   let fatal: unknown = null;

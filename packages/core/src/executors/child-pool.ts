@@ -22,7 +22,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { Tinypool } from 'tinypool';
-import { COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, MAX_MEMORY_FLAG, MAX_TASKS_FLAG, workerEntryUrl } from '@requests-futures/worker';
+import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, MAX_MEMORY_FLAG, MAX_TASKS_FLAG, workerEntryUrl } from '@requests-futures/worker';
+import { grantBatchBytes } from './byte-grants.js';
 import { ChildHandle, type ChildListener } from './child-handle.js';
 import { heartbeatIntervalMs } from './liveness-watch.js';
 import type { ResolvedProcessPoolOptions } from './process-pool-options.js';
@@ -106,12 +107,13 @@ export class ChildPool {
 }
 
 function createTinypool(options: ResolvedProcessPoolOptions): Tinypool {
-  const { env, execArgv, maxTasksPerChild, maxMemoryPerChildMb, heartbeatTimeoutMs } = options;
+  const { env, execArgv, maxTasksPerChild, maxMemoryPerChildMb, heartbeatTimeoutMs, maxBytesPerSecond } = options;
   // The child's budgets travel as flags, which stay out of the tasks' environment.
   const argv: string[] = [`${COORDINATOR_PID_FLAG}=${process.pid}`];
   if (maxTasksPerChild !== undefined) argv.push(`${MAX_TASKS_FLAG}=${maxTasksPerChild}`);
   if (maxMemoryPerChildMb !== undefined) argv.push(`${MAX_MEMORY_FLAG}=${maxMemoryPerChildMb}`);
   if (heartbeatTimeoutMs !== undefined) argv.push(`${HEARTBEAT_FLAG}=${heartbeatIntervalMs(heartbeatTimeoutMs)}`);
+  if (maxBytesPerSecond !== undefined) argv.push(`${BYTE_GRANT_FLAG}=${grantBatchBytes(maxBytesPerSecond)}`);
   return new Tinypool({
     runtime: 'child_process',
     filename: workerEntryUrl,

@@ -69,6 +69,7 @@ import { Future } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
 import { adoptWire } from './adopt-wire.js';
 import { BrokenProcessPool, type ChildExit } from './broken-process-pool.js';
+import { ByteGrants } from './byte-grants.js';
 import { ChildPool, type ChildHandle, type ChildListener } from './child-pool.js';
 import { ChildSlot } from './child-slot.js';
 import { DispatchQueue } from './dispatch-queue.js';
@@ -90,6 +91,7 @@ import { SlotTable } from './slot-table.js';
 import { settlesWithin } from './settles-within.js';
 import { killChildren, terminateChildren } from './stop-children.js';
 import { TaskLostListeners, type TaskLostListener } from './task-lost-listeners.js';
+import { TokenBucket } from './token-bucket.js';
 import { WorkerTracker } from './worker-tracker.js';
 
 export type { ProcessPoolExecutorOptions } from './process-pool-options.js';
@@ -98,8 +100,8 @@ export type { TaskLostListener } from './task-lost-listeners.js';
 /** The same counters as every executor's (events.ts); `running` counts tasks handed to a child (or re-queued after their child died before starting them). */
 export type ProcessPoolStats = ExecutorStats;
 
-/** Called with the `bytes` a task reported through its task context's `progress()`. */
-export type TaskProgressListener = (future: Future<unknown>, bytes: number) => void;
+/** Called with the `bytes` a task reported through its task context's `progress()`, and the body's declared size when known. */
+export type TaskProgressListener = (future: Future<unknown>, bytes: number, total?: number) => void;
 
 /** What a child runs for a chunk of map()'s items. */
 const RUN_CHUNK_REF = fnRef(new URL('./run-chunk.js', import.meta.url), 'runChunk');
@@ -133,6 +135,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private readonly idleness: Idleness;
   /** Kills a busy child that stopped sending heartbeats (undefined: heartbeatTimeout Infinity). */
   private readonly liveness: LivenessWatch<ChildSlot<PoolTask>> | undefined;
+  /** maxBytesPerSecond: the bucket every child's grants come from (undefined: no limit). */
+  private readonly grants: ByteGrants | undefined;
   private pool: ChildPool | undefined;
   /** Pools retired (idle timeout, no child left), still terminating their children. */
   private readonly closingPools = new Set<Promise<void>>();
@@ -159,7 +163,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       },
       this.options.idleTimeout,
     );
-    const { heartbeatTimeoutMs } = this.options;
+    const { heartbeatTimeoutMs, maxBytesPerSecond } = this.options;
+    if (maxBytesPerSecond !== undefined) this.grants = new ByteGrants(new TokenBucket(maxBytesPerSecond));
     if (heartbeatTimeoutMs !== undefined) {
       this.liveness = new LivenessWatch(heartbeatTimeoutMs, () => this.table.allSlots(), (slot) => this.killUnresponsive(slot));
     }
@@ -442,6 +447,11 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       slot.retiring = true;
       return;
     }
+    if (event.type === 'bytes-wanted' || event.type === 'bytes-returned') {
+      if (event.type === 'bytes-wanted') this.grants?.ask(slot, event.bytes);
+      else this.grants?.giveBack(event.bytes);
+      return;
+    }
     const task = this.table.task(event.id);
     // A task settled meanwhile (its child was judged lost) or sent elsewhere since.
     if (task === undefined || task.slot !== slot) return;
@@ -451,7 +461,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
         return;
       case 'progress':
         // The monitor shields this loop from a throwing listener.
-        this.monitor.bytes(task.future, event.bytes);
+        this.monitor.bytes(task.future, event.bytes, event.total);
         return;
       case 'reply':
         this.table.release(task);
@@ -500,6 +510,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   private onChildExit(exit: ChildExit): void {
     // A replacement, if any, was announced (onChild) before this exit.
+    this.grants?.forget(exit.pid);
     const slot = this.table.slot(exit.pid);
     if (slot === undefined) return;
     slot.closed = true;

@@ -20,10 +20,17 @@ import { resolveMapOptions } from './map-options.js';
 import { assertKnownOptions, type OptionNames } from './option-names.js';
 import { Idleness, MicrotaskPump } from './idleness.js';
 import { settlesWithin } from './settles-within.js';
+import { checkMaxBytesPerSecond, TokenBucket } from './token-bucket.js';
 
 export interface ThreadPoolExecutorOptions {
   /** Most tasks running at once. Default 8 (requests-futures' default). */
   maxWorkers?: number;
+  /**
+   * At most this many response-body bytes a second across every task (after
+   * decompression; default: no limit). A reader beyond its share pauses its
+   * socket until the shared token bucket has paid (token-bucket.ts).
+   */
+  maxBytesPerSecond?: number;
 }
 
 interface WorkItem {
@@ -34,7 +41,7 @@ interface WorkItem {
 }
 
 const DEFAULT_MAX_WORKERS = 8;
-const OPTION_NAMES: OptionNames<ThreadPoolExecutorOptions> = { maxWorkers: true };
+const OPTION_NAMES: OptionNames<ThreadPoolExecutorOptions> = { maxWorkers: true, maxBytesPerSecond: true };
 
 function threadPoolOptions(options: ThreadPoolExecutorOptions | number): ThreadPoolExecutorOptions {
   if (typeof options === 'number') return { maxWorkers: options };
@@ -47,6 +54,8 @@ function threadPoolOptions(options: ThreadPoolExecutorOptions | number): ThreadP
 export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   readonly maxWorkers: number;
   readonly crossesProcesses = false;
+  /** maxBytesPerSecond's bucket, handed to every task (undefined: no limit). */
+  readonly #budget: TokenBucket | undefined;
 
   /** Submitted, not started (FIFO). Futures cancelled while here are skipped when reached. */
   #queue: WorkItem[] = [];
@@ -75,7 +84,9 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
    * @throws TypeError for an unknown option (naming the closest known one); RangeError for a bad maxWorkers.
    */
   constructor(options: ThreadPoolExecutorOptions | number = {}) {
-    const { maxWorkers = DEFAULT_MAX_WORKERS } = threadPoolOptions(options);
+    const { maxWorkers = DEFAULT_MAX_WORKERS, maxBytesPerSecond } = threadPoolOptions(options);
+    const bytesPerSecond = checkMaxBytesPerSecond(maxBytesPerSecond, 'ThreadPoolExecutor');
+    this.#budget = bytesPerSecond === undefined ? undefined : new TokenBucket(bytesPerSecond);
     if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
       throw new RangeError(`maxWorkers must be an integer >= 1; got ${String(maxWorkers)}`);
     }
@@ -206,7 +217,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   async #run({ future, task, args, taskId }: WorkItem): Promise<void> {
     const controller = new AbortController();
     future.onAbort((reason) => controller.abort(reason));
-    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes) => this.#monitor.bytes(future, bytes), progressWanted: this.#monitor.wantsBytes };
+    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes, total) => this.#monitor.bytes(future, bytes, total), progressWanted: this.#monitor.wantsBytes, budget: this.#budget };
     try {
       const fn = typeof task === 'function' ? task : await loadFnRef<(...a: unknown[]) => unknown>(task);
       future.setResult(await callTask(context, fn, args));

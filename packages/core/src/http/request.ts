@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { currentTask, type TaskContext } from '@requests-futures/worker';
+import { currentTask, type ByteBudget, type TaskContext } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { basicAuthHeader } from './basic-auth.js';
@@ -49,7 +49,9 @@ export interface PerformOptions {
 interface RequestRun {
   readonly pool: AgentPool;
   readonly signal: AbortSignal | undefined;
-  readonly progress: ((bytes: number) => void) | undefined;
+  readonly progress: ((bytes: number, total?: number) => void) | undefined;
+  /** The executor's maxBytesPerSecond (task-context.ts), when it sets one. */
+  readonly budget: ByteBudget | undefined;
   /** saveTo + resume: the part file's claim (part-claim.ts). */
   readonly claim: PartClaim | undefined;
   readonly onRedirect: PerformOptions['onRedirect'];
@@ -93,12 +95,13 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
   const task = options.task ?? currentTask();
   const signal = options.signal ?? task?.signal;
   const progress = task?.progressWanted ? task.progress : undefined;
+  const budget = task?.budget;
   try {
     throwIfAborted(signal);
     const first = firstHop(spec);
     const policy = retryPolicy(spec.retries);
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
-    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, claim, onRedirect: options.onRedirect };
+    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, budget, claim, onRedirect: options.onRedirect };
     try {
       await checkTargetEarly(spec, claim, { method: first.method, url: first.url });
       return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
@@ -183,7 +186,7 @@ type BodyMode = 'download' | 'probe';
 const PROBE_MAX_BYTES = 64 * 1024;
 
 async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null, mode: BodyMode = 'download'): Promise<Response> {
-  const { pool, signal, progress } = run;
+  const { pool, signal, progress, budget } = run;
   let hop = start;
   const timeout = toGotTimeouts(spec.timeout);
   const verify = spec.verify ?? true;
@@ -204,7 +207,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     const location = answer.headers.get('location');
 
     if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
-      const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
+      const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress, budget });
       const response = toResponse(hop, answer, content, accepted);
       // requests hooks every response it receives, the one past the limit included; a probe's are not the caller's.
       const hooked = mode === 'download' && run.onRedirect ? await run.onRedirect(response) : response;
@@ -219,6 +222,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     }
 
     const response = toResponse(hop, answer, undefined, accepted);
+    const bodyProgress = withTotal(progress, identityLength(response));
     response.history = history;
     response.setCookies = setCookies;
     if (mode === 'probe') {
@@ -238,7 +242,8 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       const saved = await saveBodyTo(answer.body, spec.saveTo, {
         maxBytes: spec.maxResponseBytes,
         request,
-        progress,
+        progress: bodyProgress,
+        budget,
         checksum: spec.checksum !== false,
         expectedSha256: spec.expectedSha256 ?? null,
         within: spec.saveWithin ?? null,
@@ -247,7 +252,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       });
       Object.assign(response, saved);
     } else {
-      response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
+      response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress: bodyProgress, budget });
       // Only a body saveTo would have saved is the resource whose digest was given (a 404 page is not).
       if (spec.expectedSha256 && response.ok && hop.method !== 'HEAD') {
         checkDigest(createHash('sha256').update(response.content).digest('hex'), spec.expectedSha256, 'the body', request);
@@ -286,6 +291,11 @@ function identityLength(response: Response): number | undefined {
   const encoding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
   const length = response.headers.get('content-length');
   return encoding === 'identity' && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
+}
+
+/** Progress told the body's declared size too, so that a display can show a share and an ETA per download. */
+function withTotal(progress: RequestRun['progress'], total: number | undefined): ((bytes: number) => void) | undefined {
+  return progress && total !== undefined ? (bytes) => progress(bytes, total) : progress;
 }
 
 /**
