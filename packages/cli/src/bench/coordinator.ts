@@ -8,6 +8,7 @@ import { LatencyRecorder } from './histogram.js';
 import type { LoadSpec } from './load-spec.js';
 import type { LoopProgress } from './load-loop.js';
 import { LOOP_TASK_MODULE, type EncodedLoadTally } from './loop-task.js';
+import { mergeNamed, type NamedTally } from './named-requests.js';
 import { runLoad } from './run-load.js';
 import { splitEvenly } from './split.js';
 import { StartBarrier } from './start-barrier.js';
@@ -34,6 +35,8 @@ export interface MergedLoad {
   generators: number;
   /** The processes the load came from (this one for in-process runs). */
   pids: number[];
+  /** `--script`: the scenario's requests by name, all processes added up. */
+  named?: Record<string, NamedTally>;
 }
 
 export type ProgressListener = (progress: LoopProgress) => void;
@@ -56,6 +59,8 @@ export function planShares(spec: LoadSpec, processes: number): LoadSpec[] {
     const share: LoadSpec = { ...spec, connections: c };
     if (requests) share.requests = requests[i];
     if (spec.rate !== undefined) share.rate = requests ? (spec.rate * requests[i]!) / spec.requests! : spec.rate / count;
+    // Interleaved numbering: with -n the children's iterations are 0..n-1 between them, each once.
+    if (spec.scenario) share.scenario = { ...spec.scenario, iterationOffset: i, iterationStride: count };
     return share;
   });
 }
@@ -70,6 +75,7 @@ export function mergeTallies(tallies: EncodedLoadTally[]): MergedLoad {
     tally.perSecond.forEach((count, second) => (perSecond[second] = (perSecond[second] ?? 0) + count));
   }
   const uncorrectedParts = tallies.flatMap((t) => (t.uncorrected ? [LatencyRecorder.decode(t.uncorrected)] : []));
+  const namedParts = tallies.flatMap((t) => (t.named ? [t.named] : []));
   return {
     latency: LatencyRecorder.merge(tallies.map((t) => LatencyRecorder.decode(t.latency))),
     ...(uncorrectedParts.length > 0 ? { uncorrected: LatencyRecorder.merge(uncorrectedParts) } : {}),
@@ -81,6 +87,7 @@ export function mergeTallies(tallies: EncodedLoadTally[]): MergedLoad {
     durationMs: Math.max(0, ...tallies.map((t) => t.elapsedMs)),
     generators: tallies.length,
     pids: [...new Set(tallies.map((t) => t.pid))],
+    ...(namedParts.length > 0 ? { named: mergeNamed(namedParts) } : {}),
   };
 }
 
