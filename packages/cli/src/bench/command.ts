@@ -99,13 +99,16 @@ export function toBenchOptions(url: string | undefined, raw: RawBenchOptions): B
   return options;
 }
 
-export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes'>, onSecond?: (progress: LoopProgress) => void): Promise<BenchReport> {
-  // The engine and the histogram load only when a bench runs, not for --help or a download.
-  const [{ runLoadInProcess, runLoadInProcesses }, { buildBenchReport }] = await Promise.all([import('./coordinator.js'), import('./report.js')]);
+export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes'>, onSecond?: (progress: LoopProgress) => void, stop?: AbortSignal): Promise<BenchReport> {
+  // The engine and the histogram load only when a bench runs, not for --help or a download. One after the
+  // other: jest's ESM loader fails two concurrent first imports of a shared dependency ("not in cache").
+  const { runLoadInProcess, runLoadInProcesses } = await import('./coordinator.js');
+  const { buildBenchReport } = await import('./report.js');
   const { spec, processes } = options;
   // Loaded here first, so a bad module fails before any child starts, with what was wrong.
   if (spec.scenario) await (await import('./scenario-module.js')).loadScenario(spec.scenario.moduleUrl);
-  const load = processes === undefined ? await runLoadInProcess(spec, onSecond) : await runLoadInProcesses(spec, processes, onSecond);
+  const control = { ...(onSecond ? { onSecond } : {}), ...(stop ? { stop } : {}) };
+  const load = processes === undefined ? await runLoadInProcess(spec, control) : await runLoadInProcesses(spec, processes, control);
   return buildBenchReport(load, {
     url: spec.url,
     method: spec.method,

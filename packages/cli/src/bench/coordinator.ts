@@ -45,8 +45,14 @@ function addCounts(into: Record<string, number>, from: Record<string, number>): 
   for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
 }
 
-export async function runLoadInProcess(spec: LoadSpec, onSecond?: ProgressListener): Promise<MergedLoad> {
-  const { elapsedMs, ...tally } = await runLoad(spec, onSecond ? { onSecond } : {});
+/** `stop`: ends the run early, as its deadline would (what ran is reported). */
+export interface RunControl {
+  onSecond?: ProgressListener;
+  stop?: AbortSignal;
+}
+
+export async function runLoadInProcess(spec: LoadSpec, { onSecond, stop }: RunControl = {}): Promise<MergedLoad> {
+  const { elapsedMs, ...tally } = await runLoad(spec, { ...(onSecond ? { onSecond } : {}), ...(stop ? { startSignal: async () => ({ stop }) } : {}) });
   return { ...tally, durationMs: elapsedMs, generators: 1, pids: [process.pid] };
 }
 
@@ -91,7 +97,7 @@ export function mergeTallies(tallies: EncodedLoadTally[]): MergedLoad {
   };
 }
 
-export async function runLoadInProcesses(spec: LoadSpec, processes: number, onSecond?: ProgressListener): Promise<MergedLoad> {
+export async function runLoadInProcesses(spec: LoadSpec, processes: number, { onSecond, stop }: RunControl = {}): Promise<MergedLoad> {
   const shares = planShares(spec, processes);
   // One task per child: concurrencyPerWorker 1 keeps two loops from sharing a process.
   const executor = new ProcessPoolExecutor({ maxWorkers: shares.length, concurrencyPerWorker: 1 });
@@ -105,7 +111,15 @@ export async function runLoadInProcesses(spec: LoadSpec, processes: number, onSe
     // A child that fails before it is ready would leave the others waiting: its failure ends the wait.
     await Promise.race([barrier.allReady(READY_TIMEOUT_MS), tallies]);
     barrier.release();
-    return mergeTallies(await tallies);
+    // A stop during start-up takes effect here: the children start, see the line closed, and return at once.
+    const stopChildren = () => barrier.stop();
+    if (stop?.aborted) stopChildren();
+    stop?.addEventListener('abort', stopChildren, { once: true });
+    try {
+      return mergeTallies(await tallies);
+    } finally {
+      stop?.removeEventListener('abort', stopChildren);
+    }
   } finally {
     // After a failure this tells the other children to stop, so the error is reported now, not after their -d.
     await barrier.close();
