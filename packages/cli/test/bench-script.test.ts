@@ -111,20 +111,21 @@ describe('rf bench --script', () => {
     expect(report.scenario!.requests['items']!.statusCodes).toEqual({ '200': 90 });
   });
 
-  it('-R 100 -d 2 with --warmup 500ms: 200 ± 2 % iterations counted, warm-up requests counted nowhere', async () => {
+  it('-R 50 -d 2 with --warmup 500ms: 100 ± 2 % iterations counted, warm-up requests counted nowhere', async () => {
     reset();
-    const run = await runBenchProcess([url, '--script', EXAMPLE, '-R', '100', '-d', '2', '--warmup', '500ms', '-c', '10']);
+    // 50 connections: a second per iteration before the schedule slips, room for a machine at load 20 (at -c 10 it slipped there).
+    const run = await runBenchProcess([url, '--script', EXAMPLE, '-R', '50', '-d', '2', '--warmup', '500ms', '-c', '50']);
     const { report } = run;
-    expect(report.rate).toBe(100);
+    expect(report.rate).toBe(50);
     expect(report.uncorrectedLatencyMs).not.toBeNull();
-    expect(report.requests + report.cutOff).toBeGreaterThanOrEqual(196);
-    expect(report.requests + report.cutOff).toBeLessThanOrEqual(204);
+    expect(report.requests + report.cutOff).toBeGreaterThanOrEqual(98);
+    expect(report.requests + report.cutOff).toBeLessThanOrEqual(102);
     const login = report.scenario!.requests['login']!;
     // Every counted iteration logged in inside the run; a cut-off one may have too.
     expect(login.requests).toBeGreaterThanOrEqual(report.requests);
     expect(login.requests).toBeLessThanOrEqual(report.requests + report.cutOff);
-    // The warm-up's ~50 logins reached the server but none is in the report.
-    expect(byPath['/login']!).toBeGreaterThanOrEqual(login.requests + 40);
+    // The warm-up's ~25 logins reached the server but none is in the report.
+    expect(byPath['/login']!).toBeGreaterThanOrEqual(login.requests + 20);
     expect(run.survivors).toEqual([]);
   });
 

@@ -4,6 +4,7 @@
  * into one.
  */
 import { ProcessPoolExecutor, fnRef } from '@requests-futures/core';
+import { addCounts } from './counts.js';
 import { LatencyRecorder } from './histogram.js';
 import type { LoadSpec } from './load-spec.js';
 import type { LoopProgress } from './load-loop.js';
@@ -40,10 +41,6 @@ export interface MergedLoad {
 }
 
 export type ProgressListener = (progress: LoopProgress) => void;
-
-function addCounts(into: Record<string, number>, from: Record<string, number>): void {
-  for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
-}
 
 /** `stop`: ends the run early, as its deadline would (what ran is reported). */
 export interface RunControl {

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorClassName } from '../util/format.js';
 import type { SendRequest } from './client.js';
+import { increment } from './counts.js';
 import { LatencyRecorder } from './histogram.js';
 import type { NamedTally } from './named-requests.js';
 
@@ -75,10 +76,6 @@ export interface LoadTally {
   elapsedMs: number;
   /** A scenario's requests by name (the loop itself counts iterations). */
   named?: Record<string, NamedTally>;
-}
-
-function increment(counts: Record<string, number>, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
 }
 
 export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: LoopHooks = {}): Promise<LoadTally> {

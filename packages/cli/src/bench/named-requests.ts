@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { errorClassName } from '../util/format.js';
+import { addCounts, increment, sumCounts } from './counts.js';
 import { LatencyRecorder, summarizeLatency, type EncodedLatency, type LatencySummary } from './histogram.js';
 
 export interface NamedTally {
@@ -31,14 +32,6 @@ export interface NamedRequestSummary {
   latencyMs: LatencySummary;
   statusCodes: Record<string, number>;
   errors: Record<string, number>;
-}
-
-function increment(counts: Record<string, number>, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
-}
-
-function addCounts(into: Record<string, number>, from: Record<string, number>): void {
-  for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
 }
 
 const emptyTally = (): NamedTally => ({ latency: new LatencyRecorder(), statusCodes: {}, errors: {} });
@@ -111,8 +104,6 @@ export function mergeNamed(parts: Record<string, EncodedNamedTally>[]): Record<s
   return merged;
 }
 
-const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
-
 /** Names in alphabetical order, so two reports read alike. */
 export function summarizeNamed(named: Record<string, NamedTally>, durationMs: number): Record<string, NamedRequestSummary> {
   const seconds = durationMs / 1000;
@@ -121,8 +112,8 @@ export function summarizeNamed(named: Record<string, NamedTally>, durationMs: nu
       .sort()
       .map((name) => {
         const { latency, statusCodes, errors } = named[name]!;
-        const responses = sum(statusCodes);
-        const requests = responses + sum(errors);
+        const responses = sumCounts(statusCodes);
+        const requests = responses + sumCounts(errors);
         const requestsPerSecond = seconds > 0 ? Math.round((requests / seconds) * 10) / 10 : 0;
         return [name, { requests, responses, requestsPerSecond, latencyMs: summarizeLatency(latency), statusCodes, errors }];
       }),

@@ -1,4 +1,5 @@
 /** The result of `rf bench`: one object, printed as text or as JSON (--json). */
+import { sumCounts } from './counts.js';
 import { summarizeLatency, type LatencySummary } from './histogram.js';
 import type { MergedLoad } from './coordinator.js';
 import type { BenchEnvironment } from './environment.js';
@@ -78,7 +79,6 @@ export interface ReportContext {
   scenarioModule?: string;
 }
 
-const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /** Complete seconds only, so the last partial second does not read as a drop; a run under a second is one sample. */
@@ -97,8 +97,8 @@ export function summarizePerSecond(perSecond: number[], durationMs: number, requ
 }
 
 export function buildBenchReport(load: MergedLoad, context: ReportContext): BenchReport {
-  const responses = sum(load.statusCodes);
-  const requests = responses + sum(load.errors);
+  const responses = sumCounts(load.statusCodes);
+  const requests = responses + sumCounts(load.errors);
   const seconds = load.durationMs / 1000;
   return {
     url: context.url,
