@@ -5,8 +5,6 @@
  * nothing (its "exports" resolve, the CLI does not start).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { bench, BenchOptionsError, type BenchProgress } from '@requests-futures/cli';
 import { isAlive } from '@requests-futures/testing';
 import { runBenchProcess, serveOnLoopback, stopServer } from './bench-process.js';
+import { runRfProcess } from './helpers.js';
 
 const IMPORT_FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/import-as-library.mjs');
 
@@ -108,13 +107,8 @@ describe('bench() from @requests-futures/cli', () => {
 
   it('importing the package by name starts nothing, whatever the command line says', async () => {
     const url = `${base}import`;
-    const child = spawn(process.execPath, [IMPORT_FIXTURE, 'bench', url, '-n', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    const [code] = (await once(child, 'close')) as [number | null];
-    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: '{"bench":"function","runCli":"function"}', stderr: '' });
+    const run = await runRfProcess(['bench', url, '-n', '5'], { bin: IMPORT_FIXTURE });
+    expect(run).toEqual({ code: 0, stdout: '{"bench":"function","runCli":"function"}', stderr: '' });
     expect(servedAt(url)).toBe(0);
   });
 });
