@@ -7,6 +7,9 @@ export { FuturesSession } from './session/futures-session.js';
 export { Session } from './session/session.js';
 export { CookieConflictError, SessionClosedError } from './session/errors.js';
 export { SessionCookies } from './session/cookies.js';
+export { HeadersDict, type SessionHeaders } from './session/session-headers.js';
+export { ItemDict, type SessionDict } from './session/item-dict.js';
+export type { SessionParams, SessionProxies, ParamItem } from './session/params-and-proxies.js';
 export type { MapInput, MapRequestsOptions } from './session/map-requests.js';
 export type {
   AdapterOptions,

@@ -5,7 +5,9 @@
 import type { CaseInsensitiveHeaders } from '../http/headers.js';
 import type { Params, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import type { SessionCookies } from './cookies.js';
-import type { HooksOption, RequestOptions } from './options.js';
+import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
+import { setParams, type SessionParams, type SessionProxies } from './params-and-proxies.js';
+import type { SessionHeaders } from './session-headers.js';
 import type { SessionState } from './session-state.js';
 import { validateTimeout } from './validate.js';
 
@@ -37,8 +39,13 @@ export abstract class BaseSession<R> {
     return this.request('DELETE', url, options);
   }
 
-  get headers(): CaseInsensitiveHeaders {
+  /** requests' CaseInsensitiveDict: `headers['X-A'] = '1'`, `delete headers['X-A']`, `update({...})`. */
+  get headers(): SessionHeaders {
     return this.state.headers;
+  }
+  /** Replaces the session's headers in place (the defaults too, as assigning a dict does in requests). */
+  set headers(value: HeadersOption | CaseInsensitiveHeaders | null) {
+    this.state.headers.replace(value);
   }
   get cookies(): SessionCookies {
     return this.state.cookies;
@@ -49,11 +56,13 @@ export abstract class BaseSession<R> {
   set auth(value: [string, string] | null) {
     this.state.auth = value;
   }
-  get params(): Params | undefined {
+  /** A dict: `params['page'] = 2`, `delete params.page`, `update({...})`. */
+  get params(): SessionParams {
     return this.state.params;
   }
-  set params(value: Params | undefined) {
-    this.state.params = value;
+  /** Replaces the params in place; a query string or a list of pairs becomes a dict (repeated keys: a list). */
+  set params(value: Params | null | undefined) {
+    setParams(this.state.params, value);
   }
   get hooks(): HooksOption {
     return this.state.hooks;
@@ -73,11 +82,12 @@ export abstract class BaseSession<R> {
   set verify(value: boolean | string) {
     this.state.verify = value;
   }
-  get proxies(): Record<string, string> | null {
+  /** A dict: `proxies.https = 'http://127.0.0.1:3128'`. */
+  get proxies(): SessionProxies {
     return this.state.proxies;
   }
-  set proxies(value: Record<string, string> | null) {
-    this.state.proxies = value;
+  set proxies(value: Record<string, string> | null | undefined) {
+    this.state.proxies.replace(value);
   }
   get timeout(): TimeoutOption | undefined {
     return this.state.timeout;

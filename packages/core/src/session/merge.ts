@@ -62,6 +62,11 @@ export function normalizeRetries(retries: number | RetryOptions | null | undefin
   return { statusCodes: DEFAULT_RETRY_STATUS, ...options };
 }
 
+/** requests' merge_setting for proxies: the request's keys win; a request's null leaves the session's. */
+function mergeProxies(session: Record<string, string> | null, request: Record<string, string> | null | undefined): Record<string, string> | null {
+  return isMapping(request) ? { ...(session ?? {}), ...request } : session;
+}
+
 function pick<T>(request: T | undefined, session: T): T {
   return request === undefined ? session : request;
 }
@@ -71,7 +76,7 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
   return {
     method: method.toUpperCase(),
     url,
-    params: mergeParams(state.params, options.params),
+    params: mergeParams(state.params.size > 0 ? (state.params.toObject() as Params) : undefined, options.params),
     headers: mergeHeaders(state.headers.toObject(), options.headers),
     ...(hasBody ? { data: options.data ?? null, json: options.json, files: options.files ?? null } : {}),
     auth: pick(options.auth, state.auth),
@@ -79,7 +84,7 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
     allowRedirects: options.allowRedirects ?? true,
     maxRedirects: state.maxRedirects,
     verify: options.verify ?? state.verify,
-    proxies: isMapping(options.proxies) ? { ...(state.proxies ?? {}), ...options.proxies } : state.proxies,
+    proxies: mergeProxies(state.proxies.size > 0 ? state.proxies.toObject() : null, options.proxies),
     hooks: { response: mergeHooks(state.hooks, options.hooks) },
     backgroundCallback: (options.backgroundCallback as HookFn | null | undefined) ?? null,
     stream: options.stream ?? false,

@@ -4,12 +4,12 @@
  * with `{ session }` shares this object with that Session, as requests-futures
  * shares the wrapped requests.Session.
  */
-import { CaseInsensitiveHeaders } from '../http/headers.js';
-import type { Params, PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
-import { headerValueText } from '../http/validate-request.js';
+import type { PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import { version } from '../version.js';
 import { SessionCookies } from './cookies.js';
 import type { HooksOption, SessionStateOptions } from './options.js';
+import { sessionParams, sessionProxies, type SessionParams, type SessionProxies } from './params-and-proxies.js';
+import { sessionHeaders, type SessionHeaders } from './session-headers.js';
 import { validatePositiveInteger, validateTimeout } from './validate.js';
 
 /** requests.Session's default redirect limit (got's is 10). */
@@ -27,14 +27,15 @@ export function defaultHeaders(): Record<string, string> {
 }
 
 export class SessionState {
-  readonly headers: CaseInsensitiveHeaders;
+  /** Dicts as in requests: replaced in place, so a Session and a FuturesSession sharing this state see one object. */
+  readonly headers: SessionHeaders;
+  readonly params: SessionParams;
+  readonly proxies: SessionProxies;
   readonly cookies = new SessionCookies();
   auth: [string, string] | null;
-  params: Params | undefined;
   hooks: HooksOption;
   maxRedirects: number;
   verify: boolean | string;
-  proxies: Record<string, string> | null;
   timeout: TimeoutOption | undefined;
   retries: number | RetryOptions | null;
   maxResponseBytes: number | null;
@@ -46,17 +47,14 @@ export class SessionState {
     if (options.maxRedirects !== undefined && (!Number.isInteger(options.maxRedirects) || options.maxRedirects < 0)) {
       throw new RangeError(`maxRedirects must be an integer >= 0, got ${String(options.maxRedirects)}`);
     }
-    this.headers = new CaseInsensitiveHeaders(defaultHeaders());
-    for (const [name, value] of Object.entries(options.headers ?? {})) {
-      if (value === null || value === undefined) this.headers.delete(name);
-      else this.headers.set(name, headerValueText(name, value));
-    }
+    this.headers = sessionHeaders(defaultHeaders());
+    this.headers.update(options.headers ?? {});
+    this.params = sessionParams(options.params);
+    this.proxies = sessionProxies(options.proxies);
     this.auth = options.auth ?? null;
-    this.params = options.params;
     this.hooks = { response: [], ...options.hooks };
     this.maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     this.verify = options.verify ?? true;
-    this.proxies = options.proxies ?? null;
     this.timeout = options.timeout;
     this.retries = options.retries ?? null;
     this.maxResponseBytes = options.maxResponseBytes ?? null;
