@@ -66,6 +66,11 @@ export interface RequestSpec {
   verify: boolean | string;
   /** e.g. { http: 'http://127.0.0.1:3128', https: ... } */
   proxies?: Record<string, string> | null;
+  /**
+   * trustEnv: the coordinator's environment proxies (`http`, `https`, `all`,
+   * `no`), which each redirect hop re-resolves against (requests' resolve_proxies).
+   */
+  environmentProxies?: Record<string, string> | null;
   hooks: { response: HookFn[] };
   /** Deprecated upstream; kept for parity. */
   backgroundCallback?: HookFn | null;

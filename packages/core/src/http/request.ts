@@ -17,6 +17,7 @@ import { CaseInsensitiveHeaders } from './headers.js';
 import { checkContentRange } from './content-range.js';
 import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
 import { PartClaim } from './part-claim.js';
+import { resolveProxies } from './no-proxy.js';
 import { selectProxy } from './proxy.js';
 import { readBody } from './read-body.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
@@ -195,7 +196,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
   for (;;) {
     throwIfAborted(signal);
     const jarCookies = await jar.headerFor(hop.url);
-    const proxy = selectProxy(hop.url, spec.proxies);
+    const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
     const agents = pool.agentsFor(spec.pool, verify, proxy);
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}) });
     const accepted = await jar.store(hop.url, answer.setCookieHeaders);

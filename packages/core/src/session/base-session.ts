@@ -97,6 +97,14 @@ export abstract class BaseSession<R> {
     validateTimeout(value);
     this.state.timeout = value;
   }
+  /** requests' trust_env: false stops environment proxies, .netrc and CA bundle variables applying. */
+  get trustEnv(): boolean {
+    return this.state.trustEnv;
+  }
+  set trustEnv(value: boolean) {
+    if (typeof value !== 'boolean') throw new TypeError(`trustEnv must be a boolean, got ${typeof value}`);
+    this.state.trustEnv = value;
+  }
   get retries(): number | RetryOptions | null {
     return this.state.retries;
   }

@@ -23,4 +23,5 @@ export const FUTURES_SESSION_OPTION_NAMES: OptionNames<FuturesSessionOptions> = 
   retries: true,
   maxResponseBytes: true,
   adapterOptions: true,
+  trustEnv: true,
 };

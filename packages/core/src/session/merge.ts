@@ -7,7 +7,11 @@
 import type { HookFn, Params, RequestSpec, RetryOptions } from '../http/request-spec.js';
 import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
+import { mergeEnvironmentSettings } from './environment.js';
+import { netrcAuth } from './netrc.js';
 import type { SessionState } from './session-state.js';
+
+type Environment = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_RETRY_STATUS = [429, 503];
 
@@ -71,7 +75,21 @@ function pick<T>(request: T | undefined, session: T): T {
   return request === undefined ? session : request;
 }
 
-export function buildSpec(state: SessionState, method: string, url: string, options: RequestOptions): RequestSpec {
+/**
+ * requests' auth precedence: the request's, the session's, then (trustEnv) the
+ * netrc file's for the URL's host, which in turn wins over userinfo in the URL.
+ */
+function mergeAuth(state: SessionState, url: string, options: RequestOptions, env: Environment): [string, string] | null | undefined {
+  const auth = pick(options.auth, state.auth);
+  if (state.trustEnv && !options.auth && !state.auth) return netrcAuth(url, env) ?? auth;
+  return auth;
+}
+
+/** `env`: the environment trustEnv reads, this process's unless given (tests). */
+export function buildSpec(state: SessionState, method: string, url: string, options: RequestOptions, env: Environment = process.env): RequestSpec {
+  const settings = state.trustEnv ? mergeEnvironmentSettings(url, options.proxies, options.verify, env) : null;
+  const requestProxies = settings ? settings.requestProxies : options.proxies;
+  const requestVerify = settings ? settings.requestVerify : options.verify;
   const hasBody = options.data !== undefined || options.json !== undefined || options.files !== undefined;
   return {
     method: method.toUpperCase(),
@@ -79,12 +97,13 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
     params: mergeParams(state.params.size > 0 ? (state.params.toObject() as Params) : undefined, options.params),
     headers: mergeHeaders(state.headers.toObject(), options.headers),
     ...(hasBody ? { data: options.data ?? null, json: options.json, files: options.files ?? null } : {}),
-    auth: pick(options.auth, state.auth),
+    auth: mergeAuth(state, url, options, env),
     timeout: pick(options.timeout, state.timeout),
     allowRedirects: options.allowRedirects ?? true,
     maxRedirects: state.maxRedirects,
-    verify: options.verify ?? state.verify,
-    proxies: mergeProxies(state.proxies.size > 0 ? state.proxies.toObject() : null, options.proxies),
+    verify: requestVerify ?? state.verify,
+    proxies: mergeProxies(state.proxies.size > 0 ? state.proxies.toObject() : null, requestProxies),
+    ...(settings?.environmentProxies ? { environmentProxies: settings.environmentProxies } : {}),
     hooks: { response: mergeHooks(state.hooks, options.hooks) },
     backgroundCallback: (options.backgroundCallback as HookFn | null | undefined) ?? null,
     stream: options.stream ?? false,

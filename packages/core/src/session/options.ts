@@ -99,6 +99,12 @@ export interface SessionStateOptions {
   retries?: number | RetryOptions | null;
   maxResponseBytes?: number | null;
   adapterOptions?: AdapterOptions;
+  /**
+   * requests' trust_env (default true): HTTP_PROXY / HTTPS_PROXY / ALL_PROXY /
+   * NO_PROXY (either case), the netrc file (NETRC or ~/.netrc) and
+   * REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE apply, as the coordinator's environment has them.
+   */
+  trustEnv?: boolean;
 }
 
 export interface FuturesSessionOptions extends SessionStateOptions {

@@ -40,6 +40,8 @@ export class SessionState {
   retries: number | RetryOptions | null;
   maxResponseBytes: number | null;
   pool: PoolOptions;
+  /** requests' trust_env: environment proxies, .netrc and CA bundle variables apply. */
+  trustEnv: boolean;
 
   constructor(options: SessionStateOptions = {}, concurrency = 1) {
     validateTimeout(options.timeout);
@@ -58,6 +60,10 @@ export class SessionState {
     this.timeout = options.timeout;
     this.retries = options.retries ?? null;
     this.maxResponseBytes = options.maxResponseBytes ?? null;
+    if (options.trustEnv !== undefined && typeof options.trustEnv !== 'boolean') {
+      throw new TypeError(`trustEnv must be a boolean, got ${typeof options.trustEnv}`);
+    }
+    this.trustEnv = options.trustEnv ?? true;
     // The pool grows with the executor, as requests-futures raises pool_maxsize to max_workers.
     this.pool = {
       maxSize: options.adapterOptions?.poolMaxSize ?? Math.max(DEFAULT_POOL_SIZE, concurrency),
