@@ -9,8 +9,13 @@ import { shouldBypassProxies } from '../http/no-proxy.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
-/** The schemes a request can use, plus `all` (ALL_PROXY) and `no` (NO_PROXY). */
-const PROXY_KEYS = ['http', 'https', 'all', 'no'];
+/** The schemes a request can use, plus `all` (ALL_PROXY) and `no` (NO_PROXY); names spelt out, as this runs per request. */
+const PROXY_VARIABLES: ReadonlyArray<readonly [key: string, lower: string, upper: string]> = [
+  ['http', 'http_proxy', 'HTTP_PROXY'],
+  ['https', 'https_proxy', 'HTTPS_PROXY'],
+  ['all', 'all_proxy', 'ALL_PROXY'],
+  ['no', 'no_proxy', 'NO_PROXY'],
+];
 
 /**
  * urllib's getproxies_environment, for the keys a request can use: a
@@ -19,9 +24,9 @@ const PROXY_KEYS = ['http', 'https', 'all', 'no'];
  */
 export function environmentProxies(env: Environment): EnvironmentProxies {
   const proxies: EnvironmentProxies = {};
-  for (const key of PROXY_KEYS) {
-    const lower = env[`${key}_proxy`];
-    const upper = key === 'http' && env.REQUEST_METHOD !== undefined ? undefined : env[`${key.toUpperCase()}_PROXY`];
+  for (const [key, lowerName, upperName] of PROXY_VARIABLES) {
+    const lower = env[lowerName];
+    const upper = key === 'http' && env.REQUEST_METHOD !== undefined ? undefined : env[upperName];
     const value = lower !== undefined ? lower : upper;
     if (value) proxies[key] = value;
   }
@@ -52,9 +57,11 @@ export function mergeEnvironmentSettings(url: string, proxies: Record<string, st
   const fromEnvironment = environmentProxies(env);
   const hasAny = Object.keys(fromEnvironment).length > 0;
   let requestProxies = proxies;
-  const target = URL.canParse(url) ? new URL(url) : null; // a bad URL fails in the engine, with requests' error
-  if (hasAny && target && !shouldBypassProxies(target, proxies?.no_proxy ?? fromEnvironment.no ?? null)) {
-    requestProxies = { ...fromEnvironment, ...(proxies ?? {}) };
+  if (hasAny) {
+    const target = URL.canParse(url) ? new URL(url) : null; // a bad URL fails in the engine, with requests' error
+    if (target && !shouldBypassProxies(target, proxies?.no_proxy ?? fromEnvironment.no ?? null)) {
+      requestProxies = { ...fromEnvironment, ...(proxies ?? {}) };
+    }
   }
   const requestVerify = verify === undefined || verify === true ? (environmentCaBundle(env) ?? verify) : verify;
   return { requestProxies, environmentProxies: hasAny ? fromEnvironment : null, requestVerify };

@@ -24,9 +24,10 @@ function expandUser(path: string, env: Environment): string {
   return path === '~' || path.startsWith('~/') ? join(env.HOME || homedir(), path.slice(1)) : path;
 }
 
+/** Without an exception for a missing file: most machines have no netrc, and this runs per request. */
 function statOrNull(path: string): Stats | null {
   try {
-    return statSync(path);
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }
@@ -99,9 +100,20 @@ function machinesIn(path: string, stats: Stats): Map<string, NetrcEntry> | null 
 }
 
 /** The [user, password] the netrc file gives for `url`'s host, or null. */
+let defaultCandidates: { home: string | undefined; paths: string[] } | null = null;
+
+/** ~/.netrc and ~/_netrc, worked out again only when HOME changes. */
+function defaultPaths(env: Environment): string[] {
+  const home = env.HOME;
+  if (defaultCandidates === null || defaultCandidates.home !== home) {
+    defaultCandidates = { home, paths: DEFAULT_NAMES.map((name) => expandUser(`~/${name}`, env)) };
+  }
+  return defaultCandidates.paths;
+}
+
 export function netrcAuth(url: string, env: Environment): [string, string] | null {
   const named = env.NETRC;
-  const candidates = named !== undefined ? [expandUser(named, env)] : DEFAULT_NAMES.map((name) => expandUser(`~/${name}`, env));
+  const candidates = named !== undefined ? [expandUser(named, env)] : defaultPaths(env);
   for (const path of candidates) {
     const stats = statOrNull(path);
     if (!stats?.isFile()) continue;
