@@ -50,6 +50,7 @@ export type {
 } from './executors/index.js';
 
 export { Response } from './http/response.js';
+export { AuthBase, HTTPBasicAuth, HTTPDigestAuth, type AuthCallable, type AuthOption, type PreparedRequest } from './http/auth.js';
 export { CaseInsensitiveHeaders } from './http/headers.js';
 export {
   RequestException,

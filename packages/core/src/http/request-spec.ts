@@ -5,6 +5,7 @@
  * field must be picklable (functions only as fnRef).
  */
 import type { FnRef } from '@requests-futures/serializer';
+import type { SpecAuth } from './auth.js';
 
 /** A response hook: in-process any function, across processes an fnRef. */
 export type HookFn = ((response: any, ...rest: unknown[]) => unknown) | FnRef;
@@ -58,7 +59,8 @@ export interface RequestSpec {
   data?: Record<string, FormValue | FormValue[]> | string | Uint8Array | null;
   json?: unknown;
   files?: FilesOption | null;
-  auth?: [string, string] | null;
+  /** A Basic pair, HTTPDigestAuth's credentials, an AuthBase or a function in-process, or an fnRef. */
+  auth?: SpecAuth;
   timeout?: TimeoutOption;
   allowRedirects: boolean;
   maxRedirects: number;

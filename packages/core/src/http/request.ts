@@ -9,7 +9,9 @@ import { resolve } from 'node:path';
 import { currentTask, type TaskContext } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
+import { applyAuth, isDigestAuthSpec } from './auth.js';
 import { basicAuthHeader } from './basic-auth.js';
+import { digestAuthorization, parseDigestChallenge } from './digest-auth.js';
 import { prepareBody } from './body.js';
 import { RequestCookies, type AcceptedCookies } from './cookies.js';
 import { ContentTooLarge, RequestException, TooManyRedirects, type RequestInfo } from './errors.js';
@@ -70,7 +72,7 @@ export function firstHop(spec: RequestSpec): Hop {
   const { url, auth: urlAuth } = prepareUrl(spec.url, spec.params);
   const auth = spec.auth ?? urlAuth;
   // requests applies auth after the headers, so it wins over an explicit Authorization header.
-  if (auth) headers.set('Authorization', basicAuthHeader(...auth));
+  if (Array.isArray(auth)) headers.set('Authorization', basicAuthHeader(...auth));
   validateHeaders(headers);
   return { method, url, headers, body: prepareBody(spec) };
 }
@@ -96,7 +98,7 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
   const progress = task?.progressWanted ? task.progress : undefined;
   try {
     throwIfAborted(signal);
-    const first = firstHop(spec);
+    const first = await authorized(firstHop(spec), spec);
     const policy = retryPolicy(spec.retries);
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
     const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, claim, onRedirect: options.onRedirect };
@@ -111,6 +113,29 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     if (signal?.aborted) throw abortError(signal);
     throw error;
   }
+}
+
+/** The first hop as the request's auth object or function left it (auth.ts), its headers checked again. */
+async function authorized(hop: Hop, spec: RequestSpec): Promise<Hop> {
+  if (spec.auth === null || spec.auth === undefined || Array.isArray(spec.auth) || isDigestAuthSpec(spec.auth)) return hop;
+  const prepared = await applyAuth(hop, spec.auth);
+  validateHeaders(prepared.headers);
+  return prepared;
+}
+
+/**
+ * requests' HTTPDigestAuth.handle_401: once per hop, a 401 offering Digest is
+ * answered with the same request carrying the computed Authorization.
+ */
+function digestRetry(spec: RequestSpec, hop: Hop, answer: HopResponse): Hop | null {
+  if (!isDigestAuthSpec(spec.auth) || answer.statusCode !== 401) return null;
+  const challenge = parseDigestChallenge(answer.headers.get('www-authenticate') ?? '');
+  if (challenge === null) return null;
+  const authorization = digestAuthorization(spec.auth, hop.method, hop.url, challenge);
+  if (authorization === null) return null;
+  const headers = hop.headers.copy();
+  headers.set('Authorization', authorization);
+  return { ...hop, headers };
 }
 
 /**
@@ -192,6 +217,8 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
   const maxRedirects = spec.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const history: Response[] = [];
   const setCookies: SetCookieRecord[] = [];
+  let redirects = 0;
+  let digestAnswered = false;
 
   for (;;) {
     throwIfAborted(signal);
@@ -204,17 +231,29 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     const request = { method: hop.method, url: hop.url };
     const location = answer.headers.get('location');
 
+    const answered = digestAnswered ? null : digestRetry(spec, hop, answer);
+    if (answered) {
+      // The 401 is read to its end (its socket goes back to the pool) and kept in history, as requests keeps it.
+      const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
+      history.push(toResponse(hop, answer, content, accepted));
+      digestAnswered = true;
+      hop = answered;
+      continue;
+    }
+
     if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
       const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
       const response = toResponse(hop, answer, content, accepted);
       // requests hooks every response it receives, the one past the limit included; a probe's are not the caller's.
       const hooked = mode === 'download' && run.onRedirect ? await run.onRedirect(response) : response;
       // requests: the (N+1)th redirect response of a limit of N raises.
-      if (history.length >= maxRedirects) {
+      if (redirects >= maxRedirects) {
         response.history = [...history];
         throw new TooManyRedirects(`Exceeded ${maxRedirects} redirects.`, { request, response });
       }
       history.push(hooked as Response);
+      redirects += 1;
+      digestAnswered = false;
       hop = nextHop(hop, answer.statusCode, location);
       continue;
     }

@@ -2,6 +2,7 @@
  * What Session and FuturesSession share: the state accessors and the verb
  * methods. Only `request()` differs — a Promise in one, a Future in the other.
  */
+import type { AuthOption } from '../http/auth.js';
 import type { CaseInsensitiveHeaders } from '../http/headers.js';
 import type { Params, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import type { SessionCookies } from './cookies.js';
@@ -9,7 +10,7 @@ import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
 import { setParams, type SessionParams, type SessionProxies } from './params-and-proxies.js';
 import type { SessionHeaders } from './session-headers.js';
 import type { SessionState } from './session-state.js';
-import { validateTimeout } from './validate.js';
+import { validateAuth, validateTimeout } from './validate.js';
 
 export abstract class BaseSession<R> {
   abstract readonly state: SessionState;
@@ -50,10 +51,11 @@ export abstract class BaseSession<R> {
   get cookies(): SessionCookies {
     return this.state.cookies;
   }
-  get auth(): [string, string] | null {
+  get auth(): AuthOption {
     return this.state.auth;
   }
-  set auth(value: [string, string] | null) {
+  set auth(value: AuthOption) {
+    validateAuth(value);
     this.state.auth = value;
   }
   /** A dict: `params['page'] = 2`, `delete params.page`, `update({...})`. */

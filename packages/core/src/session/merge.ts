@@ -4,6 +4,7 @@
  * values win, dictionaries merge key by key, and a null request value removes
  * the session's key.
  */
+import { specAuth, type AuthOption } from '../http/auth.js';
 import type { HookFn, Params, RequestSpec, RetryOptions } from '../http/request-spec.js';
 import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
@@ -79,7 +80,7 @@ function pick<T>(request: T | undefined, session: T): T {
  * requests' auth precedence: the request's, the session's, then (trustEnv) the
  * netrc file's for the URL's host, which in turn wins over userinfo in the URL.
  */
-function mergeAuth(state: SessionState, url: string, options: RequestOptions, env: Environment): [string, string] | null | undefined {
+function mergeAuth(state: SessionState, url: string, options: RequestOptions, env: Environment): AuthOption | undefined {
   const auth = pick(options.auth, state.auth);
   if (state.trustEnv && !options.auth && !state.auth) return netrcAuth(url, env) ?? auth;
   return auth;
@@ -97,7 +98,7 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
     params: mergeParams(state.params.size > 0 ? (state.params.toObject() as Params) : undefined, options.params),
     headers: mergeHeaders(state.headers.toObject(), options.headers),
     ...(hasBody ? { data: options.data ?? null, json: options.json, files: options.files ?? null } : {}),
-    auth: mergeAuth(state, url, options, env),
+    auth: specAuth(mergeAuth(state, url, options, env)),
     timeout: pick(options.timeout, state.timeout),
     allowRedirects: options.allowRedirects ?? true,
     maxRedirects: state.maxRedirects,

@@ -2,6 +2,7 @@
  * The options users pass: to a session's constructor and to each request.
  * Names follow requests' keyword arguments in camelCase (API.md).
  */
+import type { AuthOption } from '../http/auth.js';
 import type { Executor } from '../executors/executor.js';
 import type {
   FilesOption,
@@ -28,7 +29,7 @@ export interface RequestOptions {
   headers?: HeadersOption;
   cookies?: CookiesOption;
   files?: FilesOption;
-  auth?: [string, string] | null;
+  auth?: AuthOption;
   /** Seconds, or [connect, read]; null for none. */
   timeout?: TimeoutOption;
   allowRedirects?: boolean;
@@ -88,7 +89,7 @@ export interface AdapterOptions {
 
 export interface SessionStateOptions {
   headers?: HeadersOption;
-  auth?: [string, string] | null;
+  auth?: AuthOption;
   params?: Params;
   hooks?: HooksOption;
   maxRedirects?: number;

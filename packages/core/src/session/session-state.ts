@@ -4,13 +4,14 @@
  * with `{ session }` shares this object with that Session, as requests-futures
  * shares the wrapped requests.Session.
  */
+import type { AuthOption } from '../http/auth.js';
 import type { PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import { version } from '../version.js';
 import { SessionCookies } from './cookies.js';
 import type { HooksOption, SessionStateOptions } from './options.js';
 import { sessionParams, sessionProxies, type SessionParams, type SessionProxies } from './params-and-proxies.js';
 import { sessionHeaders, type SessionHeaders } from './session-headers.js';
-import { validatePositiveInteger, validateTimeout } from './validate.js';
+import { validateAuth, validatePositiveInteger, validateTimeout } from './validate.js';
 
 /** requests.Session's default redirect limit (got's is 10). */
 export const DEFAULT_MAX_REDIRECTS = 30;
@@ -32,7 +33,7 @@ export class SessionState {
   readonly params: SessionParams;
   readonly proxies: SessionProxies;
   readonly cookies = new SessionCookies();
-  auth: [string, string] | null;
+  auth: AuthOption;
   hooks: HooksOption;
   maxRedirects: number;
   verify: boolean | string;
@@ -53,6 +54,7 @@ export class SessionState {
     this.headers.update(options.headers ?? {});
     this.params = sessionParams(options.params);
     this.proxies = sessionProxies(options.proxies);
+    validateAuth(options.auth);
     this.auth = options.auth ?? null;
     this.hooks = { response: [], ...options.hooks };
     this.maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
