@@ -76,7 +76,7 @@ export {
   UnsafePath,
   PartFileBusy,
 } from './http/errors.js';
-export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
+export type { ClientCert, RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
 /** got's and Node's errors as requests' exception classes: used by rf bench's node:http client to name failures alike. */
 export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
 

@@ -40,6 +40,9 @@ export interface RetryOptions {
   maxBackoff?: number;
 }
 
+/** requests' `cert`: a PEM file with the certificate and key, or [certificate file, key file]. */
+export type ClientCert = string | [string, string];
+
 export interface PoolOptions {
   /** Sockets per origin. */
   maxSize: number;
@@ -66,6 +69,8 @@ export interface RequestSpec {
   maxRedirects: number;
   /** true, false, or a path to a CA bundle. */
   verify: boolean | string;
+  /** A client certificate for TLS, as requests' `cert`. */
+  cert?: ClientCert | null;
   /** e.g. { http: 'http://127.0.0.1:3128', https: ... } */
   proxies?: Record<string, string> | null;
   /**

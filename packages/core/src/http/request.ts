@@ -224,7 +224,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     throwIfAborted(signal);
     const jarCookies = await jar.headerFor(hop.url);
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
-    const agents = pool.agentsFor(spec.pool, verify, proxy);
+    const agents = pool.agentsFor(spec.pool, verify, proxy, spec.cert ?? null);
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}) });
     const accepted = await jar.store(hop.url, answer.setCookieHeaders);
     setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));

@@ -4,13 +4,13 @@
  */
 import type { AuthOption } from '../http/auth.js';
 import type { CaseInsensitiveHeaders } from '../http/headers.js';
-import type { Params, RetryOptions, TimeoutOption } from '../http/request-spec.js';
+import type { ClientCert, Params, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import type { SessionCookies } from './cookies.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
 import { setParams, type SessionParams, type SessionProxies } from './params-and-proxies.js';
 import type { SessionHeaders } from './session-headers.js';
 import type { SessionState } from './session-state.js';
-import { validateAuth, validateTimeout } from './validate.js';
+import { validateAuth, validateCert, validateTimeout } from './validate.js';
 
 export abstract class BaseSession<R> {
   abstract readonly state: SessionState;
@@ -85,6 +85,14 @@ export abstract class BaseSession<R> {
     this.state.verify = value;
   }
   /** A dict: `proxies.https = 'http://127.0.0.1:3128'`. */
+  /** requests' session.cert: a PEM file path or [certificate file, key file]. */
+  get cert(): ClientCert | null {
+    return this.state.cert;
+  }
+  set cert(value: ClientCert | null) {
+    validateCert(value);
+    this.state.cert = value;
+  }
   get proxies(): SessionProxies {
     return this.state.proxies;
   }

@@ -5,7 +5,8 @@
  * the session's key.
  */
 import { specAuth, type AuthOption } from '../http/auth.js';
-import type { HookFn, Params, RequestSpec, RetryOptions } from '../http/request-spec.js';
+import { resolve } from 'node:path';
+import type { ClientCert, HookFn, Params, RequestSpec, RetryOptions } from '../http/request-spec.js';
 import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
 import { mergeEnvironmentSettings } from './environment.js';
@@ -72,6 +73,12 @@ function mergeProxies(session: Record<string, string> | null, request: Record<st
   return isMapping(request) ? { ...(session ?? {}), ...request } : session;
 }
 
+/** A pool child may run in another working directory: it gets absolute paths. */
+function absoluteCert(cert: ClientCert | null | undefined): ClientCert | null {
+  if (cert === null || cert === undefined) return null;
+  return typeof cert === 'string' ? resolve(cert) : [resolve(cert[0]), resolve(cert[1])];
+}
+
 function pick<T>(request: T | undefined, session: T): T {
   return request === undefined ? session : request;
 }
@@ -103,6 +110,7 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
     allowRedirects: options.allowRedirects ?? true,
     maxRedirects: state.maxRedirects,
     verify: requestVerify ?? state.verify,
+    ...(options.cert || state.cert ? { cert: absoluteCert(pick(options.cert, state.cert)) } : {}),
     proxies: mergeProxies(state.proxies.size > 0 ? state.proxies.toObject() : null, requestProxies),
     ...(settings?.environmentProxies ? { environmentProxies: settings.environmentProxies } : {}),
     hooks: { response: mergeHooks(state.hooks, options.hooks) },

@@ -5,6 +5,7 @@
 import type { AuthOption } from '../http/auth.js';
 import type { Executor } from '../executors/executor.js';
 import type {
+  ClientCert,
   FilesOption,
   HookFn,
   ParamValue,
@@ -36,6 +37,8 @@ export interface RequestOptions {
   hooks?: HooksOption;
   stream?: boolean;
   verify?: boolean | string;
+  /** A TLS client certificate: a PEM file with certificate and key, or [certificate file, key file]. */
+  cert?: ClientCert | null;
   proxies?: Record<string, string> | null;
   /** Deprecated upstream (use hooks); its return value, if any, replaces the response. */
   backgroundCallback?: BackgroundCallback | HookFn | null;
@@ -77,7 +80,7 @@ export interface RequestOptions {
 
 export const REQUEST_OPTION_NAMES: ReadonlySet<string> = new Set<keyof RequestOptions>([
   'params', 'data', 'json', 'headers', 'cookies', 'files', 'auth', 'timeout', 'allowRedirects',
-  'hooks', 'stream', 'verify', 'proxies', 'backgroundCallback', 'signal', 'meta',
+  'hooks', 'stream', 'verify', 'cert', 'proxies', 'backgroundCallback', 'signal', 'meta',
   'maxResponseBytes', 'saveTo', 'resume', 'retries', 'expectedSha256', 'checksum', 'saveWithin',
 ]);
 
@@ -94,6 +97,8 @@ export interface SessionStateOptions {
   hooks?: HooksOption;
   maxRedirects?: number;
   verify?: boolean | string;
+  /** A TLS client certificate for every request (requests' session.cert). */
+  cert?: ClientCert | null;
   proxies?: Record<string, string> | null;
   /** A default timeout for every request (requests has none). */
   timeout?: TimeoutOption;

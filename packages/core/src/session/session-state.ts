@@ -5,13 +5,13 @@
  * shares the wrapped requests.Session.
  */
 import type { AuthOption } from '../http/auth.js';
-import type { PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
+import type { ClientCert, PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import { version } from '../version.js';
 import { SessionCookies } from './cookies.js';
 import type { HooksOption, SessionStateOptions } from './options.js';
 import { sessionParams, sessionProxies, type SessionParams, type SessionProxies } from './params-and-proxies.js';
 import { sessionHeaders, type SessionHeaders } from './session-headers.js';
-import { validateAuth, validatePositiveInteger, validateTimeout } from './validate.js';
+import { validateAuth, validateCert, validatePositiveInteger, validateTimeout } from './validate.js';
 
 /** requests.Session's default redirect limit (got's is 10). */
 export const DEFAULT_MAX_REDIRECTS = 30;
@@ -37,6 +37,7 @@ export class SessionState {
   hooks: HooksOption;
   maxRedirects: number;
   verify: boolean | string;
+  cert: ClientCert | null;
   timeout: TimeoutOption | undefined;
   retries: number | RetryOptions | null;
   maxResponseBytes: number | null;
@@ -59,6 +60,8 @@ export class SessionState {
     this.hooks = { response: [], ...options.hooks };
     this.maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     this.verify = options.verify ?? true;
+    validateCert(options.cert);
+    this.cert = options.cert ?? null;
     this.timeout = options.timeout;
     this.retries = options.retries ?? null;
     this.maxResponseBytes = options.maxResponseBytes ?? null;

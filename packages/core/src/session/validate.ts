@@ -60,6 +60,13 @@ export function validateAuth(value: unknown, option = 'auth'): void {
   throw new TypeError(`${option} must be a [user, password] pair of strings, an AuthBase such as HTTPDigestAuth, a function (request) => request, an fnRef or null, got ${typeName(value)}`);
 }
 
+/** requests' cert: a PEM file path, or a [certificate file, key file] pair; or null. */
+export function validateCert(value: unknown, option = 'cert'): void {
+  const isPath = (v: unknown) => typeof v === 'string' && v.length > 0;
+  if (value === null || value === undefined || isPath(value) || (Array.isArray(value) && value.length === 2 && value.every(isPath))) return;
+  throw new TypeError(`${option} must be a PEM file path or a [certificate file, key file] pair, got ${typeName(value)}`);
+}
+
 export function validatePositiveInteger(value: unknown, option: string): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
@@ -99,6 +106,9 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
         break;
       case 'timeout':
         validateTimeout(value);
+        break;
+      case 'cert':
+        validateCert(value, "Request option 'cert'");
         break;
       case 'data':
         expect(value === null || typeof value === 'string' || value instanceof Uint8Array || isPlainRecord(value),
