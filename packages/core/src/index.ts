@@ -10,6 +10,7 @@ export { SessionCookies } from './session/cookies.js';
 export { HeadersDict, type SessionHeaders } from './session/session-headers.js';
 export { ItemDict, type SessionDict } from './session/item-dict.js';
 export type { SessionParams, SessionProxies, ParamItem } from './session/params-and-proxies.js';
+export type { MountedAdapter } from './session/adapters.js';
 export type { MapInput, MapRequestsOptions } from './session/map-requests.js';
 export type {
   AdapterOptions,

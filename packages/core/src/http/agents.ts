@@ -27,7 +27,7 @@ export interface Agents {
 }
 
 export class AgentPool {
-  private readonly httpAgents = new Map<number, HttpAgent>();
+  private readonly httpAgents = new Map<string, HttpAgent>();
   private readonly httpsAgents = new Map<string, HttpsAgent>();
   private readonly pemFiles = new Map<string, Buffer>();
   private destroyed = false;
@@ -39,18 +39,23 @@ export class AgentPool {
    */
   agentsFor(pool: Partial<PoolOptions> | undefined, verify: boolean | string = true, proxy: URL | null = null, cert: ClientCert | null = null): Agents {
     if (this.destroyed) throw new Error('AgentPool was destroyed: its session is closed');
-    const maxSockets = pool?.maxSize && pool.maxSize > 0 ? pool.maxSize : DEFAULT_POOL_MAX_SIZE;
-    let http = this.httpAgents.get(maxSockets);
+    const poolSize = pool?.maxSize && pool.maxSize > 0 ? pool.maxSize : DEFAULT_POOL_MAX_SIZE;
+    // urllib3's pool_block: true waits for one of poolSize sockets; false opens more when all are
+    // busy and keeps only poolSize of them idle afterwards (the rest are closed once done).
+    const block = pool?.block === true;
+    const sizing = { maxSockets: block ? poolSize : Infinity, maxFreeSockets: poolSize };
+    const httpKey = `${poolSize}|${block}`;
+    let http = this.httpAgents.get(httpKey);
     if (!http) {
-      http = new HttpAgent({ keepAlive: true, maxSockets, timeout: FREE_SOCKET_TIMEOUT_MS });
-      this.httpAgents.set(maxSockets, http);
+      http = new HttpAgent({ keepAlive: true, ...sizing, timeout: FREE_SOCKET_TIMEOUT_MS });
+      this.httpAgents.set(httpKey, http);
     }
-    const key = `${maxSockets}|${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${proxy?.href ?? ''}|${cert === null ? '' : JSON.stringify(cert)}`;
+    const key = `${httpKey}|${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${proxy?.href ?? ''}|${cert === null ? '' : JSON.stringify(cert)}`;
     let https = this.httpsAgents.get(key);
     if (!https) {
       const options = {
         keepAlive: true,
-        maxSockets,
+        ...sizing,
         timeout: FREE_SOCKET_TIMEOUT_MS,
         rejectUnauthorized: verify !== false,
         ...(typeof verify === 'string' ? { ca: this.caBundle(verify) } : {}),

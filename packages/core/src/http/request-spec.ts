@@ -46,7 +46,7 @@ export type ClientCert = string | [string, string];
 export interface PoolOptions {
   /** Sockets per origin. */
   maxSize: number;
-  /** When true, requests wait for a free socket instead of opening more (got/Node agents always queue, so this is informational for parity). */
+  /** urllib3's pool_block. true: at most maxSize sockets, requests wait for a free one; false: more are opened when all are busy, and only maxSize are kept idle. */
   block: boolean;
 }
 
@@ -100,4 +100,9 @@ export interface RequestSpec {
    */
   cookieJar?: unknown | null;
   pool: PoolOptions;
+  /**
+   * session.mount: every mounted prefix's pool, longest first, when the session
+   * has more than its two defaults, so a redirect hop onto another prefix uses that prefix's pool.
+   */
+  mountedPools?: Array<[prefix: string, pool: PoolOptions]>;
 }

@@ -115,6 +115,13 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
   }
 }
 
+/** requests' get_adapter per hop: the longest mounted prefix the hop's URL starts with, without case. */
+function poolForHop(spec: RequestSpec, url: string): RequestSpec['pool'] {
+  if (!spec.mountedPools) return spec.pool;
+  const lower = url.toLowerCase();
+  return spec.mountedPools.find(([prefix]) => lower.startsWith(prefix.toLowerCase()))?.[1] ?? spec.pool;
+}
+
 /** The first hop as the request's auth object or function left it (auth.ts), its headers checked again. */
 async function authorized(hop: Hop, spec: RequestSpec): Promise<Hop> {
   if (spec.auth === null || spec.auth === undefined || Array.isArray(spec.auth) || isDigestAuthSpec(spec.auth)) return hop;
@@ -224,7 +231,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     throwIfAborted(signal);
     const jarCookies = await jar.headerFor(hop.url);
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
-    const agents = pool.agentsFor(spec.pool, verify, proxy, spec.cert ?? null);
+    const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert ?? null);
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}) });
     const accepted = await jar.store(hop.url, answer.setCookieHeaders);
     setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));

@@ -6,7 +6,8 @@ import type { AuthOption } from '../http/auth.js';
 import type { CaseInsensitiveHeaders } from '../http/headers.js';
 import type { ClientCert, Params, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import type { SessionCookies } from './cookies.js';
-import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
+import type { MountedAdapter } from './adapters.js';
+import type { AdapterOptions, HeadersOption, HooksOption, RequestOptions } from './options.js';
 import { setParams, type SessionParams, type SessionProxies } from './params-and-proxies.js';
 import type { SessionHeaders } from './session-headers.js';
 import type { SessionState } from './session-state.js';
@@ -41,6 +42,24 @@ export abstract class BaseSession<R> {
   }
 
   /** requests' CaseInsensitiveDict: `headers['X-A'] = '1'`, `delete headers['X-A']`, `update({...})`. */
+  /**
+   * requests' Session.mount: requests whose URL starts with `prefix` (without
+   * case; the longest mounted prefix wins) use these pool and retry settings.
+   */
+  mount(prefix: string, adapterOptions: AdapterOptions): void {
+    this.state.adapters.mount(prefix, adapterOptions);
+  }
+
+  /** requests' get_adapter: the mount a URL would use. */
+  getAdapter(url: string | URL): MountedAdapter {
+    return this.state.adapters.adapterFor(String(url));
+  }
+
+  /** The mounted prefixes, longest first (requests' session.adapters). */
+  get adapters(): MountedAdapter[] {
+    return this.state.adapters.entries();
+  }
+
   get headers(): SessionHeaders {
     return this.state.headers;
   }

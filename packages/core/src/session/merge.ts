@@ -6,7 +6,7 @@
  */
 import { specAuth, type AuthOption } from '../http/auth.js';
 import { resolve } from 'node:path';
-import type { ClientCert, HookFn, Params, RequestSpec, RetryOptions } from '../http/request-spec.js';
+import type { ClientCert, HookFn, Params, PoolOptions, RequestSpec, RetryOptions } from '../http/request-spec.js';
 import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
 import { mergeEnvironmentSettings } from './environment.js';
@@ -98,6 +98,7 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
   const settings = state.trustEnv ? mergeEnvironmentSettings(url, options.proxies, options.verify, env) : null;
   const requestProxies = settings ? settings.requestProxies : options.proxies;
   const requestVerify = settings ? settings.requestVerify : options.verify;
+  const adapter = state.adapters.adapterFor(url);
   const hasBody = options.data !== undefined || options.json !== undefined || options.files !== undefined;
   return {
     method: method.toUpperCase(),
@@ -122,8 +123,9 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
     ...(options.expectedSha256 !== undefined ? { expectedSha256: options.expectedSha256.toLowerCase() } : {}),
     ...(options.checksum === false ? { checksum: false } : {}),
     ...(options.saveWithin !== undefined ? { saveWithin: options.saveWithin } : {}),
-    retries: normalizeRetries(pick(options.retries, state.retries)),
+    retries: normalizeRetries(pick(options.retries, adapter.maxRetries !== undefined ? adapter.maxRetries : state.retries)),
     cookieJar: state.cookies.snapshotFor(url, options.cookies),
-    pool: state.pool,
+    pool: adapter.pool,
+    ...(state.adapters.customized ? { mountedPools: state.adapters.entries().map((m): [string, PoolOptions] => [m.prefix, m.pool]) } : {}),
   };
 }

@@ -84,10 +84,14 @@ export const REQUEST_OPTION_NAMES: ReadonlySet<string> = new Set<keyof RequestOp
   'maxResponseBytes', 'saveTo', 'resume', 'retries', 'expectedSha256', 'checksum', 'saveWithin',
 ]);
 
+/** requests' HTTPAdapter(pool_maxsize, pool_block, max_retries), for the session or a mounted prefix. */
 export interface AdapterOptions {
-  /** Sockets per origin. */
+  /** Sockets per origin kept in the pool (and, with poolBlock, the most open at once). */
   poolMaxSize?: number;
+  /** true: wait for a free socket; false (default): open more when all are busy, keep only poolMaxSize idle. */
   poolBlock?: boolean;
+  /** Retries for requests under this adapter, as the `retries` option; a request's own `retries` wins. */
+  maxRetries?: number | RetryOptions | null;
 }
 
 export interface SessionStateOptions {

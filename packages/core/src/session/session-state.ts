@@ -7,6 +7,7 @@
 import type { AuthOption } from '../http/auth.js';
 import type { ClientCert, PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import { version } from '../version.js';
+import { AdapterMounts, validateAdapterOptions } from './adapters.js';
 import { SessionCookies } from './cookies.js';
 import type { HooksOption, SessionStateOptions } from './options.js';
 import { sessionParams, sessionProxies, type SessionParams, type SessionProxies } from './params-and-proxies.js';
@@ -42,12 +43,14 @@ export class SessionState {
   retries: number | RetryOptions | null;
   maxResponseBytes: number | null;
   pool: PoolOptions;
+  /** session.mount's prefixes, 'https://' and 'http://' first mounted from adapterOptions. */
+  readonly adapters: AdapterMounts;
   /** requests' trust_env: environment proxies, .netrc and CA bundle variables apply. */
   trustEnv: boolean;
 
   constructor(options: SessionStateOptions = {}, concurrency = 1) {
     validateTimeout(options.timeout);
-    validatePositiveInteger(options.adapterOptions?.poolMaxSize, 'adapterOptions.poolMaxSize');
+    validateAdapterOptions(options.adapterOptions, 'adapterOptions');
     if (options.maxRedirects !== undefined && (!Number.isInteger(options.maxRedirects) || options.maxRedirects < 0)) {
       throw new RangeError(`maxRedirects must be an integer >= 0, got ${String(options.maxRedirects)}`);
     }
@@ -74,5 +77,6 @@ export class SessionState {
       maxSize: options.adapterOptions?.poolMaxSize ?? Math.max(DEFAULT_POOL_SIZE, concurrency),
       block: options.adapterOptions?.poolBlock ?? false,
     };
+    this.adapters = new AdapterMounts(this.pool, options.adapterOptions);
   }
 }
