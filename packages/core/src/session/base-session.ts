@@ -103,7 +103,6 @@ export abstract class BaseSession<R> {
   set verify(value: boolean | string) {
     this.state.verify = value;
   }
-  /** A dict: `proxies.https = 'http://127.0.0.1:3128'`. */
   /** requests' session.cert: a PEM file path or [certificate file, key file]. */
   get cert(): ClientCert | null {
     return this.state.cert;
@@ -112,6 +111,7 @@ export abstract class BaseSession<R> {
     validateCert(value);
     this.state.cert = value;
   }
+  /** A dict: `proxies.https = 'http://127.0.0.1:3128'`. */
   get proxies(): SessionProxies {
     return this.state.proxies;
   }

@@ -7,12 +7,13 @@
  * replacing the method or being lost: an assignment is never silently ignored.
  */
 
+/** The dict's own methods the Proxy routes items to; `setItem` checks the value (a bracket assignment is untyped). */
 export interface ItemStore {
-  getItem(key: string): unknown;
+  get(key: string): unknown;
+  has(key: string): boolean;
+  delete(key: string): boolean;
+  keys(): string[];
   setItem(key: string, value: unknown): void;
-  deleteItem(key: string): boolean;
-  hasItem(key: string): boolean;
-  itemKeys(): string[];
 }
 
 /** What the compiler sees: the object's own members, plus any other name as an item. */
@@ -30,7 +31,7 @@ export function withItemAccess<T extends ItemStore & object, V>(target: T, what:
         const member: unknown = Reflect.get(object, key, object);
         return typeof member === 'function' && key !== 'constructor' ? member.bind(object) : member;
       }
-      return object.getItem(key);
+      return object.get(key);
     },
     set(object, key, value, receiver) {
       if (typeof key !== 'string') return Reflect.set(object, key, value, receiver);
@@ -44,20 +45,20 @@ export function withItemAccess<T extends ItemStore & object, V>(target: T, what:
       if (typeof key !== 'string' || isReserved(object, key)) {
         throw new TypeError(`Cannot delete ${what}[${String(key)}]: it is a method or field, not an item`);
       }
-      object.deleteItem(key);
+      object.delete(key);
       return true;
     },
     has(object, key) {
       if (typeof key !== 'string') return Reflect.has(object, key);
-      return object.hasItem(key) || Reflect.has(object, key);
+      return object.has(key) || Reflect.has(object, key);
     },
     // Object.keys / spread / JSON see the items only, as dict(session.headers) does.
     ownKeys(object) {
-      return object.itemKeys();
+      return object.keys();
     },
     getOwnPropertyDescriptor(object, key) {
-      if (typeof key !== 'string' || !object.hasItem(key)) return undefined;
-      return { value: object.getItem(key), enumerable: true, writable: true, configurable: true };
+      if (typeof key !== 'string' || !object.has(key)) return undefined;
+      return { value: object.get(key), enumerable: true, writable: true, configurable: true };
     },
   }) as WithItems<T, V>;
 }

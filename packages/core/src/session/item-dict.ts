@@ -80,24 +80,8 @@ export class ItemDict<V> implements ItemStore, Iterable<[string, V]> {
     return this.toObject();
   }
 
-  getItem(key: string): V | undefined {
-    return this.get(key);
-  }
-
   setItem(key: string, value: unknown): void {
     this.set(key, value as V);
-  }
-
-  deleteItem(key: string): boolean {
-    return this.delete(key);
-  }
-
-  hasItem(key: string): boolean {
-    return this.has(key);
-  }
-
-  itemKeys(): string[] {
-    return this.keys();
   }
 }
 

@@ -33,25 +33,9 @@ export class HeadersDict extends CaseInsensitiveHeaders implements ItemStore {
     this.store.clear();
   }
 
-  getItem(name: string): string | undefined {
-    return this.get(name);
-  }
-
   setItem(name: string, value: unknown): void {
     if (value === null || value === undefined) this.delete(name);
     else this.set(name, headerValueText(name, value));
-  }
-
-  deleteItem(name: string): boolean {
-    return this.delete(name);
-  }
-
-  hasItem(name: string): boolean {
-    return this.has(name);
-  }
-
-  itemKeys(): string[] {
-    return this.keys();
   }
 }
 
