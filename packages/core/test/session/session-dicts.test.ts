@@ -106,7 +106,8 @@ describe('session dicts as dicts', () => {
   it('assigning to a method name, or a bad value, throws naming it', () => {
     const session = new Session();
     expect(() => {
-      session.headers['update'] = 'x';
+      // The compiler refuses this line too; JavaScript callers get the TypeError.
+      (session.headers as unknown as Record<string, unknown>)['update'] = 'x';
     }).toThrow(new TypeError("session.headers['update'] is a method or field of session.headers, not an item: use session.headers.set('update', value)"));
     expect(() => {
       session.headers['X-List'] = ['a'] as unknown as string;
