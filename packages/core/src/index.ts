@@ -7,6 +7,10 @@ export { FuturesSession } from './session/futures-session.js';
 export { Session } from './session/session.js';
 export { CookieConflictError, SessionClosedError } from './session/errors.js';
 export { SessionCookies } from './session/cookies.js';
+export { HeadersDict, type SessionHeaders } from './session/session-headers.js';
+export { ItemDict, type SessionDict } from './session/item-dict.js';
+export type { SessionParams, SessionProxies, ParamItem } from './session/params-and-proxies.js';
+export type { MountedAdapter } from './session/adapters.js';
 export type { MapInput, MapRequestsOptions } from './session/map-requests.js';
 export type {
   AdapterOptions,
@@ -53,6 +57,7 @@ export type {
 } from './executors/index.js';
 
 export { Response } from './http/response.js';
+export { AuthBase, HTTPBasicAuth, HTTPDigestAuth, type AuthCallable, type AuthOption, type PreparedRequest } from './http/auth.js';
 export { CaseInsensitiveHeaders } from './http/headers.js';
 export {
   RequestException,
@@ -78,7 +83,7 @@ export {
   UnsafePath,
   PartFileBusy,
 } from './http/errors.js';
-export type { RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
+export type { ClientCert, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
 
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
 export { currentTask } from '@requests-futures/worker';

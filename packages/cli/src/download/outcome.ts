@@ -23,6 +23,12 @@ export interface DownloadRequest {
   checksum?: false;
   /** The list's per-URL headers (`  header=K: V`), merged over the session's. */
   headers?: Record<string, string>;
+  /**
+   * --insecure / --ca-certificate and --proxy, on every request: like curl's flags they win
+   * over the environment, which (trustEnv, as in requests) would win over the session's.
+   */
+  verify?: boolean | string;
+  proxies?: Record<string, string>;
 }
 
 /** Carried on each request as `meta`, and read back from the future it yields. */

@@ -119,6 +119,15 @@ interface RunState {
   allocator: PathAllocator;
 }
 
+/** --proxy as every scheme's proxy, so that HTTP_PROXY / HTTPS_PROXY (which name a scheme) do not outrank it. */
+function transportFlags(flags: DownloadSessionOptions | undefined): Pick<DownloadRequest, 'verify' | 'proxies'> {
+  const chosen: Pick<DownloadRequest, 'verify' | 'proxies'> = {};
+  if (flags?.verify !== undefined) chosen.verify = flags.verify;
+  const proxy = flags?.proxies?.all;
+  if (proxy !== undefined) chosen.proxies = { http: proxy, https: proxy, all: proxy };
+  return chosen;
+}
+
 /**
  * The session's inputs, made lazily from the list: each URL gets its file path
  * (allocated in list order, so names are deterministic). The engine creates
@@ -131,6 +140,7 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
   const pacer = options.waitSeconds !== undefined ? new HostPacer(options.waitSeconds * 1000) : null;
   const sweeper = new StaleTemporarySweeper(allocator.directory);
   const refused: BadLine[] = [];
+  const explicitTransport = transportFlags(options.sessionOptions);
   const onBadLine = (bad: BadLine) => {
     tally.recordBadLine();
     progress.badLine(bad);
@@ -167,6 +177,7 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
     if (digest.sha256 !== undefined) request.expectedSha256 = digest.sha256;
     if (options.checksum === false) request.checksum = false;
     if (entry.headers !== undefined) request.headers = entry.headers;
+    Object.assign(request, explicitTransport);
     const meta: DownloadMeta = { url: entry.url, path: target.relativePath, line: entry.lineNumber, submittedAt: performance.now(), request };
     if (entry.requestedPath !== undefined) meta.requestedPath = entry.requestedPath;
     yield { ...request, meta };

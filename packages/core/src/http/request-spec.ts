@@ -5,6 +5,7 @@
  * field must be picklable (functions only as fnRef).
  */
 import type { FnRef } from '@requests-futures/serializer';
+import type { SpecAuth } from './auth.js';
 
 /** A response hook: in-process any function, across processes an fnRef. */
 export type HookFn = ((response: any, ...rest: unknown[]) => unknown) | FnRef;
@@ -39,10 +40,13 @@ export interface RetryOptions {
   maxBackoff?: number;
 }
 
+/** requests' `cert`: a PEM file with the certificate and key, or [certificate file, key file]. */
+export type ClientCert = string | [string, string];
+
 export interface PoolOptions {
   /** Sockets per origin. */
   maxSize: number;
-  /** When true, requests wait for a free socket instead of opening more (got/Node agents always queue, so this is informational for parity). */
+  /** urllib3's pool_block. true: at most maxSize sockets, requests wait for a free one; false: more are opened when all are busy, and only maxSize are kept idle. */
   block: boolean;
 }
 
@@ -58,14 +62,22 @@ export interface RequestSpec {
   data?: Record<string, FormValue | FormValue[]> | string | Uint8Array | null;
   json?: unknown;
   files?: FilesOption | null;
-  auth?: [string, string] | null;
+  /** A Basic pair, HTTPDigestAuth's credentials, an AuthBase or a function in-process, or an fnRef. */
+  auth?: SpecAuth;
   timeout?: TimeoutOption;
   allowRedirects: boolean;
   maxRedirects: number;
   /** true, false, or a path to a CA bundle. */
   verify: boolean | string;
+  /** A client certificate for TLS, as requests' `cert`. */
+  cert?: ClientCert | null;
   /** e.g. { http: 'http://127.0.0.1:3128', https: ... } */
   proxies?: Record<string, string> | null;
+  /**
+   * trustEnv: the coordinator's environment proxies (`http`, `https`, `all`,
+   * `no`), which each redirect hop re-resolves against (requests' resolve_proxies).
+   */
+  environmentProxies?: Record<string, string> | null;
   hooks: { response: HookFn[] };
   /** Deprecated upstream; kept for parity. */
   backgroundCallback?: HookFn | null;
@@ -88,4 +100,9 @@ export interface RequestSpec {
    */
   cookieJar?: unknown | null;
   pool: PoolOptions;
+  /**
+   * session.mount: every mounted prefix's pool, longest first, when the session
+   * has more than its two defaults, so a redirect hop onto another prefix uses that prefix's pool.
+   */
+  mountedPools?: Array<[prefix: string, pool: PoolOptions]>;
 }

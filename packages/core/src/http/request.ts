@@ -9,7 +9,9 @@ import { resolve } from 'node:path';
 import { currentTask, type ByteBudget, type TaskContext } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
+import { applyAuth, isDigestAuthSpec } from './auth.js';
 import { basicAuthHeader } from './basic-auth.js';
+import { digestAuthorization, parseDigestChallenge } from './digest-auth.js';
 import { prepareBody } from './body.js';
 import { RequestCookies, type AcceptedCookies } from './cookies.js';
 import { ContentTooLarge, RequestException, TooManyRedirects, type RequestInfo } from './errors.js';
@@ -17,6 +19,7 @@ import { CaseInsensitiveHeaders } from './headers.js';
 import { checkContentRange } from './content-range.js';
 import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
 import { PartClaim } from './part-claim.js';
+import { resolveProxies } from './no-proxy.js';
 import { selectProxy } from './proxy.js';
 import { readBody } from './read-body.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
@@ -71,7 +74,7 @@ export function firstHop(spec: RequestSpec): Hop {
   const { url, auth: urlAuth } = prepareUrl(spec.url, spec.params);
   const auth = spec.auth ?? urlAuth;
   // requests applies auth after the headers, so it wins over an explicit Authorization header.
-  if (auth) headers.set('Authorization', basicAuthHeader(...auth));
+  if (Array.isArray(auth)) headers.set('Authorization', basicAuthHeader(...auth));
   validateHeaders(headers);
   return { method, url, headers, body: prepareBody(spec) };
 }
@@ -98,7 +101,7 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
   const budget = task?.budget;
   try {
     throwIfAborted(signal);
-    const first = firstHop(spec);
+    const first = await authorized(firstHop(spec), spec);
     const policy = retryPolicy(spec.retries);
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
     const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, budget, claim, onRedirect: options.onRedirect };
@@ -113,6 +116,36 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     if (signal?.aborted) throw abortError(signal);
     throw error;
   }
+}
+
+/** requests' get_adapter per hop: the longest mounted prefix the hop's URL starts with, without case. */
+function poolForHop(spec: RequestSpec, url: string): RequestSpec['pool'] {
+  if (!spec.mountedPools) return spec.pool;
+  const lower = url.toLowerCase();
+  return spec.mountedPools.find(([prefix]) => lower.startsWith(prefix.toLowerCase()))?.[1] ?? spec.pool;
+}
+
+/** The first hop as the request's auth object or function left it (auth.ts), its headers checked again. */
+async function authorized(hop: Hop, spec: RequestSpec): Promise<Hop> {
+  if (spec.auth === null || spec.auth === undefined || Array.isArray(spec.auth) || isDigestAuthSpec(spec.auth)) return hop;
+  const prepared = await applyAuth(hop, spec.auth);
+  validateHeaders(prepared.headers);
+  return prepared;
+}
+
+/**
+ * requests' HTTPDigestAuth.handle_401: once per hop, a 401 offering Digest is
+ * answered with the same request carrying the computed Authorization.
+ */
+function digestRetry(spec: RequestSpec, hop: Hop, answer: HopResponse): Hop | null {
+  if (!isDigestAuthSpec(spec.auth) || answer.statusCode !== 401) return null;
+  const challenge = parseDigestChallenge(answer.headers.get('www-authenticate') ?? '');
+  if (challenge === null) return null;
+  const authorization = digestAuthorization(spec.auth, hop.method, hop.url, challenge);
+  if (authorization === null) return null;
+  const headers = hop.headers.copy();
+  headers.set('Authorization', authorization);
+  return { ...hop, headers };
 }
 
 /**
@@ -194,17 +227,29 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
   const maxRedirects = spec.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const history: Response[] = [];
   const setCookies: SetCookieRecord[] = [];
+  let redirects = 0;
+  let digestAnswered = false;
 
   for (;;) {
     throwIfAborted(signal);
     const jarCookies = await jar.headerFor(hop.url);
-    const proxy = selectProxy(hop.url, spec.proxies);
-    const agents = pool.agentsFor(spec.pool, verify, proxy);
+    const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
+    const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert ?? null);
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}) });
     const accepted = await jar.store(hop.url, answer.setCookieHeaders);
     setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));
     const request = { method: hop.method, url: hop.url };
     const location = answer.headers.get('location');
+
+    const answered = digestAnswered ? null : digestRetry(spec, hop, answer);
+    if (answered) {
+      // The 401 is read to its end (its socket goes back to the pool) and kept in history, as requests keeps it.
+      const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
+      history.push(toResponse(hop, answer, content, accepted));
+      digestAnswered = true;
+      hop = answered;
+      continue;
+    }
 
     if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
       const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress, budget });
@@ -212,11 +257,13 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       // requests hooks every response it receives, the one past the limit included; a probe's are not the caller's.
       const hooked = mode === 'download' && run.onRedirect ? await run.onRedirect(response) : response;
       // requests: the (N+1)th redirect response of a limit of N raises.
-      if (history.length >= maxRedirects) {
+      if (redirects >= maxRedirects) {
         response.history = [...history];
         throw new TooManyRedirects(`Exceeded ${maxRedirects} redirects.`, { request, response });
       }
       history.push(hooked as Response);
+      redirects += 1;
+      digestAnswered = false;
       hop = nextHop(hop, answer.statusCode, location);
       continue;
     }

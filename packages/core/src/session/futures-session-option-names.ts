@@ -18,9 +18,11 @@ export const FUTURES_SESSION_OPTION_NAMES: OptionNames<FuturesSessionOptions> = 
   hooks: true,
   maxRedirects: true,
   verify: true,
+  cert: true,
   proxies: true,
   timeout: true,
   retries: true,
   maxResponseBytes: true,
   adapterOptions: true,
+  trustEnv: true,
 };
