@@ -18,6 +18,7 @@
  * asCompleted() at once (Python waits for the executor to dequeue it, which
  * hangs wait() after shutdown(cancel_futures=True)).
  */
+import { captureCallerContext, type CallerContext } from './caller-context.js';
 import { CancelledError, InvalidStateError, TimeoutError } from './errors.js';
 import { reportCallbackError } from './report-callback-error.js';
 import { startTimer, timeoutToMs } from './timeout.js';
@@ -63,7 +64,8 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   #error: unknown;
   #cancelError: CancelledError | undefined;
   /** User callbacks, in the order added; dropped once called. */
-  #callbacks: DoneCallback<T, M>[] = [];
+  /** Each with the context of its caller: it runs there, whichever task or message settles the future. */
+  #callbacks: Array<{ fn: DoneCallback<T, M>; context: CallerContext }> = [];
   /** Internal wake-ups (result, wait, asCompleted); a Set so a timed-out wait can leave in O(1). */
   readonly #waiters = new Set<() => void>();
   #abortHandlers: AbortHandler[] = [];
@@ -146,17 +148,20 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
     return true;
   }
 
-  /** Calls `fn(future)` once the future is done (at once if it already is), in the order added. */
+  /**
+   * Calls `fn(future)` once the future is done (at once if it already is), in the order added,
+   * in the AsyncLocalStorage context of the code that added it (as `promise.then` would).
+   */
   addDoneCallback(fn: DoneCallback<T, M>): void {
     if (typeof fn !== 'function') throw new TypeError('addDoneCallback(fn): fn must be a function');
     if (this.done()) this.#invokeCallback(fn);
-    else this.#callbacks.push(fn);
+    else this.#callbacks.push({ fn, context: captureCallerContext() });
   }
 
   /** Removes every registration of `fn` (as asyncio's Future does); returns how many were removed. */
   removeDoneCallback(fn: DoneCallback<T, M>): number {
     const before = this.#callbacks.length;
-    this.#callbacks = this.#callbacks.filter((callback) => callback !== fn);
+    this.#callbacks = this.#callbacks.filter((callback) => callback.fn !== fn);
     return before - this.#callbacks.length;
   }
 
@@ -306,7 +311,7 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
         reportCallbackError(error, `a waiter of ${this.toString()}`);
       }
     }
-    for (const callback of callbacks) this.#invokeCallback(callback);
+    for (const { fn, context } of callbacks) context.run(() => this.#invokeCallback(fn));
   }
 
   #invokeCallback(callback: DoneCallback<T, M>): void {
