@@ -77,4 +77,5 @@ export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, P
 export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
 
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
+export { registerContext, type RegisterContextOptions, type TravellingContext } from './context/registered-contexts.js';
 export { currentTask } from '@requests-futures/worker';

@@ -5,6 +5,7 @@
  * field must be picklable (functions only as fnRef).
  */
 import type { FnRef } from '@requests-futures/serializer';
+import type { TravellingContext } from '../context/registered-contexts.js';
 
 /** A response hook: in-process any function, across processes an fnRef. */
 export type HookFn = ((response: any, ...rest: unknown[]) => unknown) | FnRef;
@@ -88,4 +89,6 @@ export interface RequestSpec {
    */
   cookieJar?: unknown | null;
   pool: PoolOptions;
+  /** The caller's registered AsyncLocalStorage contexts, entered where the request runs (set only for a child process). */
+  contexts?: TravellingContext[];
 }

@@ -5,6 +5,7 @@
  * the engine by fnRef, as Python pickles session.request.
  */
 import { assertPicklable, fnRef } from '@requests-futures/serializer';
+import { captureRegisteredContexts } from '../context/registered-contexts.js';
 import { taskWithContext } from '@requests-futures/worker';
 import type { Executor } from '../executors/executor.js';
 import { assertKnownOptions } from '../executors/option-names.js';
@@ -84,7 +85,11 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     if (options.backgroundCallback) warnBackgroundCallbackOnce();
     const spec = buildSpec(this.state, methodArgument(method), target, options);
     // Refuse what cannot travel now, before the request may be held for its host.
-    if (this.executor.crossesProcesses) assertPicklable(spec, '');
+    if (this.executor.crossesProcesses) {
+      const contexts = captureRegisteredContexts();
+      if (contexts !== undefined) spec.contexts = contexts;
+      assertPicklable(spec, '');
+    }
     const future = this.hosts ? this.hosts.run(originOf(spec.url), () => this.submit(spec)) : this.submit(spec);
     if (options.meta !== undefined) future.meta = options.meta;
     this.linkSignal(future, options.signal);
