@@ -77,5 +77,6 @@ export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, P
 export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
 
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
+export { REQUEST_CHANNELS, type RequestChannelName, type RequestDiagnostic } from './diagnostics/request-channels.js';
 export { registerContext, type RegisterContextOptions, type TravellingContext } from './context/registered-contexts.js';
 export { currentTask } from '@requests-futures/worker';

@@ -48,6 +48,7 @@ interface FutureInternals {
   addWaiter(future: Future<any, any>, waiter: () => void): void;
   removeWaiter(future: Future<any, any>, waiter: () => void): void;
   waiterCount(future: Future<any, any>): number;
+  addRunningWaiter(future: Future<any, any>, waiter: () => void): void;
 }
 let internals: FutureInternals;
 
@@ -63,11 +64,15 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   #failed = false;
   #error: unknown;
   #cancelError: CancelledError | undefined;
-  /** User callbacks, in the order added; dropped once called. */
-  /** Each with the context of its caller: it runs there, whichever task or message settles the future. */
+  /**
+   * User callbacks, in the order added; dropped once called. Each keeps the context of its
+   * caller: it runs there, whichever task or message settles the future.
+   */
   #callbacks: Array<{ fn: DoneCallback<T, M>; context: CallerContext }> = [];
   /** Internal wake-ups (result, wait, asCompleted); a Set so a timed-out wait can leave in O(1). */
   readonly #waiters = new Set<() => void>();
+  /** Internal wake-ups for PENDING → RUNNING (request diagnostics); usually none. */
+  #runningWaiters: Array<() => void> | undefined;
   #abortHandlers: AbortHandler[] = [];
   /** mapResult() transforms, applied in order to the value given to setResult(). */
   #transforms: Array<(value: any) => unknown> = [];
@@ -80,6 +85,10 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
       addWaiter: (future, waiter) => void future.#waiters.add(waiter),
       removeWaiter: (future, waiter) => void future.#waiters.delete(waiter),
       waiterCount: (future) => future.#waiters.size,
+      addRunningWaiter: (future, waiter) => {
+        if (future.#state === 'PENDING') (future.#runningWaiters ??= []).push(waiter);
+        else if (future.#state === 'RUNNING') waiter();
+      },
     };
   }
 
@@ -215,6 +224,9 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   setRunningOrNotifyCancel(): boolean {
     if (this.#state === 'PENDING') {
       this.#state = 'RUNNING';
+      const waiters = this.#runningWaiters;
+      this.#runningWaiters = undefined;
+      if (waiters !== undefined) for (const waiter of waiters) this.#callWaiter(waiter, 'a running waiter');
       return true;
     }
     if (this.#state === 'RUNNING') {
@@ -304,14 +316,17 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
     this.#waiters.clear();
     const callbacks = this.#callbacks;
     this.#callbacks = [];
-    for (const waiter of waiters) {
-      try {
-        waiter();
-      } catch (error) {
-        reportCallbackError(error, `a waiter of ${this.toString()}`);
-      }
-    }
+    this.#runningWaiters = undefined;
+    for (const waiter of waiters) this.#callWaiter(waiter, 'a waiter');
     for (const { fn, context } of callbacks) context.run(() => this.#invokeCallback(fn));
+  }
+
+  #callWaiter(waiter: () => void, what: string): void {
+    try {
+      waiter();
+    } catch (error) {
+      reportCallbackError(error, `${what} of ${this.toString()}`);
+    }
   }
 
   #invokeCallback(callback: DoneCallback<T, M>): void {
@@ -354,6 +369,11 @@ export function finishedWithException(future: Future<any, any>): boolean {
 /** Registers an internal wake-up called once when a not-yet-done future settles, before its done callbacks. */
 export function addDoneWaiter(future: Future<any, any>, waiter: () => void): void {
   internals.addWaiter(future, waiter);
+}
+
+/** Registers an internal wake-up called once when the future starts running (at once if it runs); never if it is cancelled first. */
+export function addRunningWaiter(future: Future<any, any>, waiter: () => void): void {
+  internals.addRunningWaiter(future, waiter);
 }
 
 export function removeDoneWaiter(future: Future<any, any>, waiter: () => void): void {
