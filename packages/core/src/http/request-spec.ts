@@ -71,6 +71,8 @@ export interface RequestSpec {
   /** Deprecated upstream; kept for parity. */
   backgroundCallback?: HookFn | null;
   stream?: boolean;
+  /** HTTP/2 where the server's ALPN offers it (https only, not through a proxy). */
+  http2?: boolean;
   /** Cap on the decompressed body size, bytes. */
   maxResponseBytes?: number | null;
   /** Stream the body to this file (atomically) instead of memory. */

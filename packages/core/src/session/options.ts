@@ -36,6 +36,8 @@ export interface RequestOptions {
   stream?: boolean;
   verify?: boolean | string;
   proxies?: Record<string, string> | null;
+  /** HTTP/2 where the server's ALPN offers it (https only; HTTP/1.1 through a proxy). Default: the session's (false). */
+  http2?: boolean;
   /** Deprecated upstream (use hooks); its return value, if any, replaces the response. */
   backgroundCallback?: BackgroundCallback | HookFn | null;
   signal?: AbortSignal;
@@ -76,7 +78,7 @@ export interface RequestOptions {
 
 export const REQUEST_OPTION_NAMES: ReadonlySet<string> = new Set<keyof RequestOptions>([
   'params', 'data', 'json', 'headers', 'cookies', 'files', 'auth', 'timeout', 'allowRedirects',
-  'hooks', 'stream', 'verify', 'proxies', 'backgroundCallback', 'signal', 'meta',
+  'hooks', 'stream', 'verify', 'proxies', 'http2', 'backgroundCallback', 'signal', 'meta',
   'maxResponseBytes', 'saveTo', 'resume', 'retries', 'expectedSha256', 'checksum', 'saveWithin',
 ]);
 
@@ -98,6 +100,8 @@ export interface SessionStateOptions {
   timeout?: TimeoutOption;
   retries?: number | RetryOptions | null;
   maxResponseBytes?: number | null;
+  /** Every request tries HTTP/2 (see RequestOptions.http2). Default false. */
+  http2?: boolean;
   adapterOptions?: AdapterOptions;
 }
 

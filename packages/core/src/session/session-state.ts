@@ -38,6 +38,7 @@ export class SessionState {
   timeout: TimeoutOption | undefined;
   retries: number | RetryOptions | null;
   maxResponseBytes: number | null;
+  http2: boolean;
   pool: PoolOptions;
 
   constructor(options: SessionStateOptions = {}, concurrency = 1) {
@@ -60,6 +61,10 @@ export class SessionState {
     this.timeout = options.timeout;
     this.retries = options.retries ?? null;
     this.maxResponseBytes = options.maxResponseBytes ?? null;
+    if (options.http2 !== undefined && typeof options.http2 !== 'boolean') {
+      throw new TypeError(`http2 must be a boolean, got ${typeof options.http2}`);
+    }
+    this.http2 = options.http2 ?? false;
     // The pool grows with the executor, as requests-futures raises pool_maxsize to max_workers.
     this.pool = {
       maxSize: options.adapterOptions?.poolMaxSize ?? Math.max(DEFAULT_POOL_SIZE, concurrency),
