@@ -10,6 +10,7 @@ import { runInTaskContext, taskWithContext, type TaskContext } from '@requests-f
 import { runInTravellingContexts } from '../context/enter-contexts.js';
 import type { AgentPool } from './agents.js';
 import { performRequest } from './request.js';
+import { SessionView } from './session-view.js';
 import type { HookFn, RequestSpec } from './request-spec.js';
 import type { Response, SetCookieRecord } from './response.js';
 
@@ -91,7 +92,8 @@ async function finalCallbacks(hooks: readonly ResponseHook[], context: HookConte
   let value = await dispatchHooks(hooks, response, context);
   if (hasBackgroundCallback(spec)) {
     const callback = await resolveHook(spec.backgroundCallback!, 'backgroundCallback');
-    const returned = await callback(session, value);
+    // In a pool child the session stayed in the coordinator: the callback reads a view of it.
+    const returned = await callback(session ?? (await SessionView.of(spec, response.setCookies)), value);
     if (returned !== undefined) value = returned;
   }
   return value;
