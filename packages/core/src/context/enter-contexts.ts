@@ -7,8 +7,13 @@ import { FnRefImportError, loadModuleExport } from '@requests-futures/serializer
 import type { TravellingContext } from './registered-contexts.js';
 
 /** Runs `fn` with every travelling context entered (the storages imported where this runs). */
-export async function runInTravellingContexts<T>(contexts: readonly TravellingContext[] | undefined, fn: () => Promise<T>): Promise<T> {
+export function runInTravellingContexts<T>(contexts: readonly TravellingContext[] | undefined, fn: () => Promise<T>): Promise<T> {
+  // Most requests carry none: no extra async frame for them.
   if (contexts === undefined || contexts.length === 0) return fn();
+  return enterAll(contexts, fn);
+}
+
+async function enterAll<T>(contexts: readonly TravellingContext[], fn: () => Promise<T>): Promise<T> {
   const storages = await Promise.all(contexts.map(({ storage }) => loadStorage(storage)));
   const enter = (index: number): Promise<T> => (index === contexts.length ? fn() : storages[index]!.run(contexts[index]!.value, () => enter(index + 1)));
   return enter(0);
