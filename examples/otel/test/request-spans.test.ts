@@ -8,22 +8,13 @@ import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ConnectionError, FuturesSession, ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from '@requests-futures/core';
-import { startHttpbin, type Httpbin } from '@requests-futures/testing';
-import { createServer } from 'node:net';
+import { closedLoopbackPort, startHttpbin, type Httpbin } from '@requests-futures/testing';
 import { ATTRIBUTES, instrumentRequests } from '../dist/request-spans.js';
 
 const cases: Array<{ name: string; make: () => Executor }> = [
   { name: 'ThreadPoolExecutor', make: () => new ThreadPoolExecutor(1) },
   { name: 'ProcessPoolExecutor', make: () => new ProcessPoolExecutor({ maxWorkers: 1, concurrencyPerWorker: 1 }) },
 ];
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const contextManager = new AsyncLocalStorageContextManager();
 beforeAll(() => {
@@ -81,7 +72,7 @@ describe.each(cases)('OpenTelemetry spans on $name', ({ make, name }) => {
 
   it('a failed request ends its span with the exception recorded', async () => {
     exporter.reset();
-    const port = await closedPort();
+    const port = await closedLoopbackPort();
     await expect(session.get(`http://127.0.0.1:${port}/`)).rejects.toBeInstanceOf(ConnectionError);
     const deadline = Date.now() + 10_000;
     while (exporter.getFinishedSpans().length === 0 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));

@@ -111,25 +111,8 @@ describe('TypeScript modules in a child process without a loader', () => {
       console.log(JSON.stringify({ sum: add(20, 22), greeting: await greet('ts'), doubled: double(21), missing }));
     `;
     // A bare node: no --import tsx, and only PATH-free env, as a tinypool child gets by default.
-    const child = spawn(process.execPath, ['--input-type=module', '--eval', script], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: {},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    try {
-      const exitCode = await new Promise<number | null>((resolve, reject) => {
-        child.once('error', reject);
-        child.once('close', resolve);
-      });
-      expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
-      expect(JSON.parse(stdout)).toEqual({ sum: 42, greeting: 'hello ts', doubled: 42, missing: 'FnRefImportError' });
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    const printed = await runBareNode(script, fileURLToPath(new URL('..', import.meta.url)));
+    expect(printed).toEqual({ sum: 42, greeting: 'hello ts', doubled: 42, missing: 'FnRefImportError' });
   });
 });
 
@@ -167,20 +150,25 @@ describe('TypeScript fnRef targets in and outside a "type": "module" folder', ()
       const sharedOfA = await loadFnRef(fnRef(${JSON.stringify(url('d.ts'))}, 'sharedOfA'));
       console.log(JSON.stringify({ said, oneInstance: sharedOfA() === shared, hits: shared.hits }));
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '--eval', script], { env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    try {
-      const exitCode = await new Promise<number | null>((resolve, reject) => {
-        child.once('error', reject);
-        child.once('close', resolve);
-      });
-      expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
-      expect(JSON.parse(stdout)).toEqual({ said: ['ts x', 'mts x', 'cts x', 'd+ts x'], oneInstance: true, hits: 1 });
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    expect(await runBareNode(script)).toEqual({ said: ['ts x', 'mts x', 'cts x', 'd+ts x'], oneInstance: true, hits: 1 });
   });
 });
+
+/** Runs an ES module script in a bare node (no loader, empty env); expects a clean exit and returns the JSON it printed. */
+async function runBareNode(script: string, cwd?: string): Promise<unknown> {
+  const child = spawn(process.execPath, ['--input-type=module', '--eval', script], { ...(cwd ? { cwd } : {}), env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+    return JSON.parse(stdout);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}

@@ -5,9 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { createServer } from 'node:net';
 import { CancelledError, ConnectionError, FuturesSession, REQUEST_CHANNELS, type RequestDiagnostic } from '@requests-futures/core';
-import { startHoldServer, type HoldServer } from '@requests-futures/testing';
+import { closedLoopbackPort, startHoldServer, type HoldServer } from '@requests-futures/testing';
 import { executorCases } from '../session/executors.js';
 
 type Seen = Array<{ channel: string; id: number; snapshot: RequestDiagnostic; store: string | undefined }>;
@@ -23,14 +22,6 @@ function subscribeAll(seen: Seen): () => void {
     return () => diagnosticsChannel.unsubscribe(name, listener);
   });
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -90,7 +81,7 @@ describe.each(executorCases)('request diagnostics on $name', ({ make, name }) =>
     const seen: Seen = [];
     const unsubscribe = subscribeAll(seen);
     try {
-      const port = await closedPort();
+      const port = await closedLoopbackPort();
       await expect(session.get(`http://127.0.0.1:${port}/`)).rejects.toBeInstanceOf(ConnectionError);
       await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
       expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'error']);
