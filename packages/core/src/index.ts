@@ -86,4 +86,6 @@ export {
 export type { ClientCert, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
 
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
+export { REQUEST_CHANNELS, type RequestChannelName, type RequestDiagnostic } from './diagnostics/request-channels.js';
+export { registerContext, type RegisterContextOptions, type TravellingContext } from './context/registered-contexts.js';
 export { currentTask } from '@requests-futures/worker';

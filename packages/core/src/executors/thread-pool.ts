@@ -9,6 +9,7 @@
  */
 import { isFnRef, loadFnRef } from '@requests-futures/serializer';
 import { callTask, type TaskContext } from '@requests-futures/worker';
+import { captureCallerContext, type CallerContext } from '../futures/caller-context.js';
 import { Future } from '../futures/future.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { timeoutToMs } from '../futures/timeout.js';
@@ -38,6 +39,8 @@ interface WorkItem {
   readonly task: Task;
   readonly args: unknown[];
   readonly taskId: number;
+  /** The submitter's AsyncLocalStorage context: the task runs in it, not in the one that happened to free a slot. */
+  readonly callerContext: CallerContext;
 }
 
 const DEFAULT_MAX_WORKERS = 8;
@@ -109,7 +112,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     this.#assertOpen();
     assertTask(task);
     const future = new Future<unknown>();
-    this.#queue.push({ future, task, args, taskId: this.#nextTaskId++ });
+    this.#queue.push({ future, task, args, taskId: this.#nextTaskId++, callerContext: captureCallerContext() });
     this.#monitor.queued(future);
     this.#pumper.schedule();
     return future;
@@ -209,7 +212,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
       if (!item.future.setRunningOrNotifyCancel()) continue;
       this.#running.add(item.future);
       this.#monitor.running(item.future);
-      void this.#run(item);
+      void item.callerContext.run(() => this.#run(item));
     }
     this.#idleness.notifyIfIdle();
   }

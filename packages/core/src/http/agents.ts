@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SSLError } from './errors.js';
+import { Http2Agents } from './http2-agents.js';
 import { TunnelingAgent } from './proxy.js';
 import type { ClientCert, PoolOptions } from './request-spec.js';
 
@@ -31,6 +32,8 @@ export class AgentPool {
   private readonly httpsAgents = new Map<string, HttpsAgent>();
   private readonly pemFiles = new Map<string, Buffer>();
   private destroyed = false;
+  /** For `http2: true`: HTTP/2 sessions (ALPN picks HTTP/1.1 where the server offers no h2). */
+  readonly http2 = new Http2Agents(FREE_SOCKET_TIMEOUT_MS);
 
   /**
    * The agents for one request's pool size, `verify` (true, false or a CA
@@ -100,6 +103,7 @@ export class AgentPool {
   /** Closes every socket, idle or in use. */
   destroy(): void {
     this.destroyed = true;
+    this.http2.destroy();
     for (const agent of [...this.httpAgents.values(), ...this.httpsAgents.values()]) agent.destroy();
     this.httpAgents.clear();
     this.httpsAgents.clear();

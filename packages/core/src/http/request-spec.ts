@@ -6,6 +6,7 @@
  */
 import type { FnRef } from '@requests-futures/serializer';
 import type { SpecAuth } from './auth.js';
+import type { TravellingContext } from '../context/registered-contexts.js';
 
 /** A response hook: in-process any function, across processes an fnRef. */
 export type HookFn = ((response: any, ...rest: unknown[]) => unknown) | FnRef;
@@ -82,6 +83,8 @@ export interface RequestSpec {
   /** Deprecated upstream; kept for parity. */
   backgroundCallback?: HookFn | null;
   stream?: boolean;
+  /** HTTP/2 where the server's ALPN offers it (https only, not through a proxy). */
+  http2?: boolean;
   /** Cap on the decompressed body size, bytes. */
   maxResponseBytes?: number | null;
   /** Stream the body to this file (atomically) instead of memory. */
@@ -105,4 +108,6 @@ export interface RequestSpec {
    * has more than its two defaults, so a redirect hop onto another prefix uses that prefix's pool.
    */
   mountedPools?: Array<[prefix: string, pool: PoolOptions]>;
+  /** The caller's registered AsyncLocalStorage contexts, entered where the request runs (set only for a child process). */
+  contexts?: TravellingContext[];
 }

@@ -29,7 +29,7 @@ import { Response, type SetCookieRecord } from './response.js';
 import { retryPolicy, withRetries } from './retry.js';
 import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
 import { directoryExistsWithin } from './save-within.js';
-import { sendHop, type HopResponse } from './send-hop.js';
+import { sendHop, type HopOptions, type HopResponse } from './send-hop.js';
 import { toGotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
 import { validateHeaders, validateMethod } from './validate-request.js';
@@ -235,7 +235,8 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     const jarCookies = await jar.headerFor(hop.url);
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
     const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert ?? null);
-    const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}) });
+    const http2 = spec.http2 === true && !proxy ? await http2Options(pool, verify) : undefined;
+    const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}), ...(http2 ? { http2 } : {}) });
     const accepted = await jar.store(hop.url, answer.setCookieHeaders);
     setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));
     const request = { method: hop.method, url: hop.url };
@@ -314,6 +315,12 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
  * the whole file), and a 206 far longer than asked is dropped: an empty body
  * is no confirmation (keptTarget wants exactly the one byte).
  */
+/** `http2: true`: the pool's HTTP/2 agent, and a `verify` CA bundle handed to TLS directly (the https agent's is not used there). */
+async function http2Options(pool: AgentPool, verify: boolean | string): Promise<HopOptions['http2']> {
+  const agent = await pool.http2.get();
+  return typeof verify === 'string' ? { agent, ca: pool.caBundle(verify) } : { agent };
+}
+
 async function readProbeBody(response: Response, answer: HopResponse): Promise<Uint8Array> {
   if (response.statusCode === 206) {
     try {

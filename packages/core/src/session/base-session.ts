@@ -103,6 +103,14 @@ export abstract class BaseSession<R> {
   set verify(value: boolean | string) {
     this.state.verify = value;
   }
+  /** Every request tries HTTP/2 (a request's `http2` option wins). */
+  get http2(): boolean {
+    return this.state.http2;
+  }
+  set http2(value: boolean) {
+    if (typeof value !== 'boolean') throw new TypeError(`session.http2 must be a boolean, got ${typeof value}`);
+    this.state.http2 = value;
+  }
   /** requests' session.cert: a PEM file path or [certificate file, key file]. */
   get cert(): ClientCert | null {
     return this.state.cert;

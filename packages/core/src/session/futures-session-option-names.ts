@@ -23,6 +23,7 @@ export const FUTURES_SESSION_OPTION_NAMES: OptionNames<FuturesSessionOptions> = 
   timeout: true,
   retries: true,
   maxResponseBytes: true,
+  http2: true,
   adapterOptions: true,
   trustEnv: true,
 };

@@ -5,6 +5,8 @@
  * the engine by fnRef, as Python pickles session.request.
  */
 import { assertPicklable, fnRef } from '@requests-futures/serializer';
+import { captureRegisteredContexts } from '../context/registered-contexts.js';
+import { traceRequest, type RequestTrace } from '../diagnostics/request-channels.js';
 import { taskWithContext } from '@requests-futures/worker';
 import type { Executor } from '../executors/executor.js';
 import { assertKnownOptions } from '../executors/option-names.js';
@@ -84,8 +86,14 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     if (options.backgroundCallback) warnBackgroundCallbackOnce();
     const spec = buildSpec(this.state, methodArgument(method), target, options);
     // Refuse what cannot travel now, before the request may be held for its host.
-    if (this.executor.crossesProcesses) assertPicklable(spec, '');
-    const future = hosts ? hosts.run(originOf(spec.url), () => this.submit(spec)) : this.submit(spec);
+    if (this.executor.crossesProcesses) {
+      const contexts = captureRegisteredContexts();
+      if (contexts !== undefined) spec.contexts = contexts;
+      assertPicklable(spec, '');
+    }
+    const trace = traceRequest(spec.method, spec.url, this.executor, options.meta);
+    const future = hosts ? hosts.run(originOf(spec.url), () => this.submit(spec, trace)) : this.submit(spec, trace);
+    trace?.settlesWith(future);
     if (options.meta !== undefined) future.meta = options.meta;
     this.linkSignal(future, options.signal);
     this.track(future);
@@ -124,7 +132,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     await this.close();
   }
 
-  private submit(spec: RequestSpec): Future<Response> {
+  private submit(spec: RequestSpec, trace: RequestTrace | undefined): Future<Response> {
     let future: Future<RequestOutcome>;
     if (this.executor.crossesProcesses) {
       // request() checked that the spec can travel (PicklingError naming its path).
@@ -134,6 +142,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
       const agents = this.agents;
       future = this.executor.submit(taskWithContext((context, s: RequestSpec) => runRequestTaskIn(context, s, this, { agents })), spec);
     }
+    trace?.queued(future);
     const cookies = this.state.cookies;
     return future.mapResult((outcome) => settleOutcome(cookies, outcome) as Response);
   }

@@ -12,6 +12,7 @@
  * A slot frees when the executor's future is done; an aborted request's
  * future is done at once, even if its transfer takes a moment longer to stop.
  */
+import { captureCallerContext } from '../futures/caller-context.js';
 import type { Future } from '../futures/future.js';
 import { HeldFuture } from './held-future.js';
 
@@ -38,7 +39,9 @@ export class HostLimiter {
     const held = new HeldFuture<T>();
     let queue = this.waiting.get(origin);
     if (!queue) this.waiting.set(origin, (queue = []));
-    queue.push({ held, start });
+    // Started later from another request's done callback: submit in this caller's context.
+    const context = captureCallerContext();
+    queue.push({ held, start: () => context.run(start) });
     return held;
   }
 

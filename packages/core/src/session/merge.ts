@@ -117,6 +117,7 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
     hooks: { response: mergeHooks(state.hooks, options.hooks) },
     backgroundCallback: (options.backgroundCallback as HookFn | null | undefined) ?? null,
     stream: options.stream ?? false,
+    ...((options.http2 ?? state.http2) ? { http2: true } : {}),
     maxResponseBytes: pick(options.maxResponseBytes, state.maxResponseBytes),
     saveTo: options.saveTo ?? null,
     resume: options.resume ?? false,

@@ -40,6 +40,8 @@ export interface RequestOptions {
   /** A TLS client certificate: a PEM file with certificate and key, or [certificate file, key file]. */
   cert?: ClientCert | null;
   proxies?: Record<string, string> | null;
+  /** HTTP/2 where the server's ALPN offers it (https only; HTTP/1.1 through a proxy). Default: the session's (false). */
+  http2?: boolean;
   /** Deprecated upstream (use hooks); its return value, if any, replaces the response. */
   backgroundCallback?: BackgroundCallback | HookFn | null;
   signal?: AbortSignal;
@@ -80,7 +82,7 @@ export interface RequestOptions {
 
 export const REQUEST_OPTION_NAMES: ReadonlySet<string> = new Set<keyof RequestOptions>([
   'params', 'data', 'json', 'headers', 'cookies', 'files', 'auth', 'timeout', 'allowRedirects',
-  'hooks', 'stream', 'verify', 'cert', 'proxies', 'backgroundCallback', 'signal', 'meta',
+  'hooks', 'stream', 'verify', 'cert', 'proxies', 'http2', 'backgroundCallback', 'signal', 'meta',
   'maxResponseBytes', 'saveTo', 'resume', 'retries', 'expectedSha256', 'checksum', 'saveWithin',
 ]);
 
@@ -108,6 +110,8 @@ export interface SessionStateOptions {
   timeout?: TimeoutOption;
   retries?: number | RetryOptions | null;
   maxResponseBytes?: number | null;
+  /** Every request tries HTTP/2 (see RequestOptions.http2). Default false. */
+  http2?: boolean;
   adapterOptions?: AdapterOptions;
   /**
    * requests' trust_env (default true): HTTP_PROXY / HTTPS_PROXY / ALL_PROXY /

@@ -42,6 +42,7 @@ export class SessionState {
   timeout: TimeoutOption | undefined;
   retries: number | RetryOptions | null;
   maxResponseBytes: number | null;
+  http2: boolean;
   pool: PoolOptions;
   /** session.mount's prefixes, 'https://' and 'http://' first mounted from adapterOptions. */
   readonly adapters: AdapterMounts;
@@ -72,6 +73,10 @@ export class SessionState {
       throw new TypeError(`trustEnv must be a boolean, got ${typeof options.trustEnv}`);
     }
     this.trustEnv = options.trustEnv ?? true;
+    if (options.http2 !== undefined && typeof options.http2 !== 'boolean') {
+      throw new TypeError(`http2 must be a boolean, got ${typeof options.http2}`);
+    }
+    this.http2 = options.http2 ?? false;
     // The pool grows with the executor, as requests-futures raises pool_maxsize to max_workers.
     this.pool = {
       maxSize: options.adapterOptions?.poolMaxSize ?? Math.max(DEFAULT_POOL_SIZE, concurrency),

@@ -97,6 +97,7 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
         break;
       case 'allowRedirects':
       case 'stream':
+      case 'http2':
       case 'resume':
       case 'checksum':
         expect(typeof value === 'boolean', key, 'a boolean', value);
