@@ -70,6 +70,11 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   private isShutdown = false;
   private closed: Promise<void> | undefined;
   private idleWaiters: Array<() => void> = [];
+  /** Job removals and abort messages on their way to Redis. */
+  private readonly sending = new Set<Promise<void>>();
+  /** Jobs of settled (aborted) tasks that a worker still runs: shutdown lets them finish before it tidies Redis. */
+  private readonly leaving = new Set<string>();
+  private leavingWaiters: Array<() => void> = [];
 
   constructor(options: DistributedExecutorOptions) {
     this.options = resolveOptions(options);
@@ -103,6 +108,8 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   }
 
   private closeFeed: () => Promise<void> = async () => {};
+  /** How long shutdown waits for aborted jobs to leave the workers (the abort grace). */
+  private leaveTimeoutMs: number | undefined = 5000;
 
   /**
    * Schedules `fn(...args)` on a worker and returns its future at once. The
@@ -147,6 +154,7 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
     if (cancelFutures) for (const task of all()) task.future.cancel();
     const reason = new ExecutorShutdownError('executor shut down with abort: true');
     if (abort) for (const task of all()) task.future.abort(reason);
+    this.leaveTimeoutMs = graceMs ?? this.leaveTimeoutMs;
     this.closed ??= this.closeWhenIdle();
     if (abort) {
       void settlesWithin(this.whenIdle(), graceMs).then((idle) => {
@@ -225,6 +233,7 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   }
 
   private onCompleted(jobId: string, returnvalue: unknown): void {
+    this.left(jobId);
     const task = this.inRedis.get(jobId);
     if (task === undefined) return;
     this.forget(task);
@@ -240,6 +249,8 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   /** Failed jobs were kept (removeOnFail: false) so that a lost worker's name can be read; removed now. */
   private async onFailed(jobId: string, failedReason: string): Promise<void> {
     const task = this.inRedis.get(jobId);
+    if (this.leaving.has(jobId)) await this.queue.remove(jobId).catch(() => 0);
+    this.left(jobId);
     if (task === undefined) return;
     this.forget(task);
     let error: Error;
@@ -259,7 +270,7 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
     this.waiting.delete(task.jobId);
     if (task.future.cancelled() && this.inRedis.has(task.jobId)) {
       this.forget(task);
-      void this.withdraw(task);
+      this.track(this.withdraw(task));
     }
     this.scheduleFlush();
     this.notifyIfIdle();
@@ -271,12 +282,23 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
       await this.ready;
       const removed = await this.queue.remove(task.jobId);
       if (removed === 1) return;
-      const reason = await task.future.exception().then(describeReason, describeReason);
-      const request: AbortRequest = { jobId: task.jobId, reason };
-      await this.commands.publish(abortChannel(this.options.prefix, this.options.queue), JSON.stringify(request));
+      this.leaving.add(task.jobId);
+      await this.tellWorkersToAbort(task.jobId, await task.future.exception().then(describeReason, describeReason));
     } catch {
       // Redis is away: the job may still run; its result is dropped (the future is settled).
     }
+  }
+
+  /** Shutdown closes the connections only once these messages have gone out. */
+  private track(sending: Promise<void>): void {
+    this.sending.add(sending);
+    void sending.finally(() => this.sending.delete(sending));
+  }
+
+  /** Whichever worker runs this job (if any) aborts it: nobody will read its result. */
+  private async tellWorkersToAbort(jobId: string, reason: string | undefined): Promise<void> {
+    const request: AbortRequest = { jobId, reason };
+    await this.commands.publish(abortChannel(this.options.prefix, this.options.queue), JSON.stringify(request));
   }
 
   /** Settles a task from outside BullMQ's events (lost worker, lost Redis, failed add). */
@@ -285,7 +307,10 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
     if (task === undefined) return;
     this.forget(task);
     this.waiting.delete(jobId);
-    task.future.setException(error instanceof Error ? error : new RedisJobLost(String(error)));
+    const settled = error instanceof Error ? error : new RedisJobLost(String(error));
+    // A worker may still run it (its job lost from Redis, or given up on): it should stop, not finish for nobody.
+    if (task.sent) this.track(this.tellWorkersToAbort(jobId, describeReason(settled)).catch(() => {}));
+    task.future.setException(settled);
   }
 
   private forget(task: DistributedTask): void {
@@ -293,6 +318,18 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   }
 
   // ---- closing -----------------------------------------------------------------------
+
+  private left(jobId: string): void {
+    if (!this.leaving.delete(jobId) || this.leaving.size > 0) return;
+    const waiters = this.leavingWaiters;
+    this.leavingWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private allLeft(): Promise<void> {
+    if (this.leaving.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.leavingWaiters.push(resolve));
+  }
 
   private notifyIfIdle(): void {
     if (this.waiting.size > 0 || this.inRedis.size > 0) return;
@@ -311,6 +348,9 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
     await this.whenIdle();
     this.fleet.stop();
     await this.ready.catch(() => {});
+    await Promise.allSettled(this.sending);
+    // Aborted jobs end with a reply; a worker that died meanwhile never sends one, hence the bound.
+    await settlesWithin(this.allLeft(), this.leaveTimeoutMs);
     await this.removeQueueIfEmpty().catch(() => {});
     await Promise.allSettled([this.closeFeed(), this.queue.close()]);
     await this.commands.quit().catch(() => this.commands.disconnect());

@@ -23,6 +23,13 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/** The workers recorded as holding the queue's jobs. */
+async function holders(queue: string): Promise<string[]> {
+  const keys = (await redis.command('KEYS', `rf:${queue}:rf*`)).filter((key) => key.split(':').length === 3);
+  const names = await Promise.all(keys.map((key) => redis.command('HGET', key, 'rfHolder')));
+  return names.flat();
+}
+
 describe('a worker lost mid-job', () => {
   it('an idempotent GET is run again by the surviving worker and succeeds', async () => {
     const doomed = await startWorker(redis.url, 'lost-get', 'doomed-get', FAST_STALLS);
@@ -50,6 +57,7 @@ describe('a worker lost mid-job', () => {
     // Both workers hold one task each, so the doomed one surely holds one.
     const futures = [executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000), executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000)];
     await until(() => futures.every((f) => f.running()), 10_000, 'both tasks running');
+    await until(async () => (await holders('lost-post')).length === 2, 10_000, 'both holders recorded');
     await doomed.kill();
     const killedAt = Date.now();
     const lost = await Promise.race(futures.map((f) => f.exception(15)));
@@ -68,6 +76,8 @@ describe('a worker lost mid-job', () => {
     const executor = new DistributedExecutor({ redis: redis.url, queue: 'lost-alone', noWorkerTimeout: 1 });
     const future = executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000);
     await until(() => future.running(), 10_000, 'the task running');
+    // 'active' comes before the worker records itself as the job's holder: kill it once it has.
+    await until(async () => (await holders('lost-alone')).includes('only-worker'), 10_000, 'the holder recorded');
     await only.kill();
     const error = await future.exception(10);
     expect(error).toBeInstanceOf(WorkerLost);

@@ -63,17 +63,30 @@ describe('DistributedExecutor round trip', () => {
 
   it('a worker refuses a job of another engine version, and job data that does not decode, with typed errors', async () => {
     const queue = new Queue(QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'rf' });
-    const events = new QueueEvents(QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'rf' });
+    // From the stream's start: events before the reader's first XREAD are not lost (job ids here are unique).
+    const events = new QueueEvents(QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'rf', lastEventId: '0-0' });
     await events.waitUntilReady();
     try {
-      const job = await queue.add('rf', { format: 1, engine: '0.0.0-other', task: '{}', retryOnLoss: false });
-      const refused = textToReply(await job.waitUntilFinished(events, 20_000));
+      // The worker removes finished jobs, so the reply is read from the events stream, as the executor does.
+      const replyOf = (jobId: string) =>
+        new Promise<unknown>((resolve) => {
+          const listener = (event: { jobId: string; returnvalue: unknown }) => {
+            if (event.jobId !== jobId) return;
+            events.off('completed', listener);
+            resolve(event.returnvalue);
+          };
+          events.on('completed', listener);
+        });
+      const refusedReply = replyOf('other-version');
+      await queue.add('rf', { format: 1, engine: '0.0.0-other', task: '{}', retryOnLoss: false }, { jobId: 'other-version' });
+      const refused = textToReply(await refusedReply);
       expect(refused.ok).toBe(false);
       const version = decode((refused as { error: never }).error);
       expect(version).toBeInstanceOf(VersionMismatch);
       expect((version as Error).message).toMatch(/0\.0\.0-other.*install the same versions/);
-      const garbage = await queue.add('rf', { hello: 'world' });
-      const reply = textToReply(await garbage.waitUntilFinished(events, 20_000));
+      const garbageReply = replyOf('garbage');
+      await queue.add('rf', { hello: 'world' }, { jobId: 'garbage' });
+      const reply = textToReply(await garbageReply);
       expect(reply.ok).toBe(false);
       expect(decode((reply as { error: never }).error)).toBeInstanceOf(JobFormatError);
     } finally {

@@ -41,11 +41,15 @@ export class DistributedWorker {
   private readonly subscriber;
   private readonly runner: TaskRunner;
   private closing: Promise<void> | undefined;
+  private readonly prefix: string;
+  private readonly queue: string;
 
   constructor(options: DistributedWorkerOptions) {
     const redis = parseRedisUrl(options.redis, OWNER);
     const queue = checkName(options.queue, 'queue', OWNER);
     const prefix = checkName(options.prefix ?? 'rf', 'prefix', OWNER);
+    this.prefix = prefix;
+    this.queue = queue;
     const concurrency = count(options.concurrency ?? 8, 'concurrency', 1);
     const processes = count(options.processes ?? 0, 'processes', 0);
     this.name = options.name ?? `${hostname()}.${process.pid}`;
@@ -67,6 +71,10 @@ export class DistributedWorker {
       removeOnComplete: { count: 0 },
     });
     this.worker.on('error', () => {});
+    // Its lock is gone (Redis restarted and lost the job, or a stalled check gave it away): nobody will take this result.
+    this.worker.on('lockRenewalFailed', (jobIds: string[]) => {
+      for (const jobId of jobIds) aborts.abort(jobId, `the job's lock in Redis was lost (Redis restarted, or the job was handed to another worker)`);
+    });
     this.started = aborts.ready.then(() => {
       void this.worker.run().catch(() => {});
       return this.worker.waitUntilReady().then(() => {});
@@ -82,6 +90,8 @@ export class DistributedWorker {
       await this.started.catch(() => {});
       await this.worker.close();
       await this.runner.close();
+      // The stalled-check marker outlives every worker by its TTL otherwise; another worker just re-creates it.
+      await this.commands.del(`${this.prefix}:${this.queue}:stalled-check`).catch(() => 0);
       await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
     })();
     return this.closing;

@@ -28,6 +28,8 @@ export interface JobRunnerContext {
 
 export async function runJob(job: Job, context: JobRunnerContext): Promise<string> {
   const key = jobKey(context.prefix, context.queue, job.id!);
+  // First: an abort may already be on its way.
+  const [signal, end] = context.aborts.begin(job.id!);
   try {
     const data = readJobData(job.data);
     if (job.stalledCounter > 0 && !data.retryOnLoss) {
@@ -36,13 +38,12 @@ export async function runJob(job: Job, context: JobRunnerContext): Promise<strin
     }
     await context.commands.hset(key, HOLDER_FIELD, context.name);
     const { fn, args } = decode<TaskPayload>(textToWire(data.task, 'the job task'));
-    const [signal, end] = context.aborts.begin(job.id!);
-    try {
-      return replyToText(replyWithValue(await context.runner.run(localFnRef(fn), args, signal)));
-    } finally {
-      end();
-    }
+    // Aborted before it started (the abort overtook the job): it never runs.
+    signal.throwIfAborted();
+    return replyToText(replyWithValue(await context.runner.run(localFnRef(fn), args, signal)));
   } catch (error) {
     return replyToText(replyWithError(error));
+  } finally {
+    end();
   }
 }
