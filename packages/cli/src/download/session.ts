@@ -21,6 +21,8 @@ export interface DownloadEngineOptions {
   sessionOptions?: DownloadSessionOptions;
   /** --max-per-host: the coordinator's per-origin limit. */
   perHostLimit?: number;
+  /** An executor made by the caller (--redis: a DistributedExecutor); shut down by close(). */
+  executor?: Executor;
 }
 
 export interface DownloadEngine {
@@ -48,8 +50,8 @@ export function createDownloadEngine(options: DownloadEngineOptions): DownloadEn
     ...(options.processes !== undefined ? { processes: options.processes } : {}),
     ...(options.list !== undefined && options.list !== '-' ? { listBytes: listSize(options.list) } : {}),
   });
-  let executor: Executor | undefined;
-  if (processes > 0) {
+  let executor: Executor | undefined = options.executor;
+  if (executor === undefined && processes > 0) {
     executor = new ProcessPoolExecutor({
       maxWorkers: processes,
       concurrencyPerWorker: Math.ceil(options.jobs / processes),

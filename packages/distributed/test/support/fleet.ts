@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isAlive } from '@requests-futures/testing';
 
-const RF = fileURLToPath(new URL('../../../cli/dist/rf.js', import.meta.url));
+export const RF = fileURLToPath(new URL('../../../cli/dist/rf.js', import.meta.url));
 export const TASKS = new URL('../fixtures/tasks.mjs', import.meta.url);
 
 export interface WorkerProcess {
