@@ -16,7 +16,7 @@
  *   failed → WorkerLost (stalled too often) or the failure; RedisWatch and
  *   WorkerWatch settle what BullMQ alone would leave pending forever.
  */
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type JobsOptions, type QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ExecutorShutdownError, Future, type Executor, type MapOptions, type ShutdownOptions, type Task } from '@requests-futures/core';
 import { ExecutorMonitor, mapLazily, resolveMapOptions, settlesWithin, timeoutToMs } from '@requests-futures/core/executor-kit';
@@ -46,6 +46,8 @@ interface DistributedTask {
 
 /** BullMQ's own failedReason when a job stalled more often than maxStalledCount allows. */
 const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
+/** How long (ms) shutdown waits for an unreachable Redis before it drops its connections. */
+const UNREACHABLE_GRACE_MS = 5000;
 /** Jobs BullMQ drops from its events stream beyond this; we keep far fewer in flight. */
 const DEFAULT_EVENTS_MAX_LEN = 10_000;
 
@@ -99,15 +101,15 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
       completed: (jobId, value) => this.onCompleted(jobId, value),
       failed: (jobId, reason) => void this.onFailed(jobId, reason),
       stalled: () => {},
+      created: (events) => (this.events = events),
     });
-    this.ready = feed.then((events) => {
-      this.closeFeed = () => events.close();
-    });
+    this.ready = feed.then(() => {});
     // A feed that cannot start fails every task that waited for it (flush() rethrows the reason).
     this.ready.catch(() => {});
   }
 
-  private closeFeed: () => Promise<void> = async () => {};
+  /** The shared events reader, once made (before it is ready). */
+  private events: QueueEvents | undefined;
   /** How long shutdown waits for aborted jobs to leave the workers (the abort grace). */
   private leaveTimeoutMs: number | undefined = 5000;
 
@@ -202,6 +204,10 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   /** Moves waiting tasks into Redis, up to maxQueued jobs there, in one addBulk. */
   private async flush(): Promise<void> {
     const room = this.options.maxQueued - this.inRedis.size;
+    // Refilling one job per finished job costs an addBulk round trip each: wait until a quarter of the
+    // room is free, unless nothing is in Redis (measured: 209 → 192 µs coordinator CPU per tiny task).
+    const minBatch = Math.max(1, Math.floor(this.options.maxQueued / 4));
+    if (room < Math.min(minBatch, this.waiting.size) && this.inRedis.size > 0) return;
     const batch: DistributedTask[] = [];
     for (const task of this.waiting.values()) {
       if (batch.length >= room) break;
@@ -347,13 +353,23 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   private async closeWhenIdle(): Promise<void> {
     await this.whenIdle();
     this.fleet.stop();
-    await this.ready.catch(() => {});
-    await Promise.allSettled(this.sending);
-    // Aborted jobs end with a reply; a worker that died meanwhile never sends one, hence the bound.
-    await settlesWithin(this.allLeft(), this.leaveTimeoutMs);
-    await this.removeQueueIfEmpty().catch(() => {});
-    await Promise.allSettled([this.closeFeed(), this.queue.close()]);
-    await this.commands.quit().catch(() => this.commands.disconnect());
+    const tidied = (async () => {
+      await this.ready.catch(() => {});
+      await Promise.allSettled(this.sending);
+      // Aborted jobs end with a reply; a worker that died meanwhile never sends one, hence the bound.
+      await settlesWithin(this.allLeft(), this.leaveTimeoutMs);
+      await this.removeQueueIfEmpty().catch(() => {});
+      await Promise.allSettled([this.events?.close(), this.queue.close()]);
+      await this.commands.quit().catch(() => {});
+    })();
+    // Every step waits for Redis (maxRetriesPerRequest: null): with Redis gone, shutdown gives up instead.
+    const bound = this.leaving.size === 0 ? UNREACHABLE_GRACE_MS : this.leaveTimeoutMs === undefined ? undefined : this.leaveTimeoutMs + UNREACHABLE_GRACE_MS;
+    if (await settlesWithin(tidied, bound)) return;
+    this.commands.disconnect();
+    // close() marks them closing (QueueEvents' read loop retries forever otherwise) and disconnects first;
+    // its QUIT then waits for a Redis that is gone, so it is not awaited.
+    void Promise.allSettled([this.events?.close(), this.queue.close()]);
+    await Promise.allSettled([this.events?.disconnect(), this.queue.disconnect()]);
   }
 
   /** No job of anyone left (waiting, running, delayed, finished): the queue's own keys go too, so Redis is as before. */

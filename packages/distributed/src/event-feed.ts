@@ -15,6 +15,8 @@ export interface FeedHandlers {
   completed(jobId: string, returnvalue: unknown): void;
   failed(jobId: string, failedReason: string): void;
   stalled(jobId: string): void;
+  /** The reader exists (it may not be connected yet): whoever closes the executor needs it. */
+  created(events: QueueEvents): void;
 }
 
 export async function startEventFeed(url: string, prefix: string, queue: string, client: Redis, handlers: FeedHandlers): Promise<QueueEvents> {
@@ -26,6 +28,7 @@ export async function startEventFeed(url: string, prefix: string, queue: string,
     // No stream yet: '0-0' reads it from its very first entry.
     lastEventId: last[0]?.[0] ?? '0-0',
   });
+  handlers.created(events);
   const on = <E extends keyof QueueEventsListener>(event: E, listener: QueueEventsListener[E]): void => {
     events.on(event, listener);
   };

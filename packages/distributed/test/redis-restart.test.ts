@@ -57,4 +57,16 @@ describe('Redis restarted mid-run', () => {
     await redis.restart();
     await executor.shutdown();
   });
+
+  it('with Redis down, a stopping worker still exits (0) and shutdown() still returns, each within its 5 s bound', async () => {
+    const own = await startRedisServer();
+    const stranded = await startWorker(own.url, 'stranded', 'stranded-worker');
+    const executor = new DistributedExecutor({ redis: own.url, queue: 'stranded' });
+    expect(await executor.submit(fnRef(TASKS, 'add'), 1, 2).result(20)).toBe(3);
+    await own.stop();
+    const started = Date.now();
+    const [code] = await Promise.all([stranded.stop(), executor.shutdown()]);
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
 });

@@ -9,7 +9,9 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { checkName, connect, parseRedisUrl, redisOptions } from '../connection.js';
+import { settlesWithin } from '@requests-futures/core/executor-kit';
 import { AbortListener } from './abort-listener.js';
+import { RunningCount } from './running-count.js';
 import { runJob } from './job-runner.js';
 import { inProcessRunner, processPoolRunner, type TaskRunner } from './task-runner.js';
 
@@ -33,6 +35,8 @@ export interface DistributedWorkerOptions {
 }
 
 const OWNER = 'DistributedWorker';
+/** How long (ms) a stopping worker waits for Redis to take its last replies, once its tasks are done. */
+const UNREACHABLE_GRACE_MS = 5000;
 
 export class DistributedWorker {
   readonly name: string;
@@ -41,6 +45,9 @@ export class DistributedWorker {
   private readonly subscriber;
   private readonly runner: TaskRunner;
   private closing: Promise<void> | undefined;
+  /** Tasks running in this worker now: close waits for them, whatever Redis does. */
+  private readonly running = new RunningCount();
+  private readonly unreachableGraceMs = UNREACHABLE_GRACE_MS;
   private readonly prefix: string;
   private readonly queue: string;
 
@@ -58,7 +65,7 @@ export class DistributedWorker {
     this.runner = processes > 0 ? processPoolRunner(processes, Math.ceil(concurrency / processes)) : inProcessRunner();
     const aborts = new AbortListener(this.subscriber, prefix, queue);
     const context = { name: this.name, prefix, queue, commands: this.commands, aborts, runner: this.runner };
-    this.worker = new Worker(queue, (job) => runJob(job, context), {
+    this.worker = new Worker(queue, (job) => this.running.during(runJob(job, context)), {
       connection: redisOptions(redis),
       prefix,
       concurrency,
@@ -84,15 +91,30 @@ export class DistributedWorker {
   /** Resolves once the worker listens for jobs and for aborts. */
   readonly started: Promise<void>;
 
-  /** Graceful: takes no new job, lets running ones finish and reply, then closes every connection and child. */
+  /**
+   * Graceful: takes no new job, lets running ones finish and reply, then closes
+   * every connection and child. Replies need Redis: if it is unreachable, close
+   * gives up `unreachableGraceMs` after the last task here finished (its jobs
+   * are then handed back by the stalled-job check, or were lost with Redis).
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.started.catch(() => {});
-      await this.worker.close();
+      const closed = this.worker.close().catch(() => {});
+      await this.running.idle();
+      const tidied = (async () => {
+        await closed;
+        // The stalled-check marker outlives every worker by its TTL otherwise; another worker just re-creates it.
+        await this.commands.del(`${this.prefix}:${this.queue}:stalled-check`).catch(() => 0);
+        await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
+      })();
+      // Commands wait for Redis to come back (maxRetriesPerRequest: null): a stop must not.
+      if (!(await settlesWithin(tidied, this.unreachableGraceMs))) {
+        await this.worker.disconnect().catch(() => {});
+        this.commands.disconnect();
+        this.subscriber.disconnect();
+      }
       await this.runner.close();
-      // The stalled-check marker outlives every worker by its TTL otherwise; another worker just re-creates it.
-      await this.commands.del(`${this.prefix}:${this.queue}:stalled-check`).catch(() => 0);
-      await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
     })();
     return this.closing;
   }
