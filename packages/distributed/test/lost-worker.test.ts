@@ -4,44 +4,33 @@
  * other task fails with WorkerLost naming the lost worker. With no worker left
  * at all, the coordinator's own deadline fails it: never pending forever.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { BrokenProcessPool, FuturesSession, fnRef } from '@requests-futures/core';
 import { DistributedExecutor, WorkerLost } from '@requests-futures/distributed';
-import { startHoldServer, startRedisServer, type HoldServer, type RedisServer } from '@requests-futures/testing';
+import { jobKeys, useRedisAndHoldServer } from './support/servers.js';
 import { FAST_STALLS, startWorker, TASKS, until } from './support/fleet.js';
 
-let redis: RedisServer;
-let hold: HoldServer;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  hold = await startHoldServer();
-});
-
-afterAll(async () => {
-  await hold?.close();
-  await redis?.stop();
-});
+const servers = useRedisAndHoldServer();
 
 /** The workers recorded as holding the queue's jobs. */
 async function holders(queue: string): Promise<string[]> {
-  const keys = (await redis.command('KEYS', `rf:${queue}:rf*`)).filter((key) => key.split(':').length === 3);
-  const names = await Promise.all(keys.map((key) => redis.command('HGET', key, 'rfHolder')));
+  const keys = await jobKeys(servers.redis, queue);
+  const names = await Promise.all(keys.map((key) => servers.redis.command('HGET', key, 'rfHolder')));
   return names.flat();
 }
 
 describe('a worker lost mid-job', () => {
   it('an idempotent GET is run again by the surviving worker and succeeds', async () => {
-    const doomed = await startWorker(redis.url, 'lost-get', 'doomed-get', FAST_STALLS);
-    const executor = new DistributedExecutor({ redis: redis.url, queue: 'lost-get' });
+    const doomed = await startWorker(servers.redis.url, 'lost-get', 'doomed-get', FAST_STALLS);
+    const executor = new DistributedExecutor({ redis: servers.redis.url, queue: 'lost-get' });
     const session = new FuturesSession({ executor });
-    const future = session.get(`${hold.url}/get-once`);
-    await hold.arrived('/get-once');
-    const survivor = await startWorker(redis.url, 'lost-get', 'survivor-get', FAST_STALLS);
+    const future = session.get(`${servers.hold.url}/get-once`);
+    await servers.hold.arrived('/get-once');
+    const survivor = await startWorker(servers.redis.url, 'lost-get', 'survivor-get', FAST_STALLS);
     await doomed.kill();
     const killedAt = Date.now();
     // The rerun's request is answered as soon as it arrives.
-    hold.release('/get-once');
+    servers.hold.release('/get-once');
     const response = await future.result(15);
     expect(response.text).toBe('/get-once');
     expect(Date.now() - killedAt).toBeLessThan(15_000);
@@ -51,9 +40,9 @@ describe('a worker lost mid-job', () => {
   });
 
   it('a task that may have had effects fails with WorkerLost naming the lost worker, within the stall interval', async () => {
-    const doomed = await startWorker(redis.url, 'lost-post', 'doomed-post', FAST_STALLS);
-    const survivor = await startWorker(redis.url, 'lost-post', 'survivor-post', FAST_STALLS);
-    const executor = new DistributedExecutor({ redis: redis.url, queue: 'lost-post' });
+    const doomed = await startWorker(servers.redis.url, 'lost-post', 'doomed-post', FAST_STALLS);
+    const survivor = await startWorker(servers.redis.url, 'lost-post', 'survivor-post', FAST_STALLS);
+    const executor = new DistributedExecutor({ redis: servers.redis.url, queue: 'lost-post' });
     // Both workers hold one task each, so the doomed one surely holds one.
     const futures = [executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000), executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000)];
     await until(() => futures.every((f) => f.running()), 10_000, 'both tasks running');
@@ -72,8 +61,8 @@ describe('a worker lost mid-job', () => {
   });
 
   it('with no worker left, the coordinator fails the task after noWorkerTimeout instead of waiting forever', async () => {
-    const only = await startWorker(redis.url, 'lost-alone', 'only-worker', FAST_STALLS);
-    const executor = new DistributedExecutor({ redis: redis.url, queue: 'lost-alone', noWorkerTimeout: 1 });
+    const only = await startWorker(servers.redis.url, 'lost-alone', 'only-worker', FAST_STALLS);
+    const executor = new DistributedExecutor({ redis: servers.redis.url, queue: 'lost-alone', noWorkerTimeout: 1 });
     const future = executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000);
     await until(() => future.running(), 10_000, 'the task running');
     // 'active' comes before the worker records itself as the job's holder: kill it once it has.
