@@ -30,7 +30,7 @@ async function run(file: string, args: string[], options: { cwd: string; timeout
   }
 }
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const PUBLIC_PACKAGES = ['serializer', 'worker', 'core', 'cli'] as const;
+const PUBLIC_PACKAGES = ['serializer', 'worker', 'core', 'distributed', 'cli'] as const;
 
 interface Manifest {
   name: string;

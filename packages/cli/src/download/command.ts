@@ -2,6 +2,7 @@
  * `rf download [FILE|-] -o DIR [options]`: the command line, validated into
  * DownloadOptions (the request flags in request-flags.ts). See the CLI README.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -9,6 +10,7 @@ import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveSeconds } f
 import { parseLimitRate } from './limit-rate.js';
 import { parseRetryStatusCodes } from './politeness.js';
 import { collectRepeated, toSessionOptions, type RawRequestFlags } from './request-flags.js';
+import { toDistributedFlags } from '../worker/coordinator.js';
 import type { DownloadOptions } from './run.js';
 
 export const DEFAULT_JOBS = 16;
@@ -30,6 +32,8 @@ interface RawDownloadOptions extends RawRequestFlags {
   quiet?: boolean;
   /** commander's negatable flag: false with --no-checksum. */
   checksum: boolean;
+  redis?: string;
+  queue?: string;
 }
 
 export function toDownloadOptions(list: string | undefined, raw: RawDownloadOptions): DownloadOptions {
@@ -42,6 +46,13 @@ export function toDownloadOptions(list: string | undefined, raw: RawDownloadOpti
     resume: raw.resume ?? false,
   };
   if (raw.processes !== undefined) options.processes = parseNonNegativeInteger('--processes', raw.processes);
+  const distributed = toDistributedFlags(raw.redis, raw.queue);
+  if (distributed !== undefined) {
+    if (raw.processes !== undefined) throw new UsageError('--processes and --redis contradict each other: with --redis the downloads run on rf worker processes');
+    options.distributed = distributed;
+    // Workers write the files: a relative -o would mean each worker's own working directory.
+    options.outputDir = resolve(raw.output);
+  }
   if (raw.manifest !== undefined) options.manifestPath = raw.manifest;
   if (raw.maxPerHost !== undefined) options.perHostLimit = parsePositiveInteger('--max-per-host', raw.maxPerHost);
   if (raw.retryOnHttpError !== undefined) {
@@ -99,6 +110,8 @@ export function registerDownloadCommand(
     .option('--retry-on-http-error <CODES>', 'also retry these HTTP status codes (comma-separated, e.g. 500,502,504) besides 429 and 503, under --retries')
     .option('--content-disposition', 'name a file by the server\'s Content-Disposition filename (sanitized, in the URL\'s directory) when the list gives no path')
     .option('--checksums <FILE>', 'expected sha256 digests in sha256sum format ("<hex>  path"), path relative to DIR as in the manifest')
+    .option('--redis <URL>', 'run the downloads on rf worker processes through this Redis server (with --queue); they write under the same absolute DIR on their machine')
+    .option('--queue <NAME>', 'the BullMQ queue the rf workers consume (with --redis)')
     .option('--no-checksum', 'do not hash the downloads (the manifest\'s sha256 is null)')
     .action(async (list: string | undefined, raw: RawDownloadOptions) => {
       const options = toDownloadOptions(list, raw);

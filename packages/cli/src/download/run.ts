@@ -24,6 +24,7 @@ import { LiveTransfers } from './live-transfers.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import type { DownloadSessionOptions } from './request-flags.js';
 import { createDownloadEngine } from './session.js';
+import { openDistributedExecutor, type DistributedFlags } from '../worker/coordinator.js';
 import { StaleTemporarySweeper } from './stale-temporaries.js';
 import { formatDownloadSummary } from './summary.js';
 import { DownloadTally } from './tally.js';
@@ -58,6 +59,8 @@ export interface DownloadOptions {
   checksumsFile?: string;
   /** False (--no-checksum): nothing is hashed; the manifest's sha256 is null. */
   checksum?: boolean;
+  /** --redis/--queue: the downloads run on rf worker processes (a DistributedExecutor). */
+  distributed?: DistributedFlags;
   /** Aborting stops reading the list and aborts running downloads (Ctrl-C, SIGTERM: abort with an Interrupted reason). */
   signal?: AbortSignal;
 }
@@ -239,7 +242,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const manifest = options.manifestPath ? await ManifestWriter.open(options.manifestPath) : noManifest;
   const tally = new DownloadTally();
   tally.checksums = options.checksum !== false;
-  const engine = createDownloadEngine(options);
+  const engine = createDownloadEngine(options.distributed ? { ...options, executor: await openDistributedExecutor(options.distributed, options.jobs) } : options);
   const live = new LiveTransfers();
   const progress = createProgress(tally, io, { live, ...(options.quiet ? { quiet: true } : {}) });
   const stopWatchingBytes = progress.bytesArrived ? watchBytes(engine.session.executor, live, () => progress.bytesArrived?.()) : () => {};

@@ -23,6 +23,8 @@ export interface DownloadEngineOptions {
   perHostLimit?: number;
   /** --limit-rate: one token bucket in this process for every download, whichever process runs it. */
   maxBytesPerSecond?: number;
+  /** An executor made by the caller (--redis: a DistributedExecutor); shut down by close(). */
+  executor?: Executor;
 }
 
 export interface DownloadEngine {
@@ -51,8 +53,8 @@ export function createDownloadEngine(options: DownloadEngineOptions): DownloadEn
     ...(options.list !== undefined && options.list !== '-' ? { listBytes: listSize(options.list) } : {}),
   });
   const limit = options.maxBytesPerSecond !== undefined ? { maxBytesPerSecond: options.maxBytesPerSecond } : {};
-  let executor: Executor | undefined;
-  if (processes > 0) {
+  let executor: Executor | undefined = options.executor;
+  if (executor === undefined && processes > 0) {
     const pool = new ProcessPoolExecutor({
       maxWorkers: processes,
       concurrencyPerWorker: Math.ceil(options.jobs / processes),
@@ -61,7 +63,7 @@ export function createDownloadEngine(options: DownloadEngineOptions): DownloadEn
     // The children boot (about 0.1 s each) while the list is opened and its first URLs are read.
     pool.prestart();
     executor = pool;
-  } else if (options.maxBytesPerSecond !== undefined) {
+  } else if (executor === undefined && options.maxBytesPerSecond !== undefined) {
     // The session's own executor takes no limit: this one is built here and shut down by close().
     executor = new ThreadPoolExecutor({ maxWorkers: options.jobs, ...limit });
   }
