@@ -55,6 +55,8 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   readonly crossesProcesses = true;
   /** Tasks in Redis at once (maxQueued): what a session sizes its windows by. */
   readonly maxWorkers: number;
+  /** The same number: a session's default maxQueued is twice it. */
+  readonly capacity: number;
   readonly queueName: string;
 
   private readonly options: ResolvedOptions;
@@ -81,6 +83,7 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   constructor(options: DistributedExecutorOptions) {
     this.options = resolveOptions(options);
     this.maxWorkers = this.options.maxQueued;
+    this.capacity = this.options.maxQueued;
     this.queueName = this.options.queue;
     const { redis, queue, prefix, maxQueued } = this.options;
     this.queue = new Queue(queue, {
