@@ -67,7 +67,7 @@ describe.each(executorCases)('http2 on $name', ({ make }) => {
   let session: FuturesSession;
   beforeAll(async () => {
     [h2only, both] = await Promise.all([startH2(false), startH2(true)]);
-    session = new FuturesSession({ executor: make(), verify: CERT_PATH });
+    session = new FuturesSession({ executor: make(), verify: CERT_PATH, trustEnv: false });
   });
   afterAll(async () => {
     await session.close();
@@ -94,7 +94,7 @@ describe.each(executorCases)('http2 on $name', ({ make }) => {
   });
 
   it('session.http2 = true applies to every request; cookies set over HTTP/2 reach the session jar and are sent back', async () => {
-    const own = new FuturesSession({ executor: session.executor, http2: true, verify: false });
+    const own = new FuturesSession({ executor: session.executor, http2: true, verify: false, trustEnv: false });
     try {
       expect(own.http2).toBe(true);
       await own.get(`${h2only.url}/set-cookie`);
@@ -126,7 +126,7 @@ describe.each(executorCases)('http2 on $name', ({ make }) => {
 describe('http2 sessions are closed with their FuturesSession', () => {
   it('no HTTP/2 session stays open on the server after close()', async () => {
     const h2 = await startH2(false);
-    const session = new FuturesSession({ verify: false, http2: true });
+    const session = new FuturesSession({ verify: false, http2: true, trustEnv: false });
     try {
       await Promise.all([1, 2, 3].map((n) => session.get(`${h2.url}/${n}`)));
       expect(h2.sessions()).toBeGreaterThan(0);

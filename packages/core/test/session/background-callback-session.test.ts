@@ -17,7 +17,7 @@ describe.each(executorCases)('backgroundCallback session on $name', ({ make, cro
   let session: FuturesSession;
   beforeAll(async () => {
     server = await startTestServer();
-    session = new FuturesSession({ executor: make(), headers: { 'X-Session': 's1' }, auth: ['user', 'pass'], verify: false });
+    session = new FuturesSession({ executor: make(), headers: { 'X-Session': 's1' }, auth: ['user', 'pass'], verify: false, trustEnv: false });
     session.cookies.set('old', 'o1');
   });
   afterAll(async () => {
