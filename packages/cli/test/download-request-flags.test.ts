@@ -170,6 +170,27 @@ describe('--proxy', () => {
     expect(received).toHaveLength(0);
     expect(await readFile(path.join(run.out, ...(run.entries[0]?.path ?? '').split('/')), 'utf8')).toBe('from the proxy');
   });
+
+  it('takes the proxy from HTTP_PROXY when --proxy is not given, as wget and curl do (the session trusts the environment)', async () => {
+    received.length = 0;
+    seen.length = 0;
+    const target = 'http://env-files.invalid:8080/e.bin';
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+    process.env.HTTP_PROXY = proxyUrl;
+    delete process.env.NO_PROXY;
+    delete process.env.no_proxy;
+    try {
+      const run = await download([target], []);
+      expect(run.code).toBe(0);
+      expect(seen.map((request) => request.url)).toEqual([target]);
+      expect(received).toHaveLength(0);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
 });
 
 describe('TLS verification', () => {
