@@ -71,6 +71,8 @@ export {
   IncompleteDownload,
   UnsafePath,
   PartFileBusy,
+  StreamConsumedError,
+  ContentNotRead,
 } from './http/errors.js';
 export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
 /** got's and Node's errors as requests' exception classes: used by rf bench's node:http client to name failures alike. */

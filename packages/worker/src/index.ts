@@ -3,3 +3,5 @@ export * from './task-context.js';
 // ---- the child-process entry and its protocol (ProcessPoolExecutor's other half) ----
 export { workerEntryPath, workerEntryUrl } from './entry-location.js';
 export * from './protocol.js';
+export { IncomingStreams, claimIncomingStream, streamToken } from './incoming-streams.js';
+export type { ExportOptions } from './outgoing-streams.js';

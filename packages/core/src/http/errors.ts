@@ -167,6 +167,24 @@ export class PartFileBusy extends RequestException {
   override code = 'ERR_PART_FILE_BUSY';
 }
 
+/**
+ * requests' StreamConsumedError: the body of a streamed response was already
+ * read to its end by iteration (or closed), so it cannot be read again.
+ */
+export class StreamConsumedError extends RequestException {
+  override name = 'StreamConsumedError';
+  override code = 'ERR_STREAM_CONSUMED';
+}
+
+/**
+ * `content`, `text` or `json()` of a `stream: true` response whose body has not
+ * been read yet: reading a socket cannot be synchronous, so `await response.read()` first.
+ */
+export class ContentNotRead extends RequestException {
+  override name = 'ContentNotRead';
+  override code = 'ERR_CONTENT_NOT_READ';
+}
+
 const ERROR_CLASSES = {
   RequestException,
   ConnectionError,
@@ -190,6 +208,8 @@ const ERROR_CLASSES = {
   IncompleteDownload,
   UnsafePath,
   PartFileBusy,
+  StreamConsumedError,
+  ContentNotRead,
 };
 
 for (const [name, cls] of Object.entries(ERROR_CLASSES)) {

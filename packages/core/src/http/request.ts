@@ -27,6 +27,7 @@ import { retryPolicy, withRetries } from './retry.js';
 import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
 import { directoryExistsWithin } from './save-within.js';
 import { sendHop, type HopResponse } from './send-hop.js';
+import { attachBody } from './streamed-body.js';
 import { toGotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
 import { validateHeaders, validateMethod } from './validate-request.js';
@@ -246,6 +247,9 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
         ...(run.claim ? { claim: run.claim } : {}),
       });
       Object.assign(response, saved);
+    } else if (spec.stream && hop.method !== 'HEAD') {
+      // requests' stream=True: the caller reads the body (streamed-body.ts), after the future resolved.
+      attachBody(response, answer.body, { request, maxBytes: spec.maxResponseBytes });
     } else {
       response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
       // Only a body saveTo would have saved is the resource whose digest was given (a 404 page is not).

@@ -6,10 +6,13 @@
  * property too, so it travels back from a child process.
  */
 import { STATUS_CODES } from 'node:http';
+import type { Readable } from 'node:stream';
 import { registerClass } from '@requests-futures/serializer';
 import { HTTPError } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import { parseJsonBody } from './json-body.js';
+import { checkChunkSize, decodeChunks, delimiterBytes, rechunk, splitLines, type IterContentOptions, type IterLinesOptions } from './iter-body.js';
+import { bodyChunks, closeBody, putBack, rawBody, readRest } from './streamed-body.js';
 import { decodeText, encodingFromContentType } from './text-encoding.js';
 
 export interface ResponseRequest {
@@ -62,6 +65,8 @@ export class Response {
   declare sha256?: string;
   /** saveTo + resume: the target was already complete and was not downloaded again. */
   declare kept?: boolean;
+  /** stream: true across processes: names the body streaming from the child, until the body is claimed here (streamed-body.ts). */
+  declare remoteBody?: string;
   [extra: string]: unknown;
 
   constructor(init: ResponseInit) {
@@ -99,6 +104,50 @@ export class Response {
     return parseJsonBody(this.content, this.encoding, () => this.text, { method: this.request.method, url: this.url });
   }
 
+  /**
+   * The rest of the body, which then stays in `content` (`text`, `json()`):
+   * with `stream: true` the body is read here, or by iteration; otherwise it
+   * was read before the future resolved and this returns `content`.
+   */
+  read(): Promise<Uint8Array> {
+    return readRest(this);
+  }
+
+  /**
+   * requests' iter_content: the body in pieces of `chunkSize` bytes (default 1,
+   * as requests; null: chunks as they arrive). A loop left early leaves the
+   * rest unread for the next iteration or `read()`.
+   */
+  iterContent(chunkSize?: number | null): AsyncGenerator<Uint8Array>;
+  iterContent(chunkSize: number | null | undefined, options: IterContentOptions & { decodeUnicode: true }): AsyncGenerator<string>;
+  iterContent(chunkSize: number | null = 1, options: IterContentOptions = {}): AsyncGenerator<Uint8Array | string> {
+    const sized = rechunk(bodyChunks(this), checkChunkSize(chunkSize, 'iterContent'), (bytes) => putBack(this, bytes));
+    return options.decodeUnicode ? decodeChunks(sized, this.encoding) : sized;
+  }
+
+  /** requests' iter_lines: lines without their terminators, as bytes (strings with `decodeUnicode`). */
+  iterLines(options?: IterLinesOptions & { decodeUnicode?: false }): AsyncGenerator<Uint8Array>;
+  iterLines(options: IterLinesOptions & { decodeUnicode: true }): AsyncGenerator<string>;
+  iterLines(options: IterLinesOptions = {}): AsyncGenerator<Uint8Array | string> {
+    const delimiter = delimiterBytes(options.delimiter);
+    const lines = splitLines(rechunk(bodyChunks(this), checkChunkSize(options.chunkSize ?? 512, 'iterLines')), delimiter);
+    return options.decodeUnicode ? decodeLines(lines, this.encoding) : lines;
+  }
+
+  /** The body as a Node Readable (decompressed): the live stream of a `stream: true` response. */
+  get raw(): Readable {
+    return rawBody(this);
+  }
+
+  /** Releases the connection of a body not read to its end (requests' close()); harmless otherwise. */
+  close(): void {
+    closeBody(this);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
   /** Throws HTTPError for 4xx/5xx, with requests' message. */
   raiseForStatus(): void {
     const kind = this.statusCode >= 400 && this.statusCode < 500 ? 'Client' : this.statusCode >= 500 && this.statusCode < 600 ? 'Server' : null;
@@ -108,6 +157,10 @@ export class Response {
       response: this,
     });
   }
+}
+
+async function* decodeLines(lines: AsyncIterable<Uint8Array>, encoding: string | null): AsyncGenerator<string> {
+  for await (const line of lines) yield decodeText(line, encoding);
 }
 
 registerClass(Response, 'rf.Response');

@@ -25,6 +25,7 @@ import { buildSpec } from './merge.js';
 import { OrphanedPartSweeper } from './orphaned-parts.js';
 import { originOf } from './origin.js';
 import type { CloseOptions, FuturesSessionOptions, RequestOptions } from './options.js';
+import { OpenBodies } from './open-bodies.js';
 import { settleOutcome } from './outcome.js';
 import { SessionState } from './session-state.js';
 import { methodArgument, urlArgument, validatePositiveInteger, validateRequestOptions } from './validate.js';
@@ -51,6 +52,8 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   private readonly hosts: HostLimiter | undefined;
   private readonly sweeper: OrphanedPartSweeper;
   private readonly outstanding = new Set<Future<unknown>>();
+  /** Unread bodies of stream: true responses, released by close(). */
+  private readonly openBodies = new OpenBodies();
   private closing: Promise<void> | null = null;
 
   /** @throws TypeError for an unknown option name (naming the closest known one, e.g. `timout` → `timeout`). */
@@ -134,7 +137,8 @@ export class FuturesSession extends BaseSession<Future<Response>> {
       future = this.executor.submit(taskWithContext((context, s: RequestSpec) => runRequestTaskIn(context, s, this, { agents })), spec);
     }
     const cookies = this.state.cookies;
-    return future.mapResult((outcome) => settleOutcome(cookies, outcome) as Response);
+    const bodies = this.openBodies;
+    return future.mapResult((outcome) => settleOutcome(cookies, outcome, bodies) as Response);
   }
 
   private linkSignal(future: Future<unknown>, signal: AbortSignal | undefined): void {
@@ -160,6 +164,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     if (cancelFutures) for (const future of mine) future.cancel();
     if (abort) for (const future of mine) future.abort(new SessionClosedError('close'));
     await Promise.allSettled(mine.map((future) => future.exception()));
+    this.openBodies.closeAll();
     if (this.ownsExecutor) await this.executor.shutdown({ wait: true, cancelFutures, abort, grace });
     this.sweeper.dispose();
     this.agents.destroy();

@@ -140,6 +140,10 @@ function validateDownloadOptions(options: RequestOptions): void {
   if (options.expectedSha256 !== undefined && options.checksum === false) {
     throw new TypeError("Request options 'expectedSha256' and 'checksum: false' contradict each other: checking a digest needs the body hashed");
   }
+  const saves = options.saveTo !== undefined && options.saveTo !== null;
+  if (options.stream === true && options.expectedSha256 !== undefined && options.expectedSha256 !== null && !saves) {
+    throw new TypeError("Request options 'stream: true' and 'expectedSha256' without 'saveTo' cannot go together: the caller reads a streamed body, after the digest would be checked");
+  }
   if (options.saveWithin !== undefined && (options.saveTo === undefined || options.saveTo === null)) {
     throw new TypeError("Request option 'saveWithin' needs 'saveTo': it is the directory saveTo must stay inside");
   }
