@@ -22,7 +22,7 @@ import { readBody } from './read-body.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
 import { isRedirect, nextHop, type Hop } from './redirects.js';
 import type { RequestSpec } from './request-spec.js';
-import { Response, type SetCookieRecord } from './response.js';
+import { Response, type ResponseRequest, type SetCookieRecord } from './response.js';
 import { retryPolicy, withRetries } from './retry.js';
 import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
 import { directoryExistsWithin } from './save-within.js';
@@ -221,6 +221,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
 
     const response = toResponse(hop, answer, undefined, accepted);
     response.history = history;
+    if (spec.allowRedirects === false && isRedirect(answer.statusCode, location)) response.next = requestAfter(hop, answer.statusCode, location!);
     response.setCookies = setCookies;
     if (mode === 'probe') {
       response.content = await readProbeBody(response, answer);
@@ -258,6 +259,16 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       }
     }
     return response;
+  }
+}
+
+/** requests' `next`: the request following this redirect would send; null when its Location cannot be followed. */
+function requestAfter(hop: Hop, statusCode: number, location: string): ResponseRequest | null {
+  try {
+    const next = nextHop(hop, statusCode, location);
+    return { method: next.method, url: next.url, headers: next.headers };
+  } catch {
+    return null;
   }
 }
 

@@ -11,6 +11,8 @@ import { registerClass } from '@requests-futures/serializer';
 import { HTTPError } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import { parseJsonBody } from './json-body.js';
+import { apparentEncoding } from './apparent-encoding.js';
+import { linksByRel, type Link } from './link-header.js';
 import { checkChunkSize, decodeChunks, delimiterBytes, rechunk, splitLines, type IterContentOptions, type IterLinesOptions } from './iter-body.js';
 import { bodyChunks, closeBody, putBack, rawBody, readRest } from './streamed-body.js';
 import { decodeText, encodingFromContentType } from './text-encoding.js';
@@ -38,6 +40,7 @@ export interface ResponseInit {
   request: ResponseRequest;
   cookies?: Record<string, string>;
   setCookies?: SetCookieRecord[];
+  next?: ResponseRequest | null;
   savedTo?: string;
   bytes?: number;
   sha256?: string;
@@ -63,6 +66,11 @@ export class Response {
   declare savedTo?: string;
   declare bytes?: number;
   declare sha256?: string;
+  /**
+   * requests' `next`: with `allowRedirects: false`, the request a redirect
+   * response leads to (method, URL and headers as they would be sent); null otherwise.
+   */
+  next: ResponseRequest | null;
   /** saveTo + resume: the target was already complete and was not downloaded again. */
   declare kept?: boolean;
   /** stream: true across processes: names the body streaming from the child, until the body is claimed here (streamed-body.ts). */
@@ -81,6 +89,7 @@ export class Response {
     this.request = init.request;
     this.cookies = init.cookies ?? {};
     this.setCookies = init.setCookies ?? [];
+    this.next = init.next ?? null;
     if (init.savedTo !== undefined) this.savedTo = init.savedTo;
     if (init.bytes !== undefined) this.bytes = init.bytes;
     if (init.sha256 !== undefined) this.sha256 = init.sha256;
@@ -91,8 +100,24 @@ export class Response {
     return this.statusCode < 400;
   }
 
+  /** A redirect that could be followed: a Location and 301, 302, 303, 307 or 308 (requests' is_redirect). */
   get isRedirect(): boolean {
     return this.headers.has('location') && [301, 302, 303, 307, 308].includes(this.statusCode);
+  }
+
+  /** A Location and 301 or 308 (requests' is_permanent_redirect). */
+  get isPermanentRedirect(): boolean {
+    return this.headers.has('location') && (this.statusCode === 301 || this.statusCode === 308);
+  }
+
+  /** The Link header parsed, by `rel` (or URL): `{ next: { url, rel: 'next' } }`, as requests' `links`. */
+  get links(): Record<string, Link> {
+    return linksByRel(this.headers.get('link'));
+  }
+
+  /** The charset the body looks like (chardet), whatever the headers declare; null for an empty body. */
+  get apparentEncoding(): string | null {
+    return apparentEncoding(this.content);
   }
 
   get text(): string {

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ContentNotRead, ContentTooLarge, FuturesSession, StreamConsumedError, type Response } from '@requests-futures/core';
-import { listenOnLoopback } from '@requests-futures/testing';
+import { ContentNotRead, ContentTooLarge, FuturesSession, ProcessPoolExecutor, StreamConsumedError, type Response } from '@requests-futures/core';
+import { isAlive, listenOnLoopback } from '@requests-futures/testing';
 import { seededBytes, startTestServer, type TestServer } from '../helpers/server.js';
 import { executorCases } from './executors.js';
 
@@ -216,6 +216,29 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
       'the dropped response to be collected and its socket closed',
       10_000,
     );
+  });
+});
+
+describe('stream: true on ProcessPoolExecutor when the child goes away', () => {
+  it('fails the body being read with BrokenProcessPool (never hangs), and the server sees its socket close', async () => {
+    const executor = new ProcessPoolExecutor({ maxWorkers: 1 });
+    const session = new FuturesSession({ executor });
+    try {
+      const future = session.get(`${gated.url}/killed`, { stream: true });
+      const res = await gated.next();
+      res.write('partial');
+      const response = await future.result();
+      const reading = response.read();
+      const [pid] = executor.stats().workers;
+      const before = gated.socketsClosed;
+      process.kill(pid!, 'SIGKILL');
+      await expect(reading).rejects.toMatchObject({ name: 'ChunkedEncodingError', cause: expect.objectContaining({ name: 'BrokenProcessPool' }) });
+      await until(() => gated.socketsClosed > before, 'the server to see the socket close');
+      await until(() => !isAlive(pid!), 'the killed child to be gone');
+    } finally {
+      await session.close();
+      await executor.shutdown();
+    }
   });
 });
 
