@@ -73,8 +73,10 @@ export {
   PartFileBusy,
   StreamConsumedError,
   ContentNotRead,
+  UnrewindableBodyError,
 } from './http/errors.js';
-export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
+export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FileTuple, FilesOption, FormPairs, DataOption, Params } from './http/request-spec.js';
+export type { FileBody, StreamingData } from './http/body-source.js';
 /** got's and Node's errors as requests' exception classes: used by rf bench's node:http client to name failures alike. */
 export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
 

@@ -185,6 +185,12 @@ export class ContentNotRead extends RequestException {
   override code = 'ERR_CONTENT_NOT_READ';
 }
 
+/** requests' UnrewindableBodyError: a streamed request body (a Readable, an iterator) had to be sent again (307/308, a retry). */
+export class UnrewindableBodyError extends RequestException {
+  override name = 'UnrewindableBodyError';
+  override code = 'ERR_UNREWINDABLE_BODY';
+}
+
 const ERROR_CLASSES = {
   RequestException,
   ConnectionError,
@@ -210,6 +216,7 @@ const ERROR_CLASSES = {
   PartFileBusy,
   StreamConsumedError,
   ContentNotRead,
+  UnrewindableBodyError,
 };
 
 for (const [name, cls] of Object.entries(ERROR_CLASSES)) {

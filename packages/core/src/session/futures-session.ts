@@ -12,6 +12,7 @@ import { ThreadPoolExecutor } from '../executors/thread-pool.js';
 import type { Future, IteratedFuture } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
 import { AgentPool } from '../http/agents.js';
+import { assertDataCanTravel } from '../http/body-source.js';
 import type { RequestSpec } from '../http/request-spec.js';
 import { runRequestTaskIn, type RequestOutcome } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
@@ -87,7 +88,10 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     if (options.backgroundCallback) warnBackgroundCallbackOnce();
     const spec = buildSpec(this.state, methodArgument(method), target, options);
     // Refuse what cannot travel now, before the request may be held for its host.
-    if (this.executor.crossesProcesses) assertPicklable(spec, '');
+    if (this.executor.crossesProcesses) {
+      assertDataCanTravel(spec.data);
+      assertPicklable(spec, '');
+    }
     const future = this.hosts ? this.hosts.run(originOf(spec.url), () => this.submit(spec)) : this.submit(spec);
     if (options.meta !== undefined) future.meta = options.meta;
     this.linkSignal(future, options.signal);

@@ -4,6 +4,7 @@
  */
 import type { Executor } from '../executors/executor.js';
 import type {
+  DataOption,
   FilesOption,
   HookFn,
   ParamValue,
@@ -23,7 +24,7 @@ export type BackgroundCallback = (session: any, response: any) => unknown;
 
 export interface RequestOptions {
   params?: Params;
-  data?: Record<string, FormValue | FormValue[]> | string | Uint8Array | null;
+  data?: DataOption;
   json?: unknown;
   headers?: HeadersOption;
   cookies?: CookiesOption;

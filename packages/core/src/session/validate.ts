@@ -17,6 +17,8 @@ function expect(ok: boolean, option: string, wanted: string, value: unknown): vo
   if (!ok) throw new TypeError(`Request option '${option}' must be ${wanted}, got ${typeName(value)}`);
 }
 
+const isPairList = (v: unknown): boolean => Array.isArray(v) && v.every((item) => Array.isArray(item) && item.length === 2 && typeof item[0] === 'string');
+
 const isPlainRecord = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
@@ -93,8 +95,8 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
         validateTimeout(value);
         break;
       case 'data':
-        expect(value === null || typeof value === 'string' || value instanceof Uint8Array || isPlainRecord(value),
-          key, 'an object, a string or bytes', value);
+        expect(value === null || typeof value === 'string' || value instanceof Uint8Array || isPlainRecord(value) || isPairList(value),
+          key, 'an object, a list of [key, value] pairs, a string, bytes, { path }, a Readable, an async iterable or a Blob', value);
         break;
       case 'params':
         expect(typeof value === 'string' || Array.isArray(value) || isPlainRecord(value), key,
