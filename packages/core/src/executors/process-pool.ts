@@ -152,7 +152,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.table = new SlotTable(this.concurrencyPerWorker);
     this.idleness = new Idleness(this.options.idleTimeout, {
       isIdle: () => this.queue.size === 0 && this.table.inFlightCount === 0 && !this.pumpScheduled,
-      mayRetire: () => this.pool !== undefined && !this.isShutdown,
+      // A child still streaming a body (stream: true) holds no task but must not be retired under its reader.
+      mayRetire: () => this.pool !== undefined && !this.isShutdown && this.bodies.size === 0,
       retire: () => {
         if (this.pool !== undefined) this.retirePool(this.pool);
       },

@@ -242,6 +242,29 @@ describe('stream: true on ProcessPoolExecutor when the child goes away', () => {
   });
 });
 
+describe('stream: true on ProcessPoolExecutor with idleTimeout', () => {
+  it('does not retire the pool under a body still being read (the child holds no task any more)', async () => {
+    const executor = new ProcessPoolExecutor({ maxWorkers: 1, idleTimeout: 50 });
+    const session = new FuturesSession({ executor });
+    try {
+      const future = session.get(`${gated.url}/idle`, { stream: true });
+      const res = await gated.next();
+      res.write('before;');
+      const response = await future.result();
+      const [pid] = executor.stats().workers;
+      // Several idle timeouts go by while the reader is slow (what is under test is that nothing happens).
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const reading = response.read();
+      res.end('after');
+      expect(text(await reading)).toBe('before;after');
+      expect(isAlive(pid!)).toBe(true);
+    } finally {
+      await session.close();
+      await executor.shutdown();
+    }
+  });
+});
+
 describe('stream: true options', () => {
   it('refuses expectedSha256 without saveTo: the digest could not be checked', () => {
     const session = new FuturesSession();
