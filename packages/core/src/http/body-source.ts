@@ -5,7 +5,8 @@
  * redirect or a retry sends it anew); a stream or an iterator is read once,
  * and a second send fails with requests' UnrewindableBodyError.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, fstatSync, statSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { PicklingError } from '@requests-futures/serializer';
 import { RequestException, UnrewindableBodyError } from './errors.js';
@@ -16,7 +17,7 @@ export interface FileBody {
 }
 
 /** What `data` may be besides form fields, a string and bytes: in-process only, except `{ path }`. */
-export type StreamingData = Readable | AsyncIterable<Uint8Array | string> | Blob;
+export type StreamingData = Readable | AsyncIterable<Uint8Array | string> | Blob | FileHandle;
 
 export class BodySource {
   private opened = false;
@@ -37,6 +38,11 @@ export class BodySource {
       throw new RequestException(`Cannot read the request body file ${body.path}: ${(error as Error).message}`, { cause: error });
     }
     return new BodySource(() => createReadStream(body.path), size, true, `the file ${body.path}`);
+  }
+
+  /** An opened file (`fs.promises.open`): read from its start each time, never closed here (the caller opened it). */
+  static handle(handle: FileHandle): BodySource {
+    return new BodySource(() => handle.createReadStream({ start: 0, autoClose: false, emitClose: true }), fstatSync(handle.fd).size, true, `the opened file (fd ${handle.fd})`);
   }
 
   static blob(blob: Blob): BodySource {
@@ -72,6 +78,10 @@ function isReadable(value: unknown): value is Readable {
   return typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function' && typeof (value as Readable).on === 'function';
 }
 
+function isFileHandle(value: unknown): value is FileHandle {
+  return typeof value === 'object' && value !== null && typeof (value as FileHandle).fd === 'number' && typeof (value as FileHandle).createReadStream === 'function';
+}
+
 function isBlob(value: unknown): value is Blob {
   return typeof value === 'object' && value !== null && typeof (value as Blob).stream === 'function' && typeof (value as Blob).size === 'number' && typeof (value as Blob).arrayBuffer === 'function';
 }
@@ -82,12 +92,13 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array | st
 
 /** A Readable, an async iterable or a Blob: bodies that cannot travel to a child process. */
 export function isStreamingData(value: unknown): value is StreamingData {
-  return isReadable(value) || isBlob(value) || isAsyncIterable(value);
+  return isReadable(value) || isBlob(value) || isAsyncIterable(value) || isFileHandle(value);
 }
 
 /** The source for `data`, or undefined when `data` is not a streamed body. */
 export function bodySourceOf(data: unknown): BodySource | undefined {
   if (isFileBody(data)) return BodySource.file(data);
+  if (isFileHandle(data)) return BodySource.handle(data);
   if (isBlob(data)) return BodySource.blob(data);
   if (isReadable(data)) return BodySource.stream(data);
   if (isAsyncIterable(data)) return BodySource.iterable(data);
@@ -100,6 +111,6 @@ export function bodySourceOf(data: unknown): BodySource | undefined {
  */
 export function assertDataCanTravel(data: unknown): void {
   if (!isStreamingData(data)) return;
-  const kind = isBlob(data) ? 'a Blob' : isReadable(data) ? 'a Readable' : 'an async iterable';
+  const kind = isFileHandle(data) ? 'an opened file' : isBlob(data) ? 'a Blob' : isReadable(data) ? 'a Readable' : 'an async iterable';
   throw new PicklingError(`${kind} as the request body (a ProcessPoolExecutor child cannot read it: send data: { path } for a file, bytes, or use ThreadPoolExecutor)`, 'data');
 }

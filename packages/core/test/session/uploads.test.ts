@@ -5,7 +5,7 @@
  * A loopback server records exactly what arrived.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,6 +153,23 @@ describe('streamed request bodies in-process (ThreadPoolExecutor)', () => {
     expect(received[before]!.body.equals(FILE_BYTES)).toBe(true);
   });
 
+  it('an opened file (FileHandle) goes with its Content-Length, again after a 307, and stays open', async () => {
+    const handle = await open(filePath, 'r');
+    try {
+      const before = received.length;
+      const response = await session.post(`${echoUrl}/307`, { data: handle }).result();
+      expect(response.statusCode).toBe(200);
+      for (const got of received.slice(before)) {
+        expect(got.headers['content-length']).toBe(String(FILE_BYTES.length));
+        expect(got.body.equals(FILE_BYTES)).toBe(true);
+      }
+      expect(received.length - before).toBe(2);
+      expect((await handle.stat()).size).toBe(FILE_BYTES.length);
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('a Readable cannot be sent twice: a 307 fails with UnrewindableBodyError', async () => {
     const error = await session.post(`${echoUrl}/307`, { data: Readable.from([Buffer.from('once')]) }).exception();
     expect(error).toBeInstanceOf(UnrewindableBodyError);
@@ -170,10 +187,12 @@ describe('streamed request bodies across processes', () => {
   it('are refused at submit with a PicklingError that says to send { path }', async () => {
     const session = new FuturesSession({ executor: executorCases[1]!.make() });
     try {
-      for (const data of [Readable.from(['x']), new Blob(['x']), (async function* () {})()]) {
-        expect(() => session.post(`${echoUrl}/x`, { data })).toThrow(PicklingError);
-        expect(() => session.post(`${echoUrl}/x`, { data })).toThrow(/send data: \{ path \}/);
+      const handle = await open(filePath, 'r');
+      for (const data of [Readable.from(['x']), new Blob(['x']), (async function* () {})(), handle]) {
+        expect(() => session.post(`${echoUrl}/x`, { data: data as never })).toThrow(PicklingError);
+        expect(() => session.post(`${echoUrl}/x`, { data: data as never })).toThrow(/send data: \{ path \}/);
       }
+      await handle.close();
     } finally {
       await session.close();
       await session.executor.shutdown();
