@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { FuturesSession, HTTPError, type Response } from '@requests-futures/core';
 import { listenOnLoopback } from '@requests-futures/testing';
 import { executorCases } from './executors.js';
+import { sessionPerBlock } from './session-per-block.js';
 
 const run = promisify(execFile);
 
@@ -124,18 +125,11 @@ function observe(response: Response): Observed {
 }
 
 describe.each(executorCases)('response properties on $name, as requests gives them', ({ make }) => {
-  let session: FuturesSession;
-  beforeAll(() => {
-    session = new FuturesSession({ executor: make() });
-  });
-  afterAll(async () => {
-    await session.close();
-    await session.executor.shutdown();
-  });
+  const session = sessionPerBlock(make);
 
   it('links, isRedirect, isPermanentRedirect, next and the raiseForStatus() message', async () => {
     const targets = urls();
-    const responses = await Promise.all(targets.map((url) => session.get(url, { allowRedirects: false }).result()));
+    const responses = await Promise.all(targets.map((url) => session().get(url, { allowRedirects: false }).result()));
     const observed = responses.map(observe);
     // One deliberate difference: the engine never follows (or offers) credentials from a Location (docs/architecture.md, redirects.ts).
     const withCredentials = targets.findIndex((url) => url.includes('user%3Apw'));
@@ -155,14 +149,14 @@ describe.each(executorCases)('response properties on $name, as requests gives th
   });
 
   it('next is null when redirects were followed', async () => {
-    const response = await session.get(`${base}/redirect/302?to=${encodeURIComponent('/status/200')}`).result();
+    const response = await session().get(`${base}/redirect/302?to=${encodeURIComponent('/status/200')}`).result();
     expect(response.statusCode).toBe(200);
     expect(response.history[0]!.next).toBeNull();
     expect(response.next).toBeNull();
   });
 
   it.each(Object.keys(BODIES))('apparentEncoding of a %s body', async (name) => {
-    const response = await session.get(`${base}/body/${name}`).result();
+    const response = await session().get(`${base}/body/${name}`).result();
     expect(response.encoding).toBeNull();
     expect(response.apparentEncoding).toBe(BODIES[name]![1]);
   });

@@ -12,6 +12,7 @@ import { ContentNotRead, ContentTooLarge, FuturesSession, ProcessPoolExecutor, S
 import { isAlive, listenOnLoopback } from '@requests-futures/testing';
 import { seededBytes, startTestServer, type TestServer } from '../helpers/server.js';
 import { executorCases } from './executors.js';
+import { sessionPerBlock, withSession } from './session-per-block.js';
 
 /** A server whose responses the test drives: headers at once, then each chunk when the test says so. */
 class GatedServer {
@@ -81,17 +82,10 @@ afterAll(async () => {
 });
 
 describe.each(executorCases)('stream: true on $name', ({ make }) => {
-  let session: FuturesSession;
-  beforeAll(() => {
-    session = new FuturesSession({ executor: make() });
-  });
-  afterAll(async () => {
-    await session.close();
-    await session.executor.shutdown();
-  });
+  const session = sessionPerBlock(make);
 
   it('resolves at the headers, before the server has sent the body, and read() gets the rest', async () => {
-    const future = session.get(`${gated.url}/slow`, { stream: true });
+    const future = session().get(`${gated.url}/slow`, { stream: true });
     const res = await gated.next();
     res.write('first;');
     const response = await future.result();
@@ -107,7 +101,7 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
 
   it('drips: httpbin /drip resolves long before its body has arrived', async () => {
     const started = Date.now();
-    const response = await session.get(`${httpbin.url}/drip?numbytes=4&duration=1.2&delay=0`, { stream: true }).result();
+    const response = await session().get(`${httpbin.url}/drip?numbytes=4&duration=1.2&delay=0`, { stream: true }).result();
     const atHeaders = Date.now() - started;
     const body = await collect(response.iterContent(null));
     const atEnd = Date.now() - started;
@@ -116,7 +110,7 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
   });
 
   it('iterContent(chunkSize) yields pieces of exactly chunkSize bytes, whatever the server chunks', async () => {
-    const response = await session.get(`${httpbin.url}/stream-bytes/1000?chunk_size=77&seed=3`, { stream: true }).result();
+    const response = await session().get(`${httpbin.url}/stream-bytes/1000?chunk_size=77&seed=3`, { stream: true }).result();
     const pieces = await collect(response.iterContent(64));
     expect(pieces.slice(0, -1).every((piece) => piece.byteLength === 64)).toBe(true);
     expect(pieces.at(-1)!.byteLength).toBe(1000 % 64);
@@ -127,13 +121,13 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
   });
 
   it('iterLines over httpbin /stream/N gives one JSON object per line', async () => {
-    const response = await session.get(`${httpbin.url}/stream/5`, { stream: true }).result();
+    const response = await session().get(`${httpbin.url}/stream/5`, { stream: true }).result();
     const lines = await collect(response.iterLines({ decodeUnicode: true }));
     expect(lines.map((line) => JSON.parse(line).id)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('iterLines joins lines split across chunks, \\r\\n split between two chunks included', async () => {
-    const future = session.get(`${gated.url}/lines`, { stream: true });
+    const future = session().get(`${gated.url}/lines`, { stream: true });
     const res = await gated.next();
     const response = await future.result();
     const lines = collect(response.iterLines({ chunkSize: null, decodeUnicode: true }));
@@ -146,7 +140,7 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
   });
 
   it('iterLines({ delimiter }) splits on the delimiter, one split across chunks too', async () => {
-    const future = session.get(`${gated.url}/delimited`, { stream: true });
+    const future = session().get(`${gated.url}/delimited`, { stream: true });
     const res = await gated.next();
     const response = await future.result();
     const lines = collect(response.iterLines({ delimiter: '||', chunkSize: null }));
@@ -157,7 +151,7 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
   });
 
   it('raw is a Node Readable of the body; a loop left early leaves the rest for read()', async () => {
-    const response = await session.get(`${httpbin.url}/stream-bytes/3000?chunk_size=100&seed=9`, { stream: true }).result();
+    const response = await session().get(`${httpbin.url}/stream-bytes/3000?chunk_size=100&seed=9`, { stream: true }).result();
     for await (const piece of response.iterContent(1000)) {
       expect(piece.byteLength).toBe(1000);
       break;
@@ -168,15 +162,15 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
   });
 
   it('json() works once read(); maxResponseBytes still caps a streamed body', async () => {
-    const response = await session.get(`${httpbin.url}/get?x=1`, { stream: true }).result();
+    const response = await session().get(`${httpbin.url}/get?x=1`, { stream: true }).result();
     await response.read();
     expect(response.json().args).toEqual({ x: '1' });
-    const big = await session.get(`${httpbin.url}/bytes/5000`, { stream: true, maxResponseBytes: 1000 }).result();
+    const big = await session().get(`${httpbin.url}/bytes/5000`, { stream: true, maxResponseBytes: 1000 }).result();
     await expect(big.read()).rejects.toThrow(ContentTooLarge);
   });
 
   it('close() releases an unread body: the server sees its socket close', async () => {
-    const future = session.get(`${gated.url}/unread`, { stream: true });
+    const future = session().get(`${gated.url}/unread`, { stream: true });
     const res = await gated.next();
     res.write('x'.repeat(1000));
     const response = await future.result();
@@ -186,7 +180,7 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
     await expect(response.read()).rejects.toThrow(StreamConsumedError);
   });
 
-  it('session.close() releases every unread body', async () => {
+  it('session().close() releases every unread body', async () => {
     const own = new FuturesSession({ executor: make() });
     const future = own.get(`${gated.url}/unread-at-close`, { stream: true });
     const res = await gated.next();
@@ -203,7 +197,7 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
     const gc = runInNewContext('gc') as () => void;
     const before = gated.socketsClosed;
     await (async () => {
-      const future = session.get(`${gated.url}/dropped`, { stream: true });
+      const future = session().get(`${gated.url}/dropped`, { stream: true });
       const res = await gated.next();
       res.write('z');
       await future.result();
@@ -220,10 +214,8 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
 });
 
 describe('stream: true on ProcessPoolExecutor when the child goes away', () => {
-  it('fails the body being read with BrokenProcessPool (never hangs), and the server sees its socket close', async () => {
-    const executor = new ProcessPoolExecutor({ maxWorkers: 1 });
-    const session = new FuturesSession({ executor });
-    try {
+  it('fails the body being read with BrokenProcessPool (never hangs), and the server sees its socket close', () =>
+    withSession(new ProcessPoolExecutor({ maxWorkers: 1 }), async (session, executor) => {
       const future = session.get(`${gated.url}/killed`, { stream: true });
       const res = await gated.next();
       res.write('partial');
@@ -235,18 +227,12 @@ describe('stream: true on ProcessPoolExecutor when the child goes away', () => {
       await expect(reading).rejects.toMatchObject({ name: 'ChunkedEncodingError', cause: expect.objectContaining({ name: 'BrokenProcessPool' }) });
       await until(() => gated.socketsClosed > before, 'the server to see the socket close');
       await until(() => !isAlive(pid!), 'the killed child to be gone');
-    } finally {
-      await session.close();
-      await executor.shutdown();
-    }
-  });
+    }));
 });
 
 describe('stream: true on ProcessPoolExecutor with idleTimeout', () => {
-  it('does not retire the pool under a body still being read (the child holds no task any more)', async () => {
-    const executor = new ProcessPoolExecutor({ maxWorkers: 1, idleTimeout: 50 });
-    const session = new FuturesSession({ executor });
-    try {
+  it('does not retire the pool under a body still being read (the child holds no task any more)', () =>
+    withSession(new ProcessPoolExecutor({ maxWorkers: 1, idleTimeout: 50 }), async (session, executor) => {
       const future = session.get(`${gated.url}/idle`, { stream: true });
       const res = await gated.next();
       res.write('before;');
@@ -258,11 +244,7 @@ describe('stream: true on ProcessPoolExecutor with idleTimeout', () => {
       res.end('after');
       expect(text(await reading)).toBe('before;after');
       expect(isAlive(pid!)).toBe(true);
-    } finally {
-      await session.close();
-      await executor.shutdown();
-    }
-  });
+    }));
 });
 
 describe('stream: true options', () => {

@@ -14,6 +14,7 @@ import { FuturesSession, PicklingError, RequestException, ThreadPoolExecutor, Un
 import { listenOnLoopback } from '@requests-futures/testing';
 import { seededBytes, startTestServer, type TestServer } from '../helpers/server.js';
 import { executorCases } from './executors.js';
+import { sessionPerBlock, withSession } from './session-per-block.js';
 
 interface Received {
   method: string;
@@ -56,19 +57,12 @@ afterAll(async () => {
 const lastReceived = () => received.at(-1)!;
 
 describe.each(executorCases)('request bodies on $name', ({ make }) => {
-  let session: FuturesSession;
-  beforeAll(() => {
-    session = new FuturesSession({ executor: make() });
-  });
-  afterAll(async () => {
-    await session.close();
-    await session.executor.shutdown();
-  });
+  const session = sessionPerBlock(make);
 
   it('data as a list of [key, value] pairs keeps order and repeated keys', async () => {
-    const response = await session.post(`${httpbin.url}/post`, { data: [['a', '1'], ['b', 'x y'], ['a', '2']] }).result();
+    const response = await session().post(`${httpbin.url}/post`, { data: [['a', '1'], ['b', 'x y'], ['a', '2']] }).result();
     expect(response.json().form).toEqual({ a: ['1', '2'], b: 'x y' });
-    const raw = await session.post(`${echoUrl}/pairs`, { data: [['a', '1'], ['b', 'x y'], ['a', '2']] }).result();
+    const raw = await session().post(`${echoUrl}/pairs`, { data: [['a', '1'], ['b', 'x y'], ['a', '2']] }).result();
     expect(raw.statusCode).toBe(200);
     expect(lastReceived().body.toString()).toBe('a=1&b=x+y&a=2');
     expect(lastReceived().headers['content-type']).toBe('application/x-www-form-urlencoded');
@@ -76,17 +70,17 @@ describe.each(executorCases)('request bodies on $name', ({ make }) => {
 
   it('files in the tuple form: [filename, content, contentType], and [null, value] as a plain field', async () => {
     const files = { report: ['report.csv', 'a,b\n1,2\n', 'text/csv'], note: [null, 'plain value'] } as const;
-    const response = await session.post(`${httpbin.url}/post`, { files: files as never, data: { extra: '1' } }).result();
+    const response = await session().post(`${httpbin.url}/post`, { files: files as never, data: { extra: '1' } }).result();
     expect(response.json().files).toEqual({ report: 'a,b\n1,2\n' });
     expect(response.json().form).toEqual({ note: 'plain value', extra: '1' });
-    await session.post(`${echoUrl}/multipart`, { files: files as never }).result();
+    await session().post(`${echoUrl}/multipart`, { files: files as never }).result();
     const body = lastReceived().body.toString();
     expect(body).toMatch(/Content-Disposition: form-data; name="report"; filename="report.csv"\r\nContent-Type: text\/csv\r\n\r\na,b\n1,2\n/);
     expect(body).toMatch(/Content-Disposition: form-data; name="note"\r\n\r\nplain value\r\n/);
   });
 
   it('refuses per-part headers in a files tuple with a TypeError naming the part', async () => {
-    const future = session.post(`${echoUrl}/multipart`, { files: { f: ['f.txt', 'x', 'text/plain', { 'X-Part': '1' }] } });
+    const future = session().post(`${echoUrl}/multipart`, { files: { f: ['f.txt', 'x', 'text/plain', { 'X-Part': '1' }] } });
     const error = await future.exception();
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toMatch(/files\.f\[3\]: per-part headers are not supported/);
@@ -94,7 +88,7 @@ describe.each(executorCases)('request bodies on $name', ({ make }) => {
 
   it('data: { path } streams the file where the request runs, with its Content-Length', async () => {
     const before = received.length;
-    const response = await session.post(`${echoUrl}/file`, { data: { path: filePath } }).result();
+    const response = await session().post(`${echoUrl}/file`, { data: { path: filePath } }).result();
     expect(response.text).toBe(String(FILE_BYTES.length));
     const got = received[before]!;
     expect(got.headers['content-length']).toBe(String(FILE_BYTES.length));
@@ -103,7 +97,7 @@ describe.each(executorCases)('request bodies on $name', ({ make }) => {
 
   it('a file body is sent again after a 307 redirect', async () => {
     const before = received.length;
-    const response = await session.post(`${echoUrl}/307`, { data: { path: filePath } }).result();
+    const response = await session().post(`${echoUrl}/307`, { data: { path: filePath } }).result();
     expect(response.statusCode).toBe(200);
     expect(received.slice(before).map((r) => [r.path, r.method, r.body.length])).toEqual([
       ['/307', 'POST', FILE_BYTES.length],
@@ -112,7 +106,7 @@ describe.each(executorCases)('request bodies on $name', ({ make }) => {
   });
 
   it('a missing body file fails the request, naming the file', async () => {
-    const error = await session.post(`${echoUrl}/file`, { data: { path: join(dir, 'missing.bin') } }).exception();
+    const error = await session().post(`${echoUrl}/file`, { data: { path: join(dir, 'missing.bin') } }).exception();
     expect(error).toBeInstanceOf(RequestException);
     expect((error as Error).message).toContain('missing.bin');
   });
@@ -148,7 +142,7 @@ describe('streamed request bodies in-process (ThreadPoolExecutor)', () => {
 
   it('a Blob goes with its Content-Length', async () => {
     const before = received.length;
-    await session.post(`${echoUrl}/blob`, { data: new Blob([FILE_BYTES]) }).result();
+    await session.post(`${echoUrl}/blob`, { data: new Blob([new Uint8Array(FILE_BYTES)]) }).result();
     expect(received[before]!.headers['content-length']).toBe(String(FILE_BYTES.length));
     expect(received[before]!.body.equals(FILE_BYTES)).toBe(true);
   });
@@ -184,18 +178,13 @@ describe('streamed request bodies in-process (ThreadPoolExecutor)', () => {
 });
 
 describe('streamed request bodies across processes', () => {
-  it('are refused at submit with a PicklingError that says to send { path }', async () => {
-    const session = new FuturesSession({ executor: executorCases[1]!.make() });
-    try {
+  it('are refused at submit with a PicklingError that says to send { path }', () =>
+    withSession(executorCases[1]!.make(), async (session) => {
       const handle = await open(filePath, 'r');
       for (const data of [Readable.from(['x']), new Blob(['x']), (async function* () {})(), handle]) {
         expect(() => session.post(`${echoUrl}/x`, { data: data as never })).toThrow(PicklingError);
         expect(() => session.post(`${echoUrl}/x`, { data: data as never })).toThrow(/send data: \{ path \}/);
       }
       await handle.close();
-    } finally {
-      await session.close();
-      await session.executor.shutdown();
-    }
-  });
+    }));
 });
