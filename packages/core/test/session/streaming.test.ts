@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ContentNotRead, ContentTooLarge, FuturesSession, ProcessPoolExecutor, StreamConsumedError, type Response } from '@requests-futures/core';
+import { ContentNotRead, ContentTooLarge, FuturesSession, ProcessPoolExecutor, Session, StreamConsumedError, type Response } from '@requests-futures/core';
 import { isAlive, listenOnLoopback } from '@requests-futures/testing';
 import { seededBytes, startTestServer, type TestServer } from '../helpers/server.js';
-import { executorCases } from './executors.js';
+import { executorCases, hook } from './executors.js';
 import { sessionPerBlock, withSession } from './session-per-block.js';
 
 /** A server whose responses the test drives: headers at once, then each chunk when the test says so. */
@@ -210,6 +210,35 @@ describe.each(executorCases)('stream: true on $name', ({ make }) => {
       'the dropped response to be collected and its socket closed',
       10_000,
     );
+  });
+});
+
+describe.each(executorCases)('response hooks on a stream: true response on $name', ({ make }) => {
+  const session = sessionPerBlock(make);
+
+  it('a hook that awaits read() gets the body, and the future resolves with it read', async () => {
+    const response = await session().get(`${httpbin.url}/get?h=1`, { stream: true, hooks: { response: hook('readThenSetData') } }).result();
+    expect((response.data as { args: unknown }).args).toEqual({ h: '1' });
+    expect(response.json().args).toEqual({ h: '1' });
+  });
+});
+
+describe('stream: true on the plain Session', () => {
+  it('resolves at the headers; iterLines reads the body; close() releases an unread one', async () => {
+    const plain = new Session();
+    try {
+      const lines = await plain.get(`${httpbin.url}/stream/3`, { stream: true });
+      expect((await collect(lines.iterLines({ decodeUnicode: true }))).map((line) => JSON.parse(line).id)).toEqual([0, 1, 2]);
+      const future = plain.get(`${gated.url}/plain`, { stream: true });
+      const res = await gated.next();
+      res.write('unread');
+      const response = await future;
+      const before = gated.socketsClosed;
+      response.close();
+      await until(() => gated.socketsClosed > before, 'the server to see the socket close');
+    } finally {
+      await plain.close();
+    }
   });
 });
 
