@@ -10,7 +10,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^@requests-futures/(core|serializer|worker|cli|testing)$': '<rootDir>/packages/$1/dist/index.js',
+    '^@requests-futures/(core|serializer|worker|cli|testing|distributed)$': '<rootDir>/packages/$1/dist/index.js',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/examples/*/test/**/*.test.ts'],

@@ -37,6 +37,12 @@ const LOCATIONS = [
     "new URL('./rf-request-task.mjs', import.meta.url)",
   ],
   [`${packages}cli/dist/bench/loop-task.js`, 'LOOP_TASK_MODULE = import.meta.url', "LOOP_TASK_MODULE = new URL('./rf-bench-task.mjs', import.meta.url).href"],
+  // rf worker runs its own copy of the request task, whatever file the coordinator named.
+  [
+    `${packages}distributed/dist/worker/engine-refs.js`,
+    "new URL('../../../core/dist/http/request-task.js', import.meta.url)",
+    "new URL('./rf-request-task.mjs', import.meta.url)",
+  ],
 ];
 
 const relocate = {

@@ -8,3 +8,8 @@ export { PathAllocator, pathFromUrl, sanitizeRelativePath, sanitizeSegment, path
 export { ManifestWriter, type ManifestEntry } from './download/manifest.js';
 export { runBench, toBenchOptions, type BenchOptions } from './bench/command.js';
 export type { BenchReport } from './bench/report.js';
+export { bench, BenchRun, BenchOptionsError, type BenchApiOptions, type BenchRunEvents } from './bench/api.js';
+export type { LoopProgress as BenchProgress } from './bench/load-loop.js';
+export { ScenarioModuleError, type ScenarioIteration } from './bench/scenario-module.js';
+export type { ScenarioSession, ScenarioRequestOptions } from './bench/scenario-session.js';
+export type { NamedRequestSummary } from './bench/named-requests.js';

@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { version } from '@requests-futures/core/version';
 import { registerBenchCommand } from './bench/command.js';
 import { registerDownloadCommand } from './download/command.js';
+import { registerWorkerCommand } from './worker/command.js';
 import { UsageError } from './errors.js';
 import { processIo, writeLine, type CliIo } from './io.js';
 import { describeError } from './util/format.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void, signal
     });
   registerDownloadCommand(program, io, done, signal);
   registerBenchCommand(program, io, done);
+  registerWorkerCommand(program, io, done, signal);
   return program;
 }
 

@@ -75,6 +75,8 @@ describe('rf download as a process', () => {
       expect(rf.output().stderr).toMatch(/Interrupted/);
       const entries = await readManifest(manifest);
       expect(entries.map((e) => e.ok)).toEqual([false, false]);
+      // Each entry names the interruption, not the future's cancellation.
+      expect(entries.map((e) => e.error)).toEqual([`Interrupted: interrupted (${signalName})`, `Interrupted: interrupted (${signalName})`]);
       await waitFor(() => ![pid, ...pool].some(isAlive), 'rf and its pool children to end');
       expect(childrenOf(pid)).toEqual([]);
     } finally {

@@ -1,6 +1,6 @@
 /**
  * The progress display read from a pseudo-terminal (util-linux `script`):
- * frames show a single large file's bytes growing while it downloads, -q
+ * frames show a single large file's bytes, share, rate and ETA moving while it downloads, -q
  * draws no frame at all, and the summary follows both.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
@@ -71,7 +71,12 @@ it.each(['0', '1'])('frames show one large file growing, with its own line, befo
     .map((line) => /big\.bin {2}([\d.]+ [kM]?B)/.exec(line)?.[1]);
   // Reported every 256 KiB: a 6.29 MB file shows many distinct sizes while 0 of 1 files is done.
   expect(new Set(growing).size).toBeGreaterThanOrEqual(5);
-  expect(frames.some((lines) => / 0\/1 files \| [1-9][\d.]* MB \| [\d.]+ MB\/s/.test(lines[0] ?? ''))).toBe(true);
+  // Its line carries the declared size, its share, its own rate and an ETA, which move as it grows.
+  const fileLines = frames.flatMap((lines) => lines.filter((line) => line.includes('/big.bin  ')));
+  const detailed = fileLines.map((line) => /big\.bin {2}[\d.]+ [kM]?B \/ 6\.29 MB {2}(\d+)% {2}[\d.]+ MB\/s {2}ETA [\d.]+ (?:ms|s)/.exec(line)?.[1]).filter((share) => share !== undefined);
+  expect(new Set(detailed).size).toBeGreaterThanOrEqual(3);
+  // The total line has an ETA before the only file completes (from that file's size and rate).
+  expect(frames.some((lines) => / 0\/1 files \| [1-9][\d.]* MB \| [\d.]+ MB\/s \| ETA [\d.]+ (?:ms|s)/.test(lines[0] ?? ''))).toBe(true);
   expect(screen).toMatch(/1\/1 files \| 6\.29 MB/);
   expect(screen).toMatch(/Summary: 1 ok, 0 failed, 6\.29 MB transferred in/);
 });
@@ -85,4 +90,18 @@ it('-q draws no frame: only the summary reaches the terminal', async () => {
   expect(screen).not.toContain('\x1b[J');
   expect(screen).not.toContain('files |');
   expect(screen.trim()).toMatch(/^Summary: 1 ok, 0 failed, 6\.29 MB transferred in [^\n]+$/);
+});
+
+it('more than four files in flight share one compact line instead of a line each', async () => {
+  const list = path.join(work, 'many.txt');
+  await writeFile(list, Array.from({ length: 6 }, (_, i) => `${url.replace('big.bin', `part-${i}.bin`)}\n`).join(''));
+  const { code, screen } = await runUnderPty(['download', list, '-o', path.join(work, 'many'), '-j', '6', '--processes', '0']);
+
+  expect(code).toBe(0);
+  const frames = screen.split('\x1b[J').map((frame) => frame.split('\r\n'));
+  const compact = frames.filter((lines) => /^ {2}6 downloads in flight, [\d.]+ [kM]?B received/.test(lines[1] ?? ''));
+  expect(compact.length).toBeGreaterThan(0);
+  // The total line and the compact line, no line per file.
+  for (const lines of compact) expect(lines.filter((line) => line.includes('.bin  '))).toEqual([]);
+  expect(screen).toMatch(/Summary: 6 ok, 0 failed, 37\.7 MB transferred in/);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { FILE_LINES, LiveProgress, LogProgress, QuietProgress, createProgress } from '../dist/download/progress.js';
-import { LiveTransfers } from '../dist/download/live-transfers.js';
+import { FILE_LINES, LiveProgress, LogProgress, QuietProgress, createProgress, fileLine } from '../dist/download/progress.js';
+import { LiveTransfers, type LiveTransfer } from '../dist/download/live-transfers.js';
 import { formatDownloadSummary } from '../dist/download/summary.js';
 import { DownloadTally, LISTED_FAILURES } from '../dist/download/tally.js';
 import { captureIo } from './helpers.js';
@@ -57,7 +57,7 @@ describe('download progress and summary', () => {
     expect(frame.slice(1).map((line) => line.trim().split('  ').slice(0, 2))).toEqual([['big.iso', '524.3 kB'], ['(waiting for its name)', '1.00 kB']]);
     for (const task of tasks.slice(2)) live.update(task, 'x', 1);
     frame = progress.frame();
-    expect(frame.slice(1)).toEqual([`  ${FILE_LINES + 1} downloads in flight`]);
+    expect(frame.slice(1)).toEqual([`  ${FILE_LINES + 1} downloads in flight, 525.3 kB received`]);
     live.finish(tasks[0]);
     expect(live.bytes).toBe(1000 + FILE_LINES - 1);
     progress.stop();
@@ -94,5 +94,22 @@ describe('download progress and summary', () => {
     expect(summary).not.toContain(`http://127.0.0.1/f${LISTED_FAILURES}  `);
     expect(summary).toContain('... and 5 more (see the manifest)');
     expect(tally.allOk).toBe(false);
+  });
+});
+
+describe('a file in flight', () => {
+  const transfer = (over: Partial<LiveTransfer>): LiveTransfer => ({ path: 'big.iso', bytes: 3_000_000, total: 6_000_000, firstAt: 1000, firstBytes: 1_000_000, lastAt: 2000, ...over });
+
+  it('shows its share, its own rate since its first report, and its ETA when the server declared the size', () => {
+    // 2 MB in the second between its reports: 2.0 MB/s; 3 MB left: 1.5 s.
+    expect(fileLine(transfer({}))).toBe('big.iso  3.00 MB / 6.00 MB  50%  2.0 MB/s  ETA 1.50 s');
+  });
+
+  it('shows bytes and rate without share or ETA when the size is unknown (chunked, compressed)', () => {
+    expect(fileLine(transfer({ total: null }))).toBe('big.iso  3.00 MB  2.0 MB/s');
+  });
+
+  it('has no rate (nor ETA) before a second report', () => {
+    expect(fileLine(transfer({ lastAt: 1000 }))).toBe('big.iso  3.00 MB / 6.00 MB  50%  - MB/s');
   });
 });

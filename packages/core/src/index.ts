@@ -7,6 +7,10 @@ export { FuturesSession } from './session/futures-session.js';
 export { Session } from './session/session.js';
 export { CookieConflictError, SessionClosedError } from './session/errors.js';
 export { SessionCookies } from './session/cookies.js';
+export { HeadersDict, type SessionHeaders } from './session/session-headers.js';
+export { ItemDict, type SessionDict } from './session/item-dict.js';
+export type { SessionParams, SessionProxies, ParamItem } from './session/params-and-proxies.js';
+export type { MountedAdapter } from './session/adapters.js';
 export type { MapInput, MapRequestsOptions } from './session/map-requests.js';
 export type {
   AdapterOptions,
@@ -17,8 +21,10 @@ export type {
 } from './session/options.js';
 
 export { Future } from './futures/future.js';
+export type { DoneCallback, FutureState, IteratedFuture } from './futures/future.js';
 export { CancelledError, TimeoutError, InvalidStateError } from './futures/errors.js';
 export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './futures/wait.js';
+export type { ReturnWhen, WaitOptions } from './futures/wait.js';
 export { asCompleted } from './futures/as-completed.js';
 
 export {
@@ -30,6 +36,10 @@ export {
   DrainDeadlineError,
 } from './executors/index.js';
 export type {
+  BrokenProcessPoolDetails,
+  ChildExit,
+  TaskLostListener,
+  TaskProgressListener,
   Executor,
   Task,
   ShutdownOptions,
@@ -47,6 +57,7 @@ export type {
 } from './executors/index.js';
 
 export { Response } from './http/response.js';
+export { AuthBase, HTTPBasicAuth, HTTPDigestAuth, type AuthCallable, type AuthOption, type PreparedRequest } from './http/auth.js';
 export { CaseInsensitiveHeaders } from './http/headers.js';
 export {
   RequestException,
@@ -75,10 +86,10 @@ export {
   ContentNotRead,
   UnrewindableBodyError,
 } from './http/errors.js';
-export type { RequestSpec, RetryOptions, TimeoutOption, FilePart, FileTuple, FilesOption, FormPairs, DataOption, Params } from './http/request-spec.js';
+export type { ClientCert, RetryOptions, TimeoutOption, FilePart, FileTuple, FilesOption, FormPairs, DataOption, Params } from './http/request-spec.js';
 export type { FileBody, StreamingData } from './http/body-source.js';
-/** got's and Node's errors as requests' exception classes: used by rf bench's node:http client to name failures alike. */
-export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
 
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
+export { REQUEST_CHANNELS, type RequestChannelName, type RequestDiagnostic } from './diagnostics/request-channels.js';
+export { registerContext, type RegisterContextOptions, type TravellingContext } from './context/registered-contexts.js';
 export { currentTask } from '@requests-futures/worker';

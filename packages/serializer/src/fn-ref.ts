@@ -89,59 +89,40 @@ export function loadFnRef<F = (...args: any[]) => unknown>(ref: FnRef): Promise<
   return pending as Promise<F>;
 }
 
-async function resolveExport(ref: FnRef): Promise<unknown> {
+/**
+ * The export `ref` names, whatever it is (loadFnRef insists on a function). A
+ * CommonJS module's exports that Node could not detect statically (tsx's output
+ * for a `.ts` file outside a `"type": "module"` folder) are read from `default`.
+ */
+export async function loadModuleExport(ref: FnRef): Promise<unknown> {
   const namespace = await importModule(ref);
-  if (!Object.hasOwn(namespace, ref.exportName)) {
-    throw new FnRefImportError(ref.moduleUrl, ref.exportName, `the module has no export named "${ref.exportName}"`);
+  if (Object.hasOwn(namespace, ref.exportName)) return namespace[ref.exportName];
+  const commonJs = namespace.default;
+  if (typeof commonJs === 'object' && commonJs !== null && Object.hasOwn(commonJs, ref.exportName)) {
+    return (commonJs as Record<string, unknown>)[ref.exportName];
   }
-  const exported = namespace[ref.exportName];
+  throw new FnRefImportError(ref.moduleUrl, ref.exportName, `the module has no export named "${ref.exportName}"`);
+}
+
+async function resolveExport(ref: FnRef): Promise<unknown> {
+  const exported = await loadModuleExport(ref);
   if (typeof exported !== 'function') {
     throw new FnRefImportError(ref.moduleUrl, ref.exportName, `the export is a ${exported === null ? 'null' : typeof exported}, not a function`);
   }
   return exported;
 }
 
-/** Modules whose plain import failed before tsx was registered: Node caches that failure per URL. */
-const retriedWithTsx = new Set<string>();
-
 async function importModule(ref: FnRef): Promise<Record<string, unknown>> {
-  const url = retriedWithTsx.has(ref.moduleUrl) ? withTsxQuery(ref.moduleUrl) : ref.moduleUrl;
+  // Where tsx cannot hook in (Jest refuses module.register), the host may load TypeScript itself.
+  const tsxRefused = isTypeScriptUrl(ref.moduleUrl) ? await registerTsxOnce().then(() => undefined, (error: unknown) => error) : undefined;
   try {
-    return (await import(url)) as Record<string, unknown>;
+    return (await import(ref.moduleUrl)) as Record<string, unknown>;
   } catch (error) {
-    if (url === ref.moduleUrl && isTypeScriptUrl(ref.moduleUrl) && errorCode(error) === 'ERR_UNKNOWN_FILE_EXTENSION') {
-      return importWithTsx(ref, error);
-    }
-    throw new FnRefImportError(ref.moduleUrl, ref.exportName, `the module cannot be imported (${describeError(error)})`, { cause: error });
+    const problem = tsxRefused === undefined
+      ? `the module cannot be imported (${describeError(error)})`
+      : `it is TypeScript, tsx could not be registered (${describeError(tsxRefused)}) and a plain import failed (${describeError(error)}); install tsx or point the fnRef at compiled JavaScript`;
+    throw new FnRefImportError(ref.moduleUrl, ref.exportName, problem, { cause: error });
   }
-}
-
-async function importWithTsx(ref: FnRef, firstFailure: unknown): Promise<Record<string, unknown>> {
-  try {
-    await registerTsxOnce();
-  } catch (error) {
-    throw new FnRefImportError(ref.moduleUrl, ref.exportName, `it is TypeScript and tsx could not be registered (${describeError(error)})`, { cause: firstFailure });
-  }
-  retriedWithTsx.add(ref.moduleUrl);
-  try {
-    return (await import(withTsxQuery(ref.moduleUrl))) as Record<string, unknown>;
-  } catch (error) {
-    throw new FnRefImportError(ref.moduleUrl, ref.exportName, `the module cannot be imported even with tsx (${describeError(error)})`, { cause: error });
-  }
-}
-
-/**
- * Node remembers the failed import of the bare URL, so the retry needs a different one.
- * The module is then a separate instance from any import of the bare URL in this process.
- */
-function withTsxQuery(moduleUrl: string): string {
-  const url = new URL(moduleUrl);
-  url.searchParams.set('rf-tsx', '1');
-  return url.href;
-}
-
-function errorCode(error: unknown): unknown {
-  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
 function describeError(error: unknown): string {

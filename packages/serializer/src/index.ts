@@ -8,4 +8,4 @@ export { assertPicklable, findUnpicklable, type Unpicklable } from './picklable.
 export { registerClass, registerCompactClass, registerErrorClass, isRegisteredClass, type CompactForm } from './registry.js';
 export { encode, decode, type Wire, type EncodeOptions } from './codec.js';
 export { WireFormatError } from './wire-format-error.js';
-export { FnRef, fnRef, isFnRef, loadFnRef, FnRefImportError } from './fn-ref.js';
+export { FnRef, fnRef, isFnRef, loadFnRef, loadModuleExport, FnRefImportError } from './fn-ref.js';

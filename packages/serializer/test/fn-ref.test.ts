@@ -1,5 +1,8 @@
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FnRef, FnRefImportError, decode, encode, fnRef, isFnRef, loadFnRef } from '@requests-futures/serializer';
 
@@ -96,7 +99,7 @@ describe('loadFnRef', () => {
 });
 
 describe('TypeScript modules in a child process without a loader', () => {
-  test('loadFnRef registers tsx on ERR_UNKNOWN_FILE_EXTENSION and retries', async () => {
+  test('loadFnRef registers tsx and imports the .ts module', async () => {
     const serializerUrl = new URL('../dist/index.js', import.meta.url).href;
     const moreUrl = new URL('./fixtures/more-functions.ts', import.meta.url).href;
     const script = `
@@ -108,24 +111,64 @@ describe('TypeScript modules in a child process without a loader', () => {
       console.log(JSON.stringify({ sum: add(20, 22), greeting: await greet('ts'), doubled: double(21), missing }));
     `;
     // A bare node: no --import tsx, and only PATH-free env, as a tinypool child gets by default.
-    const child = spawn(process.execPath, ['--input-type=module', '--eval', script], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: {},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    try {
-      const exitCode = await new Promise<number | null>((resolve, reject) => {
-        child.once('error', reject);
-        child.once('close', resolve);
-      });
-      expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
-      expect(JSON.parse(stdout)).toEqual({ sum: 42, greeting: 'hello ts', doubled: 42, missing: 'FnRefImportError' });
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    const printed = await runBareNode(script, fileURLToPath(new URL('..', import.meta.url)));
+    expect(printed).toEqual({ sum: 42, greeting: 'hello ts', doubled: 42, missing: 'FnRefImportError' });
   });
 });
+
+/**
+ * `.ts`, `.mts` and `.cts` targets wherever they sit. Outside a `"type": "module"`
+ * folder a `.ts` file is CommonJS to Node: with tsx's ESM hook alone Node 20 failed
+ * with `Cannot require() ES Module … in a cycle` (this test failed that way before).
+ */
+describe('TypeScript fnRef targets in and outside a "type": "module" folder', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'rf-fnref-ts-'));
+    for (const folder of ['plain', 'esm']) {
+      const dir = join(root, folder);
+      await mkdir(dir);
+      if (folder === 'esm') await writeFile(join(dir, 'package.json'), '{ "type": "module" }');
+      await writeFile(join(dir, 'a.ts'), 'export const shared: { hits: number } = { hits: 0 };\nexport function hello(name: string): string { return `ts ${name}`; }\n');
+      await writeFile(join(dir, 'b.mts'), 'export function hello(name: string): string { return `mts ${name}`; }\n');
+      await writeFile(join(dir, 'c.cts'), 'export function hello(name: string): string { return `cts ${name}`; }\n');
+      await writeFile(join(dir, 'd.ts'), 'import { hello as viaA, shared } from "./a.js";\nexport function hello(name: string): string { shared.hits++; return `d+${viaA(name)}`; }\nexport function sharedOfA(): object { return shared; }\n');
+    }
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test.each(['plain', 'esm'])('in a %s folder: each target loads in a bare node, once per module', async (folder) => {
+    const serializerUrl = new URL('../dist/index.js', import.meta.url).href;
+    const url = (file: string) => pathToFileURL(join(root, folder, file)).href;
+    const script = `
+      import { fnRef, loadFnRef, loadModuleExport } from ${JSON.stringify(serializerUrl)};
+      const said = [];
+      for (const file of ${JSON.stringify(['a.ts', 'b.mts', 'c.cts', 'd.ts'].map(url))}) said.push((await loadFnRef(fnRef(file, 'hello')))('x'));
+      const shared = await loadModuleExport(fnRef(${JSON.stringify(url('a.ts'))}, 'shared'));
+      const sharedOfA = await loadFnRef(fnRef(${JSON.stringify(url('d.ts'))}, 'sharedOfA'));
+      console.log(JSON.stringify({ said, oneInstance: sharedOfA() === shared, hits: shared.hits }));
+    `;
+    expect(await runBareNode(script)).toEqual({ said: ['ts x', 'mts x', 'cts x', 'd+ts x'], oneInstance: true, hits: 1 });
+  });
+});
+
+/** Runs an ES module script in a bare node (no loader, empty env); expects a clean exit and returns the JSON it printed. */
+async function runBareNode(script: string, cwd?: string): Promise<unknown> {
+  const child = spawn(process.execPath, ['--input-type=module', '--eval', script], { ...(cwd ? { cwd } : {}), env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    });
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' });
+    return JSON.parse(stdout);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}

@@ -2,3 +2,4 @@ export { startTestServer, startTestServer as startHttpbin, seededBytes, rangeBod
 export * from './hold-server.js';
 export * from './processes.js';
 export * from './listen.js';
+export * from './redis-server.js';

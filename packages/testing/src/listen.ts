@@ -1,5 +1,5 @@
 /** Starts a test server on 127.0.0.1 (never another address: tests stay on this machine). */
-import type { Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /** Listens on a free loopback port; resolves with the port, rejects with the listen error. */
@@ -12,4 +12,12 @@ export async function listenOnLoopback(server: Server): Promise<number> {
     });
   });
   return (server.address() as AddressInfo).port;
+}
+
+/** A loopback port nothing listens on (it was just free): connecting to it is refused. */
+export async function closedLoopbackPort(): Promise<number> {
+  const server = createServer();
+  const port = await listenOnLoopback(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -1,6 +1,7 @@
 /**
  * The child process's side of ProcessPoolExecutor. tinypool imports this module
- * when it starts the child; from then on tasks arrive on our lane of the IPC
+ * when it starts the child (it finds no task handler here, and needs none:
+ * run() is never called); from then on tasks arrive on our lane of the IPC
  * pipe (protocol.ts), not through tinypool. For each task: announce it, decode
  * it, import its function by reference, run it inside a task context whose
  * signal the coordinator can abort, and reply with an encoded envelope. Several
@@ -11,13 +12,14 @@ import type { Readable } from 'node:stream';
 import { decode, loadFnRef } from '@requests-futures/serializer';
 import type { Wire } from '@requests-futures/serializer';
 import { readPositiveInteger } from './argv-flags.js';
+import { ByteAllowance } from './byte-allowance.js';
 import { listenForControl, sendToCoordinator } from './control-lane.js';
 import { CoordinatorGoneError, watchCoordinator } from './coordinator-watch.js';
 import { startHeartbeat } from './heartbeat.js';
 import { streamToken } from './incoming-streams.js';
 import { Outbox } from './outbox.js';
 import { OutgoingStreams, type ExportOptions } from './outgoing-streams.js';
-import { COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
+import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
 import { RunningTasks } from './running-tasks.js';
@@ -27,6 +29,15 @@ const running = new RunningTasks();
 const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
 const outgoing = new OutgoingStreams(outbox);
+/** Shared by every task of this child, when the executor limits body bytes per second. */
+const grantBatchBytes = readPositiveInteger(process.argv, BYTE_GRANT_FLAG);
+const allowance =
+  grantBatchBytes === undefined
+    ? undefined
+    : new ByteAllowance(grantBatchBytes, {
+        ask: (bytes) => outbox.push({ type: 'bytes-wanted', bytes }),
+        giveBack: (bytes) => outbox.push({ type: 'bytes-returned', bytes }),
+      });
 
 /**
  * Once the coordinator is gone, how long aborted tasks get to unwind (a saveTo
@@ -63,6 +74,7 @@ function onControl(message: ControlMessage): void {
   else if (message.__rf === 'abort') running.abort(message.id, decodeReason(message.reason));
   else if (message.__rf === 'credit') outgoing.credit(message.stream, message.bytes);
   else if (message.__rf === 'cancel-stream') outgoing.cancel(message.stream);
+  else if (message.__rf === 'grant') allowance?.granted(message.bytes);
   else if (message.__rf === 'exit') {
     // The coordinator sends 'exit' only once every task this child started has replied;
     // bodies still streaming to it finish first.
@@ -114,6 +126,7 @@ async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
   if (orphaned || !reply.ok) {
     for (const id of streams) outgoing.cancel(id);
   }
+  if (running.size === 0) allowance?.release();
   if (orphaned) {
     if (running.size === 0) process.exit(0);
     return;
@@ -134,13 +147,17 @@ async function runDecoded(task: TaskMessage, signal: AbortSignal, streams: numbe
   if (typeof target !== 'function') {
     throw new TypeError(`Export "${fn.exportName}" of ${fn.moduleUrl} is not a function (got ${typeof target})`);
   }
-  const progress = (bytes: number): void => outbox.push({ type: 'progress', id: task.id, bytes });
+  const progress = (bytes: number, total?: number): void => outbox.push(total === undefined ? { type: 'progress', id: task.id, bytes } : { type: 'progress', id: task.id, bytes, total });
   const exportStream = (source: Readable, options?: ExportOptions): string => {
     const id = outgoing.add(source, options);
     streams.push(id);
     return streamToken(process.pid, id);
   };
-  return callTask({ signal, taskId: task.id, progress, progressWanted: task.progress === true, exportStream }, target as (...a: unknown[]) => unknown, args);
+  return callTask(
+    { signal, taskId: task.id, progress, progressWanted: task.progress === true, exportStream, budget: allowance },
+    target as (...a: unknown[]) => unknown,
+    args,
+  );
 }
 
 function decodeReason(reason: Wire | undefined): unknown {
@@ -150,9 +167,4 @@ function decodeReason(reason: Wire | undefined): unknown {
   } catch {
     return undefined; // AbortController then uses its own AbortError.
   }
-}
-
-/** tinypool looks for a handler when it loads this module; tasks never come that way. */
-export default function runTask(): never {
-  throw new Error('@requests-futures/worker: tasks arrive on the control lane (ProcessPoolExecutor), not through tinypool.run()');
 }

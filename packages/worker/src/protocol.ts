@@ -85,6 +85,8 @@ export interface ProgressEvent {
   readonly type: 'progress';
   readonly id: number;
   readonly bytes: number;
+  /** The body's size, when its headers declared it (identity Content-Length). */
+  readonly total?: number;
 }
 
 export interface ReplyEvent {
@@ -131,7 +133,31 @@ export interface RetiringEvent {
   readonly reason: string;
 }
 
-export type ChildEvent = StartedEvent | DeclinedEvent | ProgressEvent | ReplyEvent | RetiringEvent | StreamEvent;
+/**
+ * Under `maxBytesPerSecond`: the child's tasks have read more body bytes than
+ * it was granted; it asks for this many (its debt plus a batch, see
+ * byte-allowance.ts) and reads no more until a `grant` arrives.
+ */
+export interface BytesWantedEvent {
+  readonly type: 'bytes-wanted';
+  readonly bytes: number;
+}
+
+/** Under `maxBytesPerSecond`: granted bytes the child no longer needs (it has no task left), back to the bucket. */
+export interface BytesReturnedEvent {
+  readonly type: 'bytes-returned';
+  readonly bytes: number;
+}
+
+export type ChildEvent =
+  | StartedEvent
+  | DeclinedEvent
+  | ProgressEvent
+  | ReplyEvent
+  | RetiringEvent
+  | BytesWantedEvent
+  | BytesReturnedEvent
+  | StreamEvent;
 
 export function isStreamEvent(event: ChildEvent): event is StreamEvent {
   return event.type === 'body' || event.type === 'body-end' || event.type === 'body-error';
@@ -174,7 +200,13 @@ export interface CancelStreamMessage {
   readonly stream: number;
 }
 
-export type ControlMessage = RunMessage | AbortMessage | ExitMessage | CreditMessage | CancelStreamMessage;
+/** The coordinator's token bucket paid for bytes the child asked for (`bytes-wanted`). */
+export interface GrantMessage {
+  readonly __rf: 'grant';
+  readonly bytes: number;
+}
+
+export type ControlMessage = RunMessage | AbortMessage | ExitMessage | GrantMessage | CreditMessage | CancelStreamMessage;
 
 function hasTag(message: unknown): message is { __rf: unknown } {
   return typeof message === 'object' && message !== null && CONTROL_TAG in message;
@@ -189,7 +221,7 @@ export function isChildMessage(message: unknown): message is ChildMessage {
 export function isControlMessage(message: unknown): message is ControlMessage {
   if (!hasTag(message)) return false;
   const kind = message.__rf;
-  return kind === 'run' || kind === 'abort' || kind === 'exit' || kind === 'credit' || kind === 'cancel-stream';
+  return kind === 'run' || kind === 'abort' || kind === 'exit' || kind === 'grant' || kind === 'credit' || kind === 'cancel-stream';
 }
 
 /** Command-line flags the coordinator passes to each child (argv keeps them out of the tasks' environment). */
@@ -199,3 +231,5 @@ export const MAX_MEMORY_FLAG = '--rf-max-memory-per-child-mb';
 export const COORDINATOR_PID_FLAG = '--rf-coordinator-pid';
 /** Milliseconds between a busy child's heartbeats (absent: the child sends none). */
 export const HEARTBEAT_FLAG = '--rf-heartbeat-ms';
+/** Present when the executor limits body bytes per second: the size of the batches a child asks for. */
+export const BYTE_GRANT_FLAG = '--rf-byte-grant-bytes';

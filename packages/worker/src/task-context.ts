@@ -19,8 +19,11 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** Executor-wide task id. */
   readonly taskId: number;
-  /** Report progress (bytes received) to the coordinator; a no-op where nobody listens. */
-  readonly progress: (bytes: number) => void;
+  /**
+   * Report progress (bytes received, and the body's size when its headers
+   * declared it) to the coordinator; a no-op where nobody listens.
+   */
+  readonly progress: (bytes: number, total?: number) => void;
   /**
    * False when nobody listened for progress as the task was sent (no `on('bytes')`
    * listener): the task may skip its reports, which would only be dropped.
@@ -33,6 +36,22 @@ export interface TaskContext {
    * runs in the caller's own process: the value is handed over as it is.
    */
   readonly exportStream?: (source: Readable, options?: ExportOptions) => string;
+  /**
+   * The executor's `maxBytesPerSecond`, as the body readers see it: absent
+   * when the executor sets no limit.
+   */
+  readonly budget?: ByteBudget | undefined;
+}
+
+/**
+ * Where body bytes are paid for once they arrived (a token bucket in the
+ * coordinator, or a child's allowance granted by it). A reader that gets a
+ * promise stops reading (pauses its stream) until it resolves, so a limited
+ * download holds no more than one chunk beyond its share.
+ */
+export interface ByteBudget {
+  /** Pays for `bytes` that arrived: undefined when reading may go on, else a promise that resolves once it may. */
+  spend(bytes: number): Promise<void> | undefined;
 }
 
 const storage = new AsyncLocalStorage<TaskContext>();

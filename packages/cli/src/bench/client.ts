@@ -3,9 +3,14 @@
  * once, name a failure's kind, and release the connections at the end.
  */
 import type { LoadClientKind, LoadSpec } from './load-spec.js';
+import type { NamedTally } from './named-requests.js';
 
-/** Sends one request; resolves with the response's status (any status) or rejects with the request's error. */
-export type SendRequest = () => PromiseLike<{ statusCode: number }>;
+/**
+ * Sends one request (a scenario: runs iteration `ticket`, the loop's count of
+ * what it started); resolves with the response's status (any status; 'ok'
+ * for a scenario iteration that completed) or rejects with the error.
+ */
+export type SendRequest = (ticket: number) => PromiseLike<{ statusCode: number | string }>;
 
 export interface LoadClient {
   send: SendRequest;
@@ -15,6 +20,12 @@ export interface LoadClient {
   bytesRead?(): number;
   /** Releases the connections and aborts requests still in flight. */
   close(): Promise<void>;
+  /** A scenario's per-name counting: from the end of the warm-up... */
+  startCounting?(): void;
+  /** ...to the end of the run (requests settling later are cut off). */
+  stopCounting?(): void;
+  /** A scenario's requests by name. */
+  named?(): Record<string, NamedTally>;
 }
 
 /**
@@ -22,6 +33,7 @@ export interface LoadClient {
  * session layer, and the session client must not pay for the plain one.
  */
 export async function openLoadClient(spec: LoadSpec): Promise<LoadClient> {
+  if (spec.scenario) return (await import('./scenario-client.js')).openScenarioClient(spec, spec.scenario);
   const kind: LoadClientKind = spec.client;
   switch (kind) {
     case 'http':

@@ -2,13 +2,16 @@
  * `rf bench URL [-c N] [-d DURATION | -n REQUESTS] [-R RATE] [--warmup DURATION]
  *  [--processes N] [--method M] [--body B] [-H 'K: V']... [--client http|session]
  *  [--json] [--no-progress]`: a load generator, closed loop or constant rate.
+ * `rf bench [URL] --script MODULE [...]`: the same, each unit of load an
+ *  iteration of a scenario (scenario-client.ts).
  * `rf bench --compare a.json b.json`: the difference between two --json runs.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
 import { parseDurationMs, parseHeader, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
-import { LOAD_CLIENT_KINDS, type LoadClientKind, type LoadSpec } from './load-spec.js';
+import { LOAD_CLIENT_KINDS, type LoadClientKind, type LoadSpec, type ScenarioSpec } from './load-spec.js';
+import { scenarioModuleUrl } from './scenario-module.js';
 import type { LoopProgress } from './load-loop.js';
 import type { BenchReport } from './report.js';
 
@@ -24,7 +27,7 @@ export interface BenchOptions {
   progress: boolean;
 }
 
-interface RawBenchOptions {
+export interface RawBenchOptions {
   connections: string;
   duration?: string;
   requests?: string;
@@ -37,6 +40,7 @@ interface RawBenchOptions {
   rate?: string;
   warmup?: string;
   compare?: string[];
+  script?: string;
   json?: boolean;
   progress: boolean;
 }
@@ -53,7 +57,7 @@ function parseClient(value: string): LoadClientKind {
   return kind;
 }
 
-export function toBenchOptions(url: string, raw: RawBenchOptions): BenchOptions {
+function checkHttpUrl(url: string): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -61,15 +65,30 @@ export function toBenchOptions(url: string, raw: RawBenchOptions): BenchOptions 
     throw new UsageError(`not a URL: ${JSON.stringify(url)}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`not an http(s) URL: ${JSON.stringify(url)}`);
+}
+
+/** A scenario sends its own requests: the options that shape the one request rf would send mean nothing there. */
+function scenarioOf(script: string, url: string | undefined, raw: RawBenchOptions): ScenarioSpec {
+  if (raw.body !== undefined) throw new UsageError('--body has no meaning with --script: the scenario makes its own requests');
+  if (raw.method.toUpperCase() !== 'GET') throw new UsageError('--method has no meaning with --script: the scenario makes its own requests');
+  if (raw.client.trim().toLowerCase() !== DEFAULT_CLIENT) throw new UsageError('--client has no meaning with --script: a scenario always runs on a FuturesSession');
+  return { moduleUrl: scenarioModuleUrl(script), ...(url === undefined ? {} : { target: url }), iterationOffset: 0, iterationStride: 1 };
+}
+
+export function toBenchOptions(url: string | undefined, raw: RawBenchOptions): BenchOptions {
+  if (url === undefined && raw.script === undefined) throw new UsageError('rf bench needs a URL (or --script MODULE, or --compare a.json b.json)');
+  if (url !== undefined) checkHttpUrl(url);
   if (raw.duration !== undefined && raw.requests !== undefined) throw new UsageError('give -d DURATION or -n REQUESTS, not both');
+  const scenario = raw.script === undefined ? undefined : scenarioOf(raw.script, url, raw);
   const spec: LoadSpec = {
-    url,
-    method: raw.method.toUpperCase(),
+    url: url ?? '',
+    method: scenario ? '' : raw.method.toUpperCase(),
     headers: Object.fromEntries(raw.header.map(parseHeader)),
     connections: parsePositiveInteger('-c', raw.connections),
     timeoutSeconds: parsePositiveSeconds('--timeout', raw.timeout),
     client: parseClient(raw.client),
   };
+  if (scenario) spec.scenario = scenario;
   if (raw.body !== undefined) spec.body = raw.body;
   if (raw.rate !== undefined) spec.rate = parseRate(raw.rate);
   if (raw.warmup !== undefined) spec.warmupMs = parseDurationMs('--warmup', raw.warmup);
@@ -80,11 +99,16 @@ export function toBenchOptions(url: string, raw: RawBenchOptions): BenchOptions 
   return options;
 }
 
-export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes'>, onSecond?: (progress: LoopProgress) => void): Promise<BenchReport> {
-  // The engine and the histogram load only when a bench runs, not for --help or a download.
-  const [{ runLoadInProcess, runLoadInProcesses }, { buildBenchReport }] = await Promise.all([import('./coordinator.js'), import('./report.js')]);
+export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes'>, onSecond?: (progress: LoopProgress) => void, stop?: AbortSignal): Promise<BenchReport> {
+  // The engine and the histogram load only when a bench runs, not for --help or a download. One after the
+  // other: jest's ESM loader fails two concurrent first imports of a shared dependency ("not in cache").
+  const { runLoadInProcess, runLoadInProcesses } = await import('./coordinator.js');
+  const { buildBenchReport } = await import('./report.js');
   const { spec, processes } = options;
-  const load = processes === undefined ? await runLoadInProcess(spec, onSecond) : await runLoadInProcesses(spec, processes, onSecond);
+  // Loaded here first, so a bad module fails before any child starts, with what was wrong.
+  if (spec.scenario) await (await import('./scenario-module.js')).loadScenario(spec.scenario.moduleUrl);
+  const control = { ...(onSecond ? { onSecond } : {}), ...(stop ? { stop } : {}) };
+  const load = processes === undefined ? await runLoadInProcess(spec, control) : await runLoadInProcesses(spec, processes, control);
   return buildBenchReport(load, {
     url: spec.url,
     method: spec.method,
@@ -93,6 +117,7 @@ export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes'>
     client: spec.client,
     ...(spec.rate === undefined ? {} : { rate: spec.rate }),
     ...(spec.warmupMs === undefined ? {} : { warmupMs: spec.warmupMs }),
+    ...(spec.scenario ? { scenarioModule: spec.scenario.moduleUrl } : {}),
   });
 }
 
@@ -109,9 +134,9 @@ async function printComparison(files: string[], io: CliIo): Promise<void> {
 }
 
 /** rf's arguments as given: commander keeps them on the program, though its types do not say so. */
-function commandLine(command: Command, url: string): string[] {
+function commandLine(command: Command): string[] {
   const raw = (command.parent as unknown as { rawArgs?: unknown } | null)?.rawArgs;
-  return Array.isArray(raw) ? raw.map(String) : ['bench', url];
+  return Array.isArray(raw) ? raw.map(String) : ['bench', ...command.args];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -134,6 +159,7 @@ export function registerBenchCommand(program: Command, io: CliIo, done: (exitCod
     .option('--timeout <S>', 'per-request timeout in seconds', String(DEFAULT_REQUEST_TIMEOUT_SECONDS))
     .option('--json', 'print the result as JSON, with the command line, versions, machine and the encoded histograms')
     .option('--no-progress', 'no progress line each second on stderr')
+    .option('--script <MODULE>', 'each unit of load is an iteration of this scenario: its default export (session, iteration, target) makes the requests, counted by name (session.get(url, { name })); URL, if given, is the target')
     .option('--compare <FILES...>', 'compare two --json results, a.json b.json (Welch t-test on requests/s and latency) instead of running')
     .action(async (url: string | undefined, raw: RawBenchOptions, command: Command) => {
       if (raw.compare !== undefined) {
@@ -142,7 +168,6 @@ export function registerBenchCommand(program: Command, io: CliIo, done: (exitCod
         done(0);
         return;
       }
-      if (url === undefined) throw new UsageError('rf bench needs a URL (or --compare a.json b.json)');
       const options = toBenchOptions(url, raw);
       const [{ createProgressPrinter }, { formatBenchReport }, { describeEnvironment }] = await Promise.all([
         import('./progress.js'),
@@ -152,7 +177,7 @@ export function registerBenchCommand(program: Command, io: CliIo, done: (exitCod
       const progress = options.progress ? createProgressPrinter(io.stderr) : undefined;
       const report = await runBench(options, progress?.onSecond);
       progress?.end();
-      if (options.json) report.environment = describeEnvironment(commandLine(command, url));
+      if (options.json) report.environment = describeEnvironment(commandLine(command));
       writeLine(io.stdout, options.json ? JSON.stringify(report, null, 2) : formatBenchReport(report));
       done(benchExitCode(report));
     });

@@ -4,10 +4,12 @@
  * into one.
  */
 import { ProcessPoolExecutor, fnRef } from '@requests-futures/core';
+import { addCounts } from './counts.js';
 import { LatencyRecorder } from './histogram.js';
 import type { LoadSpec } from './load-spec.js';
 import type { LoopProgress } from './load-loop.js';
 import { LOOP_TASK_MODULE, type EncodedLoadTally } from './loop-task.js';
+import { mergeNamed, type NamedTally } from './named-requests.js';
 import { runLoad } from './run-load.js';
 import { splitEvenly } from './split.js';
 import { StartBarrier } from './start-barrier.js';
@@ -34,16 +36,20 @@ export interface MergedLoad {
   generators: number;
   /** The processes the load came from (this one for in-process runs). */
   pids: number[];
+  /** `--script`: the scenario's requests by name, all processes added up. */
+  named?: Record<string, NamedTally>;
 }
 
 export type ProgressListener = (progress: LoopProgress) => void;
 
-function addCounts(into: Record<string, number>, from: Record<string, number>): void {
-  for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
+/** `stop`: ends the run early, as its deadline would (what ran is reported). */
+export interface RunControl {
+  onSecond?: ProgressListener;
+  stop?: AbortSignal;
 }
 
-export async function runLoadInProcess(spec: LoadSpec, onSecond?: ProgressListener): Promise<MergedLoad> {
-  const { elapsedMs, ...tally } = await runLoad(spec, onSecond ? { onSecond } : {});
+export async function runLoadInProcess(spec: LoadSpec, { onSecond, stop }: RunControl = {}): Promise<MergedLoad> {
+  const { elapsedMs, ...tally } = await runLoad(spec, { ...(onSecond ? { onSecond } : {}), ...(stop ? { startSignal: async () => ({ stop }) } : {}) });
   return { ...tally, durationMs: elapsedMs, generators: 1, pids: [process.pid] };
 }
 
@@ -56,6 +62,8 @@ export function planShares(spec: LoadSpec, processes: number): LoadSpec[] {
     const share: LoadSpec = { ...spec, connections: c };
     if (requests) share.requests = requests[i];
     if (spec.rate !== undefined) share.rate = requests ? (spec.rate * requests[i]!) / spec.requests! : spec.rate / count;
+    // Interleaved numbering: with -n the children's iterations are 0..n-1 between them, each once.
+    if (spec.scenario) share.scenario = { ...spec.scenario, iterationOffset: i, iterationStride: count };
     return share;
   });
 }
@@ -70,6 +78,7 @@ export function mergeTallies(tallies: EncodedLoadTally[]): MergedLoad {
     tally.perSecond.forEach((count, second) => (perSecond[second] = (perSecond[second] ?? 0) + count));
   }
   const uncorrectedParts = tallies.flatMap((t) => (t.uncorrected ? [LatencyRecorder.decode(t.uncorrected)] : []));
+  const namedParts = tallies.flatMap((t) => (t.named ? [t.named] : []));
   return {
     latency: LatencyRecorder.merge(tallies.map((t) => LatencyRecorder.decode(t.latency))),
     ...(uncorrectedParts.length > 0 ? { uncorrected: LatencyRecorder.merge(uncorrectedParts) } : {}),
@@ -81,10 +90,11 @@ export function mergeTallies(tallies: EncodedLoadTally[]): MergedLoad {
     durationMs: Math.max(0, ...tallies.map((t) => t.elapsedMs)),
     generators: tallies.length,
     pids: [...new Set(tallies.map((t) => t.pid))],
+    ...(namedParts.length > 0 ? { named: mergeNamed(namedParts) } : {}),
   };
 }
 
-export async function runLoadInProcesses(spec: LoadSpec, processes: number, onSecond?: ProgressListener): Promise<MergedLoad> {
+export async function runLoadInProcesses(spec: LoadSpec, processes: number, { onSecond, stop }: RunControl = {}): Promise<MergedLoad> {
   const shares = planShares(spec, processes);
   // One task per child: concurrencyPerWorker 1 keeps two loops from sharing a process.
   const executor = new ProcessPoolExecutor({ maxWorkers: shares.length, concurrencyPerWorker: 1 });
@@ -98,7 +108,15 @@ export async function runLoadInProcesses(spec: LoadSpec, processes: number, onSe
     // A child that fails before it is ready would leave the others waiting: its failure ends the wait.
     await Promise.race([barrier.allReady(READY_TIMEOUT_MS), tallies]);
     barrier.release();
-    return mergeTallies(await tallies);
+    // A stop during start-up takes effect here: the children start, see the line closed, and return at once.
+    const stopChildren = () => barrier.stop();
+    if (stop?.aborted) stopChildren();
+    stop?.addEventListener('abort', stopChildren, { once: true });
+    try {
+      return mergeTallies(await tallies);
+    } finally {
+      stop?.removeEventListener('abort', stopChildren);
+    }
   } finally {
     // After a failure this tells the other children to stop, so the error is reported now, not after their -d.
     await barrier.close();

@@ -4,7 +4,7 @@
  * client sent the requests. The naming is the engine's own (core's
  * mapRequestError), so a user reads one vocabulary.
  */
-import { mapRequestError, type RequestPhase } from '@requests-futures/core';
+import { mapRequestError, type RequestPhase } from '@requests-futures/core/internal';
 import { errorClassName } from '../util/format.js';
 
 /** Only the exception's class is kept, so the request it names does not matter. */

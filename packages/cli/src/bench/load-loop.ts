@@ -18,7 +18,9 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorClassName } from '../util/format.js';
 import type { SendRequest } from './client.js';
+import { increment } from './counts.js';
 import { LatencyRecorder } from './histogram.js';
+import type { NamedTally } from './named-requests.js';
 
 export interface LoadPlan {
   connections: number;
@@ -34,6 +36,8 @@ export interface LoopTarget {
   errorKind?: (error: unknown) => string;
   /** Bytes read from the network so far (any monotonic counter); absent: bytes are not counted. */
   bytesRead?: () => number;
+  /** Called the moment the loop ends, before anything still in flight can settle (a scenario stops counting its requests). */
+  onEnd?: () => void;
 }
 
 /** Once a second while the loop runs. */
@@ -70,10 +74,8 @@ export interface LoadTally {
   perSecond: number[];
   /** Monotonic milliseconds from the start to the end (deadline, stop, or last settle). */
   elapsedMs: number;
-}
-
-function increment(counts: Record<string, number>, key: string): void {
-  counts[key] = (counts[key] ?? 0) + 1;
+  /** A scenario's requests by name (the loop itself counts iterations). */
+  named?: Record<string, NamedTally>;
 }
 
 export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: LoopHooks = {}): Promise<LoadTally> {
@@ -97,12 +99,12 @@ export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: Loo
   const bytesAtStart = target.bytesRead?.() ?? 0;
 
   // A ticket per request makes `-n` exact however the connections interleave; in rate mode it carries its due time.
-  const takeTicket = (): number | undefined => {
+  const takeTicket = (): { index: number; due: number } | undefined => {
     if (ended || ticketsTaken >= budget || stop?.aborted) return undefined;
     const due = interval === 0 ? performance.now() : startedAt + ticketsTaken * interval;
     if (due >= deadline) return undefined;
     ticketsTaken += 1;
-    return due;
+    return { index: ticketsTaken - 1, due };
   };
 
   const countFinished = (now: number) => {
@@ -112,7 +114,8 @@ export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: Loo
   };
 
   const connection = async () => {
-    for (let due = takeTicket(); due !== undefined; due = takeTicket()) {
+    for (let ticket = takeTicket(); ticket !== undefined; ticket = takeTicket()) {
+      const { index, due } = ticket;
       if (interval > 0) {
         const wait = due - performance.now();
         if (wait >= 1) await sleep(wait);
@@ -120,10 +123,10 @@ export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: Loo
       }
       const sentAt = performance.now();
       inFlight += 1;
-      let statusCode: number | undefined;
+      let statusCode: number | string | undefined;
       let failure: unknown;
       try {
-        statusCode = (await send()).statusCode;
+        statusCode = (await send(index)).statusCode;
       } catch (error) {
         failure = error ?? new Error('request failed without an error');
       }
@@ -177,6 +180,7 @@ export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: Loo
   // A timed run lasts its duration even when its last due request was answered early (rate mode), so per-second figures cover it all.
   await Promise.race([deadline === Infinity ? connections : connections.then(() => endOfRun), endOfRun]);
   ended = true;
+  target.onEnd?.();
   const endedAt = performance.now();
   cutOff += inFlight;
   clearTimeout(endTimer);

@@ -16,8 +16,23 @@ export interface LoadSpec {
   warmupMs?: number;
   /** Per-request timeout, seconds, so one stuck request cannot stall a timed run. */
   timeoutSeconds: number;
-  /** Which client sends the requests (client.ts). */
+  /** Which client sends the requests (client.ts); unused with a scenario. */
   client: LoadClientKind;
+  /** `--script`: each unit of load is an iteration of this scenario instead of one request to `url`. */
+  scenario?: ScenarioSpec;
+}
+
+export interface ScenarioSpec {
+  /** The module's file: URL (each pool child imports it). */
+  moduleUrl: string;
+  /** The URL given on the command line, passed to every iteration. */
+  target?: string;
+  /**
+   * Iteration numbers are offset + ticket × stride: unique over all
+   * processes (child i of N numbers i, i + N, i + 2N...), 0..n-1 under -n.
+   */
+  iterationOffset: number;
+  iterationStride: number;
 }
 
 /**

@@ -8,20 +8,28 @@
 import type { EncodedLatency } from './histogram.js';
 import type { LoadSpec } from './load-spec.js';
 import type { LoadTally } from './load-loop.js';
+import { encodeNamed, type EncodedNamedTally } from './named-requests.js';
 import { runLoad } from './run-load.js';
 import { waitForStartSignal, type StartedRun } from './start-barrier.js';
 
 export const LOOP_TASK_MODULE = import.meta.url;
 
-export interface EncodedLoadTally extends Omit<LoadTally, 'latency' | 'uncorrected'> {
+export interface EncodedLoadTally extends Omit<LoadTally, 'latency' | 'uncorrected' | 'named'> {
   latency: EncodedLatency;
   uncorrected?: EncodedLatency;
+  named?: Record<string, EncodedNamedTally>;
   pid: number;
 }
 
 export function encodeTally(tally: LoadTally, pid: number): EncodedLoadTally {
-  const { latency, uncorrected, ...counts } = tally;
-  return { ...counts, latency: latency.encode(), ...(uncorrected ? { uncorrected: uncorrected.encode() } : {}), pid };
+  const { latency, uncorrected, named, ...counts } = tally;
+  return {
+    ...counts,
+    latency: latency.encode(),
+    ...(uncorrected ? { uncorrected: uncorrected.encode() } : {}),
+    ...(named ? { named: encodeNamed(named) } : {}),
+    pid,
+  };
 }
 
 /**

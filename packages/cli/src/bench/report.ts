@@ -1,9 +1,11 @@
 /** The result of `rf bench`: one object, printed as text or as JSON (--json). */
+import { sumCounts } from './counts.js';
 import { summarizeLatency, type LatencySummary } from './histogram.js';
 import type { MergedLoad } from './coordinator.js';
 import type { BenchEnvironment } from './environment.js';
 import type { LoadClientKind } from './load-spec.js';
 import { formatBytes } from '../util/format.js';
+import { summarizeNamed, type NamedRequestSummary } from './named-requests.js';
 
 export interface PerSecondSummary {
   min: number;
@@ -55,6 +57,12 @@ export interface BenchReport {
   errors: Record<string, number>;
   /** HdrHistograms of latencyMs and uncorrectedLatencyMs in microseconds, compressed base64 (HdrHistogram's encoding). */
   histograms: { latencyUs: string; uncorrectedLatencyUs: string | null };
+  /**
+   * `--script` only (else null): the top-level figures then count iterations
+   * (statusCodes { ok: N } for those that returned, errors by the class an
+   * iteration threw), and this holds every request the scenario made, by name.
+   */
+  scenario: { module: string; requests: Record<string, NamedRequestSummary> } | null;
   /** --json only: the command line, versions and machine. */
   environment?: BenchEnvironment;
 }
@@ -67,9 +75,10 @@ export interface ReportContext {
   client: LoadClientKind;
   rate?: number;
   warmupMs?: number;
+  /** `--script`: the scenario module's URL. */
+  scenarioModule?: string;
 }
 
-const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /** Complete seconds only, so the last partial second does not read as a drop; a run under a second is one sample. */
@@ -88,8 +97,8 @@ export function summarizePerSecond(perSecond: number[], durationMs: number, requ
 }
 
 export function buildBenchReport(load: MergedLoad, context: ReportContext): BenchReport {
-  const responses = sum(load.statusCodes);
-  const requests = responses + sum(load.errors);
+  const responses = sumCounts(load.statusCodes);
+  const requests = responses + sumCounts(load.errors);
   const seconds = load.durationMs / 1000;
   return {
     url: context.url,
@@ -114,6 +123,7 @@ export function buildBenchReport(load: MergedLoad, context: ReportContext): Benc
     statusCodes: load.statusCodes,
     errors: load.errors,
     histograms: { latencyUs: load.latency.encode().histogram, uncorrectedLatencyUs: load.uncorrected?.encode().histogram ?? null },
+    scenario: context.scenarioModule === undefined ? null : { module: context.scenarioModule, requests: summarizeNamed(load.named ?? {}, load.durationMs) },
   };
 }
 
@@ -130,18 +140,32 @@ const CLIENT_NAMES: Record<LoadClientKind, string> = {
 const formatLatency = (l: LatencySummary) =>
   `p50 ${l.p50}  p75 ${l.p75}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  p99.99 ${l.p9999}  max ${l.max}  (mean ${l.mean}, stdev ${l.stddev})`;
 
+function formatNamed(name: string, n: NamedRequestSummary): string[] {
+  return [
+    `  ${name}: ${n.requests} requests = ${n.requestsPerSecond.toFixed(1)} req/s`,
+    `    Latency ms: ${formatLatency(n.latencyMs)}`,
+    `    Status: ${formatCounts(n.statusCodes)}   Errors: ${formatCounts(n.errors)}`,
+  ];
+}
+
 export function formatBenchReport(report: BenchReport): string {
   const where = report.mode === 'processes' ? `${report.processes} child processes (ProcessPoolExecutor)` : 'in-process';
-  const rate = report.rate === null ? 'closed loop' : `constant rate ${report.rate} req/s`;
+  const perSecond = report.scenario ? 'iterations/s' : 'req/s';
+  const rate = report.rate === null ? 'closed loop' : `constant rate ${report.rate} ${perSecond}`;
   const s = report.requestsPerSecondBySecond;
+  const client = report.scenario ? 'FuturesSession' : CLIENT_NAMES[report.client];
   const lines = [
-    `${report.method} ${report.url}`,
-    `  ${report.connections} connections, ${rate}, ${CLIENT_NAMES[report.client]}, ${where}${report.warmupMs > 0 ? `, ${report.warmupMs} ms warm-up` : ''}`,
-    `  Requests:   ${report.requests} in ${(report.durationMs / 1000).toFixed(2)} s = ${report.requestsPerSecond.toFixed(1)} req/s (per second: min ${s.min}  mean ${s.mean}  max ${s.max}), ${report.cutOff} cut off at the end`,
-    `  Read:       ${formatBytes(report.bytes)} = ${formatBytes(report.bytesPerSecond)}/s`,
-    `  Latency ms: ${formatLatency(report.latencyMs)}${report.uncorrectedLatencyMs ? ' (from each due time)' : ''}`,
+    report.scenario ? `scenario ${report.scenario.module}${report.url === '' ? '' : ` on ${report.url}`}` : `${report.method} ${report.url}`,
+    `  ${report.connections} connections, ${rate}, ${client}, ${where}${report.warmupMs > 0 ? `, ${report.warmupMs} ms warm-up` : ''}`,
+    `  ${report.scenario ? 'Iterations: ' : 'Requests:   '}${report.requests} in ${(report.durationMs / 1000).toFixed(2)} s = ${report.requestsPerSecond.toFixed(1)} ${perSecond} (per second: min ${s.min}  mean ${s.mean}  max ${s.max}), ${report.cutOff} cut off at the end`,
   ];
+  if (!report.scenario) lines.push(`  Read:       ${formatBytes(report.bytes)} = ${formatBytes(report.bytesPerSecond)}/s`);
+  lines.push(`  Latency ms: ${formatLatency(report.latencyMs)}${report.uncorrectedLatencyMs ? ' (from each due time)' : ''}`);
   if (report.uncorrectedLatencyMs) lines.push(`  Uncorrected: ${formatLatency(report.uncorrectedLatencyMs)} (from each send)`);
   lines.push(`  Status:     ${formatCounts(report.statusCodes)}`, `  Errors:     ${formatCounts(report.errors)}`);
+  if (report.scenario) {
+    lines.push('Requests by name:');
+    for (const [name, named] of Object.entries(report.scenario.requests)) lines.push(...formatNamed(name, named));
+  }
   return lines.join('\n');
 }

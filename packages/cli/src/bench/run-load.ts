@@ -23,7 +23,11 @@ export async function runLoad(spec: LoadSpec, { startSignal, onSecond }: RunLoad
       const { rate, connections } = spec;
       await runLoadLoop({ connections, durationMs: spec.warmupMs, ...(rate === undefined ? {} : { rate }) }, target, stop ? { stop } : {});
     }
-    return await runLoadLoop(spec, target, { ...(stop ? { stop } : {}), ...(onSecond ? { onSecond } : {}) });
+    client.startCounting?.();
+    const onEnd = client.stopCounting?.bind(client);
+    const tally = await runLoadLoop(spec, { ...target, ...(onEnd ? { onEnd } : {}) }, { ...(stop ? { stop } : {}), ...(onSecond ? { onSecond } : {}) });
+    const named = client.named?.();
+    return named ? { ...tally, named } : tally;
   } finally {
     await client.close();
   }

@@ -1,8 +1,9 @@
 /**
  * The default load client for http:// URLs: `connections` keep-alive TCP
  * sockets, the request serialized once into one Buffer and written as is, the
- * answers parsed by http-parser-js (the parser autocannon uses) and dropped;
- * only the status code is kept. node:http's client builds a ClientRequest, an
+ * answers read by sized-response.ts when they come whole and sized, else
+ * parsed by http-parser-js (the parser autocannon uses), and dropped; only
+ * the status code is kept. node:http's client builds a ClientRequest, an
  * IncomingMessage stream and the agent's bookkeeping for every request, which
  * cost rf bench more than half of autocannon's rate on loopback
  * (packages/cli/README.md, rf bench). https:// URLs keep the node:http client.
@@ -12,6 +13,7 @@ import httpParser from 'http-parser-js';
 import type { LoadClient } from './client.js';
 import { httpErrorKind, loadTimeoutError } from './http-error-kind.js';
 import { requestHeaders } from './request-headers.js';
+import { sizedResponseStatus } from './sized-response.js';
 import type { LoadSpec } from './load-spec.js';
 
 const { HTTPParser } = httpParser;
@@ -45,6 +47,8 @@ class Connection {
   private statusCode = 0;
   private headersSeen = false;
   private keepAlive = true;
+  /** Between messages: a chunk may take the fast path (sized-response.ts); mid-message it belongs to the parser. */
+  private parserIdle = true;
 
   constructor(
     private readonly port: number,
@@ -64,7 +68,10 @@ class Connection {
       return this.head ? 1 : 0;
     };
     this.parser[HTTPParser.kOnBody] = () => {};
-    this.parser[HTTPParser.kOnMessageComplete] = () => this.complete();
+    this.parser[HTTPParser.kOnMessageComplete] = () => {
+      this.parserIdle = true;
+      this.complete();
+    };
   }
 
   send(settle: Settle): void {
@@ -89,7 +96,18 @@ class Connection {
     this.socket = socket;
     this.counter.live.add(socket);
     this.parser.initialize(HTTPParser.RESPONSE);
+    this.parserIdle = true;
     socket.on('data', (chunk: Buffer) => {
+      if (this.parserIdle && !this.head && this.pendingOn === socket) {
+        const status = sizedResponseStatus(chunk);
+        if (status !== -1) {
+          this.statusCode = status;
+          this.keepAlive = true;
+          this.complete();
+          return;
+        }
+      }
+      this.parserIdle = false;
       const result = this.parser.execute(chunk);
       if (result instanceof Error) this.fail(result, socket);
     });

@@ -96,9 +96,14 @@ export class StartBarrier {
     for (const socket of this.waiting) socket.write(GO);
   }
 
-  /** Closes the line: children still waiting give up, running ones stop starting requests. */
-  async close(): Promise<void> {
+  /** Hangs up on every child: those still waiting give up, running ones stop starting requests. */
+  stop(): void {
     for (const socket of this.waiting) socket.destroy();
+  }
+
+  /** Stops the children and closes the line. */
+  async close(): Promise<void> {
+    this.stop();
     this.server.close();
     await once(this.server, 'close');
   }

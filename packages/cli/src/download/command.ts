@@ -2,12 +2,15 @@
  * `rf download [FILE|-] -o DIR [options]`: the command line, validated into
  * DownloadOptions (the request flags in request-flags.ts). See the CLI README.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { parseNonNegativeInteger, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
+import { parseLimitRate } from './limit-rate.js';
 import { parseRetryStatusCodes } from './politeness.js';
 import { collectRepeated, toSessionOptions, type RawRequestFlags } from './request-flags.js';
+import { toDistributedFlags } from '../worker/coordinator.js';
 import type { DownloadOptions } from './run.js';
 
 export const DEFAULT_JOBS = 16;
@@ -24,10 +27,13 @@ interface RawDownloadOptions extends RawRequestFlags {
   maxPerHost?: string;
   retryOnHttpError?: string;
   wait?: string;
+  limitRate?: string;
   contentDisposition?: boolean;
   quiet?: boolean;
   /** commander's negatable flag: false with --no-checksum. */
   checksum: boolean;
+  redis?: string;
+  queue?: string;
 }
 
 export function toDownloadOptions(list: string | undefined, raw: RawDownloadOptions): DownloadOptions {
@@ -40,6 +46,13 @@ export function toDownloadOptions(list: string | undefined, raw: RawDownloadOpti
     resume: raw.resume ?? false,
   };
   if (raw.processes !== undefined) options.processes = parseNonNegativeInteger('--processes', raw.processes);
+  const distributed = toDistributedFlags(raw.redis, raw.queue);
+  if (distributed !== undefined) {
+    if (raw.processes !== undefined) throw new UsageError('--processes and --redis contradict each other: with --redis the downloads run on rf worker processes');
+    options.distributed = distributed;
+    // Workers write the files: a relative -o would mean each worker's own working directory.
+    options.outputDir = resolve(raw.output);
+  }
   if (raw.manifest !== undefined) options.manifestPath = raw.manifest;
   if (raw.maxPerHost !== undefined) options.perHostLimit = parsePositiveInteger('--max-per-host', raw.maxPerHost);
   if (raw.retryOnHttpError !== undefined) {
@@ -47,6 +60,7 @@ export function toDownloadOptions(list: string | undefined, raw: RawDownloadOpti
     options.retryStatusCodes = parseRetryStatusCodes('--retry-on-http-error', raw.retryOnHttpError);
   }
   if (raw.wait !== undefined) options.waitSeconds = parsePositiveSeconds('--wait', raw.wait);
+  if (raw.limitRate !== undefined) options.maxBytesPerSecond = parseLimitRate('--limit-rate', raw.limitRate);
   if (raw.contentDisposition) {
     // Both look files up by the name given before the download, which the server's name replaces afterwards.
     if (options.resume) throw new UsageError('--content-disposition cannot be combined with --resume: a renamed file would not be found and kept');
@@ -92,9 +106,12 @@ export function registerDownloadCommand(
     .option('--ca-certificate <PATH>', 'verify TLS certificates against this CA bundle (PEM) instead of the system\'s')
     .option('--max-per-host <N>', 'at most N downloads at once from one host (scheme://host:port); the others wait their turn')
     .option('--wait <S>', 'at least S seconds between the starts of two requests to one host')
+    .option('--limit-rate <RATE>', 'at most RATE body bytes a second for the whole run, all downloads and processes together (500k, 10M; k, M, G are powers of 1024)')
     .option('--retry-on-http-error <CODES>', 'also retry these HTTP status codes (comma-separated, e.g. 500,502,504) besides 429 and 503, under --retries')
     .option('--content-disposition', 'name a file by the server\'s Content-Disposition filename (sanitized, in the URL\'s directory) when the list gives no path')
     .option('--checksums <FILE>', 'expected sha256 digests in sha256sum format ("<hex>  path"), path relative to DIR as in the manifest')
+    .option('--redis <URL>', 'run the downloads on rf worker processes through this Redis server (with --queue); they write under the same absolute DIR on their machine')
+    .option('--queue <NAME>', 'the BullMQ queue the rf workers consume (with --redis)')
     .option('--no-checksum', 'do not hash the downloads (the manifest\'s sha256 is null)')
     .action(async (list: string | undefined, raw: RawDownloadOptions) => {
       const options = toDownloadOptions(list, raw);

@@ -6,8 +6,8 @@
  */
 import { lstat, unlink } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { BrokenProcessPool, type Future, type Response } from '@requests-futures/core';
-import { NotOnDisk } from '../errors.js';
+import { BrokenProcessPool, CancelledError, type Future, type Response } from '@requests-futures/core';
+import { Interrupted, NotOnDisk } from '../errors.js';
 import { describeError } from '../util/format.js';
 import { classifyFileError } from './entry-errors.js';
 import type { ManifestEntry } from './manifest.js';
@@ -23,6 +23,12 @@ export interface DownloadRequest {
   checksum?: false;
   /** The list's per-URL headers (`  header=K: V`), merged over the session's. */
   headers?: Record<string, string>;
+  /**
+   * --insecure / --ca-certificate and --proxy, on every request: like curl's flags they win
+   * over the environment, which (trustEnv, as in requests) would win over the session's.
+   */
+  verify?: boolean | string;
+  proxies?: Record<string, string>;
 }
 
 /** Carried on each request as `meta`, and read back from the future it yields. */
@@ -50,6 +56,8 @@ export interface SettleOptions {
   resubmit: (request: DownloadRequest) => Future<Response> | null;
   /** How often a download whose pool child died (BrokenProcessPool) is submitted again. */
   retries: number;
+  /** The run's interrupt (Ctrl-C, SIGTERM): a download it aborted fails with its Interrupted reason. */
+  signal?: AbortSignal | undefined;
 }
 
 /** A file is downloaded only with a 2xx answer; a 3xx here means a redirect that was not followed. */
@@ -124,6 +132,11 @@ export function transferredBytes(response: Response, bytes: number): number {
   return start ? Math.max(0, bytes - Number(start[1])) : bytes;
 }
 
+/** A download aborted by Ctrl-C / SIGTERM fails as `Interrupted: interrupted (SIGINT)`, not as the future's `CancelledError: Future aborted`. */
+function interruption(error: unknown, signal: AbortSignal | undefined): Interrupted | undefined {
+  return error instanceof CancelledError && signal?.reason instanceof Interrupted ? signal.reason : undefined;
+}
+
 export async function settleDownload(future: Future<Response, DownloadMeta>, options: SettleOptions): Promise<SettledDownload> {
   const meta = future.meta;
   const elapsed = () => Math.round(performance.now() - meta.submittedAt);
@@ -131,7 +144,7 @@ export async function settleDownload(future: Future<Response, DownloadMeta>, opt
   try {
     response = await resultWithRetries(future, options);
   } catch (error) {
-    return failed(meta, null, describeError(classifyFileError(error, meta.path) ?? error), elapsed());
+    return failed(meta, null, describeError(classifyFileError(error, meta.path) ?? interruption(error, options.signal) ?? error), elapsed());
   }
   const status = response.statusCode;
   if (!isSuccessStatus(status)) {

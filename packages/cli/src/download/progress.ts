@@ -4,11 +4,10 @@
  * redrawn bar would be noise; with -q only failures. All read the same tally;
  * the summary comes after.
  */
-import { performance } from 'node:perf_hooks';
 import { writeLine, type CliIo } from '../io.js';
 import { formatBytes, formatDuration, megabytesPerSecond } from '../util/format.js';
 import type { BadLine } from './input.js';
-import { LiveTransfers } from './live-transfers.js';
+import { LiveTransfers, transferEtaMs, transferRate, type LiveTransfer } from './live-transfers.js';
 import type { DownloadOutcome, DownloadTally } from './tally.js';
 
 export interface ProgressReporter {
@@ -70,8 +69,8 @@ const BAR_WIDTH = 24;
  * A live display on a terminal (stderr), redrawn at most 10 times a second:
  * a bar of files done, the bytes received (finished files and the ones in
  * flight, from the executor's `bytes` events), the rate and an ETA; below
- * it, the files in flight with their own bytes and rate when there are at
- * most FILE_LINES of them, one compact line when there are more.
+ * it, the files in flight with their own bytes, share, rate and ETA when
+ * there are at most FILE_LINES of them, one compact line when there are more.
  */
 export class LiveProgress implements ProgressReporter {
   private linesDrawn = 0;
@@ -123,13 +122,9 @@ export class LiveProgress implements ProgressReporter {
     const lines = [this.totalLine()];
     const transfers = this.live.list();
     if (transfers.length > FILE_LINES) {
-      lines.push(`  ${transfers.length} downloads in flight`);
+      lines.push(`  ${transfers.length} downloads in flight, ${formatBytes(this.live.bytes)} received`);
     } else {
-      const now = performance.now();
-      for (const transfer of transfers) {
-        const rate = megabytesPerSecond(transfer.bytes, now - transfer.startedAt);
-        lines.push(`  ${transfer.path ?? '(waiting for its name)'}  ${formatBytes(transfer.bytes)}  ${rate.toFixed(1)} MB/s`);
-      }
+      for (const transfer of transfers) lines.push(`  ${fileLine(transfer)}`);
     }
     return lines;
   }
@@ -139,11 +134,26 @@ export class LiveProgress implements ProgressReporter {
     const done = this.tally.done;
     const filled = total && total > 0 ? Math.min(BAR_WIDTH, Math.round((done / total) * BAR_WIDTH)) : 0;
     const bytes = this.tally.bytes + this.live.bytes;
-    const eta = this.tally.etaMs();
+    const eta = this.etaMs();
     return (
       ` ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${done}/${totalText(this.tally)} files | ${formatBytes(bytes)}` +
       ` | ${megabytesPerSecond(bytes, this.tally.elapsedMs).toFixed(1)} MB/s | ETA ${eta === null ? '?' : formatDuration(eta)}`
     );
+  }
+
+  /**
+   * When every file left is in flight with a declared size (a single large
+   * file, the last few of a list), the slowest of their ETAs; otherwise the
+   * tally's estimate from the files finished so far.
+   */
+  private etaMs(): number | null {
+    const total = this.tally.total;
+    const transfers = this.live.list();
+    if (total !== null && transfers.length > 0 && total - this.tally.done <= transfers.length) {
+      const etas = transfers.map(transferEtaMs);
+      if (etas.every((eta) => eta !== null)) return Math.max(...(etas as number[]));
+    }
+    return this.tally.etaMs();
   }
 
   private fit(line: string): string {
@@ -180,4 +190,14 @@ export class QuietProgress extends LogProgress {
 export function createProgress(tally: DownloadTally, io: CliIo, options: { quiet?: boolean; live?: LiveTransfers } = {}): ProgressReporter {
   if (options.quiet) return new QuietProgress(tally, io);
   return io.stderr.isTTY ? new LiveProgress(tally, io, options.live ?? new LiveTransfers()) : new LogProgress(tally, io);
+}
+
+/** "big.iso  1.31 MB / 6.29 MB  21%  2.6 MB/s  ETA 1.92 s": the share and ETA only when the server declared the size. */
+export function fileLine(transfer: LiveTransfer): string {
+  const name = transfer.path ?? '(waiting for its name)';
+  const size = transfer.total === null ? formatBytes(transfer.bytes) : `${formatBytes(transfer.bytes)} / ${formatBytes(transfer.total)}`;
+  const share = transfer.total !== null && transfer.total > 0 ? `  ${Math.floor((Math.min(transfer.bytes, transfer.total) / transfer.total) * 100)}%` : '';
+  const rate = transferRate(transfer);
+  const eta = transferEtaMs(transfer);
+  return `${name}  ${size}${share}  ${rate === null ? '-' : (rate / 1e6).toFixed(1)} MB/s${eta === null ? '' : `  ETA ${formatDuration(eta)}`}`;
 }

@@ -24,6 +24,7 @@ import { LiveTransfers } from './live-transfers.js';
 import { createProgress, type ProgressReporter } from './progress.js';
 import type { DownloadSessionOptions } from './request-flags.js';
 import { createDownloadEngine } from './session.js';
+import { openDistributedExecutor, type DistributedFlags } from '../worker/coordinator.js';
 import { StaleTemporarySweeper } from './stale-temporaries.js';
 import { formatDownloadSummary } from './summary.js';
 import { DownloadTally } from './tally.js';
@@ -46,6 +47,8 @@ export interface DownloadOptions {
   perHostLimit?: number;
   /** --retry-on-http-error: the status codes retried (the defaults included). */
   retryStatusCodes?: number[];
+  /** --limit-rate: the executor's maxBytesPerSecond, shared by every download (and child process). */
+  maxBytesPerSecond?: number;
   /** --wait: seconds between request starts to one host. */
   waitSeconds?: number;
   /** --content-disposition: rename a file fetched under its URL's name to the server's name. */
@@ -56,6 +59,8 @@ export interface DownloadOptions {
   checksumsFile?: string;
   /** False (--no-checksum): nothing is hashed; the manifest's sha256 is null. */
   checksum?: boolean;
+  /** --redis/--queue: the downloads run on rf worker processes (a DistributedExecutor). */
+  distributed?: DistributedFlags;
   /** Aborting stops reading the list and aborts running downloads (Ctrl-C, SIGTERM: abort with an Interrupted reason). */
   signal?: AbortSignal;
 }
@@ -117,6 +122,15 @@ interface RunState {
   allocator: PathAllocator;
 }
 
+/** --proxy as every scheme's proxy, so that HTTP_PROXY / HTTPS_PROXY (which name a scheme) do not outrank it. */
+function transportFlags(flags: DownloadSessionOptions | undefined): Pick<DownloadRequest, 'verify' | 'proxies'> {
+  const chosen: Pick<DownloadRequest, 'verify' | 'proxies'> = {};
+  if (flags?.verify !== undefined) chosen.verify = flags.verify;
+  const proxy = flags?.proxies?.all;
+  if (proxy !== undefined) chosen.proxies = { http: proxy, https: proxy, all: proxy };
+  return chosen;
+}
+
 /**
  * The session's inputs, made lazily from the list: each URL gets its file path
  * (allocated in list order, so names are deterministic). The engine creates
@@ -129,6 +143,7 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
   const pacer = options.waitSeconds !== undefined ? new HostPacer(options.waitSeconds * 1000) : null;
   const sweeper = new StaleTemporarySweeper(allocator.directory);
   const refused: BadLine[] = [];
+  const explicitTransport = transportFlags(options.sessionOptions);
   const onBadLine = (bad: BadLine) => {
     tally.recordBadLine();
     progress.badLine(bad);
@@ -165,6 +180,7 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
     if (digest.sha256 !== undefined) request.expectedSha256 = digest.sha256;
     if (options.checksum === false) request.checksum = false;
     if (entry.headers !== undefined) request.headers = entry.headers;
+    Object.assign(request, explicitTransport);
     const meta: DownloadMeta = { url: entry.url, path: target.relativePath, line: entry.lineNumber, submittedAt: performance.now(), request };
     if (entry.requestedPath !== undefined) meta.requestedPath = entry.requestedPath;
     yield { ...request, meta };
@@ -182,10 +198,10 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
 function watchBytes(executor: Executor, live: LiveTransfers, changed: () => void): () => void {
   const observable = executor as Executor & Partial<ObservableExecutor>;
   if (!observable.on) return () => {};
-  return observable.on('bytes', (future, bytes) => {
+  return observable.on('bytes', (future, bytes, total) => {
     const meta = future.meta as DownloadMeta | undefined;
     const first = !live.has(future);
-    live.update(future, meta?.path ?? null, bytes);
+    live.update(future, meta?.path ?? null, bytes, total);
     if (first) future.addDoneCallback(() => live.finish(future));
     changed();
   });
@@ -226,7 +242,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const manifest = options.manifestPath ? await ManifestWriter.open(options.manifestPath) : noManifest;
   const tally = new DownloadTally();
   tally.checksums = options.checksum !== false;
-  const engine = createDownloadEngine(options);
+  const engine = createDownloadEngine(options.distributed ? { ...options, executor: await openDistributedExecutor(options.distributed, options.jobs) } : options);
   const live = new LiveTransfers();
   const progress = createProgress(tally, io, { live, ...(options.quiet ? { quiet: true } : {}) });
   const stopWatchingBytes = progress.bytesArrived ? watchBytes(engine.session.executor, live, () => progress.bytesArrived?.()) : () => {};
@@ -243,6 +259,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const state: RunState = { options, io, tally, progress, manifest, checksums, allocator: new PathAllocator(options.outputDir) };
   const settleOptions = {
     retries: options.retries,
+    signal: options.signal,
     resubmit: ({ url, ...request }: DownloadRequest) => (options.signal?.aborted ? null : engine.session.request('GET', url, request)),
   };
   let fatal: unknown = null;

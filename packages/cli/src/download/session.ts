@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { FuturesSession, ProcessPoolExecutor, type Executor } from '@requests-futures/core';
+import { FuturesSession, ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from '@requests-futures/core';
 import { chooseProcesses } from './engine-choice.js';
 import type { DownloadSessionOptions } from './request-flags.js';
 
@@ -21,6 +21,10 @@ export interface DownloadEngineOptions {
   sessionOptions?: DownloadSessionOptions;
   /** --max-per-host: the coordinator's per-origin limit. */
   perHostLimit?: number;
+  /** --limit-rate: one token bucket in this process for every download, whichever process runs it. */
+  maxBytesPerSecond?: number;
+  /** An executor made by the caller (--redis: a DistributedExecutor); shut down by close(). */
+  executor?: Executor;
 }
 
 export interface DownloadEngine {
@@ -48,14 +52,20 @@ export function createDownloadEngine(options: DownloadEngineOptions): DownloadEn
     ...(options.processes !== undefined ? { processes: options.processes } : {}),
     ...(options.list !== undefined && options.list !== '-' ? { listBytes: listSize(options.list) } : {}),
   });
-  let executor: Executor | undefined;
-  if (processes > 0) {
-    executor = new ProcessPoolExecutor({
+  const limit = options.maxBytesPerSecond !== undefined ? { maxBytesPerSecond: options.maxBytesPerSecond } : {};
+  let executor: Executor | undefined = options.executor;
+  if (executor === undefined && processes > 0) {
+    const pool = new ProcessPoolExecutor({
       maxWorkers: processes,
       concurrencyPerWorker: Math.ceil(options.jobs / processes),
+      ...limit,
     });
     // The children boot (about 0.1 s each) while the list is opened and its first URLs are read.
-    (executor as ProcessPoolExecutor).prestart();
+    pool.prestart();
+    executor = pool;
+  } else if (executor === undefined && options.maxBytesPerSecond !== undefined) {
+    // The session's own executor takes no limit: this one is built here and shut down by close().
+    executor = new ThreadPoolExecutor({ maxWorkers: options.jobs, ...limit });
   }
   const session = new FuturesSession({
     ...(executor ? { executor } : { maxWorkers: options.jobs }),

@@ -28,8 +28,12 @@ export interface ExecutorEventMap {
   failed: [future: Future<unknown>, error: unknown];
   /** Cancelled while queued, or aborted while running. */
   cancelled: [future: Future<unknown>];
-  /** The task has received this many body bytes so far (cumulative, reported every 256 KiB and at the end). */
-  bytes: [future: Future<unknown>, bytes: number];
+  /**
+   * The task has received this many body bytes so far (cumulative, reported
+   * every 256 KiB and at the end), of `total` when the response declared its
+   * size (identity Content-Length; a resumed download's remainder).
+   */
+  bytes: [future: Future<unknown>, bytes: number, total?: number];
 }
 
 export type ExecutorEventName = keyof ExecutorEventMap;
@@ -144,8 +148,9 @@ export class ExecutorMonitor {
     return this.#events.hasListeners('bytes');
   }
 
-  bytes(future: Future<any>, bytes: number): void {
-    this.#events.emit('bytes', future, bytes);
+  bytes(future: Future<any>, bytes: number, total?: number): void {
+    if (total === undefined) this.#events.emit('bytes', future, bytes);
+    else this.#events.emit('bytes', future, bytes, total);
   }
 
   stats(workers: number[]): ExecutorStats {

@@ -4,6 +4,7 @@
  */
 import type { FnRef } from '@requests-futures/serializer';
 import type { Future } from '../futures/future.js';
+import type { TaskLostListener } from './task-lost-listeners.js';
 
 /** A task: a function (in-process only) or an fnRef (works everywhere). */
 export type Task<A extends unknown[] = any[], R = unknown> = ((...args: A) => R | Promise<R>) | FnRef;
@@ -45,8 +46,21 @@ export interface MapOptions {
 
 export interface Executor {
   readonly maxWorkers: number;
+  /**
+   * Tasks that run at once, at most: what a caller sizes its own window by
+   * (FuturesSession's maxQueued and connection pool). ThreadPoolExecutor:
+   * maxWorkers; ProcessPoolExecutor: maxWorkers × concurrencyPerWorker.
+   */
+  readonly capacity: number;
   /** True when tasks run in other processes: arguments must be picklable and tasks fnRefs. */
   readonly crossesProcesses: boolean;
+  /**
+   * Optional: hears of every task whose worker died while running it, before
+   * its future fails (ProcessPoolExecutor: the child was killed, so it cleaned
+   * nothing up); returns the unsubscribe. An executor whose workers cannot die
+   * on their own (ThreadPoolExecutor) has none.
+   */
+  onTaskLost?(listener: TaskLostListener): () => void;
   submit<R = unknown>(fn: Task<any[], R>, ...args: unknown[]): Future<Awaited<R>>;
   /** Results in input order, pulling lazily from any (async) iterable. */
   map<T, R>(fn: Task<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterable<Awaited<R>>;

@@ -1,23 +1,45 @@
 /**
- * ProcessPoolExecutor's account of being idle (nothing queued, nothing in a
- * child, no pump pending) and what follows from it.
+ * An executor's account of being idle (nothing queued, nothing running, no
+ * pump pending) and what follows from it; both executors use it, with the
+ * pump that hands their queued tasks over (MicrotaskPump).
  *
- * - While it has work it holds the event loop open with one timer handle:
- *   tinypool unrefs its children and their IPC channels (an idle pool must not
- *   keep a script from exiting), so a pending future alone would not stop Node
- *   from quitting, with exit code 13, under `await future`.
- * - Once idle, it wakes whoever waits for that (shutdown, bounded abort) and,
- *   with `idleTimeout`, arms the timer that retires the pool; the next task
- *   builds a fresh one (whose children all start ready).
+ * - Once idle, it wakes whoever waits for that (shutdown, bounded abort).
+ * - ProcessPoolExecutor: while it has work it holds the event loop open with
+ *   one timer handle (busy()): tinypool unrefs its children and their IPC
+ *   channels (an idle pool must not keep a script from exiting), so a pending
+ *   future alone would not stop Node from quitting, with exit code 13, under
+ *   `await future`. With `idleTimeout`, being idle arms the timer that retires
+ *   the pool; the next task builds a fresh one (its children start as tasks need them).
  */
 const NEVER_MS = 2 ** 31 - 1;
 
 export interface IdleHost {
   isIdle(): boolean;
-  /** There is a pool to retire and the executor is not shutting down. */
-  mayRetire(): boolean;
+  /** With an idle timeout: there is something to retire and the executor is not shutting down. */
+  mayRetire?(): boolean;
   /** The idle timeout passed and the executor is still idle. */
-  retire(): void;
+  retire?(): void;
+}
+
+/** One pump per microtask, however many submits came in the same tick (so cancel() right after submit wins). */
+export class MicrotaskPump {
+  private scheduled = false;
+
+  constructor(private readonly pump: () => void) {}
+
+  /** A pump is due: the executor is not idle yet. */
+  get pending(): boolean {
+    return this.scheduled;
+  }
+
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
 }
 
 export class Idleness {
@@ -26,8 +48,8 @@ export class Idleness {
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly idleTimeoutMs: number | undefined,
     private readonly host: IdleHost,
+    private readonly idleTimeoutMs?: number,
   ) {}
 
   /** Work arrived: Node must not quit before it settles. */
@@ -58,10 +80,10 @@ export class Idleness {
   }
 
   private startIdleTimer(): void {
-    if (this.idleTimeoutMs === undefined || this.idleTimer !== undefined || !this.host.mayRetire()) return;
+    if (this.idleTimeoutMs === undefined || this.idleTimer !== undefined || this.host.mayRetire?.() !== true) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.host.isIdle()) this.host.retire();
+      if (this.host.isIdle()) this.host.retire?.();
     }, this.idleTimeoutMs);
     this.idleTimer.unref();
   }

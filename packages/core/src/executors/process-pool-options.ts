@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { assertKnownOptions, type OptionNames } from './option-names.js';
+import { checkMaxBytesPerSecond } from './token-bucket.js';
 
 export interface ProcessPoolExecutorOptions {
   /**
@@ -46,6 +47,14 @@ export interface ProcessPoolExecutorOptions {
    * Either way `--max-semi-space-size=32` comes first unless the flags or the children's NODE_OPTIONS set it (see YOUNG_GENERATION_FLAG).
    */
   execArgv?: string[];
+  /**
+   * At most this many response-body bytes a second across every child
+   * (after decompression; default: no limit). One token bucket in the
+   * coordinator; children ask it for grants in batches (64 KiB, or 1/50 s of
+   * the rate when more) over their IPC lane, and a reader beyond its grant
+   * pauses its socket until the next one.
+   */
+  maxBytesPerSecond?: number;
 }
 
 export interface ResolvedProcessPoolOptions {
@@ -58,6 +67,7 @@ export interface ResolvedProcessPoolOptions {
   readonly heartbeatTimeoutMs: number | undefined;
   readonly env: Record<string, string>;
   readonly execArgv: string[];
+  readonly maxBytesPerSecond: number | undefined;
 }
 
 export const DEFAULT_CONCURRENCY_PER_WORKER = 8;
@@ -90,6 +100,7 @@ const OPTION_NAMES: OptionNames<ProcessPoolExecutorOptions> = {
   heartbeatTimeout: true,
   env: true,
   execArgv: true,
+  maxBytesPerSecond: true,
 };
 
 /**
@@ -120,6 +131,7 @@ export function resolveProcessPoolOptions(given: ProcessPoolExecutorOptions | nu
     heartbeatTimeoutMs: heartbeatTimeoutMs(options.heartbeatTimeout),
     env,
     execArgv: childExecArgv(options.execArgv, env.NODE_OPTIONS),
+    maxBytesPerSecond: checkMaxBytesPerSecond(options.maxBytesPerSecond, 'ProcessPoolExecutor'),
   };
 }
 

@@ -1,16 +1,47 @@
 /**
- * ProcessPoolExecutor: runs fnRef tasks in tinypool child processes
- * (`runtime: 'child_process'`), with concurrent.futures.ProcessPoolExecutor's
- * semantics.
+ * ProcessPoolExecutor: runs fnRef tasks in child processes, with
+ * concurrent.futures.ProcessPoolExecutor's semantics.
  *
- * tinypool spawns, pipes and replaces the children; tasks travel on our own
- * lane of each child's IPC pipe (@requests-futures/worker's protocol.ts),
- * because tinypool's per-task path cost more than a small request (see
- * docs/architecture.md). The coordinator keeps its own FIFO and sends a task
- * only when a child has a free slot (`concurrencyPerWorker`), so a queued task
- * can still be cancelled and never reaches a child. It knows which child holds
- * each task, so a running task is aborted by a message to that child: the
- * child survives and its other tasks carry on.
+ * Data flow (as CPython's concurrent/futures/process.py draws its own):
+ *
+ *   submit(fn, ...args)                        coordinator
+ *     │ encode({ fn, args }) → TaskMessage       (pool-task.ts: requireFnRef)
+ *     ▼
+ *   DispatchQueue (FIFO; cancel() still wins)   dispatch-queue.ts
+ *     │ pump(): one microtask per tick; freeSlot(): an idle child, else a new
+ *     │ one (up to maxWorkers), else the least busy
+ *     ▼
+ *   ChildSlot ('run' carries a batch)           child-slot.ts, slot-table.ts
+ *     │
+ *     ▼
+ *   ChildHandle.send (waits for 'ready')        child-handle.ts ┐ the tinypool
+ *     │                                         child-pool.ts   ┘ seam
+ *   IPC pipe, our lane ──────────────────────── child process
+ *     │                                          @requests-futures/worker entry.ts:
+ *     │                                          decode, fn(...args), encode; sends
+ *     │                                          'report' { started, progress, reply,
+ *     ▼                                          declined, retiring } and 'alive'
+ *   ChildListener.onMessage → onChildMessage    handleEvent
+ *     │ decode(reply)
+ *     ▼
+ *   Future.setResult / setException
+ *
+ *   ChildListener.onExit → settleLostChild: judgeLoss (loss-verdict.ts) retries
+ *   or fails its tasks, after the task-lost listeners (task-lost-listeners.ts).
+ *   Silence while busy → LivenessWatch (liveness-watch.ts) SIGKILLs the child.
+ *   shutdown({ abort }), terminateWorkers(), killWorkers(), drain() → signals
+ *   from stop-children.ts; the exits then settle what the children held.
+ *
+ * tinypool spawns, pipes and replaces the children (child-pool.ts); tasks
+ * travel on our own lane of each child's IPC pipe (@requests-futures/worker's
+ * protocol.ts), because tinypool's per-task path cost more than a small
+ * request (see docs/architecture.md). Children start on demand, as in CPython
+ * 3.9+, so a large maxWorkers costs nothing until the load needs it;
+ * prestart() starts them all. The coordinator keeps its own FIFO and sends a
+ * task only when a child has a free slot (`concurrencyPerWorker`), so a queued
+ * task can still be cancelled and never reaches a child. It knows which child
+ * holds each task, so a running task is aborted by a message to that child:
+ * the child survives and its other tasks carry on.
  *
  * Failure handling:
  * - a child that dies fails exactly the tasks it had announced as started,
@@ -24,35 +55,7 @@
  *   decline new tasks, which go elsewhere, and exit once their tasks replied.
  *
  * Why not tinypool's `signal`: it pins a worker per task and kills the child on abort.
- *
- * Data flow (as CPython's concurrent/futures/process.py draws its own):
- *
- *   submit(fn, ...args)                        coordinator
- *     │ encode({ fn, args }) → TaskMessage       (pool-task.ts: requireFnRef)
- *     ▼
- *   DispatchQueue (FIFO; cancel() still wins)   dispatch-queue.ts
- *     │ pump(): one microtask per tick
- *     ▼
- *   ChildSlot (least busy child with a free     child-slot.ts; messages wait
- *     │ slot; 'run' carries a batch)            there until the child is 'ready'
- *     ▼
- *   IPC pipe, our lane ──────────────────────── child process (tinypool spawns it)
- *     │                                          @requests-futures/worker entry.ts:
- *     │                                          decode, fn(...args), encode; sends
- *     │                                          'report' { started, progress, reply,
- *     ▼                                          declined, retiring } and 'alive'
- *   WorkerTracker 'message' → onChildMessage    worker-tracker.ts; handleEvent
- *     │ decode(reply)
- *     ▼
- *   Future.setResult / setException
- *
- *   child 'exit' → settleLostChild: judgeLoss (loss-verdict.ts) retries or
- *   fails its tasks, after the task-lost listeners (task-lost-listeners.ts).
- *   Silence while busy → LivenessWatch (liveness-watch.ts) SIGKILLs the child.
- *   shutdown({ abort }), terminateWorkers(), killWorkers(), drain() → signals
- *   from stop-children.ts; the exits then settle what the children held.
  */
-import type { ChildProcess } from 'node:child_process';
 import { decode, encode, fnRef } from '@requests-futures/serializer';
 import {
   IncomingStreams,
@@ -68,12 +71,13 @@ import { Future } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
 import { adoptWire } from './adopt-wire.js';
 import { BrokenProcessPool, type ChildExit } from './broken-process-pool.js';
-import { ChildPool } from './child-pool.js';
+import { ByteGrants } from './byte-grants.js';
+import { ChildPool, type ChildHandle, type ChildListener } from './child-pool.js';
 import { ChildSlot } from './child-slot.js';
 import { DispatchQueue } from './dispatch-queue.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { ExecutorShutdownError } from './errors.js';
-import { Idleness } from './idleness.js';
+import { Idleness, MicrotaskPump } from './idleness.js';
 import { ExecutorMonitor, type ExecutorListener, type ExecutorEventName, type ExecutorStats, type ObservableExecutor } from './events.js';
 import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type ShutdownOptions, type Task } from './executor.js';
 import { LivenessWatch } from './liveness-watch.js';
@@ -89,6 +93,7 @@ import { SlotTable } from './slot-table.js';
 import { settlesWithin } from './settles-within.js';
 import { killChildren, terminateChildren } from './stop-children.js';
 import { TaskLostListeners, type TaskLostListener } from './task-lost-listeners.js';
+import { TokenBucket } from './token-bucket.js';
 import { WorkerTracker } from './worker-tracker.js';
 
 export type { ProcessPoolExecutorOptions } from './process-pool-options.js';
@@ -97,8 +102,8 @@ export type { TaskLostListener } from './task-lost-listeners.js';
 /** The same counters as every executor's (events.ts); `running` counts tasks handed to a child (or re-queued after their child died before starting them). */
 export type ProcessPoolStats = ExecutorStats;
 
-/** Called with the `bytes` a task reported through its task context's `progress()`. */
-export type TaskProgressListener = (future: Future<unknown>, bytes: number) => void;
+/** Called with the `bytes` a task reported through its task context's `progress()`, and the body's declared size when known. */
+export type TaskProgressListener = (future: Future<unknown>, bytes: number, total?: number) => void;
 
 /** What a child runs for a chunk of map()'s items. */
 const RUN_CHUNK_REF = fnRef(new URL('./run-chunk.js', import.meta.url), 'runChunk');
@@ -112,11 +117,14 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private readonly queue = new DispatchQueue<PoolTask>();
   /** Which child holds which task. */
   private readonly table: SlotTable;
-  private readonly tracker = new WorkerTracker({
-    onChild: (pid, child) => this.addSlot(pid, child),
-    onExit: (exit) => this.onChildExit(exit),
-    onMessage: (pid, message) => this.onChildMessage(pid, message),
-  });
+  /** Every child that may still run, whatever pool it came from. */
+  private readonly tracker = new WorkerTracker();
+  /** What the children of every pool say and do. */
+  private readonly childListener: ChildListener = {
+    onChild: (child) => this.addChild(child),
+    onMessage: (child, message) => this.onChildMessage(child.pid, message),
+    onExit: (_child, exit) => this.onChildExit(exit),
+  };
   /** stats() and on(): this executor's own account of its tasks. */
   private readonly monitor = new ExecutorMonitor('ProcessPoolExecutor');
   private readonly drainer = new ExecutorDrain({
@@ -134,11 +142,13 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private readonly idleness: Idleness;
   /** Kills a busy child that stopped sending heartbeats (undefined: heartbeatTimeout Infinity). */
   private readonly liveness: LivenessWatch<ChildSlot<PoolTask>> | undefined;
+  /** maxBytesPerSecond: the bucket every child's grants come from (undefined: no limit). */
+  private readonly grants: ByteGrants | undefined;
   private pool: ChildPool | undefined;
   /** Pools retired (idle timeout, no child left), still terminating their children. */
   private readonly closingPools = new Set<Promise<void>>();
   private nextTaskId = 1;
-  private pumpScheduled = false;
+  private readonly pumper = new MicrotaskPump(() => this.pump());
   private isShutdown = false;
   /** Set by terminateWorkers()/killWorkers(): nothing is dispatched or retried any more. */
   private forcedBy: 'terminateWorkers()' | 'killWorkers()' | undefined;
@@ -150,15 +160,19 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.maxWorkers = this.options.maxWorkers;
     this.concurrencyPerWorker = this.options.concurrencyPerWorker;
     this.table = new SlotTable(this.concurrencyPerWorker);
-    this.idleness = new Idleness(this.options.idleTimeout, {
-      isIdle: () => this.queue.size === 0 && this.table.inFlightCount === 0 && !this.pumpScheduled,
-      // A child still streaming a body (stream: true) holds no task but must not be retired under its reader.
-      mayRetire: () => this.pool !== undefined && !this.isShutdown && this.bodies.size === 0,
-      retire: () => {
-        if (this.pool !== undefined) this.retirePool(this.pool);
+    this.idleness = new Idleness(
+      {
+        isIdle: () => this.queue.size === 0 && this.table.inFlightCount === 0 && !this.pumper.pending,
+        // A child still streaming a body (stream: true) holds no task but must not be retired under its reader.
+        mayRetire: () => this.pool !== undefined && !this.isShutdown && this.bodies.size === 0,
+        retire: () => {
+          if (this.pool !== undefined) this.retirePool(this.pool);
+        },
       },
-    });
-    const { heartbeatTimeoutMs } = this.options;
+      this.options.idleTimeout,
+    );
+    const { heartbeatTimeoutMs, maxBytesPerSecond } = this.options;
+    if (maxBytesPerSecond !== undefined) this.grants = new ByteGrants(new TokenBucket(maxBytesPerSecond));
     if (heartbeatTimeoutMs !== undefined) {
       this.liveness = new LivenessWatch(heartbeatTimeoutMs, () => this.table.allSlots(), (slot) => this.killUnresponsive(slot));
     }
@@ -170,14 +184,15 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   }
 
   /**
-   * Spawns the children now instead of on the first submit, so that their
-   * start-up (about 0.1 s each) overlaps whatever the caller does before it
-   * has a task (e.g. reading its input). Does nothing if they already run.
+   * Spawns all maxWorkers children now instead of as tasks need them, so that
+   * their start-up (about 0.1 s each) overlaps whatever the caller does before
+   * it has work (e.g. reading its input). Does nothing if they already run.
    * @throws ExecutorShutdownError after shutdown()
    */
   prestart(): void {
     if (this.isShutdown) throw new ExecutorShutdownError();
-    if (this.pool === undefined) this.startPool();
+    const pool = this.pool ?? this.startPool();
+    while (pool.size < this.maxWorkers) this.spawnChild(pool);
   }
 
   /**
@@ -204,7 +219,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     future.addDoneCallback(() => this.onFutureDone(task));
     this.monitor.queued(future);
     this.idleness.busy();
-    this.schedulePump();
+    this.pumper.schedule();
     return future;
   }
 
@@ -345,16 +360,6 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   // ---- dispatch ------------------------------------------------------------
 
-  /** One pump per microtask, however many submits came in the same tick (and cancel() right after submit wins). */
-  private schedulePump(): void {
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
-    queueMicrotask(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
-  }
-
   /** Hands queued tasks to children with free slots: one 'run' message per child, however many tasks. */
   private pump(): void {
     let batches: Map<ChildSlot<PoolTask>, TaskMessage[]> | undefined;
@@ -377,24 +382,37 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.idleness.notifyIfIdle();
   }
 
-  /** The least busy child that takes work (SlotTable.leastBusy). Without any child, the pool is (re)built now. */
+  /**
+   * Where the next task goes, as CPython's ProcessPoolExecutor (3.9+) decides:
+   * an idle child first; a new child while there are fewer than maxWorkers;
+   * otherwise the least busy child with a free slot. So one-at-a-time tasks
+   * keep one child, and a large maxWorkers costs nothing until the load needs it.
+   */
   private freeSlot(): ChildSlot<PoolTask> | undefined {
+    const pool = this.pool ?? this.startPool();
     const best = this.table.leastBusy();
-    if (best !== undefined || this.pool !== undefined) return best;
-    this.startPool();
-    return this.table.firstAccepting();
+    if (best !== undefined && best.tasks.size === 0) return best;
+    if (pool.size < this.maxWorkers) return this.spawnChild(pool) ?? best;
+    return best;
   }
 
-  private startPool(): void {
+  private startPool(): ChildPool {
     this.idleness.clearIdleTimer();
-    const pool = new ChildPool(this.options, (children) => this.tracker.learn(children));
+    const pool = new ChildPool(this.options, this.childListener);
     this.pool = pool;
     this.liveness?.start();
-    this.tracker.learn(pool.children());
+    return pool;
   }
 
-  private addSlot(pid: number, child: ChildProcess): void {
-    const slot: ChildSlot<PoolTask> = new ChildSlot(pid, child, (message, error) => this.onSendFailure(slot, message, error));
+  /** The new child's slot: its tasks wait there until it is ready. */
+  private spawnChild(pool: ChildPool): ChildSlot<PoolTask> | undefined {
+    const child = pool.spawn();
+    return child === undefined ? undefined : this.table.slot(child.pid);
+  }
+
+  private addChild(child: ChildHandle): void {
+    this.tracker.add(child);
+    const slot: ChildSlot<PoolTask> = new ChildSlot(child, (message, error) => this.onSendFailure(slot, message, error));
     this.table.add(slot);
   }
 
@@ -423,11 +441,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     const slot = this.table.slot(pid);
     if (slot === undefined) return;
     slot.heard = true;
-    if (message.__rf === 'alive') return;
-    if (message.__rf === 'ready') {
-      slot.markReady();
-      return;
-    }
+    // 'ready': the handle has already sent what waited for it.
+    if (message.__rf === 'alive' || message.__rf === 'ready') return;
     const declined: PoolTask[] = [];
     for (const event of message.events) this.handleEvent(slot, event, declined);
     this.requeueAtFront(declined);
@@ -444,6 +459,11 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       this.bodies.receive(slot.pid, event);
       return;
     }
+    if (event.type === 'bytes-wanted' || event.type === 'bytes-returned') {
+      if (event.type === 'bytes-wanted') this.grants?.ask(slot, event.bytes);
+      else this.grants?.giveBack(event.bytes);
+      return;
+    }
     const task = this.table.task(event.id);
     // A task settled meanwhile (its child was judged lost) or sent elsewhere since.
     if (task === undefined || task.slot !== slot) return;
@@ -453,7 +473,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
         return;
       case 'progress':
         // The monitor shields this loop from a throwing listener.
-        this.monitor.bytes(task.future, event.bytes);
+        this.monitor.bytes(task.future, event.bytes, event.total);
         return;
       case 'reply': {
         this.table.release(task);
@@ -508,12 +528,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   // ---- children that go away -----------------------------------------------------
 
   private onChildExit(exit: ChildExit): void {
-    const pool = this.pool;
-    if (pool !== undefined) {
-      // tinypool spawned the replacement inside this same 'exit' event.
-      this.tracker.learn(pool.children());
-      if (pool.exhausted) this.retirePool(pool);
-    }
+    // A replacement, if any, was announced (onChild) before this exit.
+    this.grants?.forget(exit.pid);
     const slot = this.table.slot(exit.pid);
     if (slot === undefined) return;
     slot.closed = true;
@@ -561,7 +577,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private retirePool(pool: ChildPool): void {
     if (this.pool === pool) this.pool = undefined;
     for (const child of pool.children()) {
-      const slot = child.pid === undefined ? undefined : this.table.slot(child.pid);
+      const slot = this.table.slot(child.pid);
       if (slot !== undefined) slot.closed = true;
     }
     const closing: Promise<void> = pool.destroy().finally(() => this.closingPools.delete(closing));
@@ -589,9 +605,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private async closeWhenIdle(): Promise<void> {
     await this.idleness.whenIdle();
     this.idleness.clearIdleTimer();
-    // tinypool unrefs idle children: if nothing else keeps this process alive (a CLI awaiting
-    // shutdown), Node would quit with exit code 13 before a slow child's exit is seen.
-    for (const pid of this.tracker.livePids()) this.tracker.child(pid)?.ref();
+    // Their exits must be seen even if nothing else keeps this process alive (child-handle.ts).
+    for (const pid of this.tracker.livePids()) this.tracker.child(pid)?.keepAlive();
     const pool = this.pool;
     this.pool = undefined;
     for (const slot of this.table.allSlots()) slot.closed = true;

@@ -9,6 +9,7 @@
  */
 import { isFnRef, loadFnRef } from '@requests-futures/serializer';
 import { callTask, type TaskContext } from '@requests-futures/worker';
+import { captureCallerContext, type CallerContext } from '../futures/caller-context.js';
 import { Future } from '../futures/future.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
 import { timeoutToMs } from '../futures/timeout.js';
@@ -18,11 +19,19 @@ import { DEFAULT_ABORT_GRACE_SECONDS, type Executor, type MapOptions, type Shutd
 import { mapLazily } from './map-lazily.js';
 import { resolveMapOptions } from './map-options.js';
 import { assertKnownOptions, type OptionNames } from './option-names.js';
+import { Idleness, MicrotaskPump } from './idleness.js';
 import { settlesWithin } from './settles-within.js';
+import { checkMaxBytesPerSecond, TokenBucket } from './token-bucket.js';
 
 export interface ThreadPoolExecutorOptions {
   /** Most tasks running at once. Default 8 (requests-futures' default). */
   maxWorkers?: number;
+  /**
+   * At most this many response-body bytes a second across every task (after
+   * decompression; default: no limit). A reader beyond its share pauses its
+   * socket until the shared token bucket has paid (token-bucket.ts).
+   */
+  maxBytesPerSecond?: number;
 }
 
 interface WorkItem {
@@ -30,10 +39,12 @@ interface WorkItem {
   readonly task: Task;
   readonly args: unknown[];
   readonly taskId: number;
+  /** The submitter's AsyncLocalStorage context: the task runs in it, not in the one that happened to free a slot. */
+  readonly callerContext: CallerContext;
 }
 
 const DEFAULT_MAX_WORKERS = 8;
-const OPTION_NAMES: OptionNames<ThreadPoolExecutorOptions> = { maxWorkers: true };
+const OPTION_NAMES: OptionNames<ThreadPoolExecutorOptions> = { maxWorkers: true, maxBytesPerSecond: true };
 
 function threadPoolOptions(options: ThreadPoolExecutorOptions | number): ThreadPoolExecutorOptions {
   if (typeof options === 'number') return { maxWorkers: options };
@@ -46,6 +57,8 @@ function threadPoolOptions(options: ThreadPoolExecutorOptions | number): ThreadP
 export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   readonly maxWorkers: number;
   readonly crossesProcesses = false;
+  /** maxBytesPerSecond's bucket, handed to every task (undefined: no limit). */
+  readonly #budget: TokenBucket | undefined;
 
   /** Submitted, not started (FIFO). Futures cancelled while here are skipped when reached. */
   #queue: WorkItem[] = [];
@@ -55,8 +68,11 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   #isShutdown = false;
   /** An abort's grace ran out: shutdown no longer waits for the functions still running. */
   #abandoned = false;
-  #pumpScheduled = false;
-  #idleWaiters: Array<() => void> = [];
+  readonly #pumper = new MicrotaskPump(() => this.#pump());
+  /** Idle: nothing queued or running and no pump due; or abandoned (nothing left to wait for). */
+  readonly #idleness = new Idleness({
+    isIdle: () => this.#abandoned || (this.#running.size === 0 && this.#queue.length === 0 && !this.#pumper.pending),
+  });
   /** stats() and on(): this executor's own account of its tasks. */
   readonly #monitor = new ExecutorMonitor('ThreadPoolExecutor');
   readonly #drain = new ExecutorDrain({
@@ -71,11 +87,18 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
    * @throws TypeError for an unknown option (naming the closest known one); RangeError for a bad maxWorkers.
    */
   constructor(options: ThreadPoolExecutorOptions | number = {}) {
-    const { maxWorkers = DEFAULT_MAX_WORKERS } = threadPoolOptions(options);
+    const { maxWorkers = DEFAULT_MAX_WORKERS, maxBytesPerSecond } = threadPoolOptions(options);
+    const bytesPerSecond = checkMaxBytesPerSecond(maxBytesPerSecond, 'ThreadPoolExecutor');
+    this.#budget = bytesPerSecond === undefined ? undefined : new TokenBucket(bytesPerSecond);
     if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
       throw new RangeError(`maxWorkers must be an integer >= 1; got ${String(maxWorkers)}`);
     }
     this.maxWorkers = maxWorkers;
+  }
+
+  /** One task per worker slot. */
+  get capacity(): number {
+    return this.maxWorkers;
   }
 
   /**
@@ -89,9 +112,9 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     this.#assertOpen();
     assertTask(task);
     const future = new Future<unknown>();
-    this.#queue.push({ future, task, args, taskId: this.#nextTaskId++ });
+    this.#queue.push({ future, task, args, taskId: this.#nextTaskId++, callerContext: captureCallerContext() });
     this.#monitor.queued(future);
-    this.#schedulePump();
+    this.#pumper.schedule();
     return future;
   }
 
@@ -128,12 +151,12 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     if (abort) {
       for (const future of this.#running) future.abort(reason);
     }
-    this.#notifyIfIdle();
+    this.#idleness.notifyIfIdle();
     if (!abort) {
-      if (wait) await this.#whenIdle();
+      if (wait) await this.#idleness.whenIdle();
       return;
     }
-    const bounded = settlesWithin(this.#whenIdle(), graceMs).then((idle) => {
+    const bounded = settlesWithin(this.#idleness.whenIdle(), graceMs).then((idle) => {
       if (!idle) this.#abandon(reason);
     });
     if (wait) await bounded;
@@ -154,7 +177,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     this.#abandoned = true;
     for (const item of this.#queue.splice(0)) item.future.abort(reason);
     for (const future of this.#running) future.abort(reason);
-    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    this.#idleness.notifyIfIdle();
   }
 
   /**
@@ -183,31 +206,21 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     if (this.#isShutdown) throw new ExecutorShutdownError();
   }
 
-  /** One pump per microtask, however many submits came in the same tick. */
-  #schedulePump(): void {
-    if (this.#pumpScheduled) return;
-    this.#pumpScheduled = true;
-    queueMicrotask(() => {
-      this.#pumpScheduled = false;
-      this.#pump();
-    });
-  }
-
   #pump(): void {
     while (this.#running.size < this.maxWorkers && this.#queue.length > 0) {
       const item = this.#queue.shift()!;
       if (!item.future.setRunningOrNotifyCancel()) continue;
       this.#running.add(item.future);
       this.#monitor.running(item.future);
-      void this.#run(item);
+      void item.callerContext.run(() => this.#run(item));
     }
-    this.#notifyIfIdle();
+    this.#idleness.notifyIfIdle();
   }
 
   async #run({ future, task, args, taskId }: WorkItem): Promise<void> {
     const controller = new AbortController();
     future.onAbort((reason) => controller.abort(reason));
-    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes) => this.#monitor.bytes(future, bytes), progressWanted: this.#monitor.wantsBytes };
+    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes, total) => this.#monitor.bytes(future, bytes, total), progressWanted: this.#monitor.wantsBytes, budget: this.#budget };
     try {
       const fn = typeof task === 'function' ? task : await loadFnRef<(...a: unknown[]) => unknown>(task);
       future.setResult(await callTask(context, fn, args));
@@ -217,20 +230,6 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
       this.#running.delete(future);
       this.#pump();
     }
-  }
-
-  #whenIdle(): Promise<void> {
-    if (this.#isIdle() || this.#abandoned) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  #isIdle(): boolean {
-    return this.#running.size === 0 && this.#queue.length === 0 && !this.#pumpScheduled;
-  }
-
-  #notifyIfIdle(): void {
-    if (!this.#isIdle() || this.#idleWaiters.length === 0) return;
-    for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 }
 

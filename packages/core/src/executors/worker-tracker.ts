@@ -1,47 +1,25 @@
 /**
- * Knows every child process the pool has spawned, by pid: to hear its messages,
- * to learn how it died (its exit code or signal), and to prove at shutdown
- * that none is left.
- *
- * Children come from ChildPool.children(); callers pass them again whenever a
- * child may have appeared (after creating a pool, after an exit, on the pool's 'error').
+ * Every child the executor has had and that may still run, by pid, whatever
+ * pool it came from (a retired pool's children exit in the background): to
+ * signal it, to wait for its last messages, and to prove at shutdown that none
+ * is left. A child leaves once it has exited and its messages have been delivered.
  */
-import type { ChildProcess } from 'node:child_process';
-import type { ChildExit } from './broken-process-pool.js';
-
-interface TrackedChild {
-  readonly process: ChildProcess;
-  /** Resolves when the IPC channel has closed: every message the child sent has been delivered. */
-  readonly drained: Promise<void>;
-  readonly exited: Promise<void>;
-  exit: ChildExit | undefined;
-}
+import type { ChildHandle } from './child-handle.js';
 
 export class WorkerTracker {
-  private readonly children = new Map<number, TrackedChild>();
+  private readonly children = new Map<number, ChildHandle>();
 
-  constructor(
-    private readonly listener: {
-      /** A child was spawned; `learn` reports each child once. */
-      readonly onChild: (pid: number, child: ChildProcess) => void;
-      /** Runs inside the child's 'exit' event (tinypool has already spawned its replacement). */
-      readonly onExit: (exit: ChildExit) => void;
-      readonly onMessage: (pid: number, message: unknown) => void;
-    },
-  ) {}
-
-  /** Starts tracking those of `children` that are new. */
-  learn(children: readonly ChildProcess[]): void {
-    for (const child of children) {
-      if (child.pid === undefined || this.children.has(child.pid)) continue;
-      this.track(child, child.pid);
-    }
+  add(child: ChildHandle): void {
+    this.children.set(child.pid, child);
+    void Promise.all([child.exited, child.drained]).then(() => {
+      if (this.children.get(child.pid) === child) this.children.delete(child.pid);
+    });
   }
 
   /** A live child, for signalling it. */
-  child(pid: number): ChildProcess | undefined {
-    const tracked = this.children.get(pid);
-    return tracked && tracked.exit === undefined ? tracked.process : undefined;
+  child(pid: number): ChildHandle | undefined {
+    const child = this.children.get(pid);
+    return child && child.exit === undefined ? child : undefined;
   }
 
   /** Waits until `pid`'s last messages (a late 'started', replies) have been delivered. */
@@ -50,31 +28,11 @@ export class WorkerTracker {
   }
 
   livePids(): number[] {
-    return [...this.children.values()].filter((c) => c.exit === undefined).map((c) => c.process.pid as number);
+    return [...this.children.values()].filter((c) => c.exit === undefined).map((c) => c.pid);
   }
 
   /** Resolves once every child seen so far has exited. */
   async allExited(): Promise<void> {
     await Promise.all([...this.children.values()].map((c) => c.exited));
-  }
-
-  private track(child: ChildProcess, pid: number): void {
-    child.on('message', (message: unknown) => this.listener.onMessage(pid, message));
-    const drained = child.connected ? new Promise<void>((resolve) => child.once('disconnect', () => resolve())) : Promise.resolve();
-    let markExited!: () => void;
-    const exited = new Promise<void>((resolve) => (markExited = resolve));
-    const tracked: TrackedChild = { process: child, drained, exited, exit: undefined };
-    this.children.set(pid, tracked);
-    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
-      const exit: ChildExit = { pid, code, signal };
-      tracked.exit = exit;
-      markExited();
-      this.listener.onExit(exit);
-      // Keep the entry until the child's last messages have been delivered (see drained()).
-      void drained.then(() => this.children.delete(pid));
-    };
-    this.listener.onChild(pid, child);
-    if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
-    else child.once('exit', onExit);
   }
 }

@@ -18,6 +18,7 @@
  * asCompleted() at once (Python waits for the executor to dequeue it, which
  * hangs wait() after shutdown(cancel_futures=True)).
  */
+import { captureCallerContext, type CallerContext } from './caller-context.js';
 import { CancelledError, InvalidStateError, TimeoutError } from './errors.js';
 import { reportCallbackError } from './report-callback-error.js';
 import { startTimer, timeoutToMs } from './timeout.js';
@@ -47,13 +48,11 @@ interface FutureInternals {
   addWaiter(future: Future<any, any>, waiter: () => void): void;
   removeWaiter(future: Future<any, any>, waiter: () => void): void;
   waiterCount(future: Future<any, any>): number;
+  addRunningWaiter(future: Future<any, any>, waiter: () => void): void;
 }
 let internals: FutureInternals;
 
 export class Future<T = unknown, M = any> implements PromiseLike<T> {
-  /** Users may attach their own properties (`future.i = i`, as in the requests-futures README). */
-  [property: string]: unknown;
-
   /** Any value; set by the `meta` constructor option (and the session's `meta` request option). */
   meta: M;
 
@@ -62,10 +61,15 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   #failed = false;
   #error: unknown;
   #cancelError: CancelledError | undefined;
-  /** User callbacks, in the order added; dropped once called. */
-  #callbacks: DoneCallback<T, M>[] = [];
+  /**
+   * User callbacks, in the order added; dropped once called. Each keeps the context of its
+   * caller: it runs there, whichever task or message settles the future.
+   */
+  #callbacks: Array<{ fn: DoneCallback<T, M>; context: CallerContext }> = [];
   /** Internal wake-ups (result, wait, asCompleted); a Set so a timed-out wait can leave in O(1). */
   readonly #waiters = new Set<() => void>();
+  /** Internal wake-ups for PENDING → RUNNING (request diagnostics); usually none. */
+  #runningWaiters: Array<() => void> | undefined;
   #abortHandlers: AbortHandler[] = [];
   /** mapResult() transforms, applied in order to the value given to setResult(). */
   #transforms: Array<(value: any) => unknown> = [];
@@ -78,6 +82,10 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
       addWaiter: (future, waiter) => void future.#waiters.add(waiter),
       removeWaiter: (future, waiter) => void future.#waiters.delete(waiter),
       waiterCount: (future) => future.#waiters.size,
+      addRunningWaiter: (future, waiter) => {
+        if (future.#state === 'PENDING') (future.#runningWaiters ??= []).push(waiter);
+        else if (future.#state === 'RUNNING') waiter();
+      },
     };
   }
 
@@ -146,17 +154,20 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
     return true;
   }
 
-  /** Calls `fn(future)` once the future is done (at once if it already is), in the order added. */
+  /**
+   * Calls `fn(future)` once the future is done (at once if it already is), in the order added,
+   * in the AsyncLocalStorage context of the code that added it (as `promise.then` would).
+   */
   addDoneCallback(fn: DoneCallback<T, M>): void {
     if (typeof fn !== 'function') throw new TypeError('addDoneCallback(fn): fn must be a function');
     if (this.done()) this.#invokeCallback(fn);
-    else this.#callbacks.push(fn);
+    else this.#callbacks.push({ fn, context: captureCallerContext() });
   }
 
   /** Removes every registration of `fn` (as asyncio's Future does); returns how many were removed. */
   removeDoneCallback(fn: DoneCallback<T, M>): number {
     const before = this.#callbacks.length;
-    this.#callbacks = this.#callbacks.filter((callback) => callback !== fn);
+    this.#callbacks = this.#callbacks.filter((callback) => callback.fn !== fn);
     return before - this.#callbacks.length;
   }
 
@@ -210,6 +221,9 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   setRunningOrNotifyCancel(): boolean {
     if (this.#state === 'PENDING') {
       this.#state = 'RUNNING';
+      const waiters = this.#runningWaiters;
+      this.#runningWaiters = undefined;
+      if (waiters !== undefined) for (const waiter of waiters) this.#callWaiter(waiter, 'a running waiter');
       return true;
     }
     if (this.#state === 'RUNNING') {
@@ -299,14 +313,17 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
     this.#waiters.clear();
     const callbacks = this.#callbacks;
     this.#callbacks = [];
-    for (const waiter of waiters) {
-      try {
-        waiter();
-      } catch (error) {
-        reportCallbackError(error, `a waiter of ${this.toString()}`);
-      }
+    this.#runningWaiters = undefined;
+    for (const waiter of waiters) this.#callWaiter(waiter, 'a waiter');
+    for (const { fn, context } of callbacks) context.run(() => this.#invokeCallback(fn));
+  }
+
+  #callWaiter(waiter: () => void, what: string): void {
+    try {
+      waiter();
+    } catch (error) {
+      reportCallbackError(error, `${what} of ${this.toString()}`);
     }
-    for (const callback of callbacks) this.#invokeCallback(callback);
   }
 
   #invokeCallback(callback: DoneCallback<T, M>): void {
@@ -349,6 +366,11 @@ export function finishedWithException(future: Future<any, any>): boolean {
 /** Registers an internal wake-up called once when a not-yet-done future settles, before its done callbacks. */
 export function addDoneWaiter(future: Future<any, any>, waiter: () => void): void {
   internals.addWaiter(future, waiter);
+}
+
+/** Registers an internal wake-up called once when the future starts running (at once if it runs); never if it is cancelled first. */
+export function addRunningWaiter(future: Future<any, any>, waiter: () => void): void {
+  internals.addRunningWaiter(future, waiter);
 }
 
 export function removeDoneWaiter(future: Future<any, any>, waiter: () => void): void {

@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SSLError } from './errors.js';
+import { Http2Agents } from './http2-agents.js';
 import { TunnelingAgent } from './proxy.js';
-import type { PoolOptions } from './request-spec.js';
+import type { ClientCert, PoolOptions } from './request-spec.js';
 
 /** requests' HTTPAdapter default pool_maxsize. */
 export const DEFAULT_POOL_MAX_SIZE = 10;
@@ -27,33 +28,41 @@ export interface Agents {
 }
 
 export class AgentPool {
-  private readonly httpAgents = new Map<number, HttpAgent>();
+  private readonly httpAgents = new Map<string, HttpAgent>();
   private readonly httpsAgents = new Map<string, HttpsAgent>();
-  private readonly caBundles = new Map<string, Buffer>();
+  private readonly pemFiles = new Map<string, Buffer>();
   private destroyed = false;
+  /** For `http2: true`: HTTP/2 sessions (ALPN picks HTTP/1.1 where the server offers no h2). */
+  readonly http2 = new Http2Agents(FREE_SOCKET_TIMEOUT_MS);
 
   /**
    * The agents for one request's pool size, `verify` (true, false or a CA
    * bundle path) and proxy. Through a proxy, http:// requests share the plain
    * agent (it pools by the proxy's address); https:// ones get a tunnelling agent.
    */
-  agentsFor(pool: Partial<PoolOptions> | undefined, verify: boolean | string = true, proxy: URL | null = null): Agents {
+  agentsFor(pool: Partial<PoolOptions> | undefined, verify: boolean | string = true, proxy: URL | null = null, cert: ClientCert | null = null): Agents {
     if (this.destroyed) throw new Error('AgentPool was destroyed: its session is closed');
-    const maxSockets = pool?.maxSize && pool.maxSize > 0 ? pool.maxSize : DEFAULT_POOL_MAX_SIZE;
-    let http = this.httpAgents.get(maxSockets);
+    const poolSize = pool?.maxSize && pool.maxSize > 0 ? pool.maxSize : DEFAULT_POOL_MAX_SIZE;
+    // urllib3's pool_block: true waits for one of poolSize sockets; false opens more when all are
+    // busy and keeps only poolSize of them idle afterwards (the rest are closed once done).
+    const block = pool?.block === true;
+    const sizing = { maxSockets: block ? poolSize : Infinity, maxFreeSockets: poolSize };
+    const httpKey = `${poolSize}|${block}`;
+    let http = this.httpAgents.get(httpKey);
     if (!http) {
-      http = new HttpAgent({ keepAlive: true, maxSockets, timeout: FREE_SOCKET_TIMEOUT_MS });
-      this.httpAgents.set(maxSockets, http);
+      http = new HttpAgent({ keepAlive: true, ...sizing, timeout: FREE_SOCKET_TIMEOUT_MS });
+      this.httpAgents.set(httpKey, http);
     }
-    const key = `${maxSockets}|${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${proxy?.href ?? ''}`;
+    const key = `${httpKey}|${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${proxy?.href ?? ''}|${cert === null ? '' : JSON.stringify(cert)}`;
     let https = this.httpsAgents.get(key);
     if (!https) {
       const options = {
         keepAlive: true,
-        maxSockets,
+        ...sizing,
         timeout: FREE_SOCKET_TIMEOUT_MS,
         rejectUnauthorized: verify !== false,
         ...(typeof verify === 'string' ? { ca: this.caBundle(verify) } : {}),
+        ...(cert !== null ? this.clientCert(cert) : {}),
       };
       https = proxy ? new TunnelingAgent(proxy, options) : new HttpsAgent(options);
       this.httpsAgents.set(key, https);
@@ -63,21 +72,38 @@ export class AgentPool {
 
   /** The CA bundle at `path`, read once per pool. */
   caBundle(path: string): Buffer {
-    let bundle = this.caBundles.get(path);
-    if (!bundle) {
+    return this.pemFile(path, 'Could not find a suitable TLS CA certificate bundle');
+  }
+
+  /**
+   * requests' `cert`: one PEM file holding the certificate and its key, or
+   * [certificate file, key file]; read once per pool.
+   */
+  clientCert(cert: ClientCert): { cert: Buffer; key: Buffer } {
+    const [certPath, keyPath] = typeof cert === 'string' ? [cert, cert] : cert;
+    return {
+      cert: this.pemFile(certPath, 'Could not find the TLS certificate file'),
+      key: this.pemFile(keyPath, 'Could not find the TLS key file'),
+    };
+  }
+
+  private pemFile(path: string, problem: string): Buffer {
+    let contents = this.pemFiles.get(path);
+    if (!contents) {
       try {
-        bundle = readFileSync(path);
+        contents = readFileSync(path);
       } catch (error) {
-        throw new SSLError(`Could not find a suitable TLS CA certificate bundle, invalid path: ${path}`, { cause: error });
+        throw new SSLError(`${problem}, invalid path: ${path}`, { cause: error });
       }
-      this.caBundles.set(path, bundle);
+      this.pemFiles.set(path, contents);
     }
-    return bundle;
+    return contents;
   }
 
   /** Closes every socket, idle or in use. */
   destroy(): void {
     this.destroyed = true;
+    this.http2.destroy();
     for (const agent of [...this.httpAgents.values(), ...this.httpsAgents.values()]) agent.destroy();
     this.httpAgents.clear();
     this.httpsAgents.clear();

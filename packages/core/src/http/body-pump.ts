@@ -11,6 +11,7 @@
 import { finished } from 'node:stream';
 import type { BodyCounter, BodyStream } from './body-limit.js';
 import type { BatchedFileWriter } from './batched-file-writer.js';
+import type { BodyThrottle } from './body-throttle.js';
 import type { RequestInfo } from './errors.js';
 import { mapRequestError } from './error-mapping.js';
 
@@ -19,11 +20,13 @@ export interface PumpOptions {
   received?: readonly Uint8Array[];
   /** Told every chunk, `received` included, before it is queued (an inline hash). */
   onChunk?: ((chunk: Uint8Array) => void) | undefined;
+  /** maxBytesPerSecond: pays for each chunk read here (`received` was paid for already) and may hold the stream paused. */
+  throttle?: BodyThrottle | undefined;
 }
 
 /** Writes `received` and then the rest of `stream` through `writer`; resolves once all is written. */
 export function pumpBodyInto(stream: BodyStream, writer: BatchedFileWriter, counter: BodyCounter, request: RequestInfo, options: PumpOptions = {}): Promise<void> {
-  const { received = [], onChunk } = options;
+  const { received = [], onChunk, throttle } = options;
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     let waitingForDisk = false;
@@ -49,12 +52,13 @@ export function pumpBodyInto(stream: BodyStream, writer: BatchedFileWriter, coun
       stream.pause();
       void writer.drained().then(() => {
         waitingForDisk = false;
-        if (!settled) stream.resume();
+        if (!settled && !throttle?.holding) stream.resume();
       });
     };
     const onData = (chunk: Uint8Array) => {
       try {
         counter.add(chunk);
+        throttle?.pay(chunk.byteLength);
         take(chunk);
       } catch (error) {
         settle(error, false);
@@ -62,6 +66,11 @@ export function pumpBodyInto(stream: BodyStream, writer: BatchedFileWriter, coun
     };
     // finished() also reports a stream destroyed before its end (ERR_STREAM_PREMATURE_CLOSE).
     const stopWatching = finished(stream, { writable: false }, (error) => settle(error ?? undefined, error !== undefined && error !== null));
+    if (throttle) {
+      throttle.onRelease = () => {
+        if (!settled && !waitingForDisk) stream.resume();
+      };
+    }
     stream.on('data', onData);
     try {
       for (const chunk of received) take(chunk);
@@ -70,6 +79,6 @@ export function pumpBodyInto(stream: BodyStream, writer: BatchedFileWriter, coun
       return;
     }
     // Reading the start of the body may have paused the stream.
-    if (!waitingForDisk) stream.resume();
+    if (!waitingForDisk && !throttle?.holding) stream.resume();
   });
 }

@@ -3,7 +3,9 @@
  * transfer as soon as it passes `maxResponseBytes` (so a gzip bomb is
  * inflated only up to the cap).
  */
+import type { ByteBudget } from '@requests-futures/worker';
 import { BodyCounter, type BodyStream } from './body-limit.js';
+import { payAndWait } from './body-throttle.js';
 import type { RequestInfo } from './errors.js';
 import { mapRequestError } from './error-mapping.js';
 
@@ -12,6 +14,8 @@ export interface ReadBodyOptions {
   request: RequestInfo;
   /** Told the byte count as it grows (throttled, see BodyCounter). */
   progress?: ((bytes: number) => void) | undefined;
+  /** maxBytesPerSecond: the next chunk is read only once this one is paid for. */
+  budget?: ByteBudget | undefined;
 }
 
 export async function readBody(stream: BodyStream, options: ReadBodyOptions): Promise<Uint8Array> {
@@ -21,6 +25,7 @@ export async function readBody(stream: BodyStream, options: ReadBodyOptions): Pr
     for await (const chunk of stream) {
       counter.add(chunk);
       chunks.push(chunk);
+      if (options.budget) await payAndWait(options.budget, chunk.byteLength);
     }
   } catch (error) {
     counter.stop();

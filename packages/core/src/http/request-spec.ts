@@ -6,6 +6,8 @@
  */
 import type { FnRef } from '@requests-futures/serializer';
 import type { FileBody, StreamingData } from './body-source.js';
+import type { SpecAuth } from './auth.js';
+import type { TravellingContext } from '../context/registered-contexts.js';
 
 /** A response hook: in-process any function, across processes an fnRef. */
 export type HookFn = ((response: any, ...rest: unknown[]) => unknown) | FnRef;
@@ -54,10 +56,13 @@ export interface RetryOptions {
   maxBackoff?: number;
 }
 
+/** requests' `cert`: a PEM file with the certificate and key, or [certificate file, key file]. */
+export type ClientCert = string | [string, string];
+
 export interface PoolOptions {
   /** Sockets per origin. */
   maxSize: number;
-  /** When true, requests wait for a free socket instead of opening more (got/Node agents always queue, so this is informational for parity). */
+  /** urllib3's pool_block. true: at most maxSize sockets, requests wait for a free one; false: more are opened when all are busy, and only maxSize are kept idle. */
   block: boolean;
 }
 
@@ -73,18 +78,28 @@ export interface RequestSpec {
   data?: DataOption;
   json?: unknown;
   files?: FilesOption | null;
-  auth?: [string, string] | null;
+  /** A Basic pair, HTTPDigestAuth's credentials, an AuthBase or a function in-process, or an fnRef. */
+  auth?: SpecAuth;
   timeout?: TimeoutOption;
   allowRedirects: boolean;
   maxRedirects: number;
   /** true, false, or a path to a CA bundle. */
   verify: boolean | string;
+  /** A client certificate for TLS, as requests' `cert`. */
+  cert?: ClientCert | null;
   /** e.g. { http: 'http://127.0.0.1:3128', https: ... } */
   proxies?: Record<string, string> | null;
+  /**
+   * trustEnv: the coordinator's environment proxies (`http`, `https`, `all`,
+   * `no`), which each redirect hop re-resolves against (requests' resolve_proxies).
+   */
+  environmentProxies?: Record<string, string> | null;
   hooks: { response: HookFn[] };
   /** Deprecated upstream; kept for parity. */
   backgroundCallback?: HookFn | null;
   stream?: boolean;
+  /** HTTP/2 where the server's ALPN offers it (https only, not through a proxy). */
+  http2?: boolean;
   /** Cap on the decompressed body size, bytes. */
   maxResponseBytes?: number | null;
   /** Stream the body to this file (atomically) instead of memory. */
@@ -103,4 +118,11 @@ export interface RequestSpec {
    */
   cookieJar?: unknown | null;
   pool: PoolOptions;
+  /**
+   * session.mount: every mounted prefix's pool, longest first, when the session
+   * has more than its two defaults, so a redirect hop onto another prefix uses that prefix's pool.
+   */
+  mountedPools?: Array<[prefix: string, pool: PoolOptions]>;
+  /** The caller's registered AsyncLocalStorage contexts, entered where the request runs (set only for a child process). */
+  contexts?: TravellingContext[];
 }

@@ -7,8 +7,10 @@
  */
 import { isFnRef, loadFnRef } from '@requests-futures/serializer';
 import { runInTaskContext, taskWithContext, type TaskContext } from '@requests-futures/worker';
+import { runInTravellingContexts } from '../context/enter-contexts.js';
 import type { AgentPool } from './agents.js';
 import { performRequest } from './request.js';
+import { SessionView } from './session-view.js';
 import type { HookFn, RequestSpec } from './request-spec.js';
 import type { Response, SetCookieRecord } from './response.js';
 import { exportBody } from './streamed-body.js';
@@ -50,7 +52,11 @@ async function resolveHook(hook: HookFn, where: string): Promise<(...args: any[]
  * resolve_redirects), and keeps what they return in `history`: the engine
  * hands each redirect response to `onRedirect` before it follows it.
  */
-export async function runRequestTaskIn(context: TaskContext | undefined, spec: RequestSpec, session?: unknown, options: RequestTaskOptions = {}): Promise<RequestOutcome> {
+export function runRequestTaskIn(context: TaskContext | undefined, spec: RequestSpec, session?: unknown, options: RequestTaskOptions = {}): Promise<RequestOutcome> {
+  return runInTravellingContexts(spec.contexts, () => runRequest(context, spec, session, options));
+}
+
+async function runRequest(context: TaskContext | undefined, spec: RequestSpec, session: unknown, options: RequestTaskOptions): Promise<RequestOutcome> {
   const inContext = <T>(fn: () => Promise<T>): Promise<T> => (context !== undefined ? runInTaskContext(context, fn) : fn());
   const hooks = (spec.hooks?.response?.length ?? 0) > 0 ? await resolveResponseHooks(spec) : [];
   const hookContext = hookContextOf(spec);
@@ -88,7 +94,8 @@ async function finalCallbacks(hooks: readonly ResponseHook[], context: HookConte
   let value = await dispatchHooks(hooks, response, context);
   if (hasBackgroundCallback(spec)) {
     const callback = await resolveHook(spec.backgroundCallback!, 'backgroundCallback');
-    const returned = await callback(session, value);
+    // In a pool child the session stayed in the coordinator: the callback reads a view of it.
+    const returned = await callback(session ?? (await SessionView.of(spec, response.setCookies)), value);
     if (returned !== undefined) value = returned;
   }
   return value;

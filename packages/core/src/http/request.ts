@@ -6,17 +6,21 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { currentTask, type TaskContext } from '@requests-futures/worker';
+import { currentTask, type ByteBudget, type TaskContext } from '@requests-futures/worker';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
+import { applyAuth, isDigestAuthSpec } from './auth.js';
 import { basicAuthHeader } from './basic-auth.js';
+import { digestAuthorization, parseDigestChallenge } from './digest-auth.js';
 import { prepareBody } from './body.js';
+import { throttledStream } from './body-throttle.js';
 import { RequestCookies, type AcceptedCookies } from './cookies.js';
 import { ContentTooLarge, RequestException, TooManyRedirects, type RequestInfo } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import { checkContentRange } from './content-range.js';
 import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
 import { PartClaim } from './part-claim.js';
+import { resolveProxies } from './no-proxy.js';
 import { selectProxy } from './proxy.js';
 import { readBody } from './read-body.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
@@ -26,7 +30,7 @@ import { Response, type ResponseRequest, type SetCookieRecord } from './response
 import { retryPolicy, withRetries } from './retry.js';
 import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
 import { directoryExistsWithin } from './save-within.js';
-import { sendHop, type HopResponse } from './send-hop.js';
+import { sendHop, type HopOptions, type HopResponse } from './send-hop.js';
 import { attachBody } from './streamed-body.js';
 import { toGotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
@@ -50,7 +54,9 @@ export interface PerformOptions {
 interface RequestRun {
   readonly pool: AgentPool;
   readonly signal: AbortSignal | undefined;
-  readonly progress: ((bytes: number) => void) | undefined;
+  readonly progress: ((bytes: number, total?: number) => void) | undefined;
+  /** The executor's maxBytesPerSecond (task-context.ts), when it sets one. */
+  readonly budget: ByteBudget | undefined;
   /** saveTo + resume: the part file's claim (part-claim.ts). */
   readonly claim: PartClaim | undefined;
   readonly onRedirect: PerformOptions['onRedirect'];
@@ -70,7 +76,7 @@ export function firstHop(spec: RequestSpec): Hop {
   const { url, auth: urlAuth } = prepareUrl(spec.url, spec.params);
   const auth = spec.auth ?? urlAuth;
   // requests applies auth after the headers, so it wins over an explicit Authorization header.
-  if (auth) headers.set('Authorization', basicAuthHeader(...auth));
+  if (Array.isArray(auth)) headers.set('Authorization', basicAuthHeader(...auth));
   validateHeaders(headers);
   return { method, url, headers, body: prepareBody(spec) };
 }
@@ -94,12 +100,13 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
   const task = options.task ?? currentTask();
   const signal = options.signal ?? task?.signal;
   const progress = task?.progressWanted ? task.progress : undefined;
+  const budget = task?.budget;
   try {
     throwIfAborted(signal);
-    const first = firstHop(spec);
+    const first = await authorized(firstHop(spec), spec);
     const policy = retryPolicy(spec.retries);
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
-    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, claim, onRedirect: options.onRedirect };
+    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, budget, claim, onRedirect: options.onRedirect };
     try {
       await checkTargetEarly(spec, claim, { method: first.method, url: first.url });
       return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
@@ -111,6 +118,36 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     if (signal?.aborted) throw abortError(signal);
     throw error;
   }
+}
+
+/** requests' get_adapter per hop: the longest mounted prefix the hop's URL starts with, without case. */
+function poolForHop(spec: RequestSpec, url: string): RequestSpec['pool'] {
+  if (!spec.mountedPools) return spec.pool;
+  const lower = url.toLowerCase();
+  return spec.mountedPools.find(([prefix]) => lower.startsWith(prefix.toLowerCase()))?.[1] ?? spec.pool;
+}
+
+/** The first hop as the request's auth object or function left it (auth.ts), its headers checked again. */
+async function authorized(hop: Hop, spec: RequestSpec): Promise<Hop> {
+  if (spec.auth === null || spec.auth === undefined || Array.isArray(spec.auth) || isDigestAuthSpec(spec.auth)) return hop;
+  const prepared = await applyAuth(hop, spec.auth);
+  validateHeaders(prepared.headers);
+  return prepared;
+}
+
+/**
+ * requests' HTTPDigestAuth.handle_401: once per hop, a 401 offering Digest is
+ * answered with the same request carrying the computed Authorization.
+ */
+function digestRetry(spec: RequestSpec, hop: Hop, answer: HopResponse): Hop | null {
+  if (!isDigestAuthSpec(spec.auth) || answer.statusCode !== 401) return null;
+  const challenge = parseDigestChallenge(answer.headers.get('www-authenticate') ?? '');
+  if (challenge === null) return null;
+  const authorization = digestAuthorization(spec.auth, hop.method, hop.url, challenge);
+  if (authorization === null) return null;
+  const headers = hop.headers.copy();
+  headers.set('Authorization', authorization);
+  return { ...hop, headers };
 }
 
 /**
@@ -184,7 +221,7 @@ type BodyMode = 'download' | 'probe';
 const PROBE_MAX_BYTES = 64 * 1024;
 
 async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null, mode: BodyMode = 'download'): Promise<Response> {
-  const { pool, signal, progress } = run;
+  const { pool, signal, progress, budget } = run;
   let hop = start;
   const timeout = toGotTimeouts(spec.timeout);
   const verify = spec.verify ?? true;
@@ -192,34 +229,50 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
   const maxRedirects = spec.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const history: Response[] = [];
   const setCookies: SetCookieRecord[] = [];
+  let redirects = 0;
+  let digestAnswered = false;
 
   for (;;) {
     throwIfAborted(signal);
     const jarCookies = await jar.headerFor(hop.url);
-    const proxy = selectProxy(hop.url, spec.proxies);
-    const agents = pool.agentsFor(spec.pool, verify, proxy);
-    const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}) });
+    const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
+    const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert ?? null);
+    const http2 = spec.http2 === true && !proxy ? await http2Options(pool, verify) : undefined;
+    const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}), ...(http2 ? { http2 } : {}) });
     const accepted = await jar.store(hop.url, answer.setCookieHeaders);
     setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));
     const request = { method: hop.method, url: hop.url };
     const location = answer.headers.get('location');
 
-    if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
+    const answered = digestAnswered ? null : digestRetry(spec, hop, answer);
+    if (answered) {
+      // The 401 is read to its end (its socket goes back to the pool) and kept in history, as requests keeps it.
       const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
+      history.push(toResponse(hop, answer, content, accepted));
+      digestAnswered = true;
+      hop = answered;
+      continue;
+    }
+
+    if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
+      const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress, budget });
       const response = toResponse(hop, answer, content, accepted);
       // requests hooks every response it receives, the one past the limit included; a probe's are not the caller's.
       const hooked = mode === 'download' && run.onRedirect ? await run.onRedirect(response) : response;
       // requests: the (N+1)th redirect response of a limit of N raises.
-      if (history.length >= maxRedirects) {
+      if (redirects >= maxRedirects) {
         response.history = [...history];
         throw new TooManyRedirects(`Exceeded ${maxRedirects} redirects.`, { request, response });
       }
       history.push(hooked as Response);
+      redirects += 1;
+      digestAnswered = false;
       hop = nextHop(hop, answer.statusCode, location);
       continue;
     }
 
     const response = toResponse(hop, answer, undefined, accepted);
+    const bodyProgress = withTotal(progress, identityLength(response));
     response.history = history;
     if (spec.allowRedirects === false && isRedirect(answer.statusCode, location)) response.next = requestAfter(hop, answer.statusCode, location!);
     response.setCookies = setCookies;
@@ -240,7 +293,8 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       const saved = await saveBodyTo(answer.body, spec.saveTo, {
         maxBytes: spec.maxResponseBytes,
         request,
-        progress,
+        progress: bodyProgress,
+        budget,
         checksum: spec.checksum !== false,
         expectedSha256: spec.expectedSha256 ?? null,
         within: spec.saveWithin ?? null,
@@ -250,9 +304,10 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       Object.assign(response, saved);
     } else if (spec.stream && hop.method !== 'HEAD') {
       // requests' stream=True: the caller reads the body (streamed-body.ts), after the future resolved.
-      attachBody(response, answer.body, { request, maxBytes: spec.maxResponseBytes });
+      // Under maxBytesPerSecond the body pays the task's budget as it is read (body-throttle.ts).
+      attachBody(response, budget ? throttledStream(answer.body, budget) : answer.body, { request, maxBytes: spec.maxResponseBytes });
     } else {
-      response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
+      response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress: bodyProgress, budget });
       // Only a body saveTo would have saved is the resource whose digest was given (a 404 page is not).
       if (spec.expectedSha256 && response.ok && hop.method !== 'HEAD') {
         checkDigest(createHash('sha256').update(response.content).digest('hex'), spec.expectedSha256, 'the body', request);
@@ -277,6 +332,12 @@ function requestAfter(hop: Hop, statusCode: number, location: string): ResponseR
  * the whole file), and a 206 far longer than asked is dropped: an empty body
  * is no confirmation (keptTarget wants exactly the one byte).
  */
+/** `http2: true`: the pool's HTTP/2 agent, and a `verify` CA bundle handed to TLS directly (the https agent's is not used there). */
+async function http2Options(pool: AgentPool, verify: boolean | string): Promise<HopOptions['http2']> {
+  const agent = await pool.http2.get();
+  return typeof verify === 'string' ? { agent, ca: pool.caBundle(verify) } : { agent };
+}
+
 async function readProbeBody(response: Response, answer: HopResponse): Promise<Uint8Array> {
   if (response.statusCode === 206) {
     try {
@@ -301,6 +362,11 @@ function identityLength(response: Response): number | undefined {
   const encoding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
   const length = response.headers.get('content-length');
   return encoding === 'identity' && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
+}
+
+/** Progress told the body's declared size too, so that a display can show a share and an ETA per download. */
+function withTotal(progress: RequestRun['progress'], total: number | undefined): ((bytes: number) => void) | undefined {
+  return progress && total !== undefined ? (bytes) => progress(bytes, total) : progress;
 }
 
 /**

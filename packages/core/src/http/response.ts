@@ -75,7 +75,13 @@ export class Response {
   declare kept?: boolean;
   /** stream: true across processes: names the body streaming from the child, until the body is claimed here (streamed-body.ts). */
   declare remoteBody?: string;
-  [extra: string]: unknown;
+  /**
+   * What a response hook computed (`resp.data = resp.json()`, as in the
+   * requests-futures README); it travels back from a worker like every own
+   * property. For fields of your own with their own types, augment the class:
+   * `declare module '@requests-futures/core' { interface Response { parsed?: Item } }`.
+   */
+  declare data?: unknown;
 
   constructor(init: ResponseInit) {
     this.statusCode = init.statusCode;

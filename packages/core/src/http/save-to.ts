@@ -32,10 +32,12 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { ByteBudget } from '@requests-futures/worker';
 import { BatchedFileWriter } from './batched-file-writer.js';
 import { createBodyHasher } from './body-hasher.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
 import { pumpBodyInto } from './body-pump.js';
+import { BodyThrottle } from './body-throttle.js';
 import { incompleteDownload } from './content-range.js';
 import { ChecksumMismatch, ContentTooLarge, UnsafePath, type RequestInfo } from './errors.js';
 import { temporaryPathFor } from './engine-files.js';
@@ -82,6 +84,8 @@ export interface SaveToOptions {
   within?: string | null;
   /** With resume: the part file's claim, taken here if the directory did not exist before. */
   claim?: PartClaim;
+  /** maxBytesPerSecond: every chunk is paid for, and the stream paused while the budget is in debt. */
+  budget?: ByteBudget | undefined;
 }
 
 /** What a download's headers declared its file must hold once the body ends; checked before the rename. */
@@ -150,12 +154,16 @@ function checkLength(size: number, declared: DeclaredLength | undefined, request
 export async function saveBodyTo(stream: BodyStream, target: string, options: SaveToOptions): Promise<SavedBody> {
   const destination = resolve(target);
   const counter = new BodyCounter(options.maxBytes, options.request, options.progress);
+  const throttle = options.budget ? new BodyThrottle(stream, options.budget) : undefined;
   let received: Uint8Array[] = [];
   if (!options.resume) {
     try {
       // A body that ends within its first 64 KiB takes the short path (small-body.ts).
-      const start = await readBodyStart(stream, SMALL_BODY_BYTES, counter, options.request);
-      if (start.ended) return await saveSmallBody(start.chunks, destination, counter, options);
+      const start = await readBodyStart(stream, SMALL_BODY_BYTES, counter, options.request, throttle);
+      if (start.ended) {
+        await throttle?.paid();
+        return await saveSmallBody(start.chunks, destination, counter, options);
+      }
       received = start.chunks;
     } catch (error) {
       counter.stop();
@@ -163,7 +171,7 @@ export async function saveBodyTo(stream: BodyStream, target: string, options: Sa
       throw error;
     }
   }
-  return saveStreamedBody(stream, destination, counter, options, received);
+  return saveStreamedBody(stream, destination, counter, options, received, throttle);
 }
 
 /** A whole body in memory: checked and hashed before anything is written, then written in one go. */
@@ -202,7 +210,14 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
  * A body streamed through a file, hashed as it arrives or on the hasher
  * thread (body-hasher.ts); `received` arrived before the file was opened.
  */
-async function saveStreamedBody(stream: BodyStream, destination: string, counter: BodyCounter, options: SaveToOptions, received: Uint8Array[]): Promise<SavedBody> {
+async function saveStreamedBody(
+  stream: BodyStream,
+  destination: string,
+  counter: BodyCounter,
+  options: SaveToOptions,
+  received: Uint8Array[],
+  throttle: BodyThrottle | undefined,
+): Promise<SavedBody> {
   const resume = options.resume;
   const keepOnFailure = resume !== undefined && resume.validator !== undefined;
   const hasher = options.checksum === false ? undefined : createBodyHasher();
@@ -218,7 +233,8 @@ async function saveStreamedBody(stream: BodyStream, destination: string, counter
       else await forgetPartial(destination, { keepPart: true });
     }
     const writer = new BatchedFileWriter(output.file, hasher?.onWritten ? { onWritten: hasher.onWritten } : {});
-    await pumpBodyInto(stream, writer, counter, options.request, { received, onChunk: hasher?.onChunk });
+    await pumpBodyInto(stream, writer, counter, options.request, { received, onChunk: hasher?.onChunk, throttle });
+    await throttle?.paid();
     closed = true;
     await output.file.close();
     size = output.resumedFrom + counter.bytes;

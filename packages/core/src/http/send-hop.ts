@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Got } from 'got';
+import type { Agent as Http2Agent } from 'http2-wrapper';
 import type { BodyPayload } from './body.js';
 import { BodySource } from './body-source.js';
 import { abortError } from './abort.js';
@@ -43,6 +44,8 @@ export interface HopOptions {
   proxy?: URL | null;
   /** Cookie header from the jar, used unless the caller set one explicitly (requests lets an explicit header win). */
   jarCookies?: string;
+  /** `http2: true` (not through a proxy): HTTP/2 where the server's ALPN offers it, on this agent. */
+  http2?: { agent: Http2Agent; ca?: Buffer };
 }
 
 /** requests sends Content-Length: 0 for a body-less request other than GET and HEAD. */
@@ -62,6 +65,8 @@ function responseHeaders(rawHeaders: readonly string[]): CaseInsensitiveHeaders 
   const headers = new CaseInsensitiveHeaders();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
+    // HTTP/2 pseudo-headers (:status) are not headers.
+    if (name.startsWith(':')) continue;
     const previous = headers.get(name);
     headers.set(name, previous === undefined ? rawHeaders[i + 1]! : `${previous}, ${rawHeaders[i + 1]!}`);
   }
@@ -110,9 +115,10 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
         ...(hop.body !== undefined ? { body: payloadToSend(hop.body.payload, request) as string } : {}),
         // No retries, no redirects, no 4xx/5xx exceptions: the instance's defaults (got-instance.ts).
         timeout: options.timeout,
-        agent: { http: options.agents.http, https: options.agents.https },
+        agent: { http: options.agents.http, https: options.agents.https, ...(options.http2 ? { http2: options.http2.agent } : {}) },
         ...keepProtoHeader(gotHeaders),
-        https: { rejectUnauthorized: options.verify !== false },
+        https: { rejectUnauthorized: options.verify !== false, ...(options.http2?.ca ? { certificateAuthority: options.http2.ca } : {}) },
+        ...(options.http2 ? { http2: true } : {}),
         ...(options.proxy && hop.url.startsWith('http:') ? { request: viaHttpProxy(options.proxy) as never } : {}),
       });
     } catch (error) {

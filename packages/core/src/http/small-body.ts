@@ -15,6 +15,7 @@
 import { close, open, rename, unlink, write } from 'node:fs';
 import { finished } from 'node:stream';
 import type { BodyCounter, BodyStream } from './body-limit.js';
+import type { BodyThrottle } from './body-throttle.js';
 import type { RequestInfo } from './errors.js';
 import { mapRequestError } from './error-mapping.js';
 import { CREATE_NEW } from './no-follow.js';
@@ -34,7 +35,7 @@ export interface BodyStart {
  * every chunk (the byte cap applies). A failed transfer rejects with the
  * mapped network error; nothing was written.
  */
-export function readBodyStart(stream: BodyStream, limit: number, counter: BodyCounter, request: RequestInfo): Promise<BodyStart> {
+export function readBodyStart(stream: BodyStream, limit: number, counter: BodyCounter, request: RequestInfo, throttle?: BodyThrottle): Promise<BodyStart> {
   return new Promise<BodyStart>((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let bytes = 0;
@@ -56,6 +57,7 @@ export function readBodyStart(stream: BodyStream, limit: number, counter: BodyCo
       }
       chunks.push(chunk);
       bytes += chunk.byteLength;
+      throttle?.pay(chunk.byteLength);
       if (bytes > limit) {
         stream.pause();
         settle(undefined, false);
@@ -65,6 +67,11 @@ export function readBodyStart(stream: BodyStream, limit: number, counter: BodyCo
       if (error) settle(mapRequestError(error, request, 'body'), false);
       else settle(undefined, true);
     });
+    if (throttle) {
+      throttle.onRelease = () => {
+        if (!settled) stream.resume();
+      };
+    }
     stream.on('data', onData);
   });
 }

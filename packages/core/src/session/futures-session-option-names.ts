@@ -18,9 +18,12 @@ export const FUTURES_SESSION_OPTION_NAMES: OptionNames<FuturesSessionOptions> = 
   hooks: true,
   maxRedirects: true,
   verify: true,
+  cert: true,
   proxies: true,
   timeout: true,
   retries: true,
   maxResponseBytes: true,
+  http2: true,
   adapterOptions: true,
+  trustEnv: true,
 };

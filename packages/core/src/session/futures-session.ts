@@ -5,6 +5,8 @@
  * the engine by fnRef, as Python pickles session.request.
  */
 import { assertPicklable, fnRef } from '@requests-futures/serializer';
+import { captureRegisteredContexts } from '../context/registered-contexts.js';
+import { traceRequest, type RequestTrace } from '../diagnostics/request-channels.js';
 import { taskWithContext } from '@requests-futures/worker';
 import type { Executor } from '../executors/executor.js';
 import { assertKnownOptions } from '../executors/option-names.js';
@@ -36,11 +38,6 @@ const REQUEST_TASK_REF = fnRef(new URL('../http/request-task.js', import.meta.ur
 
 export const DEFAULT_MAX_WORKERS = 8;
 
-function concurrencyOf(executor: Executor): number {
-  const perWorker = (executor as { concurrencyPerWorker?: number }).concurrencyPerWorker ?? 1;
-  return executor.maxWorkers * perWorker;
-}
-
 export class FuturesSession extends BaseSession<Future<Response>> {
   readonly state: SessionState;
   readonly executor: Executor;
@@ -69,7 +66,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     validatePositiveInteger(options.perHostLimit, 'perHostLimit');
     this.ownsExecutor = options.executor === undefined;
     this.executor = options.executor ?? new ThreadPoolExecutor({ maxWorkers: options.maxWorkers ?? DEFAULT_MAX_WORKERS });
-    const concurrency = concurrencyOf(this.executor);
+    const concurrency = this.executor.capacity;
     this.state = (options.session?.state as SessionState | undefined) ?? new SessionState(options, concurrency);
     this.maxQueued = options.maxQueued ?? 2 * concurrency;
     this.perHostLimit = options.perHostLimit ?? null;
@@ -82,6 +79,11 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   }
 
   request(method: string, url: string | URL, options: RequestOptions = {}): Future<Response> {
+    return this.requestThrough(this.hosts, method, url, options);
+  }
+
+  /** request(), with the per-origin limiter to hold it in (undefined: none). */
+  private requestThrough(hosts: HostLimiter | undefined, method: string, url: string | URL, options: RequestOptions): Future<Response> {
     if (this.closing) throw new SessionClosedError('request');
     const target = urlArgument(url);
     validateRequestOptions(options);
@@ -90,9 +92,13 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     // Refuse what cannot travel now, before the request may be held for its host.
     if (this.executor.crossesProcesses) {
       assertDataCanTravel(spec.data);
+      const contexts = captureRegisteredContexts();
+      if (contexts !== undefined) spec.contexts = contexts;
       assertPicklable(spec, '');
     }
-    const future = this.hosts ? this.hosts.run(originOf(spec.url), () => this.submit(spec)) : this.submit(spec);
+    const trace = traceRequest(spec.method, spec.url, this.executor, options.meta);
+    const future = hosts ? hosts.run(originOf(spec.url), () => this.submit(spec, trace)) : this.submit(spec, trace);
+    trace?.settlesWith(future);
     if (options.meta !== undefined) future.meta = options.meta;
     this.linkSignal(future, options.signal);
     this.track(future);
@@ -108,11 +114,12 @@ export class FuturesSession extends BaseSession<Future<Response>> {
    */
   map(inputs: Iterable<MapInput> | AsyncIterable<MapInput>, options: MapRequestsOptions = {}): AsyncIterableIterator<IteratedFuture<Future<Response>>> {
     if (this.closing) throw new SessionClosedError('map');
-    return mapRequests(this, inputs, {
-      ...options,
-      maxQueued: options.maxQueued ?? this.maxQueued,
-      perHostLimit: options.perHostLimit === undefined ? this.perHostLimit : options.perHostLimit,
-    });
+    const { perHostLimit } = options;
+    if (perHostLimit !== null) validatePositiveInteger(perHostLimit, 'perHostLimit');
+    // The session's limiter holds every request at the session's limit; a map with a limit of its own adds one, nested in it.
+    const hosts = perHostLimit === undefined || perHostLimit === null || perHostLimit === this.perHostLimit ? this.hosts : new HostLimiter(perHostLimit, this.hosts);
+    const requester = { request: (method: string, url: string, requestOptions: RequestOptions = {}) => this.requestThrough(hosts, method, url, requestOptions) };
+    return mapRequests(requester, inputs, { ...options, maxQueued: options.maxQueued ?? this.maxQueued });
   }
 
   /**
@@ -130,7 +137,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     await this.close();
   }
 
-  private submit(spec: RequestSpec): Future<Response> {
+  private submit(spec: RequestSpec, trace: RequestTrace | undefined): Future<Response> {
     let future: Future<RequestOutcome>;
     if (this.executor.crossesProcesses) {
       // request() checked that the spec can travel (PicklingError naming its path).
@@ -140,6 +147,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
       const agents = this.agents;
       future = this.executor.submit(taskWithContext((context, s: RequestSpec) => runRequestTaskIn(context, s, this, { agents })), spec);
     }
+    trace?.queued(future);
     const cookies = this.state.cookies;
     const bodies = this.openBodies;
     return future.mapResult((outcome) => settleOutcome(cookies, outcome, bodies) as Response);

@@ -1,6 +1,9 @@
 /**
- * perHostLimit for FuturesSession.request(): at most `limit` requests per
- * origin handed to the executor and not yet done. A request over the limit is
+ * perHostLimit, the one per-origin limiter of FuturesSession: request() goes
+ * through the session's, and session.map() through the same one, or, with a
+ * perHostLimit of its own, through one made for the map and nested in the
+ * session's (`outer`). At most `limit` requests per origin handed on and not
+ * yet done. A request over the limit is
  * held here, in the coordinator, as a HeldFuture, and handed over in
  * submission order (per origin) as that origin's requests finish. Holding it
  * here rather than in the executor keeps a saturated host from occupying
@@ -9,6 +12,7 @@
  * A slot frees when the executor's future is done; an aborted request's
  * future is done at once, even if its transfer takes a moment longer to stop.
  */
+import { captureCallerContext } from '../futures/caller-context.js';
 import type { Future } from '../futures/future.js';
 import { HeldFuture } from './held-future.js';
 
@@ -21,7 +25,11 @@ export class HostLimiter {
   private readonly inFlight = new Map<string, number>();
   private readonly waiting = new Map<string, Waiting[]>();
 
-  constructor(readonly limit: number) {}
+  /** `outer`: a limiter every request of this one also goes through (the session's, for a map's own limit). */
+  constructor(
+    readonly limit: number,
+    private readonly outer?: HostLimiter,
+  ) {}
 
   /** `start()` now if `origin` has a free slot (its errors thrown here); otherwise a HeldFuture started later. */
   run<T>(origin: string, start: () => Future<T>): Future<T> {
@@ -31,7 +39,9 @@ export class HostLimiter {
     const held = new HeldFuture<T>();
     let queue = this.waiting.get(origin);
     if (!queue) this.waiting.set(origin, (queue = []));
-    queue.push({ held, start });
+    // Started later from another request's done callback: submit in this caller's context.
+    const context = captureCallerContext();
+    queue.push({ held, start: () => context.run(start) });
     return held;
   }
 
@@ -44,7 +54,7 @@ export class HostLimiter {
     this.inFlight.set(origin, this.count(origin) + 1);
     let future: Future<T>;
     try {
-      future = start();
+      future = this.outer ? this.outer.run(origin, start) : start();
     } catch (error) {
       this.release(origin);
       throw error;

@@ -5,15 +5,16 @@
  * yielded, and inputs held back for their host, all together): a million URLs
  * read from a file cost the coordinator the window, not the file.
  *
- * perHostLimit: at most N requests of this map in flight per origin. An input
- * whose host is saturated waits in a side buffer (inside the window) while the
- * map keeps pulling and starting inputs for other hosts; it starts as soon as
- * one of its host's requests finishes, in input order per host.
+ * perHostLimit: at most N requests of this map in flight per origin, held by
+ * the session's per-origin limiter (host-limiter.ts; the requester passed here
+ * goes through it). An input whose host is saturated gets a held future at once
+ * and waits there (inside the window) while the map keeps pulling and starting
+ * inputs for other hosts; it starts as soon as one of its host's requests
+ * finishes, in input order per host.
  */
 import type { Future, IteratedFuture } from '../futures/future.js';
 import type { Response } from '../http/response.js';
 import type { RequestOptions } from './options.js';
-import { originOf } from './origin.js';
 import { isUrlObject, urlArgument, validatePositiveInteger } from './validate.js';
 
 export type MapInput = string | URL | ({ url: string | URL; method?: string } & RequestOptions);
@@ -36,10 +37,8 @@ type RequestArgs = [method: string, url: string, options: RequestOptions];
 
 /** One pulled input, from the pull until it is yielded. */
 interface Entry {
-  readonly args: RequestArgs;
-  readonly origin: string;
-  /** Set once the request is submitted; unset while held back for its host. */
-  future: Future<Response> | undefined;
+  /** The request (held by the requester while its host is saturated). */
+  readonly future: Future<Response>;
 }
 
 const DEFAULT_WINDOW = 16;
@@ -57,7 +56,8 @@ function toRequest(input: MapInput, defaults: MapRequestsOptions): RequestArgs {
 /**
  * A Future is thenable, and `yield` in an async generator would await it: the
  * generator yields each future in a box, and this iterator unboxes it.
- * @throws RangeError at once for a bad maxQueued or perHostLimit; TypeError for inputs that are not iterable.
+ * `session` applies perHostLimit (FuturesSession.map passes a requester that goes through its limiter).
+ * @throws RangeError at once for a bad maxQueued; TypeError for inputs that are not iterable.
  */
 export function mapRequests(
   session: Requester,
@@ -65,7 +65,6 @@ export function mapRequests(
   options: MapRequestsOptions,
 ): AsyncIterableIterator<IteratedFuture<Future<Response>>> {
   validatePositiveInteger(options.maxQueued, 'maxQueued');
-  if (options.perHostLimit !== null) validatePositiveInteger(options.perHostLimit, 'perHostLimit');
   const isIterable = inputs !== null && typeof inputs === 'object' && (Symbol.asyncIterator in inputs || Symbol.iterator in inputs);
   if (!isIterable) throw new TypeError('session.map(inputs): inputs must be an Iterable or AsyncIterable of URLs or { url, ...options }');
   const boxes = generateBoxes(session, inputs, options);
@@ -89,7 +88,6 @@ async function* generateBoxes(
   options: MapRequestsOptions,
 ): AsyncGenerator<{ future: Future<Response> }> {
   const window = options.maxQueued ?? DEFAULT_WINDOW;
-  const perHost = options.perHostLimit ?? Infinity;
   const ordered = options.ordered ?? false;
   const source = Symbol.asyncIterator in inputs
     ? (inputs as AsyncIterable<MapInput>)[Symbol.asyncIterator]()
@@ -103,25 +101,19 @@ async function* generateBoxes(
   const finished: Entry[] = [];
   /** Submitted and not yet yielded: cancelled if the consumer stops early. */
   const submitted = new Set<Entry>();
-  /** Held back for a saturated host, FIFO per origin. */
-  const held = new Map<string, Entry[]>();
-  /** Submitted and not done, per origin. */
-  const inFlight = new Map<string, number>();
   /** The input ended (or threw): it needs no closing. */
   let exhausted = false;
   let failing = false;
   let wake: (() => void) | null = null;
 
-  const hasRoom = (origin: string) => (inFlight.get(origin) ?? 0) < perHost;
   const changed = () => new Promise<void>((resolve) => (wake = resolve));
 
-  const submit = (entry: Entry) => {
-    const future = session.request(...entry.args);
-    entry.future = future;
+  const take = (args: RequestArgs) => {
+    const entry: Entry = { future: session.request(...args) };
+    outstanding += 1;
     submitted.add(entry);
-    inFlight.set(entry.origin, (inFlight.get(entry.origin) ?? 0) + 1);
-    future.addDoneCallback(() => {
-      inFlight.set(entry.origin, inFlight.get(entry.origin)! - 1);
+    if (ordered) inOrder.push(entry);
+    entry.future.addDoneCallback(() => {
       if (!ordered) finished.push(entry);
       const resume = wake;
       wake = null;
@@ -129,45 +121,12 @@ async function* generateBoxes(
     });
   };
 
-  /** Starts what was held for hosts that have room again. */
-  const submitHeld = () => {
-    for (const [origin, queue] of held) {
-      while (queue.length > 0 && hasRoom(origin)) submit(queue.shift()!);
-      if (queue.length === 0) held.delete(origin);
-    }
-  };
-
-  const take = (entry: Entry) => {
-    outstanding += 1;
-    if (ordered) inOrder.push(entry);
-    // Behind inputs already held for its host, an input waits its turn even if a slot is free.
-    if (hasRoom(entry.origin) && !held.has(entry.origin)) {
-      submit(entry);
-      return;
-    }
-    let queue = held.get(entry.origin);
-    if (!queue) held.set(entry.origin, (queue = []));
-    queue.push(entry);
-  };
-
-  /**
-   * Waits until `ready()`, starting held inputs whenever a request finishes
-   * (their host may have room). It starts them first, too: a request may have
-   * finished while the input was being read, with nobody waiting to hear it.
-   * After submitHeld() every held input's host has a request in flight, so a
-   * change is always coming.
-   */
   const until = async (ready: () => boolean) => {
-    submitHeld();
-    while (!ready()) {
-      await changed();
-      submitHeld();
-    }
+    while (!ready()) await changed();
   };
 
   try {
     for (;;) {
-      submitHeld();
       while (!exhausted && outstanding < window) {
         let step: IteratorResult<MapInput>;
         try {
@@ -180,14 +139,13 @@ async function* generateBoxes(
           exhausted = true;
           break;
         }
-        const args = toRequest(step.value, options);
-        take({ args, origin: originOf(args[1]), future: undefined });
+        take(toRequest(step.value, options));
       }
       if (outstanding === 0) return;
       let next: Entry;
       if (ordered) {
         const head = inOrder[0]!;
-        await until(() => head.future?.done() === true);
+        await until(() => head.future.done());
         inOrder.shift();
         next = head;
       } else {
@@ -196,15 +154,14 @@ async function* generateBoxes(
       }
       outstanding -= 1;
       submitted.delete(next);
-      yield { future: next.future! };
+      yield { future: next.future };
     }
   } catch (error) {
     failing = true;
     throw error;
   } finally {
-    // The consumer stopped early (or an input was refused): what has not started is not wanted.
-    held.clear();
-    for (const entry of submitted) entry.future!.cancel();
+    // The consumer stopped early (or an input was refused): what has not started (held ones too) is not wanted.
+    for (const entry of submitted) entry.future.cancel();
     if (!exhausted) {
       try {
         await (source as { return?: () => unknown }).return?.();

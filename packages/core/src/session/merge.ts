@@ -4,10 +4,16 @@
  * values win, dictionaries merge key by key, and a null request value removes
  * the session's key.
  */
-import type { HookFn, Params, RequestSpec, RetryOptions } from '../http/request-spec.js';
+import { specAuth, type AuthOption } from '../http/auth.js';
+import { resolve } from 'node:path';
+import type { ClientCert, HookFn, Params, PoolOptions, RequestSpec, RetryOptions } from '../http/request-spec.js';
 import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
+import { mergeEnvironmentSettings } from './environment.js';
+import { netrcAuth } from './netrc.js';
 import type { SessionState } from './session-state.js';
+
+type Environment = Readonly<Record<string, string | undefined>>;
 
 const DEFAULT_RETRY_STATUS = [429, 503];
 
@@ -62,35 +68,65 @@ export function normalizeRetries(retries: number | RetryOptions | null | undefin
   return { statusCodes: DEFAULT_RETRY_STATUS, ...options };
 }
 
+/** requests' merge_setting for proxies: the request's keys win; a request's null leaves the session's. */
+function mergeProxies(session: Record<string, string> | null, request: Record<string, string> | null | undefined): Record<string, string> | null {
+  return isMapping(request) ? { ...(session ?? {}), ...request } : session;
+}
+
+/** A pool child may run in another working directory: it gets absolute paths. */
+function absoluteCert(cert: ClientCert | null | undefined): ClientCert | null {
+  if (cert === null || cert === undefined) return null;
+  return typeof cert === 'string' ? resolve(cert) : [resolve(cert[0]), resolve(cert[1])];
+}
+
 function pick<T>(request: T | undefined, session: T): T {
   return request === undefined ? session : request;
 }
 
-export function buildSpec(state: SessionState, method: string, url: string, options: RequestOptions): RequestSpec {
+/**
+ * requests' auth precedence: the request's, the session's, then (trustEnv) the
+ * netrc file's for the URL's host, which in turn wins over userinfo in the URL.
+ */
+function mergeAuth(state: SessionState, url: string, options: RequestOptions, env: Environment): AuthOption | undefined {
+  const auth = pick(options.auth, state.auth);
+  if (state.trustEnv && !options.auth && !state.auth) return netrcAuth(url, env) ?? auth;
+  return auth;
+}
+
+/** `env`: the environment trustEnv reads, this process's unless given (tests). */
+export function buildSpec(state: SessionState, method: string, url: string, options: RequestOptions, env: Environment = process.env): RequestSpec {
+  const settings = state.trustEnv ? mergeEnvironmentSettings(url, options.proxies, options.verify, env) : null;
+  const requestProxies = settings ? settings.requestProxies : options.proxies;
+  const requestVerify = settings ? settings.requestVerify : options.verify;
+  const adapter = state.adapters.adapterFor(url);
   const hasBody = options.data !== undefined || options.json !== undefined || options.files !== undefined;
   return {
     method: method.toUpperCase(),
     url,
-    params: mergeParams(state.params, options.params),
+    params: mergeParams(state.params.size > 0 ? (state.params.toObject() as Params) : undefined, options.params),
     headers: mergeHeaders(state.headers.toObject(), options.headers),
     ...(hasBody ? { data: options.data ?? null, json: options.json, files: options.files ?? null } : {}),
-    auth: pick(options.auth, state.auth),
+    auth: specAuth(mergeAuth(state, url, options, env)),
     timeout: pick(options.timeout, state.timeout),
     allowRedirects: options.allowRedirects ?? true,
     maxRedirects: state.maxRedirects,
-    verify: options.verify ?? state.verify,
-    proxies: isMapping(options.proxies) ? { ...(state.proxies ?? {}), ...options.proxies } : state.proxies,
+    verify: requestVerify ?? state.verify,
+    ...(options.cert || state.cert ? { cert: absoluteCert(pick(options.cert, state.cert)) } : {}),
+    proxies: mergeProxies(state.proxies.size > 0 ? state.proxies.toObject() : null, requestProxies),
+    ...(settings?.environmentProxies ? { environmentProxies: settings.environmentProxies } : {}),
     hooks: { response: mergeHooks(state.hooks, options.hooks) },
     backgroundCallback: (options.backgroundCallback as HookFn | null | undefined) ?? null,
     stream: options.stream ?? false,
+    ...((options.http2 ?? state.http2) ? { http2: true } : {}),
     maxResponseBytes: pick(options.maxResponseBytes, state.maxResponseBytes),
     saveTo: options.saveTo ?? null,
     resume: options.resume ?? false,
     ...(options.expectedSha256 !== undefined ? { expectedSha256: options.expectedSha256.toLowerCase() } : {}),
     ...(options.checksum === false ? { checksum: false } : {}),
     ...(options.saveWithin !== undefined ? { saveWithin: options.saveWithin } : {}),
-    retries: normalizeRetries(pick(options.retries, state.retries)),
+    retries: normalizeRetries(pick(options.retries, adapter.maxRetries !== undefined ? adapter.maxRetries : state.retries)),
     cookieJar: state.cookies.snapshotFor(url, options.cookies),
-    pool: state.pool,
+    pool: adapter.pool,
+    ...(state.adapters.customized ? { mountedPools: state.adapters.entries().map((m): [string, PoolOptions] => [m.prefix, m.pool]) } : {}),
   };
 }

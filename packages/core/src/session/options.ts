@@ -2,9 +2,11 @@
  * The options users pass: to a session's constructor and to each request.
  * Names follow requests' keyword arguments in camelCase (API.md).
  */
+import type { AuthOption } from '../http/auth.js';
 import type { Executor } from '../executors/executor.js';
 import type {
   DataOption,
+  ClientCert,
   FilesOption,
   HookFn,
   ParamValue,
@@ -29,14 +31,18 @@ export interface RequestOptions {
   headers?: HeadersOption;
   cookies?: CookiesOption;
   files?: FilesOption;
-  auth?: [string, string] | null;
+  auth?: AuthOption;
   /** Seconds, or [connect, read]; null for none. */
   timeout?: TimeoutOption;
   allowRedirects?: boolean;
   hooks?: HooksOption;
   stream?: boolean;
   verify?: boolean | string;
+  /** A TLS client certificate: a PEM file with certificate and key, or [certificate file, key file]. */
+  cert?: ClientCert | null;
   proxies?: Record<string, string> | null;
+  /** HTTP/2 where the server's ALPN offers it (https only; HTTP/1.1 through a proxy). Default: the session's (false). */
+  http2?: boolean;
   /** Deprecated upstream (use hooks); its return value, if any, replaces the response. */
   backgroundCallback?: BackgroundCallback | HookFn | null;
   signal?: AbortSignal;
@@ -77,29 +83,43 @@ export interface RequestOptions {
 
 export const REQUEST_OPTION_NAMES: ReadonlySet<string> = new Set<keyof RequestOptions>([
   'params', 'data', 'json', 'headers', 'cookies', 'files', 'auth', 'timeout', 'allowRedirects',
-  'hooks', 'stream', 'verify', 'proxies', 'backgroundCallback', 'signal', 'meta',
+  'hooks', 'stream', 'verify', 'cert', 'proxies', 'http2', 'backgroundCallback', 'signal', 'meta',
   'maxResponseBytes', 'saveTo', 'resume', 'retries', 'expectedSha256', 'checksum', 'saveWithin',
 ]);
 
+/** requests' HTTPAdapter(pool_maxsize, pool_block, max_retries), for the session or a mounted prefix. */
 export interface AdapterOptions {
-  /** Sockets per origin. */
+  /** Sockets per origin kept in the pool (and, with poolBlock, the most open at once). */
   poolMaxSize?: number;
+  /** true: wait for a free socket; false (default): open more when all are busy, keep only poolMaxSize idle. */
   poolBlock?: boolean;
+  /** Retries for requests under this adapter, as the `retries` option; a request's own `retries` wins. */
+  maxRetries?: number | RetryOptions | null;
 }
 
 export interface SessionStateOptions {
   headers?: HeadersOption;
-  auth?: [string, string] | null;
+  auth?: AuthOption;
   params?: Params;
   hooks?: HooksOption;
   maxRedirects?: number;
   verify?: boolean | string;
+  /** A TLS client certificate for every request (requests' session.cert). */
+  cert?: ClientCert | null;
   proxies?: Record<string, string> | null;
   /** A default timeout for every request (requests has none). */
   timeout?: TimeoutOption;
   retries?: number | RetryOptions | null;
   maxResponseBytes?: number | null;
+  /** Every request tries HTTP/2 (see RequestOptions.http2). Default false. */
+  http2?: boolean;
   adapterOptions?: AdapterOptions;
+  /**
+   * requests' trust_env (default true): HTTP_PROXY / HTTPS_PROXY / ALL_PROXY /
+   * NO_PROXY (either case), the netrc file (NETRC or ~/.netrc) and
+   * REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE apply, as the coordinator's environment has them.
+   */
+  trustEnv?: boolean;
 }
 
 export interface FuturesSessionOptions extends SessionStateOptions {

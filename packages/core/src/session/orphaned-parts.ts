@@ -8,20 +8,11 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { BrokenProcessPool } from '../executors/broken-process-pool.js';
 import type { Executor } from '../executors/executor.js';
+import type { TaskLostListener } from '../executors/task-lost-listeners.js';
 import type { Future } from '../futures/future.js';
 import type { RequestSpec } from '../http/request-spec.js';
 import { isTemporaryFileOf } from '../http/engine-files.js';
-
-/** What ProcessPoolExecutor offers (duck-typed, so any executor with the hook benefits). */
-interface ReportsLostTasks {
-  onTaskLost(listener: (future: Future<unknown>, error: BrokenProcessPool) => void | Promise<void>): () => void;
-}
-
-function reportsLostTasks(executor: Executor): executor is Executor & ReportsLostTasks {
-  return typeof (executor as Partial<ReportsLostTasks>).onTaskLost === 'function';
-}
 
 /** Removes the temporary files that process `pid` was writing for `target`. */
 export async function removeTemporaryFilesOf(target: string, pid: number): Promise<void> {
@@ -41,18 +32,19 @@ export async function removeTemporaryFilesOf(target: string, pid: number): Promi
 export class OrphanedPartSweeper {
   /** Targets of non-resumable saves in flight in a child, by the future that runs them. */
   private readonly targets = new Map<Future<unknown>, string>();
-  private readonly executor: (Executor & ReportsLostTasks) | undefined;
+  /** The executor's onTaskLost, if its tasks run in processes that can die mid-write. */
+  private readonly onTaskLost: ((listener: TaskLostListener) => () => void) | undefined;
   private unsubscribe: (() => void) | undefined;
 
   constructor(executor: Executor) {
-    if (executor.crossesProcesses && reportsLostTasks(executor)) this.executor = executor;
+    if (executor.crossesProcesses) this.onTaskLost = executor.onTaskLost?.bind(executor);
   }
 
   /** Remembers `future`'s target until it settles, if a dead child could orphan a file for it. */
   track(future: Future<unknown>, spec: RequestSpec): void {
-    if (this.executor === undefined || !spec.saveTo || spec.resume) return;
+    if (this.onTaskLost === undefined || !spec.saveTo || spec.resume) return;
     // Subscribed on the first save only: a session that never saves adds nothing to a shared executor.
-    this.unsubscribe ??= this.executor.onTaskLost(async (lost, error) => {
+    this.unsubscribe ??= this.onTaskLost(async (lost, error) => {
       const target = this.targets.get(lost);
       if (target !== undefined && error.pid !== undefined) await removeTemporaryFilesOf(target, error.pid);
     });

@@ -4,13 +4,15 @@
  * with `{ session }` shares this object with that Session, as requests-futures
  * shares the wrapped requests.Session.
  */
-import { CaseInsensitiveHeaders } from '../http/headers.js';
-import type { Params, PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
-import { headerValueText } from '../http/validate-request.js';
+import type { AuthOption } from '../http/auth.js';
+import type { ClientCert, PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import { version } from '../version.js';
+import { AdapterMounts, validateAdapterOptions } from './adapters.js';
 import { SessionCookies } from './cookies.js';
 import type { HooksOption, SessionStateOptions } from './options.js';
-import { validatePositiveInteger, validateTimeout } from './validate.js';
+import { sessionParams, sessionProxies, type SessionParams, type SessionProxies } from './params-and-proxies.js';
+import { sessionHeaders, type SessionHeaders } from './session-headers.js';
+import { validateAuth, validateCert, validatePositiveInteger, validateTimeout } from './validate.js';
 
 /** requests.Session's default redirect limit (got's is 10). */
 export const DEFAULT_MAX_REDIRECTS = 30;
@@ -27,43 +29,59 @@ export function defaultHeaders(): Record<string, string> {
 }
 
 export class SessionState {
-  readonly headers: CaseInsensitiveHeaders;
+  /** Dicts as in requests: replaced in place, so a Session and a FuturesSession sharing this state see one object. */
+  readonly headers: SessionHeaders;
+  readonly params: SessionParams;
+  readonly proxies: SessionProxies;
   readonly cookies = new SessionCookies();
-  auth: [string, string] | null;
-  params: Params | undefined;
+  auth: AuthOption;
   hooks: HooksOption;
   maxRedirects: number;
   verify: boolean | string;
-  proxies: Record<string, string> | null;
+  cert: ClientCert | null;
   timeout: TimeoutOption | undefined;
   retries: number | RetryOptions | null;
   maxResponseBytes: number | null;
+  http2: boolean;
   pool: PoolOptions;
+  /** session.mount's prefixes, 'https://' and 'http://' first mounted from adapterOptions. */
+  readonly adapters: AdapterMounts;
+  /** requests' trust_env: environment proxies, .netrc and CA bundle variables apply. */
+  trustEnv: boolean;
 
   constructor(options: SessionStateOptions = {}, concurrency = 1) {
     validateTimeout(options.timeout);
-    validatePositiveInteger(options.adapterOptions?.poolMaxSize, 'adapterOptions.poolMaxSize');
+    validateAdapterOptions(options.adapterOptions, 'adapterOptions');
     if (options.maxRedirects !== undefined && (!Number.isInteger(options.maxRedirects) || options.maxRedirects < 0)) {
       throw new RangeError(`maxRedirects must be an integer >= 0, got ${String(options.maxRedirects)}`);
     }
-    this.headers = new CaseInsensitiveHeaders(defaultHeaders());
-    for (const [name, value] of Object.entries(options.headers ?? {})) {
-      if (value === null || value === undefined) this.headers.delete(name);
-      else this.headers.set(name, headerValueText(name, value));
-    }
+    this.headers = sessionHeaders(defaultHeaders());
+    this.headers.update(options.headers ?? {});
+    this.params = sessionParams(options.params);
+    this.proxies = sessionProxies(options.proxies);
+    validateAuth(options.auth);
     this.auth = options.auth ?? null;
-    this.params = options.params;
     this.hooks = { response: [], ...options.hooks };
     this.maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     this.verify = options.verify ?? true;
-    this.proxies = options.proxies ?? null;
+    validateCert(options.cert);
+    this.cert = options.cert ?? null;
     this.timeout = options.timeout;
     this.retries = options.retries ?? null;
     this.maxResponseBytes = options.maxResponseBytes ?? null;
+    if (options.trustEnv !== undefined && typeof options.trustEnv !== 'boolean') {
+      throw new TypeError(`trustEnv must be a boolean, got ${typeof options.trustEnv}`);
+    }
+    this.trustEnv = options.trustEnv ?? true;
+    if (options.http2 !== undefined && typeof options.http2 !== 'boolean') {
+      throw new TypeError(`http2 must be a boolean, got ${typeof options.http2}`);
+    }
+    this.http2 = options.http2 ?? false;
     // The pool grows with the executor, as requests-futures raises pool_maxsize to max_workers.
     this.pool = {
       maxSize: options.adapterOptions?.poolMaxSize ?? Math.max(DEFAULT_POOL_SIZE, concurrency),
       block: options.adapterOptions?.poolBlock ?? false,
     };
+    this.adapters = new AdapterMounts(this.pool, options.adapterOptions);
   }
 }

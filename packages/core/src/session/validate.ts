@@ -2,6 +2,8 @@
  * Checks on what users pass, so a typo or a wrong type fails at once with a
  * TypeError/RangeError that names the option, instead of deep inside got.
  */
+import { isFnRef } from '@requests-futures/serializer';
+import { isAuthBase } from '../http/auth.js';
 import { timeoutMilliseconds } from '../http/timeouts.js';
 import { REQUEST_OPTION_NAMES, type RequestOptions } from './options.js';
 
@@ -53,6 +55,20 @@ export function validateTimeout(timeout: unknown, option = 'timeout'): void {
   timeoutMilliseconds(timeout, option);
 }
 
+/** requests' auth: a (user, password) pair, an AuthBase (HTTPDigestAuth...), a callable, or here an fnRef; or null. */
+export function validateAuth(value: unknown, option = 'auth'): void {
+  const pair = Array.isArray(value) && value.length === 2 && value.every((p) => typeof p === 'string');
+  if (value === null || value === undefined || pair || typeof value === 'function' || isFnRef(value) || isAuthBase(value)) return;
+  throw new TypeError(`${option} must be a [user, password] pair of strings, an AuthBase such as HTTPDigestAuth, a function (request) => request, an fnRef or null, got ${typeName(value)}`);
+}
+
+/** requests' cert: a PEM file path, or a [certificate file, key file] pair; or null. */
+export function validateCert(value: unknown, option = 'cert'): void {
+  const isPath = (v: unknown) => typeof v === 'string' && v.length > 0;
+  if (value === null || value === undefined || isPath(value) || (Array.isArray(value) && value.length === 2 && value.every(isPath))) return;
+  throw new TypeError(`${option} must be a PEM file path or a [certificate file, key file] pair, got ${typeName(value)}`);
+}
+
 export function validatePositiveInteger(value: unknown, option: string): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
@@ -79,11 +95,11 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
         expect(value === null || isPlainRecord(value), key, 'an object or null', value);
         break;
       case 'auth':
-        expect(value === null || (Array.isArray(value) && value.length === 2 && value.every((p) => typeof p === 'string')),
-          key, 'a [user, password] pair of strings or null', value);
+        validateAuth(value, "Request option 'auth'");
         break;
       case 'allowRedirects':
       case 'stream':
+      case 'http2':
       case 'resume':
       case 'checksum':
         expect(typeof value === 'boolean', key, 'a boolean', value);
@@ -93,6 +109,9 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
         break;
       case 'timeout':
         validateTimeout(value);
+        break;
+      case 'cert':
+        validateCert(value, "Request option 'cert'");
         break;
       case 'data':
         expect(value === null || typeof value === 'string' || value instanceof Uint8Array || isPlainRecord(value) || isPairList(value),

@@ -149,3 +149,44 @@ describe('FuturesSession({ perHostLimit }).request()', () => {
     expect(peakOverlap(since(hostA, fromA))).toBe(1);
   });
 });
+
+describe('session.map and request() share one per-origin limiter', () => {
+  it('inputs a map holds for their host are the session\'s held requests: close() cancels them, the map ends without error', async () => {
+    const session = new FuturesSession({ maxWorkers: 4, perHostLimit: 1 });
+    const arrived = hostA.requests.length;
+    const urls = urlsOf(hostA, 4, 'map-close');
+    let pulledAll!: () => void;
+    const allPulled = new Promise<void>((resolve) => (pulledAll = resolve));
+    async function* inputs() {
+      yield* urls;
+      pulledAll();
+    }
+    const iterator = session.map(inputs(), { maxQueued: 8 })[Symbol.asyncIterator]();
+    const firstStep = iterator.next();
+    await allPulled;
+    // The first request is with the server; the other three are held for the host.
+    await hostA.arrivals(arrived + 1);
+    const closed = session.close();
+    const futures: Array<Future<Response>> = [];
+    for (let step = await firstStep; !step.done; step = await iterator.next()) futures.push(step.value as Future<Response>);
+    await closed;
+    expect(futures).toHaveLength(4);
+    expect(futures.filter((f) => f.cancelled())).toHaveLength(3);
+    const [ran] = futures.filter((f) => !f.cancelled());
+    expect((await ran!.result()).statusCode).toBe(200);
+    expect(since(hostA, arrived)).toHaveLength(1);
+  });
+
+  it('a map with a limit of its own stays within the session\'s too', async () => {
+    const session = new FuturesSession({ maxWorkers: 8, perHostLimit: 1 });
+    const from = hostA.requests.length;
+    try {
+      const statuses: number[] = [];
+      for await (const future of session.map(urlsOf(hostA, 4, 'nested'), { perHostLimit: 3 })) statuses.push((await future.result()).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 200]);
+    } finally {
+      await session.close();
+    }
+    expect(peakOverlap(since(hostA, from))).toBe(1);
+  });
+});

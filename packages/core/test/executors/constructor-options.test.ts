@@ -65,11 +65,14 @@ describe('positional worker count', () => {
     expect(() => new ThreadPoolExecutor(1.5)).toThrow(RangeError);
   });
 
-  it('new ProcessPoolExecutor(2) starts two children', async () => {
+  it('new ProcessPoolExecutor(2) runs up to two children', async () => {
     const pool = new ProcessPoolExecutor(2);
     made.push(pool);
     expect(pool.maxWorkers).toBe(2);
     expect(await pool.submit(task('abs'), -3)).toBe(3);
+    // Children start on demand: one task needed one; prestart() starts the rest.
+    expect(pool.stats().workers).toHaveLength(1);
+    pool.prestart();
     const children = pool.stats().workers;
     expect(children).toHaveLength(2);
     await pool.shutdown();

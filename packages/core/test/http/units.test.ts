@@ -111,12 +111,17 @@ describe('AgentPool', () => {
     const pool = new AgentPool();
     const a = pool.agentsFor({ maxSize: 3, block: false }, true);
     expect(pool.agentsFor({ maxSize: 3, block: false }, true)).toEqual(a);
-    expect(a.http.maxSockets).toBe(3);
+    // pool_block false: more sockets when all are busy, only maxSize kept idle; true: maxSize at most.
+    expect(a.http.maxSockets).toBe(Infinity);
+    expect(a.http.maxFreeSockets).toBe(3);
+    const blocking = pool.agentsFor({ maxSize: 3, block: true }, true);
+    expect(blocking.http).not.toBe(a.http);
+    expect([blocking.http.maxSockets, blocking.https.maxSockets]).toEqual([3, 3]);
     expect(a.http.keepAlive).toBe(true);
     const insecure = pool.agentsFor({ maxSize: 3, block: false }, false);
     expect(insecure.http).toBe(a.http);
     expect(insecure.https).not.toBe(a.https);
-    expect(pool.agentsFor(undefined).http.maxSockets).toBe(10);
+    expect(pool.agentsFor(undefined).http.maxFreeSockets).toBe(10);
     pool.destroy();
     expect(() => pool.agentsFor(undefined)).toThrow(/destroyed/);
   });

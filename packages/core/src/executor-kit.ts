@@ -1,0 +1,11 @@
+/**
+ * What an executor living in another package (@requests-futures/distributed)
+ * needs to behave like the two pools: the same counters and events, the same
+ * lazy map, the same timeout parsing. Published as
+ * `@requests-futures/core/executor-kit`; not part of the user-facing API.
+ */
+export { ExecutorMonitor } from './executors/events.js';
+export { mapLazily } from './executors/map-lazily.js';
+export { resolveMapOptions } from './executors/map-options.js';
+export { settlesWithin } from './executors/settles-within.js';
+export { timeoutToMs } from './futures/timeout.js';

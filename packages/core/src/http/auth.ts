@@ -1,0 +1,112 @@
+/**
+ * requests' authentication objects. `auth` is a `[user, password]` pair
+ * (Basic), an `HTTPBasicAuth` / `HTTPDigestAuth`, an `AuthBase` of your own, or
+ * a function `(request) => request` that may add headers: in-process as it
+ * is, across processes as an fnRef. The built-in classes go into the spec as
+ * plain data (specAuth), which a child decodes before it has loaded the engine.
+ */
+import { isFnRef, loadFnRef, type FnRef } from '@requests-futures/serializer';
+import { basicAuthHeader } from './basic-auth.js';
+import { CaseInsensitiveHeaders } from './headers.js';
+import type { Hop } from './redirects.js';
+
+/** What an auth callable sees and returns: requests' PreparedRequest, the parts auth may change. */
+export interface PreparedRequest {
+  method: string;
+  url: string;
+  headers: CaseInsensitiveHeaders;
+  /** The encoded body, read-only here (string, bytes or a multipart form), or undefined. */
+  readonly body: unknown;
+}
+
+export type AuthCallable = (request: PreparedRequest) => PreparedRequest | void | Promise<PreparedRequest | void>;
+
+/** requests' AuthBase: subclass it and implement `call(request)`. */
+export abstract class AuthBase {
+  abstract call(request: PreparedRequest): PreparedRequest | void | Promise<PreparedRequest | void>;
+}
+
+export class HTTPBasicAuth extends AuthBase {
+  constructor(
+    readonly username: string,
+    readonly password: string,
+  ) {
+    super();
+  }
+
+  call(request: PreparedRequest): PreparedRequest {
+    request.headers.set('Authorization', basicAuthHeader(this.username, this.password));
+    return request;
+  }
+}
+
+/**
+ * requests' HTTPDigestAuth: the request goes out without credentials; a 401
+ * whose WWW-Authenticate offers Digest is answered once (MD5, MD5-SESS, SHA,
+ * SHA-256, SHA-512; qop "auth" or none), and that 401 is the first entry of
+ * the response's `history`. Unlike requests, no nonce is reused for the next
+ * request (an instance holds no state, so it crosses processes as it is).
+ */
+export class HTTPDigestAuth extends AuthBase {
+  constructor(
+    readonly username: string,
+    readonly password: string,
+  ) {
+    super();
+  }
+
+  call(request: PreparedRequest): PreparedRequest {
+    return request;
+  }
+}
+
+export type AuthOption = [string, string] | AuthBase | AuthCallable | FnRef | null;
+
+/** HTTPDigestAuth as the spec carries it. */
+export interface DigestAuthSpec {
+  scheme: 'digest';
+  username: string;
+  password: string;
+}
+
+/** What RequestSpec.auth holds: the built-in classes as plain data, anything else as given. */
+export type SpecAuth = [string, string] | DigestAuthSpec | AuthBase | AuthCallable | FnRef | null;
+
+export function specAuth(auth: AuthOption | undefined): SpecAuth | undefined {
+  if (auth instanceof HTTPBasicAuth) return [auth.username, auth.password];
+  if (auth instanceof HTTPDigestAuth) return { scheme: 'digest', username: auth.username, password: auth.password };
+  return auth;
+}
+
+export function isDigestAuthSpec(auth: unknown): auth is DigestAuthSpec {
+  return typeof auth === 'object' && auth !== null && (auth as { scheme?: unknown }).scheme === 'digest';
+}
+
+export function isAuthBase(value: unknown): value is AuthBase {
+  return typeof value === 'object' && value !== null && typeof (value as { call?: unknown }).call === 'function' && !isFnRef(value);
+}
+
+/** The auth object, as `call(request)`; null for a Basic pair and for none. */
+async function authCallable(auth: SpecAuth | undefined): Promise<AuthCallable | null> {
+  if (auth === null || auth === undefined || Array.isArray(auth) || isDigestAuthSpec(auth)) return null;
+  if (isFnRef(auth)) return loadFnRef<AuthCallable>(auth);
+  if (typeof auth === 'function') return auth;
+  if (isAuthBase(auth)) return (request) => auth.call(request);
+  throw new TypeError(`auth must be a [user, password] pair, an AuthBase, a function or an fnRef, got ${typeof auth}`);
+}
+
+/**
+ * Runs the request's auth on the first hop, as requests' prepare_auth does
+ * once per request: the callable may add headers or change the URL.
+ */
+export async function applyAuth(hop: Hop, auth: SpecAuth | undefined): Promise<Hop> {
+  const call = await authCallable(auth);
+  if (call === null) return hop;
+  const request: PreparedRequest = { method: hop.method, url: hop.url, headers: hop.headers, body: hop.body?.payload };
+  const returned = (await call(request)) ?? request;
+  if (typeof returned !== 'object' || returned === null) {
+    throw new TypeError(`auth must return the request (or nothing), got ${returned === null ? 'null' : typeof returned}`);
+  }
+  const headers = returned.headers instanceof CaseInsensitiveHeaders ? returned.headers : new CaseInsensitiveHeaders(returned.headers as Record<string, string>);
+  return { ...hop, method: String(returned.method).toUpperCase(), url: String(returned.url), headers };
+}

@@ -1,0 +1,48 @@
+/**
+ * `session.headers`: requests' CaseInsensitiveDict of the session's default
+ * headers. Besides CaseInsensitiveHeaders' methods it takes bracket
+ * assignment, `delete`, `in` and `update()` (item-access.ts); a null or
+ * undefined value removes the header, as None does once requests merges it.
+ */
+import { CaseInsensitiveHeaders, type HeadersInit } from '../http/headers.js';
+import { headerValueText } from '../http/validate-request.js';
+import { withItemAccess, type ItemStore, type WithItems } from './item-access.js';
+
+export type DictUpdate<V> = Record<string, V | null | undefined> | Iterable<readonly [string, V | null | undefined]>;
+
+/** The pairs of a mapping, a Map, a dict of ours or a list of pairs. */
+export function pairsOf<V>(source: DictUpdate<V> | null | undefined, what: string): Iterable<readonly [string, V | null | undefined]> {
+  if (source === null || source === undefined) return [];
+  if (typeof source !== 'object') throw new TypeError(`${what}.update() takes a mapping or a list of [key, value] pairs, got ${typeof source}`);
+  return Symbol.iterator in source ? (source as Iterable<readonly [string, V]>) : Object.entries(source);
+}
+
+export class HeadersDict extends CaseInsensitiveHeaders implements ItemStore {
+  /** Adds or replaces each header; a null value removes it. */
+  update(source: DictUpdate<string | number> | CaseInsensitiveHeaders): void {
+    for (const [name, value] of pairsOf(source as DictUpdate<string | number>, 'session.headers')) this.setItem(name, value);
+  }
+
+  /** Replaces every header with these (`session.headers = {...}`). */
+  replace(source: DictUpdate<string | number> | CaseInsensitiveHeaders | null | undefined): void {
+    this.store.clear();
+    if (source !== null && source !== undefined) this.update(source);
+  }
+
+  clear(): void {
+    this.store.clear();
+  }
+
+  setItem(name: string, value: unknown): void {
+    if (value === null || value === undefined) this.delete(name);
+    else this.set(name, headerValueText(name, value));
+  }
+}
+
+export type SessionHeaders = WithItems<HeadersDict, string>;
+
+export function sessionHeaders(init?: HeadersInit): SessionHeaders {
+  const dict = new HeadersDict();
+  if (init !== undefined) dict.update(init as DictUpdate<string | number>);
+  return withItemAccess<HeadersDict, string>(dict, 'session.headers');
+}

@@ -1,0 +1,117 @@
+/**
+ * diagnostics_channel events of FuturesSession requests, on both executors:
+ * start → queued → running → done | error, with times that only go forward.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { CancelledError, ConnectionError, FuturesSession, REQUEST_CHANNELS, type RequestDiagnostic } from '@requests-futures/core';
+import { closedLoopbackPort, startHoldServer, type HoldServer } from '@requests-futures/testing';
+import { executorCases } from '../session/executors.js';
+
+type Seen = Array<{ channel: string; id: number; snapshot: RequestDiagnostic; store: string | undefined }>;
+const caller = new AsyncLocalStorage<string>();
+
+function subscribeAll(seen: Seen): () => void {
+  const unsubscribers = Object.entries(REQUEST_CHANNELS).map(([channel, name]) => {
+    const listener = (message: unknown) => {
+      const record = message as RequestDiagnostic;
+      seen.push({ channel, id: record.id, snapshot: { ...record }, store: caller.getStore() });
+    };
+    diagnosticsChannel.subscribe(name, listener);
+    return () => diagnosticsChannel.unsubscribe(name, listener);
+  });
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe.each(executorCases)('request diagnostics on $name', ({ make, name }) => {
+  let server: HoldServer;
+  let session: FuturesSession;
+  beforeAll(async () => {
+    server = await startHoldServer();
+    session = new FuturesSession({ executor: make() });
+  });
+  afterAll(async () => {
+    await session.close();
+    await session.executor.shutdown();
+    await server.close();
+  });
+
+  it('names the channels', () => {
+    expect(REQUEST_CHANNELS).toEqual({
+      start: 'requests-futures:request:start',
+      queued: 'requests-futures:request:queued',
+      running: 'requests-futures:request:running',
+      done: 'requests-futures:request:done',
+      error: 'requests-futures:request:error',
+    });
+  });
+
+  it('a response: start (in the caller context), queued, running, done, with ordered times and the status', async () => {
+    const seen: Seen = [];
+    const unsubscribe = subscribeAll(seen);
+    try {
+      server.release('/ok');
+      const response = await caller.run('tenant-a', () => session.get(`${server.url}/ok`, { meta: { job: 7 } }));
+      expect(response.statusCode).toBe(200);
+      await until(() => seen.some(({ channel }) => channel === 'done'), 'the done event');
+      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'done']);
+      expect(new Set(seen.map(({ id }) => id)).size).toBe(1);
+      expect(seen[0]!.store).toBe('tenant-a');
+      const last = seen[3]!.snapshot;
+      expect(last).toMatchObject({ method: 'GET', url: `${server.url}/ok`, executor: name, meta: { job: 7 }, outcome: 'done', statusCode: 200 });
+      expect(last.startTime).toBeLessThanOrEqual(last.queuedTime!);
+      expect(last.queuedTime).toBeLessThanOrEqual(last.runningTime!);
+      expect(last.runningTime).toBeLessThanOrEqual(last.endTime!);
+      expect(Math.abs(last.startTime - Date.now())).toBeLessThan(60_000);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('a connection error: error with the ConnectionError', async () => {
+    const seen: Seen = [];
+    const unsubscribe = subscribeAll(seen);
+    try {
+      const port = await closedLoopbackPort();
+      await expect(session.get(`http://127.0.0.1:${port}/`)).rejects.toBeInstanceOf(ConnectionError);
+      await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
+      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'error']);
+      expect(seen[3]!.snapshot.outcome).toBe('error');
+      expect(seen[3]!.snapshot.error).toBeInstanceOf(ConnectionError);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('a request cancelled before it ran: start, queued, error (cancelled), never running', async () => {
+    const seen: Seen = [];
+    const unsubscribe = subscribeAll(seen);
+    try {
+      const future = session.get(`${server.url}/cancelled`);
+      expect(future.cancel()).toBe(true);
+      await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
+      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'error']);
+      expect(seen[2]!.snapshot).toMatchObject({ outcome: 'cancelled' });
+      expect(seen[2]!.snapshot.error).toBeInstanceOf(CancelledError);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('publishes nothing once unsubscribed', async () => {
+    const seen: Seen = [];
+    subscribeAll(seen)();
+    server.release('/quiet');
+    await session.get(`${server.url}/quiet`);
+    expect(seen).toEqual([]);
+  });
+});
