@@ -82,8 +82,12 @@ export {
   IncompleteDownload,
   UnsafePath,
   PartFileBusy,
+  StreamConsumedError,
+  ContentNotRead,
+  UnrewindableBodyError,
 } from './http/errors.js';
-export type { ClientCert, RetryOptions, TimeoutOption, FilePart, FilesOption, Params } from './http/request-spec.js';
+export type { ClientCert, RetryOptions, TimeoutOption, FilePart, FileTuple, FilesOption, FormPairs, DataOption, Params } from './http/request-spec.js';
+export type { FileBody, StreamingData } from './http/body-source.js';
 
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
 export { REQUEST_CHANNELS, type RequestChannelName, type RequestDiagnostic } from './diagnostics/request-channels.js';

@@ -234,6 +234,17 @@ function route(ctx: Ctx): void | Promise<void> {
       const seed = Number(url.searchParams.get('seed') ?? 42);
       return send(res, 200, seededBytes(n, seed), { 'Content-Type': 'application/octet-stream' });
     }
+    case 'stream': {
+      // httpbin's /stream/n: n JSON objects, one per line, each written as its own chunk.
+      const n = Math.min(Number(second), 100);
+      if (!Number.isInteger(n) || n < 0) return send(res, 400, 'bad n');
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      for (let id = 0; id < n; id++) {
+        res.write(JSON.stringify({ url: `http://${req.headers.host ?? ''}${req.url ?? ''}`, args: Object.fromEntries(url.searchParams), headers: headersOf(req), origin: req.socket.remoteAddress, id }) + '\n');
+      }
+      res.end();
+      return;
+    }
     case 'stream-bytes': {
       const n = Math.min(Number(second), 100 * 1024 * 1024);
       if (!Number.isInteger(n) || n < 0) return send(res, 400, 'bad n');

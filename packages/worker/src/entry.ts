@@ -8,6 +8,7 @@
  * tasks run here at once (the pool's `concurrencyPerWorker`), so all state is
  * per task id.
  */
+import type { Readable } from 'node:stream';
 import { decode, loadFnRef } from '@requests-futures/serializer';
 import type { Wire } from '@requests-futures/serializer';
 import { readPositiveInteger } from './argv-flags.js';
@@ -15,7 +16,9 @@ import { ByteAllowance } from './byte-allowance.js';
 import { listenForControl, sendToCoordinator } from './control-lane.js';
 import { CoordinatorGoneError, watchCoordinator } from './coordinator-watch.js';
 import { startHeartbeat } from './heartbeat.js';
+import { streamToken } from './incoming-streams.js';
 import { Outbox } from './outbox.js';
+import { OutgoingStreams, type ExportOptions } from './outgoing-streams.js';
 import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
@@ -25,6 +28,7 @@ import { callTask } from './task-context.js';
 const running = new RunningTasks();
 const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
+const outgoing = new OutgoingStreams(outbox);
 /** Shared by every task of this child, when the executor limits body bytes per second. */
 const grantBatchBytes = readPositiveInteger(process.argv, BYTE_GRANT_FLAG);
 const allowance =
@@ -59,6 +63,7 @@ function onCoordinatorGone(why: string): void {
   process.stdout.on('error', ignore);
   process.stderr.on('error', ignore);
   running.abortAll(new CoordinatorGoneError(why));
+  outgoing.cancelAll();
   if (running.size === 0) process.exit(0);
   // Bounds a task that ignores its signal; unref'd, since a child with nothing left running ends by itself.
   setTimeout(() => process.exit(0), ORPHAN_EXIT_MS).unref();
@@ -67,11 +72,16 @@ function onCoordinatorGone(why: string): void {
 function onControl(message: ControlMessage): void {
   if (message.__rf === 'run') accept(message.tasks);
   else if (message.__rf === 'abort') running.abort(message.id, decodeReason(message.reason));
+  else if (message.__rf === 'credit') outgoing.credit(message.stream, message.bytes);
+  else if (message.__rf === 'cancel-stream') outgoing.cancel(message.stream);
   else if (message.__rf === 'grant') allowance?.granted(message.bytes);
   else if (message.__rf === 'exit') {
-    // The coordinator sends 'exit' only once every task this child started has replied.
-    outbox.flush();
-    process.exit(0);
+    // The coordinator sends 'exit' only once every task this child started has replied;
+    // bodies still streaming to it finish first.
+    void outgoing.whenEmpty().then(() => {
+      outbox.flush();
+      process.exit(0);
+    });
   }
 }
 
@@ -106,30 +116,48 @@ function accept(tasks: readonly TaskMessage[]): void {
 
 async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
   let reply: TaskReply;
+  const streams: number[] = [];
   try {
-    reply = replyWithValue(await runDecoded(task, signal));
+    reply = replyWithValue(await runDecoded(task, signal, streams));
   } catch (error) {
     reply = replyWithError(error);
   }
   running.end(task.id);
+  if (orphaned || !reply.ok) {
+    for (const id of streams) outgoing.cancel(id);
+  }
   if (running.size === 0) allowance?.release();
   if (orphaned) {
     if (running.size === 0) process.exit(0);
     return;
   }
-  outbox.push({ type: 'reply', id: task.id, reply });
+  if (reply.ok && streams.length > 0) {
+    outbox.push({ type: 'reply', id: task.id, reply, streams });
+    for (const id of streams) outgoing.start(id);
+  } else {
+    outbox.push({ type: 'reply', id: task.id, reply });
+  }
   const reason = retirement.noteFinished();
   if (reason !== undefined) outbox.push({ type: 'retiring', reason });
 }
 
-async function runDecoded(task: TaskMessage, signal: AbortSignal): Promise<unknown> {
+async function runDecoded(task: TaskMessage, signal: AbortSignal, streams: number[]): Promise<unknown> {
   const { fn, args } = decode<TaskPayload>(task.payload);
   const target: unknown = await loadFnRef(fn);
   if (typeof target !== 'function') {
     throw new TypeError(`Export "${fn.exportName}" of ${fn.moduleUrl} is not a function (got ${typeof target})`);
   }
   const progress = (bytes: number, total?: number): void => outbox.push(total === undefined ? { type: 'progress', id: task.id, bytes } : { type: 'progress', id: task.id, bytes, total });
-  return callTask({ signal, taskId: task.id, progress, progressWanted: task.progress === true, budget: allowance }, target as (...a: unknown[]) => unknown, args);
+  const exportStream = (source: Readable, options?: ExportOptions): string => {
+    const id = outgoing.add(source, options);
+    streams.push(id);
+    return streamToken(process.pid, id);
+  };
+  return callTask(
+    { signal, taskId: task.id, progress, progressWanted: task.progress === true, exportStream, budget: allowance },
+    target as (...a: unknown[]) => unknown,
+    args,
+  );
 }
 
 function decodeReason(reason: Wire | undefined): unknown {

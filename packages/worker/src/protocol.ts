@@ -93,7 +93,36 @@ export interface ReplyEvent {
   readonly type: 'reply';
   readonly id: number;
   readonly reply: TaskReply;
+  /**
+   * Bodies the value refers to (`TaskContext.exportStream`), streamed after
+   * this reply as `body` events; the coordinator cancels them if nobody takes the value.
+   */
+  readonly streams?: readonly number[];
 }
+
+/**
+ * One piece of an exported stream. A child sends at most `STREAM_WINDOW_BYTES`
+ * beyond what the coordinator has credited back, then stops reading its source.
+ */
+export interface BodyEvent {
+  readonly type: 'body';
+  readonly stream: number;
+  readonly bytes: Uint8Array;
+}
+
+export interface BodyEndEvent {
+  readonly type: 'body-end';
+  readonly stream: number;
+}
+
+/** The source failed: `error` is encoded as a reply's error is. */
+export interface BodyErrorEvent {
+  readonly type: 'body-error';
+  readonly stream: number;
+  readonly error: Wire;
+}
+
+export type StreamEvent = BodyEvent | BodyEndEvent | BodyErrorEvent;
 
 /**
  * The child reached its task or memory budget: it starts no new task (it
@@ -120,7 +149,22 @@ export interface BytesReturnedEvent {
   readonly bytes: number;
 }
 
-export type ChildEvent = StartedEvent | DeclinedEvent | ProgressEvent | ReplyEvent | RetiringEvent | BytesWantedEvent | BytesReturnedEvent;
+export type ChildEvent =
+  | StartedEvent
+  | DeclinedEvent
+  | ProgressEvent
+  | ReplyEvent
+  | RetiringEvent
+  | BytesWantedEvent
+  | BytesReturnedEvent
+  | StreamEvent;
+
+export function isStreamEvent(event: ChildEvent): event is StreamEvent {
+  return event.type === 'body' || event.type === 'body-end' || event.type === 'body-error';
+}
+
+/** What a child may send of one exported stream before the coordinator credits any of it back. */
+export const STREAM_WINDOW_BYTES = 1024 * 1024;
 
 // ---- coordinator → child -------------------------------------------------------
 
@@ -143,13 +187,26 @@ export interface ExitMessage {
   readonly __rf: 'exit';
 }
 
+/** The coordinator's consumer took `bytes` of this stream: the child may send that much more. */
+export interface CreditMessage {
+  readonly __rf: 'credit';
+  readonly stream: number;
+  readonly bytes: number;
+}
+
+/** Nobody will read the rest of this stream: the child destroys its source (releasing its connection). */
+export interface CancelStreamMessage {
+  readonly __rf: 'cancel-stream';
+  readonly stream: number;
+}
+
 /** The coordinator's token bucket paid for bytes the child asked for (`bytes-wanted`). */
 export interface GrantMessage {
   readonly __rf: 'grant';
   readonly bytes: number;
 }
 
-export type ControlMessage = RunMessage | AbortMessage | ExitMessage | GrantMessage;
+export type ControlMessage = RunMessage | AbortMessage | ExitMessage | GrantMessage | CreditMessage | CancelStreamMessage;
 
 function hasTag(message: unknown): message is { __rf: unknown } {
   return typeof message === 'object' && message !== null && CONTROL_TAG in message;
@@ -164,7 +221,7 @@ export function isChildMessage(message: unknown): message is ChildMessage {
 export function isControlMessage(message: unknown): message is ControlMessage {
   if (!hasTag(message)) return false;
   const kind = message.__rf;
-  return kind === 'run' || kind === 'abort' || kind === 'exit' || kind === 'grant';
+  return kind === 'run' || kind === 'abort' || kind === 'exit' || kind === 'grant' || kind === 'credit' || kind === 'cancel-stream';
 }
 
 /** Command-line flags the coordinator passes to each child (argv keeps them out of the tasks' environment). */

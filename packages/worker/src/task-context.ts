@@ -11,6 +11,8 @@
  * CPU; handing the context over directly keeps a request-only process free of them.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Readable } from 'node:stream';
+import type { ExportOptions } from './outgoing-streams.js';
 
 export interface TaskContext {
   /** Aborted when the task's future is aborted (`future.abort()`, `close({ abort: true })`). */
@@ -27,6 +29,13 @@ export interface TaskContext {
    * listener): the task may skip its reports, which would only be dropped.
    */
   readonly progressWanted: boolean;
+  /**
+   * In a child process: streams `source` to the coordinator after the task's
+   * reply, with backpressure (outgoing-streams.ts), and returns the token the
+   * coordinator claims it by (`claimIncomingStream`). Absent where the task
+   * runs in the caller's own process: the value is handed over as it is.
+   */
+  readonly exportStream?: (source: Readable, options?: ExportOptions) => string;
   /**
    * The executor's `maxBytesPerSecond`, as the body readers see it: absent
    * when the executor sets no limit.

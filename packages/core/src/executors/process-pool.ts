@@ -58,7 +58,9 @@
  */
 import { decode, encode, fnRef } from '@requests-futures/serializer';
 import {
+  IncomingStreams,
   isChildMessage,
+  isStreamEvent,
   type ChildEvent,
   type ControlMessage,
   type TaskMessage,
@@ -131,6 +133,11 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     forceStop: () => ({ killed: this.killAllChildren() }),
   });
   private readonly lostListeners = new TaskLostListeners();
+  /** Bodies children stream to this process after a reply (stream: true), paced by credit. */
+  private readonly bodies = new IncomingStreams(
+    (pid, message) => this.table.slot(pid)?.send(message),
+    (event) => decode(adoptWire(event.error)),
+  );
   /** Holds the event loop open while there is work; wakes shutdown when there is none; idleTimeout. */
   private readonly idleness: Idleness;
   /** Kills a busy child that stopped sending heartbeats (undefined: heartbeatTimeout Infinity). */
@@ -156,7 +163,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     this.idleness = new Idleness(
       {
         isIdle: () => this.queue.size === 0 && this.table.inFlightCount === 0 && !this.pumper.pending,
-        mayRetire: () => this.pool !== undefined && !this.isShutdown,
+        // A child still streaming a body (stream: true) holds no task but must not be retired under its reader.
+        mayRetire: () => this.pool !== undefined && !this.isShutdown && this.bodies.size === 0,
         retire: () => {
           if (this.pool !== undefined) this.retirePool(this.pool);
         },
@@ -447,6 +455,10 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       slot.retiring = true;
       return;
     }
+    if (isStreamEvent(event)) {
+      this.bodies.receive(slot.pid, event);
+      return;
+    }
     if (event.type === 'bytes-wanted' || event.type === 'bytes-returned') {
       if (event.type === 'bytes-wanted') this.grants?.ask(slot, event.bytes);
       else this.grants?.giveBack(event.bytes);
@@ -463,10 +475,14 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
         // The monitor shields this loop from a throwing listener.
         this.monitor.bytes(task.future, event.bytes, event.total);
         return;
-      case 'reply':
+      case 'reply': {
         this.table.release(task);
-        this.settleReply(task, event.reply);
+        const streams = event.streams ?? [];
+        if (streams.length > 0) this.bodies.open(slot.pid, streams);
+        // A future settled meanwhile (cancelled, aborted) dropped the value: nobody will read its bodies.
+        if (!this.settleReply(task, event.reply) && streams.length > 0) this.bodies.cancel(slot.pid, streams);
         return;
+      }
       case 'declined':
         this.table.release(task);
         declined.push(task);
@@ -474,17 +490,20 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     }
   }
 
-  private settleReply(task: PoolTask, reply: TaskReply): void {
-    if (reply.ok) this.settle(task, () => task.future.setResult(decode(adoptWire(reply.value))));
-    else this.settle(task, () => task.future.setException(decode(adoptWire(reply.error))));
+  /** True when the future took the reply's value. */
+  private settleReply(task: PoolTask, reply: TaskReply): boolean {
+    if (reply.ok) return this.settle(task, () => task.future.setResult(decode(adoptWire(reply.value))));
+    this.settle(task, () => task.future.setException(decode(adoptWire(reply.error))));
+    return false;
   }
 
   /** Runs `apply` (which settles the future; the monitor counts it); a reply that cannot be decoded fails the future. */
-  private settle(task: PoolTask, apply: () => boolean): void {
+  private settle(task: PoolTask, apply: () => boolean): boolean {
     try {
-      apply();
+      return apply();
     } catch (decodeError) {
       task.future.setException(decodeError);
+      return false;
     }
   }
 
@@ -530,6 +549,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   private async settleLostChild(slot: ChildSlot<PoolTask>, exit: ChildExit): Promise<void> {
     await this.tracker.drained(slot.pid);
     this.table.remove(slot.pid);
+    this.bodies.childLost(slot.pid, BrokenProcessPool.whileRunning(exit));
     const retry: PoolTask[] = [];
     const broken: Array<[PoolTask, BrokenProcessPool]> = [];
     for (const task of [...slot.tasks]) {

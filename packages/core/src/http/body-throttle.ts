@@ -9,6 +9,7 @@
  * body-pump.ts): a reader resumes it only when neither holds it, and tells
  * the throttle through `onRelease` how to resume once the budget allows.
  */
+import { pipeline, Transform, type Readable } from 'node:stream';
 import type { ByteBudget } from '@requests-futures/worker';
 import type { BodyStream } from './body-limit.js';
 
@@ -54,4 +55,24 @@ export class BodyThrottle {
 export async function payAndWait(budget: ByteBudget | undefined, bytes: number): Promise<void> {
   const wait = budget?.spend(bytes);
   if (wait !== undefined) await wait;
+}
+
+/**
+ * A `stream: true` body under the budget: each chunk is paid for before it is
+ * handed on, and the next is not taken meanwhile, so the socket stalls as it
+ * does for the other readers. Whoever reads it later (the caller, or a child's
+ * export to the coordinator) reads at the executor's rate; destroying the
+ * result destroys `source` (the connection is released).
+ */
+export function throttledStream(source: Readable, budget: ByteBudget): Readable {
+  const paced = new Transform({
+    transform(chunk: Uint8Array, _encoding, callback) {
+      const wait = budget.spend(chunk.byteLength);
+      if (wait === undefined) callback(null, chunk);
+      else wait.then(() => callback(null, chunk), callback);
+    },
+  });
+  // Errors reach the reader through `paced`; pipeline destroys the source when `paced` is destroyed.
+  pipeline(source, paced, () => {});
+  return paced;
 }

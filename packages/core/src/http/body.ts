@@ -3,11 +3,13 @@
  * prepare_body builds it: form data urlencoded, JSON only when there is no
  * data, multipart when there are files (with the data fields as extra parts).
  */
+import { BodySource, bodySourceOf } from './body-source.js';
 import { InvalidJSONError } from './errors.js';
 import { urlencode, formPairs, type FormFields } from './form-encoding.js';
 import type { FilePart, FilesOption, RequestSpec } from './request-spec.js';
 
-export type BodyPayload = string | Uint8Array | FormData;
+/** A BodySource is opened when the request is sent (body-source.ts). */
+export type BodyPayload = string | Uint8Array | FormData | BodySource;
 
 export interface PreparedBody {
   payload: BodyPayload;
@@ -40,8 +42,24 @@ function isEmptyData(data: RequestSpec['data']): boolean {
   return isPlainObject(data) && Object.keys(data).length === 0;
 }
 
-function toFilePart(name: string, value: FilesOption[string]): Required<Pick<FilePart, 'filename'>> & FilePart {
+type PreparedPart = Omit<FilePart, 'filename'> & { filename: string | null };
+
+/** requests' `(filename, content, content_type, headers)`; a null filename makes a plain field. */
+function fromTuple(name: string, tuple: unknown[]): PreparedPart {
+  const [filename, content, contentType, headers] = tuple;
+  if (tuple.length < 2 || tuple.length > 4) throw new TypeError(`files.${name} as a tuple must be [filename, content, contentType?, headers?], got ${tuple.length} items`);
+  if (filename !== null && typeof filename !== 'string') throw new TypeError(`files.${name}[0] (filename) must be a string or null, got ${describeType(filename)}`);
+  if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw new TypeError(`files.${name}[1] (content) must be a string or a Uint8Array, got ${describeType(content)}`);
+  if (contentType !== undefined && contentType !== null && typeof contentType !== 'string') throw new TypeError(`files.${name}[2] (contentType) must be a string, got ${describeType(contentType)}`);
+  if (headers !== undefined && headers !== null && (!isPlainObject(headers) || Object.keys(headers).length > 0)) {
+    throw new TypeError(`files.${name}[3]: per-part headers are not supported (only the part's contentType is sent)`);
+  }
+  return { filename, content, ...(typeof contentType === 'string' ? { contentType } : {}) };
+}
+
+function toFilePart(name: string, value: FilesOption[string]): PreparedPart {
   if (typeof value === 'string' || value instanceof Uint8Array) return { filename: name, content: value };
+  if (Array.isArray(value)) return fromTuple(name, value);
   if (isPlainObject(value) && ('content' in value)) {
     const content = value.content;
     if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
@@ -81,6 +99,12 @@ function multipart(data: RequestSpec['data'], files: FilesOption): FormData {
     // requests skips a file whose value is None (its _encode_files: `elif fp is None: continue`).
     if (value === null || value === undefined) continue;
     const part = toFilePart(name, value);
+    if (part.filename === null) {
+      // requests' (None, value): a form field, not a file.
+      if (part.contentType !== undefined) throw new TypeError(`files.${name}: a part without a filename cannot carry a contentType here`);
+      form.append(name, typeof part.content === 'string' ? part.content : utf8Field(name, part.content));
+      continue;
+    }
     const blob = new Blob([part.content], part.contentType ? { type: part.contentType } : {});
     form.append(name, blob, part.filename);
   }
@@ -114,10 +138,15 @@ function serializeJson(json: unknown): string {
 /** The body to send, or undefined for none. Throws TypeError naming the option for a value it cannot send. */
 export function prepareBody(spec: Pick<RequestSpec, 'data' | 'json' | 'files'>): PreparedBody | undefined {
   const { data, json, files } = spec;
+  const source = bodySourceOf(data);
   if (files !== undefined && files !== null) {
     if (!isPlainObject(files)) throw new TypeError(`files must be an object of name → file, got ${describeType(files)}`);
+    // requests: "Streamed bodies and files are mutually exclusive."
+    if (source !== undefined && Object.keys(files).length > 0) throw new TypeError('data as a file or a stream cannot be sent with files: streamed bodies and files are mutually exclusive');
     if (Object.keys(files).length > 0) return { payload: multipart(data, files as FilesOption) };
   }
+  // requests sends a file or an iterator as it is, with no Content-Type of its own.
+  if (source !== undefined) return { payload: source };
   if (!isEmptyData(data)) {
     if (typeof data === 'string' || data instanceof Uint8Array) return { payload: data };
     if (isPlainObject(data) || isPairList(data)) {

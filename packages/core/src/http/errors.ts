@@ -167,6 +167,30 @@ export class PartFileBusy extends RequestException {
   override code = 'ERR_PART_FILE_BUSY';
 }
 
+/**
+ * requests' StreamConsumedError: the body of a streamed response was already
+ * read to its end by iteration (or closed), so it cannot be read again.
+ */
+export class StreamConsumedError extends RequestException {
+  override name = 'StreamConsumedError';
+  override code = 'ERR_STREAM_CONSUMED';
+}
+
+/**
+ * `content`, `text` or `json()` of a `stream: true` response whose body has not
+ * been read yet: reading a socket cannot be synchronous, so `await response.read()` first.
+ */
+export class ContentNotRead extends RequestException {
+  override name = 'ContentNotRead';
+  override code = 'ERR_CONTENT_NOT_READ';
+}
+
+/** requests' UnrewindableBodyError: a streamed request body (a Readable, an iterator) had to be sent again (307/308, a retry). */
+export class UnrewindableBodyError extends RequestException {
+  override name = 'UnrewindableBodyError';
+  override code = 'ERR_UNREWINDABLE_BODY';
+}
+
 const ERROR_CLASSES = {
   RequestException,
   ConnectionError,
@@ -190,6 +214,9 @@ const ERROR_CLASSES = {
   IncompleteDownload,
   UnsafePath,
   PartFileBusy,
+  StreamConsumedError,
+  ContentNotRead,
+  UnrewindableBodyError,
 };
 
 for (const [name, cls] of Object.entries(ERROR_CLASSES)) {

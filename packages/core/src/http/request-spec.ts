@@ -5,6 +5,7 @@
  * field must be picklable (functions only as fnRef).
  */
 import type { FnRef } from '@requests-futures/serializer';
+import type { FileBody, StreamingData } from './body-source.js';
 import type { SpecAuth } from './auth.js';
 import type { TravellingContext } from '../context/registered-contexts.js';
 
@@ -22,8 +23,22 @@ export interface FilePart {
   content: string | Uint8Array;
   contentType?: string;
 }
+/**
+ * requests' tuple form `(filename, content, content_type, headers)`. A null
+ * filename sends a plain form field (requests' `(None, 'value')` idiom).
+ * Per-part headers are not supported (a TypeError when given and not empty).
+ */
+export type FileTuple = [filename: string | null, content: string | Uint8Array, contentType?: string | null, headers?: Record<string, string>];
 /** A null (or undefined) entry is skipped, as requests skips None. */
-export type FilesOption = Record<string, FilePart | string | Uint8Array | null | undefined>;
+export type FilesOption = Record<string, FilePart | FileTuple | string | Uint8Array | null | undefined>;
+
+/** requests' "list of tuples": form fields in order, a key may repeat. */
+export type FormPairs = Array<[string, FormValue]>;
+/**
+ * `data`: form fields (object or pairs), a raw body (string, bytes), a file
+ * read where the request runs (`{ path }`), or, in-process only, a stream.
+ */
+export type DataOption = Record<string, FormValue | FormValue[]> | FormPairs | string | Uint8Array | FileBody | StreamingData | null;
 
 /** requests' `timeout`: seconds, or `[connect, read]`; null means no timeout. */
 export type TimeoutOption = number | [number | null, number | null] | null;
@@ -60,7 +75,7 @@ export interface RequestSpec {
   /** Merged headers; a null value removes a session header (requests semantics). */
   headers: Record<string, string>;
   /** Form data (object → urlencoded), or a raw body (string / bytes). */
-  data?: Record<string, FormValue | FormValue[]> | string | Uint8Array | null;
+  data?: DataOption;
   json?: unknown;
   files?: FilesOption | null;
   /** A Basic pair, HTTPDigestAuth's credentials, an AuthBase or a function in-process, or an fnRef. */

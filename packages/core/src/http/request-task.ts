@@ -13,6 +13,7 @@ import { performRequest } from './request.js';
 import { SessionView } from './session-view.js';
 import type { HookFn, RequestSpec } from './request-spec.js';
 import type { Response, SetCookieRecord } from './response.js';
+import { exportBody } from './streamed-body.js';
 
 export interface RequestOutcome {
   /** The response, or whatever a hook or the background callback replaced it with. */
@@ -62,6 +63,7 @@ async function runRequest(context: TaskContext | undefined, spec: RequestSpec, s
   const onRedirect = hooks.length > 0 ? (redirect: Response) => inContext(() => dispatchHooks(hooks, redirect, hookContext)) : undefined;
   const response = await performRequest(spec, { ...options, task: context, ...(onRedirect ? { onRedirect } : {}) });
   const value = hooks.length > 0 || hasBackgroundCallback(spec) ? await inContext(() => finalCallbacks(hooks, hookContext, response, spec, session)) : response;
+  exportBody(response, value, context?.exportStream);
   return { value, setCookies: response.setCookies };
 }
 

@@ -13,6 +13,7 @@ import { applyAuth, isDigestAuthSpec } from './auth.js';
 import { basicAuthHeader } from './basic-auth.js';
 import { digestAuthorization, parseDigestChallenge } from './digest-auth.js';
 import { prepareBody } from './body.js';
+import { throttledStream } from './body-throttle.js';
 import { RequestCookies, type AcceptedCookies } from './cookies.js';
 import { ContentTooLarge, RequestException, TooManyRedirects, type RequestInfo } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
@@ -25,11 +26,12 @@ import { readBody } from './read-body.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
 import { isRedirect, nextHop, type Hop } from './redirects.js';
 import type { RequestSpec } from './request-spec.js';
-import { Response, type SetCookieRecord } from './response.js';
+import { Response, type ResponseRequest, type SetCookieRecord } from './response.js';
 import { retryPolicy, withRetries } from './retry.js';
 import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
 import { directoryExistsWithin } from './save-within.js';
 import { sendHop, type HopOptions, type HopResponse } from './send-hop.js';
+import { attachBody } from './streamed-body.js';
 import { toGotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
 import { validateHeaders, validateMethod } from './validate-request.js';
@@ -272,6 +274,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     const response = toResponse(hop, answer, undefined, accepted);
     const bodyProgress = withTotal(progress, identityLength(response));
     response.history = history;
+    if (spec.allowRedirects === false && isRedirect(answer.statusCode, location)) response.next = requestAfter(hop, answer.statusCode, location!);
     response.setCookies = setCookies;
     if (mode === 'probe') {
       response.content = await readProbeBody(response, answer);
@@ -299,6 +302,10 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
         ...(run.claim ? { claim: run.claim } : {}),
       });
       Object.assign(response, saved);
+    } else if (spec.stream && hop.method !== 'HEAD') {
+      // requests' stream=True: the caller reads the body (streamed-body.ts), after the future resolved.
+      // Under maxBytesPerSecond the body pays the task's budget as it is read (body-throttle.ts).
+      attachBody(response, budget ? throttledStream(answer.body, budget) : answer.body, { request, maxBytes: spec.maxResponseBytes });
     } else {
       response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress: bodyProgress, budget });
       // Only a body saveTo would have saved is the resource whose digest was given (a 404 page is not).
@@ -307,6 +314,16 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       }
     }
     return response;
+  }
+}
+
+/** requests' `next`: the request following this redirect would send; null when its Location cannot be followed. */
+function requestAfter(hop: Hop, statusCode: number, location: string): ResponseRequest | null {
+  try {
+    const next = nextHop(hop, statusCode, location);
+    return { method: next.method, url: next.url, headers: next.headers };
+  } catch {
+    return null;
   }
 }
 

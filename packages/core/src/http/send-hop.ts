@@ -4,8 +4,11 @@
  * 4xx/5xx, decompression on. Resolves when the response headers arrive; the
  * body is left in the returned stream for the caller to read or save.
  */
+import type { Readable } from 'node:stream';
 import type { Got } from 'got';
 import type { Agent as Http2Agent } from 'http2-wrapper';
+import type { BodyPayload } from './body.js';
+import { BodySource } from './body-source.js';
 import { abortError } from './abort.js';
 import type { Agents } from './agents.js';
 import type { BodyStream } from './body-limit.js';
@@ -52,6 +55,8 @@ function headersToSend(hop: Hop, jarCookies: string | undefined): CaseInsensitiv
   const sent = hop.headers.copy();
   if (jarCookies && !sent.has('cookie')) sent.set('Cookie', jarCookies);
   if (hop.body?.contentType && !sent.has('content-type')) sent.set('Content-Type', hop.body.contentType);
+  const length = hop.body?.payload instanceof BodySource ? hop.body.payload.length : undefined;
+  if (length !== undefined && !sent.has('content-length')) sent.set('Content-Length', String(length));
   if (hop.body === undefined && !NO_LENGTH_METHODS.has(hop.method) && !sent.has('content-length')) sent.set('Content-Length', '0');
   return sent;
 }
@@ -79,6 +84,11 @@ function blameProxy(error: Error, proxy: URL | null | undefined): Error {
   });
 }
 
+/** A streamed body is opened now, once per exchange (a redirect or retry opens it again, if it can). */
+function payloadToSend(payload: BodyPayload, request: { method: string; url: string }): Exclude<BodyPayload, BodySource> | Readable {
+  return payload instanceof BodySource ? payload.stream(request) : payload;
+}
+
 export async function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
   // got is loaded with the first request, not with the package (got-loader.ts).
   const got = loadedGot() ?? (await loadGot());
@@ -102,7 +112,7 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
       stream = got.stream(hop.url, {
         method: hop.method as 'GET',
         headers: gotHeaders,
-        ...(hop.body !== undefined ? { body: hop.body.payload as string } : {}),
+        ...(hop.body !== undefined ? { body: payloadToSend(hop.body.payload, request) as string } : {}),
         // No retries, no redirects, no 4xx/5xx exceptions: the instance's defaults (got-instance.ts).
         timeout: options.timeout,
         agent: { http: options.agents.http, https: options.agents.https, ...(options.http2 ? { http2: options.http2.agent } : {}) },

@@ -14,6 +14,7 @@ import { ThreadPoolExecutor } from '../executors/thread-pool.js';
 import type { Future, IteratedFuture } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
 import { AgentPool } from '../http/agents.js';
+import { assertDataCanTravel } from '../http/body-source.js';
 import type { RequestSpec } from '../http/request-spec.js';
 import { runRequestTaskIn, type RequestOutcome } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
@@ -27,6 +28,7 @@ import { buildSpec } from './merge.js';
 import { OrphanedPartSweeper } from './orphaned-parts.js';
 import { originOf } from './origin.js';
 import type { CloseOptions, FuturesSessionOptions, RequestOptions } from './options.js';
+import { OpenBodies } from './open-bodies.js';
 import { settleOutcome } from './outcome.js';
 import { SessionState } from './session-state.js';
 import { methodArgument, urlArgument, validatePositiveInteger, validateRequestOptions } from './validate.js';
@@ -48,6 +50,8 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   private readonly hosts: HostLimiter | undefined;
   private readonly sweeper: OrphanedPartSweeper;
   private readonly outstanding = new Set<Future<unknown>>();
+  /** Unread bodies of stream: true responses, released by close(). */
+  private readonly openBodies = new OpenBodies();
   private closing: Promise<void> | null = null;
 
   /** @throws TypeError for an unknown option name (naming the closest known one, e.g. `timout` → `timeout`). */
@@ -87,6 +91,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     const spec = buildSpec(this.state, methodArgument(method), target, options);
     // Refuse what cannot travel now, before the request may be held for its host.
     if (this.executor.crossesProcesses) {
+      assertDataCanTravel(spec.data);
       const contexts = captureRegisteredContexts();
       if (contexts !== undefined) spec.contexts = contexts;
       assertPicklable(spec, '');
@@ -144,7 +149,8 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     }
     trace?.queued(future);
     const cookies = this.state.cookies;
-    return future.mapResult((outcome) => settleOutcome(cookies, outcome) as Response);
+    const bodies = this.openBodies;
+    return future.mapResult((outcome) => settleOutcome(cookies, outcome, bodies) as Response);
   }
 
   private linkSignal(future: Future<unknown>, signal: AbortSignal | undefined): void {
@@ -170,6 +176,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     if (cancelFutures) for (const future of mine) future.cancel();
     if (abort) for (const future of mine) future.abort(new SessionClosedError('close'));
     await Promise.allSettled(mine.map((future) => future.exception()));
+    this.openBodies.closeAll();
     if (this.ownsExecutor) await this.executor.shutdown({ wait: true, cancelFutures, abort, grace });
     this.sweeper.dispose();
     this.agents.destroy();

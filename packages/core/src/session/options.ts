@@ -5,6 +5,7 @@
 import type { AuthOption } from '../http/auth.js';
 import type { Executor } from '../executors/executor.js';
 import type {
+  DataOption,
   ClientCert,
   FilesOption,
   HookFn,
@@ -25,7 +26,7 @@ export type BackgroundCallback = (session: any, response: any) => unknown;
 
 export interface RequestOptions {
   params?: Params;
-  data?: Record<string, FormValue | FormValue[]> | string | Uint8Array | null;
+  data?: DataOption;
   json?: unknown;
   headers?: HeadersOption;
   cookies?: CookiesOption;

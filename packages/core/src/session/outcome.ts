@@ -6,9 +6,12 @@
 import { linkHistory } from '../http/history.js';
 import type { RequestOutcome } from '../http/request-task.js';
 import type { SessionCookies } from './cookies.js';
+import type { OpenBodies } from './open-bodies.js';
 
-export function settleOutcome(cookies: SessionCookies, outcome: RequestOutcome): unknown {
+export function settleOutcome(cookies: SessionCookies, outcome: RequestOutcome, bodies: OpenBodies): unknown {
   cookies.store(outcome.setCookies);
   linkHistory(outcome.value);
+  // A streamed body from a child is claimed now, so that closing the session (or dropping the response) releases it.
+  bodies.track(outcome.value);
   return outcome.value;
 }

@@ -11,6 +11,7 @@ import { warnBackgroundCallbackOnce } from './deprecation.js';
 import { SessionClosedError } from './errors.js';
 import { buildSpec } from './merge.js';
 import type { RequestOptions, SessionStateOptions } from './options.js';
+import { OpenBodies } from './open-bodies.js';
 import { settleOutcome } from './outcome.js';
 import { SessionState } from './session-state.js';
 import { methodArgument, urlArgument, validateRequestOptions } from './validate.js';
@@ -22,6 +23,7 @@ export class Session extends BaseSession<Promise<Response>> {
   readonly agents = new AgentPool();
   private closed = false;
   private readonly inFlight = new Map<AbortController, Promise<unknown>>();
+  private readonly openBodies = new OpenBodies();
 
   constructor(options: SessionStateOptions = {}) {
     super();
@@ -40,7 +42,7 @@ export class Session extends BaseSession<Promise<Response>> {
     if (options.signal?.aborted) onAbort();
     const context = { signal: controller.signal, taskId: nextTaskId++, progress: () => {}, progressWanted: false };
     const response = runRequestTaskIn(context, spec, this, { agents: this.agents })
-      .then((outcome) => settleOutcome(this.state.cookies, outcome) as Response)
+      .then((outcome) => settleOutcome(this.state.cookies, outcome, this.openBodies) as Response)
       .finally(() => {
         this.inFlight.delete(controller);
         options.signal?.removeEventListener('abort', onAbort);
@@ -54,6 +56,7 @@ export class Session extends BaseSession<Promise<Response>> {
     this.closed = true;
     if (options.abort) for (const controller of this.inFlight.keys()) controller.abort(new Error('Session closed'));
     await Promise.allSettled(this.inFlight.values());
+    this.openBodies.closeAll();
     this.agents.destroy();
   }
 

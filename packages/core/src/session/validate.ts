@@ -19,6 +19,8 @@ function expect(ok: boolean, option: string, wanted: string, value: unknown): vo
   if (!ok) throw new TypeError(`Request option '${option}' must be ${wanted}, got ${typeName(value)}`);
 }
 
+const isPairList = (v: unknown): boolean => Array.isArray(v) && v.every((item) => Array.isArray(item) && item.length === 2 && typeof item[0] === 'string');
+
 const isPlainRecord = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
@@ -112,8 +114,8 @@ export function validateRequestOptions(options: RequestOptions | undefined): voi
         validateCert(value, "Request option 'cert'");
         break;
       case 'data':
-        expect(value === null || typeof value === 'string' || value instanceof Uint8Array || isPlainRecord(value),
-          key, 'an object, a string or bytes', value);
+        expect(value === null || typeof value === 'string' || value instanceof Uint8Array || isPlainRecord(value) || isPairList(value),
+          key, 'an object, a list of [key, value] pairs, a string, bytes, { path }, a Readable, an async iterable or a Blob', value);
         break;
       case 'params':
         expect(typeof value === 'string' || Array.isArray(value) || isPlainRecord(value), key,
@@ -158,6 +160,10 @@ const SHA256_HEX = /^[0-9a-f]{64}$/i;
 function validateDownloadOptions(options: RequestOptions): void {
   if (options.expectedSha256 !== undefined && options.checksum === false) {
     throw new TypeError("Request options 'expectedSha256' and 'checksum: false' contradict each other: checking a digest needs the body hashed");
+  }
+  const saves = options.saveTo !== undefined && options.saveTo !== null;
+  if (options.stream === true && options.expectedSha256 !== undefined && options.expectedSha256 !== null && !saves) {
+    throw new TypeError("Request options 'stream: true' and 'expectedSha256' without 'saveTo' cannot go together: the caller reads a streamed body, after the digest would be checked");
   }
   if (options.saveWithin !== undefined && (options.saveTo === undefined || options.saveTo === null)) {
     throw new TypeError("Request option 'saveWithin' needs 'saveTo': it is the directory saveTo must stay inside");

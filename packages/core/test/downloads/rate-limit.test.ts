@@ -104,6 +104,34 @@ describe.each([
   });
 });
 
+describe.each([
+  ['ThreadPoolExecutor', () => new ThreadPoolExecutor({ maxWorkers: 2, maxBytesPerSecond: LIMIT })],
+  ['ProcessPoolExecutor', () => new ProcessPoolExecutor({ maxWorkers: 1, maxBytesPerSecond: LIMIT })],
+])('stream: true under maxBytesPerSecond on %s', (name, make: () => Executor) => {
+  it('the body is read at the limit, whichever way it is read', async () => {
+    const executor = make();
+    const session = new FuturesSession({ executor });
+    try {
+      await session.get(`${base}/bytes/1?warm-stream-${name}`);
+      const started = performance.now();
+      const [read, iterated] = await Promise.all([
+        session.get(`${base}/bytes/${MiB}?stream-read-${name}`, { stream: true }),
+        session.get(`${base}/bytes/${MiB}?stream-iter-${name}`, { stream: true }),
+      ]);
+      let bytes = (await read.read()).byteLength;
+      for await (const chunk of iterated.iterContent(64 * KiB)) bytes += chunk.byteLength;
+      const seconds = (performance.now() - started) / 1000;
+      expect(bytes).toBe(2 * MiB);
+      const rate = bytes / seconds;
+      expect(rate).toBeGreaterThan(LIMIT * 0.8);
+      expect(rate).toBeLessThan(LIMIT * 1.2);
+    } finally {
+      await session.close();
+      await executor.shutdown();
+    }
+  });
+});
+
 it('the unlimited control is far faster than the limit (so the limit is what slows the runs above)', async () => {
   const executor = new ThreadPoolExecutor({ maxWorkers: 6 });
   const session = new FuturesSession({ executor });
