@@ -166,6 +166,29 @@ export async function check(session: FuturesSession): Promise<void> {
     expect(stdout).toContain('response two status: 200');
   }, 120_000);
 
+  it('tsx is an optional peer: without it a .ts fnRef fails at the call, saying to install tsx', async () => {
+    expect(manifests.get('serializer')!.peerDependencies?.tsx).toBeDefined();
+    expect(manifests.get('serializer')!.dependencies?.tsx).toBeUndefined();
+    expect(existsSync(path.join(app, 'node_modules', 'tsx'))).toBe(false);
+    writeFileSync(path.join(app, 'task.ts'), 'export function double(n: number): number { return n * 2; }\n');
+    writeFileSync(
+      path.join(app, 'no-tsx.mjs'),
+      `import { ProcessPoolExecutor, fnRef } from '@requests-futures/core';
+const pool = new ProcessPoolExecutor({ maxWorkers: 1 });
+try {
+  await pool.submit(fnRef(new URL('./task.ts', import.meta.url).href, 'double'), 21).result();
+  console.log('no error');
+} catch (error) {
+  console.log(error.name + ': ' + error.message);
+} finally {
+  await pool.shutdown();
+}
+`,
+    );
+    const { stdout } = await run(process.execPath, ['no-tsx.mjs'], { cwd: app, timeout: 60_000 });
+    expect(stdout).toMatch(/^FnRefImportError: .*install tsx/m);
+  }, 120_000);
+
   it('runs the packed rf: help, and a download through a process pool', async () => {
     const rf = path.join(app, 'node_modules/@requests-futures/cli', manifests.get('cli')!.bin!.rf!);
     const help = await run(process.execPath, [rf, '--help'], { cwd: app });
