@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ENGINE_NAME_OVERHEAD_BYTES, isEngineFileName } from '@requests-futures/core/engine-files';
 import { PathOutsideDirectoryError } from '../errors.js';
+import { hash53 } from '../util/hash53.js';
 
 /** File systems limit one name to 255 bytes (ext4, xfs, btrfs, APFS, NTFS counts UTF-16 units: fewer). */
 export const MAX_NAME_BYTES = 255;
@@ -206,24 +207,6 @@ export function fitPathLength(segments: string[], maxBytes: number): string[] {
   return [...kept, collapsed, fileName];
 }
 
-/**
- * cyrb53, a fast 53-bit string hash. Not cryptographic, and need not be: a
- * clash (even a crafted one) only numbers a name that was free. A sha1 per
- * lookup was most of the allocator's time on long lists.
- */
-function hash53(text: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    h1 = Math.imul(h1 ^ code, 2654435761);
-    h2 = Math.imul(h2 ^ code, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-
 export interface AllocatedPath {
   /** '/'-separated, relative to the output directory. */
   relativePath: string;
@@ -272,17 +255,19 @@ export class PathAllocator {
     // Names only ever become taken, so every number below the last one handed
     // out for this base is still taken: resuming there keeps a list of 200,000
     // "file?id=N" URLs linear instead of probing (2), (3), … from the start each time.
+    // Each candidate is hashed once: the key that found it free is the one recorded.
     const baseKey = this.key([...parents, fileName]);
     const resumeAt = this.nextNumber.get(baseKey);
     let name = resumeAt === undefined ? fileName : alternativeName(fileName, resumeAt);
+    let key = resumeAt === undefined ? baseKey : this.key([...parents, name]);
     let n = (resumeAt ?? 1) + 1;
-    for (; isEngineFileName(name) || this.isTaken([...parents, name]); n += 1) {
+    for (; isEngineFileName(name) || this.isTaken(key); n += 1) {
       name = alternativeName(fileName, n);
+      key = this.key([...parents, name]);
     }
     if (name !== fileName) this.nextNumber.set(baseKey, n);
-    const finalSegments = [...parents, name];
-    this.files.add(this.key(finalSegments));
-    const relativePath = finalSegments.join('/');
+    this.files.add(key);
+    const relativePath = [...parents, name].join('/');
     return { relativePath, absolutePath: this.resolveInside(relativePath) };
   }
 
@@ -295,8 +280,8 @@ export class PathAllocator {
     return absolutePath;
   }
 
-  private isTaken(segments: string[]): boolean {
-    const key = this.key(segments);
+  /** Taken as a file, or as a directory another file needs. */
+  private isTaken(key: number): boolean {
     return this.files.has(key) || this.directories.has(key);
   }
 

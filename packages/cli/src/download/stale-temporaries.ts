@@ -14,13 +14,13 @@
  * a subdirectory that is a symlink to elsewhere is left alone (and the engine
  * refuses to write through it).
  */
-import { createHash } from 'node:crypto';
 import { readdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isAlive, temporaryFileOwner } from '@requests-futures/core/engine-files';
+import { hash53 } from '../util/hash53.js';
 
 export class StaleTemporarySweeper {
-  /** 48-bit hashes of the directories already swept (numbers, not strings: this grows with the run). */
+  /** 53-bit hashes of the directories already swept (numbers, not strings: this grows with the run). */
   private readonly swept = new Set<number>();
   private realWithin: Promise<string> | undefined;
 
@@ -29,7 +29,7 @@ export class StaleTemporarySweeper {
 
   /** Sweeps `directory` unless this run already did; never throws: failures (no directory yet, no permission) are ignored. */
   async sweepOnce(directory: string): Promise<number> {
-    const key = createHash('sha1').update(directory).digest().readUIntBE(0, 6);
+    const key = hash53(directory);
     if (this.swept.has(key)) return 0;
     this.swept.add(key);
     let real: string;
