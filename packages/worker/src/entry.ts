@@ -17,8 +17,11 @@ import { listenForControl, sendToCoordinator } from './control-lane.js';
 import { CoordinatorGoneError, watchCoordinator } from './coordinator-watch.js';
 import { startHeartbeat } from './heartbeat.js';
 import { streamToken } from './incoming-streams.js';
+import { UploadStreams } from './upload-streams.js';
+// Registers UploadRef before any task is decoded: it stands for a body the coordinator streams.
+import './upload-ref.js';
 import { Outbox } from './outbox.js';
-import { OutgoingStreams, type ExportOptions } from './outgoing-streams.js';
+import { OutgoingStreams, outboxSink, type ExportOptions } from './outgoing-streams.js';
 import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
@@ -28,7 +31,9 @@ import { callTask } from './task-context.js';
 const running = new RunningTasks();
 const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
-const outgoing = new OutgoingStreams(outbox);
+const outgoing = new OutgoingStreams(outboxSink(outbox));
+/** Request bodies the coordinator streams to this child's tasks. */
+const uploads = new UploadStreams(outbox, (message) => decodeReason(message.error) ?? new Error('The request body failed in the coordinator'));
 /** Shared by every task of this child, when the executor limits body bytes per second. */
 const grantBatchBytes = readPositiveInteger(process.argv, BYTE_GRANT_FLAG);
 const allowance =
@@ -75,6 +80,7 @@ function onControl(message: ControlMessage): void {
   else if (message.__rf === 'credit') outgoing.credit(message.stream, message.bytes);
   else if (message.__rf === 'cancel-stream') outgoing.cancel(message.stream);
   else if (message.__rf === 'grant') allowance?.granted(message.bytes);
+  else if (message.__rf === 'upload' || message.__rf === 'upload-end' || message.__rf === 'upload-error') uploads.receive(message);
   else if (message.__rf === 'exit') {
     // The coordinator sends 'exit' only once every task this child started has replied;
     // bodies still streaming to it finish first.
@@ -123,6 +129,7 @@ async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
     reply = replyWithError(error);
   }
   running.end(task.id);
+  uploads.taskEnded(task.id);
   if (orphaned || !reply.ok) {
     for (const id of streams) outgoing.cancel(id);
   }
@@ -154,7 +161,7 @@ async function runDecoded(task: TaskMessage, signal: AbortSignal, streams: numbe
     return streamToken(process.pid, id);
   };
   return callTask(
-    { signal, taskId: task.id, progress, progressWanted: task.progress === true, exportStream, budget: allowance },
+    { signal, taskId: task.id, progress, progressWanted: task.progress === true, exportStream, openUpload: (token) => uploads.open(token, task.id), budget: allowance },
     target as (...a: unknown[]) => unknown,
     args,
   );

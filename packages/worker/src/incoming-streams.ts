@@ -1,5 +1,5 @@
 /**
- * The coordinator's end of the streams a child exports (outgoing-streams.ts).
+ * The reading end of credit-paced streams, and the coordinator's end of the streams a child exports (outgoing-streams.ts).
  * Each becomes a Readable here, fed by the child's `body` events and paced by
  * credit: the child may run `STREAM_WINDOW_BYTES` ahead of what this side's
  * consumer has taken, and gets credit back only as chunks leave for the
@@ -28,12 +28,18 @@ function setWaiting(delta: 1 | -1): void {
   }
 }
 
-interface Peer {
+/** The sending side, as the reading side talks to it. */
+export interface StreamPeer {
   credit(bytes: number): void;
   cancel(): void;
 }
 
-class IncomingStream extends Readable {
+/**
+ * The reading end of one credit-paced stream: a Readable fed by `receive`,
+ * which credits what its consumer took back to the sender (in the coordinator
+ * for response bodies, in a child for uploads: upload-streams.ts).
+ */
+export class IncomingStream extends Readable {
   private readonly queue: Uint8Array[] = [];
   private wanted = false;
   private waiting = false;
@@ -43,7 +49,7 @@ class IncomingStream extends Readable {
   private uncredited = 0;
 
   constructor(
-    private readonly peer: Peer,
+    private readonly peer: StreamPeer,
     private readonly onGone: () => void,
   ) {
     super({ highWaterMark: 64 * 1024 });

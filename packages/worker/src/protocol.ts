@@ -149,7 +149,38 @@ export interface BytesReturnedEvent {
   readonly bytes: number;
 }
 
+/**
+ * The child started sending a request whose body the coordinator offered
+ * (`offerUpload`): `upload` is the offer's token, `stream` the id this child
+ * gives the body. The coordinator may send `STREAM_WINDOW_BYTES` at once.
+ */
+export interface UploadOpenEvent {
+  readonly type: 'upload-open';
+  readonly upload: string;
+  readonly stream: number;
+}
+
+/** The child's request took `bytes` of the body: the coordinator may send that much more. */
+export interface UploadCreditEvent {
+  readonly type: 'upload-credit';
+  readonly stream: number;
+  readonly bytes: number;
+}
+
+/** The child will read no more of the body (its request ended or was aborted): the coordinator stops reading the source. */
+export interface UploadCancelEvent {
+  readonly type: 'upload-cancel';
+  readonly stream: number;
+}
+
+export type UploadEvent = UploadOpenEvent | UploadCreditEvent | UploadCancelEvent;
+
+export function isUploadEvent(event: ChildEvent): event is UploadEvent {
+  return event.type === 'upload-open' || event.type === 'upload-credit' || event.type === 'upload-cancel';
+}
+
 export type ChildEvent =
+  | UploadEvent
   | StartedEvent
   | DeclinedEvent
   | ProgressEvent
@@ -206,7 +237,28 @@ export interface GrantMessage {
   readonly bytes: number;
 }
 
-export type ControlMessage = RunMessage | AbortMessage | ExitMessage | GrantMessage | CreditMessage | CancelStreamMessage;
+/** One piece of an uploaded body (the reverse of `BodyEvent`), within the credit the child gave. */
+export interface UploadChunkMessage {
+  readonly __rf: 'upload';
+  readonly stream: number;
+  readonly bytes: Uint8Array;
+}
+
+export interface UploadEndMessage {
+  readonly __rf: 'upload-end';
+  readonly stream: number;
+}
+
+/** The coordinator's source failed (or the offer was gone): `error` is encoded as a reply's error is. */
+export interface UploadErrorMessage {
+  readonly __rf: 'upload-error';
+  readonly stream: number;
+  readonly error: Wire;
+}
+
+export type UploadMessage = UploadChunkMessage | UploadEndMessage | UploadErrorMessage;
+
+export type ControlMessage = RunMessage | AbortMessage | ExitMessage | GrantMessage | CreditMessage | CancelStreamMessage | UploadMessage;
 
 function hasTag(message: unknown): message is { __rf: unknown } {
   return typeof message === 'object' && message !== null && CONTROL_TAG in message;
@@ -221,7 +273,10 @@ export function isChildMessage(message: unknown): message is ChildMessage {
 export function isControlMessage(message: unknown): message is ControlMessage {
   if (!hasTag(message)) return false;
   const kind = message.__rf;
-  return kind === 'run' || kind === 'abort' || kind === 'exit' || kind === 'grant' || kind === 'credit' || kind === 'cancel-stream';
+  return (
+    kind === 'run' || kind === 'abort' || kind === 'exit' || kind === 'grant' || kind === 'credit' || kind === 'cancel-stream' ||
+    kind === 'upload' || kind === 'upload-end' || kind === 'upload-error'
+  );
 }
 
 /** Command-line flags the coordinator passes to each child (argv keeps them out of the tasks' environment). */

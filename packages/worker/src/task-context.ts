@@ -37,6 +37,12 @@ export interface TaskContext {
    */
   readonly exportStream?: (source: Readable, options?: ExportOptions) => string;
   /**
+   * In a child process: the request body the coordinator offered under
+   * `token` (an UploadRef's), pulled from the coordinator as it is read
+   * (upload-streams.ts). Absent where the task runs in the caller's own process.
+   */
+  readonly openUpload?: (token: string) => Readable;
+  /**
    * The executor's `maxBytesPerSecond`, as the body readers see it: absent
    * when the executor sets no limit.
    */

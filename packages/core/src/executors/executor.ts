@@ -55,6 +55,12 @@ export interface Executor {
   /** True when tasks run in other processes: arguments must be picklable and tasks fnRefs. */
   readonly crossesProcesses: boolean;
   /**
+   * Optional: true when a task's child can pull a streamed request body from
+   * this process (`offerUpload`, ProcessPoolExecutor); a crossing executor
+   * without it refuses a Readable, an async iterable, a Blob or an opened file as `data`.
+   */
+  readonly streamsUploads?: boolean;
+  /**
    * Optional: hears of every task whose worker died while running it, before
    * its future fails (ProcessPoolExecutor: the child was killed, so it cleaned
    * nothing up); returns the unsubscribe. An executor whose workers cannot die

@@ -59,8 +59,10 @@
 import { decode, encode, fnRef } from '@requests-futures/serializer';
 import {
   IncomingStreams,
+  UploadSenders,
   isChildMessage,
   isStreamEvent,
+  isUploadEvent,
   type ChildEvent,
   type ControlMessage,
   type TaskMessage,
@@ -112,6 +114,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   readonly maxWorkers: number;
   readonly concurrencyPerWorker: number;
   readonly crossesProcesses = true;
+  /** A streamed request body (a Readable, an async iterable, a Blob, an opened file) is pulled by the child from this process. */
+  readonly streamsUploads = true;
 
   private readonly options: ResolvedProcessPoolOptions;
   private readonly queue = new DispatchQueue<PoolTask>();
@@ -138,6 +142,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     (pid, message) => this.table.slot(pid)?.send(message),
     (event) => decode(adoptWire(event.error)),
   );
+  /** Request bodies this process streams to children (`data` as a stream), paced by the children's credit. */
+  private readonly uploads = new UploadSenders((pid, message) => this.table.slot(pid)?.send(message));
   /** Holds the event loop open while there is work; wakes shutdown when there is none; idleTimeout. */
   private readonly idleness: Idleness;
   /** Kills a busy child that stopped sending heartbeats (undefined: heartbeatTimeout Infinity). */
@@ -459,6 +465,10 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       this.bodies.receive(slot.pid, event);
       return;
     }
+    if (isUploadEvent(event)) {
+      this.uploads.receive(slot.pid, event);
+      return;
+    }
     if (event.type === 'bytes-wanted' || event.type === 'bytes-returned') {
       if (event.type === 'bytes-wanted') this.grants?.ask(slot, event.bytes);
       else this.grants?.giveBack(event.bytes);
@@ -550,6 +560,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     await this.tracker.drained(slot.pid);
     this.table.remove(slot.pid);
     this.bodies.childLost(slot.pid, BrokenProcessPool.whileRunning(exit));
+    this.uploads.childLost(slot.pid);
     const retry: PoolTask[] = [];
     const broken: Array<[PoolTask, BrokenProcessPool]> = [];
     for (const task of [...slot.tasks]) {

@@ -9,6 +9,7 @@ import { createReadStream, fstatSync, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { PicklingError } from '@requests-futures/serializer';
+import { isUploadRef, type UploadRef, type UploadSource } from '@requests-futures/worker';
 import { RequestException, UnrewindableBodyError } from './errors.js';
 
 /** `data: { path }`: the body is that file, read where the request runs (so it can cross to a child process). */
@@ -16,7 +17,11 @@ export interface FileBody {
   path: string;
 }
 
-/** What `data` may be besides form fields, a string and bytes: in-process only, except `{ path }`. */
+/**
+ * What `data` may be besides form fields, a string and bytes. Across
+ * processes a ProcessPoolExecutor child pulls it from the coordinator
+ * (an UploadRef stands for it in the spec); `{ path }` is read where the request runs.
+ */
 export type StreamingData = Readable | AsyncIterable<Uint8Array | string> | Blob | FileHandle;
 
 export class BodySource {
@@ -57,6 +62,19 @@ export class BodySource {
     return new BodySource(() => Readable.from(iterable, { objectMode: false }), undefined, false, 'an async iterable');
   }
 
+  /** In a pool child: the coordinator's body, pulled from it as it is sent (`openUpload`, the task context's). */
+  static upload(ref: UploadRef, openUpload: OpenUpload | undefined): BodySource {
+    if (openUpload === undefined) {
+      throw new RequestException(`The request body (${ref.what}) was offered by a coordinator to a ProcessPoolExecutor child: only that child's task can read it`);
+    }
+    return new BodySource(() => openUpload(ref.token), ref.length ?? undefined, ref.rereadable, ref.what);
+  }
+
+  /** What the coordinator offers a child for this body (offerUpload): the same opener, length and rewind rule. */
+  asUpload(): UploadSource {
+    return { open: this.open, length: this.length, rereadable: this.rereadable, what: this.what };
+  }
+
   /** The stream to send now; a one-shot body sent a second time throws UnrewindableBodyError. */
   stream(request: { method: string; url: string }): Readable {
     if (this.opened && !this.rereadable) {
@@ -95,8 +113,12 @@ export function isStreamingData(value: unknown): value is StreamingData {
   return isReadable(value) || isBlob(value) || isAsyncIterable(value) || isFileHandle(value);
 }
 
+/** The task context's `openUpload`: a coordinator's body by its offer's token. */
+export type OpenUpload = (token: string) => Readable;
+
 /** The source for `data`, or undefined when `data` is not a streamed body. */
-export function bodySourceOf(data: unknown): BodySource | undefined {
+export function bodySourceOf(data: unknown, openUpload?: OpenUpload): BodySource | undefined {
+  if (isUploadRef(data)) return BodySource.upload(data, openUpload);
   if (isFileBody(data)) return BodySource.file(data);
   if (isFileHandle(data)) return BodySource.handle(data);
   if (isBlob(data)) return BodySource.blob(data);
@@ -106,11 +128,16 @@ export function bodySourceOf(data: unknown): BodySource | undefined {
 }
 
 /**
- * Across processes a body travels by value or by path: a Readable, an async
- * iterable or a Blob is refused at submit with a PicklingError that says what to send instead.
+ * On an executor whose workers cannot pull a body from this process (a
+ * DistributedExecutor), a body travels by value or by path: a Readable, an
+ * async iterable, a Blob or an opened file is refused at submit with a
+ * PicklingError that says what to send instead.
  */
-export function assertDataCanTravel(data: unknown): void {
+export function assertDataCanTravel(data: unknown, path = 'data'): void {
   if (!isStreamingData(data)) return;
-  const kind = isFileHandle(data) ? 'an opened file' : isBlob(data) ? 'a Blob' : isReadable(data) ? 'a Readable' : 'an async iterable';
-  throw new PicklingError(`${kind} as the request body (a ProcessPoolExecutor child cannot read it: send data: { path } for a file, bytes, or use ThreadPoolExecutor)`, 'data');
+  throw new PicklingError(`${describeStreamingData(data)} as the request body (this executor's workers cannot read it from this process: send { path } for a file, bytes, or use ProcessPoolExecutor or ThreadPoolExecutor)`, path);
+}
+
+function describeStreamingData(data: StreamingData): string {
+  return isFileHandle(data) ? 'an opened file' : isBlob(data) ? 'a Blob' : isReadable(data) ? 'a Readable' : 'an async iterable';
 }

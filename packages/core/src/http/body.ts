@@ -3,7 +3,7 @@
  * prepare_body builds it: form data urlencoded, JSON only when there is no
  * data, multipart when there are files (with the data fields as extra parts).
  */
-import { BodySource, bodySourceOf } from './body-source.js';
+import { BodySource, bodySourceOf, type OpenUpload } from './body-source.js';
 import { InvalidJSONError } from './errors.js';
 import { urlencode, formPairs, type FormFields } from './form-encoding.js';
 import type { FilePart, FilesOption, RequestSpec } from './request-spec.js';
@@ -136,9 +136,9 @@ function serializeJson(json: unknown): string {
 }
 
 /** The body to send, or undefined for none. Throws TypeError naming the option for a value it cannot send. */
-export function prepareBody(spec: Pick<RequestSpec, 'data' | 'json' | 'files'>): PreparedBody | undefined {
+export function prepareBody(spec: Pick<RequestSpec, 'data' | 'json' | 'files'>, openUpload?: OpenUpload): PreparedBody | undefined {
   const { data, json, files } = spec;
-  const source = bodySourceOf(data);
+  const source = bodySourceOf(data, openUpload);
   if (files !== undefined && files !== null) {
     if (!isPlainObject(files)) throw new TypeError(`files must be an object of name → file, got ${describeType(files)}`);
     // requests: "Streamed bodies and files are mutually exclusive."

@@ -13,6 +13,7 @@ import { applyAuth, isDigestAuthSpec } from './auth.js';
 import { basicAuthHeader } from './basic-auth.js';
 import { digestAuthorization, parseDigestChallenge } from './digest-auth.js';
 import { prepareBody } from './body.js';
+import type { OpenUpload } from './body-source.js';
 import { throttledStream } from './body-throttle.js';
 import { RequestCookies, type AcceptedCookies } from './cookies.js';
 import { ContentTooLarge, RequestException, TooManyRedirects, type RequestInfo } from './errors.js';
@@ -64,8 +65,8 @@ interface RequestRun {
 
 export const DEFAULT_MAX_REDIRECTS = 30;
 
-/** The first request of the chain, validated before anything is sent. */
-export function firstHop(spec: RequestSpec): Hop {
+/** The first request of the chain, validated before anything is sent; `openUpload`: a pool child's, for a body the coordinator streams. */
+export function firstHop(spec: RequestSpec, openUpload?: OpenUpload): Hop {
   const method = validateMethod(spec.method);
   const headers = new CaseInsensitiveHeaders();
   for (const [name, value] of Object.entries(spec.headers ?? {})) {
@@ -78,7 +79,7 @@ export function firstHop(spec: RequestSpec): Hop {
   // requests applies auth after the headers, so it wins over an explicit Authorization header.
   if (Array.isArray(auth)) headers.set('Authorization', basicAuthHeader(...auth));
   validateHeaders(headers);
-  return { method, url, headers, body: prepareBody(spec) };
+  return { method, url, headers, body: prepareBody(spec, openUpload) };
 }
 
 function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefined, accepted: AcceptedCookies): Response {
@@ -103,7 +104,7 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
   const budget = task?.budget;
   try {
     throwIfAborted(signal);
-    const first = await authorized(firstHop(spec), spec);
+    const first = await authorized(firstHop(spec, task?.openUpload), spec);
     const policy = retryPolicy(spec.retries);
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
     const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, budget, claim, onRedirect: options.onRedirect };

@@ -29,6 +29,7 @@ import { OrphanedPartSweeper } from './orphaned-parts.js';
 import { originOf } from './origin.js';
 import type { CloseOptions, FuturesSessionOptions, RequestOptions } from './options.js';
 import { OpenBodies } from './open-bodies.js';
+import { offerStreamedBodies } from './upload-bodies.js';
 import { settleOutcome } from './outcome.js';
 import { SessionState } from './session-state.js';
 import { methodArgument, urlArgument, validatePositiveInteger, validateRequestOptions } from './validate.js';
@@ -90,15 +91,23 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     if (options.backgroundCallback) warnBackgroundCallbackOnce();
     const spec = buildSpec(this.state, methodArgument(method), target, options);
     // Refuse what cannot travel now, before the request may be held for its host.
+    let withdrawBodies: (() => void) | undefined;
     if (this.executor.crossesProcesses) {
-      assertDataCanTravel(spec.data);
+      if (this.executor.streamsUploads === true) withdrawBodies = offerStreamedBodies(spec);
+      else assertDataCanTravel(spec.data);
       const contexts = captureRegisteredContexts();
       if (contexts !== undefined) spec.contexts = contexts;
-      assertPicklable(spec, '');
+      try {
+        assertPicklable(spec, '');
+      } catch (error) {
+        withdrawBodies?.();
+        throw error;
+      }
     }
     const trace = traceRequest(spec.method, spec.url, this.executor, options.meta);
     const future = hosts ? hosts.run(originOf(spec.url), () => this.submit(spec, trace)) : this.submit(spec, trace);
     trace?.settlesWith(future);
+    if (withdrawBodies !== undefined) future.addDoneCallback(withdrawBodies);
     if (options.meta !== undefined) future.meta = options.meta;
     this.linkSignal(future, options.signal);
     this.track(future);

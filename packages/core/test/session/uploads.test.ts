@@ -10,11 +10,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { FuturesSession, PicklingError, RequestException, ThreadPoolExecutor, UnrewindableBodyError } from '@requests-futures/core';
+import { FuturesSession, RequestException, UnrewindableBodyError } from '@requests-futures/core';
 import { listenOnLoopback } from '@requests-futures/testing';
 import { seededBytes, startTestServer, type TestServer } from '../helpers/server.js';
 import { executorCases } from './executors.js';
-import { sessionPerBlock, withSession } from './session-per-block.js';
+import { sessionPerBlock } from './session-per-block.js';
 
 interface Received {
   method: string;
@@ -112,14 +112,9 @@ describe.each(executorCases)('request bodies on $name', ({ make }) => {
   });
 });
 
-describe('streamed request bodies in-process (ThreadPoolExecutor)', () => {
-  let session: FuturesSession;
-  beforeAll(() => {
-    session = new FuturesSession({ executor: new ThreadPoolExecutor({ maxWorkers: 2 }) });
-  });
-  afterAll(async () => {
-    await session.close();
-  });
+describe.each(executorCases)('streamed request bodies on $name (across processes the child pulls them from the coordinator)', ({ make }) => {
+  const current = sessionPerBlock(make);
+  const session = { put: (...args: Parameters<FuturesSession['put']>) => current().put(...args), post: (...args: Parameters<FuturesSession['post']>) => current().post(...args) };
 
   it('a Readable goes chunked, byte for byte', async () => {
     const before = received.length;
@@ -175,16 +170,4 @@ describe('streamed request bodies in-process (ThreadPoolExecutor)', () => {
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toMatch(/mutually exclusive/);
   });
-});
-
-describe('streamed request bodies across processes', () => {
-  it('are refused at submit with a PicklingError that says to send { path }', () =>
-    withSession(executorCases[1]!.make(), async (session) => {
-      const handle = await open(filePath, 'r');
-      for (const data of [Readable.from(['x']), new Blob(['x']), (async function* () {})(), handle]) {
-        expect(() => session.post(`${echoUrl}/x`, { data: data as never })).toThrow(PicklingError);
-        expect(() => session.post(`${echoUrl}/x`, { data: data as never })).toThrow(/send data: \{ path \}/);
-      }
-      await handle.close();
-    }));
 });
