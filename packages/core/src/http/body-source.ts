@@ -24,11 +24,17 @@ export interface FileBody {
  */
 export type StreamingData = Readable | AsyncIterable<Uint8Array | string> | Blob | FileHandle;
 
+/** The request a body is sent with, for error messages. */
+export interface SendingRequest {
+  method: string;
+  url: string;
+}
+
 export class BodySource {
   private opened = false;
 
   private constructor(
-    private readonly open: () => Readable,
+    private readonly open: (request: SendingRequest) => Readable,
     /** Sent as Content-Length when known; otherwise the body goes chunked. */
     readonly length: number | undefined,
     private readonly rereadable: boolean,
@@ -54,6 +60,16 @@ export class BodySource {
     return new BodySource(() => Readable.fromWeb(blob.stream() as never), blob.size, true, 'a Blob');
   }
 
+  /** A body made of other bodies (multipart.ts): rereadable only when each of its parts is. */
+  static composed(open: (request: SendingRequest) => Readable, length: number | undefined, rereadable: boolean, what: string): BodySource {
+    return new BodySource(open, length, rereadable, what);
+  }
+
+  /** Whether a second send (a 307/308, a retry) can read it again. */
+  get canRewind(): boolean {
+    return this.rereadable;
+  }
+
   static stream(stream: Readable): BodySource {
     return new BodySource(() => stream, undefined, false, 'a Readable');
   }
@@ -72,16 +88,16 @@ export class BodySource {
 
   /** What the coordinator offers a child for this body (offerUpload): the same opener, length and rewind rule. */
   asUpload(): UploadSource {
-    return { open: this.open, length: this.length, rereadable: this.rereadable, what: this.what };
+    return { open: () => this.open({ method: 'POST', url: `(${this.what}, uploaded to a pool child)` }), length: this.length, rereadable: this.rereadable, what: this.what };
   }
 
   /** The stream to send now; a one-shot body sent a second time throws UnrewindableBodyError. */
-  stream(request: { method: string; url: string }): Readable {
+  stream(request: SendingRequest): Readable {
     if (this.opened && !this.rereadable) {
       throw new UnrewindableBodyError(`Unable to rewind request body for redirect or retry: ${this.what} can be sent only once: ${request.method} ${request.url}`, { request });
     }
     this.opened = true;
-    return this.open();
+    return this.open(request);
   }
 }
 

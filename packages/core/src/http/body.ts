@@ -3,13 +3,15 @@
  * prepare_body builds it: form data urlencoded, JSON only when there is no
  * data, multipart when there are files (with the data fields as extra parts).
  */
-import { BodySource, bodySourceOf, type OpenUpload } from './body-source.js';
+import { basename } from 'node:path';
+import { BodySource, bodySourceOf, isFileBody, type OpenUpload } from './body-source.js';
+import { multipartBody, type MultipartPart } from './multipart.js';
 import { InvalidJSONError } from './errors.js';
 import { urlencode, formPairs, type FormFields } from './form-encoding.js';
 import type { FilePart, FilesOption, RequestSpec } from './request-spec.js';
 
 /** A BodySource is opened when the request is sent (body-source.ts). */
-export type BodyPayload = string | Uint8Array | FormData | BodySource;
+export type BodyPayload = string | Uint8Array | BodySource;
 
 export interface PreparedBody {
   payload: BodyPayload;
@@ -42,73 +44,85 @@ function isEmptyData(data: RequestSpec['data']): boolean {
   return isPlainObject(data) && Object.keys(data).length === 0;
 }
 
-type PreparedPart = Omit<FilePart, 'filename'> & { filename: string | null };
-
 /** requests' `(filename, content, content_type, headers)`; a null filename makes a plain field. */
-function fromTuple(name: string, tuple: unknown[]): PreparedPart {
+function fromTuple(name: string, tuple: unknown[], openUpload: OpenUpload | undefined): MultipartPart {
   const [filename, content, contentType, headers] = tuple;
   if (tuple.length < 2 || tuple.length > 4) throw new TypeError(`files.${name} as a tuple must be [filename, content, contentType?, headers?], got ${tuple.length} items`);
   if (filename !== null && typeof filename !== 'string') throw new TypeError(`files.${name}[0] (filename) must be a string or null, got ${describeType(filename)}`);
-  if (typeof content !== 'string' && !(content instanceof Uint8Array)) throw new TypeError(`files.${name}[1] (content) must be a string or a Uint8Array, got ${describeType(content)}`);
   if (contentType !== undefined && contentType !== null && typeof contentType !== 'string') throw new TypeError(`files.${name}[2] (contentType) must be a string, got ${describeType(contentType)}`);
-  if (headers !== undefined && headers !== null && (!isPlainObject(headers) || Object.keys(headers).length > 0)) {
-    throw new TypeError(`files.${name}[3]: per-part headers are not supported (only the part's contentType is sent)`);
-  }
-  return { filename, content, ...(typeof contentType === 'string' ? { contentType } : {}) };
+  return {
+    name,
+    filename,
+    content: partContent(content, `files.${name}[1] (content)`, openUpload),
+    contentType: typeof contentType === 'string' ? contentType : undefined,
+    headers: partHeaders(headers, `files.${name}[3] (headers)`),
+  };
 }
 
-function toFilePart(name: string, value: FilesOption[string]): PreparedPart {
-  if (typeof value === 'string' || value instanceof Uint8Array) return { filename: name, content: value };
-  if (Array.isArray(value)) return fromTuple(name, value);
-  if (isPlainObject(value) && ('content' in value)) {
-    const content = value.content;
-    if (typeof content !== 'string' && !(content instanceof Uint8Array)) {
-      throw new TypeError(`files.${name}.content must be a string or a Uint8Array, got ${describeType(content)}`);
-    }
-    return { ...value, filename: value.filename ?? name };
+function partHeaders(headers: unknown, where: string): Record<string, string> | undefined {
+  if (headers === undefined || headers === null) return undefined;
+  if (!isPlainObject(headers)) throw new TypeError(`${where} must be an object of header name → value, got ${describeType(headers)}`);
+  for (const [key, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') throw new TypeError(`${where}.${key} must be a string, got ${describeType(value)}`);
   }
-  throw new TypeError(`files.${name} must be a string, a Uint8Array or { filename?, content, contentType? }, got ${describeType(value)}`);
+  return headers as Record<string, string>;
 }
 
-/**
- * A bytes field of a multipart body. FormData sends a string field as UTF-8
- * and would turn a Blob into a file part (filename "blob"), so bytes that are
- * UTF-8 go as the string they spell (the same bytes on the wire); others are
- * refused rather than altered (requests would send them raw).
- */
-function utf8Field(key: string, bytes: Uint8Array): string {
+/** A part's content: text or bytes as they are, anything streamed (a file by path, a Readable, an async iterable, a Blob, an opened file) as a BodySource. */
+function partContent(content: unknown, where: string, openUpload: OpenUpload | undefined): MultipartPart['content'] {
+  if (typeof content === 'string' || content instanceof Uint8Array) return content;
+  const source = bodySourceOf(content, openUpload);
+  if (source === undefined) {
+    throw new TypeError(`${where} must be a string, a Uint8Array, { path }, a Readable, an async iterable, a Blob or an opened file, got ${describeType(content)}`);
+  }
+  return source;
+}
+
+/** requests' guess_filename for a bare file value: the file's base name; otherwise the field's name. */
+function bareFilename(name: string, value: unknown): string {
+  return isFileBody(value) ? basename(value.path) : name;
+}
+
+function toPart(name: string, value: FilesOption[string], openUpload: OpenUpload | undefined): MultipartPart {
+  if (Array.isArray(value)) return fromTuple(name, value, openUpload);
+  if (isPlainObject(value) && 'content' in value) {
+    const part = value as FilePart;
+    if (part.filename !== undefined && typeof part.filename !== 'string') throw new TypeError(`files.${name}.filename must be a string, got ${describeType(part.filename)}`);
+    if (part.contentType !== undefined && typeof part.contentType !== 'string') throw new TypeError(`files.${name}.contentType must be a string, got ${describeType(part.contentType)}`);
+    return {
+      name,
+      filename: part.filename ?? name,
+      content: partContent(part.content, `files.${name}.content`, openUpload),
+      contentType: part.contentType,
+      headers: partHeaders(part.headers, `files.${name}.headers`),
+    };
+  }
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    return { name, filename: bareFilename(name, value), content: partContent(value, `files.${name}`, openUpload) };
   } catch (error) {
-    throw new TypeError(`data.${key} holds bytes that are not UTF-8, which a multipart field cannot carry here; send them as a file (files.${key})`, { cause: error });
+    if (!(error instanceof TypeError)) throw error;
+    throw new TypeError(`files.${name} must be a string, a Uint8Array, a file or stream, [filename, content, contentType?, headers?] or { filename?, content, contentType?, headers? }, got ${describeType(value)}`);
   }
 }
 
-function multipart(data: RequestSpec['data'], files: FilesOption): FormData {
+function multipart(data: RequestSpec['data'], files: FilesOption, openUpload: OpenUpload | undefined): PreparedBody {
   if (typeof data === 'string' || data instanceof Uint8Array) {
     throw new TypeError(`data must be an object when files are sent (multipart), got ${describeType(data)}`);
   }
-  const form = new FormData();
+  const parts: MultipartPart[] = [];
   if (data !== undefined && data !== null) {
     if (!isPlainObject(data) && !isPairList(data)) {
       throw new TypeError(`data must be an object or a list of pairs, got ${describeType(data)}`);
     }
-    for (const [key, value] of formPairs(data as FormFields)) form.append(key, typeof value === 'string' ? value : utf8Field(key, value));
+    for (const [key, value] of formPairs(data as FormFields)) parts.push({ name: key, filename: null, content: value });
   }
   for (const [name, value] of Object.entries(files)) {
     // requests skips a file whose value is None (its _encode_files: `elif fp is None: continue`).
     if (value === null || value === undefined) continue;
-    const part = toFilePart(name, value);
-    if (part.filename === null) {
-      // requests' (None, value): a form field, not a file.
-      if (part.contentType !== undefined) throw new TypeError(`files.${name}: a part without a filename cannot carry a contentType here`);
-      form.append(name, typeof part.content === 'string' ? part.content : utf8Field(name, part.content));
-      continue;
-    }
-    const blob = new Blob([part.content], part.contentType ? { type: part.contentType } : {});
-    form.append(name, blob, part.filename);
+    parts.push(toPart(name, value, openUpload));
   }
-  return form;
+  const { source, contentType } = multipartBody(parts);
+  return { payload: source, contentType };
 }
 
 /**
@@ -135,7 +149,7 @@ function serializeJson(json: unknown): string {
   return text;
 }
 
-/** The body to send, or undefined for none. Throws TypeError naming the option for a value it cannot send. */
+/** The body to send, or undefined for none; multipart goes as a BodySource (multipart.ts). Throws TypeError naming the option for a value it cannot send. */
 export function prepareBody(spec: Pick<RequestSpec, 'data' | 'json' | 'files'>, openUpload?: OpenUpload): PreparedBody | undefined {
   const { data, json, files } = spec;
   const source = bodySourceOf(data, openUpload);
@@ -143,7 +157,7 @@ export function prepareBody(spec: Pick<RequestSpec, 'data' | 'json' | 'files'>, 
     if (!isPlainObject(files)) throw new TypeError(`files must be an object of name → file, got ${describeType(files)}`);
     // requests: "Streamed bodies and files are mutually exclusive."
     if (source !== undefined && Object.keys(files).length > 0) throw new TypeError('data as a file or a stream cannot be sent with files: streamed bodies and files are mutually exclusive');
-    if (Object.keys(files).length > 0) return { payload: multipart(data, files as FilesOption) };
+    if (Object.keys(files).length > 0) return multipart(data, files as FilesOption, openUpload);
   }
   // requests sends a file or an iterator as it is, with no Content-Type of its own.
   if (source !== undefined) return { payload: source };

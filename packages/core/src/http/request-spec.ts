@@ -17,20 +17,28 @@ export type ParamValue = string | number | boolean | null | undefined;
 export type FormValue = ParamValue | Uint8Array;
 export type Params = Record<string, ParamValue | ParamValue[]> | Array<[string, ParamValue]> | string;
 
-/** One file part of a multipart body, as in requests' `files={'name': (filename, content, contentType)}`. */
+/**
+ * What a file part may hold: text, bytes, a file read where the request runs
+ * (`{ path }`), or a stream (a Readable, an async iterable of bytes, a Blob,
+ * an opened file), which a ProcessPoolExecutor child pulls from the coordinator.
+ */
+export type FileContent = string | Uint8Array | FileBody | StreamingData;
+/** One file part of a multipart body, as in requests' `files={'name': (filename, content, contentType, headers)}`. */
 export interface FilePart {
   filename?: string;
-  content: string | Uint8Array;
+  content: FileContent;
   contentType?: string;
+  /** The part's own headers, sent after Content-Disposition and Content-Type (requests' 4th tuple element). */
+  headers?: Record<string, string>;
 }
 /**
  * requests' tuple form `(filename, content, content_type, headers)`. A null
- * filename sends a plain form field (requests' `(None, 'value')` idiom).
- * Per-part headers are not supported (a TypeError when given and not empty).
+ * filename sends a plain form field (requests' `(None, 'value')` idiom);
+ * `headers` are the part's own (a Content-Type there is used when `contentType` is not given).
  */
-export type FileTuple = [filename: string | null, content: string | Uint8Array, contentType?: string | null, headers?: Record<string, string>];
-/** A null (or undefined) entry is skipped, as requests skips None. */
-export type FilesOption = Record<string, FilePart | FileTuple | string | Uint8Array | null | undefined>;
+export type FileTuple = [filename: string | null, content: FileContent, contentType?: string | null, headers?: Record<string, string>];
+/** A null (or undefined) entry is skipped, as requests skips None. A bare `{ path }` part is named after the file's base name. */
+export type FilesOption = Record<string, FilePart | FileTuple | FileContent | null | undefined>;
 
 /** requests' "list of tuples": form fields in order, a key may repeat. */
 export type FormPairs = Array<[string, FormValue]>;

@@ -7,7 +7,7 @@
  */
 import { offerUpload, withdrawUpload, type UploadRef } from '@requests-futures/worker';
 import { bodySourceOf, isStreamingData } from '../http/body-source.js';
-import type { RequestSpec } from '../http/request-spec.js';
+import type { FilePart, FilesOption, RequestSpec } from '../http/request-spec.js';
 
 /** Replaces the spec's streamed bodies by UploadRefs; returns the withdrawal to run once the request is settled. */
 export function offerStreamedBodies(spec: RequestSpec): () => void {
@@ -19,7 +19,21 @@ export function offerStreamedBodies(spec: RequestSpec): () => void {
     return ref;
   };
   spec.data = offer(spec.data) as RequestSpec['data'];
+  if (spec.files !== undefined && spec.files !== null) spec.files = offerFileContents(spec.files, offer);
   return () => {
     for (const ref of refs) withdrawUpload(ref);
   };
+}
+
+/** The same files with each streamed content offered (a new object: the caller's stays as it was). */
+function offerFileContents(files: FilesOption, offer: (value: unknown) => unknown): FilesOption {
+  if (typeof files !== 'object' || Array.isArray(files)) return files; // the engine refuses it, naming it
+  const offered: FilesOption = {};
+  for (const [name, value] of Object.entries(files)) {
+    if (Array.isArray(value)) offered[name] = value.map((item, index) => (index === 1 ? offer(item) : item)) as FilesOption[string];
+    else if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && 'content' in value) {
+      offered[name] = { ...(value as FilePart), content: offer((value as FilePart).content) } as FilePart;
+    } else offered[name] = offer(value) as FilesOption[string];
+  }
+  return offered;
 }

@@ -79,11 +79,15 @@ describe.each(executorCases)('request bodies on $name', ({ make }) => {
     expect(body).toMatch(/Content-Disposition: form-data; name="note"\r\n\r\nplain value\r\n/);
   });
 
-  it('refuses per-part headers in a files tuple with a TypeError naming the part', async () => {
-    const future = session().post(`${echoUrl}/multipart`, { files: { f: ['f.txt', 'x', 'text/plain', { 'X-Part': '1' }] } });
-    const error = await future.exception();
+  it('per-part headers in a files tuple (its 4th element) reach the server as that part\'s headers', async () => {
+    await session().post(`${echoUrl}/multipart`, { files: { f: ['f.txt', 'x', 'text/plain', { 'X-Part': '1', 'Content-Language': 'en' }] } }).result();
+    expect(lastReceived().body.toString()).toMatch(/Content-Disposition: form-data; name="f"; filename="f.txt"\r\nContent-Type: text\/plain\r\nX-Part: 1\r\nContent-Language: en\r\n\r\nx\r\n/);
+  });
+
+  it('refuses a per-part header value that is not a string, naming the part', async () => {
+    const error = await session().post(`${echoUrl}/multipart`, { files: { f: ['f.txt', 'x', 'text/plain', { 'X-Part': 1 as never }] } }).exception();
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(/files\.f\[3\]: per-part headers are not supported/);
+    expect((error as Error).message).toMatch(/files\.f\[3\] \(headers\)\.X-Part must be a string/);
   });
 
   it('data: { path } streams the file where the request runs, with its Content-Length', async () => {
