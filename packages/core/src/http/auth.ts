@@ -5,6 +5,7 @@
  * is, across processes as an fnRef. The built-in classes go into the spec as
  * plain data (specAuth), which a child decodes before it has loaded the engine.
  */
+import { randomBytes } from 'node:crypto';
 import { isFnRef, loadFnRef, type FnRef } from '@requests-futures/serializer';
 import { basicAuthHeader } from './basic-auth.js';
 import { CaseInsensitiveHeaders } from './headers.js';
@@ -44,10 +45,15 @@ export class HTTPBasicAuth extends AuthBase {
  * requests' HTTPDigestAuth: the request goes out without credentials; a 401
  * whose WWW-Authenticate offers Digest is answered once (MD5, MD5-SESS, SHA,
  * SHA-256, SHA-512; qop "auth" or none), and that 401 is the first entry of
- * the response's `history`. Unlike requests, no nonce is reused for the next
- * request (an instance holds no state, so it crosses processes as it is).
+ * the response's `history`. As in requests, the answered challenge is reused
+ * for the following requests to the same origin, nc incremented, with no
+ * further 401 (digest-nonces.ts): per process the request runs in, so each
+ * pool child learns the nonce once.
  */
 export class HTTPDigestAuth extends AuthBase {
+  /** Names this auth object's remembered nonces (requests keeps them on the object). */
+  readonly key = randomBytes(8).toString('hex');
+
   constructor(
     readonly username: string,
     readonly password: string,
@@ -67,6 +73,8 @@ export interface DigestAuthSpec {
   scheme: 'digest';
   username: string;
   password: string;
+  /** The HTTPDigestAuth object's key: its remembered nonces (digest-nonces.ts). */
+  key: string;
 }
 
 /** What RequestSpec.auth holds: the built-in classes as plain data, anything else as given. */
@@ -74,7 +82,7 @@ export type SpecAuth = [string, string] | DigestAuthSpec | AuthBase | AuthCallab
 
 export function specAuth(auth: AuthOption | undefined): SpecAuth | undefined {
   if (auth instanceof HTTPBasicAuth) return [auth.username, auth.password];
-  if (auth instanceof HTTPDigestAuth) return { scheme: 'digest', username: auth.username, password: auth.password };
+  if (auth instanceof HTTPDigestAuth) return { scheme: 'digest', username: auth.username, password: auth.password, key: auth.key };
   return auth;
 }
 

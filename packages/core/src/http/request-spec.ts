@@ -7,6 +7,7 @@
 import type { FnRef } from '@requests-futures/serializer';
 import type { FileBody, StreamingData } from './body-source.js';
 import type { SpecAuth } from './auth.js';
+import type { NetrcEnvironment } from './netrc.js';
 import type { TravellingContext } from '../context/registered-contexts.js';
 
 /** A response hook: in-process any function, across processes an fnRef. */
@@ -102,6 +103,11 @@ export interface RequestSpec {
    * `no`), which each redirect hop re-resolves against (requests' resolve_proxies).
    */
   environmentProxies?: Record<string, string> | null;
+  /**
+   * trustEnv: where the coordinator finds its netrc file, so a redirect to
+   * another host is sent with that host's netrc credentials (requests' rebuild_auth).
+   */
+  netrcEnvironment?: NetrcEnvironment;
   hooks: { response: HookFn[] };
   /** Deprecated upstream; kept for parity. */
   backgroundCallback?: HookFn | null;

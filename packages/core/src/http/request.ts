@@ -12,6 +12,8 @@ import { defaultAgentPool, type AgentPool } from './agents.js';
 import { applyAuth, isDigestAuthSpec } from './auth.js';
 import { basicAuthHeader } from './basic-auth.js';
 import { digestAuthorization, parseDigestChallenge } from './digest-auth.js';
+import { nextNonceUse, rememberChallenge } from './digest-nonces.js';
+import { netrcAuth } from './netrc.js';
 import { prepareBody } from './body.js';
 import type { OpenUpload } from './body-source.js';
 import { throttledStream } from './body-throttle.js';
@@ -146,9 +148,34 @@ function digestRetry(spec: RequestSpec, hop: Hop, answer: HopResponse): Hop | nu
   if (challenge === null) return null;
   const authorization = digestAuthorization(spec.auth, hop.method, hop.url, challenge);
   if (authorization === null) return null;
+  rememberChallenge(spec.auth.key, hop.url, challenge);
   const headers = hop.headers.copy();
   headers.set('Authorization', authorization);
   return { ...hop, headers };
+}
+
+/** requests' HTTPDigestAuth once it answered a challenge: later requests to that origin carry the answer at once (digest-nonces.ts). */
+function withRememberedDigest(spec: RequestSpec, hop: Hop): Hop {
+  if (!isDigestAuthSpec(spec.auth)) return hop;
+  const remembered = nextNonceUse(spec.auth.key, hop.url);
+  const authorization = remembered && digestAuthorization(spec.auth, hop.method, hop.url, remembered.challenge, remembered.nonceCount);
+  if (!authorization) return hop;
+  const headers = hop.headers.copy();
+  headers.set('Authorization', authorization);
+  return { ...hop, headers };
+}
+
+/**
+ * requests' rebuild_auth: with trustEnv, a redirect is sent with the netrc
+ * credentials of its new host, when the netrc file has some (the
+ * Authorization of another origin was already dropped by nextHop).
+ */
+function withNetrcAuth(spec: RequestSpec, hop: Hop): Hop {
+  if (spec.netrcEnvironment === undefined) return hop;
+  const credentials = netrcAuth(hop.url, spec.netrcEnvironment);
+  if (credentials === null) return hop;
+  hop.headers.set('Authorization', basicAuthHeader(...credentials));
+  return hop;
 }
 
 /**
@@ -235,6 +262,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
 
   for (;;) {
     throwIfAborted(signal);
+    if (!digestAnswered) hop = withRememberedDigest(spec, hop);
     const jarCookies = await jar.headerFor(hop.url);
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
     const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert ?? null);
@@ -268,7 +296,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       history.push(hooked as Response);
       redirects += 1;
       digestAnswered = false;
-      hop = nextHop(hop, answer.statusCode, location);
+      hop = withNetrcAuth(spec, nextHop(hop, answer.statusCode, location));
       continue;
     }
 

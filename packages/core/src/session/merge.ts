@@ -10,7 +10,7 @@ import type { ClientCert, HookFn, Params, PoolOptions, RequestSpec, RetryOptions
 import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
 import { mergeEnvironmentSettings } from './environment.js';
-import { netrcAuth } from './netrc.js';
+import { netrcAuth, netrcEnvironmentOf } from '../http/netrc.js';
 import type { SessionState } from './session-state.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -114,6 +114,7 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
     ...(options.cert || state.cert ? { cert: absoluteCert(pick(options.cert, state.cert)) } : {}),
     proxies: mergeProxies(state.proxies.size > 0 ? state.proxies.toObject() : null, requestProxies),
     ...(settings?.environmentProxies ? { environmentProxies: settings.environmentProxies } : {}),
+    ...(state.trustEnv ? { netrcEnvironment: netrcEnvironmentOf(env) } : {}),
     hooks: { response: mergeHooks(state.hooks, options.hooks) },
     backgroundCallback: (options.backgroundCallback as HookFn | null | undefined) ?? null,
     stream: options.stream ?? false,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { resolveProxies, shouldBypassProxies } from '../../dist/http/no-proxy.js';
 import { environmentProxies } from '../../dist/session/environment.js';
 import { buildSpec } from '../../dist/session/merge.js';
-import { netrcAuth, parseNetrc } from '../../dist/session/netrc.js';
+import { netrcAuth, parseNetrc } from '../../dist/http/netrc.js';
 import { SessionState } from '../../dist/session/session-state.js';
 
 const ENV = { HTTP_PROXY: 'http://envproxy:1', NO_PROXY: 'skip.example', REQUESTS_CA_BUNDLE: '/env/ca.pem' };

@@ -3,8 +3,10 @@
  * by NETRC, else ~/.netrc or ~/_netrc, parsed as Python's netrc module does
  * (machine / default entries; login, account, password; macdef bodies
  * skipped). A file that cannot be read or parsed gives no credentials, as in
- * requests. Read in the coordinator only; a parsed file is reused until its
- * mtime or size changes, and each candidate is stat'ed at most once a second.
+ * requests. Read in the coordinator for a request's first URL, and where the
+ * request runs for a redirect's (requests' rebuild_auth), with the
+ * coordinator's NETRC and HOME; a parsed file is reused until its mtime or
+ * size changes, and each candidate is stat'ed at most once a second.
  */
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
@@ -16,7 +18,17 @@ interface NetrcEntry {
   password: string;
 }
 
-type Environment = Readonly<Record<string, string | undefined>>;
+/** What of the environment finds the netrc file: travels in the spec, so a pool child reads the coordinator's file. */
+export interface NetrcEnvironment {
+  readonly NETRC?: string | undefined;
+  readonly HOME?: string | undefined;
+}
+
+type Environment = NetrcEnvironment;
+
+export function netrcEnvironmentOf(env: Readonly<Record<string, string | undefined>>): NetrcEnvironment {
+  return { ...(env.NETRC !== undefined ? { NETRC: env.NETRC } : {}), ...(env.HOME !== undefined ? { HOME: env.HOME } : {}) };
+}
 
 const DEFAULT_NAMES = ['.netrc', '_netrc'];
 
