@@ -91,5 +91,6 @@ export type { FileBody, StreamingData } from './http/body-source.js';
 
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
 export { REQUEST_CHANNELS, type RequestChannelName, type RequestDiagnostic } from './diagnostics/request-channels.js';
+export { TASK_CHANNELS, type TaskChannelName, type TaskDiagnostic } from './diagnostics/task-channels.js';
 export { registerContext, type RegisterContextOptions, type TravellingContext } from './context/registered-contexts.js';
 export { currentTask } from '@requests-futures/worker';

@@ -64,7 +64,7 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   private readonly queue: Queue;
   /** Our own commands: the events stream's last id, a lost job's holder, abort messages. */
   private readonly commands: Redis;
-  private readonly monitor = new ExecutorMonitor('DistributedExecutor');
+  private readonly monitor = new ExecutorMonitor('DistributedExecutor', true);
   private readonly waiting = new Map<string, DistributedTask>();
   private readonly inRedis = new Map<string, DistributedTask>();
   private readonly ready: Promise<void>;
@@ -131,7 +131,7 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
     const task: DistributedTask = { jobId: `${this.id}-${this.nextTask++}`, future, data: makeJobData(wire, retrySafe(ref, args)), sent: false };
     this.waiting.set(task.jobId, task);
     future.addDoneCallback(() => this.onFutureDone(task));
-    this.monitor.queued(future);
+    this.monitor.queued(future, ref);
     this.scheduleFlush();
     return future;
   }

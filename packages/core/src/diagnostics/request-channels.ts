@@ -1,6 +1,7 @@
 /**
- * `node:diagnostics_channel` events for every FuturesSession request, so that
- * tracing (OpenTelemetry, logs, metrics) attaches without patching the library.
+ * `node:diagnostics_channel` events for every request of a FuturesSession or
+ * a plain Session, so that tracing (OpenTelemetry, logs, metrics) attaches
+ * without patching the library.
  * One mutable `RequestDiagnostic` per request is published on each channel as
  * its life goes on, so a subscriber can key on the object (or its `id`).
  *
@@ -9,8 +10,8 @@
  * in the caller's AsyncLocalStorage context (where a tracer finds its parent
  * span); the others where the event happens.
  */
-import diagnosticsChannel from 'node:diagnostics_channel';
-import { addDoneWaiter, addRunningWaiter, type Future } from '../futures/future.js';
+import type { Future } from '../futures/future.js';
+import { LifecycleChannels, now, type LifecycleRecord } from './lifecycle.js';
 
 /** The channel names, stable and public. */
 export const REQUEST_CHANNELS = {
@@ -29,43 +30,23 @@ export const REQUEST_CHANNELS = {
 export type RequestChannelName = keyof typeof REQUEST_CHANNELS;
 
 /** Times are epoch milliseconds with sub-millisecond fractions (performance.timeOrigin + performance.now()). */
-export interface RequestDiagnostic {
+export interface RequestDiagnostic extends LifecycleRecord {
   /** Unique in this process. */
   readonly id: number;
   readonly method: string;
   readonly url: string;
-  /** The executor's class name, e.g. 'ThreadPoolExecutor'. */
+  /** The executor's class name, e.g. 'ThreadPoolExecutor'; 'Session' for the plain Session (no executor). */
   readonly executor: string;
   readonly crossesProcesses: boolean;
   /** The request's `meta` option. */
   readonly meta: unknown;
-  readonly startTime: number;
-  queuedTime?: number;
-  runningTime?: number;
-  endTime?: number;
   /** Set on `done` when the value is a response. */
   statusCode?: number;
-  /** Set on `error`: the future's exception (a CancelledError when cancelled). */
-  error?: unknown;
-  /** Set at the end. */
-  outcome?: 'done' | 'error' | 'cancelled';
 }
 
-const channels = {
-  start: diagnosticsChannel.channel(REQUEST_CHANNELS.start),
-  queued: diagnosticsChannel.channel(REQUEST_CHANNELS.queued),
-  running: diagnosticsChannel.channel(REQUEST_CHANNELS.running),
-  done: diagnosticsChannel.channel(REQUEST_CHANNELS.done),
-  error: diagnosticsChannel.channel(REQUEST_CHANNELS.error),
-};
+const channels = new LifecycleChannels<RequestDiagnostic>(REQUEST_CHANNELS);
 
 let nextId = 1;
-
-const now = (): number => performance.timeOrigin + performance.now();
-
-function anySubscriber(): boolean {
-  return channels.start.hasSubscribers || channels.queued.hasSubscribers || channels.running.hasSubscribers || channels.done.hasSubscribers || channels.error.hasSubscribers;
-}
 
 export interface RequestTrace {
   /** The request was handed to the executor, which returned `future`. */
@@ -74,48 +55,45 @@ export interface RequestTrace {
   settlesWith(future: Future<unknown>): void;
 }
 
+function startRecord(method: string, url: string, executor: string, crossesProcesses: boolean, meta: unknown): RequestDiagnostic {
+  const record: RequestDiagnostic = { id: nextId++, method, url, executor, crossesProcesses, meta, startTime: now() };
+  channels.start(record);
+  return record;
+}
+
+function recordStatus(record: RequestDiagnostic): (value: unknown) => void {
+  return (value) => {
+    const statusCode = (value as { statusCode?: unknown } | null | undefined)?.statusCode;
+    if (typeof statusCode === 'number') record.statusCode = statusCode;
+  };
+}
+
 /** Publishes `start` and returns the trace for the rest, or undefined when nobody listens. */
 export function traceRequest(method: string, url: string, executor: { crossesProcesses: boolean }, meta: unknown): RequestTrace | undefined {
-  if (!anySubscriber()) return undefined;
-  const record: RequestDiagnostic = {
-    id: nextId++,
-    method,
-    url,
-    executor: executor.constructor?.name ?? 'Executor',
-    crossesProcesses: executor.crossesProcesses,
-    meta,
-    startTime: now(),
-  };
-  channels.start.publish(record);
+  if (!channels.listened) return undefined;
+  const record = startRecord(method, url, executor.constructor?.name ?? 'Executor', executor.crossesProcesses, meta);
   return {
     queued(future) {
-      record.queuedTime = now();
-      channels.queued.publish(record);
-      addRunningWaiter(future, () => {
-        record.runningTime = now();
-        channels.running.publish(record);
-      });
+      channels.queued(record);
+      channels.runningWith(record, future);
     },
     settlesWith(future) {
-      addDoneWaiter(future, () => end(record, future));
+      channels.endsWith(record, future, recordStatus(record));
     },
   };
 }
 
-/** The end is timed when the future settles; its value or error is read a microtask later (result() is a promise). */
-function end(record: RequestDiagnostic, future: Future<unknown>): void {
-  record.endTime = now();
-  future.result().then(
-    (value) => {
-      record.outcome = 'done';
-      const statusCode = (value as { statusCode?: unknown } | null | undefined)?.statusCode;
-      if (typeof statusCode === 'number') record.statusCode = statusCode;
-      channels.done.publish(record);
-    },
-    (error: unknown) => {
-      record.outcome = future.cancelled() ? 'cancelled' : 'error';
-      record.error = error;
-      channels.error.publish(record);
-    },
-  );
+/**
+ * The plain Session's request: it runs at once in the caller's process, so
+ * `start`, `queued` and `running` are published together, inside
+ * `session.request()`; `done` or `error` when its promise settles.
+ */
+export function traceSessionRequest(method: string, url: string, meta: unknown, run: () => Promise<unknown>): Promise<unknown> {
+  if (!channels.listened) return run();
+  const record = startRecord(method, url, 'Session', false, meta);
+  channels.queued(record);
+  channels.running(record);
+  const promise = run();
+  channels.endsWithPromise(record, promise, recordStatus(record));
+  return promise;
 }

@@ -14,6 +14,7 @@
  * then exactly one of `done`, `failed` or `cancelled`; `bytes` any number of
  * times while it runs.
  */
+import { traceTask } from '../diagnostics/task-channels.js';
 import { finishedWithException, type Future } from '../futures/future.js';
 import { reportCallbackError } from '../futures/report-callback-error.js';
 
@@ -116,8 +117,13 @@ export class ExecutorMonitor {
   #failed = 0;
   #cancelled = 0;
 
-  constructor(owner: string) {
+  readonly #owner: string;
+  readonly #crossesProcesses: boolean;
+
+  constructor(owner: string, crossesProcesses = false) {
     this.#events = new TypedEmitter<ExecutorEventMap>(owner);
+    this.#owner = owner;
+    this.#crossesProcesses = crossesProcesses;
   }
 
   on<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): () => void {
@@ -128,8 +134,9 @@ export class ExecutorMonitor {
     this.#events.off(event, listener);
   }
 
-  /** The executor accepted a task; call once per future, when it is fully set up. */
-  queued(future: Future<any>): void {
+  /** The executor accepted `task` (for its diagnostics: task-channels.ts); call once per future, when it is fully set up. */
+  queued(future: Future<any>, task?: unknown): void {
+    traceTask(this.#owner, this.#crossesProcesses, task, future);
     this.#queued.add(future);
     this.#events.emit('queued', future);
     // After the emit: a listener that cancels at once must not have 'cancelled' announced before 'queued'.

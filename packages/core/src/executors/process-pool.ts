@@ -130,7 +130,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     onExit: (_child, exit) => this.onChildExit(exit),
   };
   /** stats() and on(): this executor's own account of its tasks. */
-  private readonly monitor = new ExecutorMonitor('ProcessPoolExecutor');
+  private readonly monitor = new ExecutorMonitor('ProcessPoolExecutor', true);
   private readonly drainer = new ExecutorDrain({
     monitor: this.monitor,
     shutdown: (options) => this.shutdown(options),
@@ -223,7 +223,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     task.entry = this.queue.push(task);
     future.onAbort((reason) => this.abortRunning(task, reason));
     future.addDoneCallback(() => this.onFutureDone(task));
-    this.monitor.queued(future);
+    this.monitor.queued(future, fn);
     this.idleness.busy();
     this.pumper.schedule();
     return future;

@@ -113,7 +113,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
     assertTask(task);
     const future = new Future<unknown>();
     this.#queue.push({ future, task, args, taskId: this.#nextTaskId++, callerContext: captureCallerContext() });
-    this.#monitor.queued(future);
+    this.#monitor.queued(future, task);
     this.#pumper.schedule();
     return future;
   }

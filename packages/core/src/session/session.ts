@@ -3,6 +3,7 @@
  * Promise<Response>. Requests run in this process on the same engine the
  * executors use.
  */
+import { traceSessionRequest } from '../diagnostics/request-channels.js';
 import { AgentPool } from '../http/agents.js';
 import { runRequestTaskIn } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
@@ -41,8 +42,8 @@ export class Session extends BaseSession<Promise<Response>> {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
     const context = { signal: controller.signal, taskId: nextTaskId++, progress: () => {}, progressWanted: false };
-    const response = runRequestTaskIn(context, spec, this, { agents: this.agents })
-      .then((outcome) => settleOutcome(this.state.cookies, outcome, this.openBodies) as Response)
+    const run = () => runRequestTaskIn(context, spec, this, { agents: this.agents }).then((outcome) => settleOutcome(this.state.cookies, outcome, this.openBodies) as Response);
+    const response = (traceSessionRequest(spec.method, spec.url, options.meta, run) as Promise<Response>)
       .finally(() => {
         this.inFlight.delete(controller);
         options.signal?.removeEventListener('abort', onAbort);

@@ -5,17 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { CancelledError, ConnectionError, FuturesSession, REQUEST_CHANNELS, type RequestDiagnostic } from '@requests-futures/core';
+import { CancelledError, ConnectionError, FuturesSession, REQUEST_CHANNELS, Session, TASK_CHANNELS, fnRef, type Executor, type RequestDiagnostic, type TaskDiagnostic } from '@requests-futures/core';
 import { closedLoopbackPort, startHoldServer, type HoldServer } from '@requests-futures/testing';
 import { executorCases } from '../session/executors.js';
 
-type Seen = Array<{ channel: string; id: number; snapshot: RequestDiagnostic; store: string | undefined }>;
+type Seen<R = RequestDiagnostic> = Array<{ channel: string; id: number; snapshot: R; store: string | undefined }>;
 const caller = new AsyncLocalStorage<string>();
 
-function subscribeAll(seen: Seen): () => void {
-  const unsubscribers = Object.entries(REQUEST_CHANNELS).map(([channel, name]) => {
+function subscribeAll<R extends { id: number } = RequestDiagnostic>(seen: Seen<R>, names: Record<string, string> = REQUEST_CHANNELS): () => void {
+  const unsubscribers = Object.entries(names).map(([channel, name]) => {
     const listener = (message: unknown) => {
-      const record = message as RequestDiagnostic;
+      const record = message as R;
       seen.push({ channel, id: record.id, snapshot: { ...record }, store: caller.getStore() });
     };
     diagnosticsChannel.subscribe(name, listener);
@@ -113,5 +113,126 @@ describe.each(executorCases)('request diagnostics on $name', ({ make, name }) =>
     server.release('/quiet');
     await session.get(`${server.url}/quiet`);
     expect(seen).toEqual([]);
+  });
+});
+
+describe('request diagnostics of the plain Session (no executor)', () => {
+  let server: HoldServer;
+  let session: Session;
+  beforeAll(async () => {
+    server = await startHoldServer();
+    session = new Session();
+  });
+  afterAll(async () => {
+    await session.close();
+    await server.close();
+  });
+
+  it('a response: start, queued and running inside request() in the caller context, then done with the status', async () => {
+    const seen: Seen = [];
+    const unsubscribe = subscribeAll(seen);
+    try {
+      server.release('/plain');
+      const sending = caller.run('tenant-p', () => session.get(`${server.url}/plain`, { meta: 'm' }));
+      // Nothing waits for a worker: the first three are published before request() returns.
+      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running']);
+      expect(seen.every(({ store }) => store === 'tenant-p')).toBe(true);
+      expect((await sending).statusCode).toBe(200);
+      await until(() => seen.some(({ channel }) => channel === 'done'), 'the done event');
+      const last = seen[3]!.snapshot;
+      expect(last).toMatchObject({ method: 'GET', url: `${server.url}/plain`, executor: 'Session', crossesProcesses: false, meta: 'm', outcome: 'done', statusCode: 200 });
+      expect(last.startTime).toBeLessThanOrEqual(last.queuedTime!);
+      expect(last.queuedTime).toBeLessThanOrEqual(last.runningTime!);
+      expect(last.runningTime).toBeLessThanOrEqual(last.endTime!);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('a connection error: error with the ConnectionError', async () => {
+    const seen: Seen = [];
+    const unsubscribe = subscribeAll(seen);
+    try {
+      const port = await closedLoopbackPort();
+      await expect(session.get(`http://127.0.0.1:${port}/`)).rejects.toBeInstanceOf(ConnectionError);
+      await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
+      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'error']);
+      expect(seen[3]!.snapshot).toMatchObject({ outcome: 'error', executor: 'Session' });
+      expect(seen[3]!.snapshot.error).toBeInstanceOf(ConnectionError);
+    } finally {
+      unsubscribe();
+    }
+  });
+});
+
+const TASKS = new URL('../fixtures/tasks.ts', import.meta.url);
+
+describe.each(executorCases)('task diagnostics of a bare executor.submit on $name', ({ make, name, crossesProcesses }) => {
+  let executor: Executor;
+  beforeAll(() => {
+    executor = make();
+  });
+  afterAll(async () => {
+    await executor.shutdown();
+  });
+
+  it('names the channels', () => {
+    expect(TASK_CHANNELS).toEqual({
+      start: 'requests-futures:task:start',
+      queued: 'requests-futures:task:queued',
+      running: 'requests-futures:task:running',
+      done: 'requests-futures:task:done',
+      error: 'requests-futures:task:error',
+    });
+  });
+
+  it('a task that returns: start and queued inside submit() in the caller context, running, done, with ordered times', async () => {
+    const seen: Seen<TaskDiagnostic> = [];
+    const unsubscribe = subscribeAll(seen, TASK_CHANNELS);
+    try {
+      const future = caller.run('tenant-t', () => executor.submit(fnRef(TASKS, 'add'), 2, 3));
+      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued']);
+      expect(seen[0]!.store).toBe('tenant-t');
+      expect(await future.result()).toBe(5);
+      await until(() => seen.some(({ channel }) => channel === 'done'), 'the done event');
+      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'done']);
+      const last = seen[3]!.snapshot;
+      expect(last).toMatchObject({ executor: name, crossesProcesses, task: `${TASKS.href}#add`, outcome: 'done' });
+      expect(last.startTime).toBeLessThanOrEqual(last.queuedTime!);
+      expect(last.queuedTime).toBeLessThanOrEqual(last.runningTime!);
+      expect(last.runningTime).toBeLessThanOrEqual(last.endTime!);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('a task that throws: error with its exception', async () => {
+    const seen: Seen<TaskDiagnostic> = [];
+    const unsubscribe = subscribeAll(seen, TASK_CHANNELS);
+    try {
+      const error = await executor.submit(fnRef(TASKS, 'throwQuota'), 3).exception();
+      expect((error as Error).name).toBe('QuotaExceededError');
+      await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
+      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'error']);
+      expect(seen[3]!.snapshot.outcome).toBe('error');
+      expect((seen[3]!.snapshot.error as Error).name).toBe('QuotaExceededError');
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('a task cancelled before it ran: start, queued, error (cancelled), never running', async () => {
+    const seen: Seen<TaskDiagnostic> = [];
+    const unsubscribe = subscribeAll(seen, TASK_CHANNELS);
+    try {
+      const future = executor.submit(fnRef(TASKS, 'add'), 1, 1);
+      expect(future.cancel()).toBe(true);
+      await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
+      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'error']);
+      expect(seen[2]!.snapshot.outcome).toBe('cancelled');
+      expect(seen[2]!.snapshot.error).toBeInstanceOf(CancelledError);
+    } finally {
+      unsubscribe();
+    }
   });
 });
