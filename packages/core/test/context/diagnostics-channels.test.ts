@@ -24,6 +24,35 @@ function subscribeAll<R extends { id: number } = RequestDiagnostic>(seen: Seen<R
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }
 
+/** Runs `fn` with every event of `names` recorded, then unsubscribes whatever `fn` did. */
+async function recording<R extends { id: number } = RequestDiagnostic>(fn: (seen: Seen<R>) => Promise<void>, names: Record<string, string> = REQUEST_CHANNELS): Promise<void> {
+  const seen: Seen<R> = [];
+  const unsubscribe = subscribeAll(seen, names);
+  try {
+    await fn(seen);
+  } finally {
+    unsubscribe();
+  }
+}
+
+function expectTimesInOrder(record: { startTime: number; queuedTime?: number; runningTime?: number; endTime?: number }): void {
+  expect(record.startTime).toBeLessThanOrEqual(record.queuedTime!);
+  expect(record.queuedTime).toBeLessThanOrEqual(record.runningTime!);
+  expect(record.runningTime).toBeLessThanOrEqual(record.endTime!);
+}
+
+/** A request to a closed port: start, queued, running, then error with the ConnectionError. */
+function connectionErrorEvents(get: (url: string) => Promise<unknown>, executor: string): Promise<void> {
+  return recording(async (seen) => {
+    const port = await closedLoopbackPort();
+    await expect(get(`http://127.0.0.1:${port}/`)).rejects.toBeInstanceOf(ConnectionError);
+    await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
+    expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'error']);
+    expect(seen[3]!.snapshot).toMatchObject({ outcome: 'error', executor });
+    expect(seen[3]!.snapshot.error).toBeInstanceOf(ConnectionError);
+  });
+}
+
 async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!condition()) {
@@ -68,29 +97,14 @@ describe.each(executorCases)('request diagnostics on $name', ({ make, name }) =>
       expect(seen[0]!.store).toBe('tenant-a');
       const last = seen[3]!.snapshot;
       expect(last).toMatchObject({ method: 'GET', url: `${server.url}/ok`, executor: name, meta: { job: 7 }, outcome: 'done', statusCode: 200 });
-      expect(last.startTime).toBeLessThanOrEqual(last.queuedTime!);
-      expect(last.queuedTime).toBeLessThanOrEqual(last.runningTime!);
-      expect(last.runningTime).toBeLessThanOrEqual(last.endTime!);
+      expectTimesInOrder(last);
       expect(Math.abs(last.startTime - Date.now())).toBeLessThan(60_000);
     } finally {
       unsubscribe();
     }
   });
 
-  it('a connection error: error with the ConnectionError', async () => {
-    const seen: Seen = [];
-    const unsubscribe = subscribeAll(seen);
-    try {
-      const port = await closedLoopbackPort();
-      await expect(session.get(`http://127.0.0.1:${port}/`)).rejects.toBeInstanceOf(ConnectionError);
-      await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
-      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'error']);
-      expect(seen[3]!.snapshot.outcome).toBe('error');
-      expect(seen[3]!.snapshot.error).toBeInstanceOf(ConnectionError);
-    } finally {
-      unsubscribe();
-    }
-  });
+  it('a connection error: error with the ConnectionError', () => connectionErrorEvents((url) => session.get(url), name));
 
   it('a request cancelled before it ran: start, queued, error (cancelled), never running', async () => {
     const seen: Seen = [];
@@ -129,9 +143,7 @@ describe('request diagnostics of the plain Session (no executor)', () => {
   });
 
   it('a response: start, queued and running inside request() in the caller context, then done with the status', async () => {
-    const seen: Seen = [];
-    const unsubscribe = subscribeAll(seen);
-    try {
+    await recording(async (seen) => {
       server.release('/plain');
       const sending = caller.run('tenant-p', () => session.get(`${server.url}/plain`, { meta: 'm' }));
       // Nothing waits for a worker: the first three are published before request() returns.
@@ -141,28 +153,11 @@ describe('request diagnostics of the plain Session (no executor)', () => {
       await until(() => seen.some(({ channel }) => channel === 'done'), 'the done event');
       const last = seen[3]!.snapshot;
       expect(last).toMatchObject({ method: 'GET', url: `${server.url}/plain`, executor: 'Session', crossesProcesses: false, meta: 'm', outcome: 'done', statusCode: 200 });
-      expect(last.startTime).toBeLessThanOrEqual(last.queuedTime!);
-      expect(last.queuedTime).toBeLessThanOrEqual(last.runningTime!);
-      expect(last.runningTime).toBeLessThanOrEqual(last.endTime!);
-    } finally {
-      unsubscribe();
-    }
+      expectTimesInOrder(last);
+    });
   });
 
-  it('a connection error: error with the ConnectionError', async () => {
-    const seen: Seen = [];
-    const unsubscribe = subscribeAll(seen);
-    try {
-      const port = await closedLoopbackPort();
-      await expect(session.get(`http://127.0.0.1:${port}/`)).rejects.toBeInstanceOf(ConnectionError);
-      await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
-      expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'error']);
-      expect(seen[3]!.snapshot).toMatchObject({ outcome: 'error', executor: 'Session' });
-      expect(seen[3]!.snapshot.error).toBeInstanceOf(ConnectionError);
-    } finally {
-      unsubscribe();
-    }
-  });
+  it('a connection error: error with the ConnectionError', () => connectionErrorEvents((url) => session.get(url), 'Session'));
 });
 
 const TASKS = new URL('../fixtures/tasks.ts', import.meta.url);
@@ -187,9 +182,7 @@ describe.each(executorCases)('task diagnostics of a bare executor.submit on $nam
   });
 
   it('a task that returns: start and queued inside submit() in the caller context, running, done, with ordered times', async () => {
-    const seen: Seen<TaskDiagnostic> = [];
-    const unsubscribe = subscribeAll(seen, TASK_CHANNELS);
-    try {
+    await recording<TaskDiagnostic>(async (seen) => {
       const future = caller.run('tenant-t', () => executor.submit(fnRef(TASKS, 'add'), 2, 3));
       expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued']);
       expect(seen[0]!.store).toBe('tenant-t');
@@ -198,41 +191,29 @@ describe.each(executorCases)('task diagnostics of a bare executor.submit on $nam
       expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'done']);
       const last = seen[3]!.snapshot;
       expect(last).toMatchObject({ executor: name, crossesProcesses, task: `${TASKS.href}#add`, outcome: 'done' });
-      expect(last.startTime).toBeLessThanOrEqual(last.queuedTime!);
-      expect(last.queuedTime).toBeLessThanOrEqual(last.runningTime!);
-      expect(last.runningTime).toBeLessThanOrEqual(last.endTime!);
-    } finally {
-      unsubscribe();
-    }
+      expectTimesInOrder(last);
+    }, TASK_CHANNELS);
   });
 
   it('a task that throws: error with its exception', async () => {
-    const seen: Seen<TaskDiagnostic> = [];
-    const unsubscribe = subscribeAll(seen, TASK_CHANNELS);
-    try {
+    await recording<TaskDiagnostic>(async (seen) => {
       const error = await executor.submit(fnRef(TASKS, 'throwQuota'), 3).exception();
       expect((error as Error).name).toBe('QuotaExceededError');
       await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
       expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'running', 'error']);
       expect(seen[3]!.snapshot.outcome).toBe('error');
       expect((seen[3]!.snapshot.error as Error).name).toBe('QuotaExceededError');
-    } finally {
-      unsubscribe();
-    }
+    }, TASK_CHANNELS);
   });
 
   it('a task cancelled before it ran: start, queued, error (cancelled), never running', async () => {
-    const seen: Seen<TaskDiagnostic> = [];
-    const unsubscribe = subscribeAll(seen, TASK_CHANNELS);
-    try {
+    await recording<TaskDiagnostic>(async (seen) => {
       const future = executor.submit(fnRef(TASKS, 'add'), 1, 1);
       expect(future.cancel()).toBe(true);
       await until(() => seen.some(({ channel }) => channel === 'error'), 'the error event');
       expect(seen.map(({ channel }) => channel)).toEqual(['start', 'queued', 'error']);
       expect(seen[2]!.snapshot.outcome).toBe('cancelled');
       expect(seen[2]!.snapshot.error).toBeInstanceOf(CancelledError);
-    } finally {
-      unsubscribe();
-    }
+    }, TASK_CHANNELS);
   });
 });

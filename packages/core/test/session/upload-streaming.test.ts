@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { FuturesSession, ProcessPoolExecutor, RequestException, ThreadPoolExecutor, type Executor } from '@requests-futures/core';
 import { listenOnLoopback } from '@requests-futures/testing';
 import { pendingUploadOffers, STREAM_WINDOW_BYTES } from '@requests-futures/worker';
+import { sessionPerBlock } from './session-per-block.js';
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -77,15 +78,15 @@ const cases: Array<{ name: string; make: () => Executor }> = [
 ];
 
 describe.each(cases)('streamed uploads on $name', ({ name, make }) => {
+  const current = sessionPerBlock(make);
   let session: FuturesSession;
   let executor: Executor;
   beforeAll(() => {
-    executor = make();
-    session = new FuturesSession({ executor });
+    session = current();
+    executor = session.executor;
   });
-  afterAll(async () => {
-    await session.close();
-    await executor.shutdown();
+  // After sessionPerBlock's own afterAll, which shut the executor down: no child outlives it.
+  afterAll(() => {
     if (executor instanceof ProcessPoolExecutor) expect(executor.stats().workers).toEqual([]);
   });
 
