@@ -86,7 +86,7 @@ export {
   ContentNotRead,
   UnrewindableBodyError,
 } from './http/errors.js';
-export type { ClientCert, RetryOptions, TimeoutOption, FilePart, FileTuple, FilesOption, FormPairs, DataOption, Params } from './http/request-spec.js';
+export type { ClientCert, RetryOptions, TimeoutOption, FileContent, FilePart, FileTuple, FilesOption, FormPairs, DataOption, Params } from './http/request-spec.js';
 export type { FileBody, StreamingData } from './http/body-source.js';
 
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';

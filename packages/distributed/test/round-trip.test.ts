@@ -3,6 +3,7 @@
  * pool's pipe: same checks at submit, classes kept, session cookies kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Readable } from 'node:stream';
 import { Queue, QueueEvents } from 'bullmq';
 import { ConnectionError, FuturesSession, PicklingError, fnRef } from '@requests-futures/core';
 import { DistributedExecutor, JobFormatError, VersionMismatch } from '@requests-futures/distributed';
@@ -49,6 +50,14 @@ describe('DistributedExecutor round trip', () => {
   it('refuses what cannot travel at submit, synchronously, with PicklingError', () => {
     expect(() => executor.submit(() => 1)).toThrow(PicklingError);
     expect(() => executor.submit(fnRef(TASKS, 'echo'), { cb: () => 1 })).toThrow(/Cannot pickle function at args\[0\]\.cb/);
+  });
+
+  it('refuses a streamed request body at submit: its workers cannot pull it from this process', async () => {
+    const session = new FuturesSession({ executor });
+    expect(() => session.post(`${httpbin.url}/post`, { data: Readable.from([Buffer.from('x')]) })).toThrow(PicklingError);
+    expect(() => session.post(`${httpbin.url}/post`, { data: new Blob(['x']) })).toThrow(/a Blob as the request body \(this executor's workers cannot read it from this process: send \{ path \}/);
+    expect(() => session.post(`${httpbin.url}/post`, { files: { f: ['f.txt', Readable.from(['x'])] } })).toThrow(/Cannot pickle stream at files\.f\[1\]/);
+    await session.close();
   });
 
   it('runs FuturesSession requests: a ConnectionError stays a ConnectionError, cookies come back into the jar', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { FuturesSession, ProcessPoolExecutor, RequestException, ThreadPoolExecutor, type Executor } from '@requests-futures/core';
+import { BrokenProcessPool, FuturesSession, ProcessPoolExecutor, RequestException, ThreadPoolExecutor, type Executor } from '@requests-futures/core';
 import { listenOnLoopback } from '@requests-futures/testing';
 import { pendingUploadOffers, STREAM_WINDOW_BYTES } from '@requests-futures/worker';
 import { sessionPerBlock } from './session-per-block.js';
@@ -129,5 +129,27 @@ describe.each(cases)('streamed uploads on $name', ({ name, make }) => {
     expect(state.finished).toBe(true);
     expect(state.pulled).toBeLessThan(64 * MiB);
     expect(pendingUploadOffers()).toBe(0);
+  });
+});
+
+describe('a pool child that dies during an upload', () => {
+  const current = sessionPerBlock(() => new ProcessPoolExecutor({ maxWorkers: 1 }));
+
+  it('fails the request with BrokenProcessPool and stops the source; a new child serves the next upload', async () => {
+    const session = current();
+    const executor = session.executor as ProcessPoolExecutor;
+    const { state, body, serverHas } = generatedBody(1024 * MiB);
+    const future = session.post(`${url}${state.path}`, { data: body });
+    while (serverHas() < 4 * MiB) await once(server, 'bytes');
+    const [child] = executor.stats().workers;
+    const finished = state.finished ? Promise.resolve() : once(server, 'source-finished');
+    process.kill(child!, 'SIGKILL');
+    expect(await future.exception()).toBeInstanceOf(BrokenProcessPool);
+    await finished;
+    expect(state.pulled).toBeLessThan(64 * MiB);
+    expect(pendingUploadOffers()).toBe(0);
+    const next = generatedBody(2 * MiB);
+    expect((await session.post(`${url}${next.state.path}`, { data: next.body }).result()).json()).toEqual({ sha256: next.state.sha256, bytes: 2 * MiB });
+    expect(executor.stats().workers).not.toContain(child);
   });
 });
