@@ -4,6 +4,7 @@
  * with the sending machinery of exported response bodies run in reverse
  * (outgoing-streams.ts). A child that cancels or goes away stops its sources.
  */
+import type { Readable } from 'node:stream';
 import type { Wire } from '@requests-futures/serializer';
 import { OutgoingStreams } from './outgoing-streams.js';
 import type { ControlMessage, UploadEvent } from './protocol.js';
@@ -35,21 +36,24 @@ export class UploadSenders {
   }
 
   private open(pid: number, token: string, stream: number): void {
-    let source;
+    let source: Readable | undefined;
     try {
       source = openOffer(token);
     } catch (error) {
-      this.fail(pid, stream, replyWithError(error));
+      this.fail(pid, stream, error);
       return;
     }
     if (source === undefined) {
-      this.fail(pid, stream, replyWithError(new Error(`The request body (upload ${token}) is no longer offered: it was already sent, or its request was settled`)));
+      this.fail(pid, stream, new Error(`The request body (upload ${token}) is no longer offered: it was already sent, or its request was settled`));
       return;
     }
-    this.streamsOf(pid).start(this.streamsOf(pid).add(source, {}, stream));
+    const streams = this.streamsOf(pid);
+    streams.start(streams.add(source, {}, stream));
   }
 
-  private fail(pid: number, stream: number, reply: ReturnType<typeof replyWithError>): void {
+  /** The child's request fails with `error` (encoded as a reply's error is). */
+  private fail(pid: number, stream: number, error: unknown): void {
+    const reply = replyWithError(error);
     if (!reply.ok) this.send(pid, { __rf: 'upload-error', stream, error: reply.error });
   }
 
