@@ -34,6 +34,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ByteBudget } from '@requests-futures/worker';
 import { BatchedFileWriter } from './batched-file-writer.js';
+import { bulkTransferGc } from './bulk-transfer-gc.js';
 import { createBodyHasher } from './body-hasher.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
 import { pumpBodyInto } from './body-pump.js';
@@ -207,7 +208,8 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
 }
 
 /**
- * A body streamed through a file, hashed as it arrives or on the hasher
+ * A body streamed through a file (under the bulk-transfer heap policy,
+ * bulk-transfer-gc.ts), hashed as it arrives or on the hasher
  * thread (body-hasher.ts); `received` arrived before the file was opened.
  */
 async function saveStreamedBody(
@@ -226,6 +228,8 @@ async function saveStreamedBody(
   let closed = false;
   let sha256: string | undefined;
   let size = 0;
+  // Chunks handed to the hasher thread leave this heap: its policy would only let garbage grow there (bulk-transfer-gc.ts).
+  const releaseGcPolicy = hasher?.onWritten ? () => undefined : bulkTransferGc.hold();
   try {
     output = await openInDirectory(destination, options, hasher?.existing, created);
     if (resume) {
@@ -257,6 +261,8 @@ async function saveStreamedBody(
       await removeCreatedDirectories(created);
     }
     throw error;
+  } finally {
+    releaseGcPolicy();
   }
   counter.finish();
   const saved: SavedBody = { savedTo: destination, bytes: size };
