@@ -83,6 +83,8 @@ export interface SaveToOptions {
   declared?: DeclaredLength;
   /** The directory the target must stay inside (save-within.ts). */
   within?: string | null;
+  /** With `within`: the target's directory was walked and found in place before the request was sent. */
+  directoryWalked?: boolean;
   /** With resume: the part file's claim, taken here if the directory did not exist before. */
   claim?: PartClaim;
   /** maxBytesPerSecond: every chunk is paid for, and the stream paused while the budget is in debt. */
@@ -133,7 +135,7 @@ async function openOutput(destination: string, resume: ResumeWrite | undefined, 
 /** The directory may vanish between being made and the open (a concurrent failed download removes the ones it made): make it again. */
 async function openInDirectory(destination: string, options: SaveToOptions, hash: ChunkHasher | undefined, created: CreatedDirectories): Promise<Output> {
   for (let attempt = 0; ; attempt++) {
-    created.push(...(await prepareDirectory(destination, options.within, options.request)));
+    created.push(...(await prepareDirectory(destination, options.within, options.request, attempt === 0 && options.directoryWalked === true)));
     try {
       await options.claim?.claim();
       return await openOutput(destination, options.resume, hash, options.request);
@@ -185,8 +187,9 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
   const created: CreatedDirectories = [];
   try {
     for (let attempt = 0; ; attempt++) {
-      // Without saveWithin there is nothing to check on the way: the directory is made only if the file cannot be (one hop less a file).
-      if (attempt > 0 || (options.within !== undefined && options.within !== null)) {
+      // Without saveWithin, or with its directory walked before sending, there is nothing to check on the way:
+      // the directory is made only if the file cannot be (hops saved on every file).
+      if (attempt > 0 || (options.within !== undefined && options.within !== null && options.directoryWalked !== true)) {
         created.push(...(await prepareDirectory(destination, options.within, options.request)));
       }
       try {
