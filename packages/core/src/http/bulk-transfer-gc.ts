@@ -22,16 +22,28 @@
  * 129-141 -> 135-196 MiB, CPU unchanged). V8 reads the flag each time it
  * computes a limit, after a full collection, so it can change at run time.
  * A `--heap-growing-percent` given to node by the user is left alone.
+ *
+ * Between transfers the factor is V8's own, unless a caller that knows its
+ * process asks for a lean heap (`rf download`: a long list of small files
+ * keeps ~25-35 MB live, and V8's default factor let old space grow well past
+ * it). Measured with --heap-growing-percent=25 (loaded 2-core machine):
+ * 20,000 small files peak RSS 157 -> 122 MiB, 5,000 x 4 KiB 133-137 -> 117
+ * MiB, full collections 3-4 -> 6 and 11 -> 22, user CPU within noise.
  */
 import { setFlagsFromString } from 'node:v8';
 
 /** V8's heap growing factor is 1 + this / 100 while a bulk transfer runs. */
 export const BULK_HEAP_GROWING_PERCENT = 400;
+/** The factor between transfers for a process that asked for a lean heap. */
+export const LEAN_HEAP_GROWING_PERCENT = 25;
+/** 0 is V8's default: its own heuristics choose the factor. */
+const V8_DEFAULT = 0;
 
 type SetFlags = (flags: string) => void;
 
 export class BulkTransferGc {
   private holders = 0;
+  private resting = V8_DEFAULT;
 
   constructor(
     private readonly setFlags: SetFlags = setFlagsFromString,
@@ -41,18 +53,28 @@ export class BulkTransferGc {
   /** Raises the growing factor until every hold taken is released; the release is idempotent. */
   hold(): () => void {
     if (!this.enabled) return () => undefined;
-    if (this.holders++ === 0) this.setFlags(`--heap-growing-percent=${BULK_HEAP_GROWING_PERCENT}`);
+    if (this.holders++ === 0) this.apply(BULK_HEAP_GROWING_PERCENT);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      // 0 is V8's default: its own heuristics choose the factor again.
-      if (--this.holders === 0) this.setFlags('--heap-growing-percent=0');
+      if (--this.holders === 0) this.apply(this.resting);
     };
+  }
+
+  /** From now on, between transfers, collect once the heap grew by a quarter (LEAN_HEAP_GROWING_PERCENT). */
+  preferLeanHeap(): void {
+    if (!this.enabled) return;
+    this.resting = LEAN_HEAP_GROWING_PERCENT;
+    if (this.holders === 0) this.apply(this.resting);
   }
 
   get active(): boolean {
     return this.holders > 0;
+  }
+
+  private apply(percent: number): void {
+    this.setFlags(`--heap-growing-percent=${percent}`);
   }
 }
 

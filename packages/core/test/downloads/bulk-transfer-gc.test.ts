@@ -1,7 +1,7 @@
 /**
  * The heap policy while large bodies stream to disk (bulk-transfer-gc.ts):
  * V8's growing factor is raised while a streamed download runs and given back
- * to V8 when the last one ends; and a download of 192 MiB with checksums off
+ * when the last one ends (to V8, or the lean factor rf download asks for); and a download of 192 MiB with checksums off
  * runs (almost) no full collections, where the default heuristics ran one
  * every 20-30 MiB.
  */
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { BULK_HEAP_GROWING_PERCENT, BulkTransferGc } from '../../dist/http/bulk-transfer-gc.js';
+import { BULK_HEAP_GROWING_PERCENT, BulkTransferGc, LEAN_HEAP_GROWING_PERCENT } from '../../dist/http/bulk-transfer-gc.js';
 
 describe('BulkTransferGc', () => {
   it('sets the factor on the first hold and gives it back after the last release, once', () => {
@@ -32,10 +32,24 @@ describe('BulkTransferGc', () => {
     expect(flags).toEqual([`--heap-growing-percent=${BULK_HEAP_GROWING_PERCENT}`, '--heap-growing-percent=0']);
   });
 
+  it('between transfers keeps the lean factor once asked, and takes it back after each transfer', () => {
+    const flags: string[] = [];
+    const policy = new BulkTransferGc((flag) => flags.push(flag), true);
+    const release = policy.hold();
+    policy.preferLeanHeap();
+    // Not while a transfer holds the bulk factor.
+    expect(flags).toEqual([`--heap-growing-percent=${BULK_HEAP_GROWING_PERCENT}`]);
+    release();
+    expect(flags.at(-1)).toBe(`--heap-growing-percent=${LEAN_HEAP_GROWING_PERCENT}`);
+    policy.hold()();
+    expect(flags.slice(-2)).toEqual([`--heap-growing-percent=${BULK_HEAP_GROWING_PERCENT}`, `--heap-growing-percent=${LEAN_HEAP_GROWING_PERCENT}`]);
+  });
+
   it("leaves a factor the user gave node alone", () => {
     const flags: string[] = [];
     const policy = new BulkTransferGc((flag) => flags.push(flag), false);
     policy.hold()();
+    policy.preferLeanHeap();
     expect(flags).toEqual([]);
     expect(policy.active).toBe(false);
   });
