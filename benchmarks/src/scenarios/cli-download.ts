@@ -54,6 +54,8 @@ function rfArms(rf: ReturnType<typeof rfBuilds>, common: { urls: string[]; expec
   const arm = (name: string, entry: string, flags: string[], dir: string) => rfDownloadArm({ ...common, name, rf: entry, flags, workDir: join(scratch, dir) });
   const arms = [
     arm('rf download (default engine)', rf.after, [], 'rf-default'),
+    // Issue 13's other target: the bytes alone against curl.
+    arm('rf download --no-checksum', rf.after, ['--no-checksum'], 'rf-no-checksum'),
     ...(quick ? [] : [arm('rf download --processes 0 (in-process)', rf.after, ['--processes', '0'], 'rf-in-process')]),
     arm('rf download --processes 2', rf.after, ['--processes', '2'], 'rf-p2'),
   ];

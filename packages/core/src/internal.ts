@@ -5,3 +5,4 @@
  */
 export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
 export type { RequestSpec } from './http/request-spec.js';
+export { bulkTransferGc } from './http/bulk-transfer-gc.js';

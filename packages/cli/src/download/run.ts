@@ -8,6 +8,7 @@ import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Executor, MapInput, ObservableExecutor } from '@requests-futures/core';
+import { bulkTransferGc } from '@requests-futures/core/internal';
 import { Interrupted, PathOutsideDirectoryError, UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
 import { describeError } from '../util/format.js';
@@ -236,6 +237,8 @@ function interruptedExitCode(signal: AbortSignal): number {
  * manifest's disk fills) is reported after the summary of what finished.
  */
 export async function runDownload(options: DownloadOptions, io: CliIo): Promise<number> {
+  // Downloading is this process's one job: its heap may stay lean between large transfers (bulk-transfer-gc.ts).
+  bulkTransferGc.preferLeanHeap();
   await checkList(options, io);
   const checksums = options.checksumsFile !== undefined ? await readChecksumsFile(options.checksumsFile) : null;
   await mkdir(options.outputDir, { recursive: true });

@@ -63,6 +63,8 @@ interface RequestRun {
   /** saveTo + resume: the part file's claim (part-claim.ts). */
   readonly claim: PartClaim | undefined;
   readonly onRedirect: PerformOptions['onRedirect'];
+  /** saveWithin: the target's directory was walked and found in place before sending (save-within.ts). */
+  readonly directoryWalked: boolean;
 }
 
 export const DEFAULT_MAX_REDIRECTS = 30;
@@ -109,9 +111,9 @@ export async function performRequest(spec: RequestSpec, options: PerformOptions 
     const first = await authorized(firstHop(spec, task?.openUpload), spec);
     const policy = retryPolicy(spec.retries);
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
-    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, budget, claim, onRedirect: options.onRedirect };
     try {
-      await checkTargetEarly(spec, claim, { method: first.method, url: first.url });
+      const directoryWalked = await checkTargetEarly(spec, claim, { method: first.method, url: first.url });
+      const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, budget, claim, onRedirect: options.onRedirect, directoryWalked };
       return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
     } finally {
       await claim?.release();
@@ -185,10 +187,11 @@ function withNetrcAuth(spec: RequestSpec, hop: Hop): Hop {
  * claim is held across retries, from before the part is read until the file
  * is in place (otherwise saveBodyTo claims it once it made the directory).
  */
-async function checkTargetEarly(spec: RequestSpec, claim: PartClaim | undefined, request: RequestInfo): Promise<void> {
-  if (!spec.saveTo) return;
+async function checkTargetEarly(spec: RequestSpec, claim: PartClaim | undefined, request: RequestInfo): Promise<boolean> {
+  if (!spec.saveTo) return false;
   const directoryExists = spec.saveWithin ? await directoryExistsWithin(resolve(spec.saveTo), spec.saveWithin, request) : true;
   if (claim && directoryExists) await claim.claimIfDirectoryExists();
+  return spec.saveWithin !== undefined && spec.saveWithin !== null && directoryExists;
 }
 
 /** With saveTo + resume: ask only for what an earlier attempt did not get, if the file is unchanged. */
@@ -327,6 +330,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
         checksum: spec.checksum !== false,
         expectedSha256: spec.expectedSha256 ?? null,
         within: spec.saveWithin ?? null,
+        directoryWalked: run.directoryWalked,
         ...plan,
         ...(run.claim ? { claim: run.claim } : {}),
       });

@@ -34,6 +34,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ByteBudget } from '@requests-futures/worker';
 import { BatchedFileWriter } from './batched-file-writer.js';
+import { bulkTransferGc } from './bulk-transfer-gc.js';
 import { createBodyHasher } from './body-hasher.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
 import { pumpBodyInto } from './body-pump.js';
@@ -82,6 +83,8 @@ export interface SaveToOptions {
   declared?: DeclaredLength;
   /** The directory the target must stay inside (save-within.ts). */
   within?: string | null;
+  /** With `within`: the target's directory was walked and found in place before the request was sent. */
+  directoryWalked?: boolean;
   /** With resume: the part file's claim, taken here if the directory did not exist before. */
   claim?: PartClaim;
   /** maxBytesPerSecond: every chunk is paid for, and the stream paused while the budget is in debt. */
@@ -132,7 +135,7 @@ async function openOutput(destination: string, resume: ResumeWrite | undefined, 
 /** The directory may vanish between being made and the open (a concurrent failed download removes the ones it made): make it again. */
 async function openInDirectory(destination: string, options: SaveToOptions, hash: ChunkHasher | undefined, created: CreatedDirectories): Promise<Output> {
   for (let attempt = 0; ; attempt++) {
-    created.push(...(await prepareDirectory(destination, options.within, options.request)));
+    created.push(...(await prepareDirectory(destination, options.within, options.request, attempt === 0 && options.directoryWalked === true)));
     try {
       await options.claim?.claim();
       return await openOutput(destination, options.resume, hash, options.request);
@@ -184,8 +187,9 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
   const created: CreatedDirectories = [];
   try {
     for (let attempt = 0; ; attempt++) {
-      // Without saveWithin there is nothing to check on the way: the directory is made only if the file cannot be (one hop less a file).
-      if (attempt > 0 || (options.within !== undefined && options.within !== null)) {
+      // Without saveWithin, or with its directory walked before sending, there is nothing to check on the way:
+      // the directory is made only if the file cannot be (hops saved on every file).
+      if (attempt > 0 || (options.within !== undefined && options.within !== null && options.directoryWalked !== true)) {
         created.push(...(await prepareDirectory(destination, options.within, options.request)));
       }
       try {
@@ -207,7 +211,8 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
 }
 
 /**
- * A body streamed through a file, hashed as it arrives or on the hasher
+ * A body streamed through a file (under the bulk-transfer heap policy,
+ * bulk-transfer-gc.ts), hashed as it arrives or on the hasher
  * thread (body-hasher.ts); `received` arrived before the file was opened.
  */
 async function saveStreamedBody(
@@ -226,6 +231,8 @@ async function saveStreamedBody(
   let closed = false;
   let sha256: string | undefined;
   let size = 0;
+  // Chunks handed to the hasher thread leave this heap: its policy would only let garbage grow there (bulk-transfer-gc.ts).
+  const releaseGcPolicy = hasher?.onWritten ? () => undefined : bulkTransferGc.hold();
   try {
     output = await openInDirectory(destination, options, hasher?.existing, created);
     if (resume) {
@@ -257,6 +264,8 @@ async function saveStreamedBody(
       await removeCreatedDirectories(created);
     }
     throw error;
+  } finally {
+    releaseGcPolicy();
   }
   counter.finish();
   const saved: SavedBody = { savedTo: destination, bytes: size };
