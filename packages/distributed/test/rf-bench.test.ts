@@ -1,0 +1,126 @@
+/**
+ * `rf bench --redis URL --queue NAME`: the load runs on every connected
+ * `rf worker`, started together, and their HdrHistograms are merged (not
+ * their percentiles). Real redis-server, real worker processes, a node:http
+ * target that counts what arrives.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { promisify } from 'node:util';
+import { listenOnLoopback, startRedisServer, type RedisServer } from '@requests-futures/testing';
+import { decodeHistogram } from '../../cli/dist/bench/histogram.js';
+import type { BenchReport } from '../../cli/dist/bench/report.js';
+import { RF, startWorker, until, type WorkerProcess } from './support/fleet.js';
+
+let redis: RedisServer;
+let target: Server;
+let targetUrl: string;
+let arrived = 0;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  target = createServer((_request, response) => {
+    arrived += 1;
+    response.end('ok');
+  });
+  targetUrl = `http://127.0.0.1:${await listenOnLoopback(target)}/`;
+});
+
+afterAll(async () => {
+  target?.closeAllConnections();
+  await new Promise((resolve) => target?.close(resolve));
+  await redis?.stop();
+});
+
+const rf = (args: string[]) =>
+  promisify(execFile)(process.execPath, [RF, 'bench', ...args], { timeout: 60_000 }).then(
+    ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+
+describe('rf bench --redis', () => {
+  it('sends exactly -n requests from both workers, and merges their histograms', async () => {
+    const workers = [await startWorker(redis.url, 'bench', 'bench-a'), await startWorker(redis.url, 'bench', 'bench-b', ['--processes', '2'])];
+    try {
+      arrived = 0;
+      const { code, stdout, stderr } = await rf([targetUrl, '--redis', redis.url, '--queue', 'bench', '-n', '2000', '-c', '8', '--json', '--no-progress']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout) as BenchReport;
+      expect(arrived).toBe(2000);
+      expect(report).toMatchObject({ mode: 'distributed', requests: 2000, responses: 2000, cutOff: 0, statusCodes: { '200': 2000 } });
+      // Both contributed: bench-a in its own process, bench-b over its 2 children.
+      const parts = report.workers!;
+      expect(parts.map((w) => w.name)).toEqual(['bench-a', 'bench-b']);
+      for (const part of parts) expect(part.requests).toBe(1000);
+      expect(parts[0]!.pids).toEqual([workers[0]!.pid]);
+      expect(parts[1]!.pids).toHaveLength(2);
+      expect(report.processes).toBe(3);
+
+      // The merged histogram is the sum of the workers' histograms, not a blend of their percentiles.
+      const merged = decodeHistogram(report.histograms.latencyUs);
+      const [a, b] = parts.map((w) => decodeHistogram(w.latencyUs));
+      expect(merged.totalCount).toBe(2000);
+      expect(a!.totalCount + b!.totalCount).toBe(2000);
+      a!.add(b!);
+      for (const percentile of [50, 90, 99]) expect(merged.getValueAtPercentile(percentile)).toBe(a!.getValueAtPercentile(percentile));
+      const p50s = parts.map((w) => w.latencyMs.p50);
+      expect(report.latencyMs.p50).toBeGreaterThanOrEqual(Math.min(...p50s));
+      expect(report.latencyMs.p50).toBeLessThanOrEqual(Math.max(...p50s));
+      expect(report.latencyMs.max).toBe(Math.max(...parts.map((w) => w.latencyMs.max)));
+      expect(report.latencyMs.min).toBe(Math.min(...parts.map((w) => w.latencyMs.min)));
+      // The window is the slowest worker's, from the common start.
+      expect(report.durationMs).toBe(Math.max(...parts.map((w) => w.durationMs)));
+    } finally {
+      for (const worker of workers) expect(await worker.stop()).toBe(0);
+    }
+    // Pub/sub only: the run leaves nothing in Redis.
+    expect((await redis.command('KEYS', '*')).filter((key) => key.includes('rf-bench'))).toEqual([]);
+  });
+
+  it('prints the same text report, with a line per worker', async () => {
+    const workers = [await startWorker(redis.url, 'bench-text', 'text-a'), await startWorker(redis.url, 'bench-text', 'text-b')];
+    try {
+      const { code, stdout } = await rf([targetUrl, '--redis', redis.url, '--queue', 'bench-text', '-n', '200', '-c', '4', '--no-progress']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/4 connections, closed loop, keep-alive sockets, 2 rf workers \(2 processes\)/);
+      expect(stdout).toMatch(/Requests: +200 in /);
+      expect(stdout).toMatch(/Worker text-a: 100 requests/);
+      expect(stdout).toMatch(/Worker text-b: 100 requests/);
+    } finally {
+      for (const worker of workers) expect(await worker.stop()).toBe(0);
+    }
+  });
+
+  it('fails with WorkerLost naming a worker killed mid-run, and stops the others', async () => {
+    const doomed = await startWorker(redis.url, 'bench-lost', 'doomed');
+    const survivor = await startWorker(redis.url, 'bench-lost', 'survivor');
+    try {
+      arrived = 0;
+      const child = spawn(process.execPath, [RF, 'bench', targetUrl, '--redis', redis.url, '--queue', 'bench-lost', '-d', '120s', '-c', '4', '--no-progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      await until(() => arrived > 100, 20_000, 'the load to start');
+      await doomed.kill();
+      const killedAt = Date.now();
+      expect(await exited).toBe(1);
+      // Silence is noticed after 10 s without a word from the worker (it says it is alive every second).
+      expect(Date.now() - killedAt).toBeLessThan(15_000);
+      expect(stderr).toMatch(/WorkerLost: rf worker doomed went silent/);
+    } finally {
+      // The survivor was told to stop its share: it leaves at once, not after 120 s.
+      const stopping = Date.now();
+      expect(await survivor.stop()).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(10_000);
+    }
+  });
+
+  it('refuses a run nobody can take, and flags that contradict each other', async () => {
+    expect(await rf([targetUrl, '--redis', redis.url, '--queue', 'nobody-here', '-n', '10'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/no rf worker listens on queue nobody-here/) });
+    expect(await rf([targetUrl, '--redis', redis.url, '-n', '10'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--redis URL and --queue NAME go together/) });
+    expect(await rf([targetUrl, '--redis', redis.url, '--queue', 'q', '--processes', '2'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--processes has no meaning with --redis/) });
+    expect(await rf([targetUrl, '--redis', 'http://127.0.0.1:1', '--queue', 'q'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--redis must be a redis:\/\/ URL/) });
+  });
+});
