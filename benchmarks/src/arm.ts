@@ -10,6 +10,8 @@ export interface ArmResult {
   seconds: number;
   /** Peak resident memory of the process that coordinates the work, MiB. */
   peakRssMb?: number;
+  /** CPU time (user + system) of the coordinating process during the measured work, µs; only arms that measure it. */
+  cpuUs?: number;
 }
 
 export interface Arm {
@@ -29,7 +31,7 @@ export interface Arm {
   close?(): Promise<void>;
 }
 
-export type Metric = 'reqPerSec' | 'mbPerSec' | 'peakRssMb';
+export type Metric = 'reqPerSec' | 'mbPerSec' | 'peakRssMb' | 'cpuUsPerTask';
 
 export interface Scenario {
   id: string;

@@ -5,10 +5,11 @@ export const METRIC_LABEL: Record<Metric, string> = {
   reqPerSec: 'req/s',
   mbPerSec: 'MB/s',
   peakRssMb: 'peak RSS MiB',
+  cpuUsPerTask: 'coordinator CPU µs/task',
 };
 
 /** Whether a bigger figure is better: decides how the report words a ratio. */
-export const HIGHER_IS_BETTER: Record<Metric, boolean> = { reqPerSec: true, mbPerSec: true, peakRssMb: false };
+export const HIGHER_IS_BETTER: Record<Metric, boolean> = { reqPerSec: true, mbPerSec: true, peakRssMb: false, cpuUsPerTask: false };
 
 export function metricOf(result: ArmResult, metric: Metric): number | undefined {
   switch (metric) {
@@ -19,5 +20,7 @@ export function metricOf(result: ArmResult, metric: Metric): number | undefined 
       return result.bytes !== undefined && result.seconds > 0 ? result.bytes / 1e6 / result.seconds : undefined;
     case 'peakRssMb':
       return result.peakRssMb;
+    case 'cpuUsPerTask':
+      return result.cpuUs !== undefined && result.requests ? result.cpuUs / result.requests : undefined;
   }
 }

@@ -70,7 +70,7 @@ export function buildArmReports(primary: Metric, outcomes: ArmOutcome[]): ArmRep
   const byName = new Map(outcomes.map((o) => [o.name, o]));
   return outcomes.map((outcome) => {
     const figures: ArmReport['figures'] = {};
-    for (const metric of ['reqPerSec', 'mbPerSec', 'peakRssMb', 'seconds'] as const) {
+    for (const metric of ['reqPerSec', 'mbPerSec', 'peakRssMb', 'cpuUsPerTask', 'seconds'] as const) {
       const summary = summaryOf(outcome.samples, metric);
       if (summary) figures[metric] = summary;
     }

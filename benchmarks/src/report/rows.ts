@@ -19,12 +19,14 @@ export function scenarioTable(result: ScenarioResult): Table {
   const primary = result.primary;
   const presentBaselines = BASELINES.filter((b) => result.arms.some((a) => a.name === b.arm && a.status !== 'skipped'));
   const showRss = primary !== 'peakRssMb' && result.arms.some((a) => a.figures.peakRssMb);
+  const showCpu = primary !== 'cpuUsPerTask' && result.arms.some((a) => a.figures.cpuUsPerTask);
   const header = [
     'arm',
     'config',
     `${METRIC_LABEL[primary]} (median [min–max])`,
     ...presentBaselines.map((b) => b.label),
     ...(showRss ? [METRIC_LABEL.peakRssMb] : []),
+    ...(showCpu ? [METRIC_LABEL.cpuUsPerTask] : []),
   ];
   const rows: string[][] = [];
   const notes: string[] = [];
@@ -40,6 +42,7 @@ export function scenarioTable(result: ScenarioResult): Table {
       formatSummary(arm.figures[primary], metricFigureFormat(primary)),
       ...presentBaselines.map((b) => formatRatio(arm.ratios[b.key])),
       ...(showRss ? [formatSummary(arm.figures.peakRssMb, metricFigureFormat('peakRssMb'))] : []),
+      ...(showCpu ? [formatSummary(arm.figures.cpuUsPerTask, metricFigureFormat('cpuUsPerTask'))] : []),
     ]);
   }
   return { header, rows, notes };
