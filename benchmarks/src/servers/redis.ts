@@ -5,6 +5,7 @@ import { ServerStartError } from './server-start-error.js';
 
 export interface RedisInstance {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -17,5 +18,5 @@ export async function startRedis(redisServerPath: string): Promise<RedisInstance
     await proc.stop();
     throw new ServerStartError('redis-server', (error as Error).message);
   }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => proc.stop() };
+  return { url: `redis://127.0.0.1:${port}`, pid: proc.child.pid!, stop: () => proc.stop() };
 }
