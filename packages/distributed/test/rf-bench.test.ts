@@ -123,4 +123,15 @@ describe('rf bench --redis', () => {
     expect(await rf([targetUrl, '--redis', redis.url, '--queue', 'q', '--processes', '2'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--processes has no meaning with --redis/) });
     expect(await rf([targetUrl, '--redis', 'http://127.0.0.1:1', '--queue', 'q'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--redis must be a redis:\/\/ URL/) });
   });
+
+  it('refuses two workers of one name, which would both run the same share', async () => {
+    const twins = [await startWorker(redis.url, 'bench-twins', 'twin'), await startWorker(redis.url, 'bench-twins', 'twin')];
+    try {
+      arrived = 0;
+      expect(await rf([targetUrl, '--redis', redis.url, '--queue', 'bench-twins', '-n', '100'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/two rf workers on this queue are named twin/) });
+      expect(arrived).toBe(0);
+    } finally {
+      for (const twin of twins) expect(await twin.stop()).toBe(0);
+    }
+  });
 });

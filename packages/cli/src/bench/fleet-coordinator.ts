@@ -111,7 +111,9 @@ class FleetRun {
     this.lastHeard.set(worker, Date.now());
     switch (message.kind) {
       case 'here':
-        if (!this.present.includes(worker)) this.present.push(worker);
+        // Shares go by name: two workers of one name would both run the same share.
+        if (this.present.includes(worker)) this.fail(new LoadStartError(`two rf workers on this queue are named ${worker}: give each its own --name`));
+        this.present.push(worker);
         break;
       case 'ready':
         this.ready.add(worker);
