@@ -9,9 +9,10 @@ import { execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import { listenOnLoopback, startRedisServer, type RedisServer } from '@requests-futures/testing';
-import { decodeHistogram } from '../../cli/dist/bench/histogram.js';
+import { createLatencyHistogram, decodeHistogram } from '../../cli/dist/bench/histogram.js';
 import type { BenchReport } from '../../cli/dist/bench/report.js';
-import { RF, startWorker, until, type WorkerProcess } from './support/fleet.js';
+import { bench } from '@requests-futures/cli';
+import { RF, startWorker, until } from './support/fleet.js';
 
 let redis: RedisServer;
 let target: Server;
@@ -63,8 +64,11 @@ describe('rf bench --redis', () => {
       const [a, b] = parts.map((w) => decodeHistogram(w.latencyUs));
       expect(merged.totalCount).toBe(2000);
       expect(a!.totalCount + b!.totalCount).toBe(2000);
-      a!.add(b!);
-      for (const percentile of [50, 90, 99]) expect(merged.getValueAtPercentile(percentile)).toBe(a!.getValueAtPercentile(percentile));
+      // A histogram that resizes itself, as the coordinator's: a decoded one keeps its own range.
+      const sum = createLatencyHistogram();
+      sum.add(a!);
+      sum.add(b!);
+      for (const percentile of [50, 90, 99, 100]) expect(merged.getValueAtPercentile(percentile)).toBe(sum.getValueAtPercentile(percentile));
       const p50s = parts.map((w) => w.latencyMs.p50);
       expect(report.latencyMs.p50).toBeGreaterThanOrEqual(Math.min(...p50s));
       expect(report.latencyMs.p50).toBeLessThanOrEqual(Math.max(...p50s));
@@ -88,6 +92,26 @@ describe('rf bench --redis', () => {
       expect(stdout).toMatch(/Requests: +200 in /);
       expect(stdout).toMatch(/Worker text-a: 100 requests/);
       expect(stdout).toMatch(/Worker text-b: 100 requests/);
+    } finally {
+      for (const worker of workers) expect(await worker.stop()).toBe(0);
+    }
+  });
+
+  it('bench({ redis, queue }) runs on the workers too, and its signal stops every share early', async () => {
+    const workers = [await startWorker(redis.url, 'bench-api', 'api-a'), await startWorker(redis.url, 'bench-api', 'api-b')];
+    try {
+      const stop = new AbortController();
+      const run = bench({ url: targetUrl, redis: redis.url, queue: 'bench-api', duration: '120s', connections: 4, signal: stop.signal });
+      // Stopped after its first second of load: every worker must hear it, not run out its 120 s.
+      run.once('progress', () => stop.abort());
+      const startedAt = Date.now();
+      const report = await run;
+      expect(Date.now() - startedAt).toBeLessThan(30_000);
+      expect(report.mode).toBe('distributed');
+      expect(report.workers!.map((w) => w.name)).toEqual(['api-a', 'api-b']);
+      for (const part of report.workers!) expect(part.requests).toBeGreaterThan(0);
+      expect(report.requests).toBe(report.workers!.reduce((total, w) => total + w.requests, 0));
+      expect(report.environment!.command).toEqual(expect.arrayContaining(['--redis', redis.url, '--queue', 'bench-api']));
     } finally {
       for (const worker of workers) expect(await worker.stop()).toBe(0);
     }
@@ -122,6 +146,22 @@ describe('rf bench --redis', () => {
     expect(await rf([targetUrl, '--redis', redis.url, '-n', '10'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--redis URL and --queue NAME go together/) });
     expect(await rf([targetUrl, '--redis', redis.url, '--queue', 'q', '--processes', '2'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--processes has no meaning with --redis/) });
     expect(await rf([targetUrl, '--redis', 'http://127.0.0.1:1', '--queue', 'q'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--redis must be a redis:\/\/ URL/) });
+  });
+
+  it('a worker ignores bench messages that do not parse or are of no known kind, and still takes its share', async () => {
+    const worker = await startWorker(redis.url, 'bench-junk', 'junk-a');
+    try {
+      for (const junk of ['not json', '{"kind":"run-this","code":"process.exit(3)"}', '{"kind":"plan","run":"x","shares":{"junk-a":7}}']) {
+        expect(await redis.command('PUBLISH', 'rf:bench-junk:rf-bench', junk)).toEqual(['1']);
+      }
+      arrived = 0;
+      const { code, stdout } = await rf([targetUrl, '--redis', redis.url, '--queue', 'bench-junk', '-n', '100', '-c', '2', '--json', '--no-progress']);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toMatchObject({ requests: 100, workers: [{ name: 'junk-a', requests: 100 }] });
+      expect(arrived).toBe(100);
+    } finally {
+      expect(await worker.stop()).toBe(0);
+    }
   });
 
   it('refuses two workers of one name, which would both run the same share', async () => {

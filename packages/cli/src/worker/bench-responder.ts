@@ -56,8 +56,8 @@ export class BenchResponder {
         void this.reply(message.run, { kind: 'here', worker: this.options.name });
         break;
       case 'plan': {
-        const share = message.shares[this.options.name];
-        if (share !== undefined && !this.shares.has(message.run)) this.runShare(message.run, share);
+        const share: unknown = message.shares?.[this.options.name];
+        if (looksLikeLoadSpec(share) && !this.shares.has(message.run)) this.runShare(message.run, share);
         break;
       }
       case 'go':
@@ -118,4 +118,11 @@ export class BenchResponder {
     await Promise.all(running.map((share) => share.finished));
     await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
   }
+}
+
+/** A share as a coordinator sends it; anything else on the channel is not ours to run. */
+function looksLikeLoadSpec(value: unknown): value is LoadSpec {
+  if (typeof value !== 'object' || value === null) return false;
+  const spec = value as Partial<LoadSpec>;
+  return typeof spec.url === 'string' && typeof spec.connections === 'number' && typeof spec.timeoutSeconds === 'number';
 }
