@@ -141,6 +141,23 @@ describe('rf bench --redis', () => {
     }
   });
 
+  it('a worker whose coordinator was killed stops its share instead of loading the target for nobody', async () => {
+    const worker = await startWorker(redis.url, 'bench-orphan', 'orphan-a');
+    try {
+      arrived = 0;
+      const coordinator = spawn(process.execPath, [RF, 'bench', targetUrl, '--redis', redis.url, '--queue', 'bench-orphan', '-d', '120s', '-c', '2', '--no-progress'], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => coordinator.once('exit', resolve));
+      await until(() => worker.stderr().includes('taking a share of 2 connections') && arrived > 50, 20_000, 'the share to start');
+      coordinator.kill('SIGKILL');
+      await exited;
+      // Its next message (within a second) is heard by nobody.
+      await until(() => worker.stderr().includes('its coordinator is gone, stopping this share'), 10_000, 'the worker to notice');
+      await until(() => /bench run \S+: done: \d+ requests/.test(worker.stderr()), 10_000, 'the share to end');
+    } finally {
+      expect(await worker.stop()).toBe(0);
+    }
+  });
+
   it('refuses a run nobody can take, and flags that contradict each other', async () => {
     expect(await rf([targetUrl, '--redis', redis.url, '--queue', 'nobody-here', '-n', '10'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/no rf worker listens on queue nobody-here/) });
     expect(await rf([targetUrl, '--redis', redis.url, '-n', '10'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--redis URL and --queue NAME go together/) });

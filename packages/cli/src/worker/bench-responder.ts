@@ -19,6 +19,8 @@ export interface BenchResponderOptions {
   name: string;
   /** 0: the load runs in this process; N: over N local child processes. */
   processes: number;
+  /** A line for the worker's log (stderr) when a share starts and ends. */
+  log?: (line: string) => void;
 }
 
 interface ShareInRun {
@@ -85,7 +87,15 @@ export class BenchResponder {
       go();
     };
     // Its coordinator gone (nobody heard us), the share stops rather than load the target for nobody.
-    const tell = (message: WorkerMessage) => void this.reply(run, message).then((heard) => heard === 0 && stop());
+    const log = (line: string) => this.options.log?.(`rf worker ${worker}: bench run ${run}: ${line}`);
+    let orphaned = false;
+    const tell = (message: WorkerMessage) =>
+      void this.reply(run, message).then((heard) => {
+        if (heard > 0 || orphaned) return;
+        orphaned = true;
+        log('its coordinator is gone, stopping this share');
+        stop();
+      });
     const alive = setInterval(() => tell({ kind: 'alive', worker }), ALIVE_EVERY_MS);
     const finished = (async () => {
       try {
@@ -99,10 +109,14 @@ export class BenchResponder {
           },
         };
         const { processes } = this.options;
+        log(`taking a share of ${share.connections} connections${share.requests === undefined ? '' : `, ${share.requests} requests`}`);
         const load = processes > 0 ? await runLoadInProcesses(share, processes, control) : await runLoadInProcess(share, control);
         await this.reply(run, { kind: 'done', worker, load: encodeLoad(load) });
+        log(`done: ${load.perSecond.reduce((a, b) => a + b, 0)} requests in ${(load.durationMs / 1000).toFixed(2)} s`);
       } catch (error) {
-        await this.reply(run, { kind: 'failed', worker, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        log(`failed: ${reason}`);
+        await this.reply(run, { kind: 'failed', worker, error: reason });
       } finally {
         clearInterval(alive);
         this.shares.delete(run);

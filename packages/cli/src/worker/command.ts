@@ -60,7 +60,7 @@ export function registerWorkerCommand(program: Command, io: CliIo, done: (exitCo
       }
       await worker.started;
       const { BenchResponder } = await import('./bench-responder.js');
-      const responder = await BenchResponder.start({ redis: options.redis, prefix: options.prefix, queue: options.queue, name: worker.name, processes: options.processes }).catch(async (error: unknown) => {
+      const responder = await BenchResponder.start({ redis: options.redis, prefix: options.prefix, queue: options.queue, name: worker.name, processes: options.processes, log: (line) => writeLine(io.stderr, line) }).catch(async (error: unknown) => {
         await worker.close();
         throw error;
       });
