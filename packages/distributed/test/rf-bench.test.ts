@@ -7,12 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { listenOnLoopback, startRedisServer, type RedisServer } from '@requests-futures/testing';
 import { createLatencyHistogram, decodeHistogram } from '../../cli/dist/bench/histogram.js';
 import type { BenchReport } from '../../cli/dist/bench/report.js';
 import { bench } from '@requests-futures/cli';
 import { RF, startWorker, until } from './support/fleet.js';
+
+/** The CLI's example scenario: log in as user-<iteration>, then fetch the items. */
+const SCENARIO = fileURLToPath(new URL('../../cli/examples/login-then-items.mjs', import.meta.url));
 
 let redis: RedisServer;
 let target: Server;
@@ -138,6 +142,38 @@ describe('rf bench --redis', () => {
       const stopping = Date.now();
       expect(await survivor.stop()).toBe(0);
       expect(Date.now() - stopping).toBeLessThan(10_000);
+    }
+  });
+
+  it('--script: every iteration runs once over the workers and their processes, numbered 0..n-1', async () => {
+    const logins = new Map<string, number>();
+    const site = createServer((request, response) => {
+      let body = '';
+      request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        if (request.url === '/login') {
+          const { user } = JSON.parse(body) as { user: string };
+          logins.set(user, (logins.get(user) ?? 0) + 1);
+          response.setHeader('Content-Type', 'application/json');
+          response.end(JSON.stringify({ token: `t-${user}` }));
+        } else response.end('[1,2,3]');
+      });
+    });
+    const siteUrl = `http://127.0.0.1:${await listenOnLoopback(site)}/`;
+    const workers = [await startWorker(redis.url, 'bench-script', 'script-a'), await startWorker(redis.url, 'bench-script', 'script-b', ['--processes', '2'])];
+    try {
+      const { code, stdout, stderr } = await rf([siteUrl, '--script', SCENARIO, '--redis', redis.url, '--queue', 'bench-script', '-n', '61', '-c', '6', '--json', '--no-progress']);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout) as BenchReport;
+      expect(report).toMatchObject({ mode: 'distributed', requests: 61, statusCodes: { ok: 61 } });
+      expect(report.scenario!.requests['login']!.requests).toBe(61);
+      expect([...logins.keys()].sort()).toEqual(Array.from({ length: 61 }, (_, i) => `user-${i}`).sort());
+      expect([...logins.values()].every((count) => count === 1)).toBe(true);
+    } finally {
+      for (const worker of workers) expect(await worker.stop()).toBe(0);
+      site.closeAllConnections();
+      await new Promise((resolve) => site.close(resolve));
     }
   });
 
