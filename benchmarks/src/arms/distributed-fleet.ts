@@ -54,5 +54,5 @@ export async function openDistributedSession(choice: DistributedChoice): Promise
   // Twice what the workers run at once: each finds its next job waiting in Redis.
   const executor = new DistributedExecutor({ redis: choice.redis, queue: choice.queue, maxQueued: 2 * choice.inFlight });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: choice.inFlight } });
-  return { session, executor, release };
+  return { session, executor, release, helpers: () => ({ workers: workers.map((worker) => worker.child.pid!), redis: [choice.redisPid] }) };
 }

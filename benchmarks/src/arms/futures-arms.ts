@@ -10,6 +10,7 @@ import { distributedArmName, processPoolArmName, threadPoolArmName } from '../ba
 import type { reduceToSummary } from '../hooks.js';
 import { measureInProcess } from './timing.js';
 import { warmUpCount } from './warm-up.js';
+import type { HelperPids } from '../proc/cpu-time.js';
 import { UnexpectedResponseError } from './unexpected-response.js';
 
 export type ExecutorChoice =
@@ -23,6 +24,8 @@ export interface DistributedChoice {
   workers: number;
   inFlight: number;
   redis: string;
+  /** The redis-server's pid, whose CPU the arm counts. */
+  redisPid: number;
   queue: string;
 }
 
@@ -31,6 +34,8 @@ export interface OpenSession {
   executor?: Executor;
   /** What else the arm started (rf workers), stopped after the executor. */
   release?: () => Promise<void>;
+  /** The processes that run the tasks (and Redis), whose CPU a `cpu` arm counts. */
+  helpers?: () => HelperPids;
 }
 
 type Core = typeof import('@requests-futures/core');
@@ -59,7 +64,7 @@ async function openSession(choice: ExecutorChoice): Promise<OpenSession> {
     concurrencyPerWorker: Math.max(1, Math.round(choice.inFlight / choice.maxWorkers)),
   });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: choice.inFlight } });
-  return { session, executor };
+  return { session, executor, helpers: () => ({ workers: executor.stats().workers, redis: [] }) };
 }
 
 async function closeSession(open: OpenSession | undefined): Promise<void> {
@@ -114,7 +119,7 @@ function sessionArm<T>(choice: ExecutorChoice, total: number, workload: SessionW
         if (carried !== undefined) bytes = (bytes ?? 0) + carried;
       }
       return bytes === undefined ? { requests: count } : { requests: count, bytes };
-    }, { cpu: workload.cpu ?? false });
+    }, { cpu: workload.cpu ?? false, ...(open!.helpers ? { helpers: open!.helpers() } : {}) });
   };
   return {
     name: armNameFor(choice),
@@ -189,7 +194,7 @@ export function futuresDownloadArm(options: { urls: string[]; expectedBytes: num
             throw new UnexpectedResponseError(name, options.urls[0] ?? '', `${bytes} bytes saved, expected ${options.expectedBytes}`);
           }
           return { requests: options.urls.length, bytes };
-        }, { cpu: options.cpu ?? false });
+        }, { cpu: options.cpu ?? false, ...(open!.helpers ? { helpers: open!.helpers() } : {}) });
       } finally {
         await rm(options.outDir, { recursive: true, force: true });
       }

@@ -4,9 +4,10 @@
  * against ProcessPoolExecutor with as many children, 16 tasks in flight in
  * every arm, on small GETs and on a bulk set saved to disk. Read each
  * DistributedExecutor row against the pool with as many children (`× pool of
- * N`); the last column is the coordinator's CPU per task (the arm's own
- * process: workers and pool children are not counted). Every arm runs in a
- * process of its own. benchmarks/README.md has the crossover arithmetic.
+ * N`). The CPU columns say where the hop's cost goes, per task: the
+ * coordinator (the arm's own process), the pool's children or the rf workers,
+ * and redis-server. Every arm runs in a process of its own.
+ * benchmarks/README.md has the crossover arithmetic.
  *
  * Full runs only: a quick run's budget cannot hold four arms that each start
  * processes; `--only distributed-gets --quick` runs the small variant.
@@ -29,10 +30,10 @@ const FILE_BYTES = 256 * KiB;
 const POOL_NAMES = [POOL_OF_1, POOL_OF_2];
 
 /** Pool of N against DistributedExecutor with N workers, N = 1, 2, in that order (interleaved by the harness). */
-function choices(redis: string, id: string): ExecutorChoice[] {
+function choices(redis: RedisInstance, id: string): ExecutorChoice[] {
   return [1, 2].flatMap((n): ExecutorChoice[] => [
     { kind: 'process', maxWorkers: n, inFlight: IN_FLIGHT, name: POOL_NAMES[n - 1]! },
-    { kind: 'distributed', workers: n, inFlight: IN_FLIGHT, redis, queue: `${id}-${n}` },
+    { kind: 'distributed', workers: n, inFlight: IN_FLIGHT, redis: redis.url, redisPid: redis.pid, queue: `${id}-${n}` },
   ]);
 }
 
@@ -51,7 +52,7 @@ async function redisFor(): Promise<{ redis: RedisInstance; dispose: () => Promis
 
 const DESCRIPTION =
   `${IN_FLIGHT} tasks in flight in every arm (a pool child or an rf worker runs its share); BullMQ on a loopback redis-server; ` +
-  'read DistributedExecutor against the pool with as many children; coordinator CPU = the arm process’s own user+system time per task';
+  'read DistributedExecutor against the pool with as many children; CPU per task, user+system: the coordinator (the arm’s own process), the pool’s children or the rf workers, and redis-server (from /proc, 10 ms ticks)';
 
 export const distributedGets: ScenarioDefinition = {
   id: 'distributed-gets',
@@ -61,7 +62,7 @@ export const distributedGets: ScenarioDefinition = {
     if ('skip' in fleet) return fleet;
     const server = await context.jsonServer();
     const total = context.quick ? 400 : 2_000;
-    const arms: Arm[] = choices(fleet.redis.url, 'distributed-gets').map((choice) =>
+    const arms: Arm[] = choices(fleet.redis, 'distributed-gets').map((choice) =>
       armInOwnProcess(FUTURES_ARMS_MODULE, futuresGetsArm, { url: server.smallUrl, total, choice, warmUp: Math.min(total, 1_000), cpu: true }),
     );
     return {
@@ -90,7 +91,7 @@ export const distributedBulk: ScenarioDefinition = {
     }
     const scratch = join(context.workDir, 'downloads', 'distributed-bulk');
     const expectedBytes = set.count * set.sizeBytes;
-    const arms: Arm[] = choices(fleet.redis.url, 'distributed-bulk').map((choice, i) =>
+    const arms: Arm[] = choices(fleet.redis, 'distributed-bulk').map((choice, i) =>
       armInOwnProcess(FUTURES_ARMS_MODULE, futuresDownloadArm, { urls: served.urls, expectedBytes, choice, outDir: join(scratch, `arm-${i}`), cpu: true }),
     );
     return {
