@@ -23,10 +23,11 @@ export interface HelperPids {
 }
 
 /** Starts counting; `stop()` answers the CPU each role used meanwhile, µs. */
-export function countHelperCpu(pids: HelperPids): { stop(): { workersCpuUs: number; redisCpuUs: number } } {
+export function countHelperCpu(pids: HelperPids): { stop(): { workersCpuUs: number; redisCpuUs?: number } } {
   const sum = (list: number[]) => list.reduce((total, pid) => total + cpuTimeUs(pid), 0);
   const before = { workers: sum(pids.workers), redis: sum(pids.redis) };
   return {
-    stop: () => ({ workersCpuUs: sum(pids.workers) - before.workers, redisCpuUs: sum(pids.redis) - before.redis }),
+    // No Redis in the arm: no figure (a column of zeros would read as "Redis costs nothing").
+    stop: () => ({ workersCpuUs: sum(pids.workers) - before.workers, ...(pids.redis.length > 0 ? { redisCpuUs: sum(pids.redis) - before.redis } : {}) }),
   };
 }
