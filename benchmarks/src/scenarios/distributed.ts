@@ -9,8 +9,9 @@
  * and redis-server. Every arm runs in a process of its own.
  * benchmarks/README.md has the crossover arithmetic.
  *
- * Full runs only: a quick run's budget cannot hold four arms that each start
- * processes; `--only distributed-gets --quick` runs the small variant.
+ * Only with --only: four arms that each start processes (and a redis-server)
+ * take 3–5 minutes under load, which neither a quick run (2 minutes) nor a
+ * full one (10) can hold; `--only distributed-gets --quick` runs a small variant.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,7 +57,7 @@ const DESCRIPTION =
 
 export const distributedGets: ScenarioDefinition = {
   id: 'distributed-gets',
-  fullOnly: true,
+  onDemand: true,
   async build(context: ScenarioContext) {
     const fleet = await redisFor();
     if ('skip' in fleet) return fleet;
@@ -79,7 +80,7 @@ export const distributedGets: ScenarioDefinition = {
 
 export const distributedBulk: ScenarioDefinition = {
   id: 'distributed-bulk',
-  fullOnly: true,
+  onDemand: true,
   async build(context: ScenarioContext) {
     const fleet = await redisFor();
     if ('skip' in fleet) return fleet;
