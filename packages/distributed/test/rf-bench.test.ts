@@ -9,7 +9,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { listenOnLoopback, startRedisServer, type RedisServer } from '@requests-futures/testing';
+import { closedLoopbackPort, listenOnLoopback, startRedisServer, type RedisServer } from '@requests-futures/testing';
 import { createLatencyHistogram, decodeHistogram } from '../../cli/dist/bench/histogram.js';
 import type { BenchReport } from '../../cli/dist/bench/report.js';
 import { bench } from '@requests-futures/cli';
@@ -199,6 +199,8 @@ describe('rf bench --redis', () => {
     expect(await rf([targetUrl, '--redis', redis.url, '-n', '10'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--redis URL and --queue NAME go together/) });
     expect(await rf([targetUrl, '--redis', redis.url, '--queue', 'q', '--processes', '2'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--processes has no meaning with --redis/) });
     expect(await rf([targetUrl, '--redis', 'http://127.0.0.1:1', '--queue', 'q'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--redis must be a redis:\/\/ URL/) });
+    const nowhere = `redis://127.0.0.1:${await closedLoopbackPort()}`;
+    expect(await rf([targetUrl, '--redis', nowhere, '--queue', 'q', '-n', '10'])).toMatchObject({ code: 1, stderr: expect.stringMatching(new RegExp(`LoadStartError: cannot reach Redis at ${nowhere}`)) });
   });
 
   it('a worker ignores bench messages that do not parse or are of no known kind, and still takes its share', async () => {
