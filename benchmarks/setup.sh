@@ -10,6 +10,7 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v gunicorn >/dev/null 2>&1 || missing+=(gunicorn)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/bin/time ] || missing+=(time)
 if [ -x /usr/bin/python3 ]; then
   /usr/bin/python3 -c 'import requests_futures' >/dev/null 2>&1 || missing+=(python3-requests-futures)
@@ -19,7 +20,7 @@ else
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "bench:setup: all tools present (nginx, curl, wrk, gunicorn, time, python3-requests-futures, python3-httpbin)"
+  echo "bench:setup: all tools present (nginx, curl, wrk, gunicorn, redis-server, time, python3-requests-futures, python3-httpbin)"
   exit 0
 fi
 

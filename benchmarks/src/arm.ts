@@ -10,6 +10,12 @@ export interface ArmResult {
   seconds: number;
   /** Peak resident memory of the process that coordinates the work, MiB. */
   peakRssMb?: number;
+  /** CPU time (user + system) of the coordinating process during the measured work, µs; only arms that measure it. */
+  cpuUs?: number;
+  /** The same for the processes that run the tasks (pool children, or rf workers), added up. */
+  workersCpuUs?: number;
+  /** The same for redis-server (distributed arms). */
+  redisCpuUs?: number;
 }
 
 export interface Arm {
@@ -29,7 +35,7 @@ export interface Arm {
   close?(): Promise<void>;
 }
 
-export type Metric = 'reqPerSec' | 'mbPerSec' | 'peakRssMb';
+export type Metric = 'reqPerSec' | 'mbPerSec' | 'peakRssMb' | 'cpuUsPerTask' | 'workersCpuUsPerTask' | 'redisCpuUsPerTask';
 
 export interface Scenario {
   id: string;

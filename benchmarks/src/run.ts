@@ -49,7 +49,7 @@ function progress(scenario: Scenario) {
 }
 
 function selectScenarios(options: BenchOptions) {
-  return SCENARIOS.filter((s) => (options.only.length > 0 ? options.only.includes(s.id) : !(options.quick && s.fullOnly)));
+  return SCENARIOS.filter((s) => (options.only.length > 0 ? options.only.includes(s.id) : !s.onDemand && !(options.quick && s.fullOnly)));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (options.list) {
-    for (const s of SCENARIOS) console.log(`${s.id}${s.fullOnly ? ' (full runs only)' : ''}`);
+    for (const s of SCENARIOS) console.log(`${s.id}${s.onDemand ? ' (only with --only)' : s.fullOnly ? ' (full runs only)' : ''}`);
     return 0;
   }
 

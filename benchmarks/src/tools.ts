@@ -6,7 +6,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-export type Tool = 'nginx' | 'wrk' | 'curl' | 'python';
+export type Tool = 'nginx' | 'wrk' | 'curl' | 'python' | 'redis-server';
 
 export type ToolLookup = { found: true; path: string } | { found: false; reason: string };
 
@@ -43,6 +43,10 @@ function lookup(tool: Tool): ToolLookup {
     case 'nginx': {
       const path = onPath('nginx', ['/usr/sbin', '/usr/local/sbin']);
       return path ? { found: true, path } : { found: false, reason: `nginx not installed (${hint})` };
+    }
+    case 'redis-server': {
+      const path = onPath('redis-server', ['/usr/sbin', '/usr/bin']);
+      return path ? { found: true, path } : { found: false, reason: `redis-server not installed (${hint}, or apt-get install redis-server)` };
     }
     case 'wrk':
     case 'curl': {

@@ -52,3 +52,18 @@ test('table, markdown and SVG show the figures and the skip reason', () => {
   assert.match(svg, /0\.75×/);
   assert.ok(svg.trimEnd().endsWith('</svg>'));
 });
+
+test('a scenario whose arms measure CPU gets a coordinator CPU µs/task column', () => {
+  const cpuScenario: Scenario = { ...scenario, id: 'distributed-gets' };
+  const result = buildScenarioResult(cpuScenario, [
+    { name: 'ProcessPoolExecutor, 1 child', status: 'ok', samples: [{ requests: 100, seconds: 1, cpuUs: 20_000 }, { requests: 100, seconds: 1, cpuUs: 30_000 }] },
+    { name: 'DistributedExecutor, 1 rf worker', status: 'ok', samples: [{ requests: 100, seconds: 2, cpuUs: 40_000, workersCpuUs: 80_000, redisCpuUs: 25_000 }, { requests: 100, seconds: 2, cpuUs: 40_000, workersCpuUs: 80_000, redisCpuUs: 25_000 }] },
+  ]);
+  assert.deepEqual(result.arms[0]!.figures.cpuUsPerTask, { median: 250, min: 200, max: 300, n: 2 });
+  assert.deepEqual(result.arms[1]!.ratios.vsPoolOf1, { median: 0.5, min: 0.5, max: 0.5, n: 2 });
+  const text = renderScenario(result);
+  assert.match(text, /coordinator CPU µs\/task/);
+  assert.match(text, /DistributedExecutor, 1 rf worker\s+50\.0 \[50\.0–50\.0\]\s+0\.50 \[0\.50–0\.50\]\s+400 \[400–400\]\s+800 \[800–800\]\s+250 \[250–250\]/);
+  assert.match(text, /children\/workers CPU µs\/task\s+redis CPU µs\/task/);
+  assert.doesNotMatch(renderScenario(buildScenarioResult(scenario, outcomes)), /coordinator CPU/, 'arms without CPU figures: no column');
+});

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startJsonServer } from '../src/servers/json-server.js';
 import { startNginx, renderNginxConfig } from '../src/servers/nginx.js';
+import { startRedis } from '../src/servers/redis.js';
+import { connect } from 'node:net';
 import { generateFileSet } from '../src/servers/files.js';
 import { findTool } from '../src/tools.js';
 import { runCommand } from '../src/proc/run-command.js';
@@ -84,4 +86,27 @@ test('nginx serves the files and stop() ends master and workers', { skip: nginx.
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+});
+
+const redisServer = findTool('redis-server');
+
+test('redis-server answers PING on loopback and is gone after stop()', { skip: redisServer.found ? false : redisServer.reason }, async () => {
+  if (!redisServer.found) return;
+  const redis = await startRedis(redisServer.path);
+  try {
+    const url = new URL(redis.url);
+    assert.equal(url.hostname, '127.0.0.1');
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), '127.0.0.1', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        resolve(data.toString());
+        socket.destroy();
+      });
+      socket.once('error', reject);
+    });
+    assert.equal(reply, '+PONG\r\n');
+  } finally {
+    await redis.stop();
+  }
+  assert.equal(alive(redis.pid), false, 'redis-server survived stop()');
 });

@@ -6,17 +6,36 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Executor, FuturesSession, Response } from '@requests-futures/core';
 import type { Arm } from '../arm.js';
-import { processPoolArmName, threadPoolArmName } from '../baselines.js';
+import { distributedArmName, processPoolArmName, threadPoolArmName } from '../baselines.js';
 import type { reduceToSummary } from '../hooks.js';
 import { measureInProcess } from './timing.js';
 import { warmUpCount } from './warm-up.js';
+import type { HelperPids } from '../proc/cpu-time.js';
 import { UnexpectedResponseError } from './unexpected-response.js';
 
-export type ExecutorChoice = { kind: 'thread'; maxWorkers: number } | { kind: 'process'; maxWorkers: number; inFlight: number };
+export type ExecutorChoice =
+  | { kind: 'thread'; maxWorkers: number }
+  | { kind: 'process'; maxWorkers: number; inFlight: number; name?: string }
+  | DistributedChoice;
 
-interface OpenSession {
+/** DistributedExecutor on a local redis-server, with `workers` rf worker processes started for the arm (distributed-fleet.ts). */
+export interface DistributedChoice {
+  kind: 'distributed';
+  workers: number;
+  inFlight: number;
+  redis: string;
+  /** The redis-server's pid, whose CPU the arm counts. */
+  redisPid: number;
+  queue: string;
+}
+
+export interface OpenSession {
   session: FuturesSession;
   executor?: Executor;
+  /** What else the arm started (rf workers), stopped after the executor. */
+  release?: () => Promise<void>;
+  /** The processes that run the tasks (and Redis), whose CPU a `cpu` arm counts. */
+  helpers?: () => HelperPids;
 }
 
 type Core = typeof import('@requests-futures/core');
@@ -37,6 +56,7 @@ function loadCore(): Promise<Core> {
  * compare at the same concurrency as got's 16.
  */
 async function openSession(choice: ExecutorChoice): Promise<OpenSession> {
+  if (choice.kind === 'distributed') return (await import('./distributed-fleet.js')).openDistributedSession(choice);
   const { FuturesSession, ProcessPoolExecutor } = await loadCore();
   if (choice.kind === 'thread') return { session: new FuturesSession({ maxWorkers: choice.maxWorkers }) };
   const executor = new ProcessPoolExecutor({
@@ -44,7 +64,7 @@ async function openSession(choice: ExecutorChoice): Promise<OpenSession> {
     concurrencyPerWorker: Math.max(1, Math.round(choice.inFlight / choice.maxWorkers)),
   });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: choice.inFlight } });
-  return { session, executor };
+  return { session, executor, helpers: () => ({ workers: executor.stats().workers, redis: [] }) };
 }
 
 async function closeSession(open: OpenSession | undefined): Promise<void> {
@@ -52,17 +72,21 @@ async function closeSession(open: OpenSession | undefined): Promise<void> {
   await open.session.close();
   // A given executor is not the session's to shut down (API.md).
   await open.executor?.shutdown({ wait: true });
+  await open.release?.();
 }
 
 export function armNameFor(choice: ExecutorChoice): string {
-  return choice.kind === 'thread' ? threadPoolArmName(choice.maxWorkers) : processPoolArmName(choice.maxWorkers);
+  if (choice.kind === 'distributed') return distributedArmName(choice.workers);
+  return choice.kind === 'thread' ? threadPoolArmName(choice.maxWorkers) : (choice.name ?? processPoolArmName(choice.maxWorkers));
 }
 
 function detailFor(choice: ExecutorChoice, extra = ''): string {
   const base =
     choice.kind === 'thread'
       ? `ThreadPoolExecutor(maxWorkers ${choice.maxWorkers})`
-      : `${choice.maxWorkers} child${choice.maxWorkers > 1 ? 'ren' : ''} × ${Math.round(choice.inFlight / choice.maxWorkers)}`;
+      : choice.kind === 'distributed'
+        ? `${choice.workers} rf worker${choice.workers > 1 ? 's' : ''} × ${Math.round(choice.inFlight / choice.workers)}, Redis on loopback`
+        : `${choice.maxWorkers} child${choice.maxWorkers > 1 ? 'ren' : ''} × ${Math.round(choice.inFlight / choice.maxWorkers)}`;
   return extra ? `${base}, ${extra}` : base;
 }
 
@@ -73,6 +97,8 @@ function expectOk(name: string, response: Response): void {
 /** What one FuturesSession arm sends `total` times, and how it checks each result. */
 interface SessionWorkload<T> {
   detail?: string;
+  /** Also measure this process's CPU time per task (the coordinator's: a pool's children are not counted). */
+  cpu?: boolean;
   /** Runs once when the arm opens (e.g. loading a hook). */
   prepare?: () => Promise<void>;
   submit: (session: FuturesSession) => PromiseLike<T>;
@@ -93,7 +119,7 @@ function sessionArm<T>(choice: ExecutorChoice, total: number, workload: SessionW
         if (carried !== undefined) bytes = (bytes ?? 0) + carried;
       }
       return bytes === undefined ? { requests: count } : { requests: count, bytes };
-    });
+    }, { cpu: workload.cpu ?? false, ...(open!.helpers ? { helpers: open!.helpers() } : {}) });
   };
   return {
     name: armNameFor(choice),
@@ -108,9 +134,10 @@ function sessionArm<T>(choice: ExecutorChoice, total: number, workload: SessionW
   };
 }
 
-export function futuresGetsArm(options: { url: string; total: number; choice: ExecutorChoice; warmUp?: number }): Arm {
+export function futuresGetsArm(options: { url: string; total: number; choice: ExecutorChoice; warmUp?: number; cpu?: boolean }): Arm {
   const name = armNameFor(options.choice);
   return sessionArm<Response>(options.choice, options.total, {
+    cpu: options.cpu ?? false,
     submit: (session) => session.get(options.url),
     check: (response) => {
       expectOk(name, response);
@@ -139,7 +166,7 @@ export function futuresHookArm(options: { url: string; total: number; choice: Ex
   });
 }
 
-export function futuresDownloadArm(options: { urls: string[]; expectedBytes: number; choice: ExecutorChoice; outDir: string }): Arm {
+export function futuresDownloadArm(options: { urls: string[]; expectedBytes: number; choice: ExecutorChoice; outDir: string; cpu?: boolean }): Arm {
   const name = armNameFor(options.choice);
   let open: OpenSession | undefined;
   return {
@@ -167,7 +194,7 @@ export function futuresDownloadArm(options: { urls: string[]; expectedBytes: num
             throw new UnexpectedResponseError(name, options.urls[0] ?? '', `${bytes} bytes saved, expected ${options.expectedBytes}`);
           }
           return { requests: options.urls.length, bytes };
-        });
+        }, { cpu: options.cpu ?? false, ...(open!.helpers ? { helpers: open!.helpers() } : {}) });
       } finally {
         await rm(options.outDir, { recursive: true, force: true });
       }

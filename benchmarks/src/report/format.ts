@@ -25,5 +25,5 @@ export function formatRatio(summary: Summary | undefined): string {
 }
 
 export function metricFigureFormat(metric: Metric): (v: number) => string {
-  return metric === 'peakRssMb' ? (v) => Math.round(v).toLocaleString('en-US') : formatNumber;
+  return metric === 'reqPerSec' || metric === 'mbPerSec' ? formatNumber : (v) => Math.round(v).toLocaleString('en-US');
 }

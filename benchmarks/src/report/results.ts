@@ -5,7 +5,7 @@
 import type { ArmResult, Metric, Scenario } from '../arm.js';
 import type { ArmOutcome } from '../interleave.js';
 import { BASELINES, type BaselineKey } from '../baselines.js';
-import { metricOf } from '../metrics.js';
+import { metricOf, SIDE_METRICS } from '../metrics.js';
 import { pairedRatios, summarize, type Summary } from '../stats.js';
 import type { MachineInfo } from './machine.js';
 
@@ -70,7 +70,7 @@ export function buildArmReports(primary: Metric, outcomes: ArmOutcome[]): ArmRep
   const byName = new Map(outcomes.map((o) => [o.name, o]));
   return outcomes.map((outcome) => {
     const figures: ArmReport['figures'] = {};
-    for (const metric of ['reqPerSec', 'mbPerSec', 'peakRssMb', 'seconds'] as const) {
+    for (const metric of ['reqPerSec', 'mbPerSec', ...SIDE_METRICS, 'seconds'] as const) {
       const summary = summaryOf(outcome.samples, metric);
       if (summary) figures[metric] = summary;
     }

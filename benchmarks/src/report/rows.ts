@@ -3,7 +3,7 @@
  * every figure as median [min–max] over the repetitions.
  */
 import { BASELINES } from '../baselines.js';
-import { HIGHER_IS_BETTER, METRIC_LABEL } from '../metrics.js';
+import { HIGHER_IS_BETTER, METRIC_LABEL, SIDE_METRICS } from '../metrics.js';
 import type { Metric } from '../arm.js';
 import { formatRatio, formatSummary, metricFigureFormat } from './format.js';
 import type { ScenarioResult } from './results.js';
@@ -18,13 +18,13 @@ export interface Table {
 export function scenarioTable(result: ScenarioResult): Table {
   const primary = result.primary;
   const presentBaselines = BASELINES.filter((b) => result.arms.some((a) => a.name === b.arm && a.status !== 'skipped'));
-  const showRss = primary !== 'peakRssMb' && result.arms.some((a) => a.figures.peakRssMb);
+  const sides = SIDE_METRICS.filter((metric) => metric !== primary && result.arms.some((a) => a.figures[metric]));
   const header = [
     'arm',
     'config',
     `${METRIC_LABEL[primary]} (median [min–max])`,
     ...presentBaselines.map((b) => b.label),
-    ...(showRss ? [METRIC_LABEL.peakRssMb] : []),
+    ...sides.map((metric) => METRIC_LABEL[metric]),
   ];
   const rows: string[][] = [];
   const notes: string[] = [];
@@ -39,7 +39,7 @@ export function scenarioTable(result: ScenarioResult): Table {
       arm.detail ?? '',
       formatSummary(arm.figures[primary], metricFigureFormat(primary)),
       ...presentBaselines.map((b) => formatRatio(arm.ratios[b.key])),
-      ...(showRss ? [formatSummary(arm.figures.peakRssMb, metricFigureFormat('peakRssMb'))] : []),
+      ...sides.map((metric) => formatSummary(arm.figures[metric], metricFigureFormat(metric))),
     ]);
   }
   return { header, rows, notes };

@@ -15,18 +15,17 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Arm } from '../arm.js';
 import { curlArm } from '../arms/curl-arm.js';
 import { pythonDownloadArm } from '../arms/python-arms.js';
 import { rfDownloadArm } from '../arms/rf-cli-arm.js';
 import type { Metric } from '../arm.js';
 import type { FileSetSpec } from '../servers/files.js';
+import { RF_BUNDLE } from '../rf-bundle.js';
 import type { ScenarioContext, ScenarioDefinition } from './context.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const RF_BUNDLE = fileURLToPath(new URL('../../../packages/cli/bundle/rf.mjs', import.meta.url));
 
 /** The rf builds to run: this checkout's bundle, and RF_BEFORE if set. */
 function rfBuilds(): { after: string; before: string | undefined; missing: string | undefined } {

@@ -21,5 +21,7 @@ export interface ScenarioDefinition {
   id: string;
   /** Full runs only (e.g. the 1 GiB download). */
   fullOnly?: boolean;
+  /** Only when named with --only: neither a quick nor a full run takes it (it would not fit their time). */
+  onDemand?: boolean;
   build(context: ScenarioContext): Promise<Scenario | { skip: string }>;
 }

@@ -7,6 +7,7 @@ import { memory } from './memory.js';
 import { stream1g } from './stream.js';
 import { rfBenchVsAutocannon, rfBenchVsAutocannonNginx } from './rf-bench-vs-autocannon.js';
 import { cliDownload4m, cliDownload256m, cliDownload4k, cliMemory } from './cli-download.js';
+import { distributedBulk, distributedGets } from './distributed.js';
 import type { ScenarioDefinition } from './context.js';
 
-export const SCENARIOS: ScenarioDefinition[] = [smallGets, processPoolVsGot, cpuHook, bulk, bulk1g, memory, stream1g, rfBenchVsAutocannon, rfBenchVsAutocannonNginx, cliDownload4m, cliDownload256m, cliDownload4k, cliMemory];
+export const SCENARIOS: ScenarioDefinition[] = [smallGets, processPoolVsGot, cpuHook, bulk, bulk1g, memory, stream1g, rfBenchVsAutocannon, rfBenchVsAutocannonNginx, cliDownload4m, cliDownload256m, cliDownload4k, cliMemory, distributedGets, distributedBulk];

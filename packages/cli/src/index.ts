@@ -7,7 +7,8 @@ export { readUrlList, parseUrlListLine, type UrlListEntry, type BadLine } from '
 export { PathAllocator, pathFromUrl, sanitizeRelativePath, sanitizeSegment, pathEscapesDirectory } from './download/paths.js';
 export { ManifestWriter, type ManifestEntry } from './download/manifest.js';
 export { runBench, toBenchOptions, type BenchOptions } from './bench/command.js';
-export type { BenchReport } from './bench/report.js';
+export type { BenchReport, WorkerSummary as BenchWorkerSummary } from './bench/report.js';
+export { LoadStartError, WorkerLoadError } from './bench/errors.js';
 export { bench, BenchRun, BenchOptionsError, type BenchApiOptions, type BenchRunEvents } from './bench/api.js';
 export type { LoopProgress as BenchProgress } from './bench/load-loop.js';
 export { ScenarioModuleError, type ScenarioIteration } from './bench/scenario-module.js';

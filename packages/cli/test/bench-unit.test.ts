@@ -109,6 +109,19 @@ describe('splitting the load across processes', () => {
     ]);
   });
 
+  it('numbers every iteration once when a share is split again (rf bench --redis: workers, then their processes)', () => {
+    const scenario = { moduleUrl: 'file:///s.mjs', iterationOffset: 0, iterationStride: 1 };
+    const spec = { url: '', method: '', headers: {}, connections: 6, requests: 60, timeoutSeconds: 10, client: 'http' as const, scenario };
+    const numbers: number[] = [];
+    for (const workerShare of planShares(spec, 2)) {
+      for (const processShare of planShares(workerShare, 3)) {
+        const { iterationOffset, iterationStride } = processShare.scenario!;
+        for (let ticket = 0; ticket < processShare.requests!; ticket++) numbers.push(iterationOffset + ticket * iterationStride);
+      }
+    }
+    expect(numbers.sort((x, y) => x - y)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+  });
+
   it('merges tallies over the common window: the slowest process, not the sum or the spread of start times', () => {
     const a = new LatencyRecorder();
     const b = new LatencyRecorder();

@@ -17,3 +17,8 @@ export interface AbortRequest {
   /** Why, as text: abort reasons are for people reading logs, the coordinator already settled the future. */
   readonly reason?: string;
 }
+
+/** BullMQ's lock on a job a worker holds (PX lockDuration), renewed by that worker while it is alive. */
+export function lockKey(prefix: string, queue: string, jobId: string): string {
+  return `${jobKey(prefix, queue, jobId)}:lock`;
+}

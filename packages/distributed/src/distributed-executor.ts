@@ -181,7 +181,8 @@ export class DistributedExecutor implements Executor, ObservableExecutor {
   /** The names of the workers connected to this queue now (`rf worker` names itself host:pid). */
   async workers(): Promise<string[]> {
     const list = await this.queue.getWorkers();
-    return list.map((worker) => String(worker['rawname'] ?? worker['name'] ?? ''));
+    // BullMQ names a worker's connection `<prefix>:<base64 queue>:w:<name>`: the name is what follows.
+    return list.map((worker) => String(worker['rawname'] ?? '').replace(/^.*?:w:/, ''));
   }
 
   on<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): () => void {

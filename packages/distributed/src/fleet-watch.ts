@@ -1,9 +1,17 @@
 /**
  * What BullMQ alone would leave pending forever, watched from the coordinator:
  *
- * - a job whose worker died while no other worker is connected stays active
- *   (only a live worker runs the stalled-job check): after `noWorkerTimeout`
- *   with no worker on the queue, its task fails with WorkerLost;
+ * - a job whose worker died while no other worker is alive stays active
+ *   (only a live worker runs the stalled-job check). Two signs, either of
+ *   which fails its task with WorkerLost after `noWorkerTimeout`:
+ *   no worker connected to the queue at all (a killed process closes its
+ *   connections at once), or the job active without its lock (a worker
+ *   renews its jobs' locks while it runs: a frozen process or a machine cut
+ *   off the network stops renewing, but its TCP connections look open to
+ *   Redis for minutes, until keepalive gives up). The lock is BullMQ's own
+ *   heartbeat, so no key of ours is needed; a live worker's stalled check
+ *   takes such a job over first (lockDuration + 2 × stalledInterval), which
+ *   is why noWorkerTimeout must exceed that;
  * - Redis unreachable: commands wait for the reconnection (maxRetriesPerRequest
  *   null); after `redisTimeout` every pending task fails with RedisJobLost. When
  *   Redis comes back, each job in flight is looked up: one that Redis no longer
@@ -11,7 +19,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { HOLDER_FIELD, jobKey } from './channels.js';
+import { HOLDER_FIELD, jobKey, lockKey } from './channels.js';
 import { RedisJobLost, WorkerLost } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -28,6 +36,8 @@ export interface FleetWatchTasks {
 export class FleetWatch {
   private timer: NodeJS.Timeout | undefined;
   private noWorkerSince: number | undefined;
+  /** Running jobs seen without their lock, since when. */
+  private readonly unlockedSince = new Map<string, number>();
   private redisDownSince: number | undefined;
   private checking = false;
 
@@ -81,24 +91,54 @@ export class FleetWatch {
     const running = this.tasks.running();
     if (running.length === 0) {
       this.noWorkerSince = undefined;
+      this.unlockedSince.clear();
       return;
     }
-    if ((await this.queue.getWorkersCount()) > 0) {
-      this.noWorkerSince = undefined;
+    if ((await this.queue.getWorkersCount()) > 0) this.noWorkerSince = undefined;
+    else this.noWorkerSince ??= Date.now();
+    const aloneMs = this.noWorkerSince === undefined ? 0 : Date.now() - this.noWorkerSince;
+    if (aloneMs >= this.options.noWorkerTimeoutMs) {
+      const { queue } = this.options;
+      for (const jobId of running) await this.failLost(jobId, (holder) => `The worker ${holder} holding this task is gone and no worker has been connected to queue ${queue} for ${seconds(aloneMs)} s (noWorkerTimeout)`);
       return;
     }
-    this.noWorkerSince ??= Date.now();
-    const aloneMs = Date.now() - this.noWorkerSince;
-    if (aloneMs < this.options.noWorkerTimeoutMs) return;
-    for (const jobId of running) {
-      const holder = (await this.redis.hget(jobKey(this.options.prefix, this.options.queue, jobId), HOLDER_FIELD)) ?? 'an unknown worker';
-      // The lock of a dead worker's job expires after lockDuration; until then remove() refuses, and shutdown tries again.
-      await this.queue.remove(jobId).catch(() => 0);
-      this.tasks.fail(
+    await this.checkLocks(running);
+  }
+
+  /** Jobs active without a lock for noWorkerTimeout: their worker stopped renewing it and no live worker took them over. */
+  private async checkLocks(running: string[]): Promise<void> {
+    const { prefix, queue, noWorkerTimeoutMs } = this.options;
+    const pipeline = this.redis.pipeline();
+    for (const jobId of running) pipeline.exists(lockKey(prefix, queue, jobId));
+    const locked = ((await pipeline.exec()) ?? []).map(([error, exists]) => error !== null || exists === 1);
+    const now = Date.now();
+    for (const id of this.unlockedSince.keys()) if (!running.includes(id)) this.unlockedSince.delete(id);
+    for (const [i, jobId] of running.entries()) {
+      if (locked[i]) {
+        this.unlockedSince.delete(jobId);
+        continue;
+      }
+      const since = this.unlockedSince.get(jobId) ?? now;
+      this.unlockedSince.set(jobId, since);
+      if (now - since < noWorkerTimeoutMs) continue;
+      // Waiting again (a stalled check handed it back for a rerun) or finished meanwhile: not lost.
+      if ((await this.queue.getJobState(jobId)) !== 'active') {
+        this.unlockedSince.delete(jobId);
+        continue;
+      }
+      this.unlockedSince.delete(jobId);
+      await this.failLost(
         jobId,
-        new WorkerLost(`The worker ${holder} holding this task is gone and no worker has been connected to queue ${this.options.queue} for ${(aloneMs / 1000).toFixed(1)} s (noWorkerTimeout)`, holder),
+        (holder) => `The worker ${holder} holding this task stopped renewing its job's lock ${seconds(now - since)} s ago (noWorkerTimeout) and no live worker took the job over: the process froze or its machine or network was lost`,
       );
     }
+  }
+
+  private async failLost(jobId: string, describe: (holder: string) => string): Promise<void> {
+    const holder = (await this.redis.hget(jobKey(this.options.prefix, this.options.queue, jobId), HOLDER_FIELD)) ?? 'an unknown worker';
+    // The lock of a dead worker's job expires after lockDuration; until then remove() refuses, and shutdown tries again.
+    await this.queue.remove(jobId).catch(() => 0);
+    this.tasks.fail(jobId, new WorkerLost(describe(holder), holder));
   }
 
   private async findLostJobs(): Promise<void> {
@@ -110,3 +150,5 @@ export class FleetWatch {
     }
   }
 }
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);

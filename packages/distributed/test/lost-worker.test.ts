@@ -74,4 +74,28 @@ describe('a worker lost mid-job', () => {
     expect((error as Error).message).toMatch(/no worker has been connected to queue lost-alone/);
     await executor.shutdown();
   });
+
+  it('a frozen worker whose connection stays open (a lost machine) is noticed by its lock: WorkerLost, not pending forever', async () => {
+    const frozen = await startWorker(servers.redis.url, 'lost-frozen', 'frozen-worker', FAST_STALLS);
+    const executor = new DistributedExecutor({ redis: servers.redis.url, queue: 'lost-frozen', noWorkerTimeout: 1 });
+    try {
+      const future = executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000);
+      await until(() => future.running(), 10_000, 'the task running');
+      await until(async () => (await holders('lost-frozen')).includes('frozen-worker'), 10_000, 'the holder recorded');
+      // SIGSTOP: the process neither renews its job's lock nor closes its Redis connections, as a machine cut off the network.
+      process.kill(frozen.pid, 'SIGSTOP');
+      const frozenAt = Date.now();
+      const error = await future.exception(15);
+      // Lock expiry (1 s) + noWorkerTimeout (1 s) + a check interval, under load.
+      expect(Date.now() - frozenAt).toBeLessThan(10_000);
+      expect(error).toBeInstanceOf(WorkerLost);
+      expect((error as WorkerLost).worker).toBe('frozen-worker');
+      expect((error as Error).message).toMatch(/frozen-worker.*lock/);
+      // Its connection still counts as a connected worker: liveness by connection alone would have waited.
+      expect(await executor.workers()).toContain('frozen-worker');
+    } finally {
+      await frozen.kill();
+      await executor.shutdown();
+    }
+  });
 });

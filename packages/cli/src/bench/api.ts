@@ -32,6 +32,10 @@ export interface BenchApiOptions {
   warmup?: number | string;
   /** `--processes`. */
   processes?: number;
+  /** `--redis`, with `queue`: the load runs on every rf worker connected to the queue. */
+  redis?: string;
+  /** `--queue`. */
+  queue?: string;
   method?: string;
   body?: string;
   headers?: Record<string, string>;
@@ -50,6 +54,8 @@ const FLAGS: Record<Exclude<keyof BenchApiOptions, 'url' | 'signal'>, string> = 
   rate: '-R',
   warmup: '--warmup',
   processes: '--processes',
+  redis: '--redis',
+  queue: '--queue',
   method: '--method',
   body: '--body',
   headers: '-H',
@@ -105,6 +111,8 @@ function toRawOptions(options: BenchApiOptions): RawBenchOptions {
   if (options.rate !== undefined) raw.rate = String(options.rate);
   if (options.warmup !== undefined) raw.warmup = String(options.warmup);
   if (options.processes !== undefined) raw.processes = String(options.processes);
+  if (options.redis !== undefined) raw.redis = String(options.redis);
+  if (options.queue !== undefined) raw.queue = String(options.queue);
   if (options.body !== undefined) raw.body = options.body;
   if (options.script !== undefined) raw.script = options.script;
   return raw;

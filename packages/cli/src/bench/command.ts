@@ -1,7 +1,8 @@
 /**
  * `rf bench URL [-c N] [-d DURATION | -n REQUESTS] [-R RATE] [--warmup DURATION]
- *  [--processes N] [--method M] [--body B] [-H 'K: V']... [--client http|session]
- *  [--json] [--no-progress]`: a load generator, closed loop or constant rate.
+ *  [--processes N | --redis URL --queue NAME] [--method M] [--body B] [-H 'K: V']...
+ *  [--client http|session] [--json] [--no-progress]`: a load generator, closed
+ *  loop or constant rate; with --redis, spread over every connected rf worker.
  * `rf bench [URL] --script MODULE [...]`: the same, each unit of load an
  *  iteration of a scenario (scenario-client.ts).
  * `rf bench --compare a.json b.json`: the difference between two --json runs.
@@ -9,11 +10,14 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
+import { toDistributedFlags, type DistributedFlags } from '../worker/coordinator.js';
 import { parseDurationMs, parseHeader, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
 import { LOAD_CLIENT_KINDS, type LoadClientKind, type LoadSpec, type ScenarioSpec } from './load-spec.js';
 import { scenarioModuleUrl } from './scenario-module.js';
 import type { LoopProgress } from './load-loop.js';
 import type { BenchReport } from './report.js';
+import type { MergedLoad } from './coordinator.js';
+import type { WorkerLoad } from './fleet-coordinator.js';
 
 export const DEFAULT_CONNECTIONS = 10;
 export const DEFAULT_DURATION = '10s';
@@ -23,6 +27,8 @@ export const DEFAULT_CLIENT: LoadClientKind = 'http';
 export interface BenchOptions {
   spec: LoadSpec;
   processes?: number;
+  /** --redis/--queue: the load runs on every rf worker of the queue (fleet-coordinator.ts). */
+  fleet?: DistributedFlags;
   json: boolean;
   progress: boolean;
 }
@@ -32,6 +38,8 @@ export interface RawBenchOptions {
   duration?: string;
   requests?: string;
   processes?: string;
+  redis?: string;
+  queue?: string;
   method: string;
   body?: string;
   header: string[];
@@ -95,25 +103,32 @@ export function toBenchOptions(url: string | undefined, raw: RawBenchOptions): B
   if (raw.requests !== undefined) spec.requests = parsePositiveInteger('-n', raw.requests);
   else spec.durationMs = parseDurationMs('-d', raw.duration ?? DEFAULT_DURATION);
   const options: BenchOptions = { spec, json: raw.json ?? false, progress: raw.progress };
+  const fleet = toDistributedFlags(raw.redis, raw.queue);
+  if (fleet !== undefined && raw.processes !== undefined) throw new UsageError("--processes has no meaning with --redis: each rf worker runs its share over its own --processes");
+  if (fleet !== undefined) options.fleet = fleet;
   if (raw.processes !== undefined) options.processes = parsePositiveInteger('--processes', raw.processes);
   return options;
 }
 
-export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes'>, onSecond?: (progress: LoopProgress) => void, stop?: AbortSignal): Promise<BenchReport> {
+export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes' | 'fleet'>, onSecond?: (progress: LoopProgress) => void, stop?: AbortSignal): Promise<BenchReport> {
   // The engine and the histogram load only when a bench runs, not for --help or a download. One after the
   // other: jest's ESM loader fails two concurrent first imports of a shared dependency ("not in cache").
   const { runLoadInProcess, runLoadInProcesses } = await import('./coordinator.js');
   const { buildBenchReport } = await import('./report.js');
-  const { spec, processes } = options;
+  const { spec, processes, fleet } = options;
   // Loaded here first, so a bad module fails before any child starts, with what was wrong.
   if (spec.scenario) await (await import('./scenario-module.js')).loadScenario(spec.scenario.moduleUrl);
   const control = { ...(onSecond ? { onSecond } : {}), ...(stop ? { stop } : {}) };
-  const load = processes === undefined ? await runLoadInProcess(spec, control) : await runLoadInProcesses(spec, processes, control);
+  let load: MergedLoad;
+  let workers: WorkerLoad[] | undefined;
+  if (fleet !== undefined) ({ load, workers } = await (await import('./fleet-coordinator.js')).runLoadOnFleet(spec, fleet, control));
+  else load = processes === undefined ? await runLoadInProcess(spec, control) : await runLoadInProcesses(spec, processes, control);
   return buildBenchReport(load, {
     url: spec.url,
     method: spec.method,
     connections: spec.connections,
-    mode: processes === undefined ? 'in-process' : 'processes',
+    mode: fleet !== undefined ? 'distributed' : processes === undefined ? 'in-process' : 'processes',
+    ...(workers === undefined ? {} : { workers }),
     client: spec.client,
     ...(spec.rate === undefined ? {} : { rate: spec.rate }),
     ...(spec.warmupMs === undefined ? {} : { warmupMs: spec.warmupMs }),
@@ -152,6 +167,8 @@ export function registerBenchCommand(program: Command, io: CliIo, done: (exitCod
     .option('-R, --rate <N>', 'constant rate: N requests per second over all connections and processes; latency counts from each due time (coordinated omission corrected, as wrk2)')
     .option('--warmup <DURATION>', 'send load for this long first, not counted')
     .option('--processes <N>', 'generate the load from N child processes (ProcessPoolExecutor), started together')
+    .option('--redis <URL>', 'generate the load from every rf worker connected to --queue through this Redis server, started together, histograms merged')
+    .option('--queue <NAME>', 'the queue whose rf workers share the load (with --redis)')
     .option('--client <KIND>', `what sends the requests: http (keep-alive sockets, http-parser-js; node:http for https, fast) or session (FuturesSession per request, measures requests-futures)`, DEFAULT_CLIENT)
     .option('-m, --method <M>', 'HTTP method', 'GET')
     .option('-b, --body <B>', 'request body')

@@ -1,15 +1,16 @@
 /**
  * Runs a load either here or split across N child processes (one long loop
  * task each, through ProcessPoolExecutor), and merges the per-process tallies
- * into one.
+ * into one. (`rf bench --redis`: fleet-coordinator.ts spreads it over rf
+ * workers, each of which runs its share through these same two functions.)
  */
 import { ProcessPoolExecutor, fnRef } from '@requests-futures/core';
 import { addCounts } from './counts.js';
-import { LatencyRecorder } from './histogram.js';
+import { LatencyRecorder, type EncodedLatency } from './histogram.js';
 import type { LoadSpec } from './load-spec.js';
 import type { LoopProgress } from './load-loop.js';
 import { LOOP_TASK_MODULE, type EncodedLoadTally } from './loop-task.js';
-import { mergeNamed, type NamedTally } from './named-requests.js';
+import { encodeNamed, mergeNamed, type EncodedNamedTally, type NamedTally } from './named-requests.js';
 import { runLoad } from './run-load.js';
 import { splitEvenly } from './split.js';
 import { StartBarrier } from './start-barrier.js';
@@ -46,10 +47,19 @@ export type ProgressListener = (progress: LoopProgress) => void;
 export interface RunControl {
   onSecond?: ProgressListener;
   stop?: AbortSignal;
+  /**
+   * Called once every generator here is ready; the load starts when it
+   * resolves. An rf worker waits there for the fleet's common start.
+   */
+  ready?: () => Promise<void>;
 }
 
-export async function runLoadInProcess(spec: LoadSpec, { onSecond, stop }: RunControl = {}): Promise<MergedLoad> {
-  const { elapsedMs, ...tally } = await runLoad(spec, { ...(onSecond ? { onSecond } : {}), ...(stop ? { startSignal: async () => ({ stop }) } : {}) });
+export async function runLoadInProcess(spec: LoadSpec, { onSecond, stop, ready }: RunControl = {}): Promise<MergedLoad> {
+  const startSignal = async () => {
+    await ready?.();
+    return stop ? { stop } : {};
+  };
+  const { elapsedMs, ...tally } = await runLoad(spec, { ...(onSecond ? { onSecond } : {}), ...(stop || ready ? { startSignal } : {}) });
   return { ...tally, durationMs: elapsedMs, generators: 1, pids: [process.pid] };
 }
 
@@ -62,39 +72,64 @@ export function planShares(spec: LoadSpec, processes: number): LoadSpec[] {
     const share: LoadSpec = { ...spec, connections: c };
     if (requests) share.requests = requests[i];
     if (spec.rate !== undefined) share.rate = requests ? (spec.rate * requests[i]!) / spec.requests! : spec.rate / count;
-    // Interleaved numbering: with -n the children's iterations are 0..n-1 between them, each once.
-    if (spec.scenario) share.scenario = { ...spec.scenario, iterationOffset: i, iterationStride: count };
+    // Interleaved numbering: with -n the children's iterations are 0..n-1 between them, each once. Composed with
+    // the spec's own numbering, so a worker's share split again over its processes still numbers each iteration once.
+    if (spec.scenario) {
+      const { iterationOffset, iterationStride } = spec.scenario;
+      share.scenario = { ...spec.scenario, iterationOffset: iterationOffset + i * iterationStride, iterationStride: iterationStride * count };
+    }
     return share;
   });
 }
 
+/** A MergedLoad as plain data: what an rf worker sends back to `rf bench --redis`. */
+export interface EncodedLoad extends Omit<MergedLoad, 'latency' | 'uncorrected' | 'named'> {
+  latency: EncodedLatency;
+  uncorrected?: EncodedLatency;
+  named?: Record<string, EncodedNamedTally>;
+}
+
+export function encodeLoad(load: MergedLoad): EncodedLoad {
+  const { latency, uncorrected, named, ...counts } = load;
+  return { ...counts, latency: latency.encode(), ...(uncorrected ? { uncorrected: uncorrected.encode() } : {}), ...(named ? { named: encodeNamed(named) } : {}) };
+}
+
+function tallyAsLoad({ elapsedMs, pid, ...tally }: EncodedLoadTally): EncodedLoad {
+  return { ...tally, durationMs: elapsedMs, generators: 1, pids: [pid] };
+}
+
 export function mergeTallies(tallies: EncodedLoadTally[]): MergedLoad {
+  return mergeLoads(tallies.map(tallyAsLoad));
+}
+
+/** Loads that shared one start: counts add up, histograms merge (never their percentiles), the window is the longest. */
+export function mergeLoads(parts: EncodedLoad[]): MergedLoad {
   const statusCodes: Record<string, number> = {};
   const errors: Record<string, number> = {};
   const perSecond: number[] = [];
-  for (const tally of tallies) {
-    addCounts(statusCodes, tally.statusCodes);
-    addCounts(errors, tally.errors);
-    tally.perSecond.forEach((count, second) => (perSecond[second] = (perSecond[second] ?? 0) + count));
+  for (const part of parts) {
+    addCounts(statusCodes, part.statusCodes);
+    addCounts(errors, part.errors);
+    part.perSecond.forEach((count, second) => (perSecond[second] = (perSecond[second] ?? 0) + count));
   }
-  const uncorrectedParts = tallies.flatMap((t) => (t.uncorrected ? [LatencyRecorder.decode(t.uncorrected)] : []));
-  const namedParts = tallies.flatMap((t) => (t.named ? [t.named] : []));
+  const uncorrectedParts = parts.flatMap((p) => (p.uncorrected ? [LatencyRecorder.decode(p.uncorrected)] : []));
+  const namedParts = parts.flatMap((p) => (p.named ? [p.named] : []));
   return {
-    latency: LatencyRecorder.merge(tallies.map((t) => LatencyRecorder.decode(t.latency))),
+    latency: LatencyRecorder.merge(parts.map((p) => LatencyRecorder.decode(p.latency))),
     ...(uncorrectedParts.length > 0 ? { uncorrected: LatencyRecorder.merge(uncorrectedParts) } : {}),
     statusCodes,
     errors,
-    cutOff: tallies.reduce((total, t) => total + t.cutOff, 0),
-    bytes: tallies.reduce((total, t) => total + t.bytes, 0),
+    cutOff: parts.reduce((total, p) => total + p.cutOff, 0),
+    bytes: parts.reduce((total, p) => total + p.bytes, 0),
     perSecond: Array.from(perSecond, (count) => count ?? 0),
-    durationMs: Math.max(0, ...tallies.map((t) => t.elapsedMs)),
-    generators: tallies.length,
-    pids: [...new Set(tallies.map((t) => t.pid))],
+    durationMs: Math.max(0, ...parts.map((p) => p.durationMs)),
+    generators: parts.reduce((total, p) => total + p.generators, 0),
+    pids: [...new Set(parts.flatMap((p) => p.pids))],
     ...(namedParts.length > 0 ? { named: mergeNamed(namedParts) } : {}),
   };
 }
 
-export async function runLoadInProcesses(spec: LoadSpec, processes: number, { onSecond, stop }: RunControl = {}): Promise<MergedLoad> {
+export async function runLoadInProcesses(spec: LoadSpec, processes: number, { onSecond, stop, ready }: RunControl = {}): Promise<MergedLoad> {
   const shares = planShares(spec, processes);
   // One task per child: concurrencyPerWorker 1 keeps two loops from sharing a process.
   const executor = new ProcessPoolExecutor({ maxWorkers: shares.length, concurrencyPerWorker: 1 });
@@ -106,7 +141,7 @@ export async function runLoadInProcesses(spec: LoadSpec, processes: number, { on
     // Handled below; until then a failure must not surface as an unhandled rejection.
     tallies.catch(() => {});
     // A child that fails before it is ready would leave the others waiting: its failure ends the wait.
-    await Promise.race([barrier.allReady(READY_TIMEOUT_MS), tallies]);
+    await Promise.race([barrier.allReady(READY_TIMEOUT_MS).then(ready), tallies]);
     barrier.release();
     // A stop during start-up takes effect here: the children start, see the line closed, and return at once.
     const stopChildren = () => barrier.stop();

@@ -4,3 +4,15 @@
 export class LoadStartError extends Error {
   override readonly name = 'LoadStartError';
 }
+
+/** An rf worker's share of a fleet bench (`rf bench --redis`) failed there; `worker` names it. */
+export class WorkerLoadError extends Error {
+  override readonly name = 'WorkerLoadError';
+
+  constructor(
+    message: string,
+    readonly worker: string,
+  ) {
+    super(message);
+  }
+}

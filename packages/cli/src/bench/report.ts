@@ -2,6 +2,7 @@
 import { sumCounts } from './counts.js';
 import { summarizeLatency, type LatencySummary } from './histogram.js';
 import type { MergedLoad } from './coordinator.js';
+import type { WorkerLoad } from './fleet-coordinator.js';
 import type { BenchEnvironment } from './environment.js';
 import type { LoadClientKind } from './load-spec.js';
 import { formatBytes } from '../util/format.js';
@@ -20,11 +21,11 @@ export interface PerSecondSummary {
 export interface BenchReport {
   url: string;
   method: string;
-  /** 'in-process' (the loop runs in rf itself) or 'processes' (N children via ProcessPoolExecutor). */
-  mode: 'in-process' | 'processes';
+  /** 'in-process' (the loop runs in rf itself), 'processes' (N children via ProcessPoolExecutor) or 'distributed' (rf workers, --redis). */
+  mode: 'in-process' | 'processes' | 'distributed';
   /** What sent the requests: 'http' (node:http keep-alive agent, the default) or 'session' (FuturesSession per request). */
   client: LoadClientKind;
-  /** Distinct child processes that generated load (0 in-process). */
+  /** Distinct processes that generated load (0 in-process; with --redis, the workers' processes, pids of several machines). */
   processes: number;
   /** The processes the load came from (rf's own pid in-process). */
   pids: number[];
@@ -63,8 +64,24 @@ export interface BenchReport {
    * iteration threw), and this holds every request the scenario made, by name.
    */
   scenario: { module: string; requests: Record<string, NamedRequestSummary> } | null;
+  /**
+   * `--redis` only (else null): each rf worker's part, by name, with its own
+   * latency and histogram; the top-level figures merge their histograms.
+   */
+  workers: WorkerSummary[] | null;
   /** --json only: the command line, versions and machine. */
   environment?: BenchEnvironment;
+}
+
+export interface WorkerSummary {
+  name: string;
+  pids: number[];
+  requests: number;
+  responses: number;
+  durationMs: number;
+  latencyMs: LatencySummary;
+  /** Its latency HdrHistogram in microseconds, compressed base64. */
+  latencyUs: string;
 }
 
 export interface ReportContext {
@@ -77,6 +94,8 @@ export interface ReportContext {
   warmupMs?: number;
   /** `--script`: the scenario module's URL. */
   scenarioModule?: string;
+  /** `--redis`: each worker's own load. */
+  workers?: WorkerLoad[];
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
@@ -105,7 +124,7 @@ export function buildBenchReport(load: MergedLoad, context: ReportContext): Benc
     method: context.method,
     mode: context.mode,
     client: context.client,
-    processes: context.mode === 'processes' ? load.pids.length : 0,
+    processes: context.mode === 'in-process' ? 0 : load.pids.length,
     pids: load.pids,
     connections: context.connections,
     rate: context.rate ?? null,
@@ -124,7 +143,27 @@ export function buildBenchReport(load: MergedLoad, context: ReportContext): Benc
     errors: load.errors,
     histograms: { latencyUs: load.latency.encode().histogram, uncorrectedLatencyUs: load.uncorrected?.encode().histogram ?? null },
     scenario: context.scenarioModule === undefined ? null : { module: context.scenarioModule, requests: summarizeNamed(load.named ?? {}, load.durationMs) },
+    workers: context.workers?.map(summarizeWorker) ?? null,
   };
+}
+
+function summarizeWorker({ name, load }: WorkerLoad): WorkerSummary {
+  const responses = sumCounts(load.statusCodes);
+  return {
+    name,
+    pids: load.pids,
+    requests: responses + sumCounts(load.errors),
+    responses,
+    durationMs: Math.round(load.durationMs * 1000) / 1000,
+    latencyMs: summarizeLatency(load.latency),
+    latencyUs: load.latency.encode().histogram,
+  };
+}
+
+function describeGenerators(report: BenchReport): string {
+  if (report.mode === 'processes') return `${report.processes} child processes (ProcessPoolExecutor)`;
+  if (report.mode === 'distributed') return `${report.workers?.length ?? 0} rf workers (${report.processes} processes)`;
+  return 'in-process';
 }
 
 function formatCounts(counts: Record<string, number>): string {
@@ -149,7 +188,7 @@ function formatNamed(name: string, n: NamedRequestSummary): string[] {
 }
 
 export function formatBenchReport(report: BenchReport): string {
-  const where = report.mode === 'processes' ? `${report.processes} child processes (ProcessPoolExecutor)` : 'in-process';
+  const where = describeGenerators(report);
   const perSecond = report.scenario ? 'iterations/s' : 'req/s';
   const rate = report.rate === null ? 'closed loop' : `constant rate ${report.rate} ${perSecond}`;
   const s = report.requestsPerSecondBySecond;
@@ -163,6 +202,9 @@ export function formatBenchReport(report: BenchReport): string {
   lines.push(`  Latency ms: ${formatLatency(report.latencyMs)}${report.uncorrectedLatencyMs ? ' (from each due time)' : ''}`);
   if (report.uncorrectedLatencyMs) lines.push(`  Uncorrected: ${formatLatency(report.uncorrectedLatencyMs)} (from each send)`);
   lines.push(`  Status:     ${formatCounts(report.statusCodes)}`, `  Errors:     ${formatCounts(report.errors)}`);
+  for (const worker of report.workers ?? []) {
+    lines.push(`  Worker ${worker.name}: ${worker.requests} ${report.scenario ? 'iterations' : 'requests'}, latency ms p50 ${worker.latencyMs.p50}  p99 ${worker.latencyMs.p99}  max ${worker.latencyMs.max}`);
+  }
   if (report.scenario) {
     lines.push('Requests by name:');
     for (const [name, named] of Object.entries(report.scenario.requests)) lines.push(...formatNamed(name, named));

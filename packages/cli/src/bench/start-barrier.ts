@@ -110,7 +110,7 @@ export class StartBarrier {
 }
 
 /** The whole load's second from every child's: counts add up; the p99 is the worst child's (an upper bound). */
-function addProgress(parts: LoopProgress[]): LoopProgress {
+export function addProgress(parts: LoopProgress[]): LoopProgress {
   return {
     elapsedMs: Math.max(...parts.map((p) => p.elapsedMs)),
     requests: parts.reduce((total, p) => total + p.requests, 0),

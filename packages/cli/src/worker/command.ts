@@ -2,7 +2,8 @@
  * `rf worker --redis URL --queue NAME [--concurrency N] [--processes N]`: runs
  * the tasks DistributedExecutors put on a BullMQ queue, on this machine, until
  * SIGINT/SIGTERM; then it takes no new job, lets running ones finish and
- * reply, and exits 0.
+ * reply, and exits 0. It also takes its share of `rf bench --redis` runs
+ * (bench-responder.ts).
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
@@ -58,6 +59,11 @@ export function registerWorkerCommand(program: Command, io: CliIo, done: (exitCo
         throw error;
       }
       await worker.started;
+      const { BenchResponder } = await import('./bench-responder.js');
+      const responder = await BenchResponder.start({ redis: options.redis, prefix: options.prefix, queue: options.queue, name: worker.name, processes: options.processes, log: (line) => writeLine(io.stderr, line) }).catch(async (error: unknown) => {
+        await worker.close();
+        throw error;
+      });
       writeLine(io.stderr, `rf worker ${worker.name}: consuming queue ${options.queue} on ${options.redis} (concurrency ${options.concurrency}, ${options.processes === 0 ? 'in this process' : `${options.processes} processes`})`);
       await new Promise<void>((resolve) => {
         if (signal === undefined) return;
@@ -65,7 +71,7 @@ export function registerWorkerCommand(program: Command, io: CliIo, done: (exitCo
         else signal.addEventListener('abort', () => resolve(), { once: true });
       });
       writeLine(io.stderr, `rf worker ${worker.name}: stopping, running jobs finish first`);
-      await worker.close();
+      await Promise.all([worker.close(), responder.close()]);
       writeLine(io.stderr, `rf worker ${worker.name}: stopped`);
       done(0);
     });

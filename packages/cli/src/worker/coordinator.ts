@@ -15,6 +15,9 @@ export interface DistributedFlags {
 export function toDistributedFlags(redis: string | undefined, queue: string | undefined): DistributedFlags | undefined {
   if (redis === undefined && queue === undefined) return undefined;
   if (redis === undefined || queue === undefined) throw new UsageError('--redis URL and --queue NAME go together');
+  if (!/^rediss?:\/\/[^/]/.test(redis)) throw new UsageError(`--redis must be a redis:// URL (e.g. redis://127.0.0.1:6379), got ${JSON.stringify(redis)}`);
+  // BullMQ refuses ':' in a queue name; said here with the flag's name.
+  if (queue === '' || queue.includes(':')) throw new UsageError(`--queue must be a non-empty name without ':', got ${JSON.stringify(queue)}`);
   return { redis, queue };
 }
 
