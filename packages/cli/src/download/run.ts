@@ -11,6 +11,7 @@ import type { Executor, MapInput, ObservableExecutor } from '@requests-futures/c
 import { bulkTransferGc } from '@requests-futures/core/internal';
 import { Interrupted, PathOutsideDirectoryError, UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
+import { ownsProcess } from '../own-process.js';
 import { describeError } from '../util/format.js';
 import { readChecksumsFile } from './checksums.js';
 import { countListEntries } from './count.js';
@@ -237,8 +238,9 @@ function interruptedExitCode(signal: AbortSignal): number {
  * manifest's disk fills) is reported after the summary of what finished.
  */
 export async function runDownload(options: DownloadOptions, io: CliIo): Promise<number> {
-  // Downloading is this process's one job: its heap may stay lean between large transfers (bulk-transfer-gc.ts).
-  bulkTransferGc.preferLeanHeap();
+  // In the rf executable downloading is the process's one job: its heap may stay lean between large transfers
+  // (bulk-transfer-gc.ts). Inside another program (a test, a service) its heap is not rf's to tune.
+  if (ownsProcess()) bulkTransferGc.preferLeanHeap();
   await checkList(options, io);
   const checksums = options.checksumsFile !== undefined ? await readChecksumsFile(options.checksumsFile) : null;
   await mkdir(options.outputDir, { recursive: true });
