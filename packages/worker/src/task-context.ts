@@ -69,11 +69,19 @@ export function currentTask(): TaskContext | undefined {
 }
 
 /**
- * A task that takes its context as its first argument. Called by `callTask`, it
- * gets the running task's; called directly, `currentTask()`'s (if any).
+ * The context of work that no executor runs (a task called directly, outside
+ * any task): nothing aborts it unless `signal` does, and nobody hears its progress.
  */
-export function taskWithContext<A extends unknown[], R>(fn: (context: TaskContext | undefined, ...args: A) => R): (...args: A) => R {
-  const task = (...args: A): R => fn(currentTask(), ...args);
+export function standaloneTaskContext(signal: AbortSignal = new AbortController().signal, taskId = 0): TaskContext {
+  return { signal, taskId, progress: () => {}, progressWanted: false };
+}
+
+/**
+ * A task that takes its context as its first argument. Called by `callTask`, it
+ * gets the running task's; called directly, `currentTask()`'s, else a standalone one.
+ */
+export function taskWithContext<A extends unknown[], R>(fn: (context: TaskContext, ...args: A) => R): (...args: A) => R {
+  const task = (...args: A): R => fn(currentTask() ?? standaloneTaskContext(), ...args);
   Object.defineProperty(task, DIRECT, { value: fn });
   return task;
 }

@@ -43,6 +43,7 @@ interface WorkItem {
   readonly callerContext: CallerContext;
 }
 
+/** The workers of a ThreadPoolExecutor, and so of a FuturesSession given no executor (requests-futures' max_workers). */
 const DEFAULT_MAX_WORKERS = 8;
 const OPTION_NAMES: OptionNames<ThreadPoolExecutorOptions> = { maxWorkers: true, maxBytesPerSecond: true };
 

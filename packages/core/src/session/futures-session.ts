@@ -36,8 +36,6 @@ import { methodArgument, urlArgument, validatePositiveInteger, validateRequestOp
 /** The engine as a child process imports it. */
 const REQUEST_TASK_REF = fnRef(new URL('../http/request-task.js', import.meta.url), 'runRequestTask');
 
-export const DEFAULT_MAX_WORKERS = 8;
-
 export class FuturesSession extends BaseSession<Future<Response>> {
   readonly state: SessionState;
   readonly executor: Executor;
@@ -65,7 +63,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     validatePositiveInteger(options.maxQueued, 'maxQueued');
     validatePositiveInteger(options.perHostLimit, 'perHostLimit');
     this.ownsExecutor = options.executor === undefined;
-    this.executor = options.executor ?? new ThreadPoolExecutor({ maxWorkers: options.maxWorkers ?? DEFAULT_MAX_WORKERS });
+    this.executor = options.executor ?? new ThreadPoolExecutor({ maxWorkers: options.maxWorkers });
     const concurrency = this.executor.capacity;
     this.state = (options.session?.state as SessionState | undefined) ?? new SessionState(options, concurrency);
     this.maxQueued = options.maxQueued ?? 2 * concurrency;

@@ -3,6 +3,7 @@
  * Promise<Response>. Requests run in this process on the same engine the
  * executors use.
  */
+import { standaloneTaskContext } from '@requests-futures/worker';
 import { AgentPool } from '../http/agents.js';
 import { runRequestTaskIn } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
@@ -40,7 +41,7 @@ export class Session extends BaseSession<Promise<Response>> {
     const onAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
-    const context = { signal: controller.signal, taskId: nextTaskId++, progress: () => {}, progressWanted: false };
+    const context = standaloneTaskContext(controller.signal, nextTaskId++);
     const response = runRequestTaskIn(context, spec, this, { agents: this.agents })
       .then((outcome) => settleOutcome(this.state.cookies, outcome, this.openBodies) as Response)
       .finally(() => {
