@@ -92,4 +92,4 @@ export type { FileBody, StreamingData } from './http/body-source.js';
 export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures/serializer';
 export { REQUEST_CHANNELS, type RequestChannelName, type RequestDiagnostic } from './diagnostics/request-channels.js';
 export { registerContext, type RegisterContextOptions, type TravellingContext } from './context/registered-contexts.js';
-export { currentTask } from '@requests-futures/worker';
+export { currentTask, type TaskContext, type ByteBudget } from './task-context.js';

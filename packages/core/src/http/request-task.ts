@@ -6,7 +6,7 @@
  * executors.
  */
 import { isFnRef, loadFnRef } from '@requests-futures/serializer';
-import { runInTaskContext, taskWithContext, type TaskContext } from '@requests-futures/worker';
+import { runInTaskContext, taskWithContext, type TaskContext } from '../task-context.js';
 import { runInTravellingContexts } from '../context/enter-contexts.js';
 import type { AgentPool } from './agents.js';
 import { performRequest } from './request.js';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { ByteBudget, TaskContext } from '@requests-futures/worker';
+import type { ByteBudget, TaskContext } from '../task-context.js';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { applyAuth, isDigestAuthSpec } from './auth.js';

@@ -7,7 +7,7 @@
 import { assertPicklable, fnRef } from '@requests-futures/serializer';
 import { captureRegisteredContexts } from '../context/registered-contexts.js';
 import { traceRequest, type RequestTrace } from '../diagnostics/request-channels.js';
-import { taskWithContext } from '@requests-futures/worker';
+import { taskWithContext } from '../task-context.js';
 import type { Executor } from '../executors/executor.js';
 import { assertKnownOptions } from '../executors/option-names.js';
 import { ThreadPoolExecutor } from '../executors/thread-pool.js';

@@ -3,7 +3,6 @@
  * Promise<Response>. Requests run in this process on the same engine the
  * executors use.
  */
-import { standaloneTaskContext } from '@requests-futures/worker';
 import { AgentPool } from '../http/agents.js';
 import { runRequestTaskIn } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
@@ -14,6 +13,7 @@ import { buildSpec } from './merge.js';
 import type { RequestOptions, SessionStateOptions } from './options.js';
 import { OpenBodies } from './open-bodies.js';
 import { settleOutcome } from './outcome.js';
+import { standaloneTaskContext } from '../task-context.js';
 import { SessionState } from './session-state.js';
 import { methodArgument, urlArgument, validateRequestOptions } from './validate.js';
 

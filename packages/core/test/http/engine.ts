@@ -4,7 +4,7 @@
  * `agents` are live bindings, set by the hooks `useTestEngine()` registers.
  */
 import { afterAll, beforeAll } from '@jest/globals';
-import { standaloneTaskContext } from '@requests-futures/worker';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { AgentPool } from '../../dist/http/agents.js';
 import { performRequest } from '../../dist/http/request.js';
 import type { RequestSpec } from '../../dist/http/request-spec.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { decode, encode } from '@requests-futures/serializer';
-import { runInTaskContext, standaloneTaskContext } from '@requests-futures/worker';
+import { runInTaskContext, standaloneTaskContext } from '../../dist/task-context.js';
 import got, { TimeoutError as GotTimeoutError } from 'got';
 import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';

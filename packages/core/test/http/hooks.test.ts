@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fnRef } from '@requests-futures/serializer';
-import { callTask, currentTask } from '@requests-futures/worker';
+import { callTask, currentTask } from '../../dist/task-context.js';
 import { runRequestTask } from '../../dist/http/request-task.js';
 import { Response } from '../../dist/http/response.js';
 import { server, agents, useTestEngine } from './engine.js';

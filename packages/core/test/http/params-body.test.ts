@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { standaloneTaskContext } from '@requests-futures/worker';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { InvalidHeader, InvalidSchema, InvalidURL, MissingSchema } from '../../dist/http/errors.js';
 import { performRequest } from '../../dist/http/request.js';
 import { server, agents, useTestEngine, send } from './engine.js';

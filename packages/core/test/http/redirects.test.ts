@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { standaloneTaskContext } from '@requests-futures/worker';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { AgentPool } from '../../dist/http/agents.js';
 import { InvalidSchema, TooManyRedirects } from '../../dist/http/errors.js';
 import { leavesOrigin, redirectMethod } from '../../dist/http/redirects.js';

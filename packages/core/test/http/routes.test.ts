@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { standaloneTaskContext } from '@requests-futures/worker';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { createHash } from 'node:crypto';
 import { performRequest } from '../../dist/http/request.js';
 import { rangeBody, seededBytes } from '../helpers/server.js';

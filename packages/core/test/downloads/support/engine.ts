@@ -1,7 +1,7 @@
 /** performRequest on its own agents, with the session's defaults: the engine without a session. */
 import { AgentPool } from '../../../dist/http/agents.js';
 import { performRequest } from '../../../dist/http/request.js';
-import { standaloneTaskContext } from '@requests-futures/worker';
+import { standaloneTaskContext } from '../../../dist/task-context.js';
 import type { Response } from '../../../dist/http/response.js';
 import { specFor, type SpecOverrides } from '../../http/spec-for.js';
 

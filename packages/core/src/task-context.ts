@@ -2,6 +2,12 @@
  * The context of the task that is running now: its abort signal, its id and
  * where its progress goes, in the coordinator and in a child process alike.
  *
+ * It lives in core because both executors and the HTTP engine own it, and
+ * packages import one way (worker → serializer, core → worker). A pool child's
+ * entry (in @requests-futures/worker) cannot import core: the coordinator names
+ * this module on the child's command line (TASK_RUNNER_FLAG) and the child
+ * imports it by that URL, as it imports its tasks, so a child holds one store.
+ *
  * A task reaches it in one of two ways. Tasks marked with `taskWithContext`
  * (the HTTP engine's request task) are handed it as their first argument.
  * Any other task reads it with `currentTask()`, which an AsyncLocalStorage
@@ -12,7 +18,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Readable } from 'node:stream';
-import type { ExportOptions } from './outgoing-streams.js';
+import type { ExportOptions } from '@requests-futures/worker';
 
 export interface TaskContext {
   /** Aborted when the task's future is aborted (`future.abort()`, `close({ abort: true })`). */
