@@ -5,5 +5,3 @@
  */
 export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
 export type { RequestSpec } from './http/request-spec.js';
-/** The engine's own retried status codes, which rf download's --retry-on-http-error adds to. */
-export { DEFAULT_RETRY_STATUS_CODES } from './http/retry.js';

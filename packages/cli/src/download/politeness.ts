@@ -5,7 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_RETRY_STATUS_CODES } from '@requests-futures/core/internal';
+// Not from the package root: `rf --help` must not load the engine (startup.test.ts).
+import { DEFAULT_RETRY_STATUS_CODES } from '@requests-futures/core/request-defaults';
 import { UsageError } from '../errors.js';
 
 /** "500,502, 504" → [429, 500, 502, 503, 504]: the given codes on top of the engine's own (kept when more are asked for). */

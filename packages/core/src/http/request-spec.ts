@@ -46,7 +46,7 @@ export type TimeoutOption = number | [number | null, number | null] | null;
 /** Retries are opt-in (requests has none). */
 export interface RetryOptions {
   limit: number;
-  /** Methods retried; default: idempotent ones (DEFAULT_RETRY_METHODS). */
+  /** Methods retried; default: idempotent ones (request-defaults.ts DEFAULT_RETRY_METHODS). */
   methods?: string[];
   /** Status codes retried; default DEFAULT_RETRY_STATUS_CODES. */
   statusCodes?: number[];
@@ -61,15 +61,6 @@ export type RetrySpec = Required<RetryOptions>;
 
 /** requests' `cert`: a PEM file with the certificate and key, or [certificate file, key file]. */
 export type ClientCert = string | [string, string];
-
-/**
- * The defaults of a request's settings, each applied once, by the session's
- * buildSpec (session/merge.ts): the engine reads a RequestSpec as it is.
- */
-/** requests.Session's default redirect limit (got's is 10). */
-export const DEFAULT_MAX_REDIRECTS = 30;
-/** requests' default pool size per origin (HTTPAdapter pool_maxsize). */
-export const DEFAULT_POOL_SIZE = 10;
 
 export interface PoolOptions {
   /** Sockets per origin. */

@@ -6,15 +6,9 @@
  */
 import { throwIfAborted } from './abort.js';
 import { ChunkedEncodingError, ConnectionError, ReadTimeout } from './errors.js';
+import { DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_METHODS, DEFAULT_RETRY_STATUS_CODES } from './request-defaults.js';
 import type { RetryOptions, RetrySpec } from './request-spec.js';
 import type { Response } from './response.js';
-
-/** urllib3's Retry.DEFAULT_ALLOWED_METHODS. */
-export const DEFAULT_RETRY_METHODS: readonly string[] = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'];
-/** urllib3's status_forcelist as an HTTPAdapter user sets it for rate limits and overload. */
-export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [429, 503];
-/** urllib3's DEFAULT_BACKOFF_MAX, seconds. */
-export const DEFAULT_MAX_BACKOFF = 120;
 
 /**
  * A count or retry options, resolved with every default, once, as the session

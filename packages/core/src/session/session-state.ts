@@ -5,7 +5,8 @@
  * shares the wrapped requests.Session.
  */
 import type { AuthOption } from '../http/auth.js';
-import { DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE, type ClientCert, type PoolOptions, type RetryOptions, type TimeoutOption } from '../http/request-spec.js';
+import { DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE } from '../http/request-defaults.js';
+import type { ClientCert, PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import { version } from '../version.js';
 import { AdapterMounts, validateAdapterOptions } from './adapters.js';
 import { SessionCookies } from './cookies.js';

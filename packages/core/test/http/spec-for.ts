@@ -1,5 +1,6 @@
 /** A RequestSpec as the session layer would build it, with requests' defaults. */
-import { DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE, type RequestSpec, type RetryOptions } from '../../dist/http/request-spec.js';
+import { DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE } from '../../dist/http/request-defaults.js';
+import type { RequestSpec, RetryOptions } from '../../dist/http/request-spec.js';
 import { resolveRetries } from '../../dist/http/retry.js';
 
 /** Any field of a spec; `retries` as a caller gives them, resolved as buildSpec resolves them. */

@@ -3,8 +3,7 @@
  * the engine never applies one again (issue #14 item 1).
  */
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE } from '../../dist/http/request-spec.js';
-import { DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_METHODS, DEFAULT_RETRY_STATUS_CODES } from '../../dist/http/retry.js';
+import { DEFAULT_MAX_BACKOFF, DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE, DEFAULT_RETRY_METHODS, DEFAULT_RETRY_STATUS_CODES } from '../../dist/http/request-defaults.js';
 import { buildSpec } from '../../dist/session/merge.js';
 import { SessionState } from '../../dist/session/session-state.js';
 import { specFor } from '../http/spec-for.js';
