@@ -6,6 +6,7 @@
 import { AgentPool } from '../http/agents.js';
 import { runRequestTaskIn } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
+import { standaloneTaskContext } from '../task-context.js';
 import { BaseSession } from './base-session.js';
 import { warnBackgroundCallbackOnce } from './deprecation.js';
 import { SessionClosedError } from './errors.js';
@@ -13,7 +14,6 @@ import { buildSpec } from './merge.js';
 import type { RequestOptions, SessionStateOptions } from './options.js';
 import { OpenBodies } from './open-bodies.js';
 import { settleOutcome } from './outcome.js';
-import { standaloneTaskContext } from '../task-context.js';
 import { SessionState } from './session-state.js';
 import { methodArgument, urlArgument, validateRequestOptions } from './validate.js';
 
