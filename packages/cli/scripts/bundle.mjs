@@ -5,11 +5,13 @@
  * ~90), which costs more than compiling them. dist/ stays as it is for
  * library users and the tests; the `rf` bin runs bundle/rf.mjs.
  *
- * Four entries, split into shared chunks so that a module used by two
+ * Five entries, split into shared chunks so that a module used by two
  * entries exists once per process (one task-context store, one serializer
  * registry): rf (the coordinator), rf-child (the pool child's entry, which
- * tinypool imports), and the two tasks children import by fnRef,
- * rf-request-task (every session request) and rf-bench-task (rf bench).
+ * tinypool imports), rf-task-context (which the child imports by the URL the
+ * coordinator passes, to run each task in its context), and the two tasks
+ * children import by fnRef, rf-request-task (every session request) and
+ * rf-bench-task (rf bench).
  * Code that finds those modules through import.meta.url is pointed at the
  * bundled files instead (LOCATIONS); the build fails if one of those lines
  * changed, rather than shipping a child that cannot find its task.
@@ -24,6 +26,7 @@ const outdir = fileURLToPath(new URL('../bundle', import.meta.url));
 const ENTRIES = {
   'rf': `${packages}cli/dist/rf.js`,
   'rf-child': `${packages}worker/dist/entry.js`,
+  'rf-task-context': `${packages}core/dist/task-context.js`,
   'rf-request-task': `${packages}core/dist/http/request-task.js`,
   'rf-bench-task': `${packages}cli/dist/bench/loop-task.js`,
 };
@@ -31,6 +34,7 @@ const ENTRIES = {
 /** [compiled file, the expression in it, what it becomes in the bundle] */
 const LOCATIONS = [
   [`${packages}worker/dist/entry-location.js`, "new URL('./entry.js', import.meta.url)", "new URL('./rf-child.mjs', import.meta.url)"],
+  [`${packages}core/dist/executors/child-pool.js`, "new URL('../task-context.js', import.meta.url)", "new URL('./rf-task-context.mjs', import.meta.url)"],
   [
     `${packages}core/dist/session/futures-session.js`,
     "new URL('../http/request-task.js', import.meta.url)",

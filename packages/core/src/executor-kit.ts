@@ -9,3 +9,5 @@ export { mapLazily } from './executors/map-lazily.js';
 export { resolveMapOptions } from './executors/map-options.js';
 export { settlesWithin } from './executors/settles-within.js';
 export { timeoutToMs } from './futures/timeout.js';
+/** How an executor runs a task in its context (rf worker runs them so). */
+export { callTask, standaloneTaskContext, type TaskContext } from './task-context.js';

@@ -93,4 +93,4 @@ export { fnRef, FnRef, PicklingError, FnRefImportError } from '@requests-futures
 export { REQUEST_CHANNELS, type RequestChannelName, type RequestDiagnostic } from './diagnostics/request-channels.js';
 export { TASK_CHANNELS, type TaskChannelName, type TaskDiagnostic } from './diagnostics/task-channels.js';
 export { registerContext, type RegisterContextOptions, type TravellingContext } from './context/registered-contexts.js';
-export { currentTask } from '@requests-futures/worker';
+export { currentTask, type TaskContext, type ByteBudget } from './task-context.js';

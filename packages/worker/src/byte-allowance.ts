@@ -16,14 +16,13 @@
  * for and not been granted is refunded by the coordinator; a dead child
  * strands at most its unspent balance (under two batches).
  */
-import type { ByteBudget } from './task-context.js';
-
 export interface AllowanceLane {
   ask(bytes: number): void;
   giveBack(bytes: number): void;
 }
 
-export class ByteAllowance implements ByteBudget {
+/** Shaped as core's ByteBudget (task-context.ts), which the child hands to its tasks. */
+export class ByteAllowance {
   private balance = 0;
   /** Bytes asked for and not granted yet (0: no request outstanding). */
   private asked = 0;

@@ -26,8 +26,10 @@ import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMess
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
 import { RunningTasks } from './running-tasks.js';
-import { callTask } from './task-context.js';
+import { loadTaskRunner } from './task-runner.js';
 
+/** Loaded before `ready`: no task can arrive before the child knows how to run it. */
+const callTask = await loadTaskRunner(process.argv);
 const running = new RunningTasks();
 const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));

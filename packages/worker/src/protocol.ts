@@ -288,3 +288,5 @@ export const COORDINATOR_PID_FLAG = '--rf-coordinator-pid';
 export const HEARTBEAT_FLAG = '--rf-heartbeat-ms';
 /** Present when the executor limits body bytes per second: the size of the batches a child asks for. */
 export const BYTE_GRANT_FLAG = '--rf-byte-grant-bytes';
+/** The URL of the module whose `callTask` runs each task in its context (core's task-context.ts; task-runner.ts). */
+export const TASK_RUNNER_FLAG = '--rf-task-runner';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { PicklingError, decode } from '@requests-futures/serializer';
-import { MAX_MEMORY_FLAG, MAX_TASKS_FLAG, isChildMessage, isControlMessage } from '../dist/protocol.js';
+import { MAX_MEMORY_FLAG, MAX_TASKS_FLAG, TASK_RUNNER_FLAG, isChildMessage, isControlMessage } from '../dist/protocol.js';
 import { Outbox } from '../dist/outbox.js';
 import type { ChildEvent } from '../dist/protocol.js';
 import { replyWithError, replyWithValue } from '../dist/reply.js';
 import { Retirement, budgetFromArgv } from '../dist/retirement.js';
 import { RunningTasks } from '../dist/running-tasks.js';
-import { callTask, currentTask, runInTaskContext, taskWithContext, type TaskContext } from '../dist/task-context.js';
+import { TaskRunnerError, loadTaskRunner } from '../dist/task-runner.js';
 
 describe('protocol guards', () => {
   it('tell our control lane from tinypool messages and task messages', () => {
@@ -115,24 +115,19 @@ describe('Outbox', () => {
   });
 });
 
-describe('task context', () => {
-  const context = (taskId: number) => ({ signal: new AbortController().signal, taskId, progress: () => undefined, progressWanted: false });
-
-  it('callTask hands a taskWithContext task its context as an argument, outside AsyncLocalStorage', async () => {
-    const marked = taskWithContext((given: TaskContext | undefined, x: number) => ({ id: given?.taskId, x, current: currentTask()?.taskId }));
-    expect(await callTask(context(7), marked, [3])).toEqual({ id: 7, x: 3, current: undefined });
-    // Called directly, it gets whatever task is current.
-    expect(runInTaskContext(context(8), () => marked(4))).toEqual({ id: 8, x: 4, current: 8 });
-    expect(marked(5)).toEqual({ id: undefined, x: 5, current: undefined });
+describe('loadTaskRunner', () => {
+  it('refuses a child started without a runner, or with a module that has no callTask, saying which', async () => {
+    await expect(loadTaskRunner([])).rejects.toThrow(TaskRunnerError);
+    await expect(loadTaskRunner([])).rejects.toThrow(/--rf-task-runner=<URL of the module exporting callTask>/);
+    const noCallTask = new URL('../dist/argv-flags.js', import.meta.url).href;
+    await expect(loadTaskRunner([`${TASK_RUNNER_FLAG}=${noCallTask}`])).rejects.toThrow(`${noCallTask} exports no callTask function`);
   });
 
-  it('callTask runs any other task with the context current, across awaits', async () => {
-    const plain = async (x: number) => {
-      await new Promise((resolve) => setImmediate(resolve));
-      return { id: currentTask()?.taskId, x };
-    };
-    expect(await callTask(context(9), plain, [1])).toEqual({ id: 9, x: 1 });
-    expect(currentTask()).toBeUndefined();
+  it('loads the callTask of the module the coordinator names', async () => {
+    const runner = new URL('./fixtures/echo-runner.mjs', import.meta.url).href;
+    const callTask = await loadTaskRunner(['--other=1', `${TASK_RUNNER_FLAG}=${runner}`]);
+    const context = { signal: new AbortController().signal, taskId: 3, progress: () => undefined, progressWanted: false, exportStream: () => '', budget: undefined };
+    expect(await callTask(context, (...args: unknown[]) => args, [5])).toEqual([3, 5]);
   });
 });
 

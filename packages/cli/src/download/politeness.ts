@@ -5,12 +5,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
+// Not from the package root: `rf --help` must not load the engine (startup.test.ts).
+import { DEFAULT_RETRY_STATUS_CODES } from '@requests-futures/core/request-defaults';
 import { UsageError } from '../errors.js';
 
-/** The core retry policy's own status codes (429, 503), kept when more are asked for. */
-export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [429, 503];
-
-/** "500,502, 504" → [429, 500, 502, 503, 504]: the given codes on top of the defaults. */
+/** "500,502, 504" → [429, 500, 502, 503, 504]: the given codes on top of the engine's own (kept when more are asked for). */
 export function parseRetryStatusCodes(option: string, value: string): number[] {
   const codes = value.split(',').map((part) => part.trim());
   const numbers = codes.map((code) => {

@@ -7,9 +7,9 @@ import { FnRefImportError, loadModuleExport } from '@requests-futures/serializer
 import type { TravellingContext } from './registered-contexts.js';
 
 /** Runs `fn` with every travelling context entered (the storages imported where this runs). */
-export function runInTravellingContexts<T>(contexts: readonly TravellingContext[] | undefined, fn: () => Promise<T>): Promise<T> {
+export function runInTravellingContexts<T>(contexts: readonly TravellingContext[] | null, fn: () => Promise<T>): Promise<T> {
   // Most requests carry none: no extra async frame for them.
-  if (contexts === undefined || contexts.length === 0) return fn();
+  if (contexts === null || contexts.length === 0) return fn();
   return enterAll(contexts, fn);
 }
 

@@ -22,7 +22,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { Tinypool } from 'tinypool';
-import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, MAX_MEMORY_FLAG, MAX_TASKS_FLAG, workerEntryUrl } from '@requests-futures/worker';
+import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, MAX_MEMORY_FLAG, MAX_TASKS_FLAG, TASK_RUNNER_FLAG, workerEntryUrl } from '@requests-futures/worker';
 import { grantBatchBytes } from './byte-grants.js';
 import { ChildHandle, type ChildListener } from './child-handle.js';
 import { heartbeatIntervalMs } from './liveness-watch.js';
@@ -106,10 +106,13 @@ export class ChildPool {
   }
 }
 
+/** The child runs its tasks through this module's callTask (task-context.ts says why by URL). */
+const TASK_RUNNER_URL = new URL('../task-context.js', import.meta.url).href;
+
 function createTinypool(options: ResolvedProcessPoolOptions): Tinypool {
   const { env, execArgv, maxTasksPerChild, maxMemoryPerChildMb, heartbeatTimeoutMs, maxBytesPerSecond } = options;
   // The child's budgets travel as flags, which stay out of the tasks' environment.
-  const argv: string[] = [`${COORDINATOR_PID_FLAG}=${process.pid}`];
+  const argv: string[] = [`${COORDINATOR_PID_FLAG}=${process.pid}`, `${TASK_RUNNER_FLAG}=${TASK_RUNNER_URL}`];
   if (maxTasksPerChild !== undefined) argv.push(`${MAX_TASKS_FLAG}=${maxTasksPerChild}`);
   if (maxMemoryPerChildMb !== undefined) argv.push(`${MAX_MEMORY_FLAG}=${maxMemoryPerChildMb}`);
   if (heartbeatTimeoutMs !== undefined) argv.push(`${HEARTBEAT_FLAG}=${heartbeatIntervalMs(heartbeatTimeoutMs)}`);

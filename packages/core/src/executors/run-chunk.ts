@@ -6,7 +6,7 @@
  * kept, which Python's list comprehension loses.
  */
 import { loadFnRef, type FnRef } from '@requests-futures/serializer';
-import { currentTask } from '@requests-futures/worker';
+import { currentTask } from '../task-context.js';
 
 export type ChunkOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 

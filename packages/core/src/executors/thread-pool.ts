@@ -8,7 +8,7 @@
  * The executor only schedules; what a future may do lives in futures/future.ts.
  */
 import { isFnRef, loadFnRef } from '@requests-futures/serializer';
-import { callTask, type TaskContext } from '@requests-futures/worker';
+import { callTask, type TaskContext } from '../task-context.js';
 import { captureCallerContext, type CallerContext } from '../futures/caller-context.js';
 import { Future } from '../futures/future.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
@@ -43,6 +43,7 @@ interface WorkItem {
   readonly callerContext: CallerContext;
 }
 
+/** The workers of a ThreadPoolExecutor, and so of a FuturesSession given no executor (requests-futures' max_workers). */
 const DEFAULT_MAX_WORKERS = 8;
 const OPTION_NAMES: OptionNames<ThreadPoolExecutorOptions> = { maxWorkers: true, maxBytesPerSecond: true };
 

@@ -15,7 +15,7 @@
  * machine at load 20: a 0.1 s burst gave 0.87-0.97 of the rate, 0.25 s
  * 1.00-1.04.
  */
-import type { ByteBudget } from '@requests-futures/worker';
+import type { ByteBudget } from '../task-context.js';
 
 const BURST_SECONDS = 0.2;
 const MIN_BURST_BYTES = 64 * 1024;

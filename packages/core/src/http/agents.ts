@@ -12,9 +12,6 @@ import { Http2Agents } from './http2-agents.js';
 import { TunnelingAgent } from './proxy.js';
 import type { ClientCert, PoolOptions } from './request-spec.js';
 
-/** requests' HTTPAdapter default pool_maxsize. */
-export const DEFAULT_POOL_MAX_SIZE = 10;
-
 /**
  * Idle sockets are closed before Node's http server drops them (its
  * keepAliveTimeout is 5 s), so a reused socket is rarely one the server has
@@ -40,12 +37,11 @@ export class AgentPool {
    * bundle path) and proxy. Through a proxy, http:// requests share the plain
    * agent (it pools by the proxy's address); https:// ones get a tunnelling agent.
    */
-  agentsFor(pool: Partial<PoolOptions> | undefined, verify: boolean | string = true, proxy: URL | null = null, cert: ClientCert | null = null): Agents {
+  agentsFor(pool: PoolOptions, verify: boolean | string, proxy: URL | null, cert: ClientCert | null): Agents {
     if (this.destroyed) throw new Error('AgentPool was destroyed: its session is closed');
-    const poolSize = pool?.maxSize && pool.maxSize > 0 ? pool.maxSize : DEFAULT_POOL_MAX_SIZE;
+    const { maxSize: poolSize, block } = pool;
     // urllib3's pool_block: true waits for one of poolSize sockets; false opens more when all are
     // busy and keeps only poolSize of them idle afterwards (the rest are closed once done).
-    const block = pool?.block === true;
     const sizing = { maxSockets: block ? poolSize : Infinity, maxFreeSockets: poolSize };
     const httpKey = `${poolSize}|${block}`;
     let http = this.httpAgents.get(httpKey);

@@ -10,7 +10,7 @@
  * the throttle through `onRelease` how to resume once the budget allows.
  */
 import { pipeline, Transform, type Readable } from 'node:stream';
-import type { ByteBudget } from '@requests-futures/worker';
+import type { ByteBudget } from '../task-context.js';
 import type { BodyStream } from './body-limit.js';
 
 export class BodyThrottle {

@@ -3,7 +3,7 @@
  * transfer as soon as it passes `maxResponseBytes` (so a gzip bomb is
  * inflated only up to the cap).
  */
-import type { ByteBudget } from '@requests-futures/worker';
+import type { ByteBudget } from '../task-context.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
 import { payAndWait } from './body-throttle.js';
 import type { RequestInfo } from './errors.js';

@@ -55,15 +55,18 @@ export type TimeoutOption = number | [number | null, number | null] | null;
 /** Retries are opt-in (requests has none). */
 export interface RetryOptions {
   limit: number;
-  /** Methods retried; default: idempotent ones. */
+  /** Methods retried; default: idempotent ones (request-defaults.ts DEFAULT_RETRY_METHODS). */
   methods?: string[];
-  /** Status codes retried; default [429, 503]. */
+  /** Status codes retried; default DEFAULT_RETRY_STATUS_CODES. */
   statusCodes?: number[];
-  /** Base delay in seconds for exponential backoff with jitter. */
+  /** Base delay in seconds for exponential backoff with jitter; default 0. */
   backoffFactor?: number;
-  /** Upper bound of one delay, seconds. */
+  /** Upper bound of one delay, seconds; default DEFAULT_MAX_BACKOFF. */
   maxBackoff?: number;
 }
+
+/** RetryOptions with every default applied and the methods upper-cased (retry.ts resolveRetries). */
+export type RetrySpec = Required<RetryOptions>;
 
 /** requests' `cert`: a PEM file with the certificate and key, or [certificate file, key file]. */
 export type ClientCert = string | [string, string];
@@ -75,68 +78,75 @@ export interface PoolOptions {
   block: boolean;
 }
 
+/**
+ * Every field is set: buildSpec resolves the session's and the request's
+ * settings and their defaults, and the engine never applies a default again.
+ * "None" is null, never undefined, which the serializer would have to annotate.
+ */
 export interface RequestSpec {
+  /** Upper-case. */
   method: string;
   /** Absolute URL, already validated (scheme http/https) by the session. */
   url: string;
   /** Merged session + request params, appended to the URL's query. */
-  params?: Params;
+  params: Params | null;
   /** Merged headers; a null value removes a session header (requests semantics). */
   headers: Record<string, string>;
   /** Form data (object → urlencoded), or a raw body (string / bytes). */
-  data?: DataOption;
-  json?: unknown;
-  files?: FilesOption | null;
+  data: DataOption;
+  /** null: no JSON body (requests' json=None). */
+  json: unknown;
+  files: FilesOption | null;
   /** A Basic pair, HTTPDigestAuth's credentials, an AuthBase or a function in-process, or an fnRef. */
-  auth?: SpecAuth;
-  timeout?: TimeoutOption;
+  auth: SpecAuth | null;
+  timeout: TimeoutOption;
   allowRedirects: boolean;
   maxRedirects: number;
   /** true, false, or a path to a CA bundle. */
   verify: boolean | string;
-  /** A client certificate for TLS, as requests' `cert`. */
-  cert?: ClientCert | null;
+  /** A client certificate for TLS, as requests' `cert`, with absolute paths. */
+  cert: ClientCert | null;
   /** e.g. { http: 'http://127.0.0.1:3128', https: ... } */
-  proxies?: Record<string, string> | null;
+  proxies: Record<string, string> | null;
   /**
    * trustEnv: the coordinator's environment proxies (`http`, `https`, `all`,
    * `no`), which each redirect hop re-resolves against (requests' resolve_proxies).
    */
-  environmentProxies?: Record<string, string> | null;
+  environmentProxies: Record<string, string> | null;
   /**
    * trustEnv: where the coordinator finds its netrc file, so a redirect to
    * another host is sent with that host's netrc credentials (requests' rebuild_auth).
    */
-  netrcEnvironment?: NetrcEnvironment;
+  netrcEnvironment: NetrcEnvironment | null;
   hooks: { response: HookFn[] };
   /** Deprecated upstream; kept for parity. */
-  backgroundCallback?: HookFn | null;
-  stream?: boolean;
+  backgroundCallback: HookFn | null;
+  stream: boolean;
   /** HTTP/2 where the server's ALPN offers it (https only, not through a proxy). */
-  http2?: boolean;
+  http2: boolean;
   /** Cap on the decompressed body size, bytes. */
-  maxResponseBytes?: number | null;
+  maxResponseBytes: number | null;
   /** Stream the body to this file (atomically) instead of memory. */
-  saveTo?: string | null;
-  resume?: boolean;
+  saveTo: string | null;
+  resume: boolean;
   /** Lower-case hex sha256 the body must have. */
-  expectedSha256?: string | null;
-  /** false: a saved body is not hashed. Default true. */
-  checksum?: boolean;
+  expectedSha256: string | null;
+  /** false: a saved body is not hashed. */
+  checksum: boolean;
   /** The directory saveTo must stay inside (see save-within.ts). */
-  saveWithin?: string | null;
-  retries?: RetryOptions | null;
+  saveWithin: string | null;
+  retries: RetrySpec | null;
   /**
    * The cookies this request may send: a tough-cookie `CookieJar.serializeSync()`
    * snapshot of session cookies plus the request's own `cookies`.
    */
-  cookieJar?: unknown | null;
+  cookieJar: unknown;
   pool: PoolOptions;
   /**
    * session.mount: every mounted prefix's pool, longest first, when the session
-   * has more than its two defaults, so a redirect hop onto another prefix uses that prefix's pool.
+   * has more than its two defaults (else null), so a redirect hop onto another prefix uses that prefix's pool.
    */
-  mountedPools?: Array<[prefix: string, pool: PoolOptions]>;
+  mountedPools: Array<[prefix: string, pool: PoolOptions]> | null;
   /** The caller's registered AsyncLocalStorage contexts, entered where the request runs (set only for a child process). */
-  contexts?: TravellingContext[];
+  contexts: TravellingContext[] | null;
 }

@@ -6,7 +6,7 @@
  * executors.
  */
 import { isFnRef, loadFnRef } from '@requests-futures/serializer';
-import { runInTaskContext, taskWithContext, type TaskContext } from '@requests-futures/worker';
+import { runInTaskContext, taskWithContext, type TaskContext } from '../task-context.js';
 import { runInTravellingContexts } from '../context/enter-contexts.js';
 import type { AgentPool } from './agents.js';
 import { performRequest } from './request.js';
@@ -27,7 +27,6 @@ export interface RequestOutcome {
 
 export interface RequestTaskOptions {
   agents?: AgentPool;
-  signal?: AbortSignal;
 }
 
 /** requests passes these keyword arguments to every response hook. */
@@ -52,18 +51,18 @@ async function resolveHook(hook: HookFn, where: string): Promise<(...args: any[]
  * resolve_redirects), and keeps what they return in `history`: the engine
  * hands each redirect response to `onRedirect` before it follows it.
  */
-export function runRequestTaskIn(context: TaskContext | undefined, spec: RequestSpec, session?: unknown, options: RequestTaskOptions = {}): Promise<RequestOutcome> {
+export function runRequestTaskIn(context: TaskContext, spec: RequestSpec, session?: unknown, options: RequestTaskOptions = {}): Promise<RequestOutcome> {
   return runInTravellingContexts(spec.contexts, () => runRequest(context, spec, session, options));
 }
 
-async function runRequest(context: TaskContext | undefined, spec: RequestSpec, session: unknown, options: RequestTaskOptions): Promise<RequestOutcome> {
-  const inContext = <T>(fn: () => Promise<T>): Promise<T> => (context !== undefined ? runInTaskContext(context, fn) : fn());
-  const hooks = (spec.hooks?.response?.length ?? 0) > 0 ? await resolveResponseHooks(spec) : [];
+async function runRequest(context: TaskContext, spec: RequestSpec, session: unknown, options: RequestTaskOptions): Promise<RequestOutcome> {
+  const inContext = <T>(fn: () => Promise<T>): Promise<T> => runInTaskContext(context, fn);
+  const hooks = spec.hooks.response.length > 0 ? await resolveResponseHooks(spec) : [];
   const hookContext = hookContextOf(spec);
   const onRedirect = hooks.length > 0 ? (redirect: Response) => inContext(() => dispatchHooks(hooks, redirect, hookContext)) : undefined;
-  const response = await performRequest(spec, { ...options, task: context, ...(onRedirect ? { onRedirect } : {}) });
-  const value = hooks.length > 0 || hasBackgroundCallback(spec) ? await inContext(() => finalCallbacks(hooks, hookContext, response, spec, session)) : response;
-  exportBody(response, value, context?.exportStream);
+  const response = await performRequest(spec, context, { ...options, ...(onRedirect ? { onRedirect } : {}) });
+  const value = hooks.length > 0 || spec.backgroundCallback !== null ? await inContext(() => finalCallbacks(hooks, hookContext, response, spec, session)) : response;
+  exportBody(response, value, context.exportStream);
   return { value, setCookies: response.setCookies };
 }
 
@@ -72,28 +71,24 @@ export const runRequestTask = taskWithContext(runRequestTaskIn);
 
 type ResponseHook = (...args: any[]) => unknown;
 
-function hasBackgroundCallback(spec: RequestSpec): boolean {
-  return spec.backgroundCallback !== undefined && spec.backgroundCallback !== null;
-}
-
 function resolveResponseHooks(spec: RequestSpec): Promise<ResponseHook[]> {
-  return Promise.all((spec.hooks?.response ?? []).map((hook, index) => resolveHook(hook, `hooks.response[${index}]`)));
+  return Promise.all(spec.hooks.response.map((hook, index) => resolveHook(hook, `hooks.response[${index}]`)));
 }
 
 function hookContextOf(spec: RequestSpec): HookContext {
   return {
-    timeout: spec.timeout ?? null,
+    timeout: spec.timeout,
     verify: spec.verify,
-    proxies: spec.proxies ?? null,
-    stream: spec.stream ?? false,
+    proxies: spec.proxies,
+    stream: spec.stream,
   };
 }
 
 /** The final response's hooks, then the (deprecated) background callback. */
 async function finalCallbacks(hooks: readonly ResponseHook[], context: HookContext, response: Response, spec: RequestSpec, session: unknown): Promise<unknown> {
   let value = await dispatchHooks(hooks, response, context);
-  if (hasBackgroundCallback(spec)) {
-    const callback = await resolveHook(spec.backgroundCallback!, 'backgroundCallback');
+  if (spec.backgroundCallback !== null) {
+    const callback = await resolveHook(spec.backgroundCallback, 'backgroundCallback');
     // In a pool child the session stayed in the coordinator: the callback reads a view of it.
     const returned = await callback(session ?? (await SessionView.of(spec, response.setCookies)), value);
     if (returned !== undefined) value = returned;

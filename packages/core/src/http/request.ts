@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { currentTask, type ByteBudget, type TaskContext } from '@requests-futures/worker';
+import type { ByteBudget, TaskContext } from '../task-context.js';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { applyAuth, isDigestAuthSpec } from './auth.js';
@@ -30,7 +30,7 @@ import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from '
 import { isRedirect, nextHop, type Hop } from './redirects.js';
 import type { RequestSpec } from './request-spec.js';
 import { Response, type ResponseRequest, type SetCookieRecord } from './response.js';
-import { retryPolicy, withRetries } from './retry.js';
+import { withRetries } from './retry.js';
 import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
 import { directoryExistsWithin } from './save-within.js';
 import { sendHop, type HopOptions, type HopResponse } from './send-hop.js';
@@ -42,10 +42,6 @@ import { validateHeaders, validateMethod } from './validate-request.js';
 export interface PerformOptions {
   /** Connection pools to use; the process-wide default pool otherwise. */
   agents?: AgentPool;
-  /** Aborts the request; the task's signal otherwise. */
-  signal?: AbortSignal;
-  /** The task this request runs in (its signal, its progress reporter): `currentTask()` when not given. */
-  task?: TaskContext | undefined;
   /**
    * Called with each redirect response before it is followed (requests runs
    * the response hooks there); what it returns takes the response's place in `history`.
@@ -56,7 +52,7 @@ export interface PerformOptions {
 /** What every hop of one request shares besides its spec. */
 interface RequestRun {
   readonly pool: AgentPool;
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortSignal;
   readonly progress: ((bytes: number, total?: number) => void) | undefined;
   /** The executor's maxBytesPerSecond (task-context.ts), when it sets one. */
   readonly budget: ByteBudget | undefined;
@@ -67,13 +63,11 @@ interface RequestRun {
   readonly directoryWalked: boolean;
 }
 
-export const DEFAULT_MAX_REDIRECTS = 30;
-
 /** The first request of the chain, validated before anything is sent; `openUpload`: a pool child's, for a body the coordinator streams. */
 export function firstHop(spec: RequestSpec, openUpload?: OpenUpload): Hop {
   const method = validateMethod(spec.method);
   const headers = new CaseInsensitiveHeaders();
-  for (const [name, value] of Object.entries(spec.headers ?? {})) {
+  for (const [name, value] of Object.entries(spec.headers)) {
     // A null value means "do not send" (requests' merge_setting); the session usually removed it already.
     if (value === null || value === undefined) continue;
     headers.set(name, value);
@@ -101,26 +95,28 @@ function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefin
   });
 }
 
-export async function performRequest(spec: RequestSpec, options: PerformOptions = {}): Promise<Response> {
-  const task = options.task ?? currentTask();
-  const signal = options.signal ?? task?.signal;
-  const progress = task?.progressWanted ? task.progress : undefined;
-  const budget = task?.budget;
+/**
+ * `task`: the task this request runs in, handed over by whoever runs it (an
+ * executor through request-task.ts, or the plain Session): its signal aborts
+ * the request, and its progress reporter and byte budget see the body.
+ */
+export async function performRequest(spec: RequestSpec, task: TaskContext, options: PerformOptions = {}): Promise<Response> {
+  const { signal, budget } = task;
+  const progress = task.progressWanted ? task.progress : undefined;
   try {
     throwIfAborted(signal);
-    const first = await authorized(firstHop(spec, task?.openUpload), spec);
-    const policy = retryPolicy(spec.retries);
+    const first = await authorized(firstHop(spec, task.openUpload), spec);
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
     try {
       const directoryWalked = await checkTargetEarly(spec, claim, { method: first.method, url: first.url });
       const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, budget, claim, onRedirect: options.onRedirect, directoryWalked };
-      return await withRetries(policy, first.method, signal, () => attempt(spec, first, run));
+      return await withRetries(spec.retries, first.method, signal, () => attempt(spec, first, run));
     } finally {
       await claim?.release();
     }
   } catch (error) {
     // Whatever broke once the signal fired (got's AbortError, a half-read body) is the abort.
-    if (signal?.aborted) throw abortError(signal);
+    if (signal.aborted) throw abortError(signal);
     throw error;
   }
 }
@@ -134,7 +130,7 @@ function poolForHop(spec: RequestSpec, url: string): RequestSpec['pool'] {
 
 /** The first hop as the request's auth object or function left it (auth.ts), its headers checked again. */
 async function authorized(hop: Hop, spec: RequestSpec): Promise<Hop> {
-  if (spec.auth === null || spec.auth === undefined || Array.isArray(spec.auth) || isDigestAuthSpec(spec.auth)) return hop;
+  if (spec.auth === null || Array.isArray(spec.auth) || isDigestAuthSpec(spec.auth)) return hop;
   const prepared = await applyAuth(hop, spec.auth);
   validateHeaders(prepared.headers);
   return prepared;
@@ -173,7 +169,7 @@ function withRememberedDigest(spec: RequestSpec, hop: Hop): Hop {
  * Authorization of another origin was already dropped by nextHop).
  */
 function withNetrcAuth(spec: RequestSpec, hop: Hop): Hop {
-  if (spec.netrcEnvironment === undefined) return hop;
+  if (spec.netrcEnvironment === null) return hop;
   const credentials = netrcAuth(hop.url, spec.netrcEnvironment);
   if (credentials === null) return hop;
   hop.headers.set('Authorization', basicAuthHeader(...credentials));
@@ -191,7 +187,7 @@ async function checkTargetEarly(spec: RequestSpec, claim: PartClaim | undefined,
   if (!spec.saveTo) return false;
   const directoryExists = spec.saveWithin ? await directoryExistsWithin(resolve(spec.saveTo), spec.saveWithin, request) : true;
   if (claim && directoryExists) await claim.claimIfDirectoryExists();
-  return spec.saveWithin !== undefined && spec.saveWithin !== null && directoryExists;
+  return spec.saveWithin !== null && directoryExists;
 }
 
 /** With saveTo + resume: ask only for what an earlier attempt did not get, if the file is unchanged. */
@@ -220,7 +216,7 @@ async function keptTarget(spec: RequestSpec, first: Hop, run: RequestRun): Promi
   hop.headers.set('Range', probeRange(existing));
   const response = await follow(spec, hop, run, null, 'probe');
   if (response.content.length !== 1 || !confirmsComplete(response.statusCode, response.headers.get('content-range'), existing)) return null;
-  const digest = await digestOfExisting(existing, spec.checksum !== false);
+  const digest = await digestOfExisting(existing, spec.checksum);
   if (digest === null || (spec.expectedSha256 && digest.sha256 !== spec.expectedSha256)) return null;
   response.content = new Uint8Array(0);
   response.savedTo = existing.path;
@@ -255,9 +251,8 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
   const { pool, signal, progress, budget } = run;
   let hop = start;
   const timeout = toGotTimeouts(spec.timeout);
-  const verify = spec.verify ?? true;
+  const { verify, maxRedirects } = spec;
   const jar = new RequestCookies(spec.cookieJar);
-  const maxRedirects = spec.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const history: Response[] = [];
   const setCookies: SetCookieRecord[] = [];
   let redirects = 0;
@@ -268,9 +263,9 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     if (!digestAnswered) hop = withRememberedDigest(spec, hop);
     const jarCookies = await jar.headerFor(hop.url);
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
-    const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert ?? null);
-    const http2 = spec.http2 === true && !proxy ? await http2Options(pool, verify) : undefined;
-    const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, ...(signal ? { signal } : {}), ...(http2 ? { http2 } : {}) });
+    const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert);
+    const http2 = spec.http2 && !proxy ? await http2Options(pool, verify) : undefined;
+    const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, signal, ...(http2 ? { http2 } : {}) });
     const accepted = await jar.store(hop.url, answer.setCookieHeaders);
     setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));
     const request = { method: hop.method, url: hop.url };
@@ -286,7 +281,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       continue;
     }
 
-    if (spec.allowRedirects !== false && isRedirect(answer.statusCode, location)) {
+    if (spec.allowRedirects && isRedirect(answer.statusCode, location)) {
       const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress, budget });
       const response = toResponse(hop, answer, content, accepted);
       // requests hooks every response it receives, the one past the limit included; a probe's are not the caller's.
@@ -306,7 +301,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     const response = toResponse(hop, answer, undefined, accepted);
     const bodyProgress = withTotal(progress, identityLength(response));
     response.history = history;
-    if (spec.allowRedirects === false && isRedirect(answer.statusCode, location)) response.next = requestAfter(hop, answer.statusCode, location!);
+    if (!spec.allowRedirects && isRedirect(answer.statusCode, location)) response.next = requestAfter(hop, answer.statusCode, location!);
     response.setCookies = setCookies;
     if (mode === 'probe') {
       response.content = await readProbeBody(response, answer);
@@ -327,9 +322,9 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
         request,
         progress: bodyProgress,
         budget,
-        checksum: spec.checksum !== false,
-        expectedSha256: spec.expectedSha256 ?? null,
-        within: spec.saveWithin ?? null,
+        checksum: spec.checksum,
+        expectedSha256: spec.expectedSha256,
+        within: spec.saveWithin,
         directoryWalked: run.directoryWalked,
         ...plan,
         ...(run.claim ? { claim: run.claim } : {}),

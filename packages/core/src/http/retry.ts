@@ -6,25 +6,19 @@
  */
 import { throwIfAborted } from './abort.js';
 import { ChunkedEncodingError, ConnectionError, ReadTimeout } from './errors.js';
-import type { RetryOptions } from './request-spec.js';
+import { DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_METHODS, DEFAULT_RETRY_STATUS_CODES } from './request-defaults.js';
+import type { RetryOptions, RetrySpec } from './request-spec.js';
 import type { Response } from './response.js';
 
-/** urllib3's Retry.DEFAULT_ALLOWED_METHODS. */
-export const DEFAULT_RETRY_METHODS: readonly string[] = ['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'];
-export const DEFAULT_RETRY_STATUS_CODES: readonly number[] = [429, 503];
-/** urllib3's DEFAULT_BACKOFF_MAX, seconds. */
-export const DEFAULT_MAX_BACKOFF = 120;
-
-export interface RetryPolicy {
-  limit: number;
-  methods: ReadonlySet<string>;
-  statusCodes: ReadonlySet<number>;
-  backoffFactor: number;
-  maxBackoff: number;
-}
-
-export function retryPolicy(options: RetryOptions | null | undefined): RetryPolicy | null {
-  if (!options || !(options.limit > 0)) return null;
+/**
+ * A count or retry options, resolved with every default, once, as the session
+ * builds the spec; null when there is nothing to retry (none, or a limit of 0).
+ * @throws RangeError for a limit that is not an integer, or a negative delay.
+ */
+export function resolveRetries(retries: number | RetryOptions | null | undefined): RetrySpec | null {
+  if (retries === undefined || retries === null) return null;
+  const options = typeof retries === 'number' ? { limit: retries } : retries;
+  if (!(options.limit > 0)) return null;
   if (!Number.isInteger(options.limit)) throw new RangeError(`retries.limit must be a non-negative integer, got ${options.limit}`);
   const backoffFactor = options.backoffFactor ?? 0;
   const maxBackoff = options.maxBackoff ?? DEFAULT_MAX_BACKOFF;
@@ -32,8 +26,8 @@ export function retryPolicy(options: RetryOptions | null | undefined): RetryPoli
   if (!(maxBackoff >= 0)) throw new RangeError(`retries.maxBackoff must be >= 0 seconds, got ${maxBackoff}`);
   return {
     limit: options.limit,
-    methods: new Set((options.methods ?? DEFAULT_RETRY_METHODS).map((m) => m.toUpperCase())),
-    statusCodes: new Set(options.statusCodes ?? DEFAULT_RETRY_STATUS_CODES),
+    methods: (options.methods ?? DEFAULT_RETRY_METHODS).map((m) => m.toUpperCase()),
+    statusCodes: [...(options.statusCodes ?? DEFAULT_RETRY_STATUS_CODES)],
     backoffFactor,
     maxBackoff,
   };
@@ -54,7 +48,7 @@ export function retryAfterSeconds(response: Response, now = Date.now()): number 
 }
 
 /** Delay before retry number `attempt` (1-based): factor × 2^(attempt-1), full jitter, capped. */
-export function backoffSeconds(policy: RetryPolicy, attempt: number, random = Math.random): number {
+export function backoffSeconds(policy: RetrySpec, attempt: number, random = Math.random): number {
   if (policy.backoffFactor === 0) return 0;
   const exponential = Math.min(policy.maxBackoff, policy.backoffFactor * 2 ** (attempt - 1));
   // Half fixed, half random: spreads a crowd of clients without ever retrying at once.
@@ -87,12 +81,12 @@ export function sleep(seconds: number, signal: AbortSignal | undefined): Promise
  * caller sees the status as it would without retries.
  */
 export async function withRetries(
-  policy: RetryPolicy | null,
+  policy: RetrySpec | null,
   method: string,
   signal: AbortSignal | undefined,
   attempt: () => Promise<Response>,
 ): Promise<Response> {
-  if (!policy || !policy.methods.has(method)) return attempt();
+  if (!policy || !policy.methods.includes(method)) return attempt();
   for (let retry = 1; ; retry++) {
     let response: Response;
     try {
@@ -102,7 +96,7 @@ export async function withRetries(
       await sleep(backoffSeconds(policy, retry), signal);
       continue;
     }
-    if (retry > policy.limit || !policy.statusCodes.has(response.statusCode)) return response;
+    if (retry > policy.limit || !policy.statusCodes.includes(response.statusCode)) return response;
     const asked = retryAfterSeconds(response);
     await sleep(asked !== undefined ? Math.min(asked, policy.maxBackoff) : backoffSeconds(policy, retry), signal);
   }

@@ -32,7 +32,7 @@ import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ByteBudget } from '@requests-futures/worker';
+import type { ByteBudget } from '../task-context.js';
 import { BatchedFileWriter } from './batched-file-writer.js';
 import { bulkTransferGc } from './bulk-transfer-gc.js';
 import { createBodyHasher } from './body-hasher.js';

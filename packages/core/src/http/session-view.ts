@@ -65,12 +65,13 @@ export class SessionView {
     // A null value in the merged headers removed a session header: it is not there.
     this.headers = new CaseInsensitiveHeaders(Object.entries(spec.headers).filter(([, value]) => value !== null && value !== undefined));
     this.cookies = new CookieView(jar);
-    this.auth = spec.auth ?? null;
-    this.params = spec.params;
+    this.auth = spec.auth;
+    // The view has always said undefined for "no params"; the spec says null.
+    this.params = spec.params ?? undefined;
     this.verify = spec.verify;
-    this.proxies = spec.proxies ?? null;
+    this.proxies = spec.proxies;
     this.maxRedirects = spec.maxRedirects;
-    this.http2 = spec.http2 === true;
+    this.http2 = spec.http2;
   }
 
   /** The view for `spec`, its jar updated with what the response set. */

@@ -13,7 +13,8 @@
  * garbage collector reclaims the Response.
  */
 import { Readable } from 'node:stream';
-import { claimIncomingStream, type TaskContext } from '@requests-futures/worker';
+import { claimIncomingStream } from '@requests-futures/worker';
+import type { TaskContext } from '../task-context.js';
 import { BodyCounter } from './body-limit.js';
 import { mapRequestError } from './error-mapping.js';
 import { ChunkedEncodingError, ContentNotRead, StreamConsumedError, type RequestInfo } from './errors.js';

@@ -7,7 +7,7 @@
 import { assertPicklable, fnRef } from '@requests-futures/serializer';
 import { captureRegisteredContexts } from '../context/registered-contexts.js';
 import { traceRequest, type RequestTrace } from '../diagnostics/request-channels.js';
-import { taskWithContext } from '@requests-futures/worker';
+import { taskWithContext } from '../task-context.js';
 import type { Executor } from '../executors/executor.js';
 import { assertKnownOptions } from '../executors/option-names.js';
 import { ThreadPoolExecutor } from '../executors/thread-pool.js';
@@ -37,8 +37,6 @@ import { methodArgument, urlArgument, validatePositiveInteger, validateRequestOp
 /** The engine as a child process imports it. */
 const REQUEST_TASK_REF = fnRef(new URL('../http/request-task.js', import.meta.url), 'runRequestTask');
 
-export const DEFAULT_MAX_WORKERS = 8;
-
 export class FuturesSession extends BaseSession<Future<Response>> {
   readonly state: SessionState;
   readonly executor: Executor;
@@ -66,7 +64,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     validatePositiveInteger(options.maxQueued, 'maxQueued');
     validatePositiveInteger(options.perHostLimit, 'perHostLimit');
     this.ownsExecutor = options.executor === undefined;
-    this.executor = options.executor ?? new ThreadPoolExecutor({ maxWorkers: options.maxWorkers ?? DEFAULT_MAX_WORKERS });
+    this.executor = options.executor ?? new ThreadPoolExecutor({ maxWorkers: options.maxWorkers });
     const concurrency = this.executor.capacity;
     this.state = (options.session?.state as SessionState | undefined) ?? new SessionState(options, concurrency);
     this.maxQueued = options.maxQueued ?? 2 * concurrency;

@@ -6,7 +6,8 @@
  */
 import { specAuth, type AuthOption } from '../http/auth.js';
 import { resolve } from 'node:path';
-import type { ClientCert, HookFn, Params, PoolOptions, RequestSpec, RetryOptions } from '../http/request-spec.js';
+import type { ClientCert, HookFn, Params, PoolOptions, RequestSpec } from '../http/request-spec.js';
+import { resolveRetries } from '../http/retry.js';
 import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
 import { mergeEnvironmentSettings } from './environment.js';
@@ -14,8 +15,6 @@ import { netrcAuth, netrcEnvironmentOf } from '../http/netrc.js';
 import type { SessionState } from './session-state.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
-
-const DEFAULT_RETRY_STATUS = [429, 503];
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -61,13 +60,6 @@ export function mergeHooks(session: HooksOption | undefined, request: HooksOptio
   return fromRequest.length > 0 ? fromRequest : normalizeHooks(session);
 }
 
-export function normalizeRetries(retries: number | RetryOptions | null | undefined): RetryOptions | null {
-  if (retries === undefined || retries === null) return null;
-  const options = typeof retries === 'number' ? { limit: retries } : retries;
-  if (options.limit <= 0) return null;
-  return { statusCodes: DEFAULT_RETRY_STATUS, ...options };
-}
-
 /** requests' merge_setting for proxies: the request's keys win; a request's null leaves the session's. */
 function mergeProxies(session: Record<string, string> | null, request: Record<string, string> | null | undefined): Record<string, string> | null {
   return isMapping(request) ? { ...(session ?? {}), ...request } : session;
@@ -93,41 +85,47 @@ function mergeAuth(state: SessionState, url: string, options: RequestOptions, en
   return auth;
 }
 
-/** `env`: the environment trustEnv reads, this process's unless given (tests). */
+/**
+ * Every field resolved here, once, defaults included: the engine reads the
+ * spec as it is. `env`: the environment trustEnv reads, this process's unless given (tests).
+ * @throws RangeError for retry options that cannot be used (retry.ts resolveRetries).
+ */
 export function buildSpec(state: SessionState, method: string, url: string, options: RequestOptions, env: Environment = process.env): RequestSpec {
   const settings = state.trustEnv ? mergeEnvironmentSettings(url, options.proxies, options.verify, env) : null;
   const requestProxies = settings ? settings.requestProxies : options.proxies;
   const requestVerify = settings ? settings.requestVerify : options.verify;
   const adapter = state.adapters.adapterFor(url);
-  const hasBody = options.data !== undefined || options.json !== undefined || options.files !== undefined;
   return {
     method: method.toUpperCase(),
     url,
-    params: mergeParams(state.params.size > 0 ? (state.params.toObject() as Params) : undefined, options.params),
+    params: mergeParams(state.params.size > 0 ? (state.params.toObject() as Params) : undefined, options.params) ?? null,
     headers: mergeHeaders(state.headers.toObject(), options.headers),
-    ...(hasBody ? { data: options.data ?? null, json: options.json, files: options.files ?? null } : {}),
-    auth: specAuth(mergeAuth(state, url, options, env)),
-    timeout: pick(options.timeout, state.timeout),
+    data: options.data ?? null,
+    json: options.json ?? null,
+    files: options.files ?? null,
+    auth: specAuth(mergeAuth(state, url, options, env)) ?? null,
+    timeout: pick(options.timeout, state.timeout) ?? null,
     allowRedirects: options.allowRedirects ?? true,
     maxRedirects: state.maxRedirects,
     verify: requestVerify ?? state.verify,
-    ...(options.cert || state.cert ? { cert: absoluteCert(pick(options.cert, state.cert)) } : {}),
+    cert: absoluteCert(pick(options.cert, state.cert)),
     proxies: mergeProxies(state.proxies.size > 0 ? state.proxies.toObject() : null, requestProxies),
-    ...(settings?.environmentProxies ? { environmentProxies: settings.environmentProxies } : {}),
-    ...(state.trustEnv ? { netrcEnvironment: netrcEnvironmentOf(env) } : {}),
+    environmentProxies: settings?.environmentProxies ?? null,
+    netrcEnvironment: state.trustEnv ? netrcEnvironmentOf(env) : null,
     hooks: { response: mergeHooks(state.hooks, options.hooks) },
     backgroundCallback: (options.backgroundCallback as HookFn | null | undefined) ?? null,
     stream: options.stream ?? false,
-    ...((options.http2 ?? state.http2) ? { http2: true } : {}),
+    http2: options.http2 ?? state.http2,
     maxResponseBytes: pick(options.maxResponseBytes, state.maxResponseBytes),
     saveTo: options.saveTo ?? null,
     resume: options.resume ?? false,
-    ...(options.expectedSha256 !== undefined ? { expectedSha256: options.expectedSha256.toLowerCase() } : {}),
-    ...(options.checksum === false ? { checksum: false } : {}),
-    ...(options.saveWithin !== undefined ? { saveWithin: options.saveWithin } : {}),
-    retries: normalizeRetries(pick(options.retries, adapter.maxRetries !== undefined ? adapter.maxRetries : state.retries)),
+    expectedSha256: options.expectedSha256?.toLowerCase() ?? null,
+    checksum: options.checksum ?? true,
+    saveWithin: options.saveWithin ?? null,
+    retries: resolveRetries(pick(options.retries, adapter.maxRetries !== undefined ? adapter.maxRetries : state.retries)),
     cookieJar: state.cookies.snapshotFor(url, options.cookies),
     pool: adapter.pool,
-    ...(state.adapters.customized ? { mountedPools: state.adapters.entries().map((m): [string, PoolOptions] => [m.prefix, m.pool]) } : {}),
+    mountedPools: state.adapters.customized ? state.adapters.entries().map((m): [string, PoolOptions] => [m.prefix, m.pool]) : null,
+    contexts: null,
   };
 }

@@ -5,6 +5,7 @@
  * shares the wrapped requests.Session.
  */
 import type { AuthOption } from '../http/auth.js';
+import { DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE } from '../http/request-defaults.js';
 import type { ClientCert, PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
 import { version } from '../version.js';
 import { AdapterMounts, validateAdapterOptions } from './adapters.js';
@@ -13,11 +14,6 @@ import type { HooksOption, SessionStateOptions } from './options.js';
 import { sessionParams, sessionProxies, type SessionParams, type SessionProxies } from './params-and-proxies.js';
 import { sessionHeaders, type SessionHeaders } from './session-headers.js';
 import { validateAuth, validateCert, validatePositiveInteger, validateTimeout } from './validate.js';
-
-/** requests.Session's default redirect limit (got's is 10). */
-export const DEFAULT_MAX_REDIRECTS = 30;
-/** requests' default pool size per origin (HTTPAdapter pool_maxsize). */
-export const DEFAULT_POOL_SIZE = 10;
 
 export function defaultHeaders(): Record<string, string> {
   return {

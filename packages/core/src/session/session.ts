@@ -7,6 +7,7 @@ import { traceSessionRequest } from '../diagnostics/request-channels.js';
 import { AgentPool } from '../http/agents.js';
 import { runRequestTaskIn } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
+import { standaloneTaskContext } from '../task-context.js';
 import { BaseSession } from './base-session.js';
 import { warnBackgroundCallbackOnce } from './deprecation.js';
 import { SessionClosedError } from './errors.js';
@@ -41,7 +42,7 @@ export class Session extends BaseSession<Promise<Response>> {
     const onAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
-    const context = { signal: controller.signal, taskId: nextTaskId++, progress: () => {}, progressWanted: false };
+    const context = standaloneTaskContext(controller.signal, nextTaskId++);
     const run = () => runRequestTaskIn(context, spec, this, { agents: this.agents }).then((outcome) => settleOutcome(this.state.cookies, outcome, this.openBodies) as Response);
     const response = (traceSessionRequest(spec.method, spec.url, options.meta, run) as Promise<Response>)
       .finally(() => {

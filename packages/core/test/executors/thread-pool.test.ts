@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { fnRef, FnRefImportError } from '@requests-futures/serializer';
-import { currentTask } from '@requests-futures/worker';
+import { currentTask } from '../../dist/task-context.js';
 import { ExecutorShutdownError } from '../../dist/executors/errors.js';
 import { mapLazily } from '../../dist/executors/map-lazily.js';
 import { ThreadPoolExecutor } from '../../dist/executors/thread-pool.js';

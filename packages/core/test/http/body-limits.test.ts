@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -11,7 +12,7 @@ import { ChunkedEncodingError, ContentTooLarge, RequestException } from '../../d
 import { performRequest } from '../../dist/http/request.js';
 import type { RequestSpec } from '../../dist/http/request-spec.js';
 import { seededBytes, startTestServer, type TestServer } from '../helpers/server.js';
-import { specFor } from './spec-for.js';
+import { specFor, type SpecOverrides } from './spec-for.js';
 
 const BOMB_INFLATED = 64 * 1024 * 1024;
 
@@ -46,7 +47,7 @@ afterAll(async () => {
   await Promise.all([server.close(), new Promise((resolve) => bombServer.close(resolve)), rm(dir, { recursive: true, force: true })]);
 });
 
-const send = (url: string, overrides: Partial<RequestSpec> = {}) => performRequest(specFor(url, overrides), { agents });
+const send = (url: string, overrides: SpecOverrides = {}) => performRequest(specFor(url, overrides), standaloneTaskContext(), { agents });
 
 describe('maxResponseBytes', () => {
   it('allows a body up to the cap', async () => {

@@ -4,11 +4,12 @@
  * `agents` are live bindings, set by the hooks `useTestEngine()` registers.
  */
 import { afterAll, beforeAll } from '@jest/globals';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { AgentPool } from '../../dist/http/agents.js';
 import { performRequest } from '../../dist/http/request.js';
 import type { RequestSpec } from '../../dist/http/request-spec.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { specFor } from './spec-for.js';
+import { specFor, type SpecOverrides } from './spec-for.js';
 
 export let server: TestServer;
 export let agents: AgentPool;
@@ -25,5 +26,5 @@ export function useTestEngine(): void {
 }
 
 /** performRequest of `path` on the test server, with requests' defaults and these overrides. */
-export const send = (path: string, overrides: Partial<RequestSpec> = {}) =>
-  performRequest(specFor(server.url + path, overrides), { agents });
+export const send = (path: string, overrides: SpecOverrides = {}) =>
+  performRequest(specFor(server.url + path, overrides), standaloneTaskContext(), { agents });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { decode, encode } from '@requests-futures/serializer';
-import { runInTaskContext } from '@requests-futures/worker';
+import { runInTaskContext, standaloneTaskContext } from '../../dist/task-context.js';
 import got, { TimeoutError as GotTimeoutError } from 'got';
 import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as errors from '../../dist/http/errors.js';
 import { mapRequestError } from '../../dist/http/error-mapping.js';
+import { runRequestTask } from '../../dist/http/request-task.js';
 import { performRequest } from '../../dist/http/request.js';
 import { CaseInsensitiveHeaders } from '../../dist/http/headers.js';
 import { Response } from '../../dist/http/response.js';
@@ -35,7 +36,7 @@ describe('a server that does not speak HTTP', () => {
     await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
     const { port } = garbage.address() as AddressInfo;
     try {
-      const failure = await performRequest(specFor(`http://127.0.0.1:${port}/`, { timeout: 5 }), { agents }).catch((error: unknown) => error);
+      const failure = await performRequest(specFor(`http://127.0.0.1:${port}/`, { timeout: 5 }), standaloneTaskContext(), { agents }).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(ConnectionError);
       expect((failure as Error).message).toContain('not an HTTP response');
     } finally {
@@ -105,7 +106,7 @@ describe('network failures', () => {
   it('a closed port is ConnectionError naming the URL, with the system error as cause', async () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/get`;
-    const error = (await performRequest(specFor(url), { agents }).catch((e: unknown) => e)) as InstanceType<typeof ConnectionError>;
+    const error = (await performRequest(specFor(url), standaloneTaskContext(), { agents }).catch((e: unknown) => e)) as InstanceType<typeof ConnectionError>;
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).not.toBeInstanceOf(Timeout);
     expect(error.message).toContain(url);
@@ -182,7 +183,7 @@ describe('abort', () => {
   it('options.signal aborts a running request with the reason', async () => {
     const controller = new AbortController();
     const reason = new Error('user gave up');
-    const aborted = performRequest(specFor(`${server.url}/delay/5`), { agents, signal: controller.signal });
+    const aborted = performRequest(specFor(`${server.url}/delay/5`), standaloneTaskContext(controller.signal), { agents });
     setImmediate(() => controller.abort(reason));
     await expect(aborted).rejects.toBe(reason);
   });
@@ -190,7 +191,7 @@ describe('abort', () => {
   it('a non-Error reason becomes an Error named AbortError', async () => {
     const controller = new AbortController();
     controller.abort('stop');
-    const error = (await performRequest(specFor(`${server.url}/get`), { agents, signal: controller.signal }).catch((e: unknown) => e)) as Error;
+    const error = (await performRequest(specFor(`${server.url}/get`), standaloneTaskContext(controller.signal), { agents }).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('AbortError');
     expect(error.message).toContain('stop');
   });
@@ -198,17 +199,17 @@ describe('abort', () => {
   it('a long-lived signal keeps no listener once requests are done', async () => {
     const controller = new AbortController();
     for (let i = 0; i < 3; i++) {
-      await performRequest(specFor(`${server.url}/redirect/5`), { agents, signal: controller.signal });
+      await performRequest(specFor(`${server.url}/redirect/5`), standaloneTaskContext(controller.signal), { agents });
     }
-    await performRequest(specFor(`${server.url}/get`, { method: 'HEAD' }), { agents, signal: controller.signal });
+    await performRequest(specFor(`${server.url}/get`, { method: 'HEAD' }), standaloneTaskContext(controller.signal), { agents });
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
-  it('the running task\'s signal is used when none is passed', async () => {
+  it('the request task called directly inside a running task takes that task\'s signal', async () => {
     const controller = new AbortController();
     const reason = new Error('task aborted');
     const running = runInTaskContext({ signal: controller.signal, taskId: 1, progress: () => undefined, progressWanted: false }, () =>
-      performRequest(specFor(`${server.url}/drip?numbytes=4&duration=4`), { agents }),
+      runRequestTask(specFor(`${server.url}/drip?numbytes=4&duration=4`), undefined, { agents }),
     );
     setTimeout(() => controller.abort(reason), 50);
     await expect(running).rejects.toBe(reason);

@@ -1,17 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { fnRef } from '@requests-futures/serializer';
-import { callTask, currentTask } from '@requests-futures/worker';
+import { callTask, currentTask } from '../../dist/task-context.js';
 import { runRequestTask } from '../../dist/http/request-task.js';
-import type { RequestSpec } from '../../dist/http/request-spec.js';
 import { Response } from '../../dist/http/response.js';
 import { server, agents, useTestEngine } from './engine.js';
-import { specFor } from './spec-for.js';
+import { specFor, type SpecOverrides } from './spec-for.js';
 
 const HOOKS_MODULE = new URL('../fixtures/hooks.ts', import.meta.url);
 
 useTestEngine();
 
-const run = (path: string, overrides: Partial<RequestSpec> = {}, session?: unknown) =>
+const run = (path: string, overrides: SpecOverrides = {}, session?: unknown) =>
   runRequestTask(specFor(server.url + path, overrides), session, { agents });
 
 describe('runRequestTask', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { InvalidHeader, InvalidSchema, InvalidURL, MissingSchema } from '../../dist/http/errors.js';
 import { performRequest } from '../../dist/http/request.js';
 import { server, agents, useTestEngine, send } from './engine.js';
@@ -87,27 +88,27 @@ describe('bodies', () => {
 
 describe('URL validation', () => {
   it('MissingSchema with requests\' message', async () => {
-    const error = await performRequest(specFor('example.com/x'), { agents }).catch((e: unknown) => e);
+    const error = await performRequest(specFor('example.com/x'), standaloneTaskContext(), { agents }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingSchema);
     expect((error as Error).message).toBe("Invalid URL 'example.com/x': No scheme supplied. Perhaps you meant https://example.com/x?");
   });
 
   it('InvalidURL for http:// alone and unparseable hosts', async () => {
-    await expect(performRequest(specFor('http://'), { agents })).rejects.toThrow(InvalidURL);
-    await expect(performRequest(specFor('http://exa mple.com/'), { agents })).rejects.toThrow(InvalidURL);
-    await expect(performRequest(specFor('http://.example.com/'), { agents })).rejects.toThrow(InvalidURL);
+    await expect(performRequest(specFor('http://'), standaloneTaskContext(), { agents })).rejects.toThrow(InvalidURL);
+    await expect(performRequest(specFor('http://exa mple.com/'), standaloneTaskContext(), { agents })).rejects.toThrow(InvalidURL);
+    await expect(performRequest(specFor('http://.example.com/'), standaloneTaskContext(), { agents })).rejects.toThrow(InvalidURL);
   });
 
   it('InvalidSchema for other schemes', async () => {
-    const error = await performRequest(specFor('ftp://127.0.0.1/file'), { agents }).catch((e: unknown) => e);
+    const error = await performRequest(specFor('ftp://127.0.0.1/file'), standaloneTaskContext(), { agents }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidSchema);
     expect((error as Error).message).toBe("No connection adapters were found for 'ftp://127.0.0.1/file'");
-    await expect(performRequest(specFor('localhost:8080/x'), { agents })).rejects.toThrow(InvalidSchema);
+    await expect(performRequest(specFor('localhost:8080/x'), standaloneTaskContext(), { agents })).rejects.toThrow(InvalidSchema);
   });
 
   it('credentials in the URL become basic auth and leave the URL', async () => {
     const url = server.url.replace('http://', 'http://user:pa%20ss@') + '/basic-auth/user/pa%20ss';
-    const r = await performRequest(specFor(url), { agents });
+    const r = await performRequest(specFor(url), standaloneTaskContext(), { agents });
     expect(r.statusCode).toBe(200);
     expect(r.url).not.toContain('user:');
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import { performRequest } from '../../dist/http/request.js';
 import type { RequestSpec } from '../../dist/http/request-spec.js';
 import { startProxy } from '../helpers/forward-proxy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { specFor } from './spec-for.js';
+import { specFor, type SpecOverrides } from './spec-for.js';
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url)));
 
@@ -34,7 +35,7 @@ afterAll(async () => {
   await Promise.all([target.close(), new Promise((resolve) => secure.close(resolve))]);
 });
 
-const send = (url: string, overrides: Partial<RequestSpec> = {}) => performRequest(specFor(url, overrides), { agents });
+const send = (url: string, overrides: SpecOverrides = {}) => performRequest(specFor(url, overrides), standaloneTaskContext(), { agents });
 
 describe('proxies', () => {
   it('selects the most specific key, like requests', () => {

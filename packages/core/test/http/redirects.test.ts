@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { AgentPool } from '../../dist/http/agents.js';
 import { InvalidSchema, TooManyRedirects } from '../../dist/http/errors.js';
 import { leavesOrigin, redirectMethod } from '../../dist/http/redirects.js';
@@ -6,7 +7,7 @@ import { performRequest } from '../../dist/http/request.js';
 import type { RequestSpec } from '../../dist/http/request-spec.js';
 import type { Response } from '../../dist/http/response.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { specFor } from './spec-for.js';
+import { specFor, type SpecOverrides } from './spec-for.js';
 
 let server: TestServer;
 let other: TestServer;
@@ -20,7 +21,7 @@ afterAll(async () => {
   await Promise.all([server.close(), other.close()]);
 });
 
-const send = (path: string, overrides: Partial<RequestSpec> = {}) => performRequest(specFor(server.url + path, overrides), { agents });
+const send = (path: string, overrides: SpecOverrides = {}) => performRequest(specFor(server.url + path, overrides), standaloneTaskContext(), { agents });
 const redirectTo = (target: string, status: number) => `/redirect-to?url=${encodeURIComponent(target)}&status_code=${status}`;
 
 describe('following redirects', () => {

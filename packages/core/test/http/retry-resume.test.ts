@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -9,9 +10,9 @@ import { AgentPool } from '../../dist/http/agents.js';
 import { ChunkedEncodingError, ConnectionError } from '../../dist/http/errors.js';
 import { performRequest } from '../../dist/http/request.js';
 import type { RequestSpec } from '../../dist/http/request-spec.js';
-import { backoffSeconds, retryAfterSeconds, retryPolicy } from '../../dist/http/retry.js';
+import { backoffSeconds, retryAfterSeconds, resolveRetries } from '../../dist/http/retry.js';
 import { rangeBody, startTestServer, type TestServer } from '../helpers/server.js';
-import { specFor } from './spec-for.js';
+import { specFor, type SpecOverrides } from './spec-for.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, attempt: number) => void;
 
@@ -60,7 +61,7 @@ afterAll(async () => {
   await Promise.all([scripted.close(), bin.close(), rm(dir, { recursive: true, force: true })]);
 });
 
-const send = (url: string, overrides: Partial<RequestSpec> = {}) => performRequest(specFor(url, overrides), { agents });
+const send = (url: string, overrides: SpecOverrides = {}) => performRequest(specFor(url, overrides), standaloneTaskContext(), { agents });
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 describe('retries (opt-in)', () => {
@@ -96,12 +97,12 @@ describe('retries (opt-in)', () => {
   });
 
   it('computes backoff and Retry-After like urllib3', () => {
-    const policy = retryPolicy({ limit: 5, backoffFactor: 1, maxBackoff: 3 })!;
+    const policy = resolveRetries({ limit: 5, backoffFactor: 1, maxBackoff: 3 })!;
     expect(backoffSeconds(policy, 1, () => 0)).toBe(0.5);
     expect(backoffSeconds(policy, 2, () => 1)).toBe(2);
     expect(backoffSeconds(policy, 5, () => 1)).toBe(3);
-    expect(retryPolicy({ limit: 0 })).toBeNull();
-    expect(() => retryPolicy({ limit: 1.5 })).toThrow(RangeError);
+    expect(resolveRetries({ limit: 0 })).toBeNull();
+    expect(() => resolveRetries({ limit: 1.5 })).toThrow(RangeError);
     const response = { headers: { get: () => 'Wed, 21 Oct 2015 07:28:10 GMT' } } as never;
     expect(retryAfterSeconds(response, Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { createHash } from 'node:crypto';
 import { performRequest } from '../../dist/http/request.js';
 import { rangeBody, seededBytes } from '../helpers/server.js';
@@ -7,7 +8,7 @@ import { specFor } from './spec-for.js';
 
 useTestEngine();
 
-const get = (path: string, overrides = {}) => performRequest(specFor(server.url + path, overrides), { agents });
+const get = (path: string, overrides = {}) => performRequest(specFor(server.url + path, overrides), standaloneTaskContext(), { agents });
 
 describe('test server routes through performRequest', () => {
   it('/get echoes args, headers, url and origin', async () => {

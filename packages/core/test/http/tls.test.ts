@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { standaloneTaskContext } from '../../dist/task-context.js';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +9,7 @@ import { ConnectionError, SSLError } from '../../dist/http/errors.js';
 import { performRequest } from '../../dist/http/request.js';
 import type { RequestSpec } from '../../dist/http/request-spec.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { specFor } from './spec-for.js';
+import { specFor, type SpecOverrides } from './spec-for.js';
 
 const CERT_PATH = fileURLToPath(new URL('./fixtures/localhost-cert.pem', import.meta.url));
 const KEY_PATH = fileURLToPath(new URL('./fixtures/localhost-key.pem', import.meta.url));
@@ -39,7 +40,7 @@ afterAll(async () => {
   await Promise.all([new Promise((resolve) => https.close(resolve)), plain.close()]);
 });
 
-const send = (path: string, overrides: Partial<RequestSpec> = {}) => performRequest(specFor(httpsUrl + path, overrides), { agents });
+const send = (path: string, overrides: SpecOverrides = {}) => performRequest(specFor(httpsUrl + path, overrides), standaloneTaskContext(), { agents });
 
 describe('TLS', () => {
   it('a self-signed certificate fails verification with SSLError (a ConnectionError)', async () => {

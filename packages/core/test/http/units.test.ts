@@ -109,20 +109,20 @@ describe('form encoding and URLs', () => {
 describe('AgentPool', () => {
   it('shares agents per pool size and TLS setting, sized by pool.maxSize', () => {
     const pool = new AgentPool();
-    const a = pool.agentsFor({ maxSize: 3, block: false }, true);
-    expect(pool.agentsFor({ maxSize: 3, block: false }, true)).toEqual(a);
+    const a = pool.agentsFor({ maxSize: 3, block: false }, true, null, null);
+    expect(pool.agentsFor({ maxSize: 3, block: false }, true, null, null)).toEqual(a);
     // pool_block false: more sockets when all are busy, only maxSize kept idle; true: maxSize at most.
     expect(a.http.maxSockets).toBe(Infinity);
     expect(a.http.maxFreeSockets).toBe(3);
-    const blocking = pool.agentsFor({ maxSize: 3, block: true }, true);
+    const blocking = pool.agentsFor({ maxSize: 3, block: true }, true, null, null);
     expect(blocking.http).not.toBe(a.http);
     expect([blocking.http.maxSockets, blocking.https.maxSockets]).toEqual([3, 3]);
     expect(a.http.keepAlive).toBe(true);
-    const insecure = pool.agentsFor({ maxSize: 3, block: false }, false);
+    const insecure = pool.agentsFor({ maxSize: 3, block: false }, false, null, null);
     expect(insecure.http).toBe(a.http);
     expect(insecure.https).not.toBe(a.https);
-    expect(pool.agentsFor(undefined).http.maxFreeSockets).toBe(10);
+    expect(pool.agentsFor({ maxSize: 10, block: false }, true, null, null).http.maxFreeSockets).toBe(10);
     pool.destroy();
-    expect(() => pool.agentsFor(undefined)).toThrow(/destroyed/);
+    expect(() => pool.agentsFor({ maxSize: 10, block: false }, true, null, null)).toThrow(/destroyed/);
   });
 });

@@ -51,7 +51,7 @@ describe('merge_environment_settings, as requests', () => {
     const spec = buildSpec(session(false), 'GET', 'http://a.example/x', {}, { ...ENV, NETRC: '/dev/null' });
     expect(spec.proxies).toEqual({ http: SESSION_PROXY, https: SESSION_PROXY });
     expect(spec.verify).toBe(false);
-    expect(spec.environmentProxies).toBeUndefined();
+    expect(spec.environmentProxies).toBeNull();
   });
 
   it('CURL_CA_BUNDLE stands in for REQUESTS_CA_BUNDLE; an empty one is unset', () => {

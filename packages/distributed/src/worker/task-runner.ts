@@ -4,7 +4,7 @@
  */
 import { ProcessPoolExecutor } from '@requests-futures/core';
 import { loadFnRef, type FnRef } from '@requests-futures/serializer';
-import { callTask } from '@requests-futures/worker';
+import { callTask, standaloneTaskContext } from '@requests-futures/core/executor-kit';
 
 export interface TaskRunner {
   run(fn: FnRef, args: unknown[], signal: AbortSignal): Promise<unknown>;
@@ -18,8 +18,7 @@ export function inProcessRunner(): TaskRunner {
     async run(fn, args, signal) {
       const target: unknown = await loadFnRef(fn);
       if (typeof target !== 'function') throw new TypeError(`Export "${fn.exportName}" of ${fn.moduleUrl} is not a function (got ${typeof target})`);
-      const context = { signal, taskId: nextTaskId++, progress: () => {}, progressWanted: false };
-      return callTask(context, target as (...a: unknown[]) => unknown, args);
+      return callTask(standaloneTaskContext(signal, nextTaskId++), target as (...a: unknown[]) => unknown, args);
     },
     async close() {},
   };

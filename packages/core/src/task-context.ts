@@ -2,6 +2,12 @@
  * The context of the task that is running now: its abort signal, its id and
  * where its progress goes, in the coordinator and in a child process alike.
  *
+ * It lives in core because both executors and the HTTP engine own it, and
+ * packages import one way (worker → serializer, core → worker). A pool child's
+ * entry (in @requests-futures/worker) cannot import core: the coordinator names
+ * this module on the child's command line (TASK_RUNNER_FLAG) and the child
+ * imports it by that URL, as it imports its tasks, so a child holds one store.
+ *
  * A task reaches it in one of two ways. Tasks marked with `taskWithContext`
  * (the HTTP engine's request task) are handed it as their first argument.
  * Any other task reads it with `currentTask()`, which an AsyncLocalStorage
@@ -12,7 +18,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Readable } from 'node:stream';
-import type { ExportOptions } from './outgoing-streams.js';
+import type { ExportOptions } from '@requests-futures/worker';
 
 export interface TaskContext {
   /** Aborted when the task's future is aborted (`future.abort()`, `close({ abort: true })`). */
@@ -75,11 +81,19 @@ export function currentTask(): TaskContext | undefined {
 }
 
 /**
- * A task that takes its context as its first argument. Called by `callTask`, it
- * gets the running task's; called directly, `currentTask()`'s (if any).
+ * The context of work that no executor runs (a task called directly, outside
+ * any task): nothing aborts it unless `signal` does, and nobody hears its progress.
  */
-export function taskWithContext<A extends unknown[], R>(fn: (context: TaskContext | undefined, ...args: A) => R): (...args: A) => R {
-  const task = (...args: A): R => fn(currentTask(), ...args);
+export function standaloneTaskContext(signal: AbortSignal = new AbortController().signal, taskId = 0): TaskContext {
+  return { signal, taskId, progress: () => {}, progressWanted: false };
+}
+
+/**
+ * A task that takes its context as its first argument. Called by `callTask`, it
+ * gets the running task's; called directly, `currentTask()`'s, else a standalone one.
+ */
+export function taskWithContext<A extends unknown[], R>(fn: (context: TaskContext, ...args: A) => R): (...args: A) => R {
+  const task = (...args: A): R => fn(currentTask() ?? standaloneTaskContext(), ...args);
   Object.defineProperty(task, DIRECT, { value: fn });
   return task;
 }

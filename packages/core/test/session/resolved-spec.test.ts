@@ -1,0 +1,62 @@
+/**
+ * buildSpec resolves every field of a RequestSpec once, defaults included, so
+ * the engine never applies one again (issue #14 item 1).
+ */
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_MAX_BACKOFF, DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE, DEFAULT_RETRY_METHODS, DEFAULT_RETRY_STATUS_CODES } from '../../dist/http/request-defaults.js';
+import { buildSpec } from '../../dist/session/merge.js';
+import { SessionState } from '../../dist/session/session-state.js';
+import { specFor } from '../http/spec-for.js';
+
+const NO_ENV = {};
+const URL_ = 'http://a.example/x';
+
+describe('buildSpec', () => {
+  it('sets every field, "none" as null and never undefined, with requests\' defaults', () => {
+    const spec = buildSpec(new SessionState({ trustEnv: false }), 'get', URL_, {}, NO_ENV);
+    const missing = Object.entries(spec).filter(([, value]) => value === undefined).map(([key]) => key);
+    expect(missing).toEqual([]);
+    // The engine's tests build their specs with specFor: it is what the session builds.
+    expect(spec).toEqual({ ...specFor(URL_), headers: spec.headers, cookieJar: spec.cookieJar });
+    expect(spec.pool).toEqual({ maxSize: DEFAULT_POOL_SIZE, block: false });
+    expect(spec.maxRedirects).toBe(DEFAULT_MAX_REDIRECTS);
+    expect([DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE]).toEqual([30, 10]);
+  });
+
+  it('resolves retries with urllib3\'s defaults, methods upper-cased, and drops a limit of 0', () => {
+    const state = new SessionState({ trustEnv: false, retries: 2 });
+    expect(buildSpec(state, 'GET', URL_, {}, NO_ENV).retries).toEqual({
+      limit: 2,
+      methods: [...DEFAULT_RETRY_METHODS],
+      statusCodes: [...DEFAULT_RETRY_STATUS_CODES],
+      backoffFactor: 0,
+      maxBackoff: DEFAULT_MAX_BACKOFF,
+    });
+    expect(DEFAULT_RETRY_STATUS_CODES).toEqual([429, 503]);
+    const own = buildSpec(state, 'GET', URL_, { retries: { limit: 1, methods: ['post'], statusCodes: [500], backoffFactor: 0.5, maxBackoff: 2 } }, NO_ENV);
+    expect(own.retries).toEqual({ limit: 1, methods: ['POST'], statusCodes: [500], backoffFactor: 0.5, maxBackoff: 2 });
+    expect(buildSpec(state, 'GET', URL_, { retries: 0 }, NO_ENV).retries).toBeNull();
+  });
+
+  it('refuses retry options the engine could not use, naming the field', () => {
+    const state = new SessionState({ trustEnv: false });
+    expect(() => buildSpec(state, 'GET', URL_, { retries: { limit: 1.5 } }, NO_ENV)).toThrow(/retries\.limit must be a non-negative integer, got 1\.5/);
+    expect(() => buildSpec(state, 'GET', URL_, { retries: { limit: 1, backoffFactor: -1 } }, NO_ENV)).toThrow(RangeError);
+  });
+
+  it('grows the pool with the executor and takes a mount\'s pool, block included', () => {
+    const state = new SessionState({ trustEnv: false }, 32);
+    expect(buildSpec(state, 'GET', URL_, {}, NO_ENV).pool).toEqual({ maxSize: 32, block: false });
+    state.adapters.mount('http://a.example/', { poolMaxSize: 2, poolBlock: true });
+    const spec = buildSpec(state, 'GET', URL_, {}, NO_ENV);
+    expect(spec.pool).toEqual({ maxSize: 2, block: true });
+    expect(spec.mountedPools?.[0]).toEqual(['http://a.example/', { maxSize: 2, block: true }]);
+  });
+
+  it('keeps the request\'s own values: a lower-cased sha256, checksum off, http2, a timeout pair', () => {
+    const state = new SessionState({ trustEnv: false });
+    const sha = 'AB'.repeat(32);
+    const spec = buildSpec(state, 'GET', URL_, { expectedSha256: sha, checksum: false, http2: true, timeout: [1, null], allowRedirects: false }, NO_ENV);
+    expect(spec).toMatchObject({ expectedSha256: sha.toLowerCase(), checksum: false, http2: true, timeout: [1, null], allowRedirects: false });
+  });
+});
