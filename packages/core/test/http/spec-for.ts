@@ -24,6 +24,7 @@ export function specFor(url: string, overrides: SpecOverrides = {}): RequestSpec
     cert: null,
     proxies: null,
     environmentProxies: null,
+    netrcEnvironment: null,
     hooks: { response: [] },
     backgroundCallback: null,
     stream: false,
