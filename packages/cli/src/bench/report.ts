@@ -41,6 +41,12 @@ export interface BenchReport {
   cutOff: number;
   /** The measurement window: from the (common) start to the end; process start-up and warm-up excluded. */
   durationMs: number;
+  /**
+   * True when a signal ended the run before its -d or -n (Ctrl-C, SIGTERM,
+   * bench()'s `signal`): the figures cover what ran until then, requests in
+   * flight at that moment are in `cutOff`.
+   */
+  interrupted: boolean;
   /** requests / durationMs. */
   requestsPerSecond: number;
   /** Requests finished in each second of the run: min, mean, max. */
@@ -69,6 +75,8 @@ export interface BenchReport {
 
 export interface ReportContext {
   url: string;
+  /** A signal ended the run early. */
+  interrupted?: boolean;
   method: string;
   connections: number;
   mode: BenchReport['mode'];
@@ -114,6 +122,7 @@ export function buildBenchReport(load: MergedLoad, context: ReportContext): Benc
     responses,
     cutOff: load.cutOff,
     durationMs: Math.round(load.durationMs * 1000) / 1000,
+    interrupted: context.interrupted ?? false,
     requestsPerSecond: seconds > 0 ? round1(requests / seconds) : 0,
     requestsPerSecondBySecond: summarizePerSecond(load.perSecond, load.durationMs, requests),
     bytes: load.bytes,
@@ -159,6 +168,7 @@ export function formatBenchReport(report: BenchReport): string {
     `  ${report.connections} connections, ${rate}, ${client}, ${where}${report.warmupMs > 0 ? `, ${report.warmupMs} ms warm-up` : ''}`,
     `  ${report.scenario ? 'Iterations: ' : 'Requests:   '}${report.requests} in ${(report.durationMs / 1000).toFixed(2)} s = ${report.requestsPerSecond.toFixed(1)} ${perSecond} (per second: min ${s.min}  mean ${s.mean}  max ${s.max}), ${report.cutOff} cut off at the end`,
   ];
+  if (report.interrupted) lines.push(`  Interrupted after ${(report.durationMs / 1000).toFixed(2)} s: the figures cover what ran until then.`);
   if (!report.scenario) lines.push(`  Read:       ${formatBytes(report.bytes)} = ${formatBytes(report.bytesPerSecond)}/s`);
   lines.push(`  Latency ms: ${formatLatency(report.latencyMs)}${report.uncorrectedLatencyMs ? ' (from each due time)' : ''}`);
   if (report.uncorrectedLatencyMs) lines.push(`  Uncorrected: ${formatLatency(report.uncorrectedLatencyMs)} (from each send)`);
