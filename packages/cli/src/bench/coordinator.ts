@@ -12,6 +12,7 @@ import { LOOP_TASK_MODULE, type EncodedLoadTally } from './loop-task.js';
 import { mergeNamed, type NamedTally } from './named-requests.js';
 import { runLoad } from './run-load.js';
 import { splitEvenly } from './split.js';
+import { addPerSecond, densePerSecond } from './per-second.js';
 import { StartBarrier } from './start-barrier.js';
 
 /** Children start in well under a second; this only bounds a child that hangs before it is ready. */
@@ -75,7 +76,7 @@ export function mergeTallies(tallies: EncodedLoadTally[]): MergedLoad {
   for (const tally of tallies) {
     addCounts(statusCodes, tally.statusCodes);
     addCounts(errors, tally.errors);
-    tally.perSecond.forEach((count, second) => (perSecond[second] = (perSecond[second] ?? 0) + count));
+    addPerSecond(perSecond, tally.perSecond);
   }
   const uncorrectedParts = tallies.flatMap((t) => (t.uncorrected ? [LatencyRecorder.decode(t.uncorrected)] : []));
   const namedParts = tallies.flatMap((t) => (t.named ? [t.named] : []));
@@ -86,7 +87,7 @@ export function mergeTallies(tallies: EncodedLoadTally[]): MergedLoad {
     errors,
     cutOff: tallies.reduce((total, t) => total + t.cutOff, 0),
     bytes: tallies.reduce((total, t) => total + t.bytes, 0),
-    perSecond: Array.from(perSecond, (count) => count ?? 0),
+    perSecond: densePerSecond(perSecond),
     durationMs: Math.max(0, ...tallies.map((t) => t.elapsedMs)),
     generators: tallies.length,
     pids: [...new Set(tallies.map((t) => t.pid))],

@@ -21,6 +21,7 @@ import type { SendRequest } from './client.js';
 import { increment } from './counts.js';
 import { LatencyRecorder } from './histogram.js';
 import type { NamedTally } from './named-requests.js';
+import { countInSecond, densePerSecond } from './per-second.js';
 
 export interface LoadPlan {
   connections: number;
@@ -109,8 +110,7 @@ export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: Loo
 
   const countFinished = (now: number) => {
     finished += 1;
-    const second = Math.floor((now - startedAt) / 1000);
-    perSecond[second] = (perSecond[second] ?? 0) + 1;
+    countInSecond(perSecond, now - startedAt);
   };
 
   const connection = async () => {
@@ -188,8 +188,7 @@ export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: Loo
   if (stop && onStop) stop.removeEventListener('abort', onStop);
 
   const elapsedMs = endedAt - startedAt;
-  const seconds = Math.max(1, Math.ceil(elapsedMs / 1000));
-  const dense = Array.from({ length: seconds }, (_, i) => perSecond[i] ?? 0);
+  const dense = densePerSecond(perSecond, Math.max(1, Math.ceil(elapsedMs / 1000)));
   return {
     latency,
     ...(uncorrected ? { uncorrected } : {}),

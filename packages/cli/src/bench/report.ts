@@ -6,16 +6,9 @@ import type { BenchEnvironment } from './environment.js';
 import type { LoadClientKind } from './load-spec.js';
 import { formatBytes } from '../util/format.js';
 import { summarizeNamed, type NamedRequestSummary } from './named-requests.js';
+import { round1, summarizePerSecond, type PerSecondSummary } from './per-second.js';
 
-export interface PerSecondSummary {
-  min: number;
-  mean: number;
-  max: number;
-  /** Sample standard deviation over the seconds (0 with one sample). */
-  stdev: number;
-  /** How many seconds these come from (the complete seconds of the run; the whole run if shorter than one). */
-  samples: number;
-}
+export type { PerSecondSummary };
 
 export interface BenchReport {
   url: string;
@@ -87,23 +80,6 @@ export interface ReportContext {
   scenarioModule?: string;
 }
 
-const round1 = (value: number) => Math.round(value * 10) / 10;
-
-/** Complete seconds only, so the last partial second does not read as a drop; a run under a second is one sample. */
-export function summarizePerSecond(perSecond: number[], durationMs: number, requests: number): PerSecondSummary {
-  const complete = perSecond.slice(0, Math.floor(durationMs / 1000));
-  const samples = complete.length > 0 ? complete : [durationMs > 0 ? (requests * 1000) / durationMs : 0];
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  const variance = samples.length < 2 ? 0 : samples.reduce((total, x) => total + (x - mean) ** 2, 0) / (samples.length - 1);
-  return {
-    min: round1(Math.min(...samples)),
-    mean: round1(mean),
-    max: round1(Math.max(...samples)),
-    stdev: round1(Math.sqrt(variance)),
-    samples: samples.length,
-  };
-}
-
 export function buildBenchReport(load: MergedLoad, context: ReportContext): BenchReport {
   const responses = sumCounts(load.statusCodes);
   const requests = responses + sumCounts(load.errors);
@@ -151,7 +127,7 @@ const formatLatency = (l: LatencySummary) =>
 
 function formatNamed(name: string, n: NamedRequestSummary): string[] {
   return [
-    `  ${name}: ${n.requests} requests = ${n.requestsPerSecond.toFixed(1)} req/s`,
+    `  ${name}: ${n.requests} requests = ${n.requestsPerSecond.toFixed(1)} req/s (per second: min ${n.requestsPerSecondBySecond.min}  mean ${n.requestsPerSecondBySecond.mean}  max ${n.requestsPerSecondBySecond.max}), read ${formatBytes(n.bytes)} = ${formatBytes(n.bytesPerSecond)}/s`,
     `    Latency ms: ${formatLatency(n.latencyMs)}`,
     `    Status: ${formatCounts(n.statusCodes)}   Errors: ${formatCounts(n.errors)}`,
   ];
