@@ -60,7 +60,8 @@ export async function benchLoopTask(spec: LoadSpec, startPort: number): Promise<
         run = await waitForStartSignal(startPort);
         return { stop: AbortSignal.any([run.stop, interrupt.signal]) };
       },
-      onSecond: (progress) => run?.report(progress),
+      // The histogram so far, once a second: the coordinator merges the children's into the true p99 so far.
+      onSecond: (progress, latency) => run?.report(progress, latency.encode()),
     });
     return encodeTally(tally, process.pid);
   } finally {
