@@ -8,9 +8,13 @@
  * the server and the client share them, so the question "can a second load
  * process help?" is answered by these shares, not by the rates alone.
  *
- *   node benchmarks/side-by-side/load-ceiling.mjs [--workers 1|2] [--reps 3] [--seconds 5] [--connections 16]
+ *   node benchmarks/side-by-side/load-ceiling.mjs [--workers 1|2] [--reps 3] [--seconds 5] [--connections 16] [--only rf,autocannon]
  *
- * Prints one JSON line per run and a summary table (medians).
+ * Prints one JSON line per run and a summary table (medians). `--seconds 3,9`
+ * runs every tool at both durations and also prints each tool's marginal CPU
+ * per request, (CPU(9 s) - CPU(3 s)) / (requests(9 s) - requests(3 s)): its
+ * steady-state cost with start-up taken out, steadier than rates on a busy
+ * machine.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -33,7 +37,7 @@ const { values } = parseArgs({
 });
 const WORKERS = Number(values.workers);
 const REPS = Number(values.reps);
-const SECONDS = Number(values.seconds);
+const DURATIONS = values.seconds.split(',').map(Number);
 const CONNECTIONS = Number(values.connections);
 const RF = fileURLToPath(new URL('../../packages/cli/bundle/rf.mjs', import.meta.url));
 const AUTOCANNON = createRequire(fileURLToPath(new URL('../package.json', import.meta.url))).resolve('autocannon/autocannon.js');
@@ -106,16 +110,16 @@ const wrkRate = (out) => {
   return { requests: Number(m[1]), seconds: Number(m[2]) / (m[3] === 'ms' ? 1000 : 1) };
 };
 
-function tools(url) {
+function tools(url, seconds) {
   const rf = (extra) => async () => {
-    const run = await timed([process.execPath, RF, 'bench', url, '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--json', '--no-progress', ...extra]);
+    const run = await timed([process.execPath, RF, 'bench', url, '-c', String(CONNECTIONS), '-d', `${seconds}s`, '--json', '--no-progress', ...extra]);
     const r = JSON.parse(run.stdout);
     if (r.requests !== r.responses || Object.keys(r.statusCodes).some((c) => c !== '200')) throw new Error(`rf: ${JSON.stringify(r.statusCodes)} ${JSON.stringify(r.errors)}`);
     return { requests: r.responses, seconds: r.durationMs / 1000, cpuSeconds: run.cpuSeconds };
   };
   return {
     autocannon: async () => {
-      const run = await timed([process.execPath, AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '--json', url]);
+      const run = await timed([process.execPath, AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(seconds), '--json', url]);
       const r = JSON.parse(run.stdout);
       if (r.errors + r.timeouts + r.non2xx > 0) throw new Error(`autocannon: errors ${r.errors}`);
       return { requests: r.requests.total, seconds: r.duration, cpuSeconds: run.cpuSeconds };
@@ -123,11 +127,11 @@ function tools(url) {
     rf: rf([]),
     'rf --processes 2': rf(['--processes', '2']),
     'wrk -t1': async () => {
-      const run = await timed(['wrk', '-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, url]);
+      const run = await timed(['wrk', '-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, url]);
       return { ...wrkRate(run.stdout), cpuSeconds: run.cpuSeconds };
     },
     'wrk -t2': async () => {
-      const run = await timed(['wrk', '-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, url]);
+      const run = await timed(['wrk', '-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, url]);
       return { ...wrkRate(run.stdout), cpuSeconds: run.cpuSeconds };
     },
   };
@@ -143,11 +147,11 @@ const url = `http://127.0.0.1:${port}/small.bin`;
 const results = [];
 try {
   const workers = await workerPids(master.pid);
-  const all = tools(url);
-  const names = values.only ? values.only.split(',') : Object.keys(all);
+  const names = values.only ? values.only.split(',') : Object.keys(tools(url, 0));
   for (let rep = 0; rep < REPS; rep++) {
     const order = names.map((_, i) => names[(i + rep) % names.length]);
-    for (const name of order) {
+    for (const [name, seconds] of order.flatMap((name) => DURATIONS.map((d) => [name, d]))) {
+      const all = tools(url, seconds);
       const load = await loadAverage();
       const before = await cpuTicks(workers);
       const started = performance.now();
@@ -157,12 +161,14 @@ try {
       const line = {
         rep,
         tool: name,
+        seconds,
         requests: run.requests,
         rps: Math.round(run.requests / run.seconds),
         toolCpuSeconds: run.cpuSeconds,
         toolCpuUsPerRequest: Math.round((run.cpuSeconds * 1e6) / run.requests),
-        // Over the tool's whole process life (start-up included): nginx idles then, so its share during the load is higher.
-        nginxCores: Math.round((nginxCpuSeconds / wallSeconds) * 100) / 100,
+        // nginx's CPU over the tool's measured window (nginx idles while the tool starts).
+        nginxCores: Math.round((nginxCpuSeconds / run.seconds) * 100) / 100,
+        wallSeconds: Math.round(wallSeconds * 100) / 100,
         nginxCpuUsPerRequest: Math.round((nginxCpuSeconds * 1e6) / run.requests),
         load,
       };
@@ -176,14 +182,24 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-console.log(`\nnginx worker_processes ${WORKERS}, ${CONNECTIONS} connections, ${SECONDS} s, ${REPS} reps, ${cpus().length} cores; medians`);
-console.log('tool                 req/s   ×autocannon(paired)  tool CPU µs/req  nginx CPU µs/req  nginx cores  load');
-const byTool = (name) => results.filter((r) => r.tool === name);
+const longest = Math.max(...DURATIONS);
+console.log(`\nnginx worker_processes ${WORKERS}, ${CONNECTIONS} connections, ${longest} s runs, ${REPS} reps, ${cpus().length} cores; medians`);
+console.log('tool                 req/s   ×autocannon(paired)  tool CPU µs/req  nginx CPU µs/req  nginx cores  load  marginal tool CPU µs/req');
+const byTool = (name) => results.filter((r) => r.tool === name && r.seconds === longest);
+/** Steady-state CPU per request: the longer run's extra CPU over its extra requests, per repetition. */
+const marginal = (name) => {
+  if (DURATIONS.length < 2) return [];
+  const shortest = Math.min(...DURATIONS);
+  return byTool(name).flatMap((long) => {
+    const short = results.find((r) => r.tool === name && r.rep === long.rep && r.seconds === shortest);
+    return short && long.requests > short.requests ? [((long.toolCpuSeconds - short.toolCpuSeconds) * 1e6) / (long.requests - short.requests)] : [];
+  });
+};
 const ac = byTool('autocannon');
 for (const name of [...new Set(results.map((r) => r.tool))]) {
   const rows = byTool(name);
   const ratios = rows.map((r) => r.rps / (ac.find((a) => a.rep === r.rep)?.rps ?? NaN));
   console.log(
-    [name.padEnd(18), String(median(rows.map((r) => r.rps))).padStart(8), median(ratios).toFixed(2).padStart(10), String(median(rows.map((r) => r.toolCpuUsPerRequest))).padStart(16), String(median(rows.map((r) => r.nginxCpuUsPerRequest))).padStart(16), median(rows.map((r) => r.nginxCores)).toFixed(2).padStart(14), median(rows.map((r) => r.load)).toFixed(1).padStart(6)].join(' '),
+    [name.padEnd(18), String(median(rows.map((r) => r.rps))).padStart(8), median(ratios).toFixed(2).padStart(10), String(median(rows.map((r) => r.toolCpuUsPerRequest))).padStart(16), String(median(rows.map((r) => r.nginxCpuUsPerRequest))).padStart(16), median(rows.map((r) => r.nginxCores)).toFixed(2).padStart(14), median(rows.map((r) => r.load)).toFixed(1).padStart(6), marginal(name).map((m) => m.toFixed(1)).join(' / ').padStart(12)].join(' '),
   );
 }
