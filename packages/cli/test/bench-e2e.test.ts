@@ -64,12 +64,12 @@ describe('rf bench end to end', () => {
     expect(report.errors).toEqual({});
     expect(Object.keys(report).sort()).toEqual(
       [
-        'bytes', 'bytesPerSecond', 'client', 'connections', 'cutOff', 'durationMs', 'environment', 'errors', 'histograms', 'latencyMs', 'method', 'mode', 'pids',
+        'bytes', 'bytesPerSecond', 'client', 'connections', 'cutOff', 'durationMs', 'environment', 'errors', 'histograms', 'interrupted', 'latencyMs', 'method', 'mode', 'pids',
         'processes', 'rate', 'requests', 'requestsPerSecond', 'requestsPerSecondBySecond', 'responses', 'scenario', 'statusCodes', 'uncorrectedLatencyMs', 'url', 'warmupMs',
       ].sort(),
     );
     expect(Object.keys(report.latencyMs).sort()).toEqual(['max', 'mean', 'min', 'p50', 'p75', 'p90', 'p99', 'p999', 'p9999', 'stddev']);
-    expect(report).toMatchObject({ rate: null, uncorrectedLatencyMs: null, cutOff: 0, warmupMs: 0, scenario: null });
+    expect(report).toMatchObject({ rate: null, uncorrectedLatencyMs: null, cutOff: 0, warmupMs: 0, scenario: null, interrupted: false });
     // 'ok' plus the status line and headers of each answer.
     expect(report.bytes).toBeGreaterThan(500 * 'HTTP/1.1 200 OK\r\n\r\nok'.length);
     expect(report.environment?.command).toEqual(['bench', url, '-n', '500', '-c', '8', '--json']);

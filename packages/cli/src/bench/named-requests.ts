@@ -60,13 +60,16 @@ export class NamedRequestLog {
   private counting = false;
   /** performance.now() when counting started: second 0 of the per-second counts. */
   private startedAt = 0;
+  /** performance.now() of the end of -d: what settles later is cut off, as the loop counts it, even before stop() runs. */
+  private deadline = Infinity;
 
-  /** Counting starts afresh (after the warm-up), at the start of the run's clock. */
-  start(): void {
+  /** Counting starts afresh (after the warm-up), at the start of the run's clock, for `durationMs` at most. */
+  start(durationMs?: number): void {
     this.window += 1;
     this.tallies = new Map();
     this.counting = true;
     this.startedAt = performance.now();
+    this.deadline = durationMs === undefined ? Infinity : this.startedAt + durationMs;
   }
 
   /** The run ended: whatever settles from now on is cut off, not counted. */
@@ -78,7 +81,8 @@ export class NamedRequestLog {
   track(name: string, outcome: PromiseLike<NamedOutcome>): void {
     const window = this.window;
     const startedAt = performance.now();
-    const counts = () => this.counting && this.window === window;
+    // A late end-of-run timer (a busy machine) must not let requests settled after -d in.
+    const counts = () => this.counting && this.window === window && performance.now() < this.deadline;
     const settled = () => {
       const now = performance.now();
       const tally = this.tallyOf(name);

@@ -23,7 +23,7 @@ export async function runLoad(spec: LoadSpec, { startSignal, onSecond }: RunLoad
       const { rate, connections } = spec;
       await runLoadLoop({ connections, durationMs: spec.warmupMs, ...(rate === undefined ? {} : { rate }) }, target, stop ? { stop } : {});
     }
-    client.startCounting?.();
+    client.startCounting?.(spec.durationMs);
     const onEnd = client.stopCounting?.bind(client);
     const tally = await runLoadLoop(spec, { ...target, ...(onEnd ? { onEnd } : {}) }, { ...(stop ? { stop } : {}), ...(onSecond ? { onSecond } : {}) });
     const named = client.named?.();
