@@ -119,10 +119,13 @@ describe('rf bench --script', () => {
         expect(inSeconds).toBeLessThanOrEqual(named.requests);
         expect(inSeconds).toBeGreaterThanOrEqual(named.requests - 3);
         // 300 iterations are due in 3 s, one request of each name per iteration: the mean cannot pass 100 (a name
-        // counted twice, or both processes' seconds added twice, would), and a busy machine's catch-up stays bounded.
+        // counted twice, or both processes' seconds added twice, would). A busy machine may fall behind and catch up
+        // (a second of 228 was seen at load 15), so no bound on a single second but the name's count.
         expect(bySecond.mean).toBeLessThanOrEqual(100);
-        expect(bySecond.mean).toBeGreaterThanOrEqual(70);
-        expect(bySecond.max).toBeLessThanOrEqual(200);
+        expect(bySecond.max).toBeLessThanOrEqual(named.requests);
+        // Every iteration that completed made one request of each name; a cut-off one may have made it too.
+        expect(named.requests).toBeGreaterThanOrEqual(report.requests);
+        expect(named.requests).toBeLessThanOrEqual(report.requests + report.cutOff);
       }
       expect(run.survivors).toEqual([]);
     });
