@@ -65,6 +65,19 @@ describe('rf bench on Ctrl-C', () => {
     });
   }
 
+  it('--processes 2, Ctrl-C to the process group while the children start: exit 130, an interrupted report, no process left', async () => {
+    // A child hit before its task started dies of the signal (node's default), one hit after stops with an empty tally:
+    // either way rf reports what ran (little or nothing) and ends the rest.
+    const run = await runBenchProcess([url, '-d', '60s', '-c', String(CONNECTIONS), '--processes', '2'], { interrupt: 'group-at-start' });
+    await connectionsClosed();
+    expect(run.code).toBe(130);
+    expect(run.report.interrupted).toBe(true);
+    expect(run.report.errors).toEqual({});
+    expect(run.report.durationMs).toBeLessThan(30_000);
+    expect(run.survivors).toEqual([]);
+    expect(run.report.pids.filter((pid) => isAlive(pid))).toEqual([]);
+  });
+
   it('the text report too, saying it was interrupted', async () => {
     const run = await runBenchProcess([url, '-d', '60s', '-c', String(CONNECTIONS)], { interrupt: 'rf', text: true });
     await connectionsClosed();

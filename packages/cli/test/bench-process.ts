@@ -42,9 +42,10 @@ export interface BenchProcessOptions {
   /**
    * Ctrl-C once the first progress line is on stderr: SIGINT to rf alone
    * ('rf'), or to its whole process group, children included, as a terminal
-   * sends it ('group').
+   * sends it ('group'); or to the group as soon as rf has started a child,
+   * while the children start up ('group-at-start').
    */
-  interrupt?: 'rf' | 'group';
+  interrupt?: 'rf' | 'group' | 'group-at-start';
   /** Without --json: `report` is then absent and `stdout` the text report. */
   text?: boolean;
 }
@@ -57,15 +58,16 @@ export async function runBenchProcess(args: string[], { interrupt, text = false 
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RF_BENCH_TEST_RUN: marker },
     // Its own process group, so 'group' reaches rf and its children and nothing of jest's.
-    detached: interrupt === 'group',
+    detached: interrupt === 'group' || interrupt === 'group-at-start',
   });
+  if (interrupt === 'group-at-start') void interruptOnceAChildRuns(child.pid!, marker);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
   child.stderr.on('data', (chunk: Buffer) => {
     const first = interrupt !== undefined && !stderr.includes('\n');
     stderr += chunk;
-    if (first && stderr.includes('\n')) process.kill(interrupt === 'group' ? -child.pid! : child.pid!, 'SIGINT');
+    if (first && interrupt !== 'group-at-start' && stderr.includes('\n')) process.kill(interrupt === 'group' ? -child.pid! : child.pid!, 'SIGINT');
   });
   const [[code]] = await Promise.all([once(child, 'exit') as Promise<[number | null]>, once(child, 'close')]);
   const exitedAt = performance.now();
@@ -75,6 +77,31 @@ export async function runBenchProcess(args: string[], { interrupt, text = false 
     return { code, report: JSON.parse(stdout) as BenchReport, stdout, stderr, exitedAt, survivors };
   } catch {
     throw new Error(`rf bench printed no JSON report (exit ${code}): ${stdout}${stderr}`);
+  }
+}
+
+/**
+ * SIGINT to rf's process group once a process besides rf carries the run's
+ * marker (a pool child, just spawned). rf's own handler is in place by then:
+ * it installs it before it parses its arguments.
+ */
+async function interruptOnceAChildRuns(rfPid: number, marker: string): Promise<void> {
+  // /proc offers no event for a new process: scanned until the condition holds (or rf is gone).
+  while (isRunning(rfPid)) {
+    if (processesWithEnv('RF_BENCH_TEST_RUN', marker).some((pid) => pid !== rfPid)) {
+      process.kill(-rfPid, 'SIGINT');
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

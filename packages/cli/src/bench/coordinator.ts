@@ -102,12 +102,17 @@ export async function runLoadInProcesses(spec: LoadSpec, processes: number, { on
   const barrier = await StartBarrier.open(shares.length, onSecond);
   try {
     const task = fnRef(LOOP_TASK_MODULE, 'benchLoopTask');
-    const futures = shares.map((share) => executor.submit<EncodedLoadTally>(task, share, barrier.port));
-    const tallies = Promise.all(futures.map((future) => future.result()));
+    const results = shares.map((share) => executor.submit<EncodedLoadTally>(task, share, barrier.port).result());
+    const tallies = Promise.all(results);
     // Handled below; until then a failure must not surface as an unhandled rejection.
     tallies.catch(() => {});
-    // A child that fails before it is ready would leave the others waiting: its failure ends the wait.
-    await Promise.race([barrier.allReady(READY_TIMEOUT_MS), tallies]);
+    try {
+      // A child that fails before it is ready would leave the others waiting: its failure ends the wait.
+      await Promise.race([barrier.allReady(READY_TIMEOUT_MS), tallies]);
+    } catch (error) {
+      // A terminal's Ctrl-C reaches children still starting, which die of it: the run goes on to its (empty) end.
+      if (!stop?.aborted) throw error;
+    }
     barrier.release();
     // A stop during start-up takes effect here: the children start, see the line closed, and return at once.
     const stopChildren = () => barrier.stop();
@@ -115,6 +120,10 @@ export async function runLoadInProcesses(spec: LoadSpec, processes: number, { on
     stop?.addEventListener('abort', stopChildren, { once: true });
     try {
       return mergeTallies(await tallies);
+    } catch (error) {
+      if (!stop?.aborted) throw error;
+      // Interrupted: the children that reported make the report; one the signal ended first has nothing to add.
+      return mergeTallies((await Promise.allSettled(results)).flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
     } finally {
       stop?.removeEventListener('abort', stopChildren);
     }

@@ -34,6 +34,7 @@ const GO = 'g';
 export class StartBarrier {
   private readonly waiting: Socket[] = [];
   private readonly arrivals = new Set<() => void>();
+  private stopped = false;
   /** Per second of the run, the children's reports so far. */
   private readonly seconds: ProgressLine[][] = [];
 
@@ -46,6 +47,11 @@ export class StartBarrier {
     server.on('connection', (socket) => {
       // A child that dies closes its socket; its task's failure reports it.
       socket.on('error', () => {});
+      // Too late: the run was stopped before this child was ready; it gives up at once rather than wait for a start.
+      if (this.stopped) {
+        socket.destroy();
+        return;
+      }
       this.waiting.push(socket);
       this.readProgress(socket);
       for (const arrived of this.arrivals) arrived();
@@ -99,8 +105,9 @@ export class StartBarrier {
     for (const socket of this.waiting) socket.write(GO);
   }
 
-  /** Hangs up on every child: those still waiting give up, running ones stop starting requests. */
+  /** Hangs up on every child: those still waiting give up, running ones stop starting requests, later ones are turned away. */
   stop(): void {
+    this.stopped = true;
     for (const socket of this.waiting) socket.destroy();
   }
 
