@@ -6,7 +6,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { BenchReport } from '../dist/bench/report.js';
-import { listenOnLoopback } from '@requests-futures/testing';
+import { isAlive, listenOnLoopback } from '@requests-futures/testing';
 import { RF_BIN } from './helpers.js';
 
 export interface BenchProcessRun {
@@ -87,21 +87,12 @@ export async function runBenchProcess(args: string[], { interrupt, text = false 
  */
 async function interruptOnceAChildRuns(rfPid: number, marker: string): Promise<void> {
   // /proc offers no event for a new process: scanned until the condition holds (or rf is gone).
-  while (isRunning(rfPid)) {
+  while (isAlive(rfPid)) {
     if (processesWithEnv('RF_BENCH_TEST_RUN', marker).some((pid) => pid !== rfPid)) {
       process.kill(-rfPid, 'SIGINT');
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
