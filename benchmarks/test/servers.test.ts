@@ -62,6 +62,9 @@ test('nginx config keeps everything under the prefix', async () => {
   assert.match(conf, /daemon off;/);
   assert.match(conf, /pid \/w\/nginx\/nginx\.pid;/);
   assert.doesNotMatch(conf, /\{\{/);
+  assert.match(conf, /^worker_processes 1;$/m);
+  const two = await renderNginxConfig({ prefix: '/w/nginx', root: '/w/files', port: 4321, workerProcesses: 2 });
+  assert.match(two, /^worker_processes 2;$/m);
 });
 
 const nginx = findTool('nginx');

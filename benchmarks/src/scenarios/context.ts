@@ -14,7 +14,8 @@ export interface ScenarioContext {
   workDir: string;
   jsonServer(): Promise<JsonServer>;
   /** nginx serving the given file set; `skip` when nginx is missing. */
-  filesOverNginx(spec: FileSetSpec): Promise<{ urls: string[]; files: GeneratedFile[] } | { skip: string }>;
+  /** `workerProcesses`: nginx's worker_processes, default 1. */
+  filesOverNginx(spec: FileSetSpec, options?: { workerProcesses?: number }): Promise<{ urls: string[]; files: GeneratedFile[] } | { skip: string }>;
 }
 
 export interface ScenarioDefinition {

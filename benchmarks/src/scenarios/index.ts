@@ -5,9 +5,9 @@ import { cpuHook } from './cpu-hook.js';
 import { bulk, bulk1g } from './bulk.js';
 import { memory } from './memory.js';
 import { stream1g } from './stream.js';
-import { rfBenchVsAutocannon, rfBenchVsAutocannonNginx } from './rf-bench-vs-autocannon.js';
+import { rfBenchVsAutocannon, rfBenchVsAutocannonNginx, rfBenchVsAutocannonNginx2 } from './rf-bench-vs-autocannon.js';
 import { cliDownload4m, cliDownload256m, cliDownload4k, cliMemory } from './cli-download.js';
 import { distributedBulk, distributedGets } from './distributed.js';
 import type { ScenarioDefinition } from './context.js';
 
-export const SCENARIOS: ScenarioDefinition[] = [smallGets, processPoolVsGot, cpuHook, bulk, bulk1g, memory, stream1g, rfBenchVsAutocannon, rfBenchVsAutocannonNginx, cliDownload4m, cliDownload256m, cliDownload4k, cliMemory, distributedGets, distributedBulk];
+export const SCENARIOS: ScenarioDefinition[] = [smallGets, processPoolVsGot, cpuHook, bulk, bulk1g, memory, stream1g, rfBenchVsAutocannon, rfBenchVsAutocannonNginx, rfBenchVsAutocannonNginx2, cliDownload4m, cliDownload256m, cliDownload4k, cliMemory, distributedGets, distributedBulk];

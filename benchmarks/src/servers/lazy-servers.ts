@@ -10,7 +10,8 @@ import { startNginx, type NginxServer } from './nginx.js';
 
 export class LazyServers {
   private json?: Promise<JsonServer>;
-  private nginx?: Promise<NginxServer>;
+  /** By worker_processes. */
+  private readonly nginx = new Map<number, Promise<NginxServer>>();
 
   constructor(private readonly workDir: string) {}
 
@@ -23,21 +24,23 @@ export class LazyServers {
     return this.json;
   }
 
-  async filesOverNginx(spec: FileSetSpec): Promise<{ urls: string[]; files: GeneratedFile[] } | { skip: string }> {
+  /** `workerProcesses`: nginx's worker_processes, default 1; each count is its own instance. */
+  async filesOverNginx(spec: FileSetSpec, { workerProcesses = 1 }: { workerProcesses?: number } = {}): Promise<{ urls: string[]; files: GeneratedFile[] } | { skip: string }> {
     const tool = findTool('nginx');
     if (!tool.found) return { skip: tool.reason };
     const files = await generateFileSet(this.filesRoot, spec);
-    this.nginx ??= startNginx({ nginxPath: tool.path, root: this.filesRoot, workDir: this.workDir });
-    const server = await this.nginx;
+    let started = this.nginx.get(workerProcesses);
+    if (!started) this.nginx.set(workerProcesses, (started = startNginx({ nginxPath: tool.path, root: this.filesRoot, workDir: this.workDir, workerProcesses })));
+    const server = await started;
     return { files, urls: files.map((f) => `${server.origin}/${f.relativePath}`) };
   }
 
   async stopAll(): Promise<void> {
     const started: Promise<{ stop(): Promise<void> }>[] = [];
     if (this.json) started.push(this.json);
-    if (this.nginx) started.push(this.nginx);
+    started.push(...this.nginx.values());
     this.json = undefined;
-    this.nginx = undefined;
+    this.nginx.clear();
     await Promise.all(
       started.map(async (pending) => {
         const server = await pending.catch(() => undefined);

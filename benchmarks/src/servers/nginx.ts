@@ -25,11 +25,13 @@ export interface StartNginxOptions {
   root: string;
   /** Where config, pid, logs and temp dirs go (git-ignored). */
   workDir: string;
+  /** nginx's worker_processes (default 1). */
+  workerProcesses?: number;
 }
 
 const TEMPLATE = fileURLToPath(new URL('../../servers/nginx.conf', import.meta.url));
 
-export async function renderNginxConfig(options: { prefix: string; root: string; port: number }): Promise<string> {
+export async function renderNginxConfig(options: { prefix: string; root: string; port: number; workerProcesses?: number }): Promise<string> {
   const template = await readFile(TEMPLATE, 'utf8');
   // As root, nginx's workers would switch to `nobody`, who may not read the repo's files.
   const userDirective = process.getuid?.() === 0 ? 'user root root;' : '';
@@ -37,17 +39,20 @@ export async function renderNginxConfig(options: { prefix: string; root: string;
     .replaceAll('{{USER_DIRECTIVE}}', userDirective)
     .replaceAll('{{PREFIX}}', options.prefix)
     .replaceAll('{{ROOT}}', options.root)
-    .replaceAll('{{PORT}}', String(options.port));
+    .replaceAll('{{PORT}}', String(options.port))
+    .replaceAll('{{WORKERS}}', String(options.workerProcesses ?? 1));
 }
 
 export async function startNginx(options: StartNginxOptions): Promise<NginxServer> {
-  const prefix = join(options.workDir, 'nginx');
+  const workers = options.workerProcesses ?? 1;
+  // One prefix per worker count: two instances may run side by side.
+  const prefix = join(options.workDir, workers === 1 ? 'nginx' : `nginx-${workers}-workers`);
   for (const sub of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
     await mkdir(join(prefix, sub), { recursive: true });
   }
   const port = await freePort();
   const confPath = join(prefix, 'nginx.conf');
-  await writeFile(confPath, await renderNginxConfig({ prefix, root: options.root, port }));
+  await writeFile(confPath, await renderNginxConfig({ prefix, root: options.root, port, workerProcesses: workers }));
   const errorLog = join(prefix, 'error.log');
   const proc = new ManagedProcess(
     'nginx',

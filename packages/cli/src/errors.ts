@@ -29,8 +29,16 @@ export class Interrupted extends Error {
   readonly exitCode: number;
   constructor(readonly signalName: 'SIGINT' | 'SIGTERM') {
     super(`interrupted (${signalName})`);
-    this.exitCode = signalName === 'SIGTERM' ? 143 : 130;
+    this.exitCode = signalName === 'SIGTERM' ? 143 : EXIT_INTERRUPTED;
   }
+}
+
+/** The shell's code for a run ended by Ctrl-C (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+/** 130 for SIGINT (or an abort without a reason of ours), 143 for SIGTERM. */
+export function interruptedExitCode(signal: AbortSignal): number {
+  return signal.reason instanceof Interrupted ? signal.reason.exitCode : EXIT_INTERRUPTED;
 }
 
 /**

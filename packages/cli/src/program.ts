@@ -17,7 +17,7 @@ export const EXIT_USAGE = 2;
 
 export interface RunCliOptions {
   io?: CliIo;
-  /** Aborting interrupts a running download (the bin script wires Ctrl-C to it). */
+  /** Aborting interrupts a running download or bench (the bin script wires Ctrl-C and SIGTERM to it). */
   signal?: AbortSignal;
 }
 
@@ -32,7 +32,7 @@ export function buildProgram(io: CliIo, done: (exitCode: number) => void, signal
       writeErr: (text) => io.stderr.write(text),
     });
   registerDownloadCommand(program, io, done, signal);
-  registerBenchCommand(program, io, done);
+  registerBenchCommand(program, io, done, signal);
   registerWorkerCommand(program, io, done, signal);
   return program;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import { LoadStartError } from '../dist/bench/errors.js';
+import { LatencyRecorder } from '../dist/bench/histogram.js';
 import { StartBarrier, waitForStartSignal } from '../dist/bench/start-barrier.js';
 
 /** Whether a promise has settled by now (it is checked after the events that could settle it). */
@@ -85,6 +86,35 @@ describe('the start line shared by load processes', () => {
         { elapsedMs: 1001, requests: 15, lastSecond: 15, errors: 1, p99Ms: 7 },
         { elapsedMs: 2001, requests: 45, lastSecond: 30, errors: 3, p99Ms: 3 },
       ]);
+      a!.leave();
+      b!.leave();
+    } finally {
+      await barrier.close();
+    }
+  });
+
+  it('with the parties\' histograms, the p99 of the second is that of all their answers, not the worst party\'s', async () => {
+    // A: 1,000 answers of 1 ms; B: 10 of 50 ms. B's own p99 is 50 ms; over all 1,010 answers the p99 is 1 ms.
+    const fast = new LatencyRecorder();
+    for (let i = 0; i < 1_000; i++) fast.recordMs(1);
+    const slow = new LatencyRecorder();
+    for (let i = 0; i < 10; i++) slow.recordMs(50);
+    const seen: number[] = [];
+    let reported!: () => void;
+    const oneSecond = new Promise<void>((resolve) => (reported = resolve));
+    const barrier = await StartBarrier.open(2, (progress) => {
+      seen.push(progress.p99Ms);
+      reported();
+    });
+    try {
+      const parties = [waitForStartSignal(barrier.port), waitForStartSignal(barrier.port)];
+      await barrier.allReady(10_000);
+      barrier.release();
+      const [a, b] = await Promise.all(parties);
+      a!.report({ elapsedMs: 1000, requests: 1000, lastSecond: 1000, errors: 0, p99Ms: 1 }, fast.encode());
+      b!.report({ elapsedMs: 1000, requests: 10, lastSecond: 10, errors: 0, p99Ms: 50 }, slow.encode());
+      await oneSecond;
+      expect(seen).toEqual([1]);
       a!.leave();
       b!.leave();
     } finally {

@@ -93,9 +93,51 @@ describe('rf bench --script', () => {
       }
       // An iteration lasts at least as long as its slowest request.
       expect(report.latencyMs.max).toBeGreaterThanOrEqual(Math.max(named['login']!.latencyMs.min, named['items']!.latencyMs.min));
+      // Body bytes by name, to the byte: '[1,2,3]' per items, each user's own token per login, whichever process sent it.
+      expect(named['items']!.bytes).toBe(301 * '[1,2,3]'.length);
+      expect(named['login']!.bytes).toBe(Array.from({ length: 301 }, (_, i) => JSON.stringify({ token: `t-user-${i}` }).length).reduce((a, b) => a + b));
+      expect(named['items']!.bytesPerSecond).toBe(Math.round(named['items']!.bytes / (report.durationMs / 1000)));
       expect(run.survivors).toEqual([]);
     });
   }
+
+  for (const processes of [[], ['--processes', '2']]) {
+    it(`-R 100 -d 3 ${processes.join(' ')}: requests/s per second by name, the seconds adding up to the name's count`, async () => {
+      reset();
+      failingDigit = null;
+      const run = await runBenchProcess([url, '--script', EXAMPLE, '-R', '100', '-d', '3', '-c', '50', ...processes]);
+      expect(run.code).toBe(0);
+      const { report } = run;
+      for (const name of ['items', 'login']) {
+        const named = report.scenario!.requests[name]!;
+        const bySecond = named.requestsPerSecondBySecond;
+        expect(bySecond.samples).toBe(3);
+        expect(bySecond.min).toBeLessThanOrEqual(bySecond.mean);
+        expect(bySecond.mean).toBeLessThanOrEqual(bySecond.max);
+        // Three complete seconds hold every request of the name but those finishing in the run's last instant.
+        const inSeconds = Math.round(bySecond.mean * bySecond.samples);
+        expect(inSeconds).toBeLessThanOrEqual(named.requests);
+        expect(inSeconds).toBeGreaterThanOrEqual(named.requests - 3);
+        // 300 iterations are due in 3 s, one request of each name per iteration: the mean cannot pass 100 (a name
+        // counted twice, or both processes' seconds added twice, would). A busy machine may fall behind and catch up
+        // (a second of 228 was seen at load 15), so no bound on a single second but the name's count.
+        expect(bySecond.mean).toBeLessThanOrEqual(100);
+        expect(bySecond.max).toBeLessThanOrEqual(named.requests);
+        // Every iteration that completed made one request of each name; a cut-off one may have made it too.
+        expect(named.requests).toBeGreaterThanOrEqual(report.requests);
+        expect(named.requests).toBeLessThanOrEqual(report.requests + report.cutOff);
+      }
+      expect(run.survivors).toEqual([]);
+    });
+  }
+
+  it('the text report: per-second requests and bytes under each name', async () => {
+    reset();
+    const run = await runBenchProcess([url, '--script', EXAMPLE, '-n', '50', '-c', '4'], { text: true });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^  items: 50 requests = [\d.]+ req\/s \(per second: min [\d.]+  mean [\d.]+  max [\d.]+\), read 350 B = [\d.]+ (B|kB)\/s$/m);
+    expect(run.stdout).toMatch(/^  login: 50 requests = [\d.]+ req\/s \(per second: min [\d.]+  mean [\d.]+  max [\d.]+\), read [\d.]+ (B|kB) = /m);
+  });
 
   it('an iteration that throws counts under its error; each request under its status', async () => {
     reset();

@@ -9,7 +9,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import httpParser from 'http-parser-js';
-import { sizedResponseStatus } from '../dist/bench/sized-response.js';
+import { readSizedHead, sizedResponseStatus } from '../dist/bench/sized-response.js';
 
 const { HTTPParser } = httpParser;
 
@@ -105,5 +105,27 @@ describe('sizedResponseStatus', () => {
     );
     // Not vacuous: the generated responses take the fast path often enough to mean something.
     expect(answered).toBeGreaterThan(60);
+  });
+
+  it('a whole head with part of its body: says how many body bytes are missing, and the parser agrees once they came', () => {
+    const whole = response(NGINX, 'hello');
+    const headLength = whole.length - 5;
+    expect(readSizedHead(whole.subarray(0, headLength))).toEqual({ status: 200, bodyMissing: 5 });
+    expect(readSizedHead(whole.subarray(0, headLength + 2))).toEqual({ status: 200, bodyMissing: 3 });
+    expect(readSizedHead(whole)).toEqual({ status: 200, bodyMissing: 0 });
+    // A head cut short, or bytes past the body: the parser's.
+    expect(readSizedHead(whole.subarray(0, headLength - 1))).toBeUndefined();
+    expect(readSizedHead(Buffer.concat([whole, Buffer.from('H')]))).toBeUndefined();
+    const generated = fc.record({ status: fc.constantFrom(200, 404, 500), body: fc.integer({ min: 1, max: 300 }), cut: fc.nat(300) });
+    fc.assert(
+      fc.property(generated, ({ status, body, cut }) => {
+        const bytes = response(`HTTP/1.1 ${status} X\r\nContent-Length: ${body}`, 'b'.repeat(body));
+        const first = bytes.subarray(0, bytes.length - Math.min(cut, body));
+        const head = readSizedHead(first);
+        expect(head).toEqual({ status, bodyMissing: Math.min(cut, body) });
+        expect(parse(Buffer.concat([first, Buffer.alloc(head!.bodyMissing, 'b')]))).toEqual({ messages: 1, status, keepAlive: true, error: false });
+      }),
+      { numRuns: 500 },
+    );
   });
 });

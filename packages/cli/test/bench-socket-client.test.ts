@@ -48,6 +48,10 @@ describe('the socket client', () => {
         res.writeHead(200, { 'Content-Length': '100' });
         res.write('ok');
         setImmediate(() => res.socket?.destroy());
+      } else if (kind === '/split') {
+        // The head with the first 10 of 1,000 body bytes, the rest once that left: as nginx sends a head and a sendfile body.
+        res.writeHead(200, { 'Content-Length': '1000' });
+        res.write('x'.repeat(10), () => setImmediate(() => res.end('y'.repeat(990))));
       } else if (kind === '/then-silent') {
         // Answers the first two requests, then none.
         silentAfter += 1;
@@ -80,6 +84,16 @@ describe('the socket client', () => {
     expect(report).toMatchObject({ requests: 400, responses: 400, errors: {}, statusCodes: { '200': 400 } });
     // Every fourth answer closes its connection: about 100 reconnections beyond the first 4.
     expect(connections).toBeGreaterThanOrEqual(100);
+  });
+
+  it('a body that follows its head in later reads: counted to its last byte, the connection kept', async () => {
+    served = 0;
+    connections = 0;
+    const { report } = await bench([`${base}/split`, '-n', '200', '-c', '2']);
+    expect(served).toBe(200);
+    expect(report).toMatchObject({ requests: 200, responses: 200, errors: {}, statusCodes: { '200': 200 } });
+    expect(connections).toBe(2);
+    expect(report.bytes).toBeGreaterThan(200 * 1_000);
   });
 
   it('HEAD answers carry no body, and the connection is reused for the next', async () => {

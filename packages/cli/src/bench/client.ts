@@ -20,8 +20,8 @@ export interface LoadClient {
   bytesRead?(): number;
   /** Releases the connections and aborts requests still in flight. */
   close(): Promise<void>;
-  /** A scenario's per-name counting: from the end of the warm-up... */
-  startCounting?(): void;
+  /** A scenario's per-name counting: from the end of the warm-up, for `durationMs` at most (-d)... */
+  startCounting?(durationMs?: number): void;
   /** ...to the end of the run (requests settling later are cut off). */
   stopCounting?(): void;
   /** A scenario's requests by name. */

@@ -8,7 +8,7 @@
  * `rf bench --compare a.json b.json`: the difference between two --json runs.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { interruptedExitCode, UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
 import { toDistributedFlags, type DistributedFlags } from '../worker/coordinator.js';
 import { parseDurationMs, parseHeader, parsePositiveInteger, parsePositiveSeconds } from '../util/parse.js';
@@ -124,6 +124,7 @@ export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes' 
   if (fleet !== undefined) ({ load, workers } = await (await import('./fleet-coordinator.js')).runLoadOnFleet(spec, fleet, control));
   else load = processes === undefined ? await runLoadInProcess(spec, control) : await runLoadInProcesses(spec, processes, control);
   return buildBenchReport(load, {
+    interrupted: stop?.aborted ?? false,
     url: spec.url,
     method: spec.method,
     connections: spec.connections,
@@ -136,8 +137,13 @@ export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes' 
   });
 }
 
-/** Exit code 1 only when nothing was answered at all: errors under load are results, not failures of the tool. */
-export function benchExitCode(report: BenchReport): number {
+/**
+ * Exit code 1 only when nothing was answered at all: errors under load are
+ * results, not failures of the tool. A run cut short by a signal exits as the
+ * shell expects (130 for Ctrl-C, 143 for SIGTERM), after its partial report.
+ */
+export function benchExitCode(report: BenchReport, signal?: AbortSignal): number {
+  if (report.interrupted && signal?.aborted) return interruptedExitCode(signal);
   return report.responses === 0 ? 1 : 0;
 }
 
@@ -156,7 +162,8 @@ function commandLine(command: Command): string[] {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function registerBenchCommand(program: Command, io: CliIo, done: (exitCode: number) => void): void {
+/** `signal`: Ctrl-C or SIGTERM (rf.ts); it ends the run as its deadline would, and the partial report is printed. */
+export function registerBenchCommand(program: Command, io: CliIo, done: (exitCode: number) => void, signal?: AbortSignal): void {
   program
     .command('bench')
     .description('load-test a URL: requests/s, latency percentiles, status codes, errors')
@@ -192,10 +199,10 @@ export function registerBenchCommand(program: Command, io: CliIo, done: (exitCod
         import('./environment.js'),
       ]);
       const progress = options.progress ? createProgressPrinter(io.stderr) : undefined;
-      const report = await runBench(options, progress?.onSecond);
+      const report = await runBench(options, progress?.onSecond, signal);
       progress?.end();
       if (options.json) report.environment = describeEnvironment(commandLine(command));
       writeLine(io.stdout, options.json ? JSON.stringify(report, null, 2) : formatBenchReport(report));
-      done(benchExitCode(report));
+      done(benchExitCode(report, signal));
     });
 }

@@ -13,6 +13,7 @@ import { LOOP_TASK_MODULE, type EncodedLoadTally } from './loop-task.js';
 import { encodeNamed, mergeNamed, type EncodedNamedTally, type NamedTally } from './named-requests.js';
 import { runLoad } from './run-load.js';
 import { splitEvenly } from './split.js';
+import { addPerSecond, densePerSecond } from './per-second.js';
 import { StartBarrier } from './start-barrier.js';
 
 /** Children start in well under a second; this only bounds a child that hangs before it is ready. */
@@ -110,7 +111,7 @@ export function mergeLoads(parts: EncodedLoad[]): MergedLoad {
   for (const part of parts) {
     addCounts(statusCodes, part.statusCodes);
     addCounts(errors, part.errors);
-    part.perSecond.forEach((count, second) => (perSecond[second] = (perSecond[second] ?? 0) + count));
+    addPerSecond(perSecond, part.perSecond);
   }
   const uncorrectedParts = parts.flatMap((p) => (p.uncorrected ? [LatencyRecorder.decode(p.uncorrected)] : []));
   const namedParts = parts.flatMap((p) => (p.named ? [p.named] : []));
@@ -121,7 +122,7 @@ export function mergeLoads(parts: EncodedLoad[]): MergedLoad {
     errors,
     cutOff: parts.reduce((total, p) => total + p.cutOff, 0),
     bytes: parts.reduce((total, p) => total + p.bytes, 0),
-    perSecond: Array.from(perSecond, (count) => count ?? 0),
+    perSecond: densePerSecond(perSecond),
     durationMs: Math.max(0, ...parts.map((p) => p.durationMs)),
     generators: parts.reduce((total, p) => total + p.generators, 0),
     pids: [...new Set(parts.flatMap((p) => p.pids))],
@@ -136,12 +137,17 @@ export async function runLoadInProcesses(spec: LoadSpec, processes: number, { on
   const barrier = await StartBarrier.open(shares.length, onSecond);
   try {
     const task = fnRef(LOOP_TASK_MODULE, 'benchLoopTask');
-    const futures = shares.map((share) => executor.submit<EncodedLoadTally>(task, share, barrier.port));
-    const tallies = Promise.all(futures.map((future) => future.result()));
+    const results = shares.map((share) => executor.submit<EncodedLoadTally>(task, share, barrier.port).result());
+    const tallies = Promise.all(results);
     // Handled below; until then a failure must not surface as an unhandled rejection.
     tallies.catch(() => {});
-    // A child that fails before it is ready would leave the others waiting: its failure ends the wait.
-    await Promise.race([barrier.allReady(READY_TIMEOUT_MS).then(ready), tallies]);
+    try {
+      // A child that fails before it is ready would leave the others waiting: its failure ends the wait.
+      await Promise.race([barrier.allReady(READY_TIMEOUT_MS).then(ready), tallies]);
+    } catch (error) {
+      // A terminal's Ctrl-C reaches children still starting, which die of it: the run goes on to its (empty) end.
+      if (!stop?.aborted) throw error;
+    }
     barrier.release();
     // A stop during start-up takes effect here: the children start, see the line closed, and return at once.
     const stopChildren = () => barrier.stop();
@@ -149,6 +155,10 @@ export async function runLoadInProcesses(spec: LoadSpec, processes: number, { on
     stop?.addEventListener('abort', stopChildren, { once: true });
     try {
       return mergeTallies(await tallies);
+    } catch (error) {
+      if (!stop?.aborted) throw error;
+      // Interrupted: the children that reported make the report; one the signal ended first has nothing to add.
+      return mergeTallies((await Promise.allSettled(results)).flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])));
     } finally {
       stop?.removeEventListener('abort', stopChildren);
     }

@@ -138,7 +138,8 @@ class FleetRun {
     this.secondsReported.set(worker, index + 1);
     const second = (this.seconds[index] ??= []);
     second.push(progress);
-    if (second.length === this.expected.length) this.onSecond?.(addProgress(second));
+    // Workers send counts, not histograms: the p99 shown is the worst worker's (the final report merges histograms).
+    if (second.length === this.expected.length) this.onSecond?.(addProgress(second.map((progress) => ({ progress }))));
   }
 
   checkSilence(): void {

@@ -135,3 +135,9 @@ export function summarizeLatency(recorder: LatencyRecorder): LatencySummary {
   }
   return summary;
 }
+
+/** The p99 a progress line shows, ms: within [min, max] like the report's (0 before any answer). */
+export function progressP99Ms(recorder: LatencyRecorder): number {
+  if (recorder.count === 0) return 0;
+  return usToMs(Math.min(recorder.maxUs, Math.max(recorder.minUs, recorder.histogram.getValueAtPercentile(99))));
+}

@@ -19,8 +19,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errorClassName } from '../util/format.js';
 import type { SendRequest } from './client.js';
 import { increment } from './counts.js';
-import { LatencyRecorder } from './histogram.js';
+import { LatencyRecorder, progressP99Ms } from './histogram.js';
 import type { NamedTally } from './named-requests.js';
+import { countInSecond, densePerSecond } from './per-second.js';
 
 export interface LoadPlan {
   connections: number;
@@ -51,10 +52,13 @@ export interface LoopProgress {
   p99Ms: number;
 }
 
+/** Once a second: the progress, and the latency recorded so far (live: read it now, it keeps filling). */
+export type SecondListener = (progress: LoopProgress, latency: LatencyRecorder) => void;
+
 export interface LoopHooks {
   /** Once aborted, the loop ends as at its deadline. */
   stop?: AbortSignal;
-  onSecond?: (progress: LoopProgress) => void;
+  onSecond?: SecondListener;
 }
 
 export interface LoadTally {
@@ -109,8 +113,7 @@ export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: Loo
 
   const countFinished = (now: number) => {
     finished += 1;
-    const second = Math.floor((now - startedAt) / 1000);
-    perSecond[second] = (perSecond[second] ?? 0) + 1;
+    countInSecond(perSecond, now - startedAt);
   };
 
   const connection = async () => {
@@ -156,8 +159,7 @@ export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: Loo
     setInterval(() => {
       const elapsedMs = performance.now() - startedAt;
       const lastSecond = perSecond[Math.floor(elapsedMs / 1000) - 1] ?? 0;
-      const p99Ms = latency.count === 0 ? 0 : Math.min(latency.maxUs, latency.histogram.getValueAtPercentile(99)) / 1000;
-      onSecond({ elapsedMs, requests: finished, lastSecond, errors: errorCount, p99Ms });
+      onSecond({ elapsedMs, requests: finished, lastSecond, errors: errorCount, p99Ms: progressP99Ms(latency) }, latency);
     }, 1000);
 
   let endTimer: NodeJS.Timeout | undefined;
@@ -188,8 +190,7 @@ export async function runLoadLoop(plan: LoadPlan, target: LoopTarget, hooks: Loo
   if (stop && onStop) stop.removeEventListener('abort', onStop);
 
   const elapsedMs = endedAt - startedAt;
-  const seconds = Math.max(1, Math.ceil(elapsedMs / 1000));
-  const dense = Array.from({ length: seconds }, (_, i) => perSecond[i] ?? 0);
+  const dense = densePerSecond(perSecond, Math.max(1, Math.ceil(elapsedMs / 1000)));
   return {
     latency,
     ...(uncorrected ? { uncorrected } : {}),

@@ -7,16 +7,9 @@ import type { BenchEnvironment } from './environment.js';
 import type { LoadClientKind } from './load-spec.js';
 import { formatBytes } from '../util/format.js';
 import { summarizeNamed, type NamedRequestSummary } from './named-requests.js';
+import { round1, summarizePerSecond, type PerSecondSummary } from './per-second.js';
 
-export interface PerSecondSummary {
-  min: number;
-  mean: number;
-  max: number;
-  /** Sample standard deviation over the seconds (0 with one sample). */
-  stdev: number;
-  /** How many seconds these come from (the complete seconds of the run; the whole run if shorter than one). */
-  samples: number;
-}
+export type { PerSecondSummary };
 
 export interface BenchReport {
   url: string;
@@ -42,6 +35,12 @@ export interface BenchReport {
   cutOff: number;
   /** The measurement window: from the (common) start to the end; process start-up and warm-up excluded. */
   durationMs: number;
+  /**
+   * True when a signal ended the run before its -d or -n (Ctrl-C, SIGTERM,
+   * bench()'s `signal`): the figures cover what ran until then, requests in
+   * flight at that moment are in `cutOff`.
+   */
+  interrupted: boolean;
   /** requests / durationMs. */
   requestsPerSecond: number;
   /** Requests finished in each second of the run: min, mean, max. */
@@ -86,6 +85,8 @@ export interface WorkerSummary {
 
 export interface ReportContext {
   url: string;
+  /** A signal ended the run early. */
+  interrupted?: boolean;
   method: string;
   connections: number;
   mode: BenchReport['mode'];
@@ -96,23 +97,6 @@ export interface ReportContext {
   scenarioModule?: string;
   /** `--redis`: each worker's own load. */
   workers?: WorkerLoad[];
-}
-
-const round1 = (value: number) => Math.round(value * 10) / 10;
-
-/** Complete seconds only, so the last partial second does not read as a drop; a run under a second is one sample. */
-export function summarizePerSecond(perSecond: number[], durationMs: number, requests: number): PerSecondSummary {
-  const complete = perSecond.slice(0, Math.floor(durationMs / 1000));
-  const samples = complete.length > 0 ? complete : [durationMs > 0 ? (requests * 1000) / durationMs : 0];
-  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
-  const variance = samples.length < 2 ? 0 : samples.reduce((total, x) => total + (x - mean) ** 2, 0) / (samples.length - 1);
-  return {
-    min: round1(Math.min(...samples)),
-    mean: round1(mean),
-    max: round1(Math.max(...samples)),
-    stdev: round1(Math.sqrt(variance)),
-    samples: samples.length,
-  };
 }
 
 export function buildBenchReport(load: MergedLoad, context: ReportContext): BenchReport {
@@ -133,6 +117,7 @@ export function buildBenchReport(load: MergedLoad, context: ReportContext): Benc
     responses,
     cutOff: load.cutOff,
     durationMs: Math.round(load.durationMs * 1000) / 1000,
+    interrupted: context.interrupted ?? false,
     requestsPerSecond: seconds > 0 ? round1(requests / seconds) : 0,
     requestsPerSecondBySecond: summarizePerSecond(load.perSecond, load.durationMs, requests),
     bytes: load.bytes,
@@ -181,7 +166,7 @@ const formatLatency = (l: LatencySummary) =>
 
 function formatNamed(name: string, n: NamedRequestSummary): string[] {
   return [
-    `  ${name}: ${n.requests} requests = ${n.requestsPerSecond.toFixed(1)} req/s`,
+    `  ${name}: ${n.requests} requests = ${n.requestsPerSecond.toFixed(1)} req/s (per second: min ${n.requestsPerSecondBySecond.min}  mean ${n.requestsPerSecondBySecond.mean}  max ${n.requestsPerSecondBySecond.max}), read ${formatBytes(n.bytes)} = ${formatBytes(n.bytesPerSecond)}/s`,
     `    Latency ms: ${formatLatency(n.latencyMs)}`,
     `    Status: ${formatCounts(n.statusCodes)}   Errors: ${formatCounts(n.errors)}`,
   ];
@@ -198,6 +183,7 @@ export function formatBenchReport(report: BenchReport): string {
     `  ${report.connections} connections, ${rate}, ${client}, ${where}${report.warmupMs > 0 ? `, ${report.warmupMs} ms warm-up` : ''}`,
     `  ${report.scenario ? 'Iterations: ' : 'Requests:   '}${report.requests} in ${(report.durationMs / 1000).toFixed(2)} s = ${report.requestsPerSecond.toFixed(1)} ${perSecond} (per second: min ${s.min}  mean ${s.mean}  max ${s.max}), ${report.cutOff} cut off at the end`,
   ];
+  if (report.interrupted) lines.push(`  Interrupted after ${(report.durationMs / 1000).toFixed(2)} s: the figures cover what ran until then.`);
   if (!report.scenario) lines.push(`  Read:       ${formatBytes(report.bytes)} = ${formatBytes(report.bytesPerSecond)}/s`);
   lines.push(`  Latency ms: ${formatLatency(report.latencyMs)}${report.uncorrectedLatencyMs ? ' (from each due time)' : ''}`);
   if (report.uncorrectedLatencyMs) lines.push(`  Uncorrected: ${formatLatency(report.uncorrectedLatencyMs)} (from each send)`);

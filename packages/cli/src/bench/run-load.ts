@@ -1,6 +1,6 @@
 /** One load generator from start to end: open its client, wait for the start signal, warm up, run the loop, release the connections. */
 import { openLoadClient } from './client.js';
-import { runLoadLoop, type LoadTally, type LoopProgress } from './load-loop.js';
+import { runLoadLoop, type LoadTally, type SecondListener } from './load-loop.js';
 import type { LoadSpec } from './load-spec.js';
 
 export interface RunLoadOptions {
@@ -10,7 +10,7 @@ export interface RunLoadOptions {
    */
   startSignal?: () => Promise<{ stop?: AbortSignal }>;
   /** Once a second of the counted run (not of the warm-up). */
-  onSecond?: (progress: LoopProgress) => void;
+  onSecond?: SecondListener;
 }
 
 export async function runLoad(spec: LoadSpec, { startSignal, onSecond }: RunLoadOptions = {}): Promise<LoadTally> {
@@ -23,7 +23,7 @@ export async function runLoad(spec: LoadSpec, { startSignal, onSecond }: RunLoad
       const { rate, connections } = spec;
       await runLoadLoop({ connections, durationMs: spec.warmupMs, ...(rate === undefined ? {} : { rate }) }, target, stop ? { stop } : {});
     }
-    client.startCounting?.();
+    client.startCounting?.(spec.durationMs);
     const onEnd = client.stopCounting?.bind(client);
     const tally = await runLoadLoop(spec, { ...target, ...(onEnd ? { onEnd } : {}) }, { ...(stop ? { stop } : {}), ...(onSecond ? { onSecond } : {}) });
     const named = client.named?.();

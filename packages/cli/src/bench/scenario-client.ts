@@ -30,7 +30,7 @@ export async function openScenarioClient(spec: LoadSpec, scenario: ScenarioSpec)
       return { statusCode: ITERATION_OK };
     },
     errorKind: errorClassName,
-    startCounting: () => log.start(),
+    startCounting: (durationMs) => log.start(durationMs),
     stopCounting: () => log.stop(),
     named: () => log.snapshot(),
     // abort: iterations cut off at the end must not hold the exit up until their timeout.

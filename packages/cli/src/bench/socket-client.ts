@@ -1,8 +1,9 @@
 /**
  * The default load client for http:// URLs: `connections` keep-alive TCP
  * sockets, the request serialized once into one Buffer and written as is, the
- * answers read by sized-response.ts when they come whole and sized, else
- * parsed by http-parser-js (the parser autocannon uses), and dropped; only
+ * answers read by sized-response.ts when their head comes whole and sized
+ * (a body that follows in later reads only counted), else parsed by
+ * http-parser-js (the parser autocannon uses), and dropped; only
  * the status code is kept. node:http's client builds a ClientRequest, an
  * IncomingMessage stream and the agent's bookkeeping for every request, which
  * cost rf bench more than half of autocannon's rate on loopback
@@ -13,7 +14,7 @@ import httpParser from 'http-parser-js';
 import type { LoadClient } from './client.js';
 import { httpErrorKind, loadTimeoutError } from './http-error-kind.js';
 import { requestHeaders } from './request-headers.js';
-import { sizedResponseStatus } from './sized-response.js';
+import { readSizedHead } from './sized-response.js';
 import type { LoadSpec } from './load-spec.js';
 
 const { HTTPParser } = httpParser;
@@ -49,6 +50,8 @@ class Connection {
   private keepAlive = true;
   /** Between messages: a chunk may take the fast path (sized-response.ts); mid-message it belongs to the parser. */
   private parserIdle = true;
+  /** Fast path, head read: body bytes still to come before the answer is complete. */
+  private bodyLeft = 0;
 
   constructor(
     private readonly port: number,
@@ -58,6 +61,13 @@ class Connection {
     private readonly head: boolean,
     private readonly bodyErrors: WeakSet<object>,
     private readonly counter: { closedBytes: number; live: Set<net.Socket> },
+    /**
+     * Called when this connection's request settled, before its caller hears
+     * of it, so the connection is free again first: one function for the
+     * client's life rather than a pair of closures per request (the bundle's
+     * keepNames names each closure it creates, a defineProperty per request).
+     */
+    private readonly released: (connection: Connection) => void,
   ) {
     this.parser[HTTPParser.kOnHeadersComplete] = (info) => {
       this.statusCode = info.statusCode;
@@ -78,6 +88,7 @@ class Connection {
     this.pending = settle;
     this.statusCode = 0;
     this.headersSeen = false;
+    this.bodyLeft = 0;
     const socket = this.socket ?? this.connect();
     this.pendingOn = socket;
     socket.write(this.request);
@@ -97,20 +108,38 @@ class Connection {
     this.counter.live.add(socket);
     this.parser.initialize(HTTPParser.RESPONSE);
     this.parserIdle = true;
-    socket.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
+      if (this.bodyLeft > 0 && this.pendingOn === socket) {
+        if (chunk.length < this.bodyLeft) {
+          this.bodyLeft -= chunk.length;
+          return;
+        }
+        // The body is complete; bytes past it (unasked for) go where the parser path would send them.
+        const rest = chunk.subarray(this.bodyLeft);
+        this.bodyLeft = 0;
+        this.complete();
+        if (rest.length > 0) onData(rest);
+        return;
+      }
       if (this.parserIdle && !this.head && this.pendingOn === socket) {
-        const status = sizedResponseStatus(chunk);
-        if (status !== -1) {
-          this.statusCode = status;
+        const sized = readSizedHead(chunk);
+        if (sized !== undefined) {
+          this.statusCode = sized.status;
           this.keepAlive = true;
-          this.complete();
+          if (sized.bodyMissing === 0) this.complete();
+          else {
+            // Counted, not parsed, as it arrives; a hang-up before its end is a body error, as the parser would say.
+            this.headersSeen = true;
+            this.bodyLeft = sized.bodyMissing;
+          }
           return;
         }
       }
       this.parserIdle = false;
       const result = this.parser.execute(chunk);
       if (result instanceof Error) this.fail(result, socket);
-    });
+    };
+    socket.on('data', onData);
     socket.on('timeout', () => {
       // Silence between requests (rate mode, a warm-up's end) is no timeout.
       if (this.pending && this.pendingOn === socket) this.fail(loadTimeoutError(socket.connecting), socket);
@@ -139,18 +168,22 @@ class Connection {
       this.socket?.destroy();
       this.socket = undefined;
     }
-    settle?.resolve({ statusCode: this.statusCode });
+    if (!settle) return;
+    this.released(this);
+    settle.resolve({ statusCode: this.statusCode });
   }
 
   /** The request in flight on `socket` fails (once); the socket is not reused. */
   private fail(error: unknown, socket: net.Socket): void {
     if (this.socket === socket) this.socket = undefined;
+    if (this.pendingOn === socket) this.bodyLeft = 0;
     socket.destroy();
     const settle = this.pending;
     if (!settle || this.pendingOn !== socket) return;
     this.pending = undefined;
     this.pendingOn = undefined;
     if (this.headersSeen && typeof error === 'object' && error !== null) this.bodyErrors.add(error);
+    this.released(this);
     settle.reject(error);
   }
 }
@@ -164,33 +197,22 @@ export function openSocketClient(spec: LoadSpec): LoadClient {
   const bodyErrors = new WeakSet<object>();
   const counter = { closedBytes: 0, live: new Set<net.Socket>() };
   const head = spec.method === 'HEAD';
-  const idle = Array.from({ length: Math.max(1, spec.connections) }, () => new Connection(port, host, request, timeoutMs, head, bodyErrors, counter));
-  const all = [...idle];
   // Requests waiting for a connection (only when more are sent than there are connections, e.g. after a warm-up's cut-off ones).
   const waiting: Settle[] = [];
-
+  const idle: Connection[] = [];
   const release = (connection: Connection) => {
     const next = waiting.shift();
-    if (next) dispatch(connection, next);
+    if (next) connection.send(next);
     else idle.push(connection);
   };
-  const dispatch = (connection: Connection, settle: Settle) =>
-    connection.send({
-      resolve: (value) => {
-        release(connection);
-        settle.resolve(value);
-      },
-      reject: (error) => {
-        release(connection);
-        settle.reject(error);
-      },
-    });
+  idle.push(...Array.from({ length: Math.max(1, spec.connections) }, () => new Connection(port, host, request, timeoutMs, head, bodyErrors, counter, release)));
+  const all = [...idle];
 
   return {
     send: () =>
       new Promise<{ statusCode: number }>((resolve, reject) => {
         const connection = idle.pop();
-        if (connection) dispatch(connection, { resolve, reject });
+        if (connection) connection.send({ resolve, reject });
         else waiting.push({ resolve, reject });
       }),
     errorKind: (error) => httpErrorKind(error, typeof error === 'object' && error !== null && bodyErrors.has(error) ? 'body' : 'request'),

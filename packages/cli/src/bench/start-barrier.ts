@@ -10,8 +10,10 @@
  * stops starting requests and returns what it has, instead of holding the
  * shutdown up for the rest of its -d.
  *
- * Children also report their progress on it, one JSON line a second; the
- * coordinator adds a second up once every child reported it.
+ * Children also report their progress on it, one JSON line a second with
+ * their latency histogram so far; the coordinator adds a second up once every
+ * child reported it, the p99 from the merged histograms. Nothing per request
+ * crosses: a line a second per child, a few kB.
  *
  * A loopback TCP socket because the process pool's own channel only carries
  * child → coordinator messages to a running task. Children time themselves
@@ -22,6 +24,7 @@ import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { LoadStartError } from './errors.js';
+import { LatencyRecorder, progressP99Ms, type EncodedLatency } from './histogram.js';
 import type { LoopProgress } from './load-loop.js';
 
 const HOST = '127.0.0.1';
@@ -31,8 +34,9 @@ const GO = 'g';
 export class StartBarrier {
   private readonly waiting: Socket[] = [];
   private readonly arrivals = new Set<() => void>();
+  private stopped = false;
   /** Per second of the run, the children's reports so far. */
-  private readonly seconds: LoopProgress[][] = [];
+  private readonly seconds: ProgressLine[][] = [];
 
   private constructor(
     private readonly server: Server,
@@ -43,6 +47,11 @@ export class StartBarrier {
     server.on('connection', (socket) => {
       // A child that dies closes its socket; its task's failure reports it.
       socket.on('error', () => {});
+      // Too late: the run was stopped before this child was ready; it gives up at once rather than wait for a start.
+      if (this.stopped) {
+        socket.destroy();
+        return;
+      }
       this.waiting.push(socket);
       this.readProgress(socket);
       for (const arrived of this.arrivals) arrived();
@@ -67,7 +76,7 @@ export class StartBarrier {
         buffered = buffered.slice(end + 1);
         const second = (this.seconds[reported] ??= []);
         reported += 1;
-        second.push(JSON.parse(line) as LoopProgress);
+        second.push(JSON.parse(line) as ProgressLine);
         if (second.length === this.parties) this.onProgress?.(addProgress(second));
       }
     });
@@ -96,8 +105,9 @@ export class StartBarrier {
     for (const socket of this.waiting) socket.write(GO);
   }
 
-  /** Hangs up on every child: those still waiting give up, running ones stop starting requests. */
+  /** Hangs up on every child: those still waiting give up, running ones stop starting requests, later ones are turned away. */
   stop(): void {
+    this.stopped = true;
     for (const socket of this.waiting) socket.destroy();
   }
 
@@ -109,21 +119,33 @@ export class StartBarrier {
   }
 }
 
-/** The whole load's second from every child's: counts add up; the p99 is the worst child's (an upper bound). */
-export function addProgress(parts: LoopProgress[]): LoopProgress {
+/** What a child sends each second: its progress, and its latency histogram so far when it has one. */
+interface ProgressLine {
+  progress: LoopProgress;
+  latency?: EncodedLatency;
+}
+
+/**
+ * The whole load's second from every child's: counts add up; the p99 is that
+ * of the children's histograms merged, as one process would have measured it
+ * (the worst child's, an upper bound, when a child sent none).
+ */
+export function addProgress(parts: ProgressLine[]): LoopProgress {
+  const progress = parts.map((p) => p.progress);
+  const latencies = parts.flatMap((p) => (p.latency ? [LatencyRecorder.decode(p.latency)] : []));
   return {
-    elapsedMs: Math.max(...parts.map((p) => p.elapsedMs)),
-    requests: parts.reduce((total, p) => total + p.requests, 0),
-    lastSecond: parts.reduce((total, p) => total + p.lastSecond, 0),
-    errors: parts.reduce((total, p) => total + p.errors, 0),
-    p99Ms: Math.max(...parts.map((p) => p.p99Ms)),
+    elapsedMs: Math.max(...progress.map((p) => p.elapsedMs)),
+    requests: progress.reduce((total, p) => total + p.requests, 0),
+    lastSecond: progress.reduce((total, p) => total + p.lastSecond, 0),
+    errors: progress.reduce((total, p) => total + p.errors, 0),
+    p99Ms: latencies.length === parts.length ? progressP99Ms(LatencyRecorder.merge(latencies)) : Math.max(...progress.map((p) => p.p99Ms)),
   };
 }
 
 /** A child's place on the line once the run started. */
 export interface StartedRun {
-  /** Sends a second's progress to the coordinator. */
-  report(progress: LoopProgress): void;
+  /** Sends a second's progress to the coordinator, with the latency recorded so far. */
+  report(progress: LoopProgress, latency?: EncodedLatency): void;
   /** Aborted when the coordinator closes the line before this child left it. */
   readonly stop: AbortSignal;
   /** Hang up (the run is over); `stop` does not fire after this. */
@@ -142,8 +164,9 @@ export function waitForStartSignal(port: number): Promise<StartedRun> {
       started = true;
       resolve({
         stop: stop.signal,
-        report: (progress) => {
-          if (!left) socket.write(`${JSON.stringify(progress)}\n`);
+        report: (progress, latency) => {
+          const line: ProgressLine = latency ? { progress, latency } : { progress };
+          if (!left) socket.write(`${JSON.stringify(line)}\n`);
         },
         leave: () => {
           left = true;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Executor, MapInput, ObservableExecutor } from '@requests-futures/core';
 import { bulkTransferGc } from '@requests-futures/core/internal';
-import { Interrupted, PathOutsideDirectoryError, UsageError } from '../errors.js';
+import { EXIT_INTERRUPTED, interruptedExitCode, PathOutsideDirectoryError, UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
 import { ownsProcess } from '../own-process.js';
 import { describeError } from '../util/format.js';
@@ -69,7 +69,7 @@ export interface DownloadOptions {
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURES = 1;
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED };
 
 async function checkList(options: DownloadOptions, io: CliIo): Promise<void> {
   if (options.list === '-') {
@@ -223,11 +223,6 @@ async function useDispositionName(settled: SettledDownload, allocator: PathAlloc
     Object.assign(outcome, { ok: false, bytes: 0, transferred: 0, error: message });
     Object.assign(entry, { ok: false, bytes: null, sha256: null, error: message });
   }
-}
-
-/** 130 for SIGINT (or an abort without a reason of ours), 143 for SIGTERM. */
-function interruptedExitCode(signal: AbortSignal): number {
-  return signal.reason instanceof Interrupted ? signal.reason.exitCode : EXIT_INTERRUPTED;
 }
 
 /**
