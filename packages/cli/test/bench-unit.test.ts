@@ -3,7 +3,7 @@ import { LatencyRecorder, summarizeLatency } from '../dist/bench/histogram.js';
 import { runLoadLoop } from '../dist/bench/load-loop.js';
 import { mergeTallies, planShares } from '../dist/bench/coordinator.js';
 import { encodeTally } from '../dist/bench/loop-task.js';
-import { splitEvenly } from '../dist/bench/split.js';
+import { splitEvenly } from '../dist/bench/coordinator.js';
 import { buildBenchReport } from '../dist/bench/report.js';
 import { httpErrorKind, loadTimeoutError } from '../dist/bench/http-error-kind.js';
 import { parseDurationMs, parseHeader } from '../dist/util/parse.js';

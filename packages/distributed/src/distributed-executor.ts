@@ -25,13 +25,11 @@ import { decode, encode, type FnRef } from '@requests-futures/serializer';
 import type { TaskPayload } from '@requests-futures/worker';
 import { abortChannel, HOLDER_FIELD, jobKey, type AbortRequest } from './channels.js';
 import { connect, redisOptions } from './connection.js';
-import { makeJobData, textToReply } from './envelope.js';
+import { makeJobData, newExecutorId, requireFnRef, textToReply } from './envelope.js';
 import { RedisJobLost, WorkerLost } from './errors.js';
 import { startEventFeed } from './event-feed.js';
 import { retrySafe } from './loss-safety.js';
 import { resolveOptions, type DistributedExecutorOptions, type ResolvedOptions } from './options.js';
-import { requireFnRef } from './require-fn-ref.js';
-import { newExecutorId } from './executor-id.js';
 import { FleetWatch } from './fleet-watch.js';
 
 export type { DistributedExecutorOptions } from './options.js';

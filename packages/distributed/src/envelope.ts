@@ -4,10 +4,12 @@
  * so the serializer's Wire travels as one string: its typed-array buffers as
  * base64, everything else as the codec made it. The job data also names the
  * job format and the engine version, so a worker of another version refuses
- * the job instead of misreading it.
+ * the job instead of misreading it. A task is an fnRef (requireFnRef), and
+ * jobs are named after their executor (newExecutorId).
  */
+import { randomBytes } from 'node:crypto';
 import { version } from '@requests-futures/core/version';
-import type { Wire } from '@requests-futures/serializer';
+import { PicklingError, isFnRef, type FnRef, type Wire } from '@requests-futures/serializer';
 import type { TaskReply } from '@requests-futures/worker';
 import { JobFormatError, VersionMismatch } from './errors.js';
 
@@ -88,4 +90,19 @@ export function textToReply(text: unknown): TaskReply {
   if (parsed?.ok === true) return { ok: true, value: textToWire(parsed.value, 'the job result') };
   if (parsed?.ok === false) return { ok: false, error: textToWire(parsed.error, 'the job error') };
   throw new JobFormatError('the job result is not a DistributedExecutor reply ({ ok, value | error })');
+}
+
+/** A task must travel by reference, as on ProcessPoolExecutor (same PicklingError for a plain function). */
+export function requireFnRef(fn: unknown): FnRef {
+  if (isFnRef(fn)) return fn;
+  if (typeof fn === 'function') throw new PicklingError('function', 'fn');
+  throw new TypeError(`DistributedExecutor: fn must be an fnRef(moduleUrl, exportName); got ${fn === null ? 'null' : typeof fn}`);
+}
+
+/**
+ * Job ids are `<executor id>-<n>`: unique across coordinators sharing a queue,
+ * never integer-like and without ':' (BullMQ refuses both for custom ids).
+ */
+export function newExecutorId(): string {
+  return `rf${randomBytes(6).toString('hex')}`;
 }

@@ -12,9 +12,15 @@ import type { LoopProgress } from './load-loop.js';
 import { LOOP_TASK_MODULE, type EncodedLoadTally } from './loop-task.js';
 import { encodeNamed, mergeNamed, type EncodedNamedTally, type NamedTally } from './named-requests.js';
 import { runLoad } from './run-load.js';
-import { splitEvenly } from './split.js';
 import { addPerSecond, densePerSecond } from './per-second.js';
 import { StartBarrier } from './start-barrier.js';
+
+/** Shares of a total as even as integers allow: split(10, 3) → [4, 3, 3]. */
+export function splitEvenly(total: number, parts: number): number[] {
+  const base = Math.floor(total / parts);
+  const extra = total % parts;
+  return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
+}
 
 /** Children start in well under a second; this only bounds a child that hangs before it is ready. */
 export const READY_TIMEOUT_MS = 60_000;

@@ -7,9 +7,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isFnRef, loadFnRef, type FnRef } from '@requests-futures/serializer';
-import { basicAuthHeader } from './basic-auth.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import type { Hop } from './redirects.js';
+
+/** An `Authorization` / `Proxy-Authorization` value for HTTP Basic, UTF-8 as requests encodes it. */
+export function basicAuthHeader(user: string, password: string): string {
+  return 'Basic ' + Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
+}
 
 /** What an auth callable sees and returns: requests' PreparedRequest, the parts auth may change. */
 export interface PreparedRequest {

@@ -7,7 +7,7 @@ import { request as httpRequest, type ClientRequest, type RequestOptions } from 
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import { basicAuthHeader } from './basic-auth.js';
+import { basicAuthHeader } from './auth.js';
 import { InvalidURL, ProxyError } from './errors.js';
 
 /** requests' select_proxy: the most specific key wins. */

@@ -10,7 +10,7 @@ import type { ByteBudget, TaskContext } from '../task-context.js';
 import { abortError, throwIfAborted } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { applyAuth, isDigestAuthSpec } from './auth.js';
-import { basicAuthHeader } from './basic-auth.js';
+import { basicAuthHeader } from './auth.js';
 import { digestAuthorization, parseDigestChallenge } from './digest-auth.js';
 import { nextNonceUse, rememberChallenge } from './digest-nonces.js';
 import { netrcAuth } from './netrc.js';

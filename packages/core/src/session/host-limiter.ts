@@ -16,6 +16,21 @@ import { captureCallerContext } from '../futures/caller-context.js';
 import type { Future } from '../futures/future.js';
 import { HeldFuture } from './held-future.js';
 
+/**
+ * The "host" that perHostLimit counts: a URL's origin (scheme, host and
+ * port), so 127.0.0.1 and localhost are two hosts, as are two ports of one.
+ * A URL that does not parse counts as a host of its own (its request will fail anyway).
+ */
+export function originOf(url: string): string {
+  try {
+    const { origin } = new URL(url);
+    // Non-special schemes have the opaque origin "null": do not lump them together.
+    return origin === 'null' ? url : origin;
+  } catch {
+    return url;
+  }
+}
+
 interface Waiting {
   readonly held: HeldFuture<any>;
   readonly start: () => Future<any>;
