@@ -6,6 +6,7 @@
  *
  *   node benchmarks/cpu/cpu-per-get.mjs [--workers 2] [--total 3000] [--warm-up 1000] [--in-flight 16] [--rounds 3]
  *   node benchmarks/cpu/cpu-per-get.mjs --got        (got in-process, the same load: its CPU per GET)
+ *   node --cpu-prof benchmarks/cpu/cpu-per-get.mjs --child-flag=--cpu-prof --child-flag=--cpu-prof-dir=DIR
  *
  * The server runs in a process of its own so that its CPU is not counted.
  * Imports the built packages (run `pnpm build` first).
@@ -24,6 +25,8 @@ const { values: args } = parseArgs({
     'in-flight': { type: 'string', default: '16' },
     rounds: { type: 'string', default: '3' },
     got: { type: 'boolean', default: false },
+    // e.g. --child-flag=--cpu-prof --child-flag=--cpu-prof-dir=/tmp/prof (profile the children)
+    'child-flag': { type: 'string', multiple: true, default: [] },
   },
 });
 const workers = Number(args.workers);
@@ -71,7 +74,9 @@ async function drive(send, count) {
 
 async function pooled(url) {
   const { FuturesSession, ProcessPoolExecutor } = await import('@requests-futures/core');
-  const executor = new ProcessPoolExecutor({ maxWorkers: workers, concurrencyPerWorker: Math.max(1, Math.round(inFlight / workers)) });
+  const executor = new ProcessPoolExecutor({ maxWorkers: workers, concurrencyPerWorker: Math.max(1, Math.round(inFlight / workers)),
+    ...(args['child-flag'].length > 0 ? { execArgv: args['child-flag'] } : {}),
+  });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
   const send = async () => (await session.get(url)).statusCode;
   return { send, close: async () => { await session.close(); await executor.shutdown({ wait: true }); } };

@@ -4,7 +4,7 @@
  * processes (ProcessPoolExecutor), where the request spec travels by value and
  * the engine by fnRef, as Python pickles session.request.
  */
-import { assertPicklable, fnRef } from '@requests-futures/serializer';
+import { encodeAhead, fnRef } from '@requests-futures/serializer';
 import { captureRegisteredContexts } from '../context/registered-contexts.js';
 import { traceRequest, type RequestTrace } from '../diagnostics/request-channels.js';
 import { taskWithContext } from '@requests-futures/worker';
@@ -89,12 +89,13 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     validateRequestOptions(options);
     if (options.backgroundCallback) warnBackgroundCallbackOnce();
     const spec = buildSpec(this.state, methodArgument(method), target, options);
-    // Refuse what cannot travel now, before the request may be held for its host.
+    // Refuse what cannot travel now, before the request may be held for its host. That
+    // walk is the spec's only one: the executor's encode() reuses its wire.
     if (this.executor.crossesProcesses) {
       assertDataCanTravel(spec.data);
       const contexts = captureRegisteredContexts();
       if (contexts !== undefined) spec.contexts = contexts;
-      assertPicklable(spec, '');
+      encodeAhead(spec, { rootPath: '' });
     }
     const trace = traceRequest(spec.method, spec.url, this.executor, options.meta);
     const future = hosts ? hosts.run(originOf(spec.url), () => this.submit(spec, trace)) : this.submit(spec, trace);
@@ -140,7 +141,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   private submit(spec: RequestSpec, trace: RequestTrace | undefined): Future<Response> {
     let future: Future<RequestOutcome>;
     if (this.executor.crossesProcesses) {
-      // request() checked that the spec can travel (PicklingError naming its path).
+      // request() checked and encoded the spec (a PicklingError naming its path).
       future = this.executor.submit<RequestOutcome>(REQUEST_TASK_REF, spec);
       this.sweeper.track(future, spec);
     } else {
