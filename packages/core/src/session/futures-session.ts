@@ -16,6 +16,7 @@ import { timeoutToMs } from '../futures/timeout.js';
 import { AgentPool } from '../http/agents.js';
 import { assertDataCanTravel } from '../http/body-source.js';
 import type { RequestSpec } from '../http/request-spec.js';
+import { unpackOutcome, type PackedOutcome } from '../http/outcome-crossing.js';
 import { runRequestTaskIn, type RequestOutcome } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
 import { BaseSession } from './base-session.js';
@@ -142,8 +143,9 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     let future: Future<RequestOutcome>;
     if (this.executor.crossesProcesses) {
       // request() checked and encoded the spec (a PicklingError naming its path).
-      future = this.executor.submit<RequestOutcome>(REQUEST_TASK_REF, spec);
-      this.sweeper.track(future, spec);
+      const packed = this.executor.submit<PackedOutcome>(REQUEST_TASK_REF, spec);
+      this.sweeper.track(packed, spec);
+      future = packed.mapResult((outcome) => unpackOutcome(outcome, spec));
     } else {
       const agents = this.agents;
       future = this.executor.submit(taskWithContext((context, s: RequestSpec) => runRequestTaskIn(context, s, this, { agents })), spec);

@@ -1,0 +1,73 @@
+/**
+ * The shape a request's outcome takes between a child and the coordinator.
+ * A response would echo the request's headers, which the coordinator already
+ * has in its spec, and the outcome would carry the response's Set-Cookie
+ * records twice (`outcome.setCookies` is `response.setCookies`; the encoder
+ * does not deduplicate shared references). So the child sends, for each
+ * response (the final one, then its history), only the headers it sent on top
+ * of the spec's, and the records once; the coordinator rebuilds the views.
+ *
+ * Only what can be rebuilt exactly is left out: a response whose sent headers
+ * do not start with the spec's (a redirect hop that dropped Authorization), or
+ * a value a hook put in the response's place, travels whole.
+ */
+import { CaseInsensitiveHeaders } from './headers.js';
+import type { RequestOutcome } from './request-task.js';
+import type { RequestSpec } from './request-spec.js';
+import { Response } from './response.js';
+
+export interface PackedOutcome {
+  value: unknown;
+  /** Absent when they are the response's own `setCookies`. */
+  setCookies?: RequestOutcome['setCookies'];
+  /**
+   * Per response (the value, then its history): the [name, value, ...] headers
+   * sent after the spec's, whose own were left out; null: sent whole.
+   */
+  sentAfterSpec?: Array<string[] | null>;
+}
+
+/** In the child: the outcome without what the coordinator already knows. */
+export function packOutcome(outcome: RequestOutcome, spec: RequestSpec): PackedOutcome {
+  const { value, setCookies } = outcome;
+  if (!(value instanceof Response)) return outcome;
+  const sentAfterSpec = [value, ...value.history].map((response) => (response instanceof Response ? leaveOutSpecHeaders(response, spec.headers) : null));
+  return value.setCookies === setCookies ? { value, sentAfterSpec } : { value, setCookies, sentAfterSpec };
+}
+
+/** In the coordinator: the outcome as the engine returned it in the child. */
+export function unpackOutcome(packed: PackedOutcome, spec: RequestSpec): RequestOutcome {
+  const { value, sentAfterSpec } = packed;
+  if (!(value instanceof Response)) return packed as RequestOutcome;
+  if (sentAfterSpec !== undefined) {
+    [value, ...value.history].forEach((response, index) => {
+      const after = sentAfterSpec[index];
+      if (after !== null && after !== undefined && response instanceof Response) response.request.headers = specHeadersThen(spec.headers, after);
+    });
+  }
+  return { value, setCookies: packed.setCookies ?? value.setCookies };
+}
+
+/** The headers after the spec's, leaving the response without them; null (and the response untouched) when they do not start with the spec's. */
+function leaveOutSpecHeaders(response: Response, specHeaders: RequestSpec['headers']): string[] | null {
+  const sent = response.request?.headers;
+  if (!(sent instanceof CaseInsensitiveHeaders)) return null;
+  const entries = sent.store.values();
+  for (const name of Object.keys(specHeaders)) {
+    const value = specHeaders[name];
+    // As the engine's first hop: a null value is not sent.
+    if (value === null || value === undefined) continue;
+    const next = entries.next();
+    if (next.done === true || next.value[0] !== name || next.value[1] !== value) return null;
+  }
+  const after: string[] = [];
+  for (const [name, value] of entries) after.push(name, value);
+  response.request = { method: response.request.method, url: response.request.url } as Response['request'];
+  return after;
+}
+
+function specHeadersThen(specHeaders: RequestSpec['headers'], after: readonly string[]): CaseInsensitiveHeaders {
+  const headers = new CaseInsensitiveHeaders(specHeaders);
+  for (let i = 0; i + 1 < after.length; i += 2) headers.set(after[i]!, after[i + 1]!);
+  return headers;
+}
