@@ -15,6 +15,7 @@ import './error-transformer.js';
 import './object-transformer.js';
 import { adoptIntoThisRealm } from './adopt.js';
 import { keepEncoded } from './encoded-ahead.js';
+import { fastDeserialize } from './fast-deserialize.js';
 import { fastSerialize } from './fast-serialize.js';
 import { inspectPicklability, picklingErrorFor } from './picklable.js';
 import { isPlainPrototype } from './realm.js';
@@ -80,8 +81,12 @@ export function decode<T = unknown>(wire: Wire): T {
   const json = isForeignObject(wire.json) ? copyAsTree(wire.json) : wire.json;
   // Nothing annotated: the json is the value.
   if (meta?.values === undefined) return json as T;
-  const payload: SuperJSONResult = { json: json as SuperJSONResult['json'], meta: { values: meta.values, v: meta.v } };
-  return resolvingBinaryParts(wire.buffers, () => superjson.deserialize<T>(payload, { inPlace: true }));
+  return resolvingBinaryParts(wire.buffers, () => {
+    const fast = fastDeserialize(json, meta.values, meta.v);
+    if (fast !== undefined) return fast.value as T;
+    const payload: SuperJSONResult = { json: json as SuperJSONResult['json'], meta: { values: meta.values, v: meta.v } };
+    return superjson.deserialize<T>(payload, { inPlace: true });
+  });
 }
 
 function isForeignObject(node: unknown): boolean {

@@ -5,7 +5,14 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import v8 from 'node:v8';
+import fc from 'fast-check';
 import { PicklingError, decode, encode, encodeAhead, findUnpicklable, fnRef, registerClass, registerCompactClass, type Wire } from '@requests-futures/serializer';
+
+import { resolvingBinaryParts } from '../dist/binary-channel.js';
+import { fastDeserialize } from '../dist/fast-deserialize.js';
+import { superjson } from '../dist/registry.js';
+import { cleanValueArb } from './helpers/arbitraries.js';
+import { findDifference } from './helpers/strict-equality.js';
 
 class Box {
   constructor(public inside: unknown) {}
@@ -131,3 +138,39 @@ describe('decode works in place', () => {
     expect(local.second.when).toBeInstanceOf(Date);
   });
 });
+
+describe('fastDeserialize', () => {
+  test('for generated values, whenever it answers, it answers as superjson does', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(cleanValueArb, (value) => {
+        const wire = encode(value);
+        const meta = wire.meta as { values?: unknown; v?: unknown } | undefined;
+        if (meta?.values === undefined) return;
+        // Two copies of the same wire: both decoders work in place.
+        const [forFast, forSuperjson] = [v8.deserialize(v8.serialize(wire)) as Wire, v8.deserialize(v8.serialize(wire)) as Wire];
+        const fast = resolvingBinaryParts(forFast.buffers, () => fastDeserialize(structuredCopy(forFast.json), meta.values, meta.v));
+        if (fast === undefined) return;
+        answered++;
+        const slow = resolvingBinaryParts(forSuperjson.buffers, () => superjson.deserialize({ json: structuredCopy(forSuperjson.json) as never, meta: { values: meta.values as never, v: 1 } }, { inPlace: true }));
+        expect(findDifference(slow, fast.value)).toBeUndefined();
+      }),
+      { numRuns: 1000 },
+    );
+    expect(answered).toBeGreaterThan(100);
+  });
+
+  test('leaves a Date or a Map to superjson, without touching the json', () => {
+    const wire = encode({ when: new Date(0), bytes: Buffer.from('x') });
+    const before = JSON.stringify(wire.json);
+    const meta = wire.meta as { values: unknown; v: unknown };
+    expect(resolvingBinaryParts(wire.buffers, () => fastDeserialize(wire.json, meta.values, meta.v))).toBeUndefined();
+    expect(JSON.stringify(wire.json)).toBe(before);
+    expect(decode<{ when: Date }>(wire).when).toEqual(new Date(0));
+  });
+});
+
+/** This realm's copy of a JSON tree (v8.deserialize under jest gives the main realm's objects, which neither decoder walks). */
+function structuredCopy(json: unknown): unknown {
+  return JSON.parse(JSON.stringify(json)) as unknown;
+}
