@@ -5,7 +5,13 @@
  * /proc/<pid>/stat is what the process itself spent, whatever the load.
  *
  *   node benchmarks/cpu/cpu-per-get.mjs [--workers 2] [--total 3000] [--warm-up 1000] [--in-flight 16] [--rounds 3]
- *   node benchmarks/cpu/cpu-per-get.mjs --got        (got in-process, the same load: its CPU per GET)
+ *   node benchmarks/cpu/cpu-per-get.mjs --arm this --arm /other/checkout/packages/core/dist/index.js --arm got
+ *
+ * Arms: `this` (this checkout's build), another build's packages/core/dist/index.js
+ * (a before/after), `got` (got in-process: its CPU per GET). Several arms run in
+ * one process, interleaved round by round (A B A B ...), so that the machine's
+ * load hits them alike; the coordinator's figure is then this process's CPU
+ * during that arm's rounds. Medians are printed at the end.
  *   node --cpu-prof benchmarks/cpu/cpu-per-get.mjs --child-flag=--cpu-prof --child-flag=--cpu-prof-dir=DIR
  *
  * The server runs in a process of its own so that its CPU is not counted.
@@ -15,7 +21,7 @@ import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,8 +30,8 @@ const { values: args } = parseArgs({
     'warm-up': { type: 'string', default: '1000' },
     'in-flight': { type: 'string', default: '16' },
     rounds: { type: 'string', default: '3' },
-    got: { type: 'boolean', default: false },
-    // e.g. --child-flag=--cpu-prof --child-flag=--cpu-prof-dir=/tmp/prof (profile the children)
+    arm: { type: 'string', multiple: true, default: ['this'] },
+    // e.g. --child-flag=--import=file:///.../profile-child.mjs (profile the children)
     'child-flag': { type: 'string', multiple: true, default: [] },
   },
 });
@@ -72,9 +78,11 @@ async function drive(send, count) {
   await Promise.all(Array.from({ length: inFlight }, lane));
 }
 
-async function pooled(url) {
-  const { FuturesSession, ProcessPoolExecutor } = await import('@requests-futures/core');
-  const executor = new ProcessPoolExecutor({ maxWorkers: workers, concurrencyPerWorker: Math.max(1, Math.round(inFlight / workers)),
+async function pooled(url, core) {
+  const { FuturesSession, ProcessPoolExecutor } = await import(core);
+  const executor = new ProcessPoolExecutor({
+    maxWorkers: workers,
+    concurrencyPerWorker: Math.max(1, Math.round(inFlight / workers)),
     ...(args['child-flag'].length > 0 ? { execArgv: args['child-flag'] } : {}),
   });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
@@ -91,22 +99,35 @@ async function inProcessGot(url) {
   return { send, close: async () => agent.destroy() };
 }
 
-const server = await startServer();
-const engine = args.got ? await inProcessGot(server.url) : await pooled(server.url);
-try {
+async function openArm(name, url) {
+  const before = new Set(childPids());
+  const engine = name === 'got' ? await inProcessGot(url) : await pooled(url, name === 'this' ? '@requests-futures/core' : pathToFileURL(name).href);
   await drive(engine.send, warmUp);
-  const children = childPids().filter((pid) => pid !== server.child.pid);
-  console.log(`${args.got ? 'got in-process' : `ProcessPool(${workers})`}, ${total} GETs x ${rounds} rounds, ${inFlight} in flight, after ${warmUp} warm-up; children ${children.join(' ') || '-'}; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  const children = childPids().filter((pid) => !before.has(pid));
+  return { name: name === 'this' ? 'this build' : name, ...engine, children, coordinator: [], child: [], reqPerSec: [] };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const server = await startServer();
+const arms = [];
+try {
+  for (const name of args.arm) arms.push(await openArm(name, server.url));
+  console.log(`${total} GETs per round, ${rounds} rounds per arm, ${inFlight} in flight, ProcessPool(${workers}), after ${warmUp} warm-up; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   for (let round = 0; round < rounds; round++) {
-    const before = { self: cpuUs(process.pid), children: children.map(cpuUs), wall: performance.now() };
-    await drive(engine.send, total);
-    const after = { self: cpuUs(process.pid), children: children.map(cpuUs), wall: performance.now() };
-    const perChild = after.children.reduce((sum, us, i) => sum + us - before.children[i], 0) / total;
-    const perSelf = (after.self - before.self) / total;
-    const reqPerSec = total / ((after.wall - before.wall) / 1000);
-    console.log(`round ${round + 1}: coordinator ${perSelf.toFixed(0)} us/GET, children ${perChild.toFixed(0)} us/GET (sum), ${reqPerSec.toFixed(0)} req/s wall`);
+    for (const arm of arms) {
+      const before = { self: cpuUs(process.pid), children: arm.children.map(cpuUs), wall: performance.now() };
+      await drive(arm.send, total);
+      const after = { self: cpuUs(process.pid), children: arm.children.map(cpuUs), wall: performance.now() };
+      arm.coordinator.push((after.self - before.self) / total);
+      arm.child.push(after.children.reduce((sum, us, i) => sum + us - before.children[i], 0) / total);
+      arm.reqPerSec.push(total / ((after.wall - before.wall) / 1000));
+      console.log(`round ${round + 1} ${arm.name}: coordinator ${arm.coordinator.at(-1).toFixed(0)} us/GET, children ${arm.child.at(-1).toFixed(0)} us/GET, ${arm.reqPerSec.at(-1).toFixed(0)} req/s wall`);
+    }
   }
+  console.log(`medians (loadavg now ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}):`);
+  for (const arm of arms) console.log(`  ${arm.name}: coordinator ${median(arm.coordinator).toFixed(0)} us/GET, children ${median(arm.child).toFixed(0)} us/GET, ${median(arm.reqPerSec).toFixed(0)} req/s wall`);
 } finally {
-  await engine.close();
+  for (const arm of arms) await arm.close();
   server.child.kill();
 }
