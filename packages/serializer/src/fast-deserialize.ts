@@ -17,71 +17,82 @@ type Annotations = { [path: string]: Annotation };
 type Mapper = (value: unknown) => unknown;
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
-const KEEP_UNDEFINED: Mapper = () => undefined;
 
 /** The value, or `undefined` when superjson must decode this one (then `json` is untouched). */
 export function fastDeserialize(json: unknown, values: unknown, version: unknown): { value: unknown } | undefined {
-  if (version !== 1) return undefined;
-  const steps: Array<[path: string[], mapper: Mapper]> = [];
-  if (!plan(values as Annotation, [], steps)) return undefined;
-  let root = json;
-  for (const [path, mapper] of steps) root = setDeep(root, path, mapper);
-  return { value: root };
+  if (version !== 1 || !canApply(values as Annotation)) return undefined;
+  // A holder, so that the root is replaced like any other node.
+  const holder = { root: json };
+  apply(values as Annotation, holder, 'root');
+  return { value: holder.root };
 }
 
-/** Collects the steps in superjson's order; false when one needs superjson. */
-function plan(tree: Annotation, origin: string[], steps: Array<[string[], Mapper]>): boolean {
+/** Every type known and every path plain: a first pass, so that giving up changes nothing. */
+function canApply(tree: Annotation): boolean {
   if (tree === null || typeof tree !== 'object') return false;
-  if (!Array.isArray(tree)) return planChildren(tree, origin, steps);
+  if (!Array.isArray(tree)) return childrenCanApply(tree);
   const [type, children] = tree;
-  if (children !== undefined && !planChildren(children, origin, steps)) return false;
-  const mapper = mapperFor(type);
-  if (mapper === undefined) return false;
-  steps.push([origin, mapper]);
-  return true;
+  return (children === undefined || childrenCanApply(children)) && mapperFor(type) !== undefined;
 }
 
-function planChildren(children: Annotations, origin: string[], steps: Array<[string[], Mapper]>): boolean {
+function childrenCanApply(children: Annotations): boolean {
   for (const key of Object.keys(children)) {
     if (key.includes('\\')) return false;
-    const segments = key.split('.');
-    for (const segment of segments) if (FORBIDDEN_SEGMENTS.has(segment)) return false;
-    if (!plan(children[key]!, origin.length === 0 ? segments : [...origin, ...segments], steps)) return false;
+    for (const segment of key.split('.')) if (FORBIDDEN_SEGMENTS.has(segment)) return false;
+    if (!canApply(children[key]!)) return false;
   }
   return true;
 }
+
+/** superjson's order: a node's children (paths relative to it), then the node itself. */
+function apply(tree: Annotation, holder: Record<string, unknown>, key: string): void {
+  if (!Array.isArray(tree)) {
+    applyChildren(tree, holder[key]);
+    return;
+  }
+  const [type, children] = tree;
+  if (children !== undefined) applyChildren(children, holder[key]);
+  holder[key] = mapperFor(type)!(holder[key]);
+}
+
+function applyChildren(children: Annotations, node: unknown): void {
+  for (const path of Object.keys(children)) {
+    // superjson's setDeep: walk down arrays and plain objects; a path through anything else changes nothing.
+    let parent = node;
+    let from = 0;
+    for (let dot = path.indexOf('.'); dot !== -1; from = dot + 1, dot = path.indexOf('.', from)) {
+      parent = isContainer(parent) ? (parent as Record<string, unknown>)[path.slice(from, dot)] : undefined;
+    }
+    if (isContainer(parent)) apply(children[path]!, parent as Record<string, unknown>, path.slice(from));
+  }
+}
+
+const KEEP_UNDEFINED: Mapper = () => undefined;
+const mappers = new Map<string, Mapper>();
 
 function mapperFor(type: unknown): Mapper | undefined {
   if (type === 'undefined') return KEEP_UNDEFINED;
-  if (!Array.isArray(type) || typeof type[1] !== 'string') return undefined;
+  if (!Array.isArray(type) || (type[0] !== 'custom' && type[0] !== 'class') || typeof type[1] !== 'string') return undefined;
+  const name = `${type[0]} ${type[1]}`;
+  let mapper = mappers.get(name);
+  if (mapper !== undefined) return mapper;
   if (type[0] === 'custom') {
     const transformer = superjson.customTransformerRegistry.findByName(type[1]);
-    return transformer === undefined ? undefined : (value) => transformer.deserialize(value as never);
-  }
-  if (type[0] === 'class') {
+    if (transformer === undefined) return undefined;
+    mapper = (value) => transformer.deserialize(value as never);
+  } else {
     const cls = superjson.classRegistry.getValue(type[1]) as { prototype: object } | undefined;
-    return cls === undefined ? undefined : (value) => Object.assign(Object.create(cls.prototype) as object, value);
+    if (cls === undefined) return undefined;
+    mapper = (value) => Object.assign(Object.create(cls.prototype) as object, value);
   }
-  return undefined;
+  // Registrations are never withdrawn, so a mapper found stays right.
+  mappers.set(name, mapper);
+  return mapper;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+function isContainer(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return true;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === null || (proto === Object.prototype && value !== Object.prototype);
-}
-
-/** superjson's setDeep over arrays and plain objects (the only parents these annotations pass through). */
-function setDeep(root: unknown, path: readonly string[], mapper: Mapper): unknown {
-  if (path.length === 0) return mapper(root);
-  let parent: unknown = root;
-  for (let i = 0; i < path.length - 1; i++) {
-    const key = path[i]!;
-    if (Array.isArray(parent)) parent = parent[+key];
-    else if (isPlainObject(parent)) parent = parent[key];
-  }
-  const last = path[path.length - 1]!;
-  if (Array.isArray(parent)) parent[+last] = mapper(parent[+last]);
-  else if (isPlainObject(parent)) parent[last] = mapper(parent[last]);
-  return root;
 }
