@@ -16,36 +16,40 @@ import type { RequestOutcome } from './request-task.js';
 import type { RequestSpec } from './request-spec.js';
 import { Response } from './response.js';
 
-export interface PackedOutcome {
-  value: unknown;
-  /** Absent when they are the response's own `setCookies`. */
-  setCookies?: RequestOutcome['setCookies'];
+export interface PackedOutcome extends RequestOutcome {
   /**
-   * Per response (the value, then its history): the [name, value, ...] headers
-   * sent after the spec's, whose own were left out; null: sent whole.
+   * Set when packed: per response (the value, then its history), the
+   * [name, value, ...] headers sent after the spec's, whose own were left out;
+   * null: sent whole.
    */
   sentAfterSpec?: Array<string[] | null>;
+  /** The value's own `setCookies` were the outcome's, and were left out. */
+  setCookiesOfValue?: true;
 }
+
+const NO_RECORDS: readonly never[] = Object.freeze([]);
 
 /** In the child: the outcome without what the coordinator already knows. */
 export function packOutcome(outcome: RequestOutcome, spec: RequestSpec): PackedOutcome {
   const { value, setCookies } = outcome;
   if (!(value instanceof Response)) return outcome;
   const sentAfterSpec = [value, ...value.history].map((response) => (response instanceof Response ? leaveOutSpecHeaders(response, spec.headers) : null));
-  return value.setCookies === setCookies ? { value, sentAfterSpec } : { value, setCookies, sentAfterSpec };
+  if (value.setCookies !== setCookies || setCookies.length === 0) return { value, setCookies, sentAfterSpec };
+  // Replaced rather than deleted: a deleted property would turn the response into a slow dictionary object.
+  value.setCookies = NO_RECORDS as never[];
+  return { value, setCookies, sentAfterSpec, setCookiesOfValue: true };
 }
 
 /** In the coordinator: the outcome as the engine returned it in the child. */
 export function unpackOutcome(packed: PackedOutcome, spec: RequestSpec): RequestOutcome {
-  const { value, sentAfterSpec } = packed;
-  if (!(value instanceof Response)) return packed as RequestOutcome;
-  if (sentAfterSpec !== undefined) {
-    [value, ...value.history].forEach((response, index) => {
-      const after = sentAfterSpec[index];
-      if (after !== null && after !== undefined && response instanceof Response) response.request.headers = specHeadersThen(spec.headers, after);
-    });
-  }
-  return { value, setCookies: packed.setCookies ?? value.setCookies };
+  const { value, setCookies, sentAfterSpec } = packed;
+  if (!(value instanceof Response) || sentAfterSpec === undefined) return packed;
+  [value, ...value.history].forEach((response, index) => {
+    const after = sentAfterSpec[index];
+    if (after !== null && after !== undefined && response instanceof Response) response.request.headers = specHeadersThen(spec.headers, after);
+  });
+  if (packed.setCookiesOfValue === true) value.setCookies = setCookies;
+  return { value, setCookies };
 }
 
 /** The headers after the spec's, leaving the response without them; null (and the response untouched) when they do not start with the spec's. */

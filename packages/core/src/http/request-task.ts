@@ -73,7 +73,8 @@ async function runRequest(context: TaskContext | undefined, spec: RequestSpec, s
  * executor, its outcome packed for the way back (outcome-crossing.ts).
  */
 export const runRequestTask = taskWithContext(
-  async (context: TaskContext | undefined, spec: RequestSpec): Promise<PackedOutcome> => packOutcome(await runRequestTaskIn(context, spec), spec),
+  async (context: TaskContext | undefined, spec: RequestSpec, session?: unknown, options?: RequestTaskOptions): Promise<PackedOutcome> =>
+    packOutcome(await runRequestTaskIn(context, spec, session, options), spec),
 );
 
 type ResponseHook = (...args: any[]) => unknown;
