@@ -1,0 +1,42 @@
+/**
+ * One script's life, as a user's script that fires N requests lives it: import,
+ * create the engine, one request, then N with 16 in flight, close, exit.
+ *   node fresh-run.mjs got|<core dist index.js> URL [N] [workers]
+ */
+import { pathToFileURL } from 'node:url';
+
+const [arm, url, n = '3000', workers = '2'] = process.argv.slice(2);
+const total = Number(n);
+const inFlight = 16;
+
+async function drive(send, count) {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      next++;
+      const status = await send();
+      if (status !== 200) throw new Error(`status ${status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+}
+
+if (arm === 'got') {
+  const { default: got } = await import('got');
+  const { Agent } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
+  const client = got.extend({ agent: { http: agent }, retry: { limit: 0 } });
+  const send = async () => (await client(url)).statusCode;
+  await drive(send, 1);
+  await drive(send, total);
+  agent.destroy();
+} else {
+  const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(arm).href);
+  const executor = new ProcessPoolExecutor({ maxWorkers: Number(workers), concurrencyPerWorker: Math.max(1, Math.round(inFlight / Number(workers))) });
+  const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
+  const send = async () => (await session.get(url)).statusCode;
+  await drive(send, 1);
+  await drive(send, total);
+  await session.close();
+  await executor.shutdown({ wait: true });
+}
