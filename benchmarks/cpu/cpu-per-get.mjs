@@ -104,6 +104,8 @@ async function openArm(name, url) {
   const engine = name === 'got' ? await inProcessGot(url) : await pooled(url, name === 'this' ? '@requests-futures/core' : pathToFileURL(name).href);
   await drive(engine.send, warmUp);
   const children = childPids().filter((pid) => !before.has(pid));
+  // Start-up (imports, the first requests' compiles) is what a fresh pool pays before its first rounds.
+  if (children.length > 0) console.log(`${name}: children's CPU after the warm-up (start-up included): ${children.map((pid) => `${(cpuUs(pid) / 1000).toFixed(0)} ms`).join(', ')}`);
   return { name: name === 'this' ? 'this build' : name, ...engine, children, coordinator: [], child: [], reqPerSec: [] };
 }
 
