@@ -22,6 +22,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { drive } from './drive.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -65,18 +66,6 @@ async function startServer() {
   return { child, url: `http://127.0.0.1:${port}/small` };
 }
 
-/** `count` calls of `send`, `inFlight` at a time. */
-async function drive(send, count) {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      next++;
-      const status = await send();
-      if (status !== 200) throw new Error(`status ${status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
-}
 
 async function pooled(url, core) {
   const { FuturesSession, ProcessPoolExecutor } = await import(core);
@@ -102,7 +91,7 @@ async function inProcessGot(url) {
 async function openArm(name, url) {
   const before = new Set(childPids());
   const engine = name === 'got' ? await inProcessGot(url) : await pooled(url, name === 'this' ? '@requests-futures/core' : pathToFileURL(name).href);
-  await drive(engine.send, warmUp);
+  await drive(engine.send, warmUp, inFlight);
   const children = childPids().filter((pid) => !before.has(pid));
   // Start-up (imports, the first requests' compiles) is what a fresh pool pays before its first rounds.
   if (children.length > 0) console.log(`${name}: children's CPU after the warm-up (start-up included): ${children.map((pid) => `${(cpuUs(pid) / 1000).toFixed(0)} ms`).join(', ')}`);
@@ -119,7 +108,7 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const arm of arms) {
       const before = { self: cpuUs(process.pid), children: arm.children.map(cpuUs), wall: performance.now() };
-      await drive(arm.send, total);
+      await drive(arm.send, total, inFlight);
       const after = { self: cpuUs(process.pid), children: arm.children.map(cpuUs), wall: performance.now() };
       arm.coordinator.push((after.self - before.self) / total);
       arm.child.push(after.children.reduce((sum, us, i) => sum + us - before.children[i], 0) / total);

@@ -4,22 +4,12 @@
  *   node fresh-run.mjs got|<core dist index.js> URL [N] [workers]
  */
 import { pathToFileURL } from 'node:url';
+import { drive } from './drive.mjs';
 
 const [arm, url, n = '3000', workers = '2'] = process.argv.slice(2);
 const total = Number(n);
 const inFlight = 16;
 
-async function drive(send, count) {
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      next++;
-      const status = await send();
-      if (status !== 200) throw new Error(`status ${status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: inFlight }, lane));
-}
 
 if (arm === 'got') {
   const { default: got } = await import('got');
@@ -27,16 +17,16 @@ if (arm === 'got') {
   const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
   const client = got.extend({ agent: { http: agent }, retry: { limit: 0 } });
   const send = async () => (await client(url)).statusCode;
-  await drive(send, 1);
-  await drive(send, total);
+  await drive(send, 1, inFlight);
+  await drive(send, total, inFlight);
   agent.destroy();
 } else {
   const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(arm).href);
   const executor = new ProcessPoolExecutor({ maxWorkers: Number(workers), concurrencyPerWorker: Math.max(1, Math.round(inFlight / Number(workers))) });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
   const send = async () => (await session.get(url)).statusCode;
-  await drive(send, 1);
-  await drive(send, total);
+  await drive(send, 1, inFlight);
+  await drive(send, total, inFlight);
   await session.close();
   await executor.shutdown({ wait: true });
 }

@@ -6,12 +6,12 @@
 import { describe, expect, test } from '@jest/globals';
 import v8 from 'node:v8';
 import fc from 'fast-check';
-import { PicklingError, decode, encode, encodeAhead, findUnpicklable, fnRef, registerClass, registerCompactClass, type Wire } from '@requests-futures/serializer';
+import { PicklingError, decode, encode, encodeAhead, findUnpicklable, fnRef, registerClass, type Wire } from '@requests-futures/serializer';
 
 import { resolvingBinaryParts } from '../dist/binary-channel.js';
 import { fastDeserialize } from '../dist/fast-deserialize.js';
 import { superjson } from '../dist/registry.js';
-import { cleanValueArb } from './helpers/arbitraries.js';
+import { Pair, cleanValueArb } from './helpers/arbitraries.js';
 import { findDifference } from './helpers/strict-equality.js';
 
 class Box {
@@ -19,14 +19,6 @@ class Box {
 }
 registerClass(Box, 'test.oneWalk.Box');
 
-class Pair {
-  constructor(public left: string, public right: string) {}
-}
-registerCompactClass(Pair, 'test.oneWalk.Pair', {
-  fields: ['left', 'right'],
-  toWire: (pair) => [pair.left, pair.right],
-  fromWire: ([left, right]: [string, string]) => new Pair(left, right),
-});
 
 class Bytes extends Uint8Array {}
 
