@@ -138,7 +138,8 @@ function walkInstance(value: object): unknown {
   // An own "constructor" would hide the class; these keys are refused on instances.
   if (Object.hasOwn(value, 'constructor') || Object.hasOwn(value, '__proto__') || Object.hasOwn(value, 'prototype')) throw GIVE_UP;
   const classIdentifier = plainClassIdentifierOf(value);
-  if (classIdentifier !== undefined) return walkChildren({ ...value }, {}, ['class', classIdentifier]);
+  // superjson copies `{ ...value }` first; its own enumerable keys (no symbols here) are the same.
+  if (classIdentifier !== undefined) return walkChildren(value, {}, ['class', classIdentifier]);
   const compact = compactClassOf(value);
   if (compact === undefined) throw GIVE_UP;
   // A key outside its wire form would vanish: the full check names it.
