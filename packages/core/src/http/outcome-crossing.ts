@@ -5,7 +5,8 @@
  * records twice (`outcome.setCookies` is `response.setCookies`; the encoder
  * does not deduplicate shared references). So the child sends, for each
  * response (the final one, then its history), only the headers it sent on top
- * of the spec's, and the records once; the coordinator rebuilds the views.
+ * of the spec's, and the records once (a redirect's are its slice of the
+ * chain's); the coordinator rebuilds the views.
  *
  * Only what can be rebuilt exactly is left out: a response whose sent headers
  * do not start with the spec's (a redirect hop that dropped Authorization), or
@@ -25,6 +26,11 @@ export interface PackedOutcome extends RequestOutcome {
   sentAfterSpec?: Array<string[] | null>;
   /** The value's own `setCookies` were the outcome's, and were left out. */
   setCookiesOfValue?: true;
+  /**
+   * Each history entry's `setCookies` were its slice of the outcome's (the
+   * records of the chain, in order), and were left out: their lengths.
+   */
+  historyRecordCounts?: number[];
 }
 
 const NO_RECORDS: readonly never[] = Object.freeze([]);
@@ -33,23 +39,56 @@ const NO_RECORDS: readonly never[] = Object.freeze([]);
 export function packOutcome(outcome: RequestOutcome, spec: RequestSpec): PackedOutcome {
   const { value, setCookies } = outcome;
   if (!(value instanceof Response)) return outcome;
-  const sentAfterSpec = [value, ...value.history].map((response) => (response instanceof Response ? leaveOutSpecHeaders(response, spec.headers) : null));
-  if (value.setCookies !== setCookies || setCookies.length === 0) return { value, setCookies, sentAfterSpec };
-  // Replaced rather than deleted: a deleted property would turn the response into a slow dictionary object.
-  value.setCookies = NO_RECORDS as never[];
-  return { value, setCookies, sentAfterSpec, setCookiesOfValue: true };
+  const packed: PackedOutcome = { value, setCookies };
+  packed.sentAfterSpec = [value, ...value.history].map((response) => (response instanceof Response ? leaveOutSpecHeaders(response, spec.headers) : null));
+  const counts = historySlicesOf(value.history, setCookies);
+  if (counts !== undefined) {
+    packed.historyRecordCounts = counts;
+    for (const earlier of value.history as Response[]) if (earlier.setCookies.length > 0) earlier.setCookies = NO_RECORDS as never[];
+  }
+  if (value.setCookies === setCookies && setCookies.length > 0) {
+    // Replaced rather than deleted: a deleted property would turn the response into a slow dictionary object.
+    value.setCookies = NO_RECORDS as never[];
+    packed.setCookiesOfValue = true;
+  }
+  return packed;
 }
 
 /** In the coordinator: the outcome as the engine returned it in the child. */
 export function unpackOutcome(packed: PackedOutcome, spec: RequestSpec): RequestOutcome {
-  const { value, setCookies, sentAfterSpec } = packed;
+  const { value, setCookies, sentAfterSpec, historyRecordCounts } = packed;
   if (!(value instanceof Response) || sentAfterSpec === undefined) return packed;
   [value, ...value.history].forEach((response, index) => {
     const after = sentAfterSpec[index];
     if (after !== null && after !== undefined && response instanceof Response) response.request.headers = specHeadersThen(spec.headers, after);
   });
+  if (historyRecordCounts !== undefined) {
+    let offset = 0;
+    value.history.forEach((earlier, index) => {
+      const count = historyRecordCounts[index] ?? 0;
+      earlier.setCookies = setCookies.slice(offset, offset + count);
+      offset += count;
+    });
+  }
   if (packed.setCookiesOfValue === true) value.setCookies = setCookies;
   return { value, setCookies };
+}
+
+/**
+ * The lengths of the history's records when each entry's are, in order, its
+ * slice of the chain's (as the engine builds them, unless a hook changed
+ * them); undefined otherwise, or when there are none to leave out.
+ */
+function historySlicesOf(history: readonly unknown[], chain: RequestOutcome['setCookies']): number[] | undefined {
+  let offset = 0;
+  for (const earlier of history) {
+    if (!(earlier instanceof Response) || !Array.isArray(earlier.setCookies)) return undefined;
+    for (const record of earlier.setCookies) {
+      const same = chain[offset++];
+      if (same === undefined || record?.url !== same.url || record.header !== same.header || Object.keys(record).length !== 2) return undefined;
+    }
+  }
+  return offset === 0 ? undefined : (history as Response[]).map((earlier) => earlier.setCookies.length);
 }
 
 /** The headers after the spec's, leaving the response without them; null (and the response untouched) when they do not start with the spec's. */

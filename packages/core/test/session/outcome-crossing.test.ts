@@ -110,6 +110,21 @@ describe('packOutcome', () => {
     expect(back.setCookies).toEqual(records);
   });
 
+  it("sends a redirect chain's Set-Cookie records once, and rebuilds each response's slice of them", () => {
+    const first = { url: 'http://h/a', header: 'a=first-hop; Path=/' };
+    const second = { url: 'http://h/x', header: 'b=final-hop; Path=/' };
+    const redirect = responseSent([['User-Agent', 'ua-of-the-spec'], ['Accept', '*/*']], [{ ...first }]);
+    const final = responseSent([['User-Agent', 'ua-of-the-spec'], ['Accept', '*/*'], ['Cookie', 'a=first-hop']], [first, second]);
+    final.history = [redirect];
+    const { text, back } = crossed({ value: final, setCookies: final.setCookies });
+    expect(text.split('first-hop; Path').length - 1).toBe(1);
+    expect(text.split('final-hop').length - 1).toBe(1);
+    const value = back.value as Response;
+    expect(value.setCookies).toEqual([first, second]);
+    expect(value.history[0]!.setCookies).toEqual([first]);
+    expect(back.setCookies).toEqual([first, second]);
+  });
+
   it('sends headers whole when they do not start with the spec\'s, and a hook\'s value as it is', () => {
     const changed = crossed({ value: responseSent([['User-Agent', 'other'], ['Accept', '*/*']]), setCookies: [] });
     expect(changed.text).toContain('other');
