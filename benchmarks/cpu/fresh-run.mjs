@@ -22,7 +22,9 @@ if (arm === 'got') {
   agent.destroy();
 } else {
   const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(arm).href);
-  const executor = new ProcessPoolExecutor({ maxWorkers: Number(workers), concurrencyPerWorker: Math.max(1, Math.round(inFlight / Number(workers))) });
+  // RF_CHILD_FLAGS: V8/Node flags for the children, to try what shortens their warm-up.
+  const execArgv = process.env.RF_CHILD_FLAGS ? { execArgv: process.env.RF_CHILD_FLAGS.split(' ') } : {};
+  const executor = new ProcessPoolExecutor({ maxWorkers: Number(workers), concurrencyPerWorker: Math.max(1, Math.round(inFlight / Number(workers))), ...execArgv });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
   const send = async () => (await session.get(url)).statusCode;
   await drive(send, 1, inFlight);
