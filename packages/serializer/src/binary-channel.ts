@@ -69,6 +69,14 @@ export function toPlaceholder(view: ArrayBufferView): Placeholder {
   return [sink.length - 1, typeNameOf(view)];
 }
 
+/** Internal: the buffers of a wire encoded ahead (encoded-ahead.ts), when nothing was collected yet, so its placeholders stay right. */
+export function appendToEmptySink(buffers: readonly Uint8Array[]): boolean {
+  if (buffers.length === 0) return true;
+  if (sink === undefined || sink.length > 0) return false;
+  sink.push(...buffers);
+  return true;
+}
+
 function fromPlaceholder(placeholder: unknown): TypedArray {
   if (source === undefined) throw new WireFormatError('typed arrays can only be deserialized through decode()');
   if (!Array.isArray(placeholder) || placeholder.length !== 2) {

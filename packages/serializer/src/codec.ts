@@ -14,6 +14,8 @@ import { collectingBinaryParts, resolvingBinaryParts } from './binary-channel.js
 import './error-transformer.js';
 import './object-transformer.js';
 import { adoptIntoThisRealm } from './adopt.js';
+import { keepEncoded } from './encoded-ahead.js';
+import { fastDeserialize } from './fast-deserialize.js';
 import { fastSerialize } from './fast-serialize.js';
 import { inspectPicklability, picklingErrorFor } from './picklable.js';
 import { isPlainPrototype } from './realm.js';
@@ -34,41 +36,64 @@ export interface EncodeOptions {
 type Meta = NonNullable<SuperJSONResult['meta']>;
 
 /**
- * Encodes a value for the other side. Checks it first, so a value is either carried
- * faithfully or refused with a PicklingError: never silently altered.
+ * Encodes a value for the other side. Checks it in the same walk, so a value is
+ * either carried faithfully or refused with a PicklingError: never silently
+ * altered. The common shapes take one walk (fast-serialize.ts); anything else
+ * takes the full check, then superjson.
  */
 export function encode(value: unknown, options: EncodeOptions = {}): Wire {
+  const buffers: Uint8Array[] = [];
+  const fast = collectingBinaryParts(buffers, () => fastSerialize(value));
+  if (fast !== undefined) return fast.values === undefined ? { json: fast.json, buffers } : { json: fast.json, meta: { values: fast.values, v: 1 }, buffers };
+  buffers.length = 0;
   const inspection = inspectPicklability(value, options.rootPath ?? 'value');
   if (inspection.problem !== undefined) throw picklingErrorFor(inspection.problem);
   const local = inspection.foreignRealm ? adoptIntoThisRealm(value) : value;
-  const buffers: Uint8Array[] = [];
-  const fast = collectingBinaryParts(buffers, () => fastSerialize(local));
-  if (fast !== undefined) return fast.values === undefined ? { json: fast.json, buffers } : { json: fast.json, meta: { values: fast.values, v: 1 }, buffers };
-  buffers.length = 0;
   const { json, meta } = collectingBinaryParts(buffers, () => superjson.serialize(local));
+  // superjson writes an object shared by two paths as one node; decode works in place on a tree.
+  const tree = copyAsTree(json);
   // Referential-equality annotations are dropped (see decode); cycles never get here.
-  if (meta?.values === undefined) return { json, buffers };
-  return { json, meta: { values: meta.values, v: meta.v }, buffers };
+  if (meta?.values === undefined) return { json: tree, buffers };
+  return { json: tree, meta: { values: meta.values, v: meta.v }, buffers };
 }
 
+/**
+ * encode()s an object now (a PicklingError names its path) and keeps the wire
+ * for the next encode() that meets this very object, which splices it in
+ * instead of walking the object again (see encoded-ahead.ts).
+ */
+export function encodeAhead(value: object, options: EncodeOptions = {}): void {
+  keepEncoded(value, encode(value, options));
+}
+
+/**
+ * Works in place: every wire encode() makes is a tree of fresh objects, and
+ * v8 / structuredClone / JSON keep it one. Only a wire whose objects come from
+ * another realm (v8.deserialize or structuredClone under jest's vm contexts)
+ * is copied into this one first, since superjson would not walk them.
+ */
 export function decode<T = unknown>(wire: Wire): T {
   if (wire === null || typeof wire !== 'object' || !Array.isArray(wire.buffers) || !('json' in wire)) {
     throw new WireFormatError('decode expects a Wire: { json, meta?, buffers: Uint8Array[] }');
   }
   const meta = wire.meta as Meta | undefined;
   if (meta !== undefined && (meta === null || typeof meta !== 'object')) throw new WireFormatError('wire.meta must be an object');
-  // An object shared by two paths is one node in the JSON tree, and superjson would decode it
-  // once per path (breaking on the second pass). Copying into a tree decodes each path once;
-  // shared references therefore arrive as equal, separate copies.
-  const json = copyAsTree(wire.json);
-  const payload: SuperJSONResult = meta?.values === undefined ? { json: json as SuperJSONResult['json'] } : { json: json as SuperJSONResult['json'], meta: { values: meta.values, v: meta.v } };
-  return resolvingBinaryParts(wire.buffers, () => superjson.deserialize<T>(payload, { inPlace: true }));
+  const json = isForeignObject(wire.json) ? copyAsTree(wire.json) : wire.json;
+  // Nothing annotated: the json is the value.
+  if (meta?.values === undefined) return json as T;
+  return resolvingBinaryParts(wire.buffers, () => {
+    const fast = fastDeserialize(json, meta.values, meta.v);
+    if (fast !== undefined) return fast.value as T;
+    const payload: SuperJSONResult = { json: json as SuperJSONResult['json'], meta: { values: meta.values, v: meta.v } };
+    return superjson.deserialize<T>(payload, { inPlace: true });
+  });
 }
 
-/**
- * Also moves the tree into this realm: a wire that arrived through v8 / structuredClone
- * under jest is made of the main realm's objects, which superjson would not walk.
- */
+function isForeignObject(node: unknown): boolean {
+  return node !== null && typeof node === 'object' && !(node instanceof Object);
+}
+
+/** A copy in which no node is reachable by two paths, made of this realm's objects. */
 function copyAsTree(node: unknown): unknown {
   if (Array.isArray(node)) return Array.from(node, copyAsTree);
   if (node === null || typeof node !== 'object' || !isPlainPrototype(Object.getPrototypeOf(node))) return node;

@@ -1,36 +1,51 @@
 /**
  * superjson.serialize for the values that cross on every request, written
- * out: plain objects and arrays, strings, booleans, finite numbers, null,
- * undefined, registered classes, compact classes, typed arrays, and the plain
- * objects our rf.object transformer carries as entries (null prototype, or a
- * "__proto__", "constructor" or "prototype" key: JSON from a server may hold
- * such keys). It produces
- * the very json and meta.values superjson would (a test compares the two on a
- * corpus), so decode() and the wire format are unchanged.
+ * out, with the picklability check done in the same walk: plain objects and
+ * arrays, strings, booleans, finite numbers, null, undefined, registered
+ * classes, compact classes, typed arrays, and the plain objects our rf.object
+ * transformer carries as entries (null prototype, or a "__proto__",
+ * "constructor" or "prototype" key: JSON from a server may hold such keys). It
+ * produces the very json and meta.values superjson would (a test compares the
+ * two on a corpus), so decode() and the wire format are unchanged.
  *
  * Why: superjson's walker copies a path array per node and asks each of its
- * rules and every custom transformer about every node. Measured on this machine
- * (CPU profiles of a small request's round trip), that walk was most of a
- * small request's encode in the coordinator and of its reply's in the child.
+ * rules and every custom transformer about every node, and a separate
+ * picklability walk before it visited every node once more. Measured (CPU
+ * profiles of a small request's round trip, benchmarks/cpu/), those two walks
+ * were most of a small request's encode in the coordinator and of its reply's
+ * in the child.
  *
- * Anything else (Date, Map, Set, BigInt, errors, NaN, -0...) makes it give up,
- * and the caller hands the value to superjson.
+ * It gives up, and encode() hands the value to the full check and to
+ * superjson, on anything else (Date, Map, Set, BigInt, errors, NaN, -0...) and
+ * on anything the check could refuse (a function, a symbol, a cycle, an array
+ * hole or extra key, a symbol key, a getter that throws, a subclass, a key a
+ * class instance may not have): the refusal and its path are then the check's.
+ * The json it returns is a tree (no node reachable by two paths), which is
+ * what lets decode() work in place.
  */
-import { toPlaceholder, type Placeholder } from './binary-channel.js';
+import { appendToEmptySink, toPlaceholder, type Placeholder } from './binary-channel.js';
+import { takeEncoded } from './encoded-ahead.js';
 import { OBJECT_ENTRIES, needsEntries, toEntriesForm } from './object-transformer.js';
+import { TYPED_ARRAY_PROTOTYPES } from './picklable.js';
 import { compactClassOf, plainClassIdentifierOf } from './registry.js';
 
 /** superjson's TypeAnnotation for one node, and its children's annotations keyed by escaped path. */
 type Annotation = [type: unknown, children?: Annotations] | Annotations;
 type Annotations = { [path: string]: Annotation };
 
-interface Walked {
-  value: unknown;
-  annotation: Annotation | undefined;
-}
-
-/** Thrown inside the walk when a node needs superjson; never leaves this module. */
+/** Thrown inside the walk when a node needs superjson or the full check; never leaves this module. */
 const GIVE_UP = Symbol('give up');
+
+/** Deeper than this, the full check decides: it tells a cycle from a deep value. */
+const MAX_DEPTH = 64;
+let depth = 0;
+
+/**
+ * The annotation of the node walk() returned last. A variable rather than a
+ * { value, annotation } pair per node: most nodes have none, and the pairs
+ * were most of what the walk allocated.
+ */
+let annotation: Annotation | undefined;
 
 const UNDEFINED: Annotation = ['undefined'];
 const BYTES = 'rf.bytes';
@@ -41,78 +56,135 @@ let placeholders: Map<object, Placeholder> | undefined;
 
 /** Returns superjson's `{ json, meta.values }` for `value`, or undefined when superjson must do it. */
 export function fastSerialize(value: unknown): { json: unknown; values?: Annotation } | undefined {
-  let walked: Walked;
+  let json: unknown;
+  let values: Annotation | undefined;
   try {
-    walked = walk(value);
-  } catch (error) {
-    if (error === GIVE_UP) return undefined;
-    throw error;
+    json = walk(value);
+    values = annotation;
+  } catch {
+    // GIVE_UP, or what a getter threw: the full check reports that one with its path.
+    return undefined;
   } finally {
     placeholders = undefined;
+    annotation = undefined;
+    depth = 0;
   }
-  return walked.annotation === undefined ? { json: walked.value } : { json: walked.value, values: walked.annotation };
+  return values === undefined ? { json } : { json, values };
 }
 
-function walk(value: unknown): Walked {
+/** The node's json; its annotation is left in `annotation`. */
+function walk(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return { value, annotation: undefined };
+      annotation = undefined;
+      return value;
     case 'number':
       // NaN, ±Infinity and -0 take superjson's 'number' annotation.
       if (!Number.isFinite(value) || (value === 0 && 1 / value < 0)) throw GIVE_UP;
-      return { value, annotation: undefined };
+      annotation = undefined;
+      return value;
     case 'undefined':
-      return { value: null, annotation: UNDEFINED };
+      annotation = UNDEFINED;
+      return null;
     case 'object':
-      return value === null ? { value, annotation: undefined } : walkObject(value);
+      if (value === null) {
+        annotation = undefined;
+        return null;
+      }
+      return walkObject(value);
     default:
+      // function, symbol, bigint
       throw GIVE_UP;
   }
 }
 
-function walkObject(value: object): Walked {
-  if (ArrayBuffer.isView(value)) {
-    if (value instanceof DataView) throw GIVE_UP;
-    placeholders ??= new Map();
-    let placeholder = placeholders.get(value);
-    if (placeholder === undefined) placeholders.set(value, (placeholder = toPlaceholder(value)));
-    return { value: placeholder, annotation: [['custom', BYTES]] };
+function walkObject(value: object): unknown {
+  if (ArrayBuffer.isView(value)) return walkBytes(value);
+  const ahead = takeEncoded(value);
+  // Its placeholders count from 0: usable only while no typed array came before it.
+  if (ahead !== undefined && appendToEmptySink(ahead.buffers)) {
+    annotation = (ahead.meta as { values?: Annotation } | undefined)?.values;
+    return ahead.json;
   }
+  if (Object.getOwnPropertySymbols(value).length > 0) throw GIVE_UP;
+  if (++depth > MAX_DEPTH) throw GIVE_UP;
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Array.prototype) return walkChildren(value, value, undefined);
-  if (needsEntries(value)) {
+  let json: unknown;
+  if (proto === Array.prototype) json = walkArray(value as unknown[]);
+  else if (needsEntries(value)) {
     // As superjson does with our rf.object transformer: the [nullPrototype, entries] form, walked.
     const form = toEntriesForm(value);
-    return walkChildren(form, form, ENTRIES_TYPE);
-  }
-  if (proto === Object.prototype) return walkChildren(value, value, undefined);
+    json = walkChildren(form, [], ENTRIES_TYPE);
+  } else if (proto === Object.prototype) json = walkChildren(value, {}, undefined);
+  else json = walkInstance(value);
+  depth--;
+  return json;
+}
+
+function walkBytes(value: ArrayBufferView): unknown {
+  // A subclass would come back as its base class: the full check refuses it.
+  if (!TYPED_ARRAY_PROTOTYPES.has(Object.getPrototypeOf(value) as object)) throw GIVE_UP;
+  placeholders ??= new Map();
+  let placeholder = placeholders.get(value);
+  if (placeholder === undefined) placeholders.set(value, (placeholder = toPlaceholder(value)));
+  annotation = [['custom', BYTES]];
+  // A copy per path: the json stays a tree.
+  return [placeholder[0], placeholder[1]];
+}
+
+/** Class instances: registered (own properties) or compact (their wire form). */
+function walkInstance(value: object): unknown {
+  // An own "constructor" would hide the class; these keys are refused on instances.
+  if (Object.hasOwn(value, 'constructor') || Object.hasOwn(value, '__proto__') || Object.hasOwn(value, 'prototype')) throw GIVE_UP;
   const classIdentifier = plainClassIdentifierOf(value);
-  if (classIdentifier !== undefined) return walkChildren(value, { ...value }, ['class', classIdentifier]);
+  // superjson copies `{ ...value }` first; its own enumerable keys (no symbols here) are the same.
+  if (classIdentifier !== undefined) return walkChildren(value, {}, ['class', classIdentifier]);
   const compact = compactClassOf(value);
-  if (compact !== undefined) return { value: compact.toWire(value), annotation: [['custom', compact.identifier]] };
-  throw GIVE_UP;
+  if (compact === undefined) throw GIVE_UP;
+  // A key outside its wire form would vanish: the full check names it.
+  for (const key of Object.keys(value)) if (!compact.fields.includes(key)) throw GIVE_UP;
+  annotation = [['custom', compact.identifier]];
+  return compact.toWire(value);
+}
+
+/** Index by index: a hole or a non-index key would not come back as it was. */
+function walkArray(array: unknown[]): unknown {
+  const length = array.length;
+  const out: unknown[] = new Array(length);
+  let inner: Annotations | undefined;
+  for (let index = 0; index < length; index++) {
+    const child = array[index];
+    if (child === undefined && !(index in array)) throw GIVE_UP;
+    out[index] = walk(child);
+    if (annotation !== undefined) inner = annotate(inner, String(index), annotation);
+  }
+  if (Object.keys(array).length !== length) throw GIVE_UP;
+  annotation = inner;
+  return out;
 }
 
 /** As superjson's walker: children's annotations are flattened into dotted, escaped paths. */
-function walkChildren(original: object, source: object, type: unknown): Walked {
-  const out: Record<string, unknown> | unknown[] = Array.isArray(original) ? [] : {};
+function walkChildren(source: object, out: Record<string, unknown> | unknown[], type: unknown): unknown {
   let inner: Annotations | undefined;
-  for (const [key, child] of Object.entries(source)) {
+  for (const key of Object.keys(source)) {
     // Plain objects with this key took the entries form; on a registered class instance
     // superjson refuses it (the picklability check says so first): let it.
     if (key === '__proto__') throw GIVE_UP;
-    const walked = walk(child);
-    (out as Record<string, unknown>)[key] = walked.value;
-    const annotation = walked.annotation;
-    if (annotation === undefined) continue;
-    inner ??= {};
-    const escaped = escapeKey(key);
-    if (Array.isArray(annotation)) inner[escaped] = annotation;
-    else for (const [path, tree] of Object.entries(annotation)) inner[`${escaped}.${path}`] = tree;
+    (out as Record<string, unknown>)[key] = walk((source as Record<string, unknown>)[key]);
+    if (annotation !== undefined) inner = annotate(inner, key, annotation);
   }
-  if (inner === undefined) return { value: out, annotation: type === undefined ? undefined : [type] };
-  return { value: out, annotation: type === undefined ? inner : [type, inner] };
+  if (inner === undefined) annotation = type === undefined ? undefined : [type];
+  else annotation = type === undefined ? inner : [type, inner];
+  return out;
+}
+
+function annotate(inner: Annotations | undefined, key: string, child: Annotation): Annotations {
+  const into = inner ?? {};
+  const escaped = escapeKey(key);
+  if (Array.isArray(child)) into[escaped] = child;
+  else for (const path of Object.keys(child)) into[`${escaped}.${path}`] = child[path]!;
+  return into;
 }
 
 /** superjson's escapeKey (pathstringifier), which it does not export. */

@@ -58,7 +58,8 @@ type Shape =
   | { readonly compact: readonly string[] } // registerCompactClass: its own wire form, these keys only
   | { readonly refused: string };
 
-const TYPED_ARRAY_PROTOTYPES = new Set<object>([
+/** Internal: the typed arrays that travel (also asked by fast-serialize.ts). */
+export const TYPED_ARRAY_PROTOTYPES: ReadonlySet<object> = new Set<object>([
   Buffer.prototype, Int8Array.prototype, Uint8Array.prototype, Uint8ClampedArray.prototype,
   Int16Array.prototype, Uint16Array.prototype, Int32Array.prototype, Uint32Array.prototype,
   Float32Array.prototype, Float64Array.prototype, BigInt64Array.prototype, BigUint64Array.prototype,

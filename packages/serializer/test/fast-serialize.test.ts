@@ -4,20 +4,11 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { registerCompactClass } from '@requests-futures/serializer';
 import { collectingBinaryParts } from '../dist/binary-channel.js';
 import { fastSerialize } from '../dist/fast-serialize.js';
 import { superjson } from '../dist/registry.js';
-import { Point, cleanValueArb } from './helpers/arbitraries.js';
+import { Pair, Point, cleanValueArb } from './helpers/arbitraries.js';
 
-class Pair {
-  constructor(public left: string, public right: string) {}
-}
-registerCompactClass(Pair, 'test.fast.Pair', {
-  fields: ['left', 'right'],
-  toWire: (pair) => [pair.left, pair.right],
-  fromWire: ([left, right]: [string, string]) => new Pair(left, right),
-});
 
 function bothWays(value: unknown) {
   const fastBuffers: Uint8Array[] = [];

@@ -73,11 +73,20 @@ export class CaseInsensitiveHeaders implements Iterable<[string, string]> {
 
   /** lowercase name → value, the shape Node's http module uses. */
   toLowerCaseObject(): Record<string, string> {
-    return Object.fromEntries([...this.store].map(([key, [, value]]) => [key, value]));
+    const object: Record<string, string> = {};
+    for (const [key, [, value]] of this.store) {
+      // Defined, not assigned: a header named "__proto__" stays a header.
+      if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      else object[key] = value;
+    }
+    return object;
   }
 
   copy(): CaseInsensitiveHeaders {
-    return new CaseInsensitiveHeaders(this);
+    const copy = new CaseInsensitiveHeaders();
+    // The [name, value] pairs are replaced by set(), never changed in place: the copy may share them.
+    copy.store = new Map(this.store);
+    return copy;
   }
 
   [Symbol.iterator](): Iterator<[string, string]> {

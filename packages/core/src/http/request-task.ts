@@ -9,6 +9,7 @@ import { isFnRef, loadFnRef } from '@requests-futures/serializer';
 import { runInTaskContext, taskWithContext, type TaskContext } from '../task-context.js';
 import { runInTravellingContexts } from '../context/enter-contexts.js';
 import type { AgentPool } from './agents.js';
+import { packOutcome, type PackedOutcome } from './outcome-crossing.js';
 import { performRequest } from './request.js';
 import { SessionView } from './session-view.js';
 import type { HookFn, RequestSpec } from './request-spec.js';
@@ -66,8 +67,14 @@ async function runRequest(context: TaskContext, spec: RequestSpec, session: unkn
   return { value, setCookies: response.setCookies };
 }
 
-/** What a child imports by fnRef: runRequestTaskIn, handed the context by the executor. */
-export const runRequestTask = taskWithContext(runRequestTaskIn);
+/**
+ * What a child imports by fnRef: runRequestTaskIn, handed the context by the
+ * executor, its outcome packed for the way back (outcome-crossing.ts).
+ */
+export const runRequestTask = taskWithContext(
+  async (context: TaskContext, spec: RequestSpec, session?: unknown, options?: RequestTaskOptions): Promise<PackedOutcome> =>
+    packOutcome(await runRequestTaskIn(context, spec, session, options), spec),
+);
 
 type ResponseHook = (...args: any[]) => unknown;
 

@@ -229,7 +229,9 @@ async function keptTarget(spec: RequestSpec, first: Hop, run: RequestRun): Promi
 async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response> {
   const kept = await keptTarget(spec, first, run);
   if (kept) return kept;
-  const hop: Hop = { ...first, headers: first.headers.copy() };
+  // resumeFrom sets Range and If-Range on this hop's own copy; otherwise nothing writes to a hop's
+  // headers (the next hop, a digest answer and what is sent are copies), so the first hop's serve.
+  const hop: Hop = spec.saveTo && spec.resume ? { ...first, headers: first.headers.copy() } : first;
   const partial = await resumeFrom(spec, hop);
   const response = await follow(spec, hop, run, partial);
   if (partial && response.statusCode === 416) {

@@ -51,6 +51,10 @@ export interface HopOptions {
 /** requests sends Content-Length: 0 for a body-less request other than GET and HEAD. */
 const NO_LENGTH_METHODS = new Set(['GET', 'HEAD']);
 
+/**
+ * The hop's headers and what this exchange adds, in a copy of their own: the copy is what the
+ * response says was sent, and a hook may change it without touching the hops that follow.
+ */
 function headersToSend(hop: Hop, jarCookies: string | undefined): CaseInsensitiveHeaders {
   const sent = hop.headers.copy();
   if (jarCookies && !sent.has('cookie')) sent.set('Cookie', jarCookies);
@@ -67,8 +71,9 @@ function responseHeaders(rawHeaders: readonly string[]): CaseInsensitiveHeaders 
     const name = rawHeaders[i]!;
     // HTTP/2 pseudo-headers (:status) are not headers.
     if (name.startsWith(':')) continue;
-    const previous = headers.get(name);
-    headers.set(name, previous === undefined ? rawHeaders[i + 1]! : `${previous}, ${rawHeaders[i + 1]!}`);
+    const key = name.toLowerCase();
+    const previous = headers.store.get(key);
+    headers.store.set(key, [name, previous === undefined ? rawHeaders[i + 1]! : `${previous[1]}, ${rawHeaders[i + 1]!}`]);
   }
   return headers;
 }

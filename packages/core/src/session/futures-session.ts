@@ -4,7 +4,7 @@
  * processes (ProcessPoolExecutor), where the request spec travels by value and
  * the engine by fnRef, as Python pickles session.request.
  */
-import { assertPicklable, fnRef } from '@requests-futures/serializer';
+import { encodeAhead, fnRef } from '@requests-futures/serializer';
 import { captureRegisteredContexts } from '../context/registered-contexts.js';
 import { traceRequest, type RequestTrace } from '../diagnostics/request-channels.js';
 import { taskWithContext } from '../task-context.js';
@@ -16,6 +16,7 @@ import { timeoutToMs } from '../futures/timeout.js';
 import { AgentPool } from '../http/agents.js';
 import { assertDataCanTravel } from '../http/body-source.js';
 import type { RequestSpec } from '../http/request-spec.js';
+import { unpackOutcome, type PackedOutcome } from '../http/outcome-crossing.js';
 import { runRequestTaskIn, type RequestOutcome } from '../http/request-task.js';
 import type { Response } from '../http/response.js';
 import { BaseSession } from './base-session.js';
@@ -87,7 +88,8 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     validateRequestOptions(options);
     if (options.backgroundCallback) warnBackgroundCallbackOnce();
     const spec = buildSpec(this.state, methodArgument(method), target, options);
-    // Refuse what cannot travel now, before the request may be held for its host.
+    // Refuse what cannot travel now, before the request may be held for its host. That
+    // walk is the spec's only one: the executor's encode() reuses its wire.
     let withdrawBodies: (() => void) | undefined;
     if (this.executor.crossesProcesses) {
       if (this.executor.streamsUploads === true) withdrawBodies = offerStreamedBodies(spec);
@@ -95,7 +97,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
       const contexts = captureRegisteredContexts();
       if (contexts !== undefined) spec.contexts = contexts;
       try {
-        assertPicklable(spec, '');
+        encodeAhead(spec, { rootPath: '' });
       } catch (error) {
         withdrawBodies?.();
         throw error;
@@ -146,9 +148,10 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   private submit(spec: RequestSpec, trace: RequestTrace | undefined): Future<Response> {
     let future: Future<RequestOutcome>;
     if (this.executor.crossesProcesses) {
-      // request() checked that the spec can travel (PicklingError naming its path).
-      future = this.executor.submit<RequestOutcome>(REQUEST_TASK_REF, spec);
-      this.sweeper.track(future, spec);
+      // request() checked and encoded the spec (a PicklingError naming its path).
+      const packed = this.executor.submit<PackedOutcome>(REQUEST_TASK_REF, spec);
+      this.sweeper.track(packed, spec);
+      future = packed.mapResult((outcome) => unpackOutcome(outcome, spec));
     } else {
       const agents = this.agents;
       future = this.executor.submit(taskWithContext((context, s: RequestSpec) => runRequestTaskIn(context, s, this, { agents })), spec);

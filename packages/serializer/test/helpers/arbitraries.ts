@@ -5,13 +5,23 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import { fnRef, registerClass, registerErrorClass } from '@requests-futures/serializer';
+import { fnRef, registerClass, registerCompactClass, registerErrorClass } from '@requests-futures/serializer';
 import type { Resolved, Segment } from './path-oracle.js';
 
 export class Point {
   constructor(public x: unknown, public y: unknown) {}
 }
 registerClass(Point, 'test.property.Point');
+
+/** A registerCompactClass class: travels as [left, right]. */
+export class Pair {
+  constructor(public left: string, public right: string) {}
+}
+registerCompactClass(Pair, 'test.Pair', {
+  fields: ['left', 'right'],
+  toWire: (pair) => [pair.left, pair.right],
+  fromWire: ([left, right]: [string, string]) => new Pair(left, right),
+});
 
 export class RequestFailure extends Error {
   override readonly name = 'RequestFailure';

@@ -1,0 +1,124 @@
+/**
+ * CPU time per small GET, coordinator and children apart (issue #14's targets:
+ * coordinator <= 60 us, child <= 200 us, 16 in flight). CPU time rather than
+ * wall time because the machine this runs on is shared: utime + stime from
+ * /proc/<pid>/stat is what the process itself spent, whatever the load.
+ *
+ *   node benchmarks/cpu/cpu-per-get.mjs [--workers 2] [--total 3000] [--warm-up 1000] [--in-flight 16] [--rounds 3]
+ *   node benchmarks/cpu/cpu-per-get.mjs --arm this --arm /other/checkout/packages/core/dist/index.js --arm got
+ *
+ * Arms: `this` (this checkout's build), another build's packages/core/dist/index.js
+ * (a before/after), `got` (got in-process: its CPU per GET). Several arms run in
+ * one process, interleaved round by round (A B A B ...), so that the machine's
+ * load hits them alike; the coordinator's figure is then this process's CPU
+ * during that arm's rounds. Medians are printed at the end.
+ *   node --cpu-prof benchmarks/cpu/cpu-per-get.mjs --child-flag=--cpu-prof --child-flag=--cpu-prof-dir=DIR
+ *
+ * The server runs in a process of its own so that its CPU is not counted.
+ * Imports the built packages (run `pnpm build` first).
+ */
+import { fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { drive } from './drive.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '2' },
+    total: { type: 'string', default: '3000' },
+    'warm-up': { type: 'string', default: '1000' },
+    'in-flight': { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '3' },
+    arm: { type: 'string', multiple: true, default: ['this'] },
+    // e.g. --child-flag=--import=file:///.../profile-child.mjs (profile the children)
+    'child-flag': { type: 'string', multiple: true, default: [] },
+  },
+});
+const workers = Number(args.workers);
+const total = Number(args.total);
+const warmUp = Number(args['warm-up']);
+const inFlight = Number(args['in-flight']);
+const rounds = Number(args.rounds);
+
+const TICK_US = 1e6 / 100; // USER_HZ: 100 on Linux
+
+/** utime + stime of `pid`, in microseconds (clock-tick resolution). */
+function cpuUs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
+function childPids() {
+  const pids = [];
+  for (const task of readdirSync('/proc/self/task')) {
+    const text = readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim();
+    if (text) pids.push(...text.split(' ').map(Number));
+  }
+  return pids;
+}
+
+async function startServer() {
+  const child = fork(fileURLToPath(new URL('./small-json-server.mjs', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [port] = await once(child, 'message');
+  return { child, url: `http://127.0.0.1:${port}/small` };
+}
+
+
+async function pooled(url, core) {
+  const { FuturesSession, ProcessPoolExecutor } = await import(core);
+  const executor = new ProcessPoolExecutor({
+    maxWorkers: workers,
+    concurrencyPerWorker: Math.max(1, Math.round(inFlight / workers)),
+    ...(args['child-flag'].length > 0 ? { execArgv: args['child-flag'] } : {}),
+  });
+  const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
+  const send = async () => (await session.get(url)).statusCode;
+  return { send, close: async () => { await session.close(); await executor.shutdown({ wait: true }); } };
+}
+
+async function inProcessGot(url) {
+  const { default: got } = await import('got');
+  const { Agent } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
+  const client = got.extend({ agent: { http: agent }, retry: { limit: 0 } });
+  const send = async () => (await client(url)).statusCode;
+  return { send, close: async () => agent.destroy() };
+}
+
+async function openArm(name, url) {
+  const before = new Set(childPids());
+  const engine = name === 'got' ? await inProcessGot(url) : await pooled(url, name === 'this' ? '@requests-futures/core' : pathToFileURL(name).href);
+  await drive(engine.send, warmUp, inFlight);
+  const children = childPids().filter((pid) => !before.has(pid));
+  // Start-up (imports, the first requests' compiles) is what a fresh pool pays before its first rounds.
+  if (children.length > 0) console.log(`${name}: children's CPU after the warm-up (start-up included): ${children.map((pid) => `${(cpuUs(pid) / 1000).toFixed(0)} ms`).join(', ')}`);
+  return { name: name === 'this' ? 'this build' : name, ...engine, children, coordinator: [], child: [], reqPerSec: [] };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const server = await startServer();
+const arms = [];
+try {
+  for (const name of args.arm) arms.push(await openArm(name, server.url));
+  console.log(`${total} GETs per round, ${rounds} rounds per arm, ${inFlight} in flight, ProcessPool(${workers}), after ${warmUp} warm-up; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  for (let round = 0; round < rounds; round++) {
+    for (const arm of arms) {
+      const before = { self: cpuUs(process.pid), children: arm.children.map(cpuUs), wall: performance.now() };
+      await drive(arm.send, total, inFlight);
+      const after = { self: cpuUs(process.pid), children: arm.children.map(cpuUs), wall: performance.now() };
+      arm.coordinator.push((after.self - before.self) / total);
+      arm.child.push(after.children.reduce((sum, us, i) => sum + us - before.children[i], 0) / total);
+      arm.reqPerSec.push(total / ((after.wall - before.wall) / 1000));
+      console.log(`round ${round + 1} ${arm.name}: coordinator ${arm.coordinator.at(-1).toFixed(0)} us/GET, children ${arm.child.at(-1).toFixed(0)} us/GET, ${arm.reqPerSec.at(-1).toFixed(0)} req/s wall`);
+    }
+  }
+  console.log(`medians (loadavg now ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}):`);
+  for (const arm of arms) console.log(`  ${arm.name}: coordinator ${median(arm.coordinator).toFixed(0)} us/GET, children ${median(arm.child).toFixed(0)} us/GET, ${median(arm.reqPerSec).toFixed(0)} req/s wall`);
+} finally {
+  for (const arm of arms) await arm.close();
+  server.child.kill();
+}

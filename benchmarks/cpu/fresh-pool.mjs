@@ -1,0 +1,59 @@
+/**
+ * "Fresh pools for 3,000 requests" (#14): each run is a new process (fresh-run.mjs)
+ * timed from spawn to exit, arms interleaved (got, then each build's
+ * ProcessPool), so the ratio to got survives a loaded machine. CPU is the
+ * process tree's (utime + stime of the run and its reaped children).
+ *
+ *   node benchmarks/cpu/fresh-pool.mjs [--reps 5] [--total 3000] [--workers 2] [core dist index.js ...]
+ */
+import { fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { reps: { type: 'string', default: '5' }, total: { type: 'string', default: '3000' }, workers: { type: 'string', default: '2' } },
+});
+const cores = positionals.length > 0 ? positionals.map((path) => resolve(path)) : [fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url))];
+const arms = ['got', ...cores];
+const runner = fileURLToPath(new URL('./fresh-run.mjs', import.meta.url));
+
+const server = fork(fileURLToPath(new URL('./small-json-server.mjs', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const [port] = await once(server, 'message');
+const url = `http://127.0.0.1:${port}/small`;
+
+/** Wall seconds from spawn to exit, and the tree's CPU seconds (GNU time). */
+async function timeRun(arm) {
+  const started = performance.now();
+  const child = spawn('/usr/bin/time', ['-f', '%U %S', process.execPath, runner, arm, url, args.total, args.workers], { stdio: ['ignore', 'inherit', 'pipe'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const [code] = await once(child, 'exit');
+  const wall = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`${arm}: exit ${code}\n${stderr}`);
+  const [user, system] = stderr.trim().split('\n').at(-1).split(' ').map(Number);
+  return { wall, cpu: user + system };
+}
+
+const results = new Map(arms.map((arm) => [arm, []]));
+try {
+  for (let rep = 0; rep < Number(args.reps); rep++) {
+    for (const arm of arms) {
+      const result = await timeRun(arm);
+      results.get(arm).push(result);
+      console.log(`rep ${rep + 1} ${arm === 'got' ? 'got in-process' : `ProcessPool(${args.workers}) ${arm}`}: ${result.wall.toFixed(2)} s wall, ${result.cpu.toFixed(2)} s CPU`);
+    }
+  }
+} finally {
+  server.kill();
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const gotWall = median(results.get('got').map((r) => r.wall));
+console.log(`medians, ${args.total} GETs per fresh process (loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}):`);
+for (const arm of arms) {
+  const wall = median(results.get(arm).map((r) => r.wall));
+  console.log(`  ${arm === 'got' ? 'got in-process' : arm}: ${wall.toFixed(2)} s wall (${(gotWall / wall).toFixed(2)}x got's throughput), ${median(results.get(arm).map((r) => r.cpu)).toFixed(2)} s CPU`);
+}

@@ -1,0 +1,34 @@
+/**
+ * One script's life, as a user's script that fires N requests lives it: import,
+ * create the engine, one request, then N with 16 in flight, close, exit.
+ *   node fresh-run.mjs got|<core dist index.js> URL [N] [workers]
+ */
+import { pathToFileURL } from 'node:url';
+import { drive } from './drive.mjs';
+
+const [arm, url, n = '3000', workers = '2'] = process.argv.slice(2);
+const total = Number(n);
+const inFlight = 16;
+
+
+if (arm === 'got') {
+  const { default: got } = await import('got');
+  const { Agent } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
+  const client = got.extend({ agent: { http: agent }, retry: { limit: 0 } });
+  const send = async () => (await client(url)).statusCode;
+  await drive(send, 1, inFlight);
+  await drive(send, total, inFlight);
+  agent.destroy();
+} else {
+  const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(arm).href);
+  // RF_CHILD_FLAGS: V8/Node flags for the children, to try what shortens their warm-up.
+  const execArgv = process.env.RF_CHILD_FLAGS ? { execArgv: process.env.RF_CHILD_FLAGS.split(' ') } : {};
+  const executor = new ProcessPoolExecutor({ maxWorkers: Number(workers), concurrencyPerWorker: Math.max(1, Math.round(inFlight / Number(workers))), ...execArgv });
+  const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
+  const send = async () => (await session.get(url)).statusCode;
+  await drive(send, 1, inFlight);
+  await drive(send, total, inFlight);
+  await session.close();
+  await executor.shutdown({ wait: true });
+}
