@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
     'in-flight': { type: 'string', default: '16' },
     rounds: { type: 'string', default: '3' },
     arm: { type: 'string', multiple: true, default: ['this'] },
-    // e.g. --child-flag=--import=file:///.../profile-child.mjs (profile the children)
+    // e.g. --child-flag=--require=/.../side-by-side/cpu-profile-preload.cjs (profile the children)
     'child-flag': { type: 'string', multiple: true, default: [] },
   },
 });
