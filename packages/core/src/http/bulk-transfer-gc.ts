@@ -13,13 +13,16 @@
  * (wall 7.7-12.7 -> 3.2-4.4 s at load 21). A bare `http.get` piped to a
  * file, whose live heap is 4 MB, does none.
  *
- * The factor applies only while a streamed download keeps its chunks in this
- * heap (no checksum, or hashed inline): it would also let a long list of
- * small files grow the heap five times its live size before collecting
- * (20,000 small files: peak RSS 137 -> 170 MiB), and those bodies never take
- * this path (small-body.ts); chunks moved to the hasher thread leave this
- * heap, and there the factor only let garbage grow (64 x 4 MiB: peak RSS
- * 129-141 -> 135-196 MiB, CPU unchanged). V8 reads the flag each time it
+ * Chunks moved to the hasher thread count too: a transferred buffer leaves
+ * V8's count only when the collector sweeps it. With checksums (same runs,
+ * load 3-4): 4 x 256 MiB 2.6-2.9 -> 1.7-2.1 s user CPU, wall 2.0-3.5 ->
+ * 1.6-2.1 s; 64 x 4 MiB 1.15-1.5 -> 0.9-1.05 s user, wall 1.2-2.7 -> 0.8-2.0
+ * s; peak RSS +7-10 MiB (138-145 -> 145-158).
+ *
+ * The factor applies only while a streamed download runs: it would also let a
+ * long list of small files grow the heap five times its live size before
+ * collecting (20,000 small files: peak RSS 137 -> 170 MiB), and those bodies
+ * never take this path (small-body.ts). V8 reads the flag each time it
  * computes a limit, after a full collection, so it can change at run time.
  * A `--heap-growing-percent` given to node by the user is left alone.
  *

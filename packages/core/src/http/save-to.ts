@@ -231,8 +231,7 @@ async function saveStreamedBody(
   let closed = false;
   let sha256: string | undefined;
   let size = 0;
-  // Chunks handed to the hasher thread leave this heap: its policy would only let garbage grow there (bulk-transfer-gc.ts).
-  const releaseGcPolicy = hasher?.onWritten ? () => undefined : bulkTransferGc.hold();
+  const releaseGcPolicy = bulkTransferGc.hold();
   try {
     output = await openInDirectory(destination, options, hasher?.existing, created);
     if (resume) {
