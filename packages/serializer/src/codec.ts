@@ -13,10 +13,8 @@ import type { SuperJSONResult } from 'superjson';
 import { collectingBinaryParts, resolvingBinaryParts } from './binary-channel.js';
 import './error-transformer.js';
 import './object-transformer.js';
-import { adoptIntoThisRealm } from './adopt.js';
 import { fastSerialize } from './fast-serialize.js';
-import { inspectPicklability, picklingErrorFor } from './picklable.js';
-import { isPlainPrototype } from './realm.js';
+import { findUnpicklable, picklingErrorFor } from './picklable.js';
 import { superjson } from './registry.js';
 import { WireFormatError } from './wire-format-error.js';
 
@@ -38,14 +36,13 @@ type Meta = NonNullable<SuperJSONResult['meta']>;
  * faithfully or refused with a PicklingError: never silently altered.
  */
 export function encode(value: unknown, options: EncodeOptions = {}): Wire {
-  const inspection = inspectPicklability(value, options.rootPath ?? 'value');
-  if (inspection.problem !== undefined) throw picklingErrorFor(inspection.problem);
-  const local = inspection.foreignRealm ? adoptIntoThisRealm(value) : value;
+  const problem = findUnpicklable(value, options.rootPath ?? 'value');
+  if (problem !== undefined) throw picklingErrorFor(problem);
   const buffers: Uint8Array[] = [];
-  const fast = collectingBinaryParts(buffers, () => fastSerialize(local));
+  const fast = collectingBinaryParts(buffers, () => fastSerialize(value));
   if (fast !== undefined) return fast.values === undefined ? { json: fast.json, buffers } : { json: fast.json, meta: { values: fast.values, v: 1 }, buffers };
   buffers.length = 0;
-  const { json, meta } = collectingBinaryParts(buffers, () => superjson.serialize(local));
+  const { json, meta } = collectingBinaryParts(buffers, () => superjson.serialize(value));
   // Referential-equality annotations are dropped (see decode); cycles never get here.
   if (meta?.values === undefined) return { json, buffers };
   return { json, meta: { values: meta.values, v: meta.v }, buffers };
@@ -65,13 +62,9 @@ export function decode<T = unknown>(wire: Wire): T {
   return resolvingBinaryParts(wire.buffers, () => superjson.deserialize<T>(payload, { inPlace: true }));
 }
 
-/**
- * Also moves the tree into this realm: a wire that arrived through v8 / structuredClone
- * under jest is made of the main realm's objects, which superjson would not walk.
- */
 function copyAsTree(node: unknown): unknown {
   if (Array.isArray(node)) return Array.from(node, copyAsTree);
-  if (node === null || typeof node !== 'object' || !isPlainPrototype(Object.getPrototypeOf(node))) return node;
+  if (node === null || typeof node !== 'object' || !isPlainObject(node)) return node;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(node)) {
     const child = copyAsTree((node as Record<string, unknown>)[key]);
@@ -81,4 +74,9 @@ function copyAsTree(node: unknown): unknown {
     else copy[key] = child;
   }
   return copy;
+}
+
+function isPlainObject(node: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(node);
+  return proto === Object.prototype || proto === null;
 }
