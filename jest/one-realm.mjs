@@ -15,3 +15,8 @@ import { register as registerTypeScript } from 'tsx/esm/api';
 registerTypeScript();
 // Registered last, so it resolves first: the mapping, then tsx's .js -> .ts lookup.
 register('./resolve-hooks.mjs', import.meta.url);
+
+// The runner only disconnects its children when the run ends (jest's own runner kills a worker
+// that does not exit): a server or timer a test file left open would keep this process alive,
+// orphaned, holding the run's stdout. The run is over once jest lets go of the channel.
+process.once('disconnect', () => process.exit());
