@@ -1,18 +1,17 @@
 /**
  * One jest run for the whole workspace. Tests import the *built* packages
- * (dist), the same files the child processes load, so `instanceof` and module
- * state agree between a test, the coordinator and its workers.
+ * (dist), the same files the child processes load.
+ *
+ * jest-light-runner runs each test file in a plain Node process (one per jest
+ * worker, reused from file to file) rather than in a vm context, so a test,
+ * the packages it imports and Node's own objects share one realm, as they do
+ * in a user's program: `instanceof Error` holds for an ECONNREFUSED, and a Map
+ * that came back through IPC is a Map. jest/one-realm.mjs loads TypeScript and
+ * maps imports; jest/globals.mjs serves `@jest/globals` with timeouts.
  */
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }];
-
 export default {
-  testEnvironment: 'node',
-  extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: {
-    '^@requests-futures/(core|serializer|worker|cli|testing|distributed)$': '<rootDir>/packages/$1/dist/index.js',
-    '^(\\.{1,2}/.*)\\.js$': '$1',
-  },
+  runner: ['jest-light-runner', { runtime: 'child_process' }],
+  setupFiles: ['<rootDir>/jest/one-realm.mjs'],
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/examples/*/test/**/*.test.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,

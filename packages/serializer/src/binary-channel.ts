@@ -50,7 +50,7 @@ export function resolvingBinaryParts<T>(buffers: readonly Uint8Array[], decodeFn
   }
 }
 
-/** Realm-independent: a typed array made by Node or by another vm context is named like a local one. */
+/** The built-in name of the typed array (Buffer first: it is a Uint8Array too). */
 function typeNameOf(view: ArrayBufferView): string {
   if (Buffer.isBuffer(view)) return 'Buffer';
   const tag = Object.prototype.toString.call(view).slice(8, -1);

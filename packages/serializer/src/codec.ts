@@ -13,12 +13,10 @@ import type { SuperJSONResult } from 'superjson';
 import { collectingBinaryParts, resolvingBinaryParts } from './binary-channel.js';
 import './error-transformer.js';
 import './object-transformer.js';
-import { adoptIntoThisRealm } from './adopt.js';
 import { keepEncoded } from './encoded-ahead.js';
 import { fastDeserialize } from './fast-deserialize.js';
 import { fastSerialize } from './fast-serialize.js';
-import { inspectPicklability, picklingErrorFor } from './picklable.js';
-import { isPlainPrototype } from './realm.js';
+import { findUnpicklable, picklingErrorFor } from './picklable.js';
 import { superjson } from './registry.js';
 import { WireFormatError } from './wire-format-error.js';
 
@@ -46,10 +44,9 @@ export function encode(value: unknown, options: EncodeOptions = {}): Wire {
   const fast = collectingBinaryParts(buffers, () => fastSerialize(value));
   if (fast !== undefined) return fast.values === undefined ? { json: fast.json, buffers } : { json: fast.json, meta: { values: fast.values, v: 1 }, buffers };
   buffers.length = 0;
-  const inspection = inspectPicklability(value, options.rootPath ?? 'value');
-  if (inspection.problem !== undefined) throw picklingErrorFor(inspection.problem);
-  const local = inspection.foreignRealm ? adoptIntoThisRealm(value) : value;
-  const { json, meta } = collectingBinaryParts(buffers, () => superjson.serialize(local));
+  const problem = findUnpicklable(value, options.rootPath ?? 'value');
+  if (problem !== undefined) throw picklingErrorFor(problem);
+  const { json, meta } = collectingBinaryParts(buffers, () => superjson.serialize(value));
   // superjson writes an object shared by two paths as one node; decode works in place on a tree.
   const tree = copyAsTree(json);
   // Referential-equality annotations are dropped (see decode); cycles never get here.
@@ -68,9 +65,7 @@ export function encodeAhead(value: object, options: EncodeOptions = {}): void {
 
 /**
  * Works in place: every wire encode() makes is a tree of fresh objects, and
- * v8 / structuredClone / JSON keep it one. Only a wire whose objects come from
- * another realm (v8.deserialize or structuredClone under jest's vm contexts)
- * is copied into this one first, since superjson would not walk them.
+ * v8 / structuredClone / JSON keep it one.
  */
 export function decode<T = unknown>(wire: Wire): T {
   if (wire === null || typeof wire !== 'object' || !Array.isArray(wire.buffers) || !('json' in wire)) {
@@ -78,7 +73,7 @@ export function decode<T = unknown>(wire: Wire): T {
   }
   const meta = wire.meta as Meta | undefined;
   if (meta !== undefined && (meta === null || typeof meta !== 'object')) throw new WireFormatError('wire.meta must be an object');
-  const json = isForeignObject(wire.json) ? copyAsTree(wire.json) : wire.json;
+  const json = wire.json;
   // Nothing annotated: the json is the value.
   if (meta?.values === undefined) return json as T;
   return resolvingBinaryParts(wire.buffers, () => {
@@ -89,14 +84,10 @@ export function decode<T = unknown>(wire: Wire): T {
   });
 }
 
-function isForeignObject(node: unknown): boolean {
-  return node !== null && typeof node === 'object' && !(node instanceof Object);
-}
-
-/** A copy in which no node is reachable by two paths, made of this realm's objects. */
+/** A copy in which no node is reachable by two paths. */
 function copyAsTree(node: unknown): unknown {
   if (Array.isArray(node)) return Array.from(node, copyAsTree);
-  if (node === null || typeof node !== 'object' || !isPlainPrototype(Object.getPrototypeOf(node))) return node;
+  if (node === null || typeof node !== 'object' || !isPlainObject(node)) return node;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(node)) {
     const child = copyAsTree((node as Record<string, unknown>)[key]);
@@ -106,4 +97,9 @@ function copyAsTree(node: unknown): unknown {
     else copy[key] = child;
   }
   return copy;
+}
+
+function isPlainObject(node: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(node);
+  return proto === Object.prototype || proto === null;
 }

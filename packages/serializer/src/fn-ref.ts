@@ -113,7 +113,7 @@ async function resolveExport(ref: FnRef): Promise<unknown> {
 }
 
 async function importModule(ref: FnRef): Promise<Record<string, unknown>> {
-  // Where tsx cannot hook in (Jest refuses module.register), the host may load TypeScript itself.
+  // Where tsx cannot hook in (a host that refuses module.register, such as a vm-based test runner), the host may load TypeScript itself.
   const tsxRefused = isTypeScriptUrl(ref.moduleUrl) ? await registerTsxOnce().then(() => undefined, (error: unknown) => error) : undefined;
   try {
     return (await import(ref.moduleUrl)) as Record<string, unknown>;

@@ -8,7 +8,6 @@ import { EventEmitter } from 'node:events';
 import { types } from 'node:util';
 import { PicklingError } from './pickling-error.js';
 import { compactClassOf, isRegisteredClass, plainClassIdentifierOf } from './registry.js';
-import { foreignIntrinsicName, isPlainPrototype } from './realm.js';
 import { indexPath, mapKeyPath, mapValuePath, propertyPath, symbolKeyPath } from './value-path.js';
 
 export interface Unpicklable {
@@ -32,26 +31,13 @@ export function picklingErrorFor(found: Unpicklable): PicklingError {
 
 /** Like assertPicklable, but reports instead of throwing. */
 export function findUnpicklable(value: unknown, rootPath: string = 'value'): Unpicklable | undefined {
-  return inspectPicklability(value, rootPath).problem;
-}
-
-export interface Inspection {
-  readonly problem?: Unpicklable;
-  /** Some part comes from another realm and must be adopted before superjson sees it (see realm.ts). */
-  readonly foreignRealm: boolean;
-}
-
-/** Internal: the walk, also telling the codec whether the value needs adoptIntoThisRealm. */
-export function inspectPicklability(value: unknown, rootPath: string = 'value'): Inspection {
-  const walk = new PicklabilityWalk();
-  const problem = walk.visit(value, rootPath);
-  return problem === undefined ? { foreignRealm: walk.foreignRealm } : { problem, foreignRealm: walk.foreignRealm };
+  return new PicklabilityWalk().visit(value, rootPath);
 }
 
 type Container = 'array' | 'plain' | 'map' | 'set' | 'error' | 'date' | 'regexp';
 
 type Shape =
-  | { readonly container: Container; readonly foreign: boolean }
+  | { readonly container: Container }
   | 'registered'
   | 'url' // carried whole: own properties would be dropped
   | 'bytes' // typed arrays: carried whole by the binary side channel
@@ -65,7 +51,7 @@ export const TYPED_ARRAY_PROTOTYPES: ReadonlySet<object> = new Set<object>([
   Float32Array.prototype, Float64Array.prototype, BigInt64Array.prototype, BigUint64Array.prototype,
 ]);
 
-/** Types with a well-known name, refused by that name rather than as "instance of". Realm-independent checks. */
+/** Types with a well-known name, refused by that name rather than as "instance of". */
 const REFUSED_BY_NAME: ReadonlyArray<readonly [(value: object) => boolean, string]> = [
   [types.isPromise, 'Promise'],
   [types.isWeakMap, 'WeakMap'],
@@ -94,39 +80,28 @@ function className(value: object): string {
   return typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : '(anonymous class)';
 }
 
-/**
- * A built-in container whose prototype is exactly the built-in one, from this realm
- * or another; a subclass would come back as the base class, so it is refused.
- */
-function builtin(proto: unknown, local: object, name: string, container: Container, value: object): Shape {
-  if (proto === local) return { container, foreign: false };
-  if (foreignIntrinsicName(proto) === name) return { container, foreign: true };
-  return { refused: `instance of ${className(value)}` };
+/** A built-in container whose prototype is exactly the built-in one; a subclass would come back as the base class, so it is refused. */
+function builtin(proto: unknown, builtinPrototype: object, container: Container, value: object): Shape {
+  return proto === builtinPrototype ? { container } : { refused: `instance of ${className(value)}` };
 }
 
 function shapeOf(value: object): Shape {
   const proto: unknown = Object.getPrototypeOf(value);
-  if (Array.isArray(value)) return builtin(proto, Array.prototype, 'Array', 'array', value);
+  if (Array.isArray(value)) return builtin(proto, Array.prototype, 'array', value);
   if (plainClassIdentifierOf(value) !== undefined) return 'registered';
   const compact = compactClassOf(value);
   if (compact !== undefined) return { compact: compact.fields };
   if (isStream(value)) return { refused: 'stream' };
   if (value instanceof EventEmitter) return { refused: 'EventEmitter' };
-  if (proto === Object.prototype || proto === null) return { container: 'plain', foreign: false };
-  if (value instanceof Error) return { container: 'error', foreign: false };
-  // Any Error subclass travels (as its closest registered class), in any realm.
-  if (types.isNativeError(value)) return { container: 'error', foreign: true };
-  if (types.isMap(value)) return builtin(proto, Map.prototype, 'Map', 'map', value);
-  if (types.isSet(value)) return builtin(proto, Set.prototype, 'Set', 'set', value);
-  if (types.isDate(value)) return builtin(proto, Date.prototype, 'Date', 'date', value);
-  if (types.isRegExp(value)) return builtin(proto, RegExp.prototype, 'RegExp', 'regexp', value);
+  if (proto === Object.prototype || proto === null) return { container: 'plain' };
+  // Any Error subclass travels (as its closest registered class).
+  if (value instanceof Error) return { container: 'error' };
+  if (types.isMap(value)) return builtin(proto, Map.prototype, 'map', value);
+  if (types.isSet(value)) return builtin(proto, Set.prototype, 'set', value);
+  if (types.isDate(value)) return builtin(proto, Date.prototype, 'date', value);
+  if (types.isRegExp(value)) return builtin(proto, RegExp.prototype, 'regexp', value);
   if (proto === URL.prototype) return 'url';
-  if (types.isTypedArray(value)) {
-    const tag = Object.prototype.toString.call(value).slice(8, -1);
-    const known = TYPED_ARRAY_PROTOTYPES.has(proto as object) || foreignIntrinsicName(proto) === tag;
-    return known ? 'bytes' : { refused: `instance of ${className(value)}` };
-  }
-  if (isPlainPrototype(proto)) return { container: 'plain', foreign: true };
+  if (types.isTypedArray(value)) return TYPED_ARRAY_PROTOTYPES.has(proto as object) ? 'bytes' : { refused: `instance of ${className(value)}` };
   for (const [matches, name] of REFUSED_BY_NAME) if (matches(value)) return { refused: name };
   return { refused: `instance of ${className(value)}` };
 }
@@ -140,7 +115,6 @@ class PicklabilityWalk {
    * Safe for cycles: a verified subtree can reach no cycle, so it cannot reach an ancestor.
    */
   private readonly verified = new WeakSet<object>();
-  foreignRealm = false;
 
   visit(value: unknown, path: string): Unpicklable | undefined {
     switch (typeof value) {
@@ -161,7 +135,6 @@ class PicklabilityWalk {
     if (shadowsRegisteredClass(value)) return { kind: 'constructor key', path: propertyPath(path, 'constructor') };
     const shape = shapeOf(value);
     if (typeof shape === 'object' && 'refused' in shape) return { kind: shape.refused, path };
-    if (typeof shape === 'object' && 'foreign' in shape && shape.foreign) this.foreignRealm = true;
     this.ancestors.add(value);
     try {
       const found = this.visitChildren(value, shape, path);

@@ -177,7 +177,14 @@ describe('refusals and damaged wires', () => {
   });
 });
 
-describe('values made by Node itself (another realm under jest)', () => {
+describe('values made by Node itself', () => {
+  test('share the realm of the tests and the packages (jest.config.js runs no vm context), as in a program', () => {
+    const rebuilt = v8.deserialize(v8.serialize({ m: new Map(), e: new TypeError('x') })) as { m: unknown; e: unknown };
+    expect(Object.getPrototypeOf(rebuilt)).toBe(Object.prototype);
+    expect(rebuilt.m).toBeInstanceOf(Map);
+    expect(rebuilt.e).toBeInstanceOf(TypeError);
+  });
+
   test('node:http response headers and a real ECONNREFUSED error travel', async () => {
     const server = http.createServer((_request, response) => {
       response.setHeader('set-cookie', ['a=1', 'b=2']);
@@ -207,10 +214,10 @@ describe('values made by Node itself (another realm under jest)', () => {
     expect(decodedError.message).toBe(refused.message);
   });
 
-  test('a wire that was itself rebuilt by v8 in another realm decodes (what tinypool hands back)', () => {
+  test('a value rebuilt by v8 (what tinypool hands back) travels', () => {
     const value = { m: new Map([['k', [new Date(3)]]]), s: new Set([1]), e: new TypeError('x', { cause: 1 }) };
-    const fromMainRealm = v8.deserialize(v8.serialize(value)) as typeof value;
-    expect(findDifference(value.m.get('k'), acrossTheBoundary(fromMainRealm).m.get('k'))).toBeUndefined();
-    expect(acrossTheBoundary(fromMainRealm).e).toBeInstanceOf(TypeError);
+    const rebuilt = v8.deserialize(v8.serialize(value)) as typeof value;
+    expect(findDifference(value.m.get('k'), acrossTheBoundary(rebuilt).m.get('k'))).toBeUndefined();
+    expect(acrossTheBoundary(rebuilt).e).toBeInstanceOf(TypeError);
   });
 });

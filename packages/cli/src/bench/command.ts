@@ -111,10 +111,8 @@ export function toBenchOptions(url: string | undefined, raw: RawBenchOptions): B
 }
 
 export async function runBench(options: Pick<BenchOptions, 'spec' | 'processes' | 'fleet'>, onSecond?: (progress: LoopProgress) => void, stop?: AbortSignal): Promise<BenchReport> {
-  // The engine and the histogram load only when a bench runs, not for --help or a download. One after the
-  // other: jest's ESM loader fails two concurrent first imports of a shared dependency ("not in cache").
-  const { runLoadInProcess, runLoadInProcesses } = await import('./coordinator.js');
-  const { buildBenchReport } = await import('./report.js');
+  // The engine and the histogram load only when a bench runs, not for --help or a download.
+  const [{ runLoadInProcess, runLoadInProcesses }, { buildBenchReport }] = await Promise.all([import('./coordinator.js'), import('./report.js')]);
   const { spec, processes, fleet } = options;
   // Loaded here first, so a bad module fails before any child starts, with what was wrong.
   if (spec.scenario) await (await import('./scenario-module.js')).loadScenario(spec.scenario.moduleUrl);

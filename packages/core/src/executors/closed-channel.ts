@@ -9,7 +9,7 @@
 const CLOSED_CHANNEL_CODES = new Set(['ERR_IPC_CHANNEL_CLOSED', 'ERR_IPC_DISCONNECTED', 'EPIPE', 'ECONNRESET']);
 
 export function isClosedChannel(error: unknown): boolean {
-  // Not instanceof: the error may come from another realm than this module (a vm context).
+  // By code alone: Node's codes name the failure, whatever raised it.
   if (typeof error !== 'object' || error === null) return false;
   return CLOSED_CHANNEL_CODES.has((error as { code?: unknown }).code as string);
 }

@@ -90,7 +90,7 @@ export interface DrainTarget {
 
 /** One executor's drain: started once, later calls share it. */
 export class ExecutorDrain {
-  #drain: Promise<DrainReport> | undefined;
+  private drain: Promise<DrainReport> | undefined;
 
   constructor(private readonly target: DrainTarget) {}
 
@@ -99,13 +99,13 @@ export class ExecutorDrain {
    * @throws TypeError / RangeError (synchronously) naming `deadline` or `grace` when it is not a non-negative number of seconds.
    */
   start(options: DrainOptions = {}): Promise<DrainReport> {
-    if (this.#drain) return this.#drain;
+    if (this.drain) return this.drain;
     if (typeof options !== 'object' || options === null) throw new TypeError(`drain(options): options must be an object; got ${String(options)}`);
     const deadline = options.deadline ?? DEFAULT_DRAIN_DEADLINE_SECONDS;
     const deadlineMs = timeoutToMs(deadline, 'drain({ deadline })');
     const graceMs = timeoutToMs(options.grace ?? DEFAULT_DRAIN_GRACE_SECONDS, 'drain({ grace })');
-    this.#drain = runDrain(this.target, deadline, deadlineMs, graceMs);
-    return this.#drain;
+    this.drain = runDrain(this.target, deadline, deadlineMs, graceMs);
+    return this.drain;
   }
 }
 

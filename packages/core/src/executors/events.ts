@@ -70,32 +70,32 @@ type AnyListener = (...args: any[]) => void;
 
 /** A minimal typed emitter; a throwing listener is reported as a warning and never reaches the executor. */
 export class TypedEmitter<M extends { [E in keyof M]: unknown[] }> {
-  readonly #listeners = new Map<keyof M, Set<AnyListener>>();
+  private readonly listeners = new Map<keyof M, Set<AnyListener>>();
 
   constructor(private readonly owner: string) {}
 
   hasListeners(event: keyof M): boolean {
-    return (this.#listeners.get(event)?.size ?? 0) > 0;
+    return (this.listeners.get(event)?.size ?? 0) > 0;
   }
 
   on<E extends keyof M>(event: E, listener: (...args: M[E]) => void): () => void {
     if (typeof listener !== 'function') throw new TypeError(`${this.owner}.on(${String(event)}, listener): listener must be a function`);
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
     set.add(listener as AnyListener);
     return () => this.off(event, listener);
   }
 
   off<E extends keyof M>(event: E, listener: (...args: M[E]) => void): void {
-    this.#listeners.get(event)?.delete(listener as AnyListener);
+    this.listeners.get(event)?.delete(listener as AnyListener);
   }
 
   listenerCount(event: keyof M): number {
-    return this.#listeners.get(event)?.size ?? 0;
+    return this.listeners.get(event)?.size ?? 0;
   }
 
   emit<E extends keyof M>(event: E, ...args: M[E]): void {
-    const set = this.#listeners.get(event);
+    const set = this.listeners.get(event);
     if (!set || set.size === 0) return;
     // A copy: a listener may unsubscribe (itself or another) while we iterate.
     for (const listener of [...set]) {
@@ -110,94 +110,94 @@ export class TypedEmitter<M extends { [E in keyof M]: unknown[] }> {
 
 /** One executor's account of its tasks: the counters behind stats() and the events behind on(). */
 export class ExecutorMonitor {
-  readonly #events: TypedEmitter<ExecutorEventMap>;
-  readonly #queued = new Set<Future<unknown>>();
-  readonly #running = new Set<Future<unknown>>();
-  #completed = 0;
-  #failed = 0;
-  #cancelled = 0;
+  private readonly events: TypedEmitter<ExecutorEventMap>;
+  private readonly notStarted = new Set<Future<unknown>>();
+  private readonly inFlight = new Set<Future<unknown>>();
+  private completed = 0;
+  private failed = 0;
+  private cancelled = 0;
 
-  readonly #owner: string;
-  readonly #crossesProcesses: boolean;
+  private readonly owner: string;
+  private readonly crossesProcesses: boolean;
 
   constructor(owner: string, crossesProcesses = false) {
-    this.#events = new TypedEmitter<ExecutorEventMap>(owner);
-    this.#owner = owner;
-    this.#crossesProcesses = crossesProcesses;
+    this.events = new TypedEmitter<ExecutorEventMap>(owner);
+    this.owner = owner;
+    this.crossesProcesses = crossesProcesses;
   }
 
   on<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): () => void {
-    return this.#events.on(event, listener);
+    return this.events.on(event, listener);
   }
 
   off<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): void {
-    this.#events.off(event, listener);
+    this.events.off(event, listener);
   }
 
   /** The executor accepted `task` (for its diagnostics: task-channels.ts); call once per future, when it is fully set up. */
   queued(future: Future<any>, task?: unknown): void {
-    traceTask(this.#owner, this.#crossesProcesses, task, future);
-    this.#queued.add(future);
-    this.#events.emit('queued', future);
+    traceTask(this.owner, this.crossesProcesses, task, future);
+    this.notStarted.add(future);
+    this.events.emit('queued', future);
     // After the emit: a listener that cancels at once must not have 'cancelled' announced before 'queued'.
-    future.addDoneCallback(() => this.#settled(future));
+    future.addDoneCallback(() => this.settled(future));
   }
 
   /** The task started. Idempotent, so a task an executor re-dispatches is announced once. */
   running(future: Future<any>): void {
-    if (!this.#queued.delete(future)) return;
-    this.#running.add(future);
-    this.#events.emit('running', future);
+    if (!this.notStarted.delete(future)) return;
+    this.inFlight.add(future);
+    this.events.emit('running', future);
   }
 
   /** Somebody listens for 'bytes': tasks should report their progress. */
   get wantsBytes(): boolean {
-    return this.#events.hasListeners('bytes');
+    return this.events.hasListeners('bytes');
   }
 
   bytes(future: Future<any>, bytes: number, total?: number): void {
-    if (total === undefined) this.#events.emit('bytes', future, bytes);
-    else this.#events.emit('bytes', future, bytes, total);
+    if (total === undefined) this.events.emit('bytes', future, bytes);
+    else this.events.emit('bytes', future, bytes, total);
   }
 
   stats(workers: number[]): ExecutorStats {
     return {
-      queued: this.#queued.size,
-      running: this.#running.size,
-      completed: this.#completed,
-      failed: this.#failed,
-      cancelled: this.#cancelled,
+      queued: this.notStarted.size,
+      running: this.inFlight.size,
+      completed: this.completed,
+      failed: this.failed,
+      cancelled: this.cancelled,
       workers,
     };
   }
 
   /** Futures not started yet, oldest first (for drain). */
   queuedFutures(): Future<unknown>[] {
-    return [...this.#queued];
+    return [...this.notStarted];
   }
 
   /** Futures started and not settled (for drain). */
   runningFutures(): Future<unknown>[] {
-    return [...this.#running];
+    return [...this.inFlight];
   }
 
-  #settled(future: Future<unknown>): void {
-    this.#queued.delete(future);
-    this.#running.delete(future);
+  private settled(future: Future<unknown>): void {
+    this.notStarted.delete(future);
+    this.inFlight.delete(future);
     if (future.cancelled()) {
-      this.#cancelled += 1;
-      this.#events.emit('cancelled', future);
+      this.cancelled += 1;
+      this.events.emit('cancelled', future);
     } else if (finishedWithException(future)) {
-      this.#failed += 1;
-      if (this.#events.listenerCount('failed') === 0) return;
+      this.failed += 1;
+      if (this.events.listenerCount('failed') === 0) return;
       // Only a failed future is asked, so exception() resolves (it rejects only for a cancelled one).
       void future.exception().then(
-        (error) => this.#events.emit('failed', future, error),
+        (error) => this.events.emit('failed', future, error),
         () => {},
       );
     } else {
-      this.#completed += 1;
-      this.#events.emit('done', future);
+      this.completed += 1;
+      this.events.emit('done', future);
     }
   }
 }

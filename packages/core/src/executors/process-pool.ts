@@ -71,7 +71,6 @@ import {
 } from '@requests-futures/worker';
 import { Future } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
-import { adoptWire } from './adopt-wire.js';
 import { BrokenProcessPool, type ChildExit } from './broken-process-pool.js';
 import { ByteGrants } from './byte-grants.js';
 import { ChildPool, type ChildHandle, type ChildListener } from './child-pool.js';
@@ -140,7 +139,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   /** Bodies children stream to this process after a reply (stream: true), paced by credit. */
   private readonly bodies = new IncomingStreams(
     (pid, message) => this.table.slot(pid)?.send(message),
-    (event) => decode(adoptWire(event.error)),
+    (event) => decode(event.error),
   );
   /** Request bodies this process streams to children (`data` as a stream), paced by the children's credit. */
   private readonly uploads = new UploadSenders((pid, message) => this.table.slot(pid)?.send(message));
@@ -502,8 +501,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
 
   /** True when the future took the reply's value. */
   private settleReply(task: PoolTask, reply: TaskReply): boolean {
-    if (reply.ok) return this.settle(task, () => task.future.setResult(decode(adoptWire(reply.value))));
-    this.settle(task, () => task.future.setException(decode(adoptWire(reply.error))));
+    if (reply.ok) return this.settle(task, () => task.future.setResult(decode(reply.value)));
+    this.settle(task, () => task.future.setException(decode(reply.error)));
     return false;
   }
 

@@ -59,28 +59,28 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   readonly maxWorkers: number;
   readonly crossesProcesses = false;
   /** maxBytesPerSecond's bucket, handed to every task (undefined: no limit). */
-  readonly #budget: TokenBucket | undefined;
+  private readonly budget: TokenBucket | undefined;
 
   /** Submitted, not started (FIFO). Futures cancelled while here are skipped when reached. */
-  #queue: WorkItem[] = [];
+  private queue: WorkItem[] = [];
   /** Futures whose task function has not returned yet (abort targets). */
-  readonly #running = new Set<Future<any>>();
-  #nextTaskId = 1;
-  #isShutdown = false;
+  private readonly running = new Set<Future<any>>();
+  private nextTaskId = 1;
+  private isShutdown = false;
   /** An abort's grace ran out: shutdown no longer waits for the functions still running. */
-  #abandoned = false;
-  readonly #pumper = new MicrotaskPump(() => this.#pump());
+  private abandoned = false;
+  private readonly pumper = new MicrotaskPump(() => this.pump());
   /** Idle: nothing queued or running and no pump due; or abandoned (nothing left to wait for). */
-  readonly #idleness = new Idleness({
-    isIdle: () => this.#abandoned || (this.#running.size === 0 && this.#queue.length === 0 && !this.#pumper.pending),
+  private readonly idleness = new Idleness({
+    isIdle: () => this.abandoned || (this.running.size === 0 && this.queue.length === 0 && !this.pumper.pending),
   });
   /** stats() and on(): this executor's own account of its tasks. */
-  readonly #monitor = new ExecutorMonitor('ThreadPoolExecutor');
-  readonly #drain = new ExecutorDrain({
-    monitor: this.#monitor,
+  private readonly monitor = new ExecutorMonitor('ThreadPoolExecutor');
+  private readonly drainer = new ExecutorDrain({
+    monitor: this.monitor,
     shutdown: (options) => this.shutdown(options),
     // In-process work cannot be killed: the drain stops waiting for it.
-    forceStop: () => ({ abandoned: this.#running.size }),
+    forceStop: () => ({ abandoned: this.running.size }),
   });
 
   /**
@@ -90,7 +90,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   constructor(options: ThreadPoolExecutorOptions | number = {}) {
     const { maxWorkers = DEFAULT_MAX_WORKERS, maxBytesPerSecond } = threadPoolOptions(options);
     const bytesPerSecond = checkMaxBytesPerSecond(maxBytesPerSecond, 'ThreadPoolExecutor');
-    this.#budget = bytesPerSecond === undefined ? undefined : new TokenBucket(bytesPerSecond);
+    this.budget = bytesPerSecond === undefined ? undefined : new TokenBucket(bytesPerSecond);
     if (!Number.isInteger(maxWorkers) || maxWorkers < 1) {
       throw new RangeError(`maxWorkers must be an integer >= 1; got ${String(maxWorkers)}`);
     }
@@ -110,12 +110,12 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
   submit<R = unknown>(fn: Task<any[], R>, ...args: unknown[]): Future<Awaited<R>>;
   submit(task: Task, ...args: unknown[]): Future<unknown> {
-    this.#assertOpen();
+    this.assertOpen();
     assertTask(task);
     const future = new Future<unknown>();
-    this.#queue.push({ future, task, args, taskId: this.#nextTaskId++, callerContext: captureCallerContext() });
-    this.#monitor.queued(future, task);
-    this.#pumper.schedule();
+    this.queue.push({ future, task, args, taskId: this.nextTaskId++, callerContext: captureCallerContext() });
+    this.monitor.queued(future, task);
+    this.pumper.schedule();
     return future;
   }
 
@@ -127,7 +127,7 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
    *   unknown or mistyped option; RangeError for a window or chunksize below 1.
    */
   map<T, R>(fn: Task<[T], R>, iterable: Iterable<T> | AsyncIterable<T>, options?: MapOptions): AsyncIterable<Awaited<R>> {
-    this.#assertOpen();
+    this.assertOpen();
     assertTask(fn);
     const { timeout, window } = resolveMapOptions(options, 'ThreadPoolExecutor', 2 * this.maxWorkers);
     return mapLazily((item: T) => this.submit<R>(fn, item), iterable, { timeout, window });
@@ -144,21 +144,21 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
    */
   async shutdown({ wait = true, cancelFutures = false, abort = false, grace }: ShutdownOptions = {}): Promise<void> {
     const graceMs = timeoutToMs(grace ?? DEFAULT_ABORT_GRACE_SECONDS, 'shutdown({ grace })');
-    this.#isShutdown = true;
+    this.isShutdown = true;
     if (cancelFutures) {
-      for (const item of this.#queue.splice(0)) item.future.cancel();
+      for (const item of this.queue.splice(0)) item.future.cancel();
     }
     const reason = new ExecutorShutdownError('executor shut down with abort: true');
     if (abort) {
-      for (const future of this.#running) future.abort(reason);
+      for (const future of this.running) future.abort(reason);
     }
-    this.#idleness.notifyIfIdle();
+    this.idleness.notifyIfIdle();
     if (!abort) {
-      if (wait) await this.#idleness.whenIdle();
+      if (wait) await this.idleness.whenIdle();
       return;
     }
-    const bounded = settlesWithin(this.#idleness.whenIdle(), graceMs).then((idle) => {
-      if (!idle) this.#abandon(reason);
+    const bounded = settlesWithin(this.idleness.whenIdle(), graceMs).then((idle) => {
+      if (!idle) this.abandon(reason);
     });
     if (wait) await bounded;
   }
@@ -174,11 +174,11 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
    * functions that have not returned (they cannot be stopped in-process; they
    * keep their slot, so nothing else starts).
    */
-  #abandon(reason: ExecutorShutdownError): void {
-    this.#abandoned = true;
-    for (const item of this.#queue.splice(0)) item.future.abort(reason);
-    for (const future of this.#running) future.abort(reason);
-    this.#idleness.notifyIfIdle();
+  private abandon(reason: ExecutorShutdownError): void {
+    this.abandoned = true;
+    for (const item of this.queue.splice(0)) item.future.abort(reason);
+    for (const future of this.running) future.abort(reason);
+    this.idleness.notifyIfIdle();
   }
 
   /**
@@ -186,50 +186,50 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
    * are cancelled at once, running ones get until `deadline` seconds, then are aborted.
    */
   drain(options?: DrainOptions): Promise<DrainReport> {
-    return this.#drain.start(options);
+    return this.drainer.start(options);
   }
 
   /** Same shape as ProcessPoolExecutor's; `workers` is always empty (no child processes). */
   stats(): ExecutorStats {
-    return this.#monitor.stats([]);
+    return this.monitor.stats([]);
   }
 
   /** Subscribes to this executor's task events (events.ts); returns the unsubscribe. */
   on<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): () => void {
-    return this.#monitor.on(event, listener);
+    return this.monitor.on(event, listener);
   }
 
   off<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): void {
-    this.#monitor.off(event, listener);
+    this.monitor.off(event, listener);
   }
 
-  #assertOpen(): void {
-    if (this.#isShutdown) throw new ExecutorShutdownError();
+  private assertOpen(): void {
+    if (this.isShutdown) throw new ExecutorShutdownError();
   }
 
-  #pump(): void {
-    while (this.#running.size < this.maxWorkers && this.#queue.length > 0) {
-      const item = this.#queue.shift()!;
+  private pump(): void {
+    while (this.running.size < this.maxWorkers && this.queue.length > 0) {
+      const item = this.queue.shift()!;
       if (!item.future.setRunningOrNotifyCancel()) continue;
-      this.#running.add(item.future);
-      this.#monitor.running(item.future);
-      void item.callerContext.run(() => this.#run(item));
+      this.running.add(item.future);
+      this.monitor.running(item.future);
+      void item.callerContext.run(() => this.run(item));
     }
-    this.#idleness.notifyIfIdle();
+    this.idleness.notifyIfIdle();
   }
 
-  async #run({ future, task, args, taskId }: WorkItem): Promise<void> {
+  private async run({ future, task, args, taskId }: WorkItem): Promise<void> {
     const controller = new AbortController();
     future.onAbort((reason) => controller.abort(reason));
-    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes, total) => this.#monitor.bytes(future, bytes, total), progressWanted: this.#monitor.wantsBytes, budget: this.#budget };
+    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes, total) => this.monitor.bytes(future, bytes, total), progressWanted: this.monitor.wantsBytes, budget: this.budget };
     try {
       const fn = typeof task === 'function' ? task : await loadFnRef<(...a: unknown[]) => unknown>(task);
       future.setResult(await callTask(context, fn, args));
     } catch (error) {
       future.setException(error);
     } finally {
-      this.#running.delete(future);
-      this.#pump();
+      this.running.delete(future);
+      this.pump();
     }
   }
 }

@@ -40,22 +40,22 @@ interface Consumer<F> {
 const DONE = Object.freeze({ done: true, value: undefined }) as IteratorReturnResult<undefined>;
 
 class AsCompletedIterator<F extends Future<any, any>> implements AsyncIterableIterator<F> {
-  readonly #all: Set<F>;
-  readonly #timeoutMs: number | undefined;
-  #started = false;
-  #closed = false;
-  #deadline = Infinity;
+  private readonly all: Set<F>;
+  private readonly timeoutMs: number | undefined;
+  private started = false;
+  private closed = false;
+  private deadline = Infinity;
   /** Finished futures nobody has asked for yet. */
-  #ready: F[] = [];
-  readonly #pending = new Set<F>();
-  readonly #waiters = new Map<F, () => void>();
+  private ready: F[] = [];
+  private readonly pending = new Set<F>();
+  private readonly waiters = new Map<F, () => void>();
   /** next() calls waiting for a future to finish (several only if the caller does not await each). */
-  #consumers: Consumer<F>[] = [];
-  #stopTimer: (() => void) | undefined;
+  private consumers: Consumer<F>[] = [];
+  private stopTimer: (() => void) | undefined;
 
   constructor(all: Set<F>, timeoutMs: number | undefined) {
-    this.#all = all;
-    this.#timeoutMs = timeoutMs;
+    this.all = all;
+    this.timeoutMs = timeoutMs;
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<F> {
@@ -63,91 +63,91 @@ class AsCompletedIterator<F extends Future<any, any>> implements AsyncIterableIt
   }
 
   next(): Promise<IteratorResult<F, undefined>> {
-    if (this.#closed) return Promise.resolve(DONE);
-    if (!this.#started) this.#start();
-    const ready = this.#ready.shift();
+    if (this.closed) return Promise.resolve(DONE);
+    if (!this.started) this.start();
+    const ready = this.ready.shift();
     if (ready !== undefined) return Promise.resolve({ done: false, value: ready });
-    if (this.#pending.size === 0) {
-      this.#close();
+    if (this.pending.size === 0) {
+      this.close();
       return Promise.resolve(DONE);
     }
-    if (performance.now() >= this.#deadline) return Promise.reject(this.#expire());
+    if (performance.now() >= this.deadline) return Promise.reject(this.expire());
     return new Promise((resolve, reject) => {
-      this.#consumers.push({ resolve, reject });
-      this.#armTimer();
+      this.consumers.push({ resolve, reject });
+      this.armTimer();
     });
   }
 
   /** An early `break`: detach from the futures and the clock. */
   return(): Promise<IteratorResult<F, undefined>> {
-    this.#close();
+    this.close();
     return Promise.resolve(DONE);
   }
 
   throw(error?: unknown): Promise<IteratorResult<F, undefined>> {
-    this.#close();
+    this.close();
     return Promise.reject(error);
   }
 
-  #start(): void {
-    this.#started = true;
-    if (this.#timeoutMs !== undefined) this.#deadline = performance.now() + this.#timeoutMs;
-    for (const future of this.#all) {
+  private start(): void {
+    this.started = true;
+    if (this.timeoutMs !== undefined) this.deadline = performance.now() + this.timeoutMs;
+    for (const future of this.all) {
       if (future.done()) {
-        this.#ready.push(future);
+        this.ready.push(future);
         continue;
       }
-      this.#pending.add(future);
-      const waiter = (): void => this.#onFinished(future);
-      this.#waiters.set(future, waiter);
+      this.pending.add(future);
+      const waiter = (): void => this.onFinished(future);
+      this.waiters.set(future, waiter);
       addDoneWaiter(future, waiter);
     }
   }
 
-  #onFinished(future: F): void {
-    this.#waiters.delete(future);
-    this.#pending.delete(future);
-    const consumer = this.#consumers.shift();
+  private onFinished(future: F): void {
+    this.waiters.delete(future);
+    this.pending.delete(future);
+    const consumer = this.consumers.shift();
     if (consumer) consumer.resolve({ done: false, value: future });
-    else this.#ready.push(future);
-    if (this.#pending.size === 0) {
+    else this.ready.push(future);
+    if (this.pending.size === 0) {
       // Consumers beyond the last future get the end of the iteration.
-      for (const waiting of this.#consumers.splice(0)) waiting.resolve(DONE);
+      for (const waiting of this.consumers.splice(0)) waiting.resolve(DONE);
     }
-    if (this.#consumers.length === 0) this.#disarmTimer();
+    if (this.consumers.length === 0) this.disarmTimer();
   }
 
-  #armTimer(): void {
-    if (this.#stopTimer || this.#deadline === Infinity) return;
-    const left = Math.max(0, this.#deadline - performance.now());
-    this.#stopTimer = startTimer(left, () => {
-      this.#stopTimer = undefined;
-      const consumers = this.#consumers.splice(0);
-      const error = this.#expire();
+  private armTimer(): void {
+    if (this.stopTimer || this.deadline === Infinity) return;
+    const left = Math.max(0, this.deadline - performance.now());
+    this.stopTimer = startTimer(left, () => {
+      this.stopTimer = undefined;
+      const consumers = this.consumers.splice(0);
+      const error = this.expire();
       for (const consumer of consumers) consumer.reject(error);
     });
   }
 
-  #disarmTimer(): void {
-    this.#stopTimer?.();
-    this.#stopTimer = undefined;
+  private disarmTimer(): void {
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 
   /** The deadline passed with futures unfinished: the iteration ends with TimeoutError. */
-  #expire(): TimeoutError {
-    const error = new TimeoutError(`${this.#pending.size} (of ${this.#all.size}) futures unfinished`);
-    this.#close();
+  private expire(): TimeoutError {
+    const error = new TimeoutError(`${this.pending.size} (of ${this.all.size}) futures unfinished`);
+    this.close();
     return error;
   }
 
-  #close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#disarmTimer();
-    for (const [future, waiter] of this.#waiters) removeDoneWaiter(future, waiter);
-    this.#waiters.clear();
-    this.#pending.clear();
-    this.#ready = [];
-    for (const consumer of this.#consumers.splice(0)) consumer.resolve(DONE);
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.disarmTimer();
+    for (const [future, waiter] of this.waiters) removeDoneWaiter(future, waiter);
+    this.waiters.clear();
+    this.pending.clear();
+    this.ready = [];
+    for (const consumer of this.consumers.splice(0)) consumer.resolve(DONE);
   }
 }

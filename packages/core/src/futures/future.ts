@@ -56,35 +56,35 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   /** Any value; set by the `meta` constructor option (and the session's `meta` request option). */
   meta: M;
 
-  #state: FutureState = 'PENDING';
-  #value: T | undefined;
-  #failed = false;
-  #error: unknown;
-  #cancelError: CancelledError | undefined;
+  private state: FutureState = 'PENDING';
+  private value: T | undefined;
+  private failed = false;
+  private error: unknown;
+  private cancelError: CancelledError | undefined;
   /**
    * User callbacks, in the order added; dropped once called. Each keeps the context of its
    * caller: it runs there, whichever task or message settles the future.
    */
-  #callbacks: Array<{ fn: DoneCallback<T, M>; context: CallerContext }> = [];
+  private callbacks: Array<{ fn: DoneCallback<T, M>; context: CallerContext }> = [];
   /** Internal wake-ups (result, wait, asCompleted); a Set so a timed-out wait can leave in O(1). */
-  readonly #waiters = new Set<() => void>();
+  private readonly waiters = new Set<() => void>();
   /** Internal wake-ups for PENDING → RUNNING (request diagnostics); usually none. */
-  #runningWaiters: Array<() => void> | undefined;
-  #abortHandlers: AbortHandler[] = [];
+  private runningWaiters: Array<() => void> | undefined;
+  private abortHandlers: AbortHandler[] = [];
   /** mapResult() transforms, applied in order to the value given to setResult(). */
-  #transforms: Array<(value: any) => unknown> = [];
+  private transforms: Array<(value: any) => unknown> = [];
   /** Set when abort() hit a running task: late onAbort registrations still need to stop it. */
-  #runningAbort: { reason: unknown } | undefined;
+  private runningAbort: { reason: unknown } | undefined;
 
   static {
     internals = {
-      failed: (future) => future.#state === 'FINISHED' && future.#failed,
-      addWaiter: (future, waiter) => void future.#waiters.add(waiter),
-      removeWaiter: (future, waiter) => void future.#waiters.delete(waiter),
-      waiterCount: (future) => future.#waiters.size,
+      failed: (future) => future.state === 'FINISHED' && future.failed,
+      addWaiter: (future, waiter) => void future.waiters.add(waiter),
+      removeWaiter: (future, waiter) => void future.waiters.delete(waiter),
+      waiterCount: (future) => future.waiters.size,
       addRunningWaiter: (future, waiter) => {
-        if (future.#state === 'PENDING') (future.#runningWaiters ??= []).push(waiter);
-        else if (future.#state === 'RUNNING') waiter();
+        if (future.state === 'PENDING') (future.runningWaiters ??= []).push(waiter);
+        else if (future.state === 'RUNNING') waiter();
       },
     };
   }
@@ -96,15 +96,15 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   // ---- queries -------------------------------------------------------------
 
   cancelled(): boolean {
-    return this.#state === 'CANCELLED';
+    return this.state === 'CANCELLED';
   }
 
   running(): boolean {
-    return this.#state === 'RUNNING';
+    return this.state === 'RUNNING';
   }
 
   done(): boolean {
-    return this.#state === 'CANCELLED' || this.#state === 'FINISHED';
+    return this.state === 'CANCELLED' || this.state === 'FINISHED';
   }
 
   /**
@@ -113,18 +113,18 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
    * pass first (the task keeps running). undefined/null: wait forever.
    */
   result(timeoutSeconds?: number | null): Promise<T> {
-    return this.#whenDone(timeoutSeconds, 'timeoutSeconds').then(() => {
-      if (this.#cancelError) throw this.#cancelError;
-      if (this.#failed) throw this.#error;
-      return this.#value as T;
+    return this.whenDone(timeoutSeconds, 'timeoutSeconds').then(() => {
+      if (this.cancelError) throw this.cancelError;
+      if (this.failed) throw this.error;
+      return this.value as T;
     });
   }
 
   /** The task's error, or undefined when it succeeded; rejects like result() when cancelled or out of time. */
   exception(timeoutSeconds?: number | null): Promise<unknown | undefined> {
-    return this.#whenDone(timeoutSeconds, 'timeoutSeconds').then(() => {
-      if (this.#cancelError) throw this.#cancelError;
-      return this.#failed ? this.#error : undefined;
+    return this.whenDone(timeoutSeconds, 'timeoutSeconds').then(() => {
+      if (this.cancelError) throw this.cancelError;
+      return this.failed ? this.error : undefined;
     });
   }
 
@@ -132,9 +132,9 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
 
   /** Cancels a future that has not started. True if it is (now or already) cancelled. */
   cancel(): boolean {
-    if (this.#state === 'CANCELLED') return true;
-    if (this.#state !== 'PENDING') return false;
-    this.#settleCancelled(new CancelledError());
+    if (this.state === 'CANCELLED') return true;
+    if (this.state !== 'PENDING') return false;
+    this.settleCancelled(new CancelledError());
     return true;
   }
 
@@ -145,12 +145,12 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
    */
   abort(reason?: unknown): boolean {
     if (this.done()) return false;
-    const wasRunning = this.#state === 'RUNNING';
+    const wasRunning = this.state === 'RUNNING';
     // Settle before calling the handlers so a handler that fails the task synchronously cannot win.
-    const handlers = this.#abortHandlers;
-    if (wasRunning) this.#runningAbort = { reason };
-    this.#settleCancelled(new CancelledError('Future aborted', reason === undefined ? undefined : { cause: reason }));
-    if (wasRunning) for (const handler of handlers) this.#callAbortHandler(handler, reason);
+    const handlers = this.abortHandlers;
+    if (wasRunning) this.runningAbort = { reason };
+    this.settleCancelled(new CancelledError('Future aborted', reason === undefined ? undefined : { cause: reason }));
+    if (wasRunning) for (const handler of handlers) this.callAbortHandler(handler, reason);
     return true;
   }
 
@@ -160,15 +160,15 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
    */
   addDoneCallback(fn: DoneCallback<T, M>): void {
     if (typeof fn !== 'function') throw new TypeError('addDoneCallback(fn): fn must be a function');
-    if (this.done()) this.#invokeCallback(fn);
-    else this.#callbacks.push({ fn, context: captureCallerContext() });
+    if (this.done()) this.invokeCallback(fn);
+    else this.callbacks.push({ fn, context: captureCallerContext() });
   }
 
   /** Removes every registration of `fn` (as asyncio's Future does); returns how many were removed. */
   removeDoneCallback(fn: DoneCallback<T, M>): number {
-    const before = this.#callbacks.length;
-    this.#callbacks = this.#callbacks.filter((callback) => callback.fn !== fn);
-    return before - this.#callbacks.length;
+    const before = this.callbacks.length;
+    this.callbacks = this.callbacks.filter((callback) => callback.fn !== fn);
+    return before - this.callbacks.length;
   }
 
   /**
@@ -181,14 +181,14 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   mapResult<U>(fn: (value: T) => U): Future<U, M> {
     if (typeof fn !== 'function') throw new TypeError('mapResult(fn): fn must be a function');
     if (!this.done()) {
-      this.#transforms.push(fn);
-    } else if (this.#state === 'FINISHED' && !this.#failed) {
+      this.transforms.push(fn);
+    } else if (this.state === 'FINISHED' && !this.failed) {
       try {
-        this.#value = fn(this.#value as T) as unknown as T;
+        this.value = fn(this.value as T) as unknown as T;
       } catch (error) {
-        this.#failed = true;
-        this.#error = error;
-        this.#value = undefined;
+        this.failed = true;
+        this.error = error;
+        this.value = undefined;
       }
     }
     return this as unknown as Future<U, M>;
@@ -219,14 +219,14 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
    * @throws InvalidStateError if the task was already started.
    */
   setRunningOrNotifyCancel(): boolean {
-    if (this.#state === 'PENDING') {
-      this.#state = 'RUNNING';
-      const waiters = this.#runningWaiters;
-      this.#runningWaiters = undefined;
-      if (waiters !== undefined) for (const waiter of waiters) this.#callWaiter(waiter, 'a running waiter');
+    if (this.state === 'PENDING') {
+      this.state = 'RUNNING';
+      const waiters = this.runningWaiters;
+      this.runningWaiters = undefined;
+      if (waiters !== undefined) for (const waiter of waiters) this.callWaiter(waiter, 'a running waiter');
       return true;
     }
-    if (this.#state === 'RUNNING') {
+    if (this.state === 'RUNNING') {
       throw new InvalidStateError(`setRunningOrNotifyCancel() called twice on ${this.toString()}`);
     }
     return false;
@@ -237,21 +237,21 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
     if (this.done()) return false;
     let transformed: unknown = value;
     try {
-      for (const transform of this.#transforms) transformed = transform(transformed);
+      for (const transform of this.transforms) transformed = transform(transformed);
     } catch (error) {
       return this.setException(error);
     }
-    this.#value = transformed as T;
-    this.#settle('FINISHED');
+    this.value = transformed as T;
+    this.settle('FINISHED');
     return true;
   }
 
   /** Settles with the task's error. Ignored (returns false) once the future is done. */
   setException(error: unknown): boolean {
     if (this.done()) return false;
-    this.#failed = true;
-    this.#error = error;
-    this.#settle('FINISHED');
+    this.failed = true;
+    this.error = error;
+    this.settle('FINISHED');
     return true;
   }
 
@@ -261,21 +261,21 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
    * future was already aborted while running.
    */
   onAbort(handler: AbortHandler): void {
-    if (this.#runningAbort) this.#callAbortHandler(handler, this.#runningAbort.reason);
-    else if (!this.done()) this.#abortHandlers.push(handler);
+    if (this.runningAbort) this.callAbortHandler(handler, this.runningAbort.reason);
+    else if (!this.done()) this.abortHandlers.push(handler);
   }
 
   toString(): string {
     let outcome = '';
-    if (this.#state === 'FINISHED') {
-      outcome = this.#failed ? ` raised ${describe(this.#error)}` : ` returned ${describe(this.#value)}`;
+    if (this.state === 'FINISHED') {
+      outcome = this.failed ? ` raised ${describe(this.error)}` : ` returned ${describe(this.value)}`;
     }
-    return `Future(state=${this.#state.toLowerCase()}${outcome})`;
+    return `Future(state=${this.state.toLowerCase()}${outcome})`;
   }
 
   // ---- internals -----------------------------------------------------------
 
-  #whenDone(timeoutSeconds: number | null | undefined, argName: string): Promise<void> {
+  private whenDone(timeoutSeconds: number | null | undefined, argName: string): Promise<void> {
     let ms: number | undefined;
     try {
       ms = timeoutToMs(timeoutSeconds, argName);
@@ -290,35 +290,35 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
         stopTimer();
         resolve();
       };
-      this.#waiters.add(waiter);
+      this.waiters.add(waiter);
       if (ms !== undefined) {
         stopTimer = startTimer(ms, () => {
-          this.#waiters.delete(waiter);
+          this.waiters.delete(waiter);
           reject(waitTimedOut(timeoutSeconds));
         });
       }
     });
   }
 
-  #settleCancelled(error: CancelledError): void {
-    this.#cancelError = error;
-    this.#settle('CANCELLED');
+  private settleCancelled(error: CancelledError): void {
+    this.cancelError = error;
+    this.settle('CANCELLED');
   }
 
-  #settle(state: 'FINISHED' | 'CANCELLED'): void {
-    this.#state = state;
-    this.#abortHandlers = [];
-    this.#transforms = [];
-    const waiters = [...this.#waiters];
-    this.#waiters.clear();
-    const callbacks = this.#callbacks;
-    this.#callbacks = [];
-    this.#runningWaiters = undefined;
-    for (const waiter of waiters) this.#callWaiter(waiter, 'a waiter');
-    for (const { fn, context } of callbacks) context.run(() => this.#invokeCallback(fn));
+  private settle(state: 'FINISHED' | 'CANCELLED'): void {
+    this.state = state;
+    this.abortHandlers = [];
+    this.transforms = [];
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    const callbacks = this.callbacks;
+    this.callbacks = [];
+    this.runningWaiters = undefined;
+    for (const waiter of waiters) this.callWaiter(waiter, 'a waiter');
+    for (const { fn, context } of callbacks) context.run(() => this.invokeCallback(fn));
   }
 
-  #callWaiter(waiter: () => void, what: string): void {
+  private callWaiter(waiter: () => void, what: string): void {
     try {
       waiter();
     } catch (error) {
@@ -326,7 +326,7 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
     }
   }
 
-  #invokeCallback(callback: DoneCallback<T, M>): void {
+  private invokeCallback(callback: DoneCallback<T, M>): void {
     const where = `done callback ${callback.name || '(anonymous)'} of ${this.toString()}`;
     try {
       const returned = callback(this);
@@ -338,7 +338,7 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
     }
   }
 
-  #callAbortHandler(handler: AbortHandler, reason: unknown): void {
+  private callAbortHandler(handler: AbortHandler, reason: unknown): void {
     try {
       handler(reason);
     } catch (error) {

@@ -12,8 +12,8 @@ export function reportCallbackError(error: unknown, where: string): void {
   const isError = error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error);
   const summary = isError ? `${(error as Error).name}: ${(error as Error).message}` : String(error);
   try {
-    // The string form, not an Error: Node checks `instanceof Error` against its own realm, which an
-    // error made in another one (a vm context, as under jest) fails.
+    // The string form with our own type and code: an Error would be reported under its own name,
+    // and listeners could not tell a callback's failure from any other warning.
     process.emitWarning(`exception calling ${where}: ${summary}`, {
       type: CALLBACK_WARNING_NAME,
       code: CALLBACK_WARNING_CODE,

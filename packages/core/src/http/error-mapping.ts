@@ -84,8 +84,7 @@ const CAUSE_FIELDS = ['code', 'errno', 'syscall', 'address', 'port', 'hostname',
  * timings: far too much to send across the process boundary, and not
  * picklable. The cause kept is a copy of the chain with what explains the
  * failure: name, message, stack, code, got's timeout event and the system
- * error underneath. Copies are made in this module's realm, so `instanceof
- * Error` holds for the serializer even when Node core created the original.
+ * error underneath.
  */
 export function portableCause(error: unknown, depth = 0): unknown {
   if (typeof error !== 'object' || error === null || !('message' in error) || depth > 4) return error;

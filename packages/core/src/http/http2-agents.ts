@@ -8,27 +8,27 @@
 import type { Agent as Http2Agent } from 'http2-wrapper';
 
 export class Http2Agents {
-  #agent: Promise<Http2Agent> | undefined;
-  #destroyed = false;
+  private agent: Promise<Http2Agent> | undefined;
+  private destroyed = false;
 
   /** @param idleTimeoutMs how long an idle HTTP/2 session stays open. */
   constructor(private readonly idleTimeoutMs: number) {}
 
   /** The pool's agent, created on the first call. */
   get(): Promise<Http2Agent> {
-    if (this.#destroyed) return Promise.reject(new Error('AgentPool was destroyed: its session is closed'));
-    this.#agent ??= import('http2-wrapper').then(({ default: wrapper }) => {
+    if (this.destroyed) return Promise.reject(new Error('AgentPool was destroyed: its session is closed'));
+    this.agent ??= import('http2-wrapper').then(({ default: wrapper }) => {
       const agent = new wrapper.Agent({ timeout: this.idleTimeoutMs });
       // Destroyed while loading: close what was just made.
-      if (this.#destroyed) agent.destroy();
+      if (this.destroyed) agent.destroy();
       return agent;
     });
-    return this.#agent;
+    return this.agent;
   }
 
   /** Closes every HTTP/2 session, idle or in use. */
   destroy(): void {
-    this.#destroyed = true;
-    void this.#agent?.then((agent) => agent.destroy());
+    this.destroyed = true;
+    void this.agent?.then((agent) => agent.destroy());
   }
 }

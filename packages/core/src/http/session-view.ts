@@ -15,36 +15,36 @@ import type { SetCookieRecord } from './response.js';
 
 /** The cookies of a SessionView: the part of SessionCookies' reading API that a copy can honour. */
 export class CookieView {
-  readonly #jar: CookieJar;
+  private readonly jar: CookieJar;
 
   constructor(jar: CookieJar) {
-    this.#jar = jar;
+    this.jar = jar;
   }
 
   /** The value of the cookie called `name` (narrowed by domain or path), or undefined. */
   get(name: string, options: { domain?: string; path?: string } = {}): string | undefined {
-    return this.#matching(name, options)[0];
+    return this.matching(name, options)[0];
   }
 
   /** Name → value of every cookie (the last one wins on name clashes, as in requests' get_dict). */
   toObject(): Record<string, string> {
     const byName = new Map<string, string>();
-    for (const cookie of this.#all()) byName.set(cookie.key, cookie.value);
+    for (const cookie of this.all()) byName.set(cookie.key, cookie.value);
     return Object.fromEntries(byName);
   }
 
   get size(): number {
-    return this.#all().length;
+    return this.all().length;
   }
 
-  #matching(name: string, { domain, path }: { domain?: string; path?: string }): string[] {
-    return this.#all()
+  private matching(name: string, { domain, path }: { domain?: string; path?: string }): string[] {
+    return this.all()
       .filter((cookie) => cookie.key === name && (domain === undefined || cookie.domain === domain) && (path === undefined || cookie.path === path))
       .map((cookie) => cookie.value);
   }
 
-  #all(): Array<{ key: string; value: string; domain: string | null; path: string | null }> {
-    return this.#jar.serializeSync()?.cookies.map((c) => ({ key: String(c.key ?? ''), value: String(c.value ?? ''), domain: c.domain == null ? null : String(c.domain), path: c.path == null ? null : String(c.path) })) ?? [];
+  private all(): Array<{ key: string; value: string; domain: string | null; path: string | null }> {
+    return this.jar.serializeSync()?.cookies.map((c) => ({ key: String(c.key ?? ''), value: String(c.value ?? ''), domain: c.domain == null ? null : String(c.domain), path: c.path == null ? null : String(c.path) })) ?? [];
   }
 }
 

@@ -9,28 +9,28 @@
 import { Future } from '../futures/future.js';
 
 export class HeldFuture<T, M = any> extends Future<T, M> {
-  #inner: Future<T, M> | undefined;
+  private inner: Future<T, M> | undefined;
 
   override running(): boolean {
-    return this.#inner?.running() ?? false;
+    return this.inner?.running() ?? false;
   }
 
   /** Held: cancelled here. Handed over: only if the executor can still cancel it. */
   override cancel(): boolean {
-    if (this.#inner !== undefined && !this.done() && !this.#inner.cancel()) return false;
+    if (this.inner !== undefined && !this.done() && !this.inner.cancel()) return false;
     return super.cancel();
   }
 
   /** Settles this future as aborted first (so it carries the reason), then stops the request wherever it is. */
   override abort(reason?: unknown): boolean {
     if (!super.abort(reason)) return false;
-    this.#inner?.abort(reason);
+    this.inner?.abort(reason);
     return true;
   }
 
   /** Called once, when the request is handed to the executor. */
   attach(inner: Future<T, M>): void {
-    this.#inner = inner;
+    this.inner = inner;
     // What the executor reports about its future (onTaskProgress) carries the request's meta too.
     if (this.meta !== undefined) inner.meta = this.meta;
     inner.addDoneCallback(() => this.follow(inner));

@@ -9,7 +9,8 @@ import { withItemAccess, type ItemStore, type WithItems } from './item-access.js
 import { pairsOf, type DictUpdate } from './session-headers.js';
 
 export class ItemDict<V> implements ItemStore, Iterable<[string, V]> {
-  // Private, so that the only names an item cannot take are the methods'.
+  // `#`, not TypeScript's `private` (the style elsewhere): items are properties too (item-access.ts), and a
+  // TypeScript-private field would be a name an item cannot take. This way only the methods' names are.
   readonly #store = new Map<string, V>();
   readonly #what: string;
   readonly #check: (key: string, value: unknown, what: string) => V;

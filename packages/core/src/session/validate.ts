@@ -24,9 +24,9 @@ const isPairList = (v: unknown): boolean => Array.isArray(v) && v.every((item) =
 const isPlainRecord = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
-/** A URL object from any realm (jest's included): what got and fetch accept besides a string. */
+/** A URL object: what got and fetch accept besides a string. */
 export function isUrlObject(value: unknown): value is URL {
-  return value instanceof URL || (typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object URL]');
+  return value instanceof URL;
 }
 
 function describeArgument(value: unknown): string {

@@ -127,7 +127,7 @@ describe.each(executorCases)('$name: stats() and events', ({ make, crossesProces
   });
 });
 
-// jest gives tests a sandboxed `process` that never sees real warnings, so this runs in a child.
+// In a fresh process: the test process is shared with other test files, and every warning heard must be this script's.
 it('reports a throwing listener as a process warning naming the event and the executor', async () => {
   const events = new URL('../../dist/executors/events.js', import.meta.url).href;
   const script = `

@@ -12,7 +12,7 @@ describe('isClosedChannel', () => {
     expect(isClosedChannel(errno('ECONNRESET', 'read ECONNRESET'))).toBe(true);
     expect(isClosedChannel(errno('ERR_IPC_CHANNEL_CLOSED', 'Channel closed'))).toBe(true);
     expect(isClosedChannel(errno('ERR_IPC_DISCONNECTED', 'IPC channel is already disconnected'))).toBe(true);
-    // From another realm: a plain object with the same shape.
+    // By its code: any object carrying it.
     expect(isClosedChannel({ code: 'EPIPE', message: 'write EPIPE' })).toBe(true);
   });
 

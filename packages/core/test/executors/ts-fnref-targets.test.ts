@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessPoolExecutor, ThreadPoolExecutor, fnRef, type Executor } from '@requests-futures/core';
 
-// In this (Jest) process imports go through Jest's transform, which takes `.ts` only, so the
-// thread pool runs the `.ts` case; fn-ref.test.ts loads all three in a bare node, as a real coordinator does.
+// This test process already has the test runner's tsx loader (jest/one-realm.mjs), so the thread pool
+// runs the `.ts` case only; fn-ref.test.ts loads all three in a bare node, as a real coordinator does.
 const cases: Array<{ name: string; make: () => Executor; extensions: string[] }> = [
   { name: 'ThreadPoolExecutor', make: () => new ThreadPoolExecutor(2), extensions: ['ts'] },
   { name: 'ProcessPoolExecutor', make: () => new ProcessPoolExecutor({ maxWorkers: 1 }), extensions: ['ts', 'mts', 'cts'] },

@@ -228,7 +228,7 @@ describe('Future.addDoneCallback', () => {
     }
   });
 
-  // jest gives tests a sandboxed `process` that never sees real warnings, so this runs in a child.
+  // In a fresh process: the test process is shared with other test files, and every warning heard must be this script's.
   it('reports throwing callbacks and handlers as process warnings, never fatally (test_done_callback_raises)', () => {
     const { status, stdout, stderr } = runScript(`
       const warnings = [];

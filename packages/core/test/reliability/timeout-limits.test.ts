@@ -6,8 +6,8 @@
  * Infinity (no timer) work, and no TimeoutOverflowWarning is emitted, in this
  * process or in a pool child.
  *
- * The warnings are heard in a plain Node process (fixtures/timeout-overflow.mjs):
- * under jest, `process` is a copy that never hears the real process's warnings.
+ * The warnings are heard in a fresh Node process (fixtures/timeout-overflow.mjs):
+ * the test process is shared with other test files, and every warning heard must be the script's.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -29,8 +29,7 @@ export async function hiddenEntries(dir: string): Promise<string[]> {
 
 /**
  * Deterministic pseudo-random bytes from a native keystream (AES-CTR):
- * testing's seededBytes is a JS loop that takes seconds per MiB-scale file
- * inside jest's VM.
+ * testing's seededBytes is a JS loop, slow for MiB-scale files.
  */
 export function keystreamBytes(n: number, seed = 1): Buffer {
   const key = Buffer.alloc(16, seed);
