@@ -3,6 +3,7 @@
  * @requests-futures/testing) and `rf worker` processes started from the built
  * CLI, each stopped and proved gone by the test that started it.
  */
+import { afterAll } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isAlive } from '@requests-futures/testing';
@@ -24,10 +25,24 @@ export interface WorkerProcess {
 /** Fast stall detection for tests: a lost job is noticed within about 2 s. */
 export const FAST_STALLS = ['--lock-duration', '1', '--stalled-interval', '0.5'];
 
+/**
+ * Workers a test started and did not stop: a test that fails before its own
+ * stop() or kill() must not leave an rf worker reconnecting to a Redis that is
+ * gone (one outlived a failed run by 44 minutes).
+ */
+const running = new Set<ChildProcess>();
+const killLeftovers = () => {
+  for (const child of running) child.kill('SIGKILL');
+};
+afterAll(killLeftovers);
+process.once('exit', killLeftovers);
+
 export async function startWorker(redisUrl: string, queue: string, name: string, extra: string[] = []): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [RF, 'worker', '--redis', redisUrl, '--queue', queue, '--name', name, ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   const ready = new Promise<void>((resolve, reject) => {
