@@ -3,7 +3,6 @@
  * @requests-futures/testing) and `rf worker` processes started from the built
  * CLI, each stopped and proved gone by the test that started it.
  */
-import { afterAll } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isAlive } from '@requests-futures/testing';
@@ -28,14 +27,14 @@ export const FAST_STALLS = ['--lock-duration', '1', '--stalled-interval', '0.5']
 /**
  * Workers a test started and did not stop: a test that fails before its own
  * stop() or kill() must not leave an rf worker reconnecting to a Redis that is
- * gone (one outlived a failed run by 44 minutes).
+ * gone (one outlived a failed run by 44 minutes). Killed when the test process
+ * exits, not in an afterAll: that would run before the test file's own, which
+ * stops its workers and checks how they exit.
  */
 const running = new Set<ChildProcess>();
-const killLeftovers = () => {
+process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
-};
-afterAll(killLeftovers);
-process.once('exit', killLeftovers);
+});
 
 export async function startWorker(redisUrl: string, queue: string, name: string, extra: string[] = []): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [RF, 'worker', '--redis', redisUrl, '--queue', queue, '--name', name, ...extra], {
