@@ -18,8 +18,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  expect(await worker?.stop()).toBe(0);
-  await redis?.stop();
+  try {
+    expect(await worker?.stop()).toBe(0);
+  } finally {
+    await redis?.stop();
+  }
 });
 
 describe('Redis restarted mid-run', () => {
