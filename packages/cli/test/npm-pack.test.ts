@@ -36,6 +36,7 @@ interface Manifest {
   name: string;
   version: string;
   license?: string;
+  repository?: { type?: string; url?: string; directory?: string };
   engines?: { node?: string };
   exports?: Record<string, { types?: string; default?: string }>;
   bin?: Record<string, string>;
@@ -103,11 +104,13 @@ afterAll(async () => {
 });
 
 describe('npm pack of each public package', () => {
-  it('pins real versions, declares license and engines, and every exports target is in the tarball', () => {
+  it('pins real versions, declares license, repository and engines, and every exports target is in the tarball', () => {
     for (const name of PUBLIC_PACKAGES) {
       const manifest = manifests.get(name)!;
       expect(JSON.stringify(manifest)).not.toContain('workspace:');
       expect(manifest.license).toBe('Apache-2.0');
+      // The repository the PicklingError's documentation link points into.
+      expect(manifest.repository).toEqual({ type: 'git', url: 'git+https://github.com/requests-futures-ts/requests-futures-ts.git', directory: `packages/${name}` });
       expect(manifest.engines?.node).toBe('>=20');
       const unpacked = path.join(app, 'node_modules', '@requests-futures', name);
       for (const [subpath, targets] of Object.entries(manifest.exports ?? {})) {
