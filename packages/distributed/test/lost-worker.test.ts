@@ -41,11 +41,12 @@ describe('a worker lost mid-job', () => {
 
   it('a task that may have had effects fails with WorkerLost naming the lost worker, within the stall interval', async () => {
     const doomed = await startWorker(servers.redis.url, 'lost-post', 'doomed-post', FAST_STALLS);
-    const survivor = await startWorker(servers.redis.url, 'lost-post', 'survivor-post', FAST_STALLS);
     const executor = new DistributedExecutor({ redis: servers.redis.url, queue: 'lost-post' });
-    // Both workers hold one task each, so the doomed one surely holds one.
-    const futures = [executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000), executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000)];
-    await until(() => futures.every((f) => f.running()), 10_000, 'both tasks running');
+    // The doomed worker, alone at first, surely holds the first task (either worker may take the second).
+    const futures = [executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000)];
+    await until(async () => (await holders('lost-post')).includes('doomed-post'), 10_000, 'the doomed worker holding the first task');
+    const survivor = await startWorker(servers.redis.url, 'lost-post', 'survivor-post', FAST_STALLS);
+    futures.push(executor.submit(fnRef(TASKS, 'holdUntilAborted'), 60_000));
     await until(async () => (await holders('lost-post')).length === 2, 10_000, 'both holders recorded');
     await doomed.kill();
     const killedAt = Date.now();
