@@ -130,7 +130,6 @@ class HasherThread {
 
   private spawn(): Worker {
     const worker = new Worker(HASHER_THREAD_SOURCE, { eval: true });
-    worker.unref();
     worker.on('message', (reply: Reply) => {
       const job = this.jobs.get(reply.id);
       if (!job) return;
@@ -150,6 +149,8 @@ class HasherThread {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
     return worker;
   }
 }
