@@ -6,5 +6,4 @@
 export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
 export type { RequestSpec } from './http/request-spec.js';
 export { bulkTransferGc } from './http/bulk-transfer-gc.js';
-export { hashesOffThread } from './http/body-hasher.js';
-export { startHasherThread } from './http/file-hasher.js';
+export { prestartBodyHasher } from './http/body-hasher.js';

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
-import { isAlive } from './processes.js';
+import { endsWithThisProcess, isAlive } from './processes.js';
 
 export interface RedisServer {
   readonly port: number;
@@ -64,22 +64,11 @@ function serverOn(port: number, first: ChildProcess): RedisServer {
   };
 }
 
-/**
- * Servers not stopped yet: a test whose afterAll fails before stop() must not
- * leave a redis-server behind (one outlived a CI run); they end with the test
- * process.
- */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 async function spawnRedis(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  endsWithThisProcess(child);
   const failed = new Promise<never>((_, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => reject(new Error(`redis-server exited at start (code ${code}, signal ${signal})`)));

@@ -15,7 +15,7 @@
  * 4.0 s vs 5.1 s): with no idle core the extra CPU is what counts.
  */
 import { createHash } from 'node:crypto';
-import { FileHashJob } from './file-hasher.js';
+import { FileHashJob, startHasherThread } from './file-hasher.js';
 import type { ChunkHasher } from './no-follow.js';
 
 export interface BodyHasher {
@@ -36,6 +36,11 @@ const HASH_BACKLOG_BYTES = 4 * 1024 * 1024;
 /** Whether downloads are hashed on the hasher thread (unless RF_HASH_THREAD=0). */
 export function hashesOffThread(): boolean {
   return process.env.RF_HASH_THREAD !== '0';
+}
+
+/** Starts the hasher thread ahead of the first download, when downloads are hashed there (file-hasher.ts). */
+export function prestartBodyHasher(): void {
+  if (hashesOffThread()) startHasherThread();
 }
 
 export function createBodyHasher(): BodyHasher {

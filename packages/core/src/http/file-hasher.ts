@@ -104,13 +104,13 @@ class HasherThread {
   private nextId = 1;
   private readonly jobs = new Map<number, JobListener>();
 
-  start(): void {
-    this.worker ??= this.spawn();
+  start(): Worker {
+    return (this.worker ??= this.spawn());
   }
 
   open(listener: JobListener): number {
     const id = this.nextId++;
-    const worker = (this.worker ??= this.spawn());
+    const worker = this.start();
     if (this.jobs.size === 0) worker.ref();
     this.jobs.set(id, listener);
     return id;

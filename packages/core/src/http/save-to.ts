@@ -187,10 +187,9 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
   const created: CreatedDirectories = [];
   try {
     for (let attempt = 0; ; attempt++) {
-      // Without saveWithin, or with its directory walked before sending, there is nothing to check on the way:
-      // the directory is made only if the file cannot be (hops saved on every file).
-      if (attempt > 0 || (options.within !== undefined && options.within !== null && options.directoryWalked !== true)) {
-        created.push(...(await prepareDirectory(destination, options.within, options.request)));
+      // Without saveWithin there is nothing to check on the way: the directory is made only if the file cannot be (one hop less a file).
+      if (attempt > 0 || (options.within !== undefined && options.within !== null)) {
+        created.push(...(await prepareDirectory(destination, options.within, options.request, attempt === 0 && options.directoryWalked === true)));
       }
       try {
         await saveWhole(body, temporaryPathFor(destination), destination);

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { isAlive } from '@requests-futures/testing';
+import { endsWithThisProcess, isAlive } from '@requests-futures/testing';
 
 export const RF = fileURLToPath(new URL('../../../cli/dist/rf.js', import.meta.url));
 export const TASKS = new URL('../fixtures/tasks.mjs', import.meta.url);
@@ -24,24 +24,11 @@ export interface WorkerProcess {
 /** Fast stall detection for tests: a lost job is noticed within about 2 s. */
 export const FAST_STALLS = ['--lock-duration', '1', '--stalled-interval', '0.5'];
 
-/**
- * Workers a test started and did not stop: a test that fails before its own
- * stop() or kill() must not leave an rf worker reconnecting to a Redis that is
- * gone (one outlived a failed run by 44 minutes). Killed when the test process
- * exits, not in an afterAll: that would run before the test file's own, which
- * stops its workers and checks how they exit.
- */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 export async function startWorker(redisUrl: string, queue: string, name: string, extra: string[] = []): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [RF, 'worker', '--redis', redisUrl, '--queue', queue, '--name', name, ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  endsWithThisProcess(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   const ready = new Promise<void>((resolve, reject) => {
