@@ -8,12 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rfDownloadArm, rfListText } from '../src/arms/rf-cli-arm.js';
+import { nodeFloorArm } from '../src/arms/node-floor-arm.js';
+import { rfDownloadArm } from '../src/arms/rf-cli-arm.js';
+import { listText } from '../src/arms/whole-process-arm.js';
 
 const RF = fileURLToPath(new URL('../../packages/cli/bundle/rf.mjs', import.meta.url));
 
-test('rfListText names the files 0000.bin, 0001.bin, … in list order', () => {
-  assert.equal(rfListText(['http://a/x', 'http://a/y']), 'http://a/x\t0000.bin\nhttp://a/y\t0001.bin\n');
+test('listText names the files 0000.bin, 0001.bin, … in list order', () => {
+  assert.equal(listText(['http://a/x', 'http://a/y']), 'http://a/x\t0000.bin\nhttp://a/y\t0001.bin\n');
 });
 
 test('rfDownloadArm runs rf as a fresh process, checks the bytes written and cleans up', { skip: !existsSync(RF) && 'rf is not bundled (pnpm build)' }, async () => {
@@ -37,6 +39,33 @@ test('rfDownloadArm runs rf as a fresh process, checks the bytes written and cle
     await short.open!();
     await assert.rejects(short.run(), /10 bytes written, expected 1000/);
     await short.close!();
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+});
+
+test('nodeFloorArm downloads with node:http alone, with and without sha256, and checks the bytes', async () => {
+  const server = createServer((request, response) => response.end(Buffer.alloc(request.url === '/short' ? 10 : 70_000, 7)));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const workDir = await mkdtemp(join(tmpdir(), 'floor-arm-'));
+  try {
+    for (const sha256 of [false, true]) {
+      const arm = nodeFloorArm({ name: 'floor', urls: [`${base}/a`, `${base}/b`, `${base}/c`], expectedBytes: 210_000, jobs: 2, sha256, workDir });
+      await arm.open!();
+      const result = await arm.run();
+      assert.equal(result.bytes, 210_000);
+      assert.equal(result.requests, 3);
+      await arm.close!();
+    }
+    const short = nodeFloorArm({ name: 'floor', urls: [`${base}/short`], expectedBytes: 70_000, jobs: 1, sha256: false, workDir });
+    await short.open!();
+    await assert.rejects(short.run(), /10 bytes written, expected 70000/);
+    await short.close!();
+    assert.deepEqual(await readdir(workDir), []);
   } finally {
     server.closeAllConnections();
     server.close();

@@ -7,7 +7,9 @@
  * in-process, --processes 2), and, when RF_BEFORE names another build's rf
  * entry (e.g. a main checkout's packages/cli/dist/rf.js), that build in-process
  * and with --processes 2. Peak RSS is each tool's own process (rf: the
- * coordinator; its pool children are not counted).
+ * coordinator; its pool children are not counted). Two Node floor arms
+ * (node:http straight to files, with and without sha256: node-floor.mjs) show
+ * what any got-based engine is bounded by on this machine.
  *
  * cli-memory: one rf run over a long list of small files (200,000; quick
  * 1,000) from nginx, for the coordinator's peak RSS: memory must follow -j
@@ -18,6 +20,7 @@ import { join } from 'node:path';
 import type { Arm } from '../arm.js';
 import { curlArm } from '../arms/curl-arm.js';
 import { pythonDownloadArm } from '../arms/python-arms.js';
+import { nodeFloorArm } from '../arms/node-floor-arm.js';
 import { rfDownloadArm } from '../arms/rf-cli-arm.js';
 import type { Metric } from '../arm.js';
 import type { FileSetSpec } from '../servers/files.js';
@@ -91,6 +94,12 @@ function cliScenario(set: (context: ScenarioContext) => CliSet, id: string, full
           curlArm({ urls, expectedBytes, parallel: spec.jobs, workDir: join(scratch, 'curl') }),
           pythonDownloadArm({ urls, expectedBytes, workers: spec.jobs, workDir: join(scratch, 'python'), sha256: true, wholeProcess: true }),
           ...rfArms(rf, common, scratch, context.quick),
+          ...(context.quick
+            ? []
+            : [
+                nodeFloorArm({ ...common, name: 'Node floor: node:http -> file', sha256: false, workDir: join(scratch, 'floor') }),
+                nodeFloorArm({ ...common, name: 'Node floor + sha256', sha256: true, workDir: join(scratch, 'floor-sha') }),
+              ]),
         ],
       };
     },
