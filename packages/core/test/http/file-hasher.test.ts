@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { FileHashJob, startHasherThread } from '../../dist/http/file-hasher.js';
+import { once } from 'node:events';
+import { FileHashJob, HasherThread, startHasherThread } from '../../dist/http/file-hasher.js';
 
 describe('FileHashJob', () => {
   // 24 MiB spans several of the hasher thread's young collections (one every 4 MiB):
@@ -32,5 +33,43 @@ describe('startHasherThread', () => {
     const job = new FileHashJob();
     job.update([new Uint8Array([1, 2, 3])]);
     await expect(job.digest()).resolves.toBe(createHash('sha256').update(Buffer.from([1, 2, 3])).digest('hex'));
+  });
+});
+
+describe('HasherThread', () => {
+  const digestOf = (bytes: number[]) => createHash('sha256').update(Buffer.from(bytes)).digest('hex');
+
+  it('ends once idle, started ahead of a job or after its last one, and the next job starts another', async () => {
+    const hasher = new HasherThread(20);
+    const ahead = hasher.start();
+    // Never given a job: it ends by itself.
+    await once(ahead, 'exit');
+    const job = new FileHashJob(hasher);
+    job.update([new Uint8Array([1, 2, 3])]);
+    await expect(job.digest()).resolves.toBe(digestOf([1, 2, 3]));
+    const used = hasher.start();
+    expect(used).not.toBe(ahead);
+    await once(used, 'exit');
+    const next = new FileHashJob(hasher);
+    next.update([new Uint8Array([4])]);
+    await expect(next.digest()).resolves.toBe(digestOf([4]));
+    expect(hasher.start()).not.toBe(used);
+  });
+
+  it('does not end while a job is open, however long it waits between chunks', async () => {
+    const hasher = new HasherThread(10);
+    const job = new FileHashJob(hasher);
+    const worker = hasher.start();
+    let exited = false;
+    worker.once('exit', () => (exited = true));
+    for (let i = 0; i < 5; i++) {
+      job.update([new Uint8Array([i])]);
+      await job.caughtUp(0);
+      // Longer than the idle time, with the job still open.
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(exited).toBe(false);
+    await expect(job.digest()).resolves.toBe(digestOf([0, 1, 2, 3, 4]));
+    await once(worker, 'exit');
   });
 });
