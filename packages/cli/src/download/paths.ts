@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ENGINE_NAME_OVERHEAD_BYTES, isEngineFileName } from '@requests-futures/core/engine-files';
 import { PathOutsideDirectoryError } from '../errors.js';
 import { hash53 } from '../util/hash53.js';
+import { Hash53Set } from '../util/hash53-set.js';
 
 /** File systems limit one name to 255 bytes (ext4, xfs, btrfs, APFS, NTFS counts UTF-16 units: fewer). */
 export const MAX_NAME_BYTES = 255;
@@ -223,15 +224,15 @@ export interface AllocatedPath {
  *
  * Names are compared case-insensitively (macOS and Windows would merge them).
  * The taken set is the one thing that grows with the number of URLs, so it
- * keeps a 53-bit hash of each name (a number) instead of the string. Equal
+ * keeps a 53-bit hash of each name (a number, in a compact Hash53Set) instead of the string. Equal
  * names always hash alike, so a hash clash can only cause an unneeded " (n)",
  * never two downloads sharing one name.
  */
 export class PathAllocator {
   readonly directory: string;
   private readonly maxRelativeBytes: number;
-  private readonly files = new Set<number>();
-  private readonly directories = new Set<number>();
+  private readonly files = new Hash53Set();
+  private readonly directories = new Hash53Set();
   /** For a base name that collided: the number its next collision starts probing at. */
   private readonly nextNumber = new Map<number, number>();
 

@@ -18,10 +18,11 @@ import { readdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isAlive, temporaryFileOwner } from '@requests-futures/core/engine-files';
 import { hash53 } from '../util/hash53.js';
+import { Hash53Set } from '../util/hash53-set.js';
 
 export class StaleTemporarySweeper {
   /** 53-bit hashes of the directories already swept (numbers, not strings: this grows with the run). */
-  private readonly swept = new Set<number>();
+  private readonly swept = new Hash53Set();
   private realWithin: Promise<string> | undefined;
 
   /** @param within the output directory (it exists): nothing outside its real path is touched. */
