@@ -2,8 +2,9 @@
  * The child's end of our lane on the IPC pipe: messages to the coordinator,
  * and the listener for the coordinator's commands.
  */
-import type { ChildMessage, ControlMessage } from './protocol.js';
+import type { ChildEvent, ChildMessage, ControlMessage } from './protocol.js';
 import { isControlMessage } from './protocol.js';
+import { packReply } from './reply.js';
 
 /**
  * Best effort: a child without an IPC channel (loaded in-process, or whose
@@ -13,10 +14,15 @@ export function sendToCoordinator(message: ChildMessage): void {
   if (!process.send || !process.connected) return;
   try {
     // With a callback, a write that fails later is reported there instead of as an 'error' event.
-    process.send(message, undefined, undefined, () => {});
+    process.send(message.__rf === 'report' ? { ...message, events: message.events.map(packReplyEvent) } : message, undefined, undefined, () => {});
   } catch {
     // The channel closed between the check and the send.
   }
+}
+
+/** Replies cross packed (the serializer's packed-wire.ts says why); other events as they are. */
+function packReplyEvent(event: ChildEvent): ChildEvent {
+  return event.type === 'reply' ? { ...event, reply: packReply(event.reply) } : event;
 }
 
 let installed = false;
