@@ -116,7 +116,7 @@ function walkObject(value: object): unknown {
     // As superjson does with our rf.object transformer: the [nullPrototype, entries] form, walked.
     const form = toEntriesForm(value);
     json = walkChildren(form, [], ENTRIES_TYPE);
-  } else if (proto === Object.prototype) json = walkChildren(value, {}, undefined);
+  } else if (proto === Object.prototype) json = walkProperties(value, undefined);
   else json = walkInstance(value);
   depth--;
   return json;
@@ -139,7 +139,7 @@ function walkInstance(value: object): unknown {
   if (Object.hasOwn(value, 'constructor') || Object.hasOwn(value, '__proto__') || Object.hasOwn(value, 'prototype')) throw GIVE_UP;
   const classIdentifier = plainClassIdentifierOf(value);
   // superjson copies `{ ...value }` first; its own enumerable keys (no symbols here) are the same.
-  if (classIdentifier !== undefined) return walkChildren(value, {}, ['class', classIdentifier]);
+  if (classIdentifier !== undefined) return walkProperties(value, ['class', classIdentifier]);
   const compact = compactClassOf(value);
   if (compact === undefined) throw GIVE_UP;
   // A key outside its wire form would vanish: the full check names it.
@@ -151,12 +151,13 @@ function walkInstance(value: object): unknown {
 /** Index by index: a hole or a non-index key would not come back as it was. */
 function walkArray(array: unknown[]): unknown {
   const length = array.length;
-  const out: unknown[] = new Array(length);
+  // Appended, not preallocated: a holey array takes the slow paths of JSON.stringify and of v8's serializer.
+  const out: unknown[] = [];
   let inner: Annotations | undefined;
   for (let index = 0; index < length; index++) {
     const child = array[index];
     if (child === undefined && !(index in array)) throw GIVE_UP;
-    out[index] = walk(child);
+    out.push(walk(child));
     if (annotation !== undefined) inner = annotate(inner, String(index), annotation);
   }
   if (Object.keys(array).length !== length) throw GIVE_UP;
@@ -174,9 +175,32 @@ function walkChildren(source: object, out: Record<string, unknown> | unknown[], 
     (out as Record<string, unknown>)[key] = walk((source as Record<string, unknown>)[key]);
     if (annotation !== undefined) inner = annotate(inner, key, annotation);
   }
+  return annotated(out, type, inner);
+}
+
+/**
+ * A plain object's or a registered instance's own properties, as walkChildren.
+ * The copy starts as a spread (as superjson's `{ ...value }`), which reads each
+ * property once and keeps the source's fast shape; keys added one by one past
+ * a dozen would turn it into a dictionary, slow to fill and slow for JSON.stringify.
+ */
+function walkProperties(source: object, type: unknown): unknown {
+  const out: Record<string, unknown> = { ...source };
+  let inner: Annotations | undefined;
+  for (const key of Object.keys(out)) {
+    if (key === '__proto__') throw GIVE_UP;
+    const child = out[key];
+    const json = walk(child);
+    if (json !== child) out[key] = json;
+    if (annotation !== undefined) inner = annotate(inner, key, annotation);
+  }
+  return annotated(out, type, inner);
+}
+
+function annotated(json: unknown, type: unknown, inner: Annotations | undefined): unknown {
   if (inner === undefined) annotation = type === undefined ? undefined : [type];
   else annotation = type === undefined ? inner : [type, inner];
-  return out;
+  return json;
 }
 
 function annotate(inner: Annotations | undefined, key: string, child: Annotation): Annotations {
