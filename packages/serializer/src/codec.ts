@@ -16,7 +16,7 @@ import './object-transformer.js';
 import { keepEncoded } from './encoded-ahead.js';
 import { fastDeserialize } from './fast-deserialize.js';
 import { fastSerialize } from './fast-serialize.js';
-import { isPackedWire, unpackWire, type PackedWire } from './packed-wire.js';
+import { decodePacked, isPackedWire, type PackedWire } from './packed-wire.js';
 import { findUnpicklable, picklingErrorFor } from './picklable.js';
 import { superjson } from './registry.js';
 import { WireFormatError } from './wire-format-error.js';
@@ -69,7 +69,14 @@ export function encodeAhead(value: object, options: EncodeOptions = {}): void {
  * v8 / structuredClone / JSON keep it one. Takes a wire as packWire() packed it too.
  */
 export function decode<T = unknown>(given: Wire | PackedWire): T {
-  const wire = isPackedWire(given) ? unpackWire(given) : given;
+  let wire: Wire;
+  if (isPackedWire(given)) {
+    const decoded = decodePacked(given);
+    if ('value' in decoded) return decoded.value as T;
+    wire = decoded.wire;
+  } else {
+    wire = given;
+  }
   if (wire === null || typeof wire !== 'object' || !Array.isArray(wire.buffers) || !('json' in wire)) {
     throw new WireFormatError('decode expects a Wire: { json, meta?, buffers: Uint8Array[] }');
   }

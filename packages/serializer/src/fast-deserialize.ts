@@ -20,11 +20,21 @@ const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** The value, or `undefined` when superjson must decode this one (then `json` is untouched). */
 export function fastDeserialize(json: unknown, values: unknown, version: unknown): { value: unknown } | undefined {
-  if (version !== 1 || !canApply(values as Annotation)) return undefined;
+  if (!canFastDeserialize(values, version)) return undefined;
+  return { value: applyAnnotations(json, values) };
+}
+
+/** Whether applyAnnotations() can decode with these annotations (superjson must otherwise). */
+export function canFastDeserialize(values: unknown, version: unknown): boolean {
+  return version === 1 && canApply(values as Annotation);
+}
+
+/** The value, once canFastDeserialize() said yes for these very annotations (which are only read). */
+export function applyAnnotations(json: unknown, values: unknown): unknown {
   // A holder, so that the root is replaced like any other node.
   const holder = { root: json };
   apply(values as Annotation, holder, 'root');
-  return { value: holder.root };
+  return holder.root;
 }
 
 /** Every type known and every path plain: a first pass, so that giving up changes nothing. */

@@ -242,14 +242,31 @@ describe('packed wires (what a pool pipe carries)', () => {
     expect(back.n).toBe(1.5);
   });
 
-  test('a value without annotations packs as [json] alone', () => {
-    expect(packWire(encode({ a: [1, 'x', null] })).text).toBe('[{"a":[1,"x",null]}]');
+  test('a value without annotations packs as its JSON alone', () => {
+    const packed = packWire(encode({ a: [1, 'x', null] }));
+    expect(packed.text).toBe('{"a":[1,"x",null]}');
+    expect(packed.meta).toBeUndefined();
   });
 
-  test('a damaged text is a WireFormatError, not a SyntaxError from deep inside', () => {
-    expect(() => decode({ text: '[{"a":', buffers: [] })).toThrow(WireFormatError);
-    expect(() => decode({ text: '{"json":1}', buffers: [] })).toThrow(/\[json\] or \[json, meta\]/);
-    expect(() => decode({ text: '[]', buffers: [] })).toThrow(WireFormatError);
+  test('a meta seen before is reused read-only: decoding it twice gives two independent values', () => {
+    const packed = packWire(encode({ content: new Uint8Array([1, 2]), gone: undefined }));
+    const first = decode<{ content: Uint8Array; gone: undefined }>(packed);
+    const second = decode<{ content: Uint8Array; gone: undefined }>({ ...packed, buffers: [new Uint8Array([3, 4])] });
+    expect([...first.content]).toEqual([1, 2]);
+    expect([...second.content]).toEqual([3, 4]);
+    expect('gone' in second).toBe(true);
+  });
+
+  test('a meta the fast path cannot apply (a Map) still decodes, through superjson', () => {
+    const back = acrossThePipe({ m: new Map([['k', 1]]) });
+    expect(back.m).toBeInstanceOf(Map);
+    expect(back.m.get('k')).toBe(1);
+  });
+
+  test('a damaged text or meta is a WireFormatError, not a SyntaxError from deep inside', () => {
+    expect(() => decode({ text: '{"a":', buffers: [] })).toThrow(WireFormatError);
+    expect(() => decode({ text: '{"a":1}', meta: '{"values":', buffers: [] })).toThrow(/meta is not JSON/);
+    expect(() => decode({ text: '{"a":1}', meta: 5 as unknown as string, buffers: [] })).toThrow(WireFormatError);
   });
 
   test('a "__proto__" key survives the text as an own key', () => {

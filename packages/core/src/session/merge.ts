@@ -99,7 +99,7 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
     method: method.toUpperCase(),
     url,
     params: mergeParams(state.params.size > 0 ? (state.params.toObject() as Params) : undefined, options.params) ?? null,
-    headers: mergeHeaders(state.headers.toObject(), options.headers),
+    headers: options.headers === undefined ? state.headers.toCheckedObject() : mergeHeaders(state.headers.toObject(), options.headers),
     data: options.data ?? null,
     json: options.json ?? null,
     files: options.files ?? null,
