@@ -2,9 +2,9 @@
  * The child's end of our lane on the IPC pipe: messages to the coordinator,
  * and the listener for the coordinator's commands.
  */
-import type { ChildEvent, ChildMessage, ControlMessage, ReportMessage } from './protocol.js';
+import type { ChildMessage, ControlMessage } from './protocol.js';
 import { isControlMessage } from './protocol.js';
-import { packReply } from './reply.js';
+import { frameReport } from './report-frame.js';
 
 /**
  * Best effort: a child without an IPC channel (loaded in-process, or whose
@@ -12,20 +12,14 @@ import { packReply } from './reply.js';
  */
 export function sendToCoordinator(message: ChildMessage): void {
   if (!process.send || !process.connected) return;
+  // A report crosses as a frame (report-frame.ts says why); framed outside the try, so that a bug there is not taken for a closed channel.
+  const crossing = message.__rf === 'report' ? frameReport(message) : message;
   try {
     // With a callback, a write that fails later is reported there instead of as an 'error' event.
-    process.send(message.__rf === 'report' ? packReport(message) : message, undefined, undefined, () => {});
+    process.send(crossing, undefined, undefined, () => {});
   } catch {
     // The channel closed between the check and the send.
   }
-}
-
-/** Replies cross packed (the serializer's packed-wire.ts says why); other events as they are. */
-function packReport(report: ReportMessage): ReportMessage {
-  // Appended, not mapped: a mapped array is holey, which v8's serializer writes index by index.
-  const events: ChildEvent[] = [];
-  for (const event of report.events) events.push(event.type === 'reply' ? { ...event, reply: packReply(event.reply) } : event);
-  return { __rf: 'report', pid: report.pid, events };
 }
 
 let installed = false;

@@ -34,7 +34,7 @@ export interface TaskPayload {
 /** A reply: the encoded value, or the encoded error with its class kept. */
 export type TaskReply = { readonly ok: true; readonly value: Wire } | { readonly ok: false; readonly error: Wire };
 
-/** A reply as it crosses the pipe: the child's lane packs it (control-lane.ts); decode() reads either form. */
+/** A reply as it crosses the pipe: the child's lane packs it (report-frame.ts); decode() reads either form. */
 export type PackedReply = { readonly ok: true; readonly value: PackedWire } | { readonly ok: false; readonly error: PackedWire };
 
 /** Tag that marks our lane, beside tinypool's `__tinypool_worker_message__`. */
@@ -118,11 +118,11 @@ export interface BodyEndEvent {
   readonly stream: number;
 }
 
-/** The source failed: `error` is encoded as a reply's error is. */
+/** The source failed: `error` is encoded as a reply's error is (and packed on the pipe, as a reply's). */
 export interface BodyErrorEvent {
   readonly type: 'body-error';
   readonly stream: number;
-  readonly error: Wire;
+  readonly error: Wire | PackedWire;
 }
 
 export type StreamEvent = BodyEvent | BodyEndEvent | BodyErrorEvent;

@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import v8 from 'node:v8';
+import { decode, encode } from '@requests-futures/serializer';
+import type { ChildEvent, ReportMessage } from '../dist/protocol.js';
+import { replyWithError, replyWithValue } from '../dist/reply.js';
+import { frameReport, isReportFrame, unframeReport, type ReportFrame } from '../dist/report-frame.js';
+
+/** What the pipe does to a report: framed by the child, v8-serialized by Node's IPC, unframed by the coordinator. */
+function acrossThePipe(report: ReportMessage): ReportMessage {
+  const crossed = v8.deserialize(v8.serialize(frameReport(report))) as ReportFrame;
+  expect(isReportFrame(crossed)).toBe(true);
+  return unframeReport(crossed);
+}
+
+describe('report frames', () => {
+  it('carry every kind of event, in order, with values, errors and bytes intact', () => {
+    const body = new Uint8Array([7, 8, 9]);
+    const events: ChildEvent[] = [
+      { type: 'started', id: 1 },
+      { type: 'progress', id: 1, bytes: 10 },
+      { type: 'progress', id: 1, bytes: 20, total: 40 },
+      { type: 'reply', id: 1, reply: replyWithValue({ when: new Date(5), content: new Uint8Array([1, 2]), gone: undefined }) },
+      { type: 'reply', id: 2, reply: replyWithValue({ second: new Uint8Array([3]) }), streams: [4] },
+      { type: 'reply', id: 3, reply: replyWithError(new RangeError('bad range')) },
+      { type: 'body', stream: 4, bytes: body },
+      { type: 'body-error', stream: 5, error: encode(new TypeError('source failed')) },
+      { type: 'body-end', stream: 4 },
+      { type: 'declined', id: 6 },
+      { type: 'retiring', reason: 'maxTasksPerChild' },
+      { type: 'bytes-wanted', bytes: 100 },
+      { type: 'upload-open', upload: 'u1', stream: 2 },
+    ];
+    const back = acrossThePipe({ __rf: 'report', pid: 42, events });
+    expect(back.pid).toBe(42);
+    expect(back.events.map((event) => event.type)).toEqual(events.map((event) => event.type));
+
+    const [, first, second, one, two, three, chunk, failed] = back.events as any[];
+    expect(first).toEqual({ type: 'progress', id: 1, bytes: 10 });
+    expect(second).toEqual({ type: 'progress', id: 1, bytes: 20, total: 40 });
+    const value = decode<{ when: Date; content: Uint8Array; gone: undefined }>(one.reply.value);
+    expect(value.when).toEqual(new Date(5));
+    expect([...value.content]).toEqual([1, 2]);
+    expect('gone' in value).toBe(true);
+    // Each reply gets its own buffers, however many came before it in the frame.
+    expect([...decode<{ second: Uint8Array }>(two.reply.value).second]).toEqual([3]);
+    expect(two.streams).toEqual([4]);
+    expect(one.streams).toBeUndefined();
+    expect(three.reply.ok).toBe(false);
+    const error = decode<Error>(three.reply.error);
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error.message).toBe('bad range');
+    expect([...chunk.bytes]).toEqual([7, 8, 9]);
+    expect(decode<Error>(failed.error)).toBeInstanceOf(TypeError);
+    expect(back.events.at(-1)).toEqual({ type: 'upload-open', upload: 'u1', stream: 2 });
+  });
+
+  it('cross as a few strings and buffers: no event object is left for v8 to rebuild', () => {
+    const events: ChildEvent[] = [
+      { type: 'started', id: 1 },
+      { type: 'reply', id: 1, reply: replyWithValue({ content: new Uint8Array(64) }) },
+    ];
+    const frame = frameReport({ __rf: 'report', pid: 1, events });
+    expect(Object.keys(frame).sort()).toEqual(['__rf', 'buffers', 'frame', 'pid', 'texts']);
+    expect(frame.texts.every((text) => typeof text === 'string')).toBe(true);
+    expect(frame.buffers).toHaveLength(1);
+    expect(frame.buffers[0]!.byteLength).toBe(64);
+  });
+});
