@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import v8 from 'node:v8';
-import { decode, encode } from '@requests-futures/serializer';
-import type { ChildEvent, ReportMessage } from '../dist/protocol.js';
+import { decode, encode, fnRef, packWire } from '@requests-futures/serializer';
+import type { ChildEvent, ReportMessage, RunMessage } from '../dist/protocol.js';
 import { replyWithError, replyWithValue } from '../dist/reply.js';
-import { frameReport, isReportFrame, unframeReport, type ReportFrame } from '../dist/report-frame.js';
+import { frameReport, frameRun, isReportFrame, isRunFrame, unframeReport, unframeRun, type ReportFrame, type RunFrame } from '../dist/lane-frames.js';
 
 /** What the pipe does to a report: framed by the child, v8-serialized by Node's IPC, unframed by the coordinator. */
 function acrossThePipe(report: ReportMessage): ReportMessage {
@@ -64,5 +64,28 @@ describe('report frames', () => {
     expect(frame.texts.every((text) => typeof text === 'string')).toBe(true);
     expect(frame.buffers).toHaveLength(1);
     expect(frame.buffers[0]!.byteLength).toBe(64);
+  });
+});
+
+describe('run frames', () => {
+  it('carry each task with its id, its payload (packed or not) and its progress flag, in order', () => {
+    const fn = fnRef('file:///somewhere/task.js', 'run');
+    const run: RunMessage = {
+      __rf: 'run',
+      tasks: [
+        { id: 1, payload: packWire(encode({ fn, args: [{ url: 'http://127.0.0.1/a', data: new Uint8Array([5, 6]) }] })) },
+        { id: 2, payload: encode({ fn, args: [new Date(9)] }), progress: true },
+        { id: 3, payload: packWire(encode({ fn, args: [] })) },
+      ],
+    };
+    const crossed = v8.deserialize(v8.serialize(frameRun(run))) as RunFrame;
+    expect(isRunFrame(crossed)).toBe(true);
+    const back = unframeRun(crossed);
+    expect(back.tasks.map((task) => [task.id, task.progress])).toEqual([[1, undefined], [2, true], [3, undefined]]);
+    const first = decode<{ fn: unknown; args: [{ url: string; data: Uint8Array }] }>(back.tasks[0]!.payload);
+    expect(first.args[0].url).toBe('http://127.0.0.1/a');
+    expect([...first.args[0].data]).toEqual([5, 6]);
+    expect(decode<{ args: [Date] }>(back.tasks[1]!.payload).args[0]).toEqual(new Date(9));
+    expect(decode<{ args: unknown[] }>(back.tasks[2]!.payload).args).toEqual([]);
   });
 });
