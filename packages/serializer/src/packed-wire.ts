@@ -13,7 +13,7 @@
  */
 import { resolvingBinaryParts } from './binary-channel.js';
 import type { Wire } from './codec.js';
-import { applyAnnotations, canFastDeserialize } from './fast-deserialize.js';
+import { canFastDeserialize, compileAnnotations } from './fast-deserialize.js';
 import { WireFormatError } from './wire-format-error.js';
 
 export interface PackedWire {
@@ -34,8 +34,8 @@ export function isPackedWire(wire: unknown): wire is PackedWire {
   return typeof wire === 'object' && wire !== null && typeof (wire as { text?: unknown }).text === 'string';
 }
 
-/** Metas the fast path can apply, by their text; read only, so one parse serves every wire that carries it. */
-const checkedMetas = new Map<string, unknown>();
+/** Metas the fast path can apply, by their text, each compiled once (fast-deserialize.ts) for every wire that carries it. */
+const checkedMetas = new Map<string, (json: unknown) => unknown>();
 /** Bounds the cache: the metas of a workload are a handful; a value with unusual annotations is not kept. */
 const MAX_CHECKED_METAS = 64;
 const MAX_CACHED_META_LENGTH = 4096;
@@ -48,21 +48,21 @@ export function decodePacked(packed: PackedWire): { value: unknown } | { wire: W
   const json = parse(packed.text, 'text');
   const metaText = packed.meta;
   if (metaText === undefined) return { value: json };
-  let values = checkedMetas.get(metaText);
-  if (values === undefined) {
+  let apply = checkedMetas.get(metaText);
+  if (apply === undefined) {
     if (typeof metaText !== 'string') throw new WireFormatError('a packed wire\'s meta must be a JSON text');
     const meta = parse(metaText, 'meta') as { values?: unknown; v?: unknown } | null;
     if (meta === null || typeof meta !== 'object' || meta.values === undefined || !canFastDeserialize(meta.values, meta.v)) {
       return { wire: { json, meta, buffers: packed.buffers } };
     }
-    values = meta.values;
+    apply = compileAnnotations(meta.values);
     if (metaText.length <= MAX_CACHED_META_LENGTH) {
       if (checkedMetas.size >= MAX_CHECKED_METAS) checkedMetas.clear();
-      checkedMetas.set(metaText, values);
+      checkedMetas.set(metaText, apply);
     }
   }
-  const checked = values;
-  return { value: resolvingBinaryParts(packed.buffers, () => applyAnnotations(json, checked)) };
+  const compiled = apply;
+  return { value: resolvingBinaryParts(packed.buffers, () => compiled(json)) };
 }
 
 function parse(text: string, part: 'text' | 'meta'): unknown {
