@@ -20,7 +20,7 @@ describe('report frames', () => {
       { type: 'progress', id: 1, bytes: 10 },
       { type: 'progress', id: 1, bytes: 20, total: 40 },
       { type: 'reply', id: 1, reply: replyWithValue({ when: new Date(5), content: new Uint8Array([1, 2]), gone: undefined }) },
-      { type: 'reply', id: 2, reply: replyWithValue({ second: new Uint8Array([3]) }), streams: [4] },
+      { type: 'reply', id: 2, reply: replyWithValue({ second: new Uint8Array([3]) }), streams: [4, 9] },
       { type: 'reply', id: 3, reply: replyWithError(new RangeError('bad range')) },
       { type: 'body', stream: 4, bytes: body },
       { type: 'body-error', stream: 5, error: encode(new TypeError('source failed')) },
@@ -43,7 +43,7 @@ describe('report frames', () => {
     expect('gone' in value).toBe(true);
     // Each reply gets its own buffers, however many came before it in the frame.
     expect([...decode<{ second: Uint8Array }>(two.reply.value).second]).toEqual([3]);
-    expect(two.streams).toEqual([4]);
+    expect(two.streams).toEqual([4, 9]);
     expect(one.streams).toBeUndefined();
     expect(three.reply.ok).toBe(false);
     const error = decode<Error>(three.reply.error);
@@ -52,15 +52,19 @@ describe('report frames', () => {
     expect([...chunk.bytes]).toEqual([7, 8, 9]);
     expect(decode<Error>(failed.error)).toBeInstanceOf(TypeError);
     expect(back.events.at(-1)).toEqual({ type: 'upload-open', upload: 'u1', stream: 2 });
+    expect(back.events[9]).toEqual({ type: 'declined', id: 6 });
+    expect(back.events[0]).toEqual({ type: 'started', id: 1 });
   });
 
-  it('cross as a few strings and buffers: no event object is left for v8 to rebuild', () => {
+  it('cross as numbers, strings and buffers: no event object is left for v8 to rebuild', () => {
     const events: ChildEvent[] = [
       { type: 'started', id: 1 },
       { type: 'reply', id: 1, reply: replyWithValue({ content: new Uint8Array(64) }) },
     ];
     const frame = frameReport({ __rf: 'report', pid: 1, events });
-    expect(Object.keys(frame).sort()).toEqual(['__rf', 'buffers', 'frame', 'pid', 'texts']);
+    expect(Object.keys(frame).sort()).toEqual(['__rf', 'buffers', 'codes', 'others', 'pid', 'texts']);
+    expect(frame.codes.every((code) => typeof code === 'number')).toBe(true);
+    expect(frame.others).toEqual([]);
     expect(frame.texts.every((text) => typeof text === 'string')).toBe(true);
     expect(frame.buffers).toHaveLength(1);
     expect(frame.buffers[0]!.byteLength).toBe(64);
@@ -81,6 +85,7 @@ describe('run frames', () => {
     const crossed = v8.deserialize(v8.serialize(frameRun(run))) as RunFrame;
     expect(isRunFrame(crossed)).toBe(true);
     const back = unframeRun(crossed);
+    expect(crossed.codes.every((code) => typeof code === 'number')).toBe(true);
     expect(back.tasks.map((task) => [task.id, task.progress])).toEqual([[1, undefined], [2, true], [3, undefined]]);
     const first = decode<{ fn: unknown; args: [{ url: string; data: Uint8Array }] }>(back.tasks[0]!.payload);
     expect(first.args[0].url).toBe('http://127.0.0.1/a');
