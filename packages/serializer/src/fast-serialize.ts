@@ -25,6 +25,7 @@
  */
 import { appendToEmptySink, toPlaceholder, type Placeholder } from './binary-channel.js';
 import { takeEncoded } from './encoded-ahead.js';
+import { LONG_TEXT_CHARS, hasLongText } from './long-text.js';
 import { OBJECT_ENTRIES, needsEntries, toEntriesForm } from './object-transformer.js';
 import { TYPED_ARRAY_PROTOTYPES } from './picklable.js';
 import { compactClassOf, plainClassIdentifierOf } from './registry.js';
@@ -39,6 +40,9 @@ const GIVE_UP = Symbol('give up');
 /** Deeper than this, the full check decides: it tells a cycle from a deep value. */
 const MAX_DEPTH = 64;
 let depth = 0;
+/** The length of every string value walked: a wire with long texts crosses unpacked (packed-wire.ts). */
+let textLength = 0;
+let walkedText = 0;
 
 /**
  * The annotation of the node walk() returned last. A variable rather than a
@@ -54,8 +58,8 @@ const ENTRIES_TYPE = ['custom', OBJECT_ENTRIES];
 /** superjson sends a typed array found twice once, with one placeholder: so do we (per call). */
 let placeholders: Map<object, Placeholder> | undefined;
 
-/** Returns superjson's `{ json, meta.values }` for `value`, or undefined when superjson must do it. */
-export function fastSerialize(value: unknown): { json: unknown; values?: Annotation } | undefined {
+/** Returns superjson's `{ json, meta.values }` for `value`, and how long its string values are, or undefined when superjson must do it. */
+export function fastSerialize(value: unknown): { json: unknown; values?: Annotation; textLength: number } | undefined {
   let json: unknown;
   let values: Annotation | undefined;
   try {
@@ -68,14 +72,19 @@ export function fastSerialize(value: unknown): { json: unknown; values?: Annotat
     placeholders = undefined;
     annotation = undefined;
     depth = 0;
+    walkedText = textLength;
+    textLength = 0;
   }
-  return values === undefined ? { json } : { json, values };
+  return values === undefined ? { json, textLength: walkedText } : { json, values, textLength: walkedText };
 }
 
 /** The node's json; its annotation is left in `annotation`. */
 function walk(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
+      textLength += value.length;
+      annotation = undefined;
+      return value;
     case 'boolean':
       annotation = undefined;
       return value;
@@ -104,6 +113,7 @@ function walkObject(value: object): unknown {
   const ahead = takeEncoded(value);
   // Its placeholders count from 0: usable only while no typed array came before it.
   if (ahead !== undefined && appendToEmptySink(ahead.buffers)) {
+    if (hasLongText(ahead)) textLength += LONG_TEXT_CHARS;
     annotation = (ahead.meta as { values?: Annotation } | undefined)?.values;
     return ahead.json;
   }

@@ -14,6 +14,7 @@
 import { resolvingBinaryParts } from './binary-channel.js';
 import type { Wire } from './codec.js';
 import { canFastDeserialize, compileAnnotations } from './fast-deserialize.js';
+import { hasLongText } from './long-text.js';
 import { WireFormatError } from './wire-format-error.js';
 
 export interface PackedWire {
@@ -24,8 +25,13 @@ export interface PackedWire {
   readonly buffers: Uint8Array[];
 }
 
-/** The packed form of what encode() made (its json is JSON-safe by construction). */
-export function packWire(wire: Wire): PackedWire {
+/**
+ * The form a pipe should carry what encode() made in: packed (its json is
+ * JSON-safe by construction), unless its strings are long (long-text.ts), when
+ * the tree itself crosses cheaper.
+ */
+export function packWire(wire: Wire): PackedWire | Wire {
+  if (hasLongText(wire)) return wire;
   const text = JSON.stringify(wire.json);
   return wire.meta === undefined ? { text, buffers: wire.buffers } : { text, meta: JSON.stringify(wire.meta), buffers: wire.buffers };
 }

@@ -12,7 +12,7 @@
  * the coordinator parses once per distinct meta. Events of other kinds than
  * started, declined, reply and body ride along as they are (`others`).
  */
-import { packWire, type PackedWire, type Wire } from '@requests-futures/serializer';
+import { isPackedWire, packWire, type PackedWire, type Wire } from '@requests-futures/serializer';
 import type { ChildEvent, PackedReply, ReportMessage, RunMessage, TaskMessage } from './protocol.js';
 import { packReply } from './reply.js';
 
@@ -23,6 +23,8 @@ export interface ReportFrame {
   readonly codes: number[];
   readonly texts: string[];
   readonly buffers: Uint8Array[];
+  /** Wires with long strings, which cross as trees (the serializer's long-text.ts). */
+  readonly trees: Wire[];
   /** The events of other kinds, as they are. */
   readonly others: ChildEvent[];
 }
@@ -33,6 +35,8 @@ export interface RunFrame {
   readonly codes: number[];
   readonly texts: string[];
   readonly buffers: Uint8Array[];
+  /** Payloads with long strings, which cross as trees (the serializer's long-text.ts). */
+  readonly trees: Wire[];
 }
 
 /** What each event starts with in `codes`, and what follows it. */
@@ -51,8 +55,13 @@ const enum EventCode {
   BodyError = 5,
 }
 
-/** A wire in `codes`: its text's index, its meta's (-1: none), then its first buffer's index and their count. */
+/**
+ * A wire in `codes`: its text's index, its meta's (-1: none), then its first
+ * buffer's index and their count; or, for a wire that crosses as a tree,
+ * AS_TREE and its index in `trees`.
+ */
 const NO_META = -1;
+const AS_TREE = -1;
 const NO_STREAMS = -1;
 
 function hasCodes(message: { readonly __rf: string }): boolean {
@@ -72,9 +81,14 @@ class FrameWriter {
   readonly codes: number[] = [];
   readonly texts: string[] = [];
   readonly buffers: Uint8Array[] = [];
+  readonly trees: Wire[] = [];
 
   wire(wire: Wire | PackedWire): void {
-    const packed = 'text' in wire ? wire : packWire(wire);
+    const packed = isPackedWire(wire) ? wire : packWire(wire);
+    if (!isPackedWire(packed)) {
+      this.codes.push(AS_TREE, this.trees.push(packed) - 1);
+      return;
+    }
     this.texts.push(packed.text);
     const text = this.texts.length - 1;
     let meta = NO_META;
@@ -92,7 +106,7 @@ class FrameWriter {
 class FrameReader {
   private at = 0;
 
-  constructor(private readonly frame: { readonly codes: number[]; readonly texts: string[]; readonly buffers: Uint8Array[] }) {}
+  constructor(private readonly frame: { readonly codes: number[]; readonly texts: string[]; readonly buffers: Uint8Array[]; readonly trees: Wire[] }) {}
 
   get more(): boolean {
     return this.at < this.frame.codes.length;
@@ -102,8 +116,10 @@ class FrameReader {
     return this.frame.codes[this.at++]!;
   }
 
-  wire(): PackedWire {
-    const text = this.frame.texts[this.next()]!;
+  wire(): PackedWire | Wire {
+    const first = this.next();
+    if (first === AS_TREE) return this.frame.trees[this.next()]!;
+    const text = this.frame.texts[first]!;
     const meta = this.next();
     const from = this.next();
     const buffers = this.frame.buffers.slice(from, from + this.next());
@@ -121,7 +137,7 @@ export function frameRun(run: RunMessage): RunFrame {
     writer.codes.push(task.id, task.progress === true ? 1 : 0);
     writer.wire(task.payload);
   }
-  return { __rf: 'run', codes: writer.codes, texts: writer.texts, buffers: writer.buffers };
+  return { __rf: 'run', codes: writer.codes, texts: writer.texts, buffers: writer.buffers, trees: writer.trees };
 }
 
 /** The run frameRun() framed; payloads stay packed (decode() reads them so). */
@@ -169,7 +185,7 @@ export function frameReport(report: ReportMessage): ReportFrame {
         codes.push(EventCode.Other, others.push(event) - 1);
     }
   }
-  return { __rf: 'report', pid: report.pid, codes, texts: writer.texts, buffers: writer.buffers, others };
+  return { __rf: 'report', pid: report.pid, codes, texts: writer.texts, buffers: writer.buffers, trees: writer.trees, others };
 }
 
 /** The report frameReport() framed, events in their order; its wires stay packed (decode() reads them so). */

@@ -34,8 +34,8 @@ export interface TaskPayload {
 /** A reply: the encoded value, or the encoded error with its class kept. */
 export type TaskReply = { readonly ok: true; readonly value: Wire } | { readonly ok: false; readonly error: Wire };
 
-/** A reply as it crosses the pipe: the child's lane packs it (lane-frames.ts); decode() reads either form. */
-export type PackedReply = { readonly ok: true; readonly value: PackedWire } | { readonly ok: false; readonly error: PackedWire };
+/** A reply as it crosses the pipe: the child's lane packs it (lane-frames.ts) unless its strings are long; decode() reads either form. */
+export type PackedReply = { readonly ok: true; readonly value: PackedWire | Wire } | { readonly ok: false; readonly error: PackedWire | Wire };
 
 /** Tag that marks our lane, beside tinypool's `__tinypool_worker_message__`. */
 export const CONTROL_TAG = '__rf';

@@ -25,8 +25,8 @@ export function replyWithError(error: unknown): TaskReply {
 
 /** The reply as the pipe carries it (already packed: as it is). */
 export function packReply(reply: TaskReply | PackedReply): PackedReply {
-  if (reply.ok) return isPackedWire(reply.value) ? (reply as PackedReply) : { ok: true, value: packWire(reply.value) };
-  return isPackedWire(reply.error) ? (reply as PackedReply) : { ok: false, error: packWire(reply.error) };
+  if (reply.ok) return isPackedWire(reply.value) ? reply : { ok: true, value: packWire(reply.value) };
+  return isPackedWire(reply.error) ? reply : { ok: false, error: packWire(reply.error) };
 }
 
 function describeUnencodable(error: unknown, encodingError: unknown): Error {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import v8 from 'node:v8';
-import { decode, encode, fnRef, packWire } from '@requests-futures/serializer';
+import { decode, encode, encodeAhead, fnRef, packWire } from '@requests-futures/serializer';
 import type { ChildEvent, ReportMessage, RunMessage } from '../dist/protocol.js';
 import { replyWithError, replyWithValue } from '../dist/reply.js';
 import { frameReport, frameRun, isReportFrame, isRunFrame, unframeReport, unframeRun, type ReportFrame, type RunFrame } from '../dist/lane-frames.js';
@@ -62,7 +62,8 @@ describe('report frames', () => {
       { type: 'reply', id: 1, reply: replyWithValue({ content: new Uint8Array(64) }) },
     ];
     const frame = frameReport({ __rf: 'report', pid: 1, events });
-    expect(Object.keys(frame).sort()).toEqual(['__rf', 'buffers', 'codes', 'others', 'pid', 'texts']);
+    expect(Object.keys(frame).sort()).toEqual(['__rf', 'buffers', 'codes', 'others', 'pid', 'texts', 'trees']);
+    expect(frame.trees).toEqual([]);
     expect(frame.codes.every((code) => typeof code === 'number')).toBe(true);
     expect(frame.others).toEqual([]);
     expect(frame.texts.every((text) => typeof text === 'string')).toBe(true);
@@ -92,5 +93,30 @@ describe('run frames', () => {
     expect([...first.args[0].data]).toEqual([5, 6]);
     expect(decode<{ args: [Date] }>(back.tasks[1]!.payload).args[0]).toEqual(new Date(9));
     expect(decode<{ args: unknown[] }>(back.tasks[2]!.payload).args).toEqual([]);
+  });
+});
+
+describe('long strings', () => {
+  it('a reply whose strings are long crosses as a tree (v8 copies a long string, JSON would escape it), and decodes the same', () => {
+    const long = '"quoted"\n'.repeat(10_000);
+    const frame = frameReport({ __rf: 'report', pid: 1, events: [{ type: 'reply', id: 1, reply: replyWithValue({ long, when: new Date(3) }) }, { type: 'reply', id: 2, reply: replyWithValue('short') }] });
+    expect(frame.trees).toHaveLength(1);
+    expect(frame.texts).toEqual(['"short"']);
+    const back = unframeReport(v8.deserialize(v8.serialize(frame)) as ReportFrame) as any;
+    const value = decode<{ long: string; when: Date }>(back.events[0].reply.value);
+    expect(value.long).toBe(long);
+    expect(value.when).toEqual(new Date(3));
+    expect(decode(back.events[1].reply.value)).toBe('short');
+  });
+
+  it('a task whose payload holds a long string encoded ahead (a request spec) crosses as a tree too', () => {
+    const spec = { url: 'http://127.0.0.1/upload', data: 'x'.repeat(100_000) };
+    encodeAhead(spec, { rootPath: '' });
+    const payload = packWire(encode({ fn: fnRef('file:///somewhere/task.js', 'run'), args: [spec] }, { rootPath: '' }));
+    expect('text' in payload).toBe(false);
+    const frame = frameRun({ __rf: 'run', tasks: [{ id: 7, payload }] });
+    expect(frame.trees).toHaveLength(1);
+    const back = unframeRun(v8.deserialize(v8.serialize(frame)) as RunFrame);
+    expect(decode<{ args: [{ data: string }] }>(back.tasks[0]!.payload).args[0].data).toBe(spec.data);
   });
 });
