@@ -57,8 +57,9 @@ function typeNameOf(view: ArrayBufferView): string {
   return Object.hasOwn(TYPED_ARRAY_CLASSES, tag) ? tag : 'Uint8Array';
 }
 
+/** One realm (the suites run in one too): instanceof, cheaper than the string tag on every decoded body. */
 function isUint8Array(value: unknown): value is Uint8Array {
-  return ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]';
+  return value instanceof Uint8Array;
 }
 
 /** Internal: the placeholder of a typed array whose bytes go to the side channel (also used by fast-serialize.ts). */

@@ -16,6 +16,8 @@ import './object-transformer.js';
 import { keepEncoded } from './encoded-ahead.js';
 import { fastDeserialize } from './fast-deserialize.js';
 import { fastSerialize } from './fast-serialize.js';
+import { markLongText } from './long-text.js';
+import { decodePacked, isPackedWire, type PackedWire } from './packed-wire.js';
 import { findUnpicklable, picklingErrorFor } from './picklable.js';
 import { superjson } from './registry.js';
 import { WireFormatError } from './wire-format-error.js';
@@ -42,16 +44,19 @@ type Meta = NonNullable<SuperJSONResult['meta']>;
 export function encode(value: unknown, options: EncodeOptions = {}): Wire {
   const buffers: Uint8Array[] = [];
   const fast = collectingBinaryParts(buffers, () => fastSerialize(value));
-  if (fast !== undefined) return fast.values === undefined ? { json: fast.json, buffers } : { json: fast.json, meta: { values: fast.values, v: 1 }, buffers };
+  if (fast !== undefined) {
+    return markLongText(fast.values === undefined ? { json: fast.json, buffers } : { json: fast.json, meta: { values: fast.values, v: 1 }, buffers }, fast.textLength);
+  }
   buffers.length = 0;
   const problem = findUnpicklable(value, options.rootPath ?? 'value');
   if (problem !== undefined) throw picklingErrorFor(problem);
   const { json, meta } = collectingBinaryParts(buffers, () => superjson.serialize(value));
   // superjson writes an object shared by two paths as one node; decode works in place on a tree.
-  const tree = copyAsTree(json);
+  const text = { length: 0 };
+  const tree = copyAsTree(json, text);
   // Referential-equality annotations are dropped (see decode); cycles never get here.
-  if (meta?.values === undefined) return { json: tree, buffers };
-  return { json: tree, meta: { values: meta.values, v: meta.v }, buffers };
+  if (meta?.values === undefined) return markLongText({ json: tree, buffers }, text.length);
+  return markLongText({ json: tree, meta: { values: meta.values, v: meta.v }, buffers }, text.length);
 }
 
 /**
@@ -65,9 +70,17 @@ export function encodeAhead(value: object, options: EncodeOptions = {}): void {
 
 /**
  * Works in place: every wire encode() makes is a tree of fresh objects, and
- * v8 / structuredClone / JSON keep it one.
+ * v8 / structuredClone / JSON keep it one. Takes a wire as packWire() packed it too.
  */
-export function decode<T = unknown>(wire: Wire): T {
+export function decode<T = unknown>(given: Wire | PackedWire): T {
+  let wire: Wire;
+  if (isPackedWire(given)) {
+    const decoded = decodePacked(given);
+    if ('value' in decoded) return decoded.value as T;
+    wire = decoded.wire;
+  } else {
+    wire = given;
+  }
   if (wire === null || typeof wire !== 'object' || !Array.isArray(wire.buffers) || !('json' in wire)) {
     throw new WireFormatError('decode expects a Wire: { json, meta?, buffers: Uint8Array[] }');
   }
@@ -84,13 +97,14 @@ export function decode<T = unknown>(wire: Wire): T {
   });
 }
 
-/** A copy in which no node is reachable by two paths. */
-function copyAsTree(node: unknown): unknown {
-  if (Array.isArray(node)) return Array.from(node, copyAsTree);
+/** A copy in which no node is reachable by two paths; `text` adds up the length of its strings. */
+function copyAsTree(node: unknown, text: { length: number }): unknown {
+  if (typeof node === 'string') text.length += node.length;
+  if (Array.isArray(node)) return Array.from(node, (item) => copyAsTree(item, text));
   if (node === null || typeof node !== 'object' || !isPlainObject(node)) return node;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(node)) {
-    const child = copyAsTree((node as Record<string, unknown>)[key]);
+    const child = copyAsTree((node as Record<string, unknown>)[key], text);
     // Our encoder never writes this key in the JSON tree (such objects travel as entries), but a
     // wire made elsewhere may: keep it an own property instead of calling the prototype setter.
     if (key === '__proto__') Object.defineProperty(copy, key, { value: child, enumerable: true, writable: true, configurable: true });

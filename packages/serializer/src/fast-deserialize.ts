@@ -20,11 +20,61 @@ const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /** The value, or `undefined` when superjson must decode this one (then `json` is untouched). */
 export function fastDeserialize(json: unknown, values: unknown, version: unknown): { value: unknown } | undefined {
-  if (version !== 1 || !canApply(values as Annotation)) return undefined;
-  // A holder, so that the root is replaced like any other node.
-  const holder = { root: json };
-  apply(values as Annotation, holder, 'root');
-  return { value: holder.root };
+  if (!canFastDeserialize(values, version)) return undefined;
+  return { value: compileAnnotations(values)(json) };
+}
+
+/** Whether compileAnnotations() can decode with these annotations (superjson must otherwise). */
+export function canFastDeserialize(values: unknown, version: unknown): boolean {
+  return version === 1 && canApply(values as Annotation);
+}
+
+/**
+ * How to decode a json with these annotations, worked out once (paths split,
+ * transformers looked up), so that a meta that comes back with every reply
+ * (packed-wire.ts) is worked out once. In superjson's order: a node's
+ * children (paths relative to it), then the node itself. Call only once
+ * canFastDeserialize() said yes for these annotations.
+ */
+export function compileAnnotations(values: unknown): (json: unknown) => unknown {
+  const step = compileStep(values as Annotation);
+  return (json) => {
+    const holder: Record<string, unknown> = { root: json };
+    step(holder, 'root');
+    return holder.root;
+  };
+}
+
+/** Replaces holder[key] as apply() does. */
+type Step = (holder: Record<string, unknown>, key: string) => void;
+
+function compileStep(tree: Annotation): Step {
+  if (!Array.isArray(tree)) {
+    const children = compileChildren(tree);
+    return (holder, key) => children(holder[key]);
+  }
+  const [type, annotations] = tree;
+  const children = annotations === undefined ? undefined : compileChildren(annotations);
+  const mapper = mapperFor(type)!;
+  return (holder, key) => {
+    if (children !== undefined) children(holder[key]);
+    holder[key] = mapper(holder[key]);
+  };
+}
+
+function compileChildren(annotations: Annotations): (node: unknown) => void {
+  const paths = Object.keys(annotations).map((path) => {
+    const segments = path.split('.');
+    return { parents: segments.slice(0, -1), last: segments.at(-1)!, step: compileStep(annotations[path]!) };
+  });
+  return (node) => {
+    for (const { parents, last, step } of paths) {
+      // superjson's setDeep: walk down arrays and plain objects; a path through anything else changes nothing.
+      let parent = node;
+      for (const segment of parents) parent = isContainer(parent) ? (parent as Record<string, unknown>)[segment] : undefined;
+      if (isContainer(parent)) step(parent as Record<string, unknown>, last);
+    }
+  };
 }
 
 /** Every type known and every path plain: a first pass, so that giving up changes nothing. */
@@ -42,29 +92,6 @@ function childrenCanApply(children: Annotations): boolean {
     if (!canApply(children[key]!)) return false;
   }
   return true;
-}
-
-/** superjson's order: a node's children (paths relative to it), then the node itself. */
-function apply(tree: Annotation, holder: Record<string, unknown>, key: string): void {
-  if (!Array.isArray(tree)) {
-    applyChildren(tree, holder[key]);
-    return;
-  }
-  const [type, children] = tree;
-  if (children !== undefined) applyChildren(children, holder[key]);
-  holder[key] = mapperFor(type)!(holder[key]);
-}
-
-function applyChildren(children: Annotations, node: unknown): void {
-  for (const path of Object.keys(children)) {
-    // superjson's setDeep: walk down arrays and plain objects; a path through anything else changes nothing.
-    let parent = node;
-    let from = 0;
-    for (let dot = path.indexOf('.'); dot !== -1; from = dot + 1, dot = path.indexOf('.', from)) {
-      parent = isContainer(parent) ? (parent as Record<string, unknown>)[path.slice(from, dot)] : undefined;
-    }
-    if (isContainer(parent)) apply(children[path]!, parent as Record<string, unknown>, path.slice(from));
-  }
 }
 
 const KEEP_UNDEFINED: Mapper = () => undefined;

@@ -25,6 +25,7 @@
  */
 import { appendToEmptySink, toPlaceholder, type Placeholder } from './binary-channel.js';
 import { takeEncoded } from './encoded-ahead.js';
+import { LONG_TEXT_CHARS, hasLongText } from './long-text.js';
 import { OBJECT_ENTRIES, needsEntries, toEntriesForm } from './object-transformer.js';
 import { TYPED_ARRAY_PROTOTYPES } from './picklable.js';
 import { compactClassOf, plainClassIdentifierOf } from './registry.js';
@@ -39,6 +40,9 @@ const GIVE_UP = Symbol('give up');
 /** Deeper than this, the full check decides: it tells a cycle from a deep value. */
 const MAX_DEPTH = 64;
 let depth = 0;
+/** The length of every string value walked: a wire with long texts crosses unpacked (packed-wire.ts). */
+let textLength = 0;
+let walkedText = 0;
 
 /**
  * The annotation of the node walk() returned last. A variable rather than a
@@ -54,8 +58,8 @@ const ENTRIES_TYPE = ['custom', OBJECT_ENTRIES];
 /** superjson sends a typed array found twice once, with one placeholder: so do we (per call). */
 let placeholders: Map<object, Placeholder> | undefined;
 
-/** Returns superjson's `{ json, meta.values }` for `value`, or undefined when superjson must do it. */
-export function fastSerialize(value: unknown): { json: unknown; values?: Annotation } | undefined {
+/** Returns superjson's `{ json, meta.values }` for `value`, and how long its string values are, or undefined when superjson must do it. */
+export function fastSerialize(value: unknown): { json: unknown; values?: Annotation; textLength: number } | undefined {
   let json: unknown;
   let values: Annotation | undefined;
   try {
@@ -68,14 +72,19 @@ export function fastSerialize(value: unknown): { json: unknown; values?: Annotat
     placeholders = undefined;
     annotation = undefined;
     depth = 0;
+    walkedText = textLength;
+    textLength = 0;
   }
-  return values === undefined ? { json } : { json, values };
+  return values === undefined ? { json, textLength: walkedText } : { json, values, textLength: walkedText };
 }
 
 /** The node's json; its annotation is left in `annotation`. */
 function walk(value: unknown): unknown {
   switch (typeof value) {
     case 'string':
+      textLength += value.length;
+      annotation = undefined;
+      return value;
     case 'boolean':
       annotation = undefined;
       return value;
@@ -104,6 +113,7 @@ function walkObject(value: object): unknown {
   const ahead = takeEncoded(value);
   // Its placeholders count from 0: usable only while no typed array came before it.
   if (ahead !== undefined && appendToEmptySink(ahead.buffers)) {
+    if (hasLongText(ahead)) textLength += LONG_TEXT_CHARS;
     annotation = (ahead.meta as { values?: Annotation } | undefined)?.values;
     return ahead.json;
   }
@@ -116,7 +126,7 @@ function walkObject(value: object): unknown {
     // As superjson does with our rf.object transformer: the [nullPrototype, entries] form, walked.
     const form = toEntriesForm(value);
     json = walkChildren(form, [], ENTRIES_TYPE);
-  } else if (proto === Object.prototype) json = walkChildren(value, {}, undefined);
+  } else if (proto === Object.prototype) json = walkProperties(value, undefined);
   else json = walkInstance(value);
   depth--;
   return json;
@@ -139,7 +149,7 @@ function walkInstance(value: object): unknown {
   if (Object.hasOwn(value, 'constructor') || Object.hasOwn(value, '__proto__') || Object.hasOwn(value, 'prototype')) throw GIVE_UP;
   const classIdentifier = plainClassIdentifierOf(value);
   // superjson copies `{ ...value }` first; its own enumerable keys (no symbols here) are the same.
-  if (classIdentifier !== undefined) return walkChildren(value, {}, ['class', classIdentifier]);
+  if (classIdentifier !== undefined) return walkProperties(value, ['class', classIdentifier]);
   const compact = compactClassOf(value);
   if (compact === undefined) throw GIVE_UP;
   // A key outside its wire form would vanish: the full check names it.
@@ -151,12 +161,13 @@ function walkInstance(value: object): unknown {
 /** Index by index: a hole or a non-index key would not come back as it was. */
 function walkArray(array: unknown[]): unknown {
   const length = array.length;
-  const out: unknown[] = new Array(length);
+  // Appended, not preallocated: a holey array takes the slow paths of JSON.stringify and of v8's serializer.
+  const out: unknown[] = [];
   let inner: Annotations | undefined;
   for (let index = 0; index < length; index++) {
     const child = array[index];
     if (child === undefined && !(index in array)) throw GIVE_UP;
-    out[index] = walk(child);
+    out.push(walk(child));
     if (annotation !== undefined) inner = annotate(inner, String(index), annotation);
   }
   if (Object.keys(array).length !== length) throw GIVE_UP;
@@ -174,9 +185,32 @@ function walkChildren(source: object, out: Record<string, unknown> | unknown[], 
     (out as Record<string, unknown>)[key] = walk((source as Record<string, unknown>)[key]);
     if (annotation !== undefined) inner = annotate(inner, key, annotation);
   }
+  return annotated(out, type, inner);
+}
+
+/**
+ * A plain object's or a registered instance's own properties, as walkChildren.
+ * The copy starts as a spread (as superjson's `{ ...value }`), which reads each
+ * property once and keeps the source's fast shape; keys added one by one past
+ * a dozen would turn it into a dictionary, slow to fill and slow for JSON.stringify.
+ */
+function walkProperties(source: object, type: unknown): unknown {
+  const out: Record<string, unknown> = { ...source };
+  let inner: Annotations | undefined;
+  for (const key of Object.keys(out)) {
+    if (key === '__proto__') throw GIVE_UP;
+    const child = out[key];
+    const json = walk(child);
+    if (json !== child) out[key] = json;
+    if (annotation !== undefined) inner = annotate(inner, key, annotation);
+  }
+  return annotated(out, type, inner);
+}
+
+function annotated(json: unknown, type: unknown, inner: Annotations | undefined): unknown {
   if (inner === undefined) annotation = type === undefined ? undefined : [type];
   else annotation = type === undefined ? inner : [type, inner];
-  return out;
+  return json;
 }
 
 function annotate(inner: Annotations | undefined, key: string, child: Annotation): Annotations {

@@ -7,5 +7,6 @@ export { PicklingError, PICKLING_DOCS_URL } from './pickling-error.js';
 export { assertPicklable, findUnpicklable, type Unpicklable } from './picklable.js';
 export { registerClass, registerCompactClass, registerErrorClass, isRegisteredClass, type CompactForm } from './registry.js';
 export { encode, encodeAhead, decode, type Wire, type EncodeOptions } from './codec.js';
+export { packWire, isPackedWire, type PackedWire } from './packed-wire.js';
 export { WireFormatError } from './wire-format-error.js';
 export { FnRef, fnRef, isFnRef, loadFnRef, loadModuleExport, FnRefImportError } from './fn-ref.js';

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import v8 from 'node:v8';
-import { PicklingError, WireFormatError, decode, encode, type Wire } from '@requests-futures/serializer';
+import { PicklingError, WireFormatError, decode, encode, packWire, type PackedWire, type Wire } from '@requests-futures/serializer';
 import { findDifference } from './helpers/strict-equality.js';
 
 /** What a process boundary does: encode, v8-serialize (tinypool 'advanced'), decode. */
@@ -12,8 +12,14 @@ function acrossTheBoundary<T>(value: T): T {
   return decode<T>(v8.deserialize(v8.serialize(encode(value))) as Wire);
 }
 
+/** As a pool's pipe carries a task or a reply: packed to one text, then v8-serialized. */
+function acrossThePipe<T>(value: T): T {
+  return decode<T>(v8.deserialize(v8.serialize(packWire(encode(value)))) as PackedWire);
+}
+
 function expectSameAfterBoundary(value: unknown): void {
   expect(findDifference(value, acrossTheBoundary(value))).toBeUndefined();
+  expect(findDifference(value, acrossThePipe(value))).toBeUndefined();
   expect(findDifference(value, decode(encode(value)))).toBeUndefined();
 }
 
@@ -219,5 +225,54 @@ describe('values made by Node itself', () => {
     const rebuilt = v8.deserialize(v8.serialize(value)) as typeof value;
     expect(findDifference(value.m.get('k'), acrossTheBoundary(rebuilt).m.get('k'))).toBeUndefined();
     expect(acrossTheBoundary(rebuilt).e).toBeInstanceOf(TypeError);
+  });
+});
+
+describe('packed wires (what a pool pipe carries)', () => {
+  test('json and meta cross as one text, bytes as bytes', () => {
+    const body = new Uint8Array(randomBytes(4096));
+    const packed = packWire(encode({ when: new Date(0), content: body, missing: undefined, n: 1.5 }));
+    expect(typeof packed.text).toBe('string');
+    expect(packed.buffers).toHaveLength(1);
+    expect(packed.text.length).toBeLessThan(300);
+    const back = decode<{ when: Date; content: Uint8Array; missing: undefined; n: number }>(v8.deserialize(v8.serialize(packed)) as PackedWire);
+    expect(back.when).toEqual(new Date(0));
+    expect(Buffer.compare(Buffer.from(back.content), Buffer.from(body))).toBe(0);
+    expect('missing' in back && back.missing === undefined).toBe(true);
+    expect(back.n).toBe(1.5);
+  });
+
+  test('a value without annotations packs as its JSON alone', () => {
+    const packed = packWire(encode({ a: [1, 'x', null] }));
+    expect(packed.text).toBe('{"a":[1,"x",null]}');
+    expect(packed.meta).toBeUndefined();
+  });
+
+  test('a meta seen before is reused read-only: decoding it twice gives two independent values', () => {
+    const packed = packWire(encode({ content: new Uint8Array([1, 2]), gone: undefined }));
+    const first = decode<{ content: Uint8Array; gone: undefined }>(packed);
+    const second = decode<{ content: Uint8Array; gone: undefined }>({ ...packed, buffers: [new Uint8Array([3, 4])] });
+    expect([...first.content]).toEqual([1, 2]);
+    expect([...second.content]).toEqual([3, 4]);
+    expect('gone' in second).toBe(true);
+  });
+
+  test('a meta the fast path cannot apply (a Map) still decodes, through superjson', () => {
+    const back = acrossThePipe({ m: new Map([['k', 1]]) });
+    expect(back.m).toBeInstanceOf(Map);
+    expect(back.m.get('k')).toBe(1);
+  });
+
+  test('a damaged text or meta is a WireFormatError, not a SyntaxError from deep inside', () => {
+    expect(() => decode({ text: '{"a":', buffers: [] })).toThrow(WireFormatError);
+    expect(() => decode({ text: '{"a":1}', meta: '{"values":', buffers: [] })).toThrow(/meta is not JSON/);
+    expect(() => decode({ text: '{"a":1}', meta: 5 as unknown as string, buffers: [] })).toThrow(WireFormatError);
+  });
+
+  test('a "__proto__" key survives the text as an own key', () => {
+    const value = JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}') as Record<string, unknown>;
+    const back = acrossThePipe(value);
+    expect(Object.hasOwn(back, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

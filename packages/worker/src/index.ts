@@ -1,6 +1,7 @@
 // ---- the child-process entry and its protocol (ProcessPoolExecutor's other half) ----
 export { workerEntryPath, workerEntryUrl } from './entry-location.js';
 export * from './protocol.js';
+export { frameRun, isReportFrame, unframeReport } from './lane-frames.js';
 export { IncomingStreams, claimIncomingStream, streamToken } from './incoming-streams.js';
 // ---- request bodies streamed from the coordinator to a child (uploads) ----
 export { UploadRef, isUploadRef } from './upload-ref.js';

@@ -14,13 +14,13 @@
  * events keep the order in which they happened. An IPC message costs a write,
  * a wake-up and a read on the other side, whatever its size.
  */
-import type { FnRef, Wire } from '@requests-futures/serializer';
+import type { FnRef, PackedWire, Wire } from '@requests-futures/serializer';
 
-/** A task as the coordinator sends it. `payload` encodes a `TaskPayload`. */
+/** A task as the coordinator sends it. `payload` encodes a `TaskPayload` (packed: see the serializer's packed-wire.ts). */
 export interface TaskMessage {
   /** Executor-wide task id; everything else names the task by it. */
   readonly id: number;
-  readonly payload: Wire;
+  readonly payload: Wire | PackedWire;
   /** Somebody in the coordinator listens for this task's progress; absent: its reports may be skipped. */
   readonly progress?: true;
 }
@@ -33,6 +33,9 @@ export interface TaskPayload {
 
 /** A reply: the encoded value, or the encoded error with its class kept. */
 export type TaskReply = { readonly ok: true; readonly value: Wire } | { readonly ok: false; readonly error: Wire };
+
+/** A reply as it crosses the pipe: the child's lane packs it (lane-frames.ts) unless its strings are long; decode() reads either form. */
+export type PackedReply = { readonly ok: true; readonly value: PackedWire | Wire } | { readonly ok: false; readonly error: PackedWire | Wire };
 
 /** Tag that marks our lane, beside tinypool's `__tinypool_worker_message__`. */
 export const CONTROL_TAG = '__rf';
@@ -92,7 +95,7 @@ export interface ProgressEvent {
 export interface ReplyEvent {
   readonly type: 'reply';
   readonly id: number;
-  readonly reply: TaskReply;
+  readonly reply: TaskReply | PackedReply;
   /**
    * Bodies the value refers to (`TaskContext.exportStream`), streamed after
    * this reply as `body` events; the coordinator cancels them if nobody takes the value.
@@ -115,11 +118,11 @@ export interface BodyEndEvent {
   readonly stream: number;
 }
 
-/** The source failed: `error` is encoded as a reply's error is. */
+/** The source failed: `error` is encoded as a reply's error is (and packed on the pipe, as a reply's). */
 export interface BodyErrorEvent {
   readonly type: 'body-error';
   readonly stream: number;
-  readonly error: Wire;
+  readonly error: Wire | PackedWire;
 }
 
 export type StreamEvent = BodyEvent | BodyEndEvent | BodyErrorEvent;

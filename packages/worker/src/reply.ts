@@ -2,8 +2,8 @@
  * Turns a task's outcome into a `TaskReply`. Building a reply never throws:
  * a throw from the entry would reach the coordinator as a classless plain object.
  */
-import { encode } from '@requests-futures/serializer';
-import type { TaskReply } from './protocol.js';
+import { encode, isPackedWire, packWire } from '@requests-futures/serializer';
+import type { PackedReply, TaskReply } from './protocol.js';
 
 export function replyWithValue(value: unknown): TaskReply {
   try {
@@ -21,6 +21,12 @@ export function replyWithError(error: unknown): TaskReply {
     // The error carried something that cannot travel: keep what a reader needs.
     return { ok: false, error: encode(describeUnencodable(error, encodingError)) };
   }
+}
+
+/** The reply as the pipe carries it (already packed: as it is). */
+export function packReply(reply: TaskReply | PackedReply): PackedReply {
+  if (reply.ok) return isPackedWire(reply.value) ? reply : { ok: true, value: packWire(reply.value) };
+  return isPackedWire(reply.error) ? reply : { ok: false, error: packWire(reply.error) };
 }
 
 function describeUnencodable(error: unknown, encodingError: unknown): Error {

@@ -13,7 +13,7 @@
  *   be seen (a CLI awaiting shutdown would otherwise quit with exit code 13).
  */
 import type { ChildProcess } from 'node:child_process';
-import { isChildMessage, type ControlMessage } from '@requests-futures/worker';
+import { frameRun, isChildMessage, isReportFrame, unframeReport, type ControlMessage } from '@requests-futures/worker';
 import type { ChildExit } from './broken-process-pool.js';
 
 /** What the executor hears from its children (each child's events, in the order they happen). */
@@ -78,8 +78,12 @@ export class ChildHandle {
 
   /** Starts hearing it; called once its listener knows of it (an exit that already happened is reported now). */
   watch(listener: ChildListener): void {
-    this.process.on('message', (message: unknown) => {
-      if (isChildMessage(message) && message.__rf === 'ready') this.markReady();
+    this.process.on('message', (received: unknown) => {
+      let message = received;
+      if (isChildMessage(received)) {
+        if (received.__rf === 'ready') this.markReady();
+        else if (isReportFrame(received)) message = unframeReport(received);
+      }
       listener.onMessage(this, message);
     });
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -104,7 +108,8 @@ export class ChildHandle {
     try {
       // The callback keeps a failed write from becoming an 'error' event, which tinypool would
       // treat as the child's death; a write error is the channel closing, and the exit follows.
-      this.process.send(message, undefined, undefined, (error) => {
+      // A run crosses as a frame (the worker's lane-frames.ts says why).
+      this.process.send(message.__rf === 'run' ? frameRun(message) : message, undefined, undefined, (error) => {
         if (error) onFailure(error);
       });
     } catch (error) {

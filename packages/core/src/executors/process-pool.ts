@@ -56,7 +56,7 @@
  *
  * Why not tinypool's `signal`: it pins a worker per task and kills the child on abort.
  */
-import { decode, encode, fnRef } from '@requests-futures/serializer';
+import { decode, encode, fnRef, packWire } from '@requests-futures/serializer';
 import {
   IncomingStreams,
   UploadSenders,
@@ -66,6 +66,7 @@ import {
   type ChildEvent,
   type ControlMessage,
   type TaskMessage,
+  type PackedReply,
   type TaskPayload,
   type TaskReply,
 } from '@requests-futures/worker';
@@ -213,7 +214,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     const ref = requireFnRef(fn);
     const payload: TaskPayload = { fn: ref, args };
     // rootPath '' makes the paths read 'args[0].cb', as the caller wrote them.
-    const wire = encode(payload, { rootPath: '' });
+    // Packed: the pipe carries one text rather than a tree (the serializer's packed-wire.ts).
+    const wire = packWire(encode(payload, { rootPath: '' }));
     const id = this.nextTaskId++;
     const future = new Future<Awaited<R>>();
     // A child skips progress reports nobody would hear: one IPC event per response otherwise.
@@ -500,7 +502,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   }
 
   /** True when the future took the reply's value. */
-  private settleReply(task: PoolTask, reply: TaskReply): boolean {
+  private settleReply(task: PoolTask, reply: TaskReply | PackedReply): boolean {
     if (reply.ok) return this.settle(task, () => task.future.setResult(decode(reply.value)));
     this.settle(task, () => task.future.setException(decode(reply.error)));
     return false;

@@ -266,11 +266,7 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   }
 
   toString(): string {
-    let outcome = '';
-    if (this.state === 'FINISHED') {
-      outcome = this.failed ? ` raised ${describe(this.error)}` : ` returned ${describe(this.value)}`;
-    }
-    return `Future(state=${this.state.toLowerCase()}${outcome})`;
+    return describeFuture(this.state, this.failed, this.failed ? this.error : this.value);
   }
 
   // ---- internals -----------------------------------------------------------
@@ -327,14 +323,17 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   }
 
   private invokeCallback(callback: DoneCallback<T, M>): void {
-    const where = `done callback ${callback.name || '(anonymous)'} of ${this.toString()}`;
+    // Described before the callback runs (it may map the value), but spelt out only for a report.
+    const { state, failed } = this;
+    const outcome = failed ? this.error : this.value;
+    const where = (): string => `done callback ${callback.name || '(anonymous)'} of ${describeFuture(state, failed, outcome)}`;
     try {
       const returned = callback(this);
       // An async callback fails through its promise; only native promises, since a
       // callback may well return another (thenable) Future that is none of our business.
-      if (returned instanceof Promise) returned.catch((error: unknown) => reportCallbackError(error, where));
+      if (returned instanceof Promise) returned.catch((error: unknown) => reportCallbackError(error, where()));
     } catch (error) {
-      reportCallbackError(error, where);
+      reportCallbackError(error, where());
     }
   }
 
@@ -349,6 +348,13 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
 
 function waitTimedOut(timeoutSeconds: number | null | undefined): TimeoutError {
   return new TimeoutError(`Future not done after waiting ${timeoutSeconds} s`);
+}
+
+/** `outcome`: the error when it failed, else the value (read only when FINISHED). */
+function describeFuture(state: FutureState, failed: boolean, outcome: unknown): string {
+  let told = '';
+  if (state === 'FINISHED') told = failed ? ` raised ${describe(outcome)}` : ` returned ${describe(outcome)}`;
+  return `Future(state=${state.toLowerCase()}${told})`;
 }
 
 function describe(value: unknown): string {

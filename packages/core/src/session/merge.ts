@@ -11,7 +11,7 @@ import { resolveRetries } from '../http/retry.js';
 import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
 import { mergeEnvironmentSettings } from './environment.js';
-import { netrcAuth, netrcEnvironmentOf } from '../http/netrc.js';
+import { netrcAuth, netrcEnvironmentOf, type NetrcEnvironment } from '../http/netrc.js';
 import type { SessionState } from './session-state.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -79,9 +79,9 @@ function pick<T>(request: T | undefined, session: T): T {
  * requests' auth precedence: the request's, the session's, then (trustEnv) the
  * netrc file's for the URL's host, which in turn wins over userinfo in the URL.
  */
-function mergeAuth(state: SessionState, url: string, options: RequestOptions, env: Environment): AuthOption | undefined {
+function mergeAuth(state: SessionState, url: string, options: RequestOptions, netrcEnvironment: NetrcEnvironment | null): AuthOption | undefined {
   const auth = pick(options.auth, state.auth);
-  if (state.trustEnv && !options.auth && !state.auth) return netrcAuth(url, env) ?? auth;
+  if (netrcEnvironment !== null && !options.auth && !state.auth) return netrcAuth(url, netrcEnvironment) ?? auth;
   return auth;
 }
 
@@ -95,15 +95,17 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
   const requestProxies = settings ? settings.requestProxies : options.proxies;
   const requestVerify = settings ? settings.requestVerify : options.verify;
   const adapter = state.adapters.adapterFor(url);
+  // The variables netrc reads, read once (each process.env read is a getenv): the spec carries them for redirects too.
+  const netrcEnvironment = state.trustEnv ? netrcEnvironmentOf(env) : null;
   return {
     method: method.toUpperCase(),
     url,
     params: mergeParams(state.params.size > 0 ? (state.params.toObject() as Params) : undefined, options.params) ?? null,
-    headers: mergeHeaders(state.headers.toObject(), options.headers),
+    headers: options.headers === undefined ? state.headers.toCheckedObject() : mergeHeaders(state.headers.toObject(), options.headers),
     data: options.data ?? null,
     json: options.json ?? null,
     files: options.files ?? null,
-    auth: specAuth(mergeAuth(state, url, options, env)) ?? null,
+    auth: specAuth(mergeAuth(state, url, options, netrcEnvironment)) ?? null,
     timeout: pick(options.timeout, state.timeout) ?? null,
     allowRedirects: options.allowRedirects ?? true,
     maxRedirects: state.maxRedirects,
@@ -111,7 +113,7 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
     cert: absoluteCert(pick(options.cert, state.cert)),
     proxies: mergeProxies(state.proxies.size > 0 ? state.proxies.toObject() : null, requestProxies),
     environmentProxies: settings?.environmentProxies ?? null,
-    netrcEnvironment: state.trustEnv ? netrcEnvironmentOf(env) : null,
+    netrcEnvironment,
     hooks: { response: mergeHooks(state.hooks, options.hooks) },
     backgroundCallback: (options.backgroundCallback as HookFn | null | undefined) ?? null,
     stream: options.stream ?? false,

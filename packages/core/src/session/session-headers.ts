@@ -37,6 +37,21 @@ export class HeadersDict extends CaseInsensitiveHeaders implements ItemStore {
     if (value === null || value === undefined) this.delete(name);
     else this.set(name, headerValueText(name, value));
   }
+
+  /**
+   * Name (as last set) → value, each value checked as a request's would be:
+   * what mergeHeaders makes of these headers alone, without its Map (runs per request).
+   */
+  toCheckedObject(): Record<string, string> {
+    const object: Record<string, string> = {};
+    for (const [name, value] of this.store.values()) {
+      const text = headerValueText(name, value);
+      // Defined, not assigned: a header named "__proto__" stays a header.
+      if (name === '__proto__') Object.defineProperty(object, name, { value: text, enumerable: true, writable: true, configurable: true });
+      else object[name] = text;
+    }
+    return object;
+  }
 }
 
 export type SessionHeaders = WithItems<HeadersDict, string>;

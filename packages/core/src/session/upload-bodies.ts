@@ -9,8 +9,8 @@ import { offerUpload, withdrawUpload, type UploadRef } from '@requests-futures/w
 import { bodySourceOf, isStreamingData } from '../http/body-source.js';
 import type { FilePart, FilesOption, RequestSpec } from '../http/request-spec.js';
 
-/** Replaces the spec's streamed bodies by UploadRefs; returns the withdrawal to run once the request is settled. */
-export function offerStreamedBodies(spec: RequestSpec): () => void {
+/** Replaces the spec's streamed bodies by UploadRefs; returns the withdrawal to run once the request is settled (undefined: nothing was offered). */
+export function offerStreamedBodies(spec: RequestSpec): (() => void) | undefined {
   const refs: UploadRef[] = [];
   const offer = (value: unknown): unknown => {
     if (!isStreamingData(value)) return value;
@@ -20,6 +20,8 @@ export function offerStreamedBodies(spec: RequestSpec): () => void {
   };
   spec.data = offer(spec.data) as RequestSpec['data'];
   if (spec.files !== undefined && spec.files !== null) spec.files = offerFileContents(spec.files, offer);
+  // Most requests stream nothing: no done callback for them.
+  if (refs.length === 0) return undefined;
   return () => {
     for (const ref of refs) withdrawUpload(ref);
   };
