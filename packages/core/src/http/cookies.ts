@@ -69,7 +69,8 @@ export interface AcceptedCookies {
   cookies: Record<string, string>;
 }
 
-const NONE_ACCEPTED: AcceptedCookies = Object.freeze({ headers: [], cookies: {} }) as AcceptedCookies;
+/** What a response without Set-Cookie headers set: shared, frozen. */
+export const NONE_ACCEPTED: AcceptedCookies = Object.freeze({ headers: [], cookies: {} }) as AcceptedCookies;
 
 /** Stores what a response said; a malformed or refused cookie is skipped, as requests (http.cookiejar) skips it. */
 export async function storeSetCookies(jar: CookieJar, url: string, headers: readonly string[]): Promise<AcceptedCookies> {
