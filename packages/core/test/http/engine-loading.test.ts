@@ -1,7 +1,8 @@
 /**
  * What a fresh process loads to send a request (a pool child pays for each
  * module on start-up): got from its one-file build when it is there, from
- * the package when it is not; tough-cookie only once a cookie is involved.
+ * the package when it is not; tough-cookie only once a cookie is involved,
+ * http2-wrapper only for an HTTP/2 request.
  * Each case runs in a process of its own, since a module once loaded stays.
  */
 import { describe, expect, it } from '@jest/globals';
@@ -58,7 +59,7 @@ describe('what the engine loads', () => {
     }
   });
 
-  it('loads tough-cookie only when a response sets a cookie', async () => {
+  it('loads tough-cookie only when a response sets a cookie, and http2-wrapper not for HTTP/1.1', async () => {
     const result = await inFreshProcess(`
       const { performRequest } = await import(dist + '/http/request.js');
       const { standaloneTaskContext } = await import(dist + '/task-context.js');
@@ -70,10 +71,12 @@ describe('what the engine loads', () => {
         retries: null, cookieJar: null, pool: { maxSize: 10, block: false }, mountedPools: null, contexts: null });
       const plain = await performRequest(spec(url + '/get'), standaloneTaskContext());
       const loadedAfterPlain = toughCookie in createRequire(dist + '/index.js').cache;
+      const http2Wrapper = createRequire(dist + '/index.js').resolve('http2-wrapper');
+      const http2WrapperLoaded = http2Wrapper in createRequire(dist + '/index.js').cache;
       const cookied = await performRequest(spec(url + '/cookies/set?flavour=oat'), standaloneTaskContext());
-      console.log(JSON.stringify({ plain: plain.statusCode, loadedAfterPlain, setCookies: cookied.setCookies.map((record) => record.header), loadedAfterCookie: toughCookie in createRequire(dist + '/index.js').cache }));
+      console.log(JSON.stringify({ plain: plain.statusCode, loadedAfterPlain, http2WrapperLoaded, setCookies: cookied.setCookies.map((record) => record.header), loadedAfterCookie: toughCookie in createRequire(dist + '/index.js').cache }));
       process.exit(0);
     `);
-    expect(result).toEqual({ plain: 200, loadedAfterPlain: false, setCookies: ['flavour=oat; Path=/'], loadedAfterCookie: true });
+    expect(result).toEqual({ plain: 200, loadedAfterPlain: false, http2WrapperLoaded: false, setCookies: ['flavour=oat; Path=/'], loadedAfterCookie: true });
   });
 });
