@@ -64,7 +64,11 @@ function collect(stream: BodyStream, counter: BodyCounter): Promise<Uint8Array[]
       stream.off('data', onData);
       stopWatching();
       if (error) reject(error);
-      else resolve(chunks);
+      else {
+        // As for-await leaves it at the end: destroyed (got lets go of its request and listeners).
+        stream.destroy();
+        resolve(chunks);
+      }
     }
     stream.on('data', onData);
   });
