@@ -63,12 +63,10 @@ function collect(stream: BodyStream, counter: BodyCounter): Promise<Uint8Array[]
     function done(error: unknown): void {
       stream.off('data', onData);
       stopWatching();
+      // Not destroyed at the end, as for-await leaves a stream without autoDestroy (got's): destroying
+      // got's stream would destroy the request's body too, a caller's FileHandle that a 307 sends again.
       if (error) reject(error);
-      else {
-        // As for-await leaves it at the end: destroyed (got lets go of its request and listeners).
-        stream.destroy();
-        resolve(chunks);
-      }
+      else resolve(chunks);
     }
     stream.on('data', onData);
   });
