@@ -41,6 +41,8 @@ const LOCATIONS = [
     "new URL('./rf-request-task.mjs', import.meta.url)",
   ],
   [`${packages}cli/dist/bench/loop-task.js`, 'LOOP_TASK_MODULE = import.meta.url', "LOOP_TASK_MODULE = new URL('./rf-bench-task.mjs', import.meta.url).href"],
+  // got is in the bundle already: no one-file build of it to look for (core/scripts/vendor-got.mjs).
+  [`${packages}core/dist/http/got-loader.js`, "new URL('../vendor/got.js', import.meta.url).href", 'null'],
   // rf worker runs its own copy of the request task, whatever file the coordinator named.
   [
     `${packages}distributed/dist/worker/engine-refs.js`,

@@ -26,7 +26,8 @@ export interface Agents {
 
 export class AgentPool {
   private readonly httpAgents = new Map<string, HttpAgent>();
-  private readonly httpsAgents = new Map<string, HttpsAgent>();
+  /** By pool size, verify, proxy and client certificate: the http agent (shared by pool size) and an https agent of its own. */
+  private readonly agentSets = new Map<string, Agents>();
   private readonly pemFiles = new Map<string, Buffer>();
   private destroyed = false;
   /** For `http2: true`: HTTP/2 sessions (ALPN picks HTTP/1.1 where the server offers no h2). */
@@ -50,8 +51,8 @@ export class AgentPool {
       this.httpAgents.set(httpKey, http);
     }
     const key = `${httpKey}|${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${proxy?.href ?? ''}|${cert === null ? '' : JSON.stringify(cert)}`;
-    let https = this.httpsAgents.get(key);
-    if (!https) {
+    let agents = this.agentSets.get(key);
+    if (!agents) {
       const options = {
         keepAlive: true,
         ...sizing,
@@ -60,10 +61,11 @@ export class AgentPool {
         ...(typeof verify === 'string' ? { ca: this.caBundle(verify) } : {}),
         ...(cert !== null ? this.clientCert(cert) : {}),
       };
-      https = proxy ? new TunnelingAgent(proxy, options) : new HttpsAgent(options);
-      this.httpsAgents.set(key, https);
+      // One object per configuration: got-instance.ts keeps a got instance per Agents it sees.
+      agents = { http, https: proxy ? new TunnelingAgent(proxy, options) : new HttpsAgent(options) };
+      this.agentSets.set(key, agents);
     }
-    return { http, https };
+    return agents;
   }
 
   /** The CA bundle at `path`, read once per pool. */
@@ -100,9 +102,10 @@ export class AgentPool {
   destroy(): void {
     this.destroyed = true;
     this.http2.destroy();
-    for (const agent of [...this.httpAgents.values(), ...this.httpsAgents.values()]) agent.destroy();
+    for (const agent of this.httpAgents.values()) agent.destroy();
+    for (const { https } of this.agentSets.values()) https.destroy();
     this.httpAgents.clear();
-    this.httpsAgents.clear();
+    this.agentSets.clear();
   }
 }
 

@@ -4,9 +4,24 @@
  * with its per-request jar. The Set-Cookie headers themselves travel back on
  * the response, and the session stores them in its own jar.
  */
-import { Cookie, CookieJar } from 'tough-cookie';
+import { createRequire } from 'node:module';
+import type { CookieJar } from 'tough-cookie';
+
+type ToughCookie = typeof import('tough-cookie');
+let loaded: ToughCookie | undefined;
+
+/**
+ * tough-cookie, required on first use: a pool child that sends no cookie and
+ * gets none never loads it (about 60 ms of a fresh child's start-up, measured
+ * with process.cpuUsage around the import). It is CommonJS only, so require
+ * and import share one instance.
+ */
+function toughCookie(): ToughCookie {
+  return (loaded ??= createRequire(import.meta.url)('tough-cookie') as ToughCookie);
+}
 
 export function cookieJarFrom(snapshot: unknown): CookieJar {
+  const { CookieJar } = toughCookie();
   if (snapshot === undefined || snapshot === null) {
     return new CookieJar(undefined, { looseMode: true, rejectPublicSuffixes: false });
   }
@@ -54,10 +69,12 @@ export interface AcceptedCookies {
   cookies: Record<string, string>;
 }
 
-const NONE_ACCEPTED: AcceptedCookies = Object.freeze({ headers: [], cookies: {} }) as AcceptedCookies;
+/** What a response without Set-Cookie headers set: shared, frozen. */
+export const NONE_ACCEPTED: AcceptedCookies = Object.freeze({ headers: [], cookies: {} }) as AcceptedCookies;
 
 /** Stores what a response said; a malformed or refused cookie is skipped, as requests (http.cookiejar) skips it. */
 export async function storeSetCookies(jar: CookieJar, url: string, headers: readonly string[]): Promise<AcceptedCookies> {
+  const { Cookie } = toughCookie();
   const accepted: string[] = [];
   const byName = new Map<string, string>();
   for (const header of headers) {

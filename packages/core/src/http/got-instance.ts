@@ -12,6 +12,8 @@
  * cacheOptions only when `cache` is set, which this engine never does.
  */
 import type { Got } from 'got';
+import type { Agents } from './agents.js';
+import type { GotTimeouts } from './timeouts.js';
 
 export function requestsGot(got: Got): Got {
   const instance = got.extend({
@@ -25,5 +27,37 @@ export function requestsGot(got: Got): Got {
   });
   // A plain assignment replaces the object (a merge would keep the four undefined keys).
   instance.defaults.options.cacheOptions = {};
+  return instance;
+}
+
+/** What every hop of one configuration hands got alike: the agents, the timeouts, whether TLS is verified. */
+export interface HopConfig {
+  agents: Agents;
+  timeout: GotTimeouts;
+  verify: boolean | string;
+}
+
+/**
+ * got builds a new Options for each request and runs every option it is
+ * given through a checking setter (assert.any per key, cloneRaw of the
+ * object). Options that only change with the configuration go into an
+ * extended instance instead, made once per configuration, so a request hands
+ * got only its method, headers and body.
+ */
+const instancesByAgents = new WeakMap<Agents, Map<string, Got>>();
+/** Timeouts are the caller's to vary per request: past this many kinds per agents, start over rather than grow. */
+const MAX_CONFIGS_PER_AGENTS = 32;
+
+export function gotFor(base: Got, { agents, timeout, verify }: HopConfig): Got {
+  const rejectUnauthorized = verify !== false;
+  const key = `${timeout.lookup ?? ''}|${timeout.connect ?? ''}|${timeout.secureConnect ?? ''}|${timeout.socket ?? ''}|${rejectUnauthorized}`;
+  let instances = instancesByAgents.get(agents);
+  if (instances === undefined) instancesByAgents.set(agents, (instances = new Map()));
+  let instance = instances.get(key);
+  if (instance === undefined) {
+    if (instances.size >= MAX_CONFIGS_PER_AGENTS) instances.clear();
+    instance = base.extend({ timeout, agent: { http: agents.http, https: agents.https }, https: { rejectUnauthorized } });
+    instances.set(key, instance);
+  }
   return instance;
 }

@@ -4,9 +4,19 @@
  * got itself, and got with its dependencies is about 24 MiB of its resident
  * memory (measured: `import('got')` takes a bare Node from 39 to 63 MiB).
  * The children and in-process executors load it with their first request.
+ *
+ * It is imported from the one-file build of it (scripts/vendor-got.mjs),
+ * which a fresh process loads in about two thirds of the CPU time; from the
+ * package itself where that file is absent (a build that ran tsc alone), or
+ * where a bundler already put got in the bundle (the CLI's bundle rewrites
+ * VENDORED_GOT to null).
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Got } from 'got';
 import { requestsGot } from './got-instance.js';
+
+const VENDORED_GOT: string | null = new URL('../vendor/got.js', import.meta.url).href;
 
 let loaded: Got | undefined;
 let loading: Promise<Got> | undefined;
@@ -16,8 +26,14 @@ export function loadedGot(): Got | undefined {
   return loaded;
 }
 
+type GotModule = { default: Got };
+
+function importGot(): Promise<GotModule> {
+  return VENDORED_GOT !== null && existsSync(fileURLToPath(VENDORED_GOT)) ? (import(VENDORED_GOT) as Promise<GotModule>) : import('got');
+}
+
 export function loadGot(): Promise<Got> {
-  loading ??= import('got').then(
+  loading ??= importGot().then(
     (module) => (loaded = requestsGot(module.default)),
     (error: unknown) => {
       // A failed import (a broken install) is retried by the next request rather than cached.

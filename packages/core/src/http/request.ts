@@ -17,7 +17,7 @@ import { netrcAuth } from './netrc.js';
 import { prepareBody } from './body.js';
 import type { OpenUpload } from './body-source.js';
 import { throttledStream } from './body-throttle.js';
-import { RequestCookies, type AcceptedCookies } from './cookies.js';
+import { NONE_ACCEPTED, RequestCookies, type AcceptedCookies } from './cookies.js';
 import { ContentTooLarge, RequestException, TooManyRedirects, type RequestInfo } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import { checkContentRange } from './content-range.js';
@@ -105,10 +105,11 @@ export async function performRequest(spec: RequestSpec, task: TaskContext, optio
   const progress = task.progressWanted ? task.progress : undefined;
   try {
     throwIfAborted(signal);
-    const first = await authorized(firstHop(spec, task.openUpload), spec);
+    const hop = firstHop(spec, task.openUpload);
+    const first = needsAuthObject(spec) ? await authorized(hop, spec) : hop;
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
     try {
-      const directoryWalked = await checkTargetEarly(spec, claim, { method: first.method, url: first.url });
+      const directoryWalked = spec.saveTo ? await checkTargetEarly(spec, claim, { method: first.method, url: first.url }) : false;
       const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, budget, claim, onRedirect: options.onRedirect, directoryWalked };
       return await withRetries(spec.retries, first.method, signal, () => attempt(spec, first, run));
     } finally {
@@ -128,9 +129,11 @@ function poolForHop(spec: RequestSpec, url: string): RequestSpec['pool'] {
   return spec.mountedPools.find(([prefix]) => lower.startsWith(prefix.toLowerCase()))?.[1] ?? spec.pool;
 }
 
+/** An auth object or function (auth.ts) prepares the first hop; none, a Basic pair or Digest credentials do not. */
+const needsAuthObject = (spec: RequestSpec): boolean => !(spec.auth === null || Array.isArray(spec.auth) || isDigestAuthSpec(spec.auth));
+
 /** The first hop as the request's auth object or function left it (auth.ts), its headers checked again. */
 async function authorized(hop: Hop, spec: RequestSpec): Promise<Hop> {
-  if (spec.auth === null || Array.isArray(spec.auth) || isDigestAuthSpec(spec.auth)) return hop;
   const prepared = await applyAuth(hop, spec.auth);
   validateHeaders(prepared.headers);
   return prepared;
@@ -227,11 +230,13 @@ async function keptTarget(spec: RequestSpec, first: Hop, run: RequestRun): Promi
 }
 
 async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response> {
+  // Without saveTo + resume there is no kept target and no part to resume from.
+  if (!spec.saveTo || !spec.resume) return follow(spec, first, run, null);
   const kept = await keptTarget(spec, first, run);
   if (kept) return kept;
   // resumeFrom sets Range and If-Range on this hop's own copy; otherwise nothing writes to a hop's
   // headers (the next hop, a digest answer and what is sent are copies), so the first hop's serve.
-  const hop: Hop = spec.saveTo && spec.resume ? { ...first, headers: first.headers.copy() } : first;
+  const hop: Hop = { ...first, headers: first.headers.copy() };
   const partial = await resumeFrom(spec, hop);
   const response = await follow(spec, hop, run, partial);
   if (partial && response.statusCode === 416) {
@@ -263,12 +268,13 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
   for (;;) {
     throwIfAborted(signal);
     if (!digestAnswered) hop = withRememberedDigest(spec, hop);
-    const jarCookies = await jar.headerFor(hop.url);
+    const cookieHeader = jar.headerFor(hop.url);
+    const jarCookies = typeof cookieHeader === 'string' ? cookieHeader : await cookieHeader;
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
     const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert);
     const http2 = spec.http2 && !proxy ? await http2Options(pool, verify) : undefined;
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, signal, ...(http2 ? { http2 } : {}) });
-    const accepted = await jar.store(hop.url, answer.setCookieHeaders);
+    const accepted = answer.setCookieHeaders.length === 0 ? NONE_ACCEPTED : await jar.store(hop.url, answer.setCookieHeaders);
     setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));
     const request = { method: hop.method, url: hop.url };
     const location = answer.headers.get('location');

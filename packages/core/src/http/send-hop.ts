@@ -14,6 +14,7 @@ import type { Agents } from './agents.js';
 import type { BodyStream } from './body-limit.js';
 import { mapRequestError } from './error-mapping.js';
 import { ConnectionError, ProxyError, SSLError, Timeout } from './errors.js';
+import { gotFor } from './got-instance.js';
 import { loadGot, loadedGot } from './got-loader.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import { keepProtoHeader } from './proto-header.js';
@@ -94,6 +95,11 @@ function payloadToSend(payload: BodyPayload, request: { method: string; url: str
   return payload instanceof BodySource ? payload.stream(request) : payload;
 }
 
+/** got's options for an HTTP/2 hop, on top of the instance's (its agent joins the http and https ones). */
+function http2Options(http2: NonNullable<HopOptions['http2']>): { http2: true; agent: { http2: Http2Agent }; https?: { certificateAuthority: Buffer } } {
+  return { http2: true, agent: { http2: http2.agent }, ...(http2.ca ? { https: { certificateAuthority: http2.ca } } : {}) };
+}
+
 export async function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
   // got is loaded with the first request, not with the package (got-loader.ts).
   const got = loadedGot() ?? (await loadGot());
@@ -114,16 +120,14 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
     const started = performance.now();
     let stream: ReturnType<typeof got.stream>;
     try {
-      stream = got.stream(hop.url, {
+      // No retries, no redirects, no 4xx/5xx exceptions, and this configuration's agents,
+      // timeouts and verify: the instance's defaults (got-instance.ts).
+      stream = gotFor(got, options).stream(hop.url, {
         method: hop.method as 'GET',
         headers: gotHeaders,
         ...(hop.body !== undefined ? { body: payloadToSend(hop.body.payload, request) as string } : {}),
-        // No retries, no redirects, no 4xx/5xx exceptions: the instance's defaults (got-instance.ts).
-        timeout: options.timeout,
-        agent: { http: options.agents.http, https: options.agents.https, ...(options.http2 ? { http2: options.http2.agent } : {}) },
         ...keepProtoHeader(gotHeaders),
-        https: { rejectUnauthorized: options.verify !== false, ...(options.http2?.ca ? { certificateAuthority: options.http2.ca } : {}) },
-        ...(options.http2 ? { http2: true } : {}),
+        ...(options.http2 ? http2Options(options.http2) : {}),
         ...(options.proxy && hop.url.startsWith('http:') ? { request: viaHttpProxy(options.proxy) as never } : {}),
       });
     } catch (error) {

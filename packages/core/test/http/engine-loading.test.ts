@@ -1,0 +1,82 @@
+/**
+ * What a fresh process loads to send a request (a pool child pays for each
+ * module on start-up): got from its one-file build when it is there, from
+ * the package when it is not; tough-cookie only once a cookie is involved,
+ * http2-wrapper only for an HTTP/2 request.
+ * Each case runs in a process of its own, since a module once loaded stays.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { server, useTestEngine } from './engine.js';
+
+const run = promisify(execFile);
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
+
+useTestEngine();
+
+/** Runs `body` (an ES module's text, `dist` and `url` in scope) in a fresh node; returns what it printed as JSON. */
+async function inFreshProcess(body: string): Promise<unknown> {
+  const script = `const dist = ${JSON.stringify(pathToFileURL(dist).href)}; const url = ${JSON.stringify(server.url)};\n${body}`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dist });
+  return JSON.parse(stdout);
+}
+
+describe('what the engine loads', () => {
+  it('the build has the one-file got, and requests run on it rather than on the package', async () => {
+    expect(existsSync(path.join(dist, 'vendor/got.js'))).toBe(true);
+    const result = await inFreshProcess(`
+      const { loadGot } = await import(dist + '/http/got-loader.js');
+      const instance = await loadGot();
+      const vendored = (await import(dist + '/vendor/got.js')).default;
+      const { createRequire } = await import('node:module');
+      const packaged = (await import(createRequire(dist + '/index.js').resolve('got'))).default;
+      const Options = instance.defaults.options.constructor;
+      console.log(JSON.stringify({ vendored: Options === vendored.defaults.options.constructor, packaged: Options === packaged.defaults.options.constructor }));
+    `);
+    expect(result).toEqual({ vendored: true, packaged: false });
+  });
+
+  it('without the one-file got (a build that ran tsc alone), got comes from the package', async () => {
+    // A copy of the loader in a directory of dist that has no vendor/ next to it.
+    const scratch = mkdtempSync(path.join(dist, 'loader-without-vendor-'));
+    try {
+      cpSync(path.join(dist, 'http'), path.join(scratch, 'http'), { recursive: true });
+      const result = await inFreshProcess(`
+        const { loadGot } = await import(${JSON.stringify(pathToFileURL(path.join(scratch, 'http/got-loader.js')).href)});
+        const instance = await loadGot();
+        const { createRequire } = await import('node:module');
+        const packaged = (await import(createRequire(dist + '/index.js').resolve('got'))).default;
+        const response = await instance(url + '/get');
+        console.log(JSON.stringify({ packaged: instance.defaults.options.constructor === packaged.defaults.options.constructor, status: response.statusCode }));
+      `);
+      expect(result).toEqual({ packaged: true, status: 200 });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('loads tough-cookie only when a response sets a cookie, and http2-wrapper not for HTTP/1.1', async () => {
+    const result = await inFreshProcess(`
+      const { performRequest } = await import(dist + '/http/request.js');
+      const { standaloneTaskContext } = await import(dist + '/task-context.js');
+      const { createRequire } = await import('node:module');
+      const toughCookie = createRequire(dist + '/index.js').resolve('tough-cookie');
+      const spec = (target) => ({ method: 'GET', url: target, params: null, headers: { Accept: '*/*' }, data: null, json: null, files: null, auth: null, timeout: null,
+        allowRedirects: true, maxRedirects: 30, verify: true, cert: null, proxies: null, environmentProxies: null, netrcEnvironment: null, hooks: { response: [] },
+        backgroundCallback: null, stream: false, http2: false, maxResponseBytes: null, saveTo: null, resume: false, expectedSha256: null, checksum: true, saveWithin: null,
+        retries: null, cookieJar: null, pool: { maxSize: 10, block: false }, mountedPools: null, contexts: null });
+      const plain = await performRequest(spec(url + '/get'), standaloneTaskContext());
+      const loadedAfterPlain = toughCookie in createRequire(dist + '/index.js').cache;
+      const http2Wrapper = createRequire(dist + '/index.js').resolve('http2-wrapper');
+      const http2WrapperLoaded = http2Wrapper in createRequire(dist + '/index.js').cache;
+      const cookied = await performRequest(spec(url + '/cookies/set?flavour=oat'), standaloneTaskContext());
+      console.log(JSON.stringify({ plain: plain.statusCode, loadedAfterPlain, http2WrapperLoaded, setCookies: cookied.setCookies.map((record) => record.header), loadedAfterCookie: toughCookie in createRequire(dist + '/index.js').cache }));
+      process.exit(0);
+    `);
+    expect(result).toEqual({ plain: 200, loadedAfterPlain: false, http2WrapperLoaded: false, setCookies: ['flavour=oat; Path=/'], loadedAfterCookie: true });
+  });
+});
