@@ -12,6 +12,7 @@
  * the main thread and, being one thread, queued every file behind the
  * slowest (wall time up to 2x).
  */
+import * as crypto from 'node:crypto';
 import { close, open, rename, unlink, write } from 'node:fs';
 import { finished } from 'node:stream';
 import type { BodyCounter, BodyStream } from './body-limit.js';
@@ -109,6 +110,15 @@ export function saveWhole(body: Uint8Array, temporary: string, destination: stri
       else writeRest();
     });
   });
+}
+
+type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'hex') => string;
+/** crypto.hash (Node 20.12+): no Hash object per body. */
+const oneShotHash = (crypto as { hash?: OneShotHash }).hash;
+
+/** sha256 of a whole small body, hex. */
+export function sha256Hex(body: Uint8Array): string {
+  return oneShotHash ? oneShotHash('sha256', body, 'hex') : crypto.createHash('sha256').update(body).digest('hex');
 }
 
 /** The chunks as one buffer (no copy for a single chunk). */
