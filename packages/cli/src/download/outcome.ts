@@ -114,16 +114,30 @@ async function resultWithRetries(future: Future<Response, DownloadMeta>, options
   }
 }
 
-function failed(meta: DownloadMeta, status: number | null, message: string, elapsedMs: number): SettledDownload {
-  const base = { url: meta.url, path: meta.path, line: meta.line };
-  return {
-    outcome: { ...base, ok: false, status, bytes: 0, transferred: 0, error: message },
-    entry: { ...base, ...requested(meta), ok: false, status, bytes: null, sha256: null, error: message, elapsedMs },
-  };
+/**
+ * The counters' view and the manifest line, built field by field in the
+ * manifest's key order: object spreads here took V8's slow property paths
+ * (~1% of rf download's main thread on 5,000 small files).
+ */
+function settled(meta: DownloadMeta, ok: boolean, status: number | null, bytes: number, transferred: number, sha256: string | null, error: string | null, elapsedMs: number, kept: boolean): SettledDownload {
+  const outcome: DownloadOutcome = { url: meta.url, path: meta.path, line: meta.line, ok, status, bytes, transferred, error };
+  const entry = { url: meta.url, path: meta.path, line: meta.line } as ManifestEntry;
+  if (meta.requestedPath !== undefined) entry.requestedPath = meta.requestedPath;
+  entry.ok = ok;
+  entry.status = status;
+  entry.bytes = ok ? bytes : null;
+  entry.sha256 = sha256;
+  entry.error = error;
+  entry.elapsedMs = elapsedMs;
+  if (kept) {
+    outcome.kept = true;
+    entry.kept = true;
+  }
+  return { outcome, entry };
 }
 
-function requested(meta: DownloadMeta): { requestedPath?: string } {
-  return meta.requestedPath !== undefined ? { requestedPath: meta.requestedPath } : {};
+function failed(meta: DownloadMeta, status: number | null, message: string, elapsedMs: number): SettledDownload {
+  return settled(meta, false, status, 0, 0, null, message, elapsedMs, false);
 }
 
 /**
@@ -161,12 +175,9 @@ export async function settleDownload(future: Future<Response, DownloadMeta>, opt
     const missing = await checkOnDisk(response.savedTo, bytes, meta.path);
     if (missing) return failed(meta, status, describeError(missing), elapsed());
   }
-  const kept = response.kept === true ? { kept: true } : {};
-  const base = { url: meta.url, path: meta.path, line: meta.line };
-  const disposition = response.kept === true ? undefined : response.headers.get('content-disposition');
-  return {
-    ...(disposition ? { contentDisposition: disposition } : {}),
-    outcome: { ...base, ok: true, status, bytes, transferred: transferredBytes(response, bytes), error: null, ...kept },
-    entry: { ...base, ...requested(meta), ok: true, status, bytes, sha256: response.sha256 ?? null, error: null, elapsedMs: elapsed(), ...kept },
-  };
+  const kept = response.kept === true;
+  const result = settled(meta, true, status, bytes, transferredBytes(response, bytes), response.sha256 ?? null, null, elapsed(), kept);
+  const disposition = kept ? undefined : response.headers.get('content-disposition');
+  if (disposition) result.contentDisposition = disposition;
+  return result;
 }
