@@ -12,7 +12,7 @@
  */
 import { lstat as lstatCallback, type Stats } from 'node:fs';
 import { lstat, mkdir, realpath, rmdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UnsafePath, type RequestInfo } from './errors.js';
 
 /** The directories this download created, outermost first. */
@@ -100,13 +100,30 @@ async function realRoot(base: string, create: boolean): Promise<string | undefin
 
 /** saveWithin's real path and the directory components between it and the target; refuses a target outside it by path. */
 async function rootAndComponents(destination: string, within: string, request: RequestInfo, create: boolean): Promise<{ root: string | undefined; components: string[] }> {
+  const { base, components } = splitWithin(destination, within, request);
+  return { root: await realRoot(base, create), components };
+}
+
+/**
+ * The last directory split (text only, no filesystem): the files of a run come
+ * a directory at a time, and a target whose directory is one found inside
+ * saveWithin is inside it too, unless its last component is '.' or '..'.
+ */
+let lastSplit: { within: string; directory: string; base: string; components: string[] } | undefined;
+
+const isName = (component: string) => component !== '' && component !== '.' && component !== '..';
+
+function splitWithin(destination: string, within: string, request: RequestInfo): { base: string; components: string[] } {
+  const directory = dirname(destination);
+  if (lastSplit !== undefined && lastSplit.within === within && lastSplit.directory === directory && isName(basename(destination))) return lastSplit;
   const base = resolve(within);
   const inside = relative(base, destination);
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
     throw unsafe(`${destination} is not inside saveWithin ${base}`, request);
   }
   const components = dirname(inside).split(sep).filter((part) => part !== '' && part !== '.');
-  return { root: await realRoot(base, create), components };
+  lastSplit = { within, directory, base, components };
+  return lastSplit;
 }
 
 /**
