@@ -153,8 +153,15 @@ export function sanitizeRelativePath(raw: string, options: SanitizeOptions = {})
 /** host[_port]/path segments of an http(s) URL; the query and fragment are not part of the name. */
 export function pathFromUrl(url: string | URL): string {
   const parsed = typeof url === 'string' ? new URL(url) : url;
-  const host = sanitizeSegment(parsed.host) || 'host';
-  return `${host}/${sanitizeRelativePath(parsed.pathname, { decode: true })}`;
+  return `${hostSegment(parsed.host)}/${sanitizeRelativePath(parsed.pathname, { decode: true })}`;
+}
+
+/** The last host's segment: a list's URLs come host after host, and "host:port" always takes sanitizeSegment's long way (the ':'). */
+let lastHost: { host: string; segment: string } | undefined;
+
+function hostSegment(host: string): string {
+  if (lastHost?.host !== host) lastHost = { host, segment: sanitizeSegment(host) || 'host' };
+  return lastHost.segment;
 }
 
 /**
