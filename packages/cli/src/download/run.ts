@@ -174,7 +174,7 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
     }
     // No await for a directory already swept, nor without --wait: each costs a turn of the loop per file.
     const directory = path.dirname(target.absolutePath);
-    if (!sweeper.swept(directory)) await sweeper.sweepOnce(directory);
+    if (!sweeper.hasSwept(directory)) await sweeper.sweepOnce(directory);
     // Last before the yield, so nothing but the session stands between the turn and the request.
     if (pacer !== null) await pacer.waitTurn(entry.url, options.signal);
     if (options.signal?.aborted) return;
