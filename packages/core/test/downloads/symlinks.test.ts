@@ -116,6 +116,20 @@ describe('a directory swapped for a symlink during the run', () => {
   });
 });
 
+describe('saveWithin, two levels deep', () => {
+  it('refuses a file where the last directory is needed, and a symlink there even when it points inside', async () => {
+    const url = fixture.server.serve('/deep-checks.bin', body);
+    await mkdir(join(out, 'a', 'real'), { recursive: true });
+    await writeFile(join(out, 'a', 'file'), 'x');
+    await symlink(join(out, 'a', 'real'), join(out, 'a', 'link'));
+    await expect(send(url, { saveTo: join(out, 'a', 'file', 'x.bin'), saveWithin: out })).rejects.toThrow(`${join(out, 'a', 'file')} is not a directory`);
+    await expect(send(url, { saveTo: join(out, 'a', 'link', 'x.bin'), saveWithin: out })).rejects.toThrow(`${join(out, 'a', 'link')} is a symlink`);
+    const saved = await send(url, { saveTo: join(out, 'a', 'real', 'x.bin'), saveWithin: out });
+    expect(saved.sha256).toBe(sha256(body));
+    expect(await readdir(join(out, 'a', 'real'))).toEqual(['x.bin']);
+  });
+});
+
 describe('directories for failed downloads', () => {
   it('a 404 creates no directory', async () => {
     const r = await send(`${fixture.server.url}/missing.bin`, { saveTo: join(out, 'host', 'missing.bin'), saveWithin: out });
