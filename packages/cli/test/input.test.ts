@@ -56,6 +56,20 @@ describe('readUrlList', () => {
     expect(bad.map((b) => b.lineNumber)).toEqual([3]);
   });
 
+  it('splits lines as readline does: CRLF split between chunks, a lone CR, a character split between chunks, no final newline', async () => {
+    const bytes = Buffer.from('http://h/1\r\nhttp://h/\u00e9\rhttp://h/3\r\n\nhttp://h/4');
+    const crlf = bytes.indexOf('\r\n');
+    const accent = bytes.indexOf(0xc3);
+    const chunks = [bytes.subarray(0, crlf + 1), bytes.subarray(crlf + 1, accent + 1), bytes.subarray(accent + 1)];
+    const { entries } = await readAll(Readable.from(chunks));
+    expect(entries.map((e) => [e.url, e.lineNumber])).toEqual([
+      ['http://h/1', 1],
+      ['http://h/\u00e9', 2],
+      ['http://h/3', 3],
+      ['http://h/4', 5],
+    ]);
+  });
+
   it('reads a file path lazily: stopping early leaves the rest unread', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'rf-input-'));
     try {

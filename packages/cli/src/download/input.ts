@@ -12,8 +12,8 @@
  * An entry with a bad option is refused, reported at the option's line.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { parseDigestField } from './checksums.js';
 import { applyLineOption, optionLine, type LineOptions } from './line-options.js';
 import { pathEscapesDirectory } from './paths.js';
@@ -110,16 +110,45 @@ function withOption(entry: UrlListEntry, name: string, value: string, lineNumber
   }
 }
 
+/**
+ * The source's lines as readline (crlfDelay: Infinity) gives them: \n, \r\n
+ * (across chunks too) or a lone \r ends a line, and a last line without an
+ * end counts unless it is empty. Split here, a chunk at a time: readline's
+ * event and async-iterator layers per line cost ~2% of rf download's main
+ * thread on a list of 5,000 URLs.
+ */
+async function* splitLines(source: Readable): AsyncGenerator<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
+  let skipNewline = false;
+  const split = (text: string): string[] => {
+    if (skipNewline && text.startsWith('\n')) text = text.slice(1);
+    skipNewline = false;
+    const lines = (partial + text).split(/\r\n|\n|\r/);
+    partial = lines.pop()!;
+    // A \r that ends the chunk ended its line; a \n first in the next chunk belongs to it.
+    if (partial === '' && text.endsWith('\r')) skipNewline = true;
+    return lines;
+  };
+  // Left open when the reader stops early, as readline left it (the list may be the process's stdin).
+  for await (const chunk of source.iterator({ destroyOnReturn: false })) {
+    const lines = split(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+    if (lines.length > 0) yield lines;
+  }
+  const last = split(decoder.end());
+  if (partial !== '') last.push(partial);
+  if (last.length > 0) yield last;
+}
+
 export async function* readUrlList(source: Readable, options: ReadUrlListOptions = {}): AsyncGenerator<UrlListEntry> {
-  const lines = createInterface({ input: source, crlfDelay: Infinity });
   let lineNumber = 0;
   let pending: Pending = null;
   const refuse = (bad: BadLine): Pending => {
     options.onBadLine?.(bad);
     return { refused: true };
   };
-  try {
-    for await (const line of lines) {
+  for await (const lines of splitLines(source)) {
+    for (const line of lines) {
       lineNumber += 1;
       const option = optionLine(line);
       if (option !== null) {
@@ -136,8 +165,6 @@ export async function* readUrlList(source: Readable, options: ReadUrlListOptions
       if (pending !== null && 'entry' in pending) yield pending.entry;
       pending = isBadLine(parsed) ? refuse(parsed) : { entry: parsed };
     }
-    if (pending !== null && 'entry' in pending) yield pending.entry;
-  } finally {
-    lines.close();
   }
+  if (pending !== null && 'entry' in pending) yield pending.entry;
 }

@@ -153,7 +153,7 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
   };
   for await (const entry of readUrlList(openUrlList(options.list, state.io.stdin), { onBadLine })) {
     // Refused lines are written here, in the consumer's rhythm, so at most a few wait in memory.
-    for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
+    if (refused.length > 0) for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
     const relative = entry.requestedPath !== undefined ? sanitizeRelativePath(entry.requestedPath) : pathFromUrl(entry.url);
     let target: AllocatedPath;
     try {
@@ -172,9 +172,11 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
       onBadLine(refusedEntry(entry, 'it gives a sha256, which --no-checksum cannot check'));
       continue;
     }
-    await sweeper.sweepOnce(path.dirname(target.absolutePath));
+    // No await for a directory already swept, nor without --wait: each costs a turn of the loop per file.
+    const directory = path.dirname(target.absolutePath);
+    if (!sweeper.hasSwept(directory)) await sweeper.sweepOnce(directory);
     // Last before the yield, so nothing but the session stands between the turn and the request.
-    await pacer?.waitTurn(entry.url, options.signal);
+    if (pacer !== null) await pacer.waitTurn(entry.url, options.signal);
     if (options.signal?.aborted) return;
     tally.recordQueued();
     progress.queued();

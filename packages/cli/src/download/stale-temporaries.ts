@@ -24,15 +24,22 @@ export class StaleTemporarySweeper {
   /** 53-bit hashes of the directories already swept (numbers, not strings: this grows with the run). */
   private readonly swept = new Hash53Set();
   private realWithin: Promise<string> | undefined;
+  /** The directory swept last: the files of one directory come in runs. */
+  private lastDirectory: string | undefined;
 
   /** @param within the output directory (it exists): nothing outside its real path is touched. */
   constructor(private readonly within: string) {}
 
+  /** Whether sweepOnce(directory) was called already: the caller need not await it (the last directory is checked first). */
+  hasSwept(directory: string): boolean {
+    return directory === this.lastDirectory || this.swept.has(hash53(directory));
+  }
+
   /** Sweeps `directory` unless this run already did; never throws: failures (no directory yet, no permission) are ignored. */
   async sweepOnce(directory: string): Promise<number> {
-    const key = hash53(directory);
-    if (this.swept.has(key)) return 0;
-    this.swept.add(key);
+    if (this.hasSwept(directory)) return 0;
+    this.lastDirectory = directory;
+    this.swept.add(hash53(directory));
     let real: string;
     let names: string[];
     try {

@@ -11,7 +11,7 @@
  * Published as `@requests-futures/core/engine-files`, beside the package root
  * (which stays the requests-futures API).
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
 export { isAlive } from './process-liveness.js';
@@ -44,7 +44,7 @@ export function temporaryFileOwner(name: string): number | null {
  * that child's leftovers (see session/orphaned-parts.ts).
  */
 export function temporaryPathFor(target: string, pid = process.pid): string {
-  return join(dirname(target), `.${basename(target)}.${pid}-${randomBytes(6).toString('hex')}.part`);
+  return join(dirname(target), `.${basename(target)}.${pid}-${randomHex12()}.part`);
 }
 
 /** Whether `name` (a directory entry beside `target`) is a temporary file that process `pid` made for it. */
@@ -65,5 +65,22 @@ export function claimAsidePath(lockPath: string): string {
 
 /** This process's pid and 12 random hex digits: unique among the writers of one directory. */
 function writerTag(): string {
-  return `${process.pid}-${randomBytes(6).toString('hex')}`;
+  return `${process.pid}-${randomHex12()}`;
+}
+
+/**
+ * Random bytes drawn from a pool filled 4 KiB at a time: one randomFillSync
+ * per name cost ~1.5% of rf download's main thread on 5,000 small files.
+ * Each name still gets 6 bytes no other name of this process got.
+ */
+const RANDOM_POOL = Buffer.alloc(4096);
+let poolOffset = RANDOM_POOL.length;
+
+function randomHex12(): string {
+  if (poolOffset + 6 > RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL);
+    poolOffset = 0;
+  }
+  poolOffset += 6;
+  return RANDOM_POOL.toString('hex', poolOffset - 6, poolOffset);
 }

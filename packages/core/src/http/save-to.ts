@@ -28,7 +28,6 @@
  * written, and removed again if this download made it and failed
  * (save-within.ts).
  */
-import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -46,7 +45,7 @@ import { CREATE_NEW, hashOpenFile, openOwnFile, type ChunkHasher } from './no-fo
 import type { PartClaim } from './part-claim.js';
 import { forgetPartial, partialPaths, rememberPartial } from './partial-download.js';
 import { prepareDirectory, removeCreatedDirectories, type CreatedDirectories } from './save-within.js';
-import { joinChunks, readBodyStart, saveWhole, SMALL_BODY_BYTES } from './small-body.js';
+import { joinChunks, readBodyStart, saveWhole, sha256Hex, SMALL_BODY_BYTES } from './small-body.js';
 
 /** A resumed part is read (to hash what it holds) and appended to, through one handle that follows no symlink. */
 const APPEND_AND_READ = constants.O_RDWR | constants.O_APPEND | constants.O_NOFOLLOW;
@@ -182,7 +181,7 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
   const size = counter.bytes;
   checkLength(size, options.declared, options.request);
   const body = joinChunks(chunks, size);
-  const sha256 = options.checksum === false ? undefined : createHash('sha256').update(body).digest('hex');
+  const sha256 = options.checksum === false ? undefined : sha256Hex(body);
   checkDigest(sha256, options.expectedSha256, destination, options.request);
   const created: CreatedDirectories = [];
   try {

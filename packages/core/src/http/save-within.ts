@@ -10,8 +10,9 @@
  * itself is taken by its realpath. (The part files, the
  * temporaries and the record themselves are opened with O_NOFOLLOW.)
  */
+import { lstat as lstatCallback, type Stats } from 'node:fs';
 import { lstat, mkdir, realpath, rmdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UnsafePath, type RequestInfo } from './errors.js';
 
 /** The directories this download created, outermost first. */
@@ -99,13 +100,30 @@ async function realRoot(base: string, create: boolean): Promise<string | undefin
 
 /** saveWithin's real path and the directory components between it and the target; refuses a target outside it by path. */
 async function rootAndComponents(destination: string, within: string, request: RequestInfo, create: boolean): Promise<{ root: string | undefined; components: string[] }> {
+  const { base, components } = splitWithin(destination, within, request);
+  return { root: await realRoot(base, create), components };
+}
+
+/**
+ * The last directory split (text only, no filesystem): the files of a run come
+ * a directory at a time, and a target whose directory is one found inside
+ * saveWithin is inside it too, unless its last component is '.' or '..'.
+ */
+let lastSplit: { within: string; directory: string; base: string; components: string[] } | undefined;
+
+const isName = (component: string) => component !== '' && component !== '.' && component !== '..';
+
+function splitWithin(destination: string, within: string, request: RequestInfo): { base: string; components: string[] } {
+  const directory = dirname(destination);
+  if (lastSplit !== undefined && lastSplit.within === within && lastSplit.directory === directory && isName(basename(destination))) return lastSplit;
   const base = resolve(within);
   const inside = relative(base, destination);
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
     throw unsafe(`${destination} is not inside saveWithin ${base}`, request);
   }
   const components = dirname(inside).split(sep).filter((part) => part !== '' && part !== '.');
-  return { root: await realRoot(base, create), components };
+  lastSplit = { within, directory, base, components };
+  return lastSplit;
 }
 
 /**
@@ -135,19 +153,31 @@ async function makeDirectory(path: string): Promise<boolean> {
   }
 }
 
-/** true for a real directory, false when nothing has the name; a symlink or a file is refused. */
-async function existingDirectory(path: string, request: RequestInfo): Promise<boolean> {
-  try {
-    await requireDirectory(path, request);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
+/**
+ * true for a real directory, false when nothing has the name; a symlink or a file is refused.
+ * One promise around the callback API: fs/promises' lstat behind two async frames cost the main
+ * thread ~3% of rf download on 5,000 small files (this runs once per file and directory level).
+ */
+function existingDirectory(path: string, request: RequestInfo): Promise<boolean> {
+  return new Promise((resolve, reject) =>
+    lstatCallback(path, (error, info) => {
+      if (error !== null) return error.code === 'ENOENT' ? resolve(false) : reject(error);
+      try {
+        checkDirectory(path, info, request);
+        resolve(true);
+      } catch (refusal) {
+        reject(refusal);
+      }
+    }),
+  );
 }
 
+/** What has the name must be a real directory; rejects (ENOENT too) otherwise. */
 async function requireDirectory(path: string, request: RequestInfo): Promise<void> {
-  const info = await lstat(path);
+  checkDirectory(path, await lstat(path), request);
+}
+
+function checkDirectory(path: string, info: Stats, request: RequestInfo): void {
   if (info.isSymbolicLink()) throw unsafe(`${path} is a symlink: saveWithin refuses to follow it`, request);
   if (!info.isDirectory()) throw unsafe(`${path} is not a directory`, request);
 }

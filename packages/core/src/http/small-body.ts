@@ -12,6 +12,7 @@
  * the main thread and, being one thread, queued every file behind the
  * slowest (wall time up to 2x).
  */
+import * as crypto from 'node:crypto';
 import { close, open, rename, unlink, write } from 'node:fs';
 import { finished } from 'node:stream';
 import type { BodyCounter, BodyStream } from './body-limit.js';
@@ -76,38 +77,48 @@ export function readBodyStart(stream: BodyStream, limit: number, counter: BodyCo
   });
 }
 
-function callback<T>(run: (done: (error: NodeJS.ErrnoException | null, value: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value))));
-}
-
-async function writeAll(fd: number, body: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < body.byteLength) {
-    const written = await callback<number>((done) => write(fd, body, offset, body.byteLength - offset, null, done));
-    if (written === 0) throw new Error(`write wrote 0 of ${body.byteLength - offset} bytes`);
-    offset += written;
-  }
-}
-
 /**
  * Writes `body` to a new file `temporary` (CREATE_NEW: never an existing file,
  * never through a symlink) and renames it to `destination`.
  * On failure the temporary is removed; a missing directory rejects with
  * ENOENT before anything is created.
+ * The four steps chain their callbacks under one promise: a promise and an
+ * await per step cost the main thread more than the step itself (5,000 x 4 KiB:
+ * ~25 µs a file).
  */
-export async function saveWhole(body: Uint8Array, temporary: string, destination: string): Promise<void> {
-  const fd = await callback<number>((done) => open(temporary, CREATE_NEW, 0o644, done));
-  try {
-    try {
-      await writeAll(fd, body);
-    } finally {
-      await callback<void>((done) => close(fd, (error) => done(error ?? null, undefined)));
-    }
-    await callback<void>((done) => rename(temporary, destination, (error) => done(error, undefined)));
-  } catch (error) {
-    await callback<void>((done) => unlink(temporary, () => done(null, undefined)));
-    throw error;
-  }
+export function saveWhole(body: Uint8Array, temporary: string, destination: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const fail = (error: Error) => unlink(temporary, () => reject(error));
+    open(temporary, CREATE_NEW, 0o644, (openError, fd) => {
+      if (openError) return reject(openError);
+      let offset = 0;
+      const closeThen = (writeError: Error | null) =>
+        close(fd, (closeError) => {
+          const error = writeError ?? closeError;
+          if (error) return fail(error);
+          rename(temporary, destination, (renameError) => (renameError ? fail(renameError) : resolve()));
+        });
+      const writeRest = () =>
+        write(fd, body, offset, body.byteLength - offset, null, (writeError, written) => {
+          if (writeError) return closeThen(writeError);
+          if (written === 0) return closeThen(new Error(`write wrote 0 of ${body.byteLength - offset} bytes`));
+          offset += written;
+          if (offset < body.byteLength) writeRest();
+          else closeThen(null);
+        });
+      if (body.byteLength === 0) closeThen(null);
+      else writeRest();
+    });
+  });
+}
+
+type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'hex') => string;
+/** crypto.hash (Node 20.12+): no Hash object per body. */
+const oneShotHash = (crypto as { hash?: OneShotHash }).hash;
+
+/** sha256 of a whole small body, hex. */
+export function sha256Hex(body: Uint8Array): string {
+  return oneShotHash ? oneShotHash('sha256', body, 'hex') : crypto.createHash('sha256').update(body).digest('hex');
 }
 
 /** The chunks as one buffer (no copy for a single chunk). */

@@ -43,14 +43,27 @@ interface Entry {
 
 const DEFAULT_WINDOW = 16;
 
-function toRequest(input: MapInput, defaults: MapRequestsOptions): RequestArgs {
-  const { method = 'GET', maxQueued: _q, ordered: _o, perHostLimit: _h, ...shared } = defaults;
-  if (typeof input === 'string' || isUrlObject(input)) return [method, urlArgument(input), shared];
+/** What every input of one map shares: its default method and request options (split once per map, not per input). */
+interface MapDefaults {
+  method: string;
+  shared: RequestOptions;
+  /** shared has no keys: an input's own options are passed as they are. */
+  none: boolean;
+}
+
+function mapDefaults(options: MapRequestsOptions): MapDefaults {
+  const { method = 'GET', maxQueued: _q, ordered: _o, perHostLimit: _h, ...shared } = options;
+  return { method, shared, none: Object.keys(shared).length === 0 };
+}
+
+function toRequest(input: MapInput, defaults: MapDefaults): RequestArgs {
+  const { method, shared } = defaults;
+  if (typeof input === 'string' || isUrlObject(input)) return [method, urlArgument(input), { ...shared }];
   if (typeof input !== 'object' || input === null || !(typeof input.url === 'string' || isUrlObject(input.url))) {
     throw new TypeError(`session.map input must be a URL (a string or a URL object) or { url, ...options }, got ${JSON.stringify(input)}`);
   }
   const { url, method: itemMethod, ...own } = input;
-  return [itemMethod ?? method, urlArgument(url), { ...shared, ...own }];
+  return [itemMethod ?? method, urlArgument(url), defaults.none ? own : { ...shared, ...own }];
 }
 
 /**
@@ -88,6 +101,7 @@ async function* generateBoxes(
   options: MapRequestsOptions,
 ): AsyncGenerator<{ future: Future<Response> }> {
   const window = options.maxQueued ?? DEFAULT_WINDOW;
+  const defaults = mapDefaults(options);
   const ordered = options.ordered ?? false;
   const source = Symbol.asyncIterator in inputs
     ? (inputs as AsyncIterable<MapInput>)[Symbol.asyncIterator]()
@@ -139,7 +153,7 @@ async function* generateBoxes(
           exhausted = true;
           break;
         }
-        take(toRequest(step.value, options));
+        take(toRequest(step.value, defaults));
       }
       if (outstanding === 0) return;
       let next: Entry;

@@ -5,7 +5,7 @@
  * fails (finding 7).
  */
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { link, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChunkedEncodingError, UnsafePath } from '@requests-futures/core';
 import { useDownloadFixture } from './support/fixture.js';
@@ -94,6 +94,39 @@ describe('saveWithin', () => {
     await writeFile(join(out, 'file'), 'x');
     await expect(send(url, { saveTo: join(out, 'file', 'x.bin'), saveWithin: out })).rejects.toThrow(`${join(out, 'file')} is not a directory`);
     expect(await readdir(outside)).toEqual([]);
+  });
+});
+
+describe('a directory swapped for a symlink during the run', () => {
+  // The directory is moved outside and a symlink to it takes its place: the path now leads to the very inode
+  // an earlier download checked, so only a check of every level for every file (no remembered walk) refuses it.
+  it.each([
+    ['the target\'s own directory', ['host'], 'host'],
+    ['a parent of the target\'s directory', ['host', 'sub'], 'host'],
+  ])('%s: the next small body is refused (UnsafePath) and nothing lands outside', async (_label, levels, swapped) => {
+    const url = fixture.server.serve('/swap.bin', body);
+    const first = await send(url, { saveTo: join(out, ...levels, 'first.bin'), saveWithin: out });
+    expect(first.sha256).toBe(sha256(body));
+    await rename(join(out, swapped), join(outside, swapped));
+    await symlink(join(outside, swapped), join(out, swapped));
+    const failure = send(url, { saveTo: join(out, ...levels, 'second.bin'), saveWithin: out });
+    await expect(failure).rejects.toThrow(UnsafePath);
+    await expect(failure).rejects.toThrow(`${join(out, swapped)} is a symlink`);
+    expect((await readdir(join(outside, ...levels))).sort()).toEqual(['first.bin']);
+  });
+});
+
+describe('saveWithin, two levels deep', () => {
+  it('refuses a file where the last directory is needed, and a symlink there even when it points inside', async () => {
+    const url = fixture.server.serve('/deep-checks.bin', body);
+    await mkdir(join(out, 'a', 'real'), { recursive: true });
+    await writeFile(join(out, 'a', 'file'), 'x');
+    await symlink(join(out, 'a', 'real'), join(out, 'a', 'link'));
+    await expect(send(url, { saveTo: join(out, 'a', 'file', 'x.bin'), saveWithin: out })).rejects.toThrow(`${join(out, 'a', 'file')} is not a directory`);
+    await expect(send(url, { saveTo: join(out, 'a', 'link', 'x.bin'), saveWithin: out })).rejects.toThrow(`${join(out, 'a', 'link')} is a symlink`);
+    const saved = await send(url, { saveTo: join(out, 'a', 'real', 'x.bin'), saveWithin: out });
+    expect(saved.sha256).toBe(sha256(body));
+    expect(await readdir(join(out, 'a', 'real'))).toEqual(['x.bin']);
   });
 });
 
