@@ -13,7 +13,7 @@
  *   be seen (a CLI awaiting shutdown would otherwise quit with exit code 13).
  */
 import type { ChildProcess } from 'node:child_process';
-import { frameRun, isChildMessage, isReportFrame, unframeReport, type ControlMessage } from '@requests-futures/worker';
+import { frameRun, isChildMessage, isReportFrame, unframeReport, type ControlMessage, type ReportMessage } from '@requests-futures/worker';
 import type { ChildExit } from './broken-process-pool.js';
 
 /** What the executor hears from its children (each child's events, in the order they happen). */
@@ -82,7 +82,10 @@ export class ChildHandle {
       let message = received;
       if (isChildMessage(received)) {
         if (received.__rf === 'ready') this.markReady();
-        else if (isReportFrame(received)) message = unframeReport(received);
+        else if (received.__rf === 'report') {
+          message = this.readReport(received);
+          if (message === undefined) return;
+        }
       }
       listener.onMessage(this, message);
     });
@@ -93,6 +96,26 @@ export class ChildHandle {
     };
     if (!this.alive) onExit(this.process.exitCode, this.process.signalCode);
     else this.process.once('exit', onExit);
+  }
+
+  /**
+   * A report as the executor reads it, or undefined for one that is not a
+   * well-formed frame: a task's own process.send() dressed as ours, or a
+   * child gone wrong. Its tasks' state can no longer be trusted, so the child
+   * is killed (its started tasks fail with BrokenProcessPool, the pool
+   * replaces it) rather than the coordinator throwing in this listener.
+   */
+  private readReport(received: { readonly __rf: string }): ReportMessage | undefined {
+    let problem: string;
+    try {
+      if (isReportFrame(received)) return unframeReport(received);
+      problem = 'not a report frame';
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    process.emitWarning(`requests-futures: pool child pid ${this.pid} sent a malformed report (${problem}); it was killed`, 'BrokenProcessPoolWarning');
+    this.kill('SIGKILL');
+    return undefined;
   }
 
   private markReady(): void {

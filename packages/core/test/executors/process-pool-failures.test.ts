@@ -48,6 +48,21 @@ describe('ProcessPoolExecutor: a child that dies', () => {
     expect(ex.stats()).toMatchObject({ failed: 3, running: 0 });
   });
 
+  it.each([['no-codes'], ['bad-codes']])(
+    'a task that forges a malformed report (%s) on the pool lane: its child is killed with a warning, the coordinator survives',
+    async (shape) => {
+      const ex = executor({ maxWorkers: 1 });
+      const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
+      const error = (await rejectionOf(ex.submit(task('sendForgedReport'), shape))) as BrokenProcessPool;
+      expect(error).toBeInstanceOf(BrokenProcessPool);
+      expect(error.signal).toBe('SIGKILL');
+      const warning = await warned;
+      expect(warning.message).toContain(`pid ${error.pid}`);
+      expect(warning.message).toMatch(/malformed report/);
+      expect(await ex.submit(task('add'), 2, 3)).toBe(5);
+    },
+  );
+
   it('a task that calls process.exit(3) fails with BrokenProcessPool naming exit code 3', async () => {
     const ex = executor({ maxWorkers: 1 });
     const error = (await rejectionOf(ex.submit(task('exitProcess'), 3))) as BrokenProcessPool;
