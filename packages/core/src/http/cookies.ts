@@ -13,10 +13,11 @@ let loaded: ToughCookie | undefined;
 /**
  * tough-cookie, required on first use: a pool child that sends no cookie and
  * gets none never loads it (about 60 ms of a fresh child's start-up, measured
- * with process.cpuUsage around the import). It is CommonJS only, so require
- * and import share one instance.
+ * with process.cpuUsage around the import), nor does a session whose jar stays
+ * empty (session/cookies.ts). It is CommonJS only, so require and import share
+ * one instance.
  */
-function toughCookie(): ToughCookie {
+export function toughCookie(): ToughCookie {
   return (loaded ??= createRequire(import.meta.url)('tough-cookie') as ToughCookie);
 }
 

@@ -4,7 +4,8 @@
  * it, so the jar works the same whether a request runs here or in a child;
  * cookies the server sets come back as Set-Cookie headers and land here.
  */
-import { Cookie, CookieJar, type SerializedCookieJar } from 'tough-cookie';
+import type { Cookie, CookieJar, SerializedCookieJar } from 'tough-cookie';
+import { toughCookie } from '../http/cookies.js';
 import { CookieConflictError } from './errors.js';
 
 /** Past its Expires or Max-Age (a Max-Age of 0 or less expires at once). */
@@ -25,12 +26,17 @@ export interface CookieSetOptions {
 }
 
 export class SessionCookies {
-  readonly jar = new CookieJar(undefined, { rejectPublicSuffixes: false, looseMode: true });
+  private createdJar: CookieJar | undefined;
   /** Cookies set without a domain: like requests, they go to every host. */
   private readonly anyHost = new Map<string, string>();
   private snapshot: SerializedCookieJar | null = null;
   private version = 0;
   private snapshotVersion = -1;
+
+  /** tough-cookie's jar, created on first use: a session that never meets a cookie never loads tough-cookie. */
+  get jar(): CookieJar {
+    return (this.createdJar ??= new (toughCookie().CookieJar)(undefined, { rejectPublicSuffixes: false, looseMode: true }));
+  }
 
   /**
    * The value of the cookie called `name`, as requests' RequestsCookieJar.get:
@@ -58,7 +64,7 @@ export class SessionCookies {
       else this.anyHost.set(name, value);
       return;
     }
-    const cookie = new Cookie({ key: name, value: value ?? '', domain: options.domain, path: options.path ?? '/' });
+    const cookie = new (toughCookie().Cookie)({ key: name, value: value ?? '', domain: options.domain, path: options.path ?? '/' });
     if (value === null) cookie.expires = new Date(0);
     this.jar.setCookieSync(cookie, `http://${options.domain}${options.path ?? '/'}`, { ignoreError: true });
   }
@@ -78,7 +84,7 @@ export class SessionCookies {
 
   clear(): void {
     this.version++;
-    this.jar.removeAllCookiesSync();
+    this.createdJar?.removeAllCookiesSync();
     this.anyHost.clear();
   }
 
@@ -89,7 +95,7 @@ export class SessionCookies {
     for (const { url, header } of records) {
       const cookie = this.jar.setCookieSync(header, url, { ignoreError: true });
       // An expired cookie deletes (requests' test_cookie_removed_on_expire); tough-cookie would keep it stored.
-      if (cookie instanceof Cookie && isExpired(cookie)) this.remove(cookie);
+      if (cookie instanceof toughCookie().Cookie && isExpired(cookie)) this.remove(cookie);
     }
   }
 
@@ -113,6 +119,7 @@ export class SessionCookies {
     } catch {
       return base; // the engine reports the bad URL
     }
+    const { Cookie } = toughCookie();
     const added = [...extra].map(([key, value]) =>
       new Cookie({ key, value, domain: host, path: '/', hostOnly: true, creation: new Date(0) }).toJSON(),
     );
@@ -134,6 +141,8 @@ export class SessionCookies {
 
   /** The cookies in the jar that have not expired. */
   private all(): Cookie[] {
-    return (this.jar.serializeSync()?.cookies ?? []).map((c) => Cookie.fromJSON(c)).filter((c): c is Cookie => c !== null && c !== undefined && !isExpired(c));
+    if (this.createdJar === undefined) return [];
+    const { Cookie } = toughCookie();
+    return (this.createdJar.serializeSync()?.cookies ?? []).map((c) => Cookie.fromJSON(c)).filter((c): c is Cookie => c !== null && c !== undefined && !isExpired(c));
   }
 }

@@ -79,4 +79,21 @@ describe('what the engine loads', () => {
     `);
     expect(result).toEqual({ plain: 200, loadedAfterPlain: false, http2WrapperLoaded: false, setCookies: ['flavour=oat; Path=/'], loadedAfterCookie: true });
   });
+
+  it('a session whose jar stays empty never loads tough-cookie; its first Set-Cookie does, and the cookie is kept', async () => {
+    const result = await inFreshProcess(`
+      const { Session } = await import(dist + '/index.js');
+      const { createRequire } = await import('node:module');
+      const require = createRequire(dist + '/index.js');
+      const toughCookie = require.resolve('tough-cookie');
+      const session = new Session();
+      const plain = await session.get(url + '/get');
+      const loadedAfterPlain = toughCookie in require.cache;
+      const sizeBefore = session.cookies.size;
+      await session.get(url + '/cookies/set?flavour=oat');
+      console.log(JSON.stringify({ plain: plain.statusCode, loadedAfterPlain, sizeBefore, loadedAfterCookie: toughCookie in require.cache, flavour: session.cookies.get('flavour') }));
+      await session.close();
+    `);
+    expect(result).toEqual({ plain: 200, loadedAfterPlain: false, sizeBefore: 0, loadedAfterCookie: true, flavour: 'oat' });
+  });
 });
