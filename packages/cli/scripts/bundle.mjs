@@ -43,6 +43,10 @@ const LOCATIONS = [
   [`${packages}cli/dist/bench/loop-task.js`, 'LOOP_TASK_MODULE = import.meta.url', "LOOP_TASK_MODULE = new URL('./rf-bench-task.mjs', import.meta.url).href"],
   // got is in the bundle already: no one-file build of it to look for (core/scripts/vendor-got.mjs).
   [`${packages}core/dist/http/got-loader.js`, "new URL('../vendor/got.js', import.meta.url).href", 'null'],
+  // Packages the engine requires on first use: a require() esbuild sees is bundled (and still runs
+  // on first use); createRequire would look for them next to the bundle, where an installed rf has none.
+  [`${packages}core/dist/http/cookies.js`, "createRequire(import.meta.url)('tough-cookie')", "require('tough-cookie')"],
+  [`${packages}core/dist/http/apparent-encoding.js`, "createRequire(import.meta.url)('chardet')", "require('chardet')"],
   // rf worker runs its own copy of the request task, whatever file the coordinator named.
   [
     `${packages}distributed/dist/worker/engine-refs.js`,

@@ -33,6 +33,8 @@ let work: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/missing') res.writeHead(404).end();
+    else if (req.url === '/set-cookie') res.writeHead(302, { 'Set-Cookie': 'flavour=oat; Path=/', Location: '/echo-cookie' }).end();
+    else if (req.url === '/echo-cookie') res.end(`cookie: ${req.headers.cookie ?? 'none'}`);
     else if (req.url === '/large') res.end(LARGE_BODY);
     else res.end(BODY);
   });
@@ -79,6 +81,29 @@ describe('bundle/rf.mjs', () => {
       expect(modules.filter((url) => url.endsWith('/bundle/rf-child.mjs')).length).toBe(2);
       expect(modules.some((url) => url.endsWith('/bundle/rf-request-task.mjs'))).toBe(true);
     }
+  });
+
+  it('has every package it loads inside: no module is looked up at run time next to the bundle', async () => {
+    // A package the engine requires on first use (tough-cookie, chardet) must be bundled, not resolved
+    // from bundle/'s own node_modules, which an installed rf does not have.
+    const { readdir } = await import('node:fs/promises');
+    const bundleDir = path.dirname(RF_BUNDLE);
+    const lookups: string[] = [];
+    for (const name of await readdir(bundleDir)) {
+      const source = await readFile(path.join(bundleDir, name), 'utf8');
+      for (const match of source.matchAll(/createRequire\d*\(import\.meta\.url\)\(("[^"]+")\)/g)) lookups.push(`${name}: ${match[1]}`);
+    }
+    expect(lookups).toEqual([]);
+  });
+
+  it.each([[[]], [['--processes', '2']]])('follows a Set-Cookie redirect with the cookie (%j): tough-cookie loads from the bundle', async (extra) => {
+    const list = path.join(work, `cookie-list${extra.length}.txt`);
+    const out = path.join(work, `cookie-out${extra.length}`);
+    await writeFile(list, `${base}/set-cookie\tcookie.txt\n`);
+    const result = await run(RF_BUNDLE, ['download', list, '-o', out, '--retries', '0', ...extra]);
+    expect(result.stderr).not.toMatch(/Cannot find module/);
+    expect(result.code).toBe(0);
+    expect(await readFile(path.join(out, 'cookie.txt'), 'utf8')).toBe('cookie: flavour=oat');
   });
 
   it('runs rf bench --processes 1, whose child imports the bundled loop task', async () => {
