@@ -39,7 +39,7 @@ const WORKERS = Number(values.workers);
 const REPS = Number(values.reps);
 const DURATIONS = values.seconds.split(',').map(Number);
 const CONNECTIONS = Number(values.connections);
-const RF = fileURLToPath(new URL('../../packages/cli/bundle/rf.mjs', import.meta.url));
+const RF = fileURLToPath(new URL('../../packages/cli/bundle/rf.cjs', import.meta.url));
 const AUTOCANNON = createRequire(fileURLToPath(new URL('../package.json', import.meta.url))).resolve('autocannon/autocannon.js');
 const TICKS_PER_SECOND = 100;
 

@@ -12,7 +12,7 @@ import { nodeFloorArm } from '../src/arms/node-floor-arm.js';
 import { rfDownloadArm } from '../src/arms/rf-cli-arm.js';
 import { listText } from '../src/arms/whole-process-arm.js';
 
-const RF = fileURLToPath(new URL('../../packages/cli/bundle/rf.mjs', import.meta.url));
+const RF = fileURLToPath(new URL('../../packages/cli/bundle/rf.cjs', import.meta.url));
 
 test('listText names the files 0000.bin, 0001.bin, … in list order', () => {
   assert.equal(listText(['http://a/x', 'http://a/y']), 'http://a/x\t0000.bin\nhttp://a/y\t0001.bin\n');

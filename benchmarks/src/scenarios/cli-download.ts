@@ -86,7 +86,7 @@ function cliScenario(set: (context: ScenarioContext) => CliSet, id: string, full
         id,
         title: `rf download, whole process: ${urls.length.toLocaleString('en-US')} × ${size} from nginx, -j ${spec.jobs}`,
         description:
-          'each run a fresh process timed from spawn to exit (start-up included); rf = bundle/rf.mjs, checksums on (sha256), --retries 0; ' +
+          'each run a fresh process timed from spawn to exit (start-up included); rf = bundle/rf.cjs, checksums on (sha256), --retries 0; ' +
           'Python hashes too; MB = 10^6 bytes; peak RSS: the tool’s own process (rf: the coordinator)',
         primary: spec.primary,
         repetitions: context.repetitions,

@@ -38,7 +38,7 @@ const QUICK_SECONDS = 2;
 const WARM_UP_SECONDS = 0.5;
 
 /** The shipped bin (bundled), as a user runs it. */
-const RF_CLI = fileURLToPath(new URL('../../../packages/cli/bundle/rf.mjs', import.meta.url));
+const RF_CLI = fileURLToPath(new URL('../../../packages/cli/bundle/rf.cjs', import.meta.url));
 
 // ---- autocannon (its CLI, a child process) ----
 

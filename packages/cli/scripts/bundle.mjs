@@ -3,7 +3,8 @@
  * dist/ of every package). Node resolves and reads one file per module;
  * rf's coordinator and a pool child import 150-250 of them (got alone is
  * ~90), which costs more than compiling them. dist/ stays as it is for
- * library users and the tests; the `rf` bin runs bundle/rf.mjs.
+ * library users and the tests; the `rf` bin is bundle/rf.cjs, which sizes
+ * libuv's thread pool and runs bundle/rf.mjs.
  *
  * Five entries, split into shared chunks so that a module used by two
  * entries exists once per process (one task-context store, one serializer
@@ -108,6 +109,31 @@ for (const file of Object.keys(result.metafile.outputs)) {
   helperFiles.push(file);
 }
 if (helperFiles.length !== 1) throw new Error(`bundle: esbuild's __name helper found in ${helperFiles.length} files, expected 1; update NAME_HELPER in scripts/bundle.mjs`);
+
+/**
+ * The bin, bundle/rf.cjs: the CommonJS launcher (src/launch.cts) that sizes
+ * libuv's thread pool before any ESM loads, then imports bundle/rf.mjs.
+ */
+const handOver = {
+  name: 'hand-over-to-rf-mjs',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/rf\.js$/ }, () => ({ path: './rf.mjs', external: true }));
+  },
+};
+const launcher = await esbuild.build({
+  entryPoints: [`${packages}cli/dist/launch.cjs`],
+  outfile: `${outdir}/rf.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  plugins: [handOver],
+  logLevel: 'warning',
+  metafile: true,
+});
+const launcherSource = await readFile(`${outdir}/rf.cjs`, 'utf8');
+if (!launcherSource.includes('import("./rf.mjs")')) throw new Error('bundle: rf.cjs does not import ./rf.mjs; check src/launch.cts');
+Object.assign(result.metafile.outputs, launcher.metafile.outputs);
 
 const outputs = Object.entries(result.metafile.outputs);
 const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);

@@ -1,5 +1,5 @@
 /**
- * The bundled rf (bundle/rf.mjs, the package's bin) behaves as the compiled
+ * The bundled rf (the package's bin, bundle/rf.cjs, which runs bundle/rf.mjs) behaves as the compiled
  * one, and its pool children run the bundled child entry and request task:
  * nothing of packages/{core,worker,serializer}/dist is loaded by any process
  * (NODE_DEBUG=esm logs every module each process stores; the children inherit
@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RF_BIN, runRfProcess } from './helpers.js';
 
 
-const RF_BUNDLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bundle/rf.mjs');
+const PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RF_BUNDLE = path.join(PACKAGE, (JSON.parse(await readFile(path.join(PACKAGE, 'package.json'), 'utf8')) as { bin: { rf: string } }).bin.rf);
 const BODY = Buffer.from('bundled rf, 0123456789'.repeat(50));
 // Past the engine's 64 KiB small-body path: streamed, hashed on the hasher thread (which broke in the bundle once).
 const LARGE_BODY = Buffer.alloc(3 * 1024 * 1024 + 17, 'large body ');
@@ -50,7 +51,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-describe('bundle/rf.mjs', () => {
+describe('the bundled rf bin', () => {
   it('prints the same help as dist/rf.js', async () => {
     const [bundled, compiled] = await Promise.all([run(RF_BUNDLE, ['download', '--help']), run(RF_BIN, ['download', '--help'])]);
     expect(bundled.code).toBe(0);
