@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeFloorArm } from '../src/arms/node-floor-arm.js';
+import { gotFloorArm, nodeFloorArm, RF_GOT } from '../src/arms/floor-arms.js';
 import { rfDownloadArm } from '../src/arms/rf-cli-arm.js';
 import { listText } from '../src/arms/whole-process-arm.js';
 
@@ -46,29 +46,34 @@ test('rfDownloadArm runs rf as a fresh process, checks the bytes written and cle
   }
 });
 
-test('nodeFloorArm downloads with node:http alone, with and without sha256, and checks the bytes', async () => {
-  const server = createServer((request, response) => response.end(Buffer.alloc(request.url === '/short' ? 10 : 70_000, 7)));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const workDir = await mkdtemp(join(tmpdir(), 'floor-arm-'));
-  try {
-    for (const sha256 of [false, true]) {
-      const arm = nodeFloorArm({ name: 'floor', urls: [`${base}/a`, `${base}/b`, `${base}/c`], expectedBytes: 210_000, jobs: 2, sha256, workDir });
-      await arm.open!();
-      const result = await arm.run();
-      assert.equal(result.bytes, 210_000);
-      assert.equal(result.requests, 3);
-      await arm.close!();
+for (const [name, floorArm] of [
+  ['nodeFloorArm', nodeFloorArm],
+  ['gotFloorArm', gotFloorArm],
+] as const) {
+  test(`${name} downloads, with and without sha256, checks the bytes and cleans up`, { skip: name === 'gotFloorArm' && !existsSync(RF_GOT) && 'core is not built (pnpm build)' }, async () => {
+    const server = createServer((request, response) => response.end(Buffer.alloc(request.url === '/short' ? 10 : 70_000, 7)));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const workDir = await mkdtemp(join(tmpdir(), 'floor-arm-'));
+    try {
+      for (const sha256 of [false, true]) {
+        const arm = floorArm({ name: 'floor', urls: [`${base}/a`, `${base}/b`, `${base}/c`], expectedBytes: 210_000, jobs: 2, sha256, workDir });
+        await arm.open!();
+        const result = await arm.run();
+        assert.equal(result.bytes, 210_000);
+        assert.equal(result.requests, 3);
+        await arm.close!();
+      }
+      const short = floorArm({ name: 'floor', urls: [`${base}/short`], expectedBytes: 70_000, jobs: 1, sha256: false, workDir });
+      await short.open!();
+      await assert.rejects(short.run(), /10 bytes written, expected 70000/);
+      await short.close!();
+      assert.deepEqual(await readdir(workDir), []);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await rm(workDir, { recursive: true, force: true });
     }
-    const short = nodeFloorArm({ name: 'floor', urls: [`${base}/short`], expectedBytes: 70_000, jobs: 1, sha256: false, workDir });
-    await short.open!();
-    await assert.rejects(short.run(), /10 bytes written, expected 70000/);
-    await short.close!();
-    assert.deepEqual(await readdir(workDir), []);
-  } finally {
-    server.closeAllConnections();
-    server.close();
-    await rm(workDir, { recursive: true, force: true });
-  }
-});
+  });
+}

@@ -9,7 +9,9 @@
  * and with --processes 2. Peak RSS is each tool's own process (rf: the
  * coordinator; its pool children are not counted). Two Node floor arms
  * (node:http straight to files, with and without sha256: node-floor.mjs) show
- * what any got-based engine is bounded by on this machine.
+ * what any engine on node:http is bounded by on this machine, and two got
+ * floor arms (got.stream to a temporary file renamed into place:
+ * got-floor.mjs) what any engine that keeps got as its client is.
  *
  * cli-memory: one rf run over a long list of small files (200,000; quick
  * 1,000) from nginx, for the coordinator's peak RSS: memory must follow -j
@@ -20,7 +22,7 @@ import { join } from 'node:path';
 import type { Arm } from '../arm.js';
 import { curlArm } from '../arms/curl-arm.js';
 import { pythonDownloadArm } from '../arms/python-arms.js';
-import { nodeFloorArm } from '../arms/node-floor-arm.js';
+import { gotFloorArm, nodeFloorArm } from '../arms/floor-arms.js';
 import { rfDownloadArm } from '../arms/rf-cli-arm.js';
 import type { Metric } from '../arm.js';
 import type { FileSetSpec } from '../servers/files.js';
@@ -99,6 +101,8 @@ function cliScenario(set: (context: ScenarioContext) => CliSet, id: string, full
             : [
                 nodeFloorArm({ ...common, name: 'Node floor: node:http -> file', sha256: false, workDir: join(scratch, 'floor') }),
                 nodeFloorArm({ ...common, name: 'Node floor + sha256', sha256: true, workDir: join(scratch, 'floor-sha') }),
+                gotFloorArm({ ...common, name: 'got floor: got.stream -> temp -> rename', sha256: false, workDir: join(scratch, 'got-floor') }),
+                gotFloorArm({ ...common, name: 'got floor + sha256', sha256: true, workDir: join(scratch, 'got-floor-sha') }),
               ]),
         ],
       };
