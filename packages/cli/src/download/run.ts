@@ -7,7 +7,7 @@
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Executor, MapInput, ObservableExecutor } from '@requests-futures/core';
+import { ThreadPoolExecutor, type Executor, type MapInput, type ObservableExecutor } from '@requests-futures/core';
 import { bulkTransferGc } from '@requests-futures/core/internal';
 import { EXIT_INTERRUPTED, interruptedExitCode, PathOutsideDirectoryError, UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
@@ -262,6 +262,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const settleOptions = {
     retries: options.retries,
     signal: options.signal,
+    savedInThisProcess: engine.session.executor instanceof ThreadPoolExecutor,
     resubmit: ({ url, ...request }: DownloadRequest) => (options.signal?.aborted ? null : engine.session.request('GET', url, request)),
   };
   let fatal: unknown = null;
