@@ -187,8 +187,10 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
   try {
     for (let attempt = 0; ; attempt++) {
       // Without saveWithin there is nothing to check on the way: the directory is made only if the file cannot be (one hop less a file).
-      if (attempt > 0 || (options.within !== undefined && options.within !== null)) {
-        created.push(...(await prepareDirectory(destination, options.within, options.request, attempt === 0 && options.directoryWalked === true)));
+      // Nor when it was walked before the request was sent (prepareDirectory would return at once, for a promise and a turn).
+      const walked = attempt === 0 && options.directoryWalked === true;
+      if (attempt > 0 || (options.within !== undefined && options.within !== null && !walked)) {
+        created.push(...(await prepareDirectory(destination, options.within, options.request, walked)));
       }
       try {
         await saveWhole(body, temporaryPathFor(destination), destination);
