@@ -113,7 +113,7 @@ function withOption(entry: UrlListEntry, name: string, value: string, lineNumber
  * event and async-iterator layers per line cost ~2% of rf download's main
  * thread on a list of 5,000 URLs.
  */
-async function* splitLines(source: Readable): AsyncGenerator<string[]> {
+export async function* splitLines(source: Readable): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
   let partial = '';
   let skipNewline = false;

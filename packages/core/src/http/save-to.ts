@@ -163,7 +163,8 @@ export async function saveBodyTo(stream: BodyStream, target: string, options: Sa
       // A body that ends within its first 64 KiB takes the short path (small-body.ts).
       const start = await readBodyStart(stream, SMALL_BODY_BYTES, counter, options.request, throttle);
       if (start.ended) {
-        await throttle?.paid();
+        // Not `await throttle?.paid()`: awaiting undefined still costs a promise and a turn per file.
+        if (throttle) await throttle.paid();
         return await saveSmallBody(start.chunks, destination, counter, options);
       }
       received = start.chunks;
@@ -240,7 +241,7 @@ async function saveStreamedBody(
     }
     const writer = new BatchedFileWriter(output.file, hasher?.onWritten ? { onWritten: hasher.onWritten } : {});
     await pumpBodyInto(stream, writer, counter, options.request, { received, onChunk: hasher?.onChunk, throttle });
-    await throttle?.paid();
+    if (throttle) await throttle.paid();
     closed = true;
     await output.file.close();
     size = output.resumedFrom + counter.bytes;
