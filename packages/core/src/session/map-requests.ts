@@ -12,7 +12,7 @@
  * inputs for other hosts; it starts as soon as one of its host's requests
  * finishes, in input order per host.
  */
-import type { Future, IteratedFuture } from '../futures/future.js';
+import { addDoneWaiter, type Future, type IteratedFuture } from '../futures/future.js';
 import type { Response } from '../http/response.js';
 import type { RequestOptions } from './options.js';
 import { isUrlObject, urlArgument, validatePositiveInteger } from './validate.js';
@@ -227,12 +227,16 @@ class MapIterator {
     this.outstanding += 1;
     this.submitted.add(entry);
     if (this.ordered) this.inOrder.push(entry);
-    entry.future.addDoneCallback(() => {
+    const onDone = () => {
       if (!this.ordered) this.finished.push(entry);
       const resume = this.wake;
       this.wake = null;
       resume?.();
-    });
+    };
+    // An internal waiter, as asCompleted uses, not a done callback: a done callback captures the caller's
+    // async context (an AsyncResource per input, entered when it runs), which only resolving a promise needs not.
+    if (entry.future.done()) onDone();
+    else addDoneWaiter(entry.future, onDone);
   }
 
   private changed(): Promise<void> {
