@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { openUrlList, parseUrlListLine, readUrlList, type BadLine, type UrlListEntry } from '../dist/download/input.js';
+import { isBadLine, openUrlList, parseUrlListLine, readUrlList, readUrlListInBatches, type BadLine, type UrlListEntry } from '../dist/download/input.js';
 import { parseChecksumLine } from '../dist/download/checksums.js';
 import { countListEntries } from '../dist/download/count.js';
 
@@ -31,6 +31,17 @@ const LIST = [
 ].join('\n');
 
 describe('readUrlList', () => {
+  it('in batches: the entries and refused lines of a chunk in line order, an entry held until the next URL line (in a later chunk) completes it', async () => {
+    const chunks = ['http://127.0.0.1:9/a\nnot a url\nhttp://127.0.0.1:9/b\n', '  out=b.bin\nhttp://127.0.0.1:9/c\n'];
+    const batches: Array<Array<number | string>> = [];
+    for await (const items of readUrlListInBatches(Readable.from(chunks))) {
+      batches.push(items.map((item) => (isBadLine(item) ? `bad ${item.lineNumber}` : item.lineNumber)));
+    }
+    expect(batches).toEqual([[1, 'bad 2'], [3], [5]]);
+    const { entries } = await readAll(Readable.from(chunks));
+    expect(entries.find((entry) => entry.lineNumber === 3)).toEqual({ url: 'http://127.0.0.1:9/b', requestedPath: 'b.bin', lineNumber: 3 });
+  });
+
   it('yields good lines with their line numbers and reports bad ones without stopping', async () => {
     const { entries, bad } = await readAll(Readable.from([LIST]));
     expect(entries).toEqual([

@@ -28,11 +28,11 @@ describe('settleDownload', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  async function download(name: string) {
+  async function download(name: string, resume = false) {
     const saveTo = path.join(work, name);
-    const request = { url: `${server.url}/${name}`, saveTo, saveWithin: work, resume: false };
+    const request = { url: `${server.url}/${name}`, saveTo, saveWithin: work, resume };
     const meta: DownloadMeta = { url: request.url, path: name, line: 1, submittedAt: performance.now(), request };
-    const future = session.get(request.url, { saveTo, saveWithin: work, meta });
+    const future = session.get(request.url, { saveTo, saveWithin: work, resume, meta });
     await future.result();
     return { future: future as Parameters<typeof settleDownload>[0], saveTo };
   }
@@ -55,5 +55,28 @@ describe('settleDownload', () => {
     expect(entry).toMatchObject({ ok: false, bytes: null, sha256: null });
     expect(entry.error).toMatch(/^NotOnDisk: /);
     expect(entry.error).toMatch(reason);
+  });
+
+  describe('savedInThisProcess (the engine ran here)', () => {
+    const inProcess = { ...noRetries, savedInThisProcess: true };
+
+    it('a file the engine wrote and renamed is ok on the strength of its own writes: it is not looked at again', async () => {
+      const { future, saveTo } = await download('written-here.bin');
+      // Spoiled after the rename: only an lstat would see it, and this mode does not take one.
+      await truncate(saveTo, 10);
+      const { entry } = await settleDownload(future, inProcess);
+      expect(entry).toMatchObject({ ok: true, bytes: server.content('/written-here.bin').length, sha256: server.sha256('/written-here.bin') });
+    });
+
+    it('a kept file (found on disk, not written by this run) is still looked at', async () => {
+      await download('kept-here.bin');
+      const { future, saveTo } = await download('kept-here.bin', true);
+      const response = await future.result();
+      expect(response.kept).toBe(true);
+      await rm(saveTo);
+      const { entry } = await settleDownload(future, inProcess);
+      expect(entry).toMatchObject({ ok: false, bytes: null });
+      expect(entry.error).toMatch(/^NotOnDisk: .*missing after the download/);
+    });
   });
 });

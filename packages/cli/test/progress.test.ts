@@ -26,6 +26,33 @@ describe('download progress and summary', () => {
     expect(output().stderr).toBe('line 7: not an http(s) URL: "nope"; skipped\n');
   });
 
+  it('writes the lines of one turn in one write, in order, before a refused line goes to stderr, and the rest at stop()', async () => {
+    const events: string[] = [];
+    const { io } = captureIo();
+    io.stdout.write = ((text: string) => events.push(`stdout ${JSON.stringify(text)}`) > 0) as typeof io.stdout.write;
+    io.stderr.write = ((text: string) => events.push(`stderr ${JSON.stringify(text)}`) > 0) as typeof io.stderr.write;
+    const tally = new DownloadTally();
+    const progress = createProgress(tally, io);
+    const ok = (name: string) => ({ url: `http://127.0.0.1/${name}`, path: name, ok: true, status: 200, bytes: 1, transferred: 1, error: null });
+    for (const name of ['a', 'b']) {
+      tally.recordQueued();
+      tally.recordOutcome(ok(name));
+      progress.completed(ok(name));
+    }
+    expect(events).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['stdout "[1/1+] ok 200 1 B  a\\n[2/2+] ok 200 1 B  b\\n"']);
+    tally.recordQueued();
+    tally.recordOutcome(ok('c'));
+    progress.completed(ok('c'));
+    progress.badLine({ lineNumber: 9, text: 'x', reason: 'not an http(s) URL: "x"' });
+    tally.recordQueued();
+    tally.recordOutcome(ok('d'));
+    progress.completed(ok('d'));
+    progress.stop();
+    expect(events.slice(1)).toEqual(['stdout "[3/3+] ok 200 1 B  c\\n"', 'stderr "line 9: not an http(s) URL: \\"x\\"; skipped\\n"', 'stdout "[4/4+] ok 200 1 B  d\\n"']);
+  });
+
   it('draws a bar on a terminal', () => {
     const { io, output } = captureIo();
     Object.assign(io.stderr, { isTTY: true, columns: 120 });

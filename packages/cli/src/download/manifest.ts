@@ -31,13 +31,14 @@ export interface ManifestEntry {
 }
 
 export interface ManifestSink {
-  write(entry: ManifestEntry): Promise<void>;
+  /** A promise to wait for, or undefined when there is nothing to wait for (no manifest: no promise and no turn per file). */
+  write(entry: ManifestEntry): Promise<void> | undefined;
   close(): Promise<void>;
 }
 
 /** Stands in when no --manifest was asked for, so the caller need not branch. */
 export const noManifest: ManifestSink = {
-  async write() {},
+  write: () => undefined,
   async close() {},
 };
 

@@ -31,8 +31,21 @@ export function describeBadLine(bad: BadLine): string {
   return `line ${bad.lineNumber}: ${bad.reason}; skipped`;
 }
 
-/** One line per file: greppable, and never interleaves with a redraw. */
+/**
+ * One line per file: greppable, and never interleaves with a redraw. The
+ * lines of one turn of the event loop go out in one write (a write per file
+ * cost ~1.3% of rf download's main thread on 5,000 small files); whatever is
+ * held is written before a refused line goes to stderr and at stop(), so the
+ * order stays the order of events and nothing is left behind.
+ */
 export class LogProgress implements ProgressReporter {
+  private held = '';
+  private flushScheduled = false;
+  private readonly flushHeld = () => {
+    this.flushScheduled = false;
+    this.flush();
+  };
+
   constructor(
     private readonly tally: DownloadTally,
     private readonly io: CliIo,
@@ -43,22 +56,44 @@ export class LogProgress implements ProgressReporter {
   completed(outcome: DownloadOutcome): void {
     const counter = `[${this.tally.done}/${totalText(this.tally)}]`;
     if (outcome.kept) {
-      writeLine(this.io.stdout, `${counter} kept ${formatBytes(outcome.bytes)}  ${outcome.path}`);
+      this.hold(`${counter} kept ${formatBytes(outcome.bytes)}  ${outcome.path}`);
     } else if (outcome.ok) {
-      writeLine(this.io.stdout, `${counter} ok ${outcome.status} ${formatBytes(outcome.bytes)}  ${outcome.path}`);
+      this.hold(`${counter} ok ${outcome.status} ${formatBytes(outcome.bytes)}  ${outcome.path}`);
     } else {
-      writeLine(this.io.stdout, `${counter} FAILED ${outcome.url}  ${outcome.error}`);
+      this.hold(`${counter} FAILED ${outcome.url}  ${outcome.error}`);
     }
   }
 
   badLine(bad: BadLine): void {
+    this.flush();
     writeLine(this.io.stderr, describeBadLine(bad));
   }
 
   totalKnown(): void {}
 
-  stop(): void {}
+  stop(): void {
+    this.flush();
+  }
+
+  private hold(line: string): void {
+    this.held += `${line}\n`;
+    if (this.held.length >= HELD_BYTES) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushHeld);
+    }
+  }
+
+  private flush(): void {
+    if (this.held === '') return;
+    const text = this.held;
+    this.held = '';
+    this.io.stdout.write(text);
+  }
 }
+
+/** Held lines are written once they reach this many characters, without waiting for the end of the turn. */
+const HELD_BYTES = 16 * 1024;
 
 /** At most this many downloads in flight get a line of their own; more are summed up in one line. */
 export const FILE_LINES = 4;

@@ -7,7 +7,7 @@
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Executor, MapInput, ObservableExecutor } from '@requests-futures/core';
+import { ThreadPoolExecutor, type Executor, type MapInput, type ObservableExecutor } from '@requests-futures/core';
 import { bulkTransferGc } from '@requests-futures/core/internal';
 import { EXIT_INTERRUPTED, interruptedExitCode, PathOutsideDirectoryError, UsageError } from '../errors.js';
 import { writeLine, type CliIo } from '../io.js';
@@ -15,7 +15,7 @@ import { ownsProcess } from '../own-process.js';
 import { describeError } from '../util/format.js';
 import { readChecksumsFile } from './checksums.js';
 import { countListEntries } from './count.js';
-import { openUrlList, readUrlList, type BadLine, type UrlListEntry } from './input.js';
+import { isBadLine, openUrlList, readUrlListInBatches, type BadLine, type UrlListEntry } from './input.js';
 import { ManifestWriter, noManifest, type ManifestEntry, type ManifestSink } from './manifest.js';
 import { renameToDispositionName } from './disposition-name.js';
 import { classifyFileError } from './entry-errors.js';
@@ -151,43 +151,50 @@ async function* downloadRequests(state: RunState): AsyncGenerator<MapInput> {
     progress.badLine(bad);
     refused.push(bad);
   };
-  for await (const entry of readUrlList(openUrlList(options.list, state.io.stdin), { onBadLine })) {
-    // Refused lines are written here, in the consumer's rhythm, so at most a few wait in memory.
-    if (refused.length > 0) for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
-    const relative = entry.requestedPath !== undefined ? sanitizeRelativePath(entry.requestedPath) : pathFromUrl(entry.url);
-    let target: AllocatedPath;
-    try {
-      target = allocator.allocate(relative);
-    } catch (error) {
-      if (!(error instanceof PathOutsideDirectoryError)) throw error;
-      onBadLine(refusedEntry(entry, error.message));
-      continue;
+  // A chunk of the list at a time, looped over here: one async generator less between each URL and its request.
+  for await (const items of readUrlListInBatches(openUrlList(options.list, state.io.stdin))) {
+    for (const entry of items) {
+      if (isBadLine(entry)) {
+        onBadLine(entry);
+        continue;
+      }
+      // Refused lines are written here, in the consumer's rhythm, so at most a few wait in memory.
+      if (refused.length > 0) for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
+      const relative = entry.requestedPath !== undefined ? sanitizeRelativePath(entry.requestedPath) : pathFromUrl(entry.url);
+      let target: AllocatedPath;
+      try {
+        target = allocator.allocate(relative);
+      } catch (error) {
+        if (!(error instanceof PathOutsideDirectoryError)) throw error;
+        onBadLine(refusedEntry(entry, error.message));
+        continue;
+      }
+      const digest = expectedDigest(entry, target.relativePath, state.checksums);
+      if ('reason' in digest) {
+        onBadLine(refusedEntry(entry, digest.reason));
+        continue;
+      }
+      if (digest.sha256 !== undefined && options.checksum === false) {
+        onBadLine(refusedEntry(entry, 'it gives a sha256, which --no-checksum cannot check'));
+        continue;
+      }
+      // No await for a directory already swept, nor without --wait: each costs a turn of the loop per file.
+      const directory = path.dirname(target.absolutePath);
+      if (!sweeper.hasSwept(directory)) await sweeper.sweepOnce(directory);
+      // Last before the yield, so nothing but the session stands between the turn and the request.
+      if (pacer !== null) await pacer.waitTurn(entry.url, options.signal);
+      if (options.signal?.aborted) return;
+      tally.recordQueued();
+      progress.queued();
+      const request: DownloadRequest = { url: entry.url, saveTo: target.absolutePath, saveWithin: allocator.directory, resume: options.resume };
+      if (digest.sha256 !== undefined) request.expectedSha256 = digest.sha256;
+      if (options.checksum === false) request.checksum = false;
+      if (entry.headers !== undefined) request.headers = entry.headers;
+      Object.assign(request, explicitTransport);
+      const meta: DownloadMeta = { url: entry.url, path: target.relativePath, line: entry.lineNumber, submittedAt: performance.now(), request };
+      if (entry.requestedPath !== undefined) meta.requestedPath = entry.requestedPath;
+      yield { ...request, meta };
     }
-    const digest = expectedDigest(entry, target.relativePath, state.checksums);
-    if ('reason' in digest) {
-      onBadLine(refusedEntry(entry, digest.reason));
-      continue;
-    }
-    if (digest.sha256 !== undefined && options.checksum === false) {
-      onBadLine(refusedEntry(entry, 'it gives a sha256, which --no-checksum cannot check'));
-      continue;
-    }
-    // No await for a directory already swept, nor without --wait: each costs a turn of the loop per file.
-    const directory = path.dirname(target.absolutePath);
-    if (!sweeper.hasSwept(directory)) await sweeper.sweepOnce(directory);
-    // Last before the yield, so nothing but the session stands between the turn and the request.
-    if (pacer !== null) await pacer.waitTurn(entry.url, options.signal);
-    if (options.signal?.aborted) return;
-    tally.recordQueued();
-    progress.queued();
-    const request: DownloadRequest = { url: entry.url, saveTo: target.absolutePath, saveWithin: allocator.directory, resume: options.resume };
-    if (digest.sha256 !== undefined) request.expectedSha256 = digest.sha256;
-    if (options.checksum === false) request.checksum = false;
-    if (entry.headers !== undefined) request.headers = entry.headers;
-    Object.assign(request, explicitTransport);
-    const meta: DownloadMeta = { url: entry.url, path: target.relativePath, line: entry.lineNumber, submittedAt: performance.now(), request };
-    if (entry.requestedPath !== undefined) meta.requestedPath = entry.requestedPath;
-    yield { ...request, meta };
   }
   for (const bad of refused.splice(0)) await manifest.write(badLineEntry(bad));
   tally.inputDone = true;
@@ -262,6 +269,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const settleOptions = {
     retries: options.retries,
     signal: options.signal,
+    savedInThisProcess: engine.session.executor instanceof ThreadPoolExecutor,
     resubmit: ({ url, ...request }: DownloadRequest) => (options.signal?.aborted ? null : engine.session.request('GET', url, request)),
   };
   let fatal: unknown = null;
@@ -272,7 +280,8 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
       const { outcome, entry } = settled;
       tally.recordOutcome(outcome);
       progress.completed(outcome);
-      await manifest.write(entry);
+      const writing = manifest.write(entry);
+      if (writing !== undefined) await writing;
     }
   } catch (error) {
     fatal = error;

@@ -163,7 +163,8 @@ export async function saveBodyTo(stream: BodyStream, target: string, options: Sa
       // A body that ends within its first 64 KiB takes the short path (small-body.ts).
       const start = await readBodyStart(stream, SMALL_BODY_BYTES, counter, options.request, throttle);
       if (start.ended) {
-        await throttle?.paid();
+        // Not `await throttle?.paid()`: awaiting undefined still costs a promise and a turn per file.
+        if (throttle) await throttle.paid();
         return await saveSmallBody(start.chunks, destination, counter, options);
       }
       received = start.chunks;
@@ -187,8 +188,10 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
   try {
     for (let attempt = 0; ; attempt++) {
       // Without saveWithin there is nothing to check on the way: the directory is made only if the file cannot be (one hop less a file).
-      if (attempt > 0 || (options.within !== undefined && options.within !== null)) {
-        created.push(...(await prepareDirectory(destination, options.within, options.request, attempt === 0 && options.directoryWalked === true)));
+      // Nor when it was walked before the request was sent (prepareDirectory would return at once, for a promise and a turn).
+      const walked = attempt === 0 && options.directoryWalked === true;
+      if (attempt > 0 || (options.within !== undefined && options.within !== null && !walked)) {
+        created.push(...(await prepareDirectory(destination, options.within, options.request, walked)));
       }
       try {
         await saveWhole(body, temporaryPathFor(destination), destination);
@@ -238,7 +241,7 @@ async function saveStreamedBody(
     }
     const writer = new BatchedFileWriter(output.file, hasher?.onWritten ? { onWritten: hasher.onWritten } : {});
     await pumpBodyInto(stream, writer, counter, options.request, { received, onChunk: hasher?.onChunk, throttle });
-    await throttle?.paid();
+    if (throttle) await throttle.paid();
     closed = true;
     await output.file.close();
     size = output.resumedFrom + counter.bytes;

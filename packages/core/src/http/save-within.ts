@@ -132,7 +132,9 @@ function splitWithin(destination: string, within: string, request: RequestInfo):
  * true when the target's directory exists (its part file can be claimed).
  */
 export async function directoryExistsWithin(destination: string, within: string, request: RequestInfo): Promise<boolean> {
-  const { root, components } = await rootAndComponents(destination, within, request, false);
+  const { base, components } = splitWithin(destination, within, request);
+  // The remembered root without an await (a promise and a turn per file, as this runs before every request).
+  const root = realRoots.get(base) ?? (await realRoot(base, false));
   if (root === undefined) return false;
   let current = root;
   for (const component of components) {
