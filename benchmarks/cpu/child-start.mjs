@@ -5,7 +5,10 @@
  * time) once the first request is back, after 16 more, and after N more.
  * Each repetition is a new process per build, builds interleaved.
  *
- *   node benchmarks/cpu/child-start.mjs [--reps 5] [--total 3000] [core dist index.js ...]
+ *   node benchmarks/cpu/child-start.mjs [--reps 5] [--total 3000] [core dist index.js[::CHILD FLAGS] ...]
+ *
+ * An arm written `PATH::--flag --other-flag` runs that build with those Node/V8
+ * flags on its children (arm-flags.mjs), side by side with the same build without them.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,6 +17,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { drive } from './drive.mjs';
+import { splitArm } from './arm-flags.mjs';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,10 +33,11 @@ const childPids = () => readdirSync('/proc/self/task').flatMap((task) => readFil
 
 if (args.child) {
   // One fresh run: [core, url] in positionals; prints one JSON line.
-  const [core, url] = positionals;
+  const [arm, url] = positionals;
+  const [core, flags] = splitArm(arm);
   const start = cpuMs(process.pid);
   const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(core).href);
-  const executor = new ProcessPoolExecutor({ maxWorkers: 2, concurrencyPerWorker: 8 });
+  const executor = new ProcessPoolExecutor({ maxWorkers: 2, concurrencyPerWorker: 8, ...(flags.length > 0 ? { execArgv: flags } : {}) });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: 16 } });
   const send = async () => (await session.get(url)).statusCode;
   const snapshot = () => ({ coordinator: cpuMs(process.pid) - start, children: childPids().map(cpuMs).reduce((a, b) => a + b, 0) });
@@ -46,7 +51,10 @@ if (args.child) {
   await executor.shutdown({ wait: true });
   console.log(JSON.stringify({ first, seventeen, end }));
 } else {
-  const cores = positionals.length > 0 ? positionals.map((path) => resolve(path)) : [fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url))];
+  const cores = positionals.length > 0 ? positionals.map((arm) => {
+    const [path, flags] = splitArm(arm);
+    return flags.length > 0 ? `${resolve(path)}::${flags.join(' ')}` : resolve(path);
+  }) : [fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url))];
   const server = fork(fileURLToPath(new URL('./small-json-server.mjs', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [port] = await once(server, 'message');
   const url = `http://127.0.0.1:${port}/small`;

@@ -11,7 +11,8 @@
  * (a before/after), `got` (got in-process: its CPU per GET). Several arms run in
  * one process, interleaved round by round (A B A B ...), so that the machine's
  * load hits them alike; the coordinator's figure is then this process's CPU
- * during that arm's rounds. Medians are printed at the end.
+ * during that arm's rounds. Medians are printed at the end. `this::--maglev`
+ * (any arm, `::` then flags) gives that arm's children those flags (arm-flags.mjs).
  *   node --cpu-prof benchmarks/cpu/cpu-per-get.mjs --child-flag=--cpu-prof --child-flag=--cpu-prof-dir=DIR
  *
  * The server runs in a process of its own so that its CPU is not counted.
@@ -23,6 +24,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { drive } from './drive.mjs';
+import { splitArm } from './arm-flags.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,12 +69,13 @@ async function startServer() {
 }
 
 
-async function pooled(url, core) {
+async function pooled(url, core, armFlags) {
   const { FuturesSession, ProcessPoolExecutor } = await import(core);
+  const flags = [...args['child-flag'], ...armFlags];
   const executor = new ProcessPoolExecutor({
     maxWorkers: workers,
     concurrencyPerWorker: Math.max(1, Math.round(inFlight / workers)),
-    ...(args['child-flag'].length > 0 ? { execArgv: args['child-flag'] } : {}),
+    ...(flags.length > 0 ? { execArgv: flags } : {}),
   });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
   const send = async () => (await session.get(url)).statusCode;
@@ -88,14 +91,15 @@ async function inProcessGot(url) {
   return { send, close: async () => agent.destroy() };
 }
 
-async function openArm(name, url) {
+async function openArm(arm, url) {
+  const [name, flags] = splitArm(arm);
   const before = new Set(childPids());
-  const engine = name === 'got' ? await inProcessGot(url) : await pooled(url, name === 'this' ? '@requests-futures/core' : pathToFileURL(name).href);
+  const engine = name === 'got' ? await inProcessGot(url) : await pooled(url, name === 'this' ? '@requests-futures/core' : pathToFileURL(name).href, flags);
   await drive(engine.send, warmUp, inFlight);
   const children = childPids().filter((pid) => !before.has(pid));
   // Start-up (imports, the first requests' compiles) is what a fresh pool pays before its first rounds.
   if (children.length > 0) console.log(`${name}: children's CPU after the warm-up (start-up included): ${children.map((pid) => `${(cpuUs(pid) / 1000).toFixed(0)} ms`).join(', ')}`);
-  return { name: name === 'this' ? 'this build' : name, ...engine, children, coordinator: [], child: [], reqPerSec: [] };
+  return { name: arm === 'this' ? 'this build' : arm, ...engine, children, coordinator: [], child: [], reqPerSec: [] };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -4,7 +4,9 @@
  * ProcessPool), so the ratio to got survives a loaded machine. CPU is the
  * process tree's (utime + stime of the run and its reaped children).
  *
- *   node benchmarks/cpu/fresh-pool.mjs [--reps 5] [--total 3000] [--workers 2] [core dist index.js ...]
+ *   node benchmarks/cpu/fresh-pool.mjs [--reps 5] [--total 3000] [--workers 2] [core dist index.js[::CHILD FLAGS] ...]
+ *
+ * `PATH::--flag --other` runs that build's children with those flags (arm-flags.mjs).
  */
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,12 +14,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { splitArm } from './arm-flags.mjs';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
   options: { reps: { type: 'string', default: '5' }, total: { type: 'string', default: '3000' }, workers: { type: 'string', default: '2' } },
 });
-const cores = positionals.length > 0 ? positionals.map((path) => resolve(path)) : [fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url))];
+const cores = positionals.length > 0 ? positionals.map((arm) => {
+  const [path, flags] = splitArm(arm);
+  return flags.length > 0 ? `${resolve(path)}::${flags.join(' ')}` : resolve(path);
+}) : [fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url))];
 const arms = ['got', ...cores];
 const runner = fileURLToPath(new URL('./fresh-run.mjs', import.meta.url));
 

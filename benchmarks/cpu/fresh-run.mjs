@@ -1,10 +1,11 @@
 /**
  * One script's life, as a user's script that fires N requests lives it: import,
  * create the engine, one request, then N with 16 in flight, close, exit.
- *   node fresh-run.mjs got|<core dist index.js> URL [N] [workers]
+ *   node fresh-run.mjs got|<core dist index.js>[::CHILD FLAGS] URL [N] [workers]
  */
 import { pathToFileURL } from 'node:url';
 import { drive } from './drive.mjs';
+import { splitArm } from './arm-flags.mjs';
 
 const [arm, url, n = '3000', workers = '2'] = process.argv.slice(2);
 const total = Number(n);
@@ -21,9 +22,11 @@ if (arm === 'got') {
   await drive(send, total, inFlight);
   agent.destroy();
 } else {
-  const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(arm).href);
-  // RF_CHILD_FLAGS: V8/Node flags for the children, to try what shortens their warm-up.
-  const execArgv = process.env.RF_CHILD_FLAGS ? { execArgv: process.env.RF_CHILD_FLAGS.split(' ') } : {};
+  const [core, armFlags] = splitArm(arm);
+  const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(core).href);
+  // RF_CHILD_FLAGS (every pool arm) or the arm's own `::` flags: V8/Node flags for the children, to try what shortens their warm-up.
+  const flags = [...(process.env.RF_CHILD_FLAGS ? process.env.RF_CHILD_FLAGS.split(' ') : []), ...armFlags];
+  const execArgv = flags.length > 0 ? { execArgv: flags } : {};
   const executor = new ProcessPoolExecutor({ maxWorkers: Number(workers), concurrencyPerWorker: Math.max(1, Math.round(inFlight / Number(workers))), ...execArgv });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
   const send = async () => (await session.get(url)).statusCode;

@@ -10,12 +10,12 @@ import type { Hooks } from 'got';
 
 type BeforeRequest = Hooks['beforeRequest'][number];
 
-/** got options that keep a `__proto__` header in `headers`; none when there is no such header. */
-export function keepProtoHeader(headers: Readonly<Record<string, string | undefined>>): { hooks?: { beforeRequest: BeforeRequest[] } } {
+/** got's `hooks` option that keeps a `__proto__` header in `headers`; undefined when there is no such header. */
+export function keepProtoHeader(headers: Readonly<Record<string, string | undefined>>): { beforeRequest: BeforeRequest[] } | undefined {
   const value = Object.hasOwn(headers, '__proto__') ? Object.getOwnPropertyDescriptor(headers, '__proto__')?.value : undefined;
-  if (typeof value !== 'string') return {};
+  if (typeof value !== 'string') return undefined;
   const restore: BeforeRequest = (options) => {
     Object.defineProperty(options.headers, '__proto__', { value, enumerable: true, writable: true, configurable: true });
   };
-  return { hooks: { beforeRequest: [restore] } };
+  return { beforeRequest: [restore] };
 }

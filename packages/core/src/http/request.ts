@@ -76,7 +76,8 @@ export function firstHop(spec: RequestSpec, openUpload?: OpenUpload): Hop {
   const auth = spec.auth ?? urlAuth;
   // requests applies auth after the headers, so it wins over an explicit Authorization header.
   if (Array.isArray(auth)) headers.set('Authorization', basicAuthHeader(...auth));
-  validateHeaders(headers);
+  // The store's own [name, value] pairs: iterating the headers would copy each one first.
+  validateHeaders(headers.store.values());
   return { method, url, headers, body: prepareBody(spec, openUpload) };
 }
 

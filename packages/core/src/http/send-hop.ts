@@ -5,7 +5,7 @@
  * body is left in the returned stream for the caller to read or save.
  */
 import type { Readable } from 'node:stream';
-import type { Got } from 'got';
+import type { Got, OptionsInit } from 'got';
 import type { Agent as Http2Agent } from 'http2-wrapper';
 import type { BodyPayload } from './body.js';
 import { BodySource } from './body-source.js';
@@ -100,6 +100,22 @@ function http2Options(http2: NonNullable<HopOptions['http2']>): { http2: true; a
   return { http2: true, agent: { http2: http2.agent }, ...(http2.ca ? { https: { certificateAuthority: http2.ca } } : {}) };
 }
 
+/**
+ * What got is handed for this exchange besides the instance's defaults, in one
+ * object: got copies and checks every key it is given, per request, so only
+ * keys that say something are set (GET is got's default method).
+ */
+function gotOptionsFor(hop: Hop, headers: Record<string, string | undefined>, options: HopOptions, request: { method: string; url: string }): Record<string, unknown> {
+  const gotOptions: Record<string, unknown> = { headers };
+  if (hop.method !== 'GET') gotOptions.method = hop.method;
+  if (hop.body !== undefined) gotOptions.body = payloadToSend(hop.body.payload, request);
+  const protoHook = keepProtoHeader(headers);
+  if (protoHook !== undefined) gotOptions.hooks = protoHook;
+  if (options.http2) Object.assign(gotOptions, http2Options(options.http2));
+  if (options.proxy && hop.url.startsWith('http:')) gotOptions.request = viaHttpProxy(options.proxy);
+  return gotOptions;
+}
+
 export async function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
   // got is loaded with the first request, not with the package (got-loader.ts).
   const got = loadedGot() ?? (await loadGot());
@@ -122,14 +138,7 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
     try {
       // No retries, no redirects, no 4xx/5xx exceptions, and this configuration's agents,
       // timeouts and verify: the instance's defaults (got-instance.ts).
-      stream = gotFor(got, options).stream(hop.url, {
-        method: hop.method as 'GET',
-        headers: gotHeaders,
-        ...(hop.body !== undefined ? { body: payloadToSend(hop.body.payload, request) as string } : {}),
-        ...keepProtoHeader(gotHeaders),
-        ...(options.http2 ? http2Options(options.http2) : {}),
-        ...(options.proxy && hop.url.startsWith('http:') ? { request: viaHttpProxy(options.proxy) as never } : {}),
-      });
+      stream = gotFor(got, options).stream(hop.url, gotOptionsFor(hop, gotHeaders, options, request) as OptionsInit & { isStream?: true });
     } catch (error) {
       reject(mapRequestError(error, request));
       return;
@@ -137,21 +146,23 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
     // The signal may outlive this exchange (a task's, a session's): listen only while the
     // exchange runs, rather than hand it to got, which would keep one listener per request.
     const signal = options.signal;
+    let detach: (() => void) | undefined;
     if (signal) {
       const onAbort = () => stream.destroy(abortError(signal));
       if (signal.aborted) onAbort();
       else {
         signal.addEventListener('abort', onAbort, { once: true });
-        const detach = () => signal.removeEventListener('abort', onAbort);
+        detach = () => signal.removeEventListener('abort', onAbort);
+        // got's stream ends without 'close' (autoDestroy is off): 'end', an error, or a destroy.
         stream.once('end', detach);
-        stream.once('error', detach);
         stream.once('close', detach);
       }
     }
     let settled = false;
     // Stays attached for the life of the stream, so an error after the headers (read by
-    // the caller through iteration) is never an unhandled 'error' event.
+    // the caller through iteration) is never an unhandled 'error' event; it also lets go of the signal.
     stream.on('error', (error) => {
+      detach?.();
       if (settled) return;
       settled = true;
       reject(blameProxy(mapRequestError(error, request), options.proxy));

@@ -10,6 +10,18 @@ import { TextDecoder } from 'node:util';
  */
 export function encodingFromContentType(contentType: string | undefined): string | null {
   if (!contentType) return null;
+  // Every response is asked, and a run of responses mostly carries one Content-Type: the last answer is kept.
+  if (contentType === lastContentType) return lastEncoding;
+  const encoding = parseEncoding(contentType);
+  lastContentType = contentType;
+  lastEncoding = encoding;
+  return encoding;
+}
+
+let lastContentType: string | undefined;
+let lastEncoding: string | null = null;
+
+function parseEncoding(contentType: string): string | null {
   const [mediaType = '', ...params] = contentType.split(';');
   for (const param of params) {
     const [key, ...rest] = param.split('=');

@@ -205,6 +205,29 @@ describe('abort', () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
+  it('a long-lived signal keeps no listener once requests failed or their streamed bodies were dropped', async () => {
+    const controller = new AbortController();
+    const context = standaloneTaskContext(controller.signal);
+    const refused = await performRequest(specFor(`http://127.0.0.1:${await closedPort()}/`), context, { agents }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ConnectionError);
+    // A body cut short after the headers: got's stream fails after the response was handed over.
+    const cutShort = createServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nabc', () => socket.destroy()));
+    await new Promise<void>((resolve) => cutShort.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = cutShort.address() as AddressInfo;
+      const truncated = await performRequest(specFor(`http://127.0.0.1:${port}/`), context, { agents }).catch((error: unknown) => error);
+      expect(truncated).toBeInstanceOf(RequestException);
+    } finally {
+      await new Promise((resolve) => cutShort.close(resolve));
+    }
+    const streamed = await performRequest(specFor(`${server.url}/stream-bytes/100000`, { stream: true }), context, { agents });
+    expect(streamed.statusCode).toBe(200);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    streamed.close();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
   it('the request task called directly inside a running task takes that task\'s signal', async () => {
     const controller = new AbortController();
     const reason = new Error('task aborted');

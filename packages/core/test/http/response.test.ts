@@ -73,6 +73,22 @@ describe('encoding and text', () => {
     expect(responseWith('text/plain; charset="latin-1"', new Uint8Array()).encoding).toBe('latin-1');
   });
 
+  it('the same answer for a Content-Type asked again, in a row or after another one, whatever an earlier response set', () => {
+    const cases: Array<[string, string | null]> = [
+      ['application/json', 'utf-8'],
+      ['application/json', 'utf-8'],
+      ['text/html; charset=UTF-8', 'UTF-8'],
+      ['application/octet-stream', null],
+      ['application/octet-stream', null],
+      ['application/json', 'utf-8'],
+    ];
+    for (const [contentType, encoding] of [...cases, ...cases.reverse()]) {
+      const response = responseWith(contentType, new Uint8Array());
+      expect(response.encoding).toBe(encoding);
+      response.encoding = 'koi8-r';
+    }
+  });
+
   it('text decodes with encoding, which can be changed afterwards', () => {
     const bytes = new TextEncoder().encode('café');
     const r = responseWith('text/plain', bytes);
