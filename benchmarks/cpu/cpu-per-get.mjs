@@ -11,7 +11,8 @@
  * (a before/after), `got` (got in-process: its CPU per GET). Several arms run in
  * one process, interleaved round by round (A B A B ...), so that the machine's
  * load hits them alike; the coordinator's figure is then this process's CPU
- * during that arm's rounds. Medians are printed at the end.
+ * (getrusage) during that arm's rounds. Medians are printed at the end, and
+ * each arm's median ratio to the first arm, round by round.
  *   node benchmarks/cpu/cpu-per-get.mjs --separate --arm this --arm /other/.../index.js
  * --separate runs each arm in a process of its own (still interleaved round by round, this
  * process only conducting): arms in one process share its heap, JIT and GC, which blurs a
@@ -107,11 +108,17 @@ async function openArm(name, url) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** This process's CPU in microseconds: getrusage, finer than /proc's clock ticks (the same threads counted). */
+function selfUs() {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 /** One round of `total` GETs on an arm: the CPU its coordinator and its children spent per GET. */
 async function runRound(arm) {
-  const before = { self: cpuUs(process.pid), children: arm.children.map(cpuUs), wall: performance.now() };
+  const before = { self: selfUs(), children: arm.children.map(cpuUs), wall: performance.now() };
   await drive(arm.send, total, inFlight);
-  const after = { self: cpuUs(process.pid), children: arm.children.map(cpuUs), wall: performance.now() };
+  const after = { self: selfUs(), children: arm.children.map(cpuUs), wall: performance.now() };
   return {
     coordinator: (after.self - before.self) / total,
     child: after.children.reduce((sum, us, i) => sum + us - before.children[i], 0) / total,
@@ -159,6 +166,11 @@ if (args['arm-process'] !== undefined) {
     }
     console.log(`medians (loadavg now ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}):`);
     for (const arm of arms) console.log(`  ${arm.name}: coordinator ${median(arm.coordinator).toFixed(0)} us/GET, children ${median(arm.child).toFixed(0)} us/GET, ${median(arm.reqPerSec).toFixed(0)} req/s wall`);
+    // Under a varying load the rounds' figures drift together: the ratio of each round to the first arm's round beside it drifts less.
+    for (const arm of arms.slice(1)) {
+      const ratio = (field) => median(arm[field].map((value, i) => value / arms[0][field][i])).toFixed(3);
+      console.log(`  ${arm.name} / ${arms[0].name}, median of the rounds' ratios: coordinator ${ratio('coordinator')}, children ${ratio('child')}`);
+    }
   } finally {
     for (const arm of arms) await arm.close();
     server.child.kill();
