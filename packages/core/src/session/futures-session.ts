@@ -25,7 +25,7 @@ import { SessionClosedError } from './errors.js';
 import { FUTURES_SESSION_OPTION_NAMES } from './futures-session-option-names.js';
 import { HostLimiter, originOf } from './host-limiter.js';
 import { mapRequests, type MapInput, type MapRequestsOptions } from './map-requests.js';
-import { buildSpec, SPEC_PARTS_TO_CHECK } from './merge.js';
+import { buildSpec, specPartsToCheck } from './merge.js';
 import { OrphanedPartSweeper } from './orphaned-parts.js';
 import type { CloseOptions, FuturesSessionOptions, RequestOptions } from './options.js';
 import { OpenBodies } from './open-bodies.js';
@@ -97,7 +97,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
       const contexts = captureRegisteredContexts();
       if (contexts !== undefined) spec.contexts = contexts;
       try {
-        encodeAhead(spec, { rootPath: '', checkOnly: SPEC_PARTS_TO_CHECK });
+        encodeAhead(spec, { rootPath: '', checkOnly: specPartsToCheck(spec) });
       } catch (error) {
         withdrawBodies?.();
         throw error;

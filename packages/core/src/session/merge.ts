@@ -90,13 +90,21 @@ function mergeAuth(state: SessionState, url: string, options: RequestOptions, ne
  * params, hooks, auth, proxies...) or state a user may assign at any time,
  * which encodeAhead checks and copies. Every other part buildSpec makes itself
  * from validated options, JSON-safe by construction (strings, booleans, the
- * headers' strings), and it crosses as it is (the serializer's
- * EncodeOptions.checkOnly): that walk was ~8 % of a coordinator's CPU per small GET.
+ * headers' strings, the pools mount() made), and it crosses as it is (the
+ * serializer's EncodeOptions.checkOnly): that walk and its copies were ~8 % of
+ * a coordinator's CPU per small GET.
  */
-export const SPEC_PARTS_TO_CHECK: readonly (keyof RequestSpec)[] = [
+const USER_PARTS: readonly (keyof RequestSpec)[] = [
   'params', 'data', 'json', 'files', 'auth', 'timeout', 'maxRedirects', 'verify', 'proxies', 'hooks',
-  'backgroundCallback', 'http2', 'maxResponseBytes', 'retries', 'cookieJar', 'pool', 'mountedPools', 'contexts',
+  'backgroundCallback', 'http2', 'maxResponseBytes', 'retries', 'cookieJar', 'contexts',
 ];
+/** No hooks: `hooks` is buildSpec's own `{ response: [] }`. */
+const USER_PARTS_BUT_HOOKS = USER_PARTS.filter((part) => part !== 'hooks');
+
+/** What of `spec` encodeAhead must check (see USER_PARTS). */
+export function specPartsToCheck(spec: RequestSpec): readonly (keyof RequestSpec)[] {
+  return spec.hooks.response.length > 0 ? USER_PARTS : USER_PARTS_BUT_HOOKS;
+}
 
 /**
  * Every field resolved here, once, defaults included: the engine reads the
