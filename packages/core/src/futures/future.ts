@@ -52,9 +52,6 @@ interface FutureInternals {
 }
 let internals: FutureInternals;
 
-/** What a settled future's lists become; frozen, so that a bug adding to one throws rather than leaks. */
-const NOTHING_LEFT: never[] = Object.freeze([]) as never[];
-
 export class Future<T = unknown, M = any> implements PromiseLike<T> {
   /** Any value; set by the `meta` constructor option (and the session's `meta` request option). */
   meta: M;
@@ -316,13 +313,12 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
 
   private settle(state: 'FINISHED' | 'CANCELLED'): void {
     this.state = state;
-    // A done future never adds to these again (each adder checks done() first): one frozen empty for all.
-    this.abortHandlers = NOTHING_LEFT;
-    this.transforms = NOTHING_LEFT;
-    const waiters = this.waiters.size === 0 ? NOTHING_LEFT : [...this.waiters];
+    this.abortHandlers = [];
+    this.transforms = [];
+    const waiters = [...this.waiters];
     this.waiters.clear();
     const callbacks = this.callbacks;
-    this.callbacks = NOTHING_LEFT;
+    this.callbacks = [];
     this.runningWaiters = undefined;
     for (const waiter of waiters) this.callWaiter(waiter, 'a waiter');
     for (const { fn, context } of callbacks) context.run(() => this.invokeCallback(fn));
