@@ -11,8 +11,13 @@
  * (a before/after), `got` (got in-process: its CPU per GET). Several arms run in
  * one process, interleaved round by round (A B A B ...), so that the machine's
  * load hits them alike; the coordinator's figure is then this process's CPU
- * during that arm's rounds. Medians are printed at the end. `this::--maglev`
- * (any arm, `::` then flags) gives that arm's children those flags (arm-flags.mjs).
+ * (getrusage) during that arm's rounds. Medians are printed at the end, and
+ * each arm's median ratio to the first arm, round by round.
+ *   node benchmarks/cpu/cpu-per-get.mjs --separate --arm this --arm /other/.../index.js
+ * --separate runs each arm in a process of its own (still interleaved round by round, this
+ * process only conducting): arms in one process share its heap, JIT and GC, which blurs a
+ * before/after of the coordinator.
+ * `this::--maglev` (any arm, `::` then flags) gives that arm's children those flags (arm-flags.mjs).
  *   node --cpu-prof benchmarks/cpu/cpu-per-get.mjs --child-flag=--cpu-prof --child-flag=--cpu-prof-dir=DIR
  *
  * The server runs in a process of its own so that its CPU is not counted.
@@ -34,6 +39,9 @@ const { values: args } = parseArgs({
     'in-flight': { type: 'string', default: '16' },
     rounds: { type: 'string', default: '3' },
     arm: { type: 'string', multiple: true, default: ['this'] },
+    separate: { type: 'boolean', default: false },
+    // internal: set on the per-arm processes of --separate
+    'arm-process': { type: 'string' },
     // e.g. --child-flag=--require=/.../side-by-side/cpu-profile-preload.cjs (profile the children)
     'child-flag': { type: 'string', multiple: true, default: [] },
   },
@@ -104,25 +112,71 @@ async function openArm(arm, url) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const server = await startServer();
-const arms = [];
-try {
-  for (const name of args.arm) arms.push(await openArm(name, server.url));
-  console.log(`${total} GETs per round, ${rounds} rounds per arm, ${inFlight} in flight, ProcessPool(${workers}), after ${warmUp} warm-up; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-  for (let round = 0; round < rounds; round++) {
-    for (const arm of arms) {
-      const before = { self: cpuUs(process.pid), children: arm.children.map(cpuUs), wall: performance.now() };
-      await drive(arm.send, total, inFlight);
-      const after = { self: cpuUs(process.pid), children: arm.children.map(cpuUs), wall: performance.now() };
-      arm.coordinator.push((after.self - before.self) / total);
-      arm.child.push(after.children.reduce((sum, us, i) => sum + us - before.children[i], 0) / total);
-      arm.reqPerSec.push(total / ((after.wall - before.wall) / 1000));
-      console.log(`round ${round + 1} ${arm.name}: coordinator ${arm.coordinator.at(-1).toFixed(0)} us/GET, children ${arm.child.at(-1).toFixed(0)} us/GET, ${arm.reqPerSec.at(-1).toFixed(0)} req/s wall`);
+/** This process's CPU in microseconds: getrusage, finer than /proc's clock ticks (the same threads counted). */
+function selfUs() {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/** One round of `total` GETs on an arm: the CPU its coordinator and its children spent per GET. */
+async function runRound(arm) {
+  const before = { self: selfUs(), children: arm.children.map(cpuUs), wall: performance.now() };
+  await drive(arm.send, total, inFlight);
+  const after = { self: selfUs(), children: arm.children.map(cpuUs), wall: performance.now() };
+  return {
+    coordinator: (after.self - before.self) / total,
+    child: after.children.reduce((sum, us, i) => sum + us - before.children[i], 0) / total,
+    reqPerSec: total / ((after.wall - before.wall) / 1000),
+  };
+}
+
+/** An arm run in a process of its own (--separate), driven round by round over IPC. */
+async function openSeparateArm(name, url) {
+  const flags = [`--arm-process=${url}`, `--arm=${name}`, `--total=${total}`, `--warm-up=${warmUp}`, `--in-flight=${inFlight}`, `--workers=${workers}`, ...args['child-flag'].map((flag) => `--child-flag=${flag}`)];
+  const child = fork(fileURLToPath(import.meta.url), flags, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = once(child, 'exit').then(([code]) => { throw new Error(`arm ${name}'s process exited (${code})`); });
+  exited.catch(() => {});
+  const reply = () => Promise.race([once(child, 'message').then(([message]) => message), exited]);
+  await reply(); // warmed up
+  return {
+    name: name === 'this' ? 'this build' : name,
+    coordinator: [], child: [], reqPerSec: [],
+    round: async () => { child.send('round'); return reply(); },
+    close: async () => { child.send('close'); await once(child, 'exit'); },
+  };
+}
+
+if (args['arm-process'] !== undefined) {
+  const arm = await openArm(args.arm[0], args['arm-process']);
+  process.send('ready');
+  process.on('message', async (message) => {
+    if (message === 'round') process.send(await runRound(arm));
+    else { await arm.close(); process.disconnect(); }
+  });
+} else {
+  const server = await startServer();
+  const arms = [];
+  try {
+    for (const name of args.arm) arms.push(args.separate ? await openSeparateArm(name, server.url) : await openArm(name, server.url));
+    console.log(`${total} GETs per round, ${rounds} rounds per arm, ${inFlight} in flight, ProcessPool(${workers}), after ${warmUp} warm-up${args.separate ? ', each arm in its own process' : ''}; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    for (let round = 0; round < rounds; round++) {
+      for (const arm of arms) {
+        const result = arm.round ? await arm.round() : await runRound(arm);
+        arm.coordinator.push(result.coordinator);
+        arm.child.push(result.child);
+        arm.reqPerSec.push(result.reqPerSec);
+        console.log(`round ${round + 1} ${arm.name}: coordinator ${result.coordinator.toFixed(0)} us/GET, children ${result.child.toFixed(0)} us/GET, ${result.reqPerSec.toFixed(0)} req/s wall`);
+      }
     }
+    console.log(`medians (loadavg now ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}):`);
+    for (const arm of arms) console.log(`  ${arm.name}: coordinator ${median(arm.coordinator).toFixed(0)} us/GET, children ${median(arm.child).toFixed(0)} us/GET, ${median(arm.reqPerSec).toFixed(0)} req/s wall`);
+    // Under a varying load the rounds' figures drift together: the ratio of each round to the first arm's round beside it drifts less.
+    for (const arm of arms.slice(1)) {
+      const ratio = (field) => median(arm[field].map((value, i) => value / arms[0][field][i])).toFixed(3);
+      console.log(`  ${arm.name} / ${arms[0].name}, median of the rounds' ratios: coordinator ${ratio('coordinator')}, children ${ratio('child')}`);
+    }
+  } finally {
+    for (const arm of arms) await arm.close();
+    server.child.kill();
   }
-  console.log(`medians (loadavg now ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}):`);
-  for (const arm of arms) console.log(`  ${arm.name}: coordinator ${median(arm.coordinator).toFixed(0)} us/GET, children ${median(arm.child).toFixed(0)} us/GET, ${median(arm.reqPerSec).toFixed(0)} req/s wall`);
-} finally {
-  for (const arm of arms) await arm.close();
-  server.child.kill();
 }

@@ -31,6 +31,16 @@ export interface Wire {
 export interface EncodeOptions {
   /** How PicklingError paths start (default 'value'), e.g. 'args[0]' or '' for 'hooks.response[0]'. */
   readonly rootPath?: string;
+  /**
+   * For a plain object whose properties are mostly the caller's own making:
+   * only these top-level properties are checked and copied. Every other one
+   * must be JSON-safe by construction (strings, finite numbers, booleans,
+   * null, and plain objects and arrays of those, without a `__proto__`,
+   * `constructor` or `prototype` key): it goes into the wire unchecked and
+   * uncopied, so it must not change until the wire is sent. A property that
+   * breaks this promise would be altered (JSON.stringify's rules), not refused.
+   */
+  readonly checkOnly?: readonly string[];
 }
 
 type Meta = NonNullable<SuperJSONResult['meta']>;
@@ -43,7 +53,8 @@ type Meta = NonNullable<SuperJSONResult['meta']>;
  */
 export function encode(value: unknown, options: EncodeOptions = {}): Wire {
   const buffers: Uint8Array[] = [];
-  const fast = collectingBinaryParts(buffers, () => fastSerialize(value));
+  const checkOnly = options.checkOnly;
+  const fast = collectingBinaryParts(buffers, () => fastSerialize(value, checkOnly));
   if (fast !== undefined) {
     return markLongText(fast.values === undefined ? { json: fast.json, buffers } : { json: fast.json, meta: { values: fast.values, v: 1 }, buffers }, fast.textLength);
   }

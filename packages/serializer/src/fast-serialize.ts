@@ -58,12 +58,15 @@ const ENTRIES_TYPE = ['custom', OBJECT_ENTRIES];
 /** superjson sends a typed array found twice once, with one placeholder: so do we (per call). */
 let placeholders: Map<object, Placeholder> | undefined;
 
-/** Returns superjson's `{ json, meta.values }` for `value`, and how long its string values are, or undefined when superjson must do it. */
-export function fastSerialize(value: unknown): { json: unknown; values?: Annotation; textLength: number } | undefined {
+/**
+ * Returns superjson's `{ json, meta.values }` for `value`, and how long its string values are, or undefined when superjson must do it.
+ * `checkOnly`: see EncodeOptions.checkOnly (codec.ts).
+ */
+export function fastSerialize(value: unknown, checkOnly?: readonly string[]): { json: unknown; values?: Annotation; textLength: number } | undefined {
   let json: unknown;
   let values: Annotation | undefined;
   try {
-    json = walk(value);
+    json = checkOnly === undefined ? walk(value) : walkParts(value, checkOnly);
     values = annotation;
   } catch {
     // GIVE_UP, or what a getter threw: the full check reports that one with its path.
@@ -205,6 +208,32 @@ function walkProperties(source: object, type: unknown): unknown {
     if (annotation !== undefined) inner = annotate(inner, key, annotation);
   }
   return annotated(out, type, inner);
+}
+
+/**
+ * A plain object of which only the `checkOnly` properties are walked: the
+ * others are the caller's own, JSON-safe by construction, and go into the json
+ * as they are (the object itself is the json while no walked property changes).
+ * Their strings are not counted towards long text, except a top-level `url`'s:
+ * a long one among them crosses packed, which costs time, not faithfulness.
+ */
+function walkParts(value: unknown, checkOnly: readonly string[]): unknown {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) throw GIVE_UP;
+  const source = value as Record<string, unknown>;
+  let out = source;
+  let inner: Annotations | undefined;
+  for (const key of checkOnly) {
+    if (!Object.hasOwn(source, key)) continue;
+    const child = source[key];
+    const json = walk(child);
+    if (json !== child) {
+      if (out === source) out = { ...source };
+      out[key] = json;
+    }
+    if (annotation !== undefined) inner = annotate(inner, key, annotation);
+  }
+  if (typeof source.url === 'string') textLength += source.url.length;
+  return annotated(out, undefined, inner);
 }
 
 function annotated(json: unknown, type: unknown, inner: Annotations | undefined): unknown {

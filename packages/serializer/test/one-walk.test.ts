@@ -6,7 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import v8 from 'node:v8';
 import fc from 'fast-check';
-import { PicklingError, decode, encode, encodeAhead, findUnpicklable, fnRef, registerClass, type Wire } from '@requests-futures/serializer';
+import { PicklingError, decode, encode, encodeAhead, findUnpicklable, fnRef, isPackedWire, packWire, registerClass, type Wire } from '@requests-futures/serializer';
 
 import { resolvingBinaryParts } from '../dist/binary-channel.js';
 import { fastDeserialize } from '../dist/fast-deserialize.js';
@@ -75,6 +75,57 @@ describe('encode walks a value once', () => {
 
   test('encodeAhead refuses at once, naming the path under the root given', () => {
     expect(refusal(() => encodeAhead({ hooks: { response: [() => 1] } }, { rootPath: '' }))).toEqual({ kind: 'function', path: 'hooks.response[0]' });
+  });
+});
+
+describe('checkOnly: the caller vouches for the other properties', () => {
+  // A header named "__proto__" is an own property, as the session's headers make it.
+  const headers = () => Object.defineProperty({ Accept: '*/*' }, '__proto__', { value: 'own', enumerable: true, writable: true, configurable: true }) as Record<string, string>;
+  const own = () => ({ method: 'GET', url: 'http://x/', headers: headers(), stream: false });
+
+  test('only the named properties are read and copied; the others go into the wire as they are', () => {
+    const { reads, object } = counted({ a: 1 });
+    const value = { ...own(), data: object, json: null };
+    const wire = encode(value, { checkOnly: ['data', 'json'] });
+    expect(reads()).toBe(1);
+    const json = wire.json as Record<string, unknown>;
+    expect(json).not.toBe(value);
+    expect(json.headers).toBe(value.headers);
+    expect(json.data).not.toBe(object);
+    const text = JSON.stringify(wire.json);
+    const decoded = decode<{ headers: Record<string, string> }>({ json: JSON.parse(text), buffers: [] });
+    expect(decoded).toEqual({ ...own(), data: { value: { a: 1 } }, json: null });
+    expect(Object.getPrototypeOf(decoded.headers)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(decoded.headers, '__proto__')?.value).toBe('own');
+  });
+
+  test('while no named property changes, the object itself is the json', () => {
+    const value = { ...own(), data: null, timeout: 5 };
+    const wire = encode(value, { checkOnly: ['data', 'timeout', 'absent'] });
+    expect(wire.json).toBe(value);
+    expect(wire.meta).toBeUndefined();
+  });
+
+  test('the named properties keep their annotations and bytes; a function there is refused with its path', () => {
+    const value = { ...own(), data: Buffer.from('body'), json: { missing: undefined } };
+    const decoded = decode<{ data: Buffer; json: { missing: undefined }; url: string }>(v8.deserialize(v8.serialize(encode(value, { checkOnly: ['data', 'json'] }))) as Wire);
+    expect(decoded.data.toString()).toBe('body');
+    expect(Object.hasOwn(decoded.json, 'missing')).toBe(true);
+    expect(decoded.url).toBe('http://x/');
+    expect(refusal(() => encodeAhead({ ...own(), hooks: { response: [() => 1] } }, { rootPath: '', checkOnly: ['hooks'] }))).toEqual({ kind: 'function', path: 'hooks.response[0]' });
+  });
+
+  test('what the fast walk gives up on (a Date) takes the full path for the whole value, faithfully', () => {
+    const value = { ...own(), json: { when: new Date(5) } };
+    const decoded = decode<{ json: { when: Date }; headers: Record<string, string> }>(encode(value, { checkOnly: ['json'] }));
+    expect(decoded.json.when).toEqual(new Date(5));
+    expect(decoded.headers.Accept).toBe('*/*');
+  });
+
+  test('a long url still makes the wire cross as a tree', () => {
+    const wire = encode({ ...own(), url: `http://x/${'a'.repeat(70_000)}`, data: null }, { checkOnly: ['data'] });
+    expect(isPackedWire(packWire(wire))).toBe(false);
+    expect(isPackedWire(packWire(encode({ ...own(), data: null }, { checkOnly: ['data'] })))).toBe(true);
   });
 });
 

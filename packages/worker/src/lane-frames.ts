@@ -82,6 +82,13 @@ class FrameWriter {
   readonly texts: string[] = [];
   readonly buffers: Uint8Array[] = [];
   readonly trees: Wire[] = [];
+  /**
+   * The last meta text written, and its index: the wires of a frame mostly
+   * carry the same meta (every reply a Response, every task an fnRef), which
+   * then crosses once, and the reader's meta cache hashes one string per frame.
+   */
+  private lastMeta: string | undefined;
+  private lastMetaIndex = NO_META;
 
   wire(wire: Wire | PackedWire): void {
     const packed = isPackedWire(wire) ? wire : packWire(wire);
@@ -92,7 +99,13 @@ class FrameWriter {
     this.texts.push(packed.text);
     const text = this.texts.length - 1;
     let meta = NO_META;
-    if (packed.meta !== undefined) meta = this.texts.push(packed.meta) - 1;
+    if (packed.meta !== undefined) {
+      if (packed.meta !== this.lastMeta) {
+        this.lastMeta = packed.meta;
+        this.lastMetaIndex = this.texts.push(packed.meta) - 1;
+      }
+      meta = this.lastMetaIndex;
+    }
     this.codes.push(text, meta, this.buffers.length, packed.buffers.length);
     for (const bytes of packed.buffers) this.buffers.push(bytes);
   }

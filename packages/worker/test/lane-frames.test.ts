@@ -56,6 +56,20 @@ describe('report frames', () => {
     expect(back.events[0]).toEqual({ type: 'started', id: 1 });
   });
 
+  it('replies that carry the same meta carry it once per frame, and each decodes whole', () => {
+    const reply = (n: number) => ({ type: 'reply' as const, id: n, reply: replyWithValue({ n, bytes: new Uint8Array([n]), gone: undefined }) });
+    const other = { type: 'reply' as const, id: 9, reply: replyWithValue({ when: new Date(9) }) };
+    const frame = frameReport({ __rf: 'report', pid: 1, events: [reply(1), reply(2), other, reply(3)] });
+    // Four texts, a meta for the first two, the other's, then the first's again.
+    expect(frame.texts).toHaveLength(7);
+    const back = unframeReport(v8.deserialize(v8.serialize(frame)) as ReportFrame).events as Array<{ reply: { value: never } }>;
+    for (const [index, n] of [[0, 1], [1, 2], [3, 3]] as const) {
+      const value = decode<{ n: number; bytes: Uint8Array; gone: undefined }>(back[index]!.reply.value);
+      expect([value.n, [...value.bytes], 'gone' in value]).toEqual([n, [n], true]);
+    }
+    expect(decode<{ when: Date }>(back[2]!.reply.value).when).toEqual(new Date(9));
+  });
+
   it('cross as numbers, strings and buffers: no event object is left for v8 to rebuild', () => {
     const events: ChildEvent[] = [
       { type: 'started', id: 1 },

@@ -70,7 +70,7 @@ import {
   type TaskPayload,
   type TaskReply,
 } from '@requests-futures/worker';
-import { Future } from '../futures/future.js';
+import { Future, addDoneWaiter } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
 import { BrokenProcessPool, type ChildExit } from './broken-process-pool.js';
 import { ByteGrants } from './byte-grants.js';
@@ -223,7 +223,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     const task: PoolTask = { id, future, message, entry: undefined, slot: undefined, started: false, lostBeforeStart: 0 };
     task.entry = this.queue.push(task);
     future.onAbort((reason) => this.abortRunning(task, reason));
-    future.addDoneCallback(() => this.onFutureDone(task));
+    // A done waiter, not a done callback: ours runs in no caller's context, and needs none captured.
+    addDoneWaiter(future, () => this.onFutureDone(task));
     this.monitor.queued(future, fn);
     this.idleness.busy();
     this.pumper.schedule();

@@ -113,11 +113,9 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
    * pass first (the task keeps running). undefined/null: wait forever.
    */
   result(timeoutSeconds?: number | null): Promise<T> {
-    return this.whenDone(timeoutSeconds, 'timeoutSeconds').then(() => {
-      if (this.cancelError) throw this.cancelError;
-      if (this.failed) throw this.error;
-      return this.value as T;
-    });
+    // Without a timeout (every `await future`): one promise, settled by the waiter itself.
+    if (timeoutSeconds === undefined || timeoutSeconds === null) return this.outcome();
+    return this.whenDone(timeoutSeconds, 'timeoutSeconds').then(() => this.outcome());
   }
 
   /** The task's error, or undefined when it succeeded; rejects like result() when cancelled or out of time. */
@@ -270,6 +268,18 @@ export class Future<T = unknown, M = any> implements PromiseLike<T> {
   }
 
   // ---- internals -----------------------------------------------------------
+
+  /** A promise of the value (or of the error, cancellation included), once done. */
+  private outcome(): Promise<T> {
+    if (!this.done()) return new Promise<T>((resolve, reject) => this.waiters.add(() => this.settleOutcome(resolve, reject)));
+    return new Promise<T>((resolve, reject) => this.settleOutcome(resolve, reject));
+  }
+
+  private settleOutcome(resolve: (value: T) => void, reject: (error: unknown) => void): void {
+    if (this.cancelError) reject(this.cancelError);
+    else if (this.failed) reject(this.error);
+    else resolve(this.value as T);
+  }
 
   private whenDone(timeoutSeconds: number | null | undefined, argName: string): Promise<void> {
     let ms: number | undefined;

@@ -27,7 +27,9 @@ export interface NetrcEnvironment {
 type Environment = NetrcEnvironment;
 
 export function netrcEnvironmentOf(env: Readonly<Record<string, string | undefined>>): NetrcEnvironment {
-  return { ...(env.NETRC !== undefined ? { NETRC: env.NETRC } : {}), ...(env.HOME !== undefined ? { HOME: env.HOME } : {}) };
+  // Each read once: a process.env read is a getenv.
+  const { NETRC, HOME } = env;
+  return { ...(NETRC !== undefined ? { NETRC } : {}), ...(HOME !== undefined ? { HOME } : {}) };
 }
 
 const DEFAULT_NAMES = ['.netrc', '_netrc'];

@@ -11,7 +11,7 @@ import { taskWithContext } from '../task-context.js';
 import type { Executor } from '../executors/executor.js';
 import { assertKnownOptions } from '../executors/option-names.js';
 import { ThreadPoolExecutor } from '../executors/thread-pool.js';
-import type { Future, IteratedFuture } from '../futures/future.js';
+import { addDoneWaiter, type Future, type IteratedFuture } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
 import { AgentPool } from '../http/agents.js';
 import { assertDataCanTravel } from '../http/body-source.js';
@@ -25,7 +25,7 @@ import { SessionClosedError } from './errors.js';
 import { FUTURES_SESSION_OPTION_NAMES } from './futures-session-option-names.js';
 import { HostLimiter, originOf } from './host-limiter.js';
 import { mapRequests, type MapInput, type MapRequestsOptions } from './map-requests.js';
-import { buildSpec } from './merge.js';
+import { buildSpec, specPartsToCheck } from './merge.js';
 import { OrphanedPartSweeper } from './orphaned-parts.js';
 import type { CloseOptions, FuturesSessionOptions, RequestOptions } from './options.js';
 import { OpenBodies } from './open-bodies.js';
@@ -97,7 +97,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
       const contexts = captureRegisteredContexts();
       if (contexts !== undefined) spec.contexts = contexts;
       try {
-        encodeAhead(spec, { rootPath: '' });
+        encodeAhead(spec, { rootPath: '', checkOnly: specPartsToCheck(spec) });
       } catch (error) {
         withdrawBodies?.();
         throw error;
@@ -174,8 +174,11 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   }
 
   private track(future: Future<unknown>): void {
+    // Already settled (an aborted signal): nothing to wait for at close().
+    if (future.done()) return;
     this.outstanding.add(future);
-    future.addDoneCallback(() => this.outstanding.delete(future));
+    // A done waiter: internal bookkeeping needs no caller's context captured (an AsyncResource per request).
+    addDoneWaiter(future, () => this.outstanding.delete(future));
   }
 
   private async shutDown({ abort = false, cancelFutures = true, grace }: CloseOptions): Promise<void> {

@@ -10,8 +10,8 @@ import type { ClientCert, HookFn, Params, PoolOptions, RequestSpec } from '../ht
 import { resolveRetries } from '../http/retry.js';
 import { headerValueText } from '../http/validate-request.js';
 import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
-import { mergeEnvironmentSettings } from './environment.js';
-import { netrcAuth, netrcEnvironmentOf, type NetrcEnvironment } from '../http/netrc.js';
+import { mergeEnvironmentSettings, processEnvironment, readEnvironment } from './environment.js';
+import { netrcAuth, type NetrcEnvironment } from '../http/netrc.js';
 import type { SessionState } from './session-state.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -86,17 +86,39 @@ function mergeAuth(state: SessionState, url: string, options: RequestOptions, ne
 }
 
 /**
+ * The spec's parts that may hold a user's values as they were given (bodies,
+ * params, hooks, auth, proxies...) or state a user may assign at any time,
+ * which encodeAhead checks and copies. Every other part buildSpec makes itself
+ * from validated options, JSON-safe by construction (strings, booleans, the
+ * headers' strings, the pools mount() made), and it crosses as it is (the
+ * serializer's EncodeOptions.checkOnly): that walk and its copies were ~8 % of
+ * a coordinator's CPU per small GET.
+ */
+const USER_PARTS: readonly (keyof RequestSpec)[] = [
+  'params', 'data', 'json', 'files', 'auth', 'timeout', 'maxRedirects', 'verify', 'proxies', 'hooks',
+  'backgroundCallback', 'http2', 'maxResponseBytes', 'retries', 'cookieJar', 'contexts',
+];
+/** No hooks: `hooks` is buildSpec's own `{ response: [] }`. */
+const USER_PARTS_BUT_HOOKS = USER_PARTS.filter((part) => part !== 'hooks');
+
+/** What of `spec` encodeAhead must check (see USER_PARTS). */
+export function specPartsToCheck(spec: RequestSpec): readonly (keyof RequestSpec)[] {
+  return spec.hooks.response.length > 0 ? USER_PARTS : USER_PARTS_BUT_HOOKS;
+}
+
+/**
  * Every field resolved here, once, defaults included: the engine reads the
- * spec as it is. `env`: the environment trustEnv reads, this process's unless given (tests).
+ * spec as it is. `env`: the environment trustEnv reads, this process's unless
+ * given (tests); process.env is read once per turn of the event loop (environment.ts processEnvironment).
  * @throws RangeError for retry options that cannot be used (retry.ts resolveRetries).
  */
-export function buildSpec(state: SessionState, method: string, url: string, options: RequestOptions, env: Environment = process.env): RequestSpec {
-  const settings = state.trustEnv ? mergeEnvironmentSettings(url, options.proxies, options.verify, env) : null;
+export function buildSpec(state: SessionState, method: string, url: string, options: RequestOptions, env?: Environment): RequestSpec {
+  const reading = state.trustEnv ? (env === undefined ? processEnvironment() : readEnvironment(env)) : null;
+  const settings = reading !== null ? mergeEnvironmentSettings(url, options.proxies, options.verify, reading) : null;
   const requestProxies = settings ? settings.requestProxies : options.proxies;
   const requestVerify = settings ? settings.requestVerify : options.verify;
   const adapter = state.adapters.adapterFor(url);
-  // The variables netrc reads, read once (each process.env read is a getenv): the spec carries them for redirects too.
-  const netrcEnvironment = state.trustEnv ? netrcEnvironmentOf(env) : null;
+  const netrcEnvironment = reading !== null ? reading.netrc : null;
   return {
     method: method.toUpperCase(),
     url,

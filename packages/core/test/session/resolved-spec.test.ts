@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_MAX_BACKOFF, DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE, DEFAULT_RETRY_METHODS, DEFAULT_RETRY_STATUS_CODES } from '../../dist/http/request-defaults.js';
-import { buildSpec } from '../../dist/session/merge.js';
+import type { RequestSpec } from '../../dist/http/request-spec.js';
+import { buildSpec, specPartsToCheck } from '../../dist/session/merge.js';
 import { SessionState } from '../../dist/session/session-state.js';
 import { specFor } from '../http/spec-for.js';
 
@@ -58,5 +59,45 @@ describe('buildSpec', () => {
     const sha = 'AB'.repeat(32);
     const spec = buildSpec(state, 'GET', URL_, { expectedSha256: sha, checksum: false, http2: true, timeout: [1, null], allowRedirects: false }, NO_ENV);
     expect(spec).toMatchObject({ expectedSha256: sha.toLowerCase(), checksum: false, http2: true, timeout: [1, null], allowRedirects: false });
+  });
+});
+
+describe('the parts of a spec that cross unchecked (specPartsToCheck)', () => {
+  /** A JSON round trip changes nothing in them: strings, finite numbers, booleans, null, plain objects and arrays. */
+  function unchecked(spec: RequestSpec): Record<string, unknown> {
+    const checked = specPartsToCheck(spec) as readonly string[];
+    return Object.fromEntries(Object.entries(spec).filter(([key]) => !checked.includes(key)));
+  }
+
+  it('are the ones buildSpec makes itself; a new field has to be placed on one side or the other', () => {
+    const spec = buildSpec(new SessionState({ trustEnv: false }), 'GET', URL_, {}, NO_ENV);
+    const own = ['allowRedirects', 'cert', 'checksum', 'environmentProxies', 'expectedSha256', 'headers', 'method', 'mountedPools',
+      'netrcEnvironment', 'pool', 'resume', 'saveTo', 'saveWithin', 'stream', 'url'];
+    // Without hooks, `hooks` is buildSpec's own { response: [] }; with some, the user's functions or fnRefs are checked.
+    expect(Object.keys(unchecked(spec)).sort()).toEqual([...own, 'hooks'].sort());
+    const hooked = buildSpec(new SessionState({ trustEnv: false }), 'GET', URL_, { hooks: { response: () => undefined } }, NO_ENV);
+    expect(Object.keys(unchecked(hooked)).sort()).toEqual(own);
+    expect(specPartsToCheck(hooked).every((key) => key in hooked)).toBe(true);
+  });
+
+  it('survive JSON as they are, whatever the options and the environment', () => {
+    const state = new SessionState({ headers: { 'X-Session': 7 as never, constructor: 'c' }, cert: ['c.pem', 'k.pem'], adapterOptions: { poolMaxSize: 3 } });
+    state.adapters.mount('http://a.example/', { poolMaxSize: 5, poolBlock: true });
+    const headers = Object.defineProperty({ 'X-Request': 'r' }, '__proto__', { value: 'p', enumerable: true, writable: true, configurable: true });
+    const env = { HTTP_PROXY: 'http://proxy:1', NO_PROXY: 'other.example', NETRC: '/nowhere/netrc', HOME: '/home/x' };
+    const specs = [
+      buildSpec(state, 'post', URL_, { headers, stream: true, allowRedirects: false, saveTo: 'out/file', saveWithin: 'out', resume: true, expectedSha256: 'AB'.repeat(32) }, env),
+      buildSpec(state, 'GET', new URL(URL_).href, { cert: 'one.pem', checksum: false }, env),
+      buildSpec(new SessionState(), 'GET', URL_, {}, NO_ENV),
+    ];
+    for (const spec of specs) {
+      const parts = unchecked(spec);
+      expect(JSON.parse(JSON.stringify(parts))).toStrictEqual(parts);
+    }
+    expect(specs[0]!.headers).toMatchObject({ 'X-Session': '7', 'X-Request': 'r' });
+    expect(Object.getOwnPropertyDescriptor(specs[0]!.headers, '__proto__')?.value).toBe('p');
+    expect(specs[0]!.environmentProxies).toEqual({ http: 'http://proxy:1', no: 'other.example' });
+    expect(specs[0]!.pool).toEqual({ maxSize: 5, block: true });
+    expect(specs[0]!.mountedPools).not.toBeNull();
   });
 });
