@@ -28,26 +28,6 @@ describe('rf download: checksums', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  it('a list of small files never starts the hasher thread: each body is hashed whole on this thread', async () => {
-    const out = path.join(work, 'small-only');
-    const manifest = path.join(work, 'small-only.jsonl');
-    const started: unknown[] = [];
-    const onWorker = (worker: unknown) => started.push(worker);
-    process.on('worker', onWorker);
-    try {
-      const { io } = captureIo([`${server.url}/s1\ts1.bin`, `${server.url}/s2\ts2.bin`].join('\n'));
-      expect(await runCli(['download', '-', '-o', out, '--processes', '0', '--retries', '0', '--manifest', manifest], { io })).toBe(0);
-    } finally {
-      process.off('worker', onWorker);
-    }
-    expect(started).toEqual([]);
-    const entries = await readManifest(manifest);
-    expect(entries.map((e) => [e.path, e.sha256]).sort()).toEqual([
-      ['s1.bin', server.sha256('/s1')],
-      ['s2.bin', server.sha256('/s2')],
-    ]);
-  });
-
   it('a list line\'s sha256= is checked: a mismatch fails ChecksumMismatch and leaves no file; a malformed one is a bad line', async () => {
     const out = path.join(work, 'lines');
     const manifest = path.join(work, 'lines.jsonl');

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { FuturesSession, ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from '@requests-futures/core';
+import { prestartBodyHasher } from '@requests-futures/core/internal';
 import { chooseProcesses } from './engine-choice.js';
 import type { DownloadSessionOptions } from './request-flags.js';
 
@@ -69,6 +70,9 @@ export function createDownloadEngine(options: DownloadEngineOptions): DownloadEn
     // The session's own executor takes no limit: this one is built here and shut down by close().
     executor = new ThreadPoolExecutor({ maxWorkers: options.jobs, ...limit });
   }
+  // Hashing in this process: its hasher thread boots (50-90 ms) while the list is read, not in front of the first download.
+  const hashesHere = (executor === undefined || executor instanceof ThreadPoolExecutor) && options.checksum !== false;
+  if (hashesHere) prestartBodyHasher();
   const session = new FuturesSession({
     ...(executor ? { executor } : { maxWorkers: options.jobs }),
     // Every download may hold a socket to the same host at once.

@@ -15,7 +15,7 @@
  * 4.0 s vs 5.1 s): with no idle core the extra CPU is what counts.
  */
 import { createHash } from 'node:crypto';
-import { FileHashJob, processHasherThread, type HasherThread } from './file-hasher.js';
+import { FileHashJob, startHasherThread } from './file-hasher.js';
 import type { ChunkHasher } from './no-follow.js';
 
 export interface BodyHasher {
@@ -38,30 +38,13 @@ export function hashesOffThread(): boolean {
   return process.env.RF_HASH_THREAD !== '0';
 }
 
-/**
- * A body that declares at most this many bytes is hashed on this thread while
- * the hasher thread boots, rather than waiting 50-90 ms for it: one 4 MiB
- * download's transfer took 134-196 ms with the thread started on demand,
- * 97-114 ms hashing inline.
- */
-const INLINE_WHILE_BOOTING_BYTES = 8 * 1024 * 1024;
+/** Starts the hasher thread ahead of the first download, when downloads are hashed there (file-hasher.ts). */
+export function prestartBodyHasher(): void {
+  if (hashesOffThread()) startHasherThread();
+}
 
-/**
- * The hasher for a streamed body of `declaredBytes` (the file's size once it
- * ends, when the headers said). The hasher thread starts with the first body
- * that needs it, not with the process: a list of small files (hashed whole on
- * this thread, small-body.ts) never boots it, which saved ~6 MiB of peak RSS
- * and a core's 50-90 ms on 5,000 x 4 KiB. Until it is up, bodies known to be
- * small enough are hashed here and larger ones wait for it.
- */
-export function createBodyHasher(declaredBytes?: number, thread: HasherThread = processHasherThread()): BodyHasher {
-  if (!hashesOffThread()) return onThisThread();
-  if (thread.isOnline()) return offThread(thread);
-  if (declaredBytes !== undefined && declaredBytes <= INLINE_WHILE_BOOTING_BYTES) {
-    thread.start();
-    return onThisThread();
-  }
-  return offThread(thread);
+export function createBodyHasher(): BodyHasher {
+  return hashesOffThread() ? offThread() : onThisThread();
 }
 
 function onThisThread(): BodyHasher {
@@ -75,8 +58,8 @@ function onThisThread(): BodyHasher {
   };
 }
 
-function offThread(thread: HasherThread): BodyHasher {
-  const job = new FileHashJob(thread);
+function offThread(): BodyHasher {
+  const job = new FileHashJob();
   return {
     onChunk: undefined,
     onWritten: (chunks) => {

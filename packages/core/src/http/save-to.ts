@@ -226,7 +226,7 @@ async function saveStreamedBody(
 ): Promise<SavedBody> {
   const resume = options.resume;
   const keepOnFailure = resume !== undefined && resume.validator !== undefined;
-  const hasher = options.checksum === false ? undefined : createBodyHasher(options.declared?.end);
+  const hasher = options.checksum === false ? undefined : createBodyHasher();
   const created: CreatedDirectories = [];
   let output: Output | undefined;
   let closed = false;
