@@ -1,0 +1,84 @@
+/**
+ * rf download when the disk refuses bytes in the middle of a file. The
+ * process's file size limit (`ulimit -f`) makes write() fail with EFBIG the
+ * way a full disk makes it fail with ENOSPC, without needing a small file
+ * system: the download fails with a typed reason, nothing is left under its
+ * name (neither a partial file nor the temporary), and the rest complete. Both
+ * ways a body is saved are covered: whole in one write (under 64 KiB) and
+ * streamed in batches; in this process and in a pool child, which inherits
+ * the limit.
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { closeServer, RF_BIN } from './helpers.js';
+import { readManifest } from './manifest-check.js';
+
+const LIMIT_KIB = 16;
+const BODIES: Record<string, Buffer> = {
+  '/small': randomBytes(4 * 1024),
+  '/whole': randomBytes(40 * 1024),
+  '/streamed': randomBytes(1024 * 1024),
+};
+const canLimit = process.platform !== 'win32' && existsSync('/bin/bash');
+
+describe('rf download: a disk that refuses bytes mid-file', () => {
+  let server: Server;
+  let base: string;
+  let work: string;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const body = BODIES[req.url ?? ''];
+      if (!body) return void res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Length': body.length }).end(body);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    work = await mkdtemp(path.join(os.tmpdir(), 'rf-full-disk-'));
+  });
+  afterAll(async () => {
+    await closeServer(server);
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** rf download under a file size limit of LIMIT_KIB KiB; resolves with its exit code and output. */
+  async function downloadLimited(args: string[]): Promise<{ code: number | null; stdout: string }> {
+    const child = spawn('/bin/bash', ['-c', `ulimit -f ${LIMIT_KIB} && exec "$0" "$@"`, process.execPath, RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+    const [code] = (await once(child, 'close')) as [number | null];
+    return { code, stdout };
+  }
+
+  (canLimit ? it.each : it.skip.each)([[[]], [['--processes', '1']]])('fails only the files it cannot write, leaving nothing of them (%j)', async (extra) => {
+    const name = extra.length === 0 ? 'here' : 'child';
+    const out = path.join(work, name);
+    const manifest = path.join(work, `${name}.jsonl`);
+    const list = path.join(work, `${name}.txt`);
+    await writeFile(list, Object.keys(BODIES).map((urlPath) => `${base}${urlPath}\t${urlPath.slice(1)}.bin`).join('\n'));
+
+    const { code, stdout } = await downloadLimited(['download', list, '-o', out, '--retries', '0', '--manifest', manifest, ...extra]);
+
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/Summary: 1 ok, 2 failed/);
+    const entries = await readManifest(manifest);
+    const byPath = new Map(entries.map((entry) => [entry.path, entry]));
+    expect(byPath.get('small.bin')).toMatchObject({ ok: true, bytes: 4096, sha256: createHash('sha256').update(BODIES['/small']!).digest('hex') });
+    for (const failed of ['whole.bin', 'streamed.bin']) {
+      expect(byPath.get(failed)).toMatchObject({ ok: false, sha256: null });
+      expect(byPath.get(failed)?.error).toMatch(/^OutputFileError: .*EFBIG/);
+    }
+    // Only the file that was written whole: no partial file, no temporary.
+    expect(await readdir(out)).toEqual(['small.bin']);
+    expect((await readFile(path.join(out, 'small.bin'))).equals(BODIES['/small']!)).toBe(true);
+  });
+});
