@@ -109,9 +109,11 @@ export class SessionCookies {
    * cookies scoped to the request's host. null when there is nothing to send.
    */
   snapshotFor(url: string, requestCookies: Record<string, string> | undefined): SerializedCookieJar | null {
+    const base = this.baseSnapshot();
+    // The common request: no host-wide or request-level cookie, nothing to build.
+    if (this.anyHost.size === 0 && (requestCookies === undefined || Object.keys(requestCookies).length === 0)) return base;
     const extra = new Map(this.anyHost);
     for (const [name, value] of Object.entries(requestCookies ?? {})) extra.set(name, value);
-    const base = this.baseSnapshot();
     if (extra.size === 0) return base;
     let host: string;
     try {
