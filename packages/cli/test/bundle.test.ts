@@ -12,13 +12,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RF_BIN, runRfProcess } from './helpers.js';
+import { RF_BIN, RF_INSTALLED_BIN, runRfProcess } from './helpers.js';
 
 
-const PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RF_BUNDLE = path.join(PACKAGE, (JSON.parse(await readFile(path.join(PACKAGE, 'package.json'), 'utf8')) as { bin: { rf: string } }).bin.rf);
+const RF_BUNDLE = RF_INSTALLED_BIN;
 const BODY = Buffer.from('bundled rf, 0123456789'.repeat(50));
 // Past the engine's 64 KiB small-body path: streamed, hashed on the hasher thread (which broke in the bundle once).
 const LARGE_BODY = Buffer.alloc(3 * 1024 * 1024 + 17, 'large body ');

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -10,7 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { listenOnLoopback } from '@requests-futures/testing';
 import type { CliIo } from '../dist/io.js';
 
-export const RF_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/rf.js');
+const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const RF_BIN = path.join(PACKAGE_DIR, 'dist/rf.js');
+/** The `rf` bin as installed: the file package.json names (bundle/rf.cjs, which runs bundle/rf.mjs). */
+export const RF_INSTALLED_BIN = path.join(PACKAGE_DIR, (JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as { bin: { rf: string } }).bin.rf);
 
 export interface CliRun {
   code: number | null;

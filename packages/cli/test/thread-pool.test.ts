@@ -8,14 +8,12 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startHoldServer, type HoldServer } from '@requests-futures/testing';
 import threadPool from '../dist/thread-pool.cjs';
+import { RF_INSTALLED_BIN } from './helpers.js';
 
-const PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const packageJson = JSON.parse(await readFile(path.join(PACKAGE, 'package.json'), 'utf8')) as { bin: { rf: string } };
-const RF = path.join(PACKAGE, packageJson.bin.rf);
+const RF = RF_INSTALLED_BIN;
 const onLinux = process.platform === 'linux' ? it : it.skip;
 
 describe('threadPoolSizeFor', () => {

@@ -71,8 +71,8 @@ export function createDownloadEngine(options: DownloadEngineOptions): DownloadEn
     executor = new ThreadPoolExecutor({ maxWorkers: options.jobs, ...limit });
   }
   // Hashing in this process: its hasher thread boots (50-90 ms) while the list is read, not in front of the first download.
-  // Started with the first large body instead, 64 x 4 MiB peaked at 159-185 MiB against 134-148 (bodies queued for the
-  // booting thread, or hashed here meanwhile); a list of small files saved ~6 MiB and a core's 50-90 ms. Kept for the large.
+  // Not started with the first large body instead: that saved a list of small files ~6 MiB and a core's 50-90 ms, but 64 x
+  // 4 MiB then peaked at 159-185 MiB against 134-148 (bodies queued for the booting thread, or hashed here meanwhile).
   const hashesHere = (executor === undefined || executor instanceof ThreadPoolExecutor) && options.checksum !== false;
   if (hashesHere) prestartBodyHasher();
   const session = new FuturesSession({

@@ -109,7 +109,7 @@ export function specPartsToCheck(spec: RequestSpec): readonly (keyof RequestSpec
 /**
  * Every field resolved here, once, defaults included: the engine reads the
  * spec as it is. `env`: the environment trustEnv reads, this process's unless
- * given (tests); process.env is read once per turn of the event loop (environment.ts processEnvironment).
+ * given (tests); process.env is read once per synchronous run (environment.ts processEnvironment).
  * @throws RangeError for retry options that cannot be used (retry.ts resolveRetries).
  */
 export function buildSpec(state: SessionState, method: string, url: string, options: RequestOptions, env?: Environment): RequestSpec {
