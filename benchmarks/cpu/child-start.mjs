@@ -5,7 +5,9 @@
  * time) once the first request is back, after 16 more, and after N more.
  * Each repetition is a new process per build, builds interleaved.
  *
- *   node benchmarks/cpu/child-start.mjs [--reps 5] [--total 3000] [core dist index.js[::CHILD FLAGS] ...]
+ *   node benchmarks/cpu/child-start.mjs [--reps 5] [--total 3000] [core dist index.js[::CHILD FLAGS] | bare[::CHILD FLAGS] ...]
+ *
+ * `bare` is the floor: got in two bare children (bare-pool.mjs), no engine between.
  *
  * An arm written `PATH::--flag --other-flag` runs that build with those Node/V8
  * flags on its children (arm-flags.mjs), side by side with the same build without them.
@@ -18,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { drive } from './drive.mjs';
 import { splitArm } from './arm-flags.mjs';
+import { openBarePool } from './bare-pool.mjs';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -31,15 +34,27 @@ const cpuMs = (pid) => {
 };
 const childPids = () => readdirSync('/proc/self/task').flatMap((task) => readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number));
 
+async function poolEngine(core, flags) {
+  const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(core).href);
+  const executor = new ProcessPoolExecutor({ maxWorkers: 2, concurrencyPerWorker: 8, ...(flags.length > 0 ? { execArgv: flags } : {}) });
+  const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: 16 } });
+  const send = async () => (await session.get(positionals[1])).statusCode;
+  return { send, close: async () => { await session.close(); await executor.shutdown({ wait: true }); } };
+}
+
+async function bareEngine(flags) {
+  const pool = await openBarePool({ workers: 2, execArgv: flags });
+  const send = async () => (await pool.get(positionals[1])).statusCode;
+  return { send, close: () => pool.close() };
+}
+
 if (args.child) {
   // One fresh run: [core, url] in positionals; prints one JSON line.
   const [arm, url] = positionals;
   const [core, flags] = splitArm(arm);
   const start = cpuMs(process.pid);
-  const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(core).href);
-  const executor = new ProcessPoolExecutor({ maxWorkers: 2, concurrencyPerWorker: 8, ...(flags.length > 0 ? { execArgv: flags } : {}) });
-  const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: 16 } });
-  const send = async () => (await session.get(url)).statusCode;
+  const engine = core === 'bare' ? await bareEngine(flags) : await poolEngine(core, flags);
+  const send = engine.send;
   const snapshot = () => ({ coordinator: cpuMs(process.pid) - start, children: childPids().map(cpuMs).reduce((a, b) => a + b, 0) });
   await drive(send, 1, 16);
   const first = snapshot();
@@ -47,12 +62,12 @@ if (args.child) {
   const seventeen = snapshot();
   await drive(send, Number(args.total), 16);
   const end = snapshot();
-  await session.close();
-  await executor.shutdown({ wait: true });
+  await engine.close();
   console.log(JSON.stringify({ first, seventeen, end }));
 } else {
   const cores = positionals.length > 0 ? positionals.map((arm) => {
     const [path, flags] = splitArm(arm);
+    if (path === 'bare') return arm;
     return flags.length > 0 ? `${resolve(path)}::${flags.join(' ')}` : resolve(path);
   }) : [fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url))];
   const server = fork(fileURLToPath(new URL('./small-json-server.mjs', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

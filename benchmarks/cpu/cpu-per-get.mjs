@@ -8,7 +8,8 @@
  *   node benchmarks/cpu/cpu-per-get.mjs --arm this --arm /other/checkout/packages/core/dist/index.js --arm got
  *
  * Arms: `this` (this checkout's build), another build's packages/core/dist/index.js
- * (a before/after), `got` (got in-process: its CPU per GET). Several arms run in
+ * (a before/after), `got` (got in-process: its CPU per GET), `bare` (the floor: got in
+ * `--workers` bare children behind an id -> resolver map, bare-pool.mjs). Several arms run in
  * one process, interleaved round by round (A B A B ...), so that the machine's
  * load hits them alike; the coordinator's figure is then this process's CPU
  * (getrusage) during that arm's rounds. Medians are printed at the end, and
@@ -30,6 +31,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { drive } from './drive.mjs';
 import { splitArm } from './arm-flags.mjs';
+import { openBarePool } from './bare-pool.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -99,10 +101,17 @@ async function inProcessGot(url) {
   return { send, close: async () => agent.destroy() };
 }
 
+/** The floor: got in N bare children (bare-pool.mjs), no engine between. */
+async function barePool(url, armFlags) {
+  const pool = await openBarePool({ workers, execArgv: [...args['child-flag'], ...armFlags] });
+  const send = async () => (await pool.get(url)).statusCode;
+  return { send, close: () => pool.close() };
+}
+
 async function openArm(arm, url) {
   const [name, flags] = splitArm(arm);
   const before = new Set(childPids());
-  const engine = name === 'got' ? await inProcessGot(url) : await pooled(url, name === 'this' ? '@requests-futures/core' : pathToFileURL(name).href, flags);
+  const engine = name === 'got' ? await inProcessGot(url) : name === 'bare' ? await barePool(url, flags) : await pooled(url, name === 'this' ? '@requests-futures/core' : pathToFileURL(name).href, flags);
   await drive(engine.send, warmUp, inFlight);
   const children = childPids().filter((pid) => !before.has(pid));
   // Start-up (imports, the first requests' compiles) is what a fresh pool pays before its first rounds.

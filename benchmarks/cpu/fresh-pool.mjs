@@ -4,7 +4,9 @@
  * ProcessPool), so the ratio to got survives a loaded machine. CPU is the
  * process tree's (utime + stime of the run and its reaped children).
  *
- *   node benchmarks/cpu/fresh-pool.mjs [--reps 5] [--total 3000] [--workers 2] [core dist index.js[::CHILD FLAGS] ...]
+ *   node benchmarks/cpu/fresh-pool.mjs [--reps 5] [--total 3000] [--workers 2] [core dist index.js[::CHILD FLAGS] | bare[::CHILD FLAGS] ...]
+ *
+ * `bare` is the floor: got in bare children (bare-pool.mjs), no engine between.
  *
  * `PATH::--flag --other` runs that build's children with those flags (arm-flags.mjs).
  */
@@ -22,6 +24,7 @@ const { values: args, positionals } = parseArgs({
 });
 const cores = positionals.length > 0 ? positionals.map((arm) => {
   const [path, flags] = splitArm(arm);
+  if (path === 'bare') return arm;
   return flags.length > 0 ? `${resolve(path)}::${flags.join(' ')}` : resolve(path);
 }) : [fileURLToPath(new URL('../../packages/core/dist/index.js', import.meta.url))];
 const arms = ['got', ...cores];
@@ -50,7 +53,7 @@ try {
     for (const arm of arms) {
       const result = await timeRun(arm);
       results.get(arm).push(result);
-      console.log(`rep ${rep + 1} ${arm === 'got' ? 'got in-process' : `ProcessPool(${args.workers}) ${arm}`}: ${result.wall.toFixed(2)} s wall, ${result.cpu.toFixed(2)} s CPU`);
+      console.log(`rep ${rep + 1} ${arm === 'got' ? 'got in-process' : `${arm.startsWith('bare') ? 'bare pool' : 'ProcessPool'}(${args.workers}) ${arm}`}: ${result.wall.toFixed(2)} s wall, ${result.cpu.toFixed(2)} s CPU`);
     }
   }
 } finally {

@@ -1,11 +1,13 @@
 /**
  * One script's life, as a user's script that fires N requests lives it: import,
  * create the engine, one request, then N with 16 in flight, close, exit.
- *   node fresh-run.mjs got|<core dist index.js>[::CHILD FLAGS] URL [N] [workers]
+ *   node fresh-run.mjs got|bare[::CHILD FLAGS]|<core dist index.js>[::CHILD FLAGS] URL [N] [workers]
+ * `bare`: the floor, got in bare children (bare-pool.mjs).
  */
 import { pathToFileURL } from 'node:url';
 import { drive } from './drive.mjs';
 import { splitArm } from './arm-flags.mjs';
+import { openBarePool } from './bare-pool.mjs';
 
 const [arm, url, n = '3000', workers = '2'] = process.argv.slice(2);
 const total = Number(n);
@@ -21,6 +23,12 @@ if (arm === 'got') {
   await drive(send, 1, inFlight);
   await drive(send, total, inFlight);
   agent.destroy();
+} else if (splitArm(arm)[0] === 'bare') {
+  const pool = await openBarePool({ workers: Number(workers), execArgv: splitArm(arm)[1] });
+  const send = async () => (await pool.get(url)).statusCode;
+  await drive(send, 1, inFlight);
+  await drive(send, total, inFlight);
+  await pool.close();
 } else {
   const [core, armFlags] = splitArm(arm);
   const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(core).href);

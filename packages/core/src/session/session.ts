@@ -5,7 +5,7 @@
  */
 import { traceSessionRequest } from '../diagnostics/request-channels.js';
 import { AgentPool } from '../http/agents.js';
-import { runRequestTaskIn } from '../http/request-task.js';
+import { runRequestTaskIn } from './request-engine.js';
 import type { Response } from '../http/response.js';
 import { standaloneTaskContext } from '../task-context.js';
 import { BaseSession } from './base-session.js';
