@@ -9,6 +9,7 @@ import type { FileBody, StreamingData } from './body-source.js';
 import type { SpecAuth } from './auth.js';
 import type { NetrcEnvironment } from './netrc.js';
 import type { TravellingContext } from '../context/registered-contexts.js';
+import { DEFAULT_MAX_REDIRECTS } from './request-defaults.js';
 
 /** A response hook: in-process any function, across processes an fnRef. */
 export type HookFn = ((response: any, ...rest: unknown[]) => unknown) | FnRef;
@@ -149,4 +150,83 @@ export interface RequestSpec {
   mountedPools: Array<[prefix: string, pool: PoolOptions]> | null;
   /** The caller's registered AsyncLocalStorage contexts, entered where the request runs (set only for a child process). */
   contexts: TravellingContext[] | null;
+}
+
+/**
+ * A spec as it crosses to a child process: without the fields that hold their
+ * default (null, or the value buildSpec gives an option nobody set). A plain
+ * GET keeps 7 of its 31 fields; the rest made most of its JSON text, which the
+ * coordinator writes (JSON.stringify was ~10 % of its CPU per small GET,
+ * benchmarks/README.md #14) and the child parses.
+ */
+export type CrossingSpec = Partial<RequestSpec> & Pick<RequestSpec, 'method' | 'url' | 'headers' | 'pool'>;
+
+/** The defaults specFromCrossing() restores. Null is the default of every field not named here. */
+const NON_NULL_DEFAULTS: Partial<Record<keyof RequestSpec, unknown>> = {
+  allowRedirects: true,
+  maxRedirects: DEFAULT_MAX_REDIRECTS,
+  verify: true,
+  stream: false,
+  http2: false,
+  resume: false,
+  checksum: true,
+};
+
+/** Every field that may be left out, in RequestSpec's order. */
+const OMISSIBLE: readonly (keyof RequestSpec)[] = [
+  'params', 'data', 'json', 'files', 'auth', 'timeout', 'allowRedirects', 'maxRedirects', 'verify', 'cert', 'proxies',
+  'environmentProxies', 'netrcEnvironment', 'hooks', 'backgroundCallback', 'stream', 'http2', 'maxResponseBytes', 'saveTo',
+  'resume', 'expectedSha256', 'checksum', 'saveWithin', 'retries', 'cookieJar', 'mountedPools', 'contexts',
+];
+
+/** In the coordinator: the spec without its defaults (it shares the spec's values, which must not change until it is sent). */
+export function specForCrossing(spec: RequestSpec): CrossingSpec {
+  const crossing: CrossingSpec = { method: spec.method, url: spec.url, headers: spec.headers, pool: spec.pool };
+  for (const key of OMISSIBLE) {
+    const value = spec[key];
+    if (value === null || value === NON_NULL_DEFAULTS[key] || (key === 'hooks' && spec.hooks.response.length === 0)) continue;
+    (crossing as Record<string, unknown>)[key] = value;
+  }
+  return crossing;
+}
+
+/**
+ * In the child: the spec buildSpec made, every field in its place (one shape
+ * for every spec). Given a whole spec (in-process callers), the same spec.
+ */
+export function specFromCrossing(crossing: CrossingSpec): RequestSpec {
+  // `??` restores both forms of "left out": no field the coordinator sends is undefined, and none whose default is not null can be null.
+  return {
+    method: crossing.method,
+    url: crossing.url,
+    params: crossing.params ?? null,
+    headers: crossing.headers,
+    data: crossing.data ?? null,
+    json: crossing.json ?? null,
+    files: crossing.files ?? null,
+    auth: crossing.auth ?? null,
+    timeout: crossing.timeout ?? null,
+    allowRedirects: crossing.allowRedirects ?? true,
+    maxRedirects: crossing.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    verify: crossing.verify ?? true,
+    cert: crossing.cert ?? null,
+    proxies: crossing.proxies ?? null,
+    environmentProxies: crossing.environmentProxies ?? null,
+    netrcEnvironment: crossing.netrcEnvironment ?? null,
+    hooks: crossing.hooks ?? { response: [] },
+    backgroundCallback: crossing.backgroundCallback ?? null,
+    stream: crossing.stream ?? false,
+    http2: crossing.http2 ?? false,
+    maxResponseBytes: crossing.maxResponseBytes ?? null,
+    saveTo: crossing.saveTo ?? null,
+    resume: crossing.resume ?? false,
+    expectedSha256: crossing.expectedSha256 ?? null,
+    checksum: crossing.checksum ?? true,
+    saveWithin: crossing.saveWithin ?? null,
+    retries: crossing.retries ?? null,
+    cookieJar: crossing.cookieJar ?? null,
+    pool: crossing.pool,
+    mountedPools: crossing.mountedPools ?? null,
+    contexts: crossing.contexts ?? null,
+  };
 }
