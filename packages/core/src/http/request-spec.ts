@@ -10,6 +10,7 @@ import type { SpecAuth } from './auth.js';
 import type { NetrcEnvironment } from './netrc.js';
 import type { TravellingContext } from '../context/registered-contexts.js';
 import { DEFAULT_MAX_REDIRECTS } from './request-defaults.js';
+import { version } from '../version.js';
 
 /** A response hook: in-process any function, across processes an fnRef. */
 export type HookFn = ((response: any, ...rest: unknown[]) => unknown) | FnRef;
@@ -155,11 +156,33 @@ export interface RequestSpec {
 /**
  * A spec as it crosses to a child process: without the fields that hold their
  * default (null, or the value buildSpec gives an option nobody set). A plain
- * GET keeps 7 of its 31 fields; the rest made most of its JSON text, which the
+ * GET of a session with its default headers keeps a handful of its 31 fields; the rest made most of its JSON text, which the
  * coordinator writes (JSON.stringify was ~10 % of its CPU per small GET,
  * benchmarks/README.md #14) and the child parses.
  */
-export type CrossingSpec = Partial<RequestSpec> & Pick<RequestSpec, 'method' | 'url' | 'headers' | 'pool'>;
+export type CrossingSpec = Partial<RequestSpec> & Pick<RequestSpec, 'method' | 'url' | 'pool'>;
+
+/** A session's headers until it changes them (requests' default_headers). */
+export function defaultHeaders(): Record<string, string> {
+  return {
+    'User-Agent': `requests-futures-ts/${version}`,
+    'Accept-Encoding': 'gzip, deflate, br',
+    Accept: '*/*',
+    Connection: 'keep-alive',
+  };
+}
+
+const DEFAULT_HEADER_ENTRIES: ReadonlyArray<readonly [string, string]> = Object.entries(defaultHeaders());
+
+/** The very headers defaultHeaders() makes, in its order: a session nobody gave headers sends these on every request. */
+function areDefaultHeaders(headers: RequestSpec['headers']): boolean {
+  let index = 0;
+  for (const name in headers) {
+    const expected = DEFAULT_HEADER_ENTRIES[index++];
+    if (expected === undefined || expected[0] !== name || expected[1] !== headers[name]) return false;
+  }
+  return index === DEFAULT_HEADER_ENTRIES.length;
+}
 
 /**
  * In the coordinator: the spec without its defaults (it shares the spec's
@@ -168,7 +191,8 @@ export type CrossingSpec = Partial<RequestSpec> & Pick<RequestSpec, 'method' | '
  * keyed lookup per field.
  */
 export function specForCrossing(spec: RequestSpec): CrossingSpec {
-  const crossing: CrossingSpec = { method: spec.method, url: spec.url, headers: spec.headers, pool: spec.pool };
+  const crossing: CrossingSpec = { method: spec.method, url: spec.url, pool: spec.pool };
+  if (!areDefaultHeaders(spec.headers)) crossing.headers = spec.headers;
   if (spec.params !== null) crossing.params = spec.params;
   if (spec.data !== null) crossing.data = spec.data;
   if (spec.json !== null) crossing.json = spec.json;
@@ -209,7 +233,7 @@ export function specFromCrossing(crossing: CrossingSpec): RequestSpec {
     method: crossing.method,
     url: crossing.url,
     params: crossing.params ?? null,
-    headers: crossing.headers,
+    headers: crossing.headers ?? defaultHeaders(),
     data: crossing.data ?? null,
     json: crossing.json ?? null,
     files: crossing.files ?? null,

@@ -126,11 +126,31 @@ describe('a spec crossing to a child', () => {
       expect(back).toStrictEqual(spec);
       expect(Object.keys(back)).toEqual(Object.keys(spec));
     }
-    expect(Object.keys(specForCrossing(specs[0]!)).sort()).toEqual(['cookieJar', 'headers', 'method', 'pool', 'url'].filter((key) => specs[0]![key as keyof RequestSpec] !== null).sort());
+    // A session's default headers are left out too; the child makes them again.
+    expect(Object.keys(specForCrossing(specs[0]!)).sort()).toEqual(['cookieJar', 'method', 'pool', 'url'].filter((key) => specs[0]![key as keyof RequestSpec] !== null).sort());
     // A set value that equals nothing's default crosses, whatever it is: 0, '' and false are not null.
     expect(specForCrossing(specs[3]!)).toMatchObject({ json: 0, data: '', maxRedirects: 5 });
     expect(specForCrossing(specs[4]!).json).toBe(false);
     expect(specForCrossing(specs[2]!)).toMatchObject({ allowRedirects: false, verify: false, stream: true, http2: true, resume: true, checksum: false });
+  });
+
+  it('sends headers that differ in any way from the defaults: a value, a name\'s case, one more or one fewer, the order', () => {
+    const state = new SessionState({ trustEnv: false });
+    const defaults = buildSpec(state, 'GET', URL_, {}, NO_ENV).headers;
+    const variants = [
+      { ...defaults, Accept: 'application/json' },
+      { ...defaults, 'X-More': '1' },
+      Object.fromEntries(Object.entries(defaults).slice(1)),
+      Object.fromEntries(Object.entries(defaults).reverse()),
+      Object.fromEntries(Object.entries(defaults).map(([name, value]) => [name.toLowerCase(), value])),
+    ];
+    for (const headers of variants) {
+      const spec = { ...buildSpec(state, 'GET', URL_, {}, NO_ENV), headers };
+      expect(specForCrossing(spec).headers).toBe(headers);
+      expect(specFromCrossing(JSON.parse(JSON.stringify(specForCrossing(spec)))).headers).toStrictEqual(headers);
+    }
+    const plain = buildSpec(state, 'GET', URL_, { headers: { 'X-Request': 'r' } }, NO_ENV);
+    expect(specForCrossing(plain).headers).toMatchObject({ 'X-Request': 'r' });
   });
 
   it('gives an in-process caller\'s whole spec back as it is', () => {
