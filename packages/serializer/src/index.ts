@@ -8,5 +8,6 @@ export { assertPicklable, findUnpicklable, type Unpicklable } from './picklable.
 export { registerClass, registerCompactClass, registerErrorClass, isRegisteredClass, type CompactForm } from './registry.js';
 export { encode, encodeAhead, decode, type Wire, type EncodeOptions } from './codec.js';
 export { packWire, isPackedWire, type PackedWire } from './packed-wire.js';
+export { packCall } from './packed-call.js';
 export { WireFormatError } from './wire-format-error.js';
 export { FnRef, fnRef, isFnRef, loadFnRef, loadModuleExport, FnRefImportError } from './fn-ref.js';

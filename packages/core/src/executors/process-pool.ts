@@ -5,7 +5,7 @@
  * Data flow (as CPython's concurrent/futures/process.py draws its own):
  *
  *   submit(fn, ...args)                        coordinator
- *     │ encode({ fn, args }) → TaskMessage       (pool-task.ts: requireFnRef)
+ *     │ packCall(fn, args) → TaskMessage         (pool-task.ts: requireFnRef)
  *     ▼
  *   DispatchQueue (FIFO; cancel() still wins)   dispatch-queue.ts
  *     │ pump(): one microtask per tick; freeSlot(): an idle child, else a new
@@ -56,7 +56,7 @@
  *
  * Why not tinypool's `signal`: it pins a worker per task and kills the child on abort.
  */
-import { decode, encode, fnRef, packWire } from '@requests-futures/serializer';
+import { decode, fnRef, packCall } from '@requests-futures/serializer';
 import {
   IncomingStreams,
   UploadSenders,
@@ -67,7 +67,6 @@ import {
   type ControlMessage,
   type TaskMessage,
   type PackedReply,
-  type TaskPayload,
   type TaskReply,
 } from '@requests-futures/worker';
 import { Future, addDoneWaiter } from '../futures/future.js';
@@ -212,10 +211,9 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
   submit<R = unknown>(fn: Task<any[], R>, ...args: unknown[]): Future<Awaited<R>> {
     if (this.isShutdown) throw new ExecutorShutdownError();
     const ref = requireFnRef(fn);
-    const payload: TaskPayload = { fn: ref, args };
-    // rootPath '' makes the paths read 'args[0].cb', as the caller wrote them.
-    // Packed: the pipe carries one text rather than a tree (the serializer's packed-wire.ts).
-    const wire = packWire(encode(payload, { rootPath: '' }));
+    // Packed: the pipe carries one text rather than a tree (the serializer's packed-wire.ts); the
+    // FnRef's part made once (packed-call.ts). Paths read 'args[0].cb', as the caller wrote them.
+    const wire = packCall(ref, args);
     const id = this.nextTaskId++;
     const future = new Future<Awaited<R>>();
     // A child skips progress reports nobody would hear: one IPC event per response otherwise.

@@ -5,8 +5,9 @@
  * records twice (`outcome.setCookies` is `response.setCookies`; the encoder
  * does not deduplicate shared references). So the child sends, for each
  * response (the final one, then its history), only the headers it sent on top
- * of the spec's, and the records once (a redirect's are its slice of the
- * chain's); the coordinator rebuilds the views.
+ * of the spec's, the records once (a redirect's are its slice of the
+ * chain's), and, when no redirect was followed, neither the final response's
+ * URL nor its request's method and URL (the spec's); the coordinator rebuilds the views.
  *
  * Only what can be rebuilt exactly is left out: a response whose sent headers
  * do not start with the spec's (a redirect hop that dropped Authorization), or
@@ -27,6 +28,11 @@ export interface PackedOutcome extends RequestOutcome {
   /** The value's own `setCookies` were the outcome's, and were left out. */
   setCookiesOfValue?: true;
   /**
+   * The value's `url` and its request's method and URL were the spec's (no
+   * redirect), and were left out: the URL is most of a small reply's text after its headers.
+   */
+  urlOfSpec?: true;
+  /**
    * Each history entry's `setCookies` were its slice of the outcome's (the
    * records of the chain, in order), and were left out: their lengths.
    */
@@ -46,6 +52,12 @@ export function packOutcome(outcome: RequestOutcome, spec: RequestSpec): PackedO
     packed.historyRecordCounts = counts;
     for (const earlier of value.history as Response[]) if (earlier.setCookies.length > 0) earlier.setCookies = NO_RECORDS as never[];
   }
+  if (packed.sentAfterSpec[0] !== null && echoesSpecUrl(value, spec)) {
+    // Emptied rather than deleted, as below.
+    value.url = '';
+    value.request = null as never;
+    packed.urlOfSpec = true;
+  }
   if (value.setCookies === setCookies && setCookies.length > 0) {
     // Replaced rather than deleted: a deleted property would turn the response into a slow dictionary object.
     value.setCookies = NO_RECORDS as never[];
@@ -58,6 +70,10 @@ export function packOutcome(outcome: RequestOutcome, spec: RequestSpec): PackedO
 export function unpackOutcome(packed: PackedOutcome, spec: RequestSpec): RequestOutcome {
   const { value, setCookies, sentAfterSpec, historyRecordCounts } = packed;
   if (!(value instanceof Response) || sentAfterSpec === undefined) return packed;
+  if (packed.urlOfSpec === true) {
+    value.url = spec.url;
+    value.request = { method: spec.method, url: spec.url } as Response['request'];
+  }
   [value, ...value.history].forEach((response, index) => {
     const after = sentAfterSpec[index];
     if (after !== null && after !== undefined && response instanceof Response) response.request.headers = specHeadersThen(spec.headers, after);
@@ -72,6 +88,11 @@ export function unpackOutcome(packed: PackedOutcome, spec: RequestSpec): Request
   }
   if (packed.setCookiesOfValue === true) value.setCookies = setCookies;
   return { value, setCookies };
+}
+
+function echoesSpecUrl(value: Response, spec: RequestSpec): boolean {
+  const { request } = value;
+  return value.url === spec.url && request !== null && typeof request === 'object' && request.method === spec.method && request.url === spec.url;
 }
 
 /**

@@ -9,6 +9,8 @@ import type { FileBody, StreamingData } from './body-source.js';
 import type { SpecAuth } from './auth.js';
 import type { NetrcEnvironment } from './netrc.js';
 import type { TravellingContext } from '../context/registered-contexts.js';
+import { DEFAULT_MAX_REDIRECTS } from './request-defaults.js';
+import { version } from '../version.js';
 
 /** A response hook: in-process any function, across processes an fnRef. */
 export type HookFn = ((response: any, ...rest: unknown[]) => unknown) | FnRef;
@@ -149,4 +151,115 @@ export interface RequestSpec {
   mountedPools: Array<[prefix: string, pool: PoolOptions]> | null;
   /** The caller's registered AsyncLocalStorage contexts, entered where the request runs (set only for a child process). */
   contexts: TravellingContext[] | null;
+}
+
+/**
+ * A spec as it crosses to a child process: without the fields that hold their
+ * default (null, or the value buildSpec gives an option nobody set). A plain
+ * GET of a session with its default headers keeps a handful of its 31 fields; the rest made most of its JSON text, which the
+ * coordinator writes (JSON.stringify was ~10 % of its CPU per small GET,
+ * benchmarks/README.md #14) and the child parses.
+ */
+export type CrossingSpec = Partial<RequestSpec> & Pick<RequestSpec, 'method' | 'url' | 'pool'>;
+
+/** A session's headers until it changes them (requests' default_headers). */
+export function defaultHeaders(): Record<string, string> {
+  return {
+    'User-Agent': `requests-futures-ts/${version}`,
+    'Accept-Encoding': 'gzip, deflate, br',
+    Accept: '*/*',
+    Connection: 'keep-alive',
+  };
+}
+
+const DEFAULT_HEADER_ENTRIES: ReadonlyArray<readonly [string, string]> = Object.entries(defaultHeaders());
+
+/** The very headers defaultHeaders() makes, in its order: a session nobody gave headers sends these on every request. */
+function areDefaultHeaders(headers: RequestSpec['headers']): boolean {
+  let index = 0;
+  for (const name in headers) {
+    const expected = DEFAULT_HEADER_ENTRIES[index++];
+    if (expected === undefined || expected[0] !== name || expected[1] !== headers[name]) return false;
+  }
+  return index === DEFAULT_HEADER_ENTRIES.length;
+}
+
+/**
+ * In the coordinator: the spec without its defaults (it shares the spec's
+ * values, which must not change until it is sent). Field by field rather than
+ * a loop over the keys: named reads of one shape, where `spec[key]` was a
+ * keyed lookup per field.
+ */
+export function specForCrossing(spec: RequestSpec): CrossingSpec {
+  const crossing: CrossingSpec = { method: spec.method, url: spec.url, pool: spec.pool };
+  if (!areDefaultHeaders(spec.headers)) crossing.headers = spec.headers;
+  if (spec.params !== null) crossing.params = spec.params;
+  if (spec.data !== null) crossing.data = spec.data;
+  if (spec.json !== null) crossing.json = spec.json;
+  if (spec.files !== null) crossing.files = spec.files;
+  if (spec.auth !== null) crossing.auth = spec.auth;
+  if (spec.timeout !== null) crossing.timeout = spec.timeout;
+  if (spec.allowRedirects !== true) crossing.allowRedirects = spec.allowRedirects;
+  if (spec.maxRedirects !== DEFAULT_MAX_REDIRECTS) crossing.maxRedirects = spec.maxRedirects;
+  if (spec.verify !== true) crossing.verify = spec.verify;
+  if (spec.cert !== null) crossing.cert = spec.cert;
+  if (spec.proxies !== null) crossing.proxies = spec.proxies;
+  if (spec.environmentProxies !== null) crossing.environmentProxies = spec.environmentProxies;
+  if (spec.netrcEnvironment !== null) crossing.netrcEnvironment = spec.netrcEnvironment;
+  if (spec.hooks.response.length > 0) crossing.hooks = spec.hooks;
+  if (spec.backgroundCallback !== null) crossing.backgroundCallback = spec.backgroundCallback;
+  if (spec.stream !== false) crossing.stream = spec.stream;
+  if (spec.http2 !== false) crossing.http2 = spec.http2;
+  if (spec.maxResponseBytes !== null) crossing.maxResponseBytes = spec.maxResponseBytes;
+  if (spec.saveTo !== null) crossing.saveTo = spec.saveTo;
+  if (spec.resume !== false) crossing.resume = spec.resume;
+  if (spec.expectedSha256 !== null) crossing.expectedSha256 = spec.expectedSha256;
+  if (spec.checksum !== true) crossing.checksum = spec.checksum;
+  if (spec.saveWithin !== null) crossing.saveWithin = spec.saveWithin;
+  if (spec.retries !== null) crossing.retries = spec.retries;
+  if (spec.cookieJar !== null) crossing.cookieJar = spec.cookieJar;
+  if (spec.mountedPools !== null) crossing.mountedPools = spec.mountedPools;
+  if (spec.contexts !== null) crossing.contexts = spec.contexts;
+  return crossing;
+}
+
+/**
+ * In the child: the spec buildSpec made, every field in its place (one shape
+ * for every spec). Given a whole spec (in-process callers), the same spec.
+ */
+export function specFromCrossing(crossing: CrossingSpec): RequestSpec {
+  // `??` restores both forms of "left out": no field the coordinator sends is undefined, and none whose default is not null can be null.
+  return {
+    method: crossing.method,
+    url: crossing.url,
+    params: crossing.params ?? null,
+    headers: crossing.headers ?? defaultHeaders(),
+    data: crossing.data ?? null,
+    json: crossing.json ?? null,
+    files: crossing.files ?? null,
+    auth: crossing.auth ?? null,
+    timeout: crossing.timeout ?? null,
+    allowRedirects: crossing.allowRedirects ?? true,
+    maxRedirects: crossing.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    verify: crossing.verify ?? true,
+    cert: crossing.cert ?? null,
+    proxies: crossing.proxies ?? null,
+    environmentProxies: crossing.environmentProxies ?? null,
+    netrcEnvironment: crossing.netrcEnvironment ?? null,
+    hooks: crossing.hooks ?? { response: [] },
+    backgroundCallback: crossing.backgroundCallback ?? null,
+    stream: crossing.stream ?? false,
+    http2: crossing.http2 ?? false,
+    maxResponseBytes: crossing.maxResponseBytes ?? null,
+    saveTo: crossing.saveTo ?? null,
+    resume: crossing.resume ?? false,
+    expectedSha256: crossing.expectedSha256 ?? null,
+    checksum: crossing.checksum ?? true,
+    saveWithin: crossing.saveWithin ?? null,
+    retries: crossing.retries ?? null,
+    cookieJar: crossing.cookieJar ?? null,
+    pool: crossing.pool,
+    mountedPools: crossing.mountedPools ?? null,
+    contexts: crossing.contexts ?? null,
+  };
 }

@@ -12,7 +12,7 @@ import type { AgentPool } from './agents.js';
 import { packOutcome, type PackedOutcome } from './outcome-crossing.js';
 import { performRequest } from './request.js';
 import { SessionView } from './session-view.js';
-import type { HookFn, RequestSpec } from './request-spec.js';
+import { specFromCrossing, type CrossingSpec, type HookFn, type RequestSpec } from './request-spec.js';
 import type { Response, SetCookieRecord } from './response.js';
 import { exportBody } from './streamed-body.js';
 
@@ -69,12 +69,12 @@ async function runRequest(context: TaskContext, spec: RequestSpec, session: unkn
 
 /**
  * What a child imports by fnRef: runRequestTaskIn, handed the context by the
- * executor, its outcome packed for the way back (outcome-crossing.ts).
+ * executor, the spec as it crossed (request-spec.ts specForCrossing), its outcome packed for the way back (outcome-crossing.ts).
  */
-export const runRequestTask = taskWithContext(
-  async (context: TaskContext, spec: RequestSpec, session?: unknown, options?: RequestTaskOptions): Promise<PackedOutcome> =>
-    packOutcome(await runRequestTaskIn(context, spec, session, options), spec),
-);
+export const runRequestTask = taskWithContext(async (context: TaskContext, crossing: CrossingSpec, session?: unknown, options?: RequestTaskOptions): Promise<PackedOutcome> => {
+  const spec = specFromCrossing(crossing);
+  return packOutcome(await runRequestTaskIn(context, spec, session, options), spec);
+});
 
 type ResponseHook = (...args: any[]) => unknown;
 

@@ -15,7 +15,7 @@ import { addDoneWaiter, type Future, type IteratedFuture } from '../futures/futu
 import { timeoutToMs } from '../futures/timeout.js';
 import { AgentPool } from '../http/agents.js';
 import { assertDataCanTravel } from '../http/body-source.js';
-import type { RequestSpec } from '../http/request-spec.js';
+import { specForCrossing, type CrossingSpec, type RequestSpec } from '../http/request-spec.js';
 import { unpackOutcome, type PackedOutcome } from '../http/outcome-crossing.js';
 import type { RequestOutcome } from '../http/request-task.js';
 import { runRequestTaskIn } from './request-engine.js';
@@ -92,20 +92,22 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     // Refuse what cannot travel now, before the request may be held for its host. That
     // walk is the spec's only one: the executor's encode() reuses its wire.
     let withdrawBodies: (() => void) | undefined;
+    let crossing: CrossingSpec | undefined;
     if (this.executor.crossesProcesses) {
       if (this.executor.streamsUploads === true) withdrawBodies = offerStreamedBodies(spec);
       else assertDataCanTravel(spec.data);
       const contexts = captureRegisteredContexts();
       if (contexts !== undefined) spec.contexts = contexts;
+      crossing = specForCrossing(spec);
       try {
-        encodeAhead(spec, { rootPath: '', checkOnly: specPartsToCheck(spec) });
+        encodeAhead(crossing, { rootPath: '', checkOnly: specPartsToCheck(spec) });
       } catch (error) {
         withdrawBodies?.();
         throw error;
       }
     }
     const trace = traceRequest(spec.method, spec.url, this.executor, options.meta);
-    const future = hosts ? hosts.run(originOf(spec.url), () => this.submit(spec, trace)) : this.submit(spec, trace);
+    const future = hosts ? hosts.run(originOf(spec.url), () => this.submit(spec, crossing, trace)) : this.submit(spec, crossing, trace);
     trace?.settlesWith(future);
     if (withdrawBodies !== undefined) future.addDoneCallback(withdrawBodies);
     if (options.meta !== undefined) future.meta = options.meta;
@@ -146,11 +148,11 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     await this.close();
   }
 
-  private submit(spec: RequestSpec, trace: RequestTrace | undefined): Future<Response> {
+  /** `crossing`: the spec as it travels to a child (request() checked and encoded it); undefined in-process. */
+  private submit(spec: RequestSpec, crossing: CrossingSpec | undefined, trace: RequestTrace | undefined): Future<Response> {
     let future: Future<RequestOutcome>;
-    if (this.executor.crossesProcesses) {
-      // request() checked and encoded the spec (a PicklingError naming its path).
-      const packed = this.executor.submit<PackedOutcome>(REQUEST_TASK_REF, spec);
+    if (crossing !== undefined) {
+      const packed = this.executor.submit<PackedOutcome>(REQUEST_TASK_REF, crossing);
       this.sweeper.track(packed, spec);
       future = packed.mapResult((outcome) => unpackOutcome(outcome, spec));
     } else {

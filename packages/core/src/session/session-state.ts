@@ -6,23 +6,13 @@
  */
 import type { AuthOption } from '../http/auth.js';
 import { DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE } from '../http/request-defaults.js';
-import type { ClientCert, PoolOptions, RetryOptions, TimeoutOption } from '../http/request-spec.js';
-import { version } from '../version.js';
+import { defaultHeaders, type ClientCert, type PoolOptions, type RetryOptions, type TimeoutOption } from '../http/request-spec.js';
 import { AdapterMounts, validateAdapterOptions } from './adapters.js';
 import { SessionCookies } from './cookies.js';
 import type { HooksOption, SessionStateOptions } from './options.js';
 import { sessionParams, sessionProxies, type SessionParams, type SessionProxies } from './params-and-proxies.js';
 import { sessionHeaders, type SessionHeaders } from './session-headers.js';
 import { validateAuth, validateCert, validatePositiveInteger, validateTimeout } from './validate.js';
-
-export function defaultHeaders(): Record<string, string> {
-  return {
-    'User-Agent': `requests-futures-ts/${version}`,
-    'Accept-Encoding': 'gzip, deflate, br',
-    Accept: '*/*',
-    Connection: 'keep-alive',
-  };
-}
 
 export class SessionState {
   /** Dicts as in requests: replaced in place, so a Session and a FuturesSession sharing this state see one object. */

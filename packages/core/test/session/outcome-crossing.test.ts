@@ -42,6 +42,7 @@ afterAll(async () => {
 function views(response: Response) {
   return [response, ...response.history].map((r) => ({
     url: r.url,
+    request: [r.request.method, r.request.url],
     sent: r.request.headers.entries(),
     cookies: r.cookies,
     setCookies: r.setCookies,
@@ -108,6 +109,23 @@ describe('packOutcome', () => {
     expect(value.request.headers).toBeInstanceOf(CaseInsensitiveHeaders);
     expect(value.request.headers.entries()).toEqual([['User-Agent', 'ua-of-the-spec'], ['Accept', '*/*'], ['Cookie', 'k=v']]);
     expect(back.setCookies).toEqual(records);
+  });
+
+  it("leaves out the final response's URL and its request's method and URL when they are the spec's, and rebuilds them", () => {
+    const withUrl = { ...spec, method: 'GET', url: 'http://h/x' } as RequestSpec;
+    const response = responseSent([['User-Agent', 'ua-of-the-spec'], ['Accept', '*/*']]);
+    const wire = encode(packOutcome({ value: response, setCookies: [] }, withUrl));
+    expect(JSON.stringify(wire.json)).not.toContain('http://h/x');
+    const value = unpackOutcome(decode(v8.deserialize(v8.serialize(wire)) as Wire), withUrl).value as Response;
+    expect([value.url, value.request.method, value.request.url]).toEqual(['http://h/x', 'GET', 'http://h/x']);
+    expect(value.request.headers.entries()).toEqual([['User-Agent', 'ua-of-the-spec'], ['Accept', '*/*']]);
+    // Redirected (or a hook changed the URL): the URL crosses as it is.
+    const moved = responseSent([['User-Agent', 'ua-of-the-spec'], ['Accept', '*/*']]);
+    moved.url = 'http://h/elsewhere';
+    const movedWire = encode(packOutcome({ value: moved, setCookies: [] }, withUrl));
+    expect(JSON.stringify(movedWire.json)).toContain('http://h/elsewhere');
+    const movedBack = unpackOutcome(decode(v8.deserialize(v8.serialize(movedWire)) as Wire), withUrl).value as Response;
+    expect([movedBack.url, movedBack.request.url]).toEqual(['http://h/elsewhere', 'http://h/x']);
   });
 
   it("sends a redirect chain's Set-Cookie records once, and rebuilds each response's slice of them", () => {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_MAX_BACKOFF, DEFAULT_MAX_REDIRECTS, DEFAULT_POOL_SIZE, DEFAULT_RETRY_METHODS, DEFAULT_RETRY_STATUS_CODES } from '../../dist/http/request-defaults.js';
-import type { RequestSpec } from '../../dist/http/request-spec.js';
+import { specForCrossing, specFromCrossing, type CrossingSpec, type RequestSpec } from '../../dist/http/request-spec.js';
 import { buildSpec, specPartsToCheck } from '../../dist/session/merge.js';
 import { SessionState } from '../../dist/session/session-state.js';
 import { specFor } from '../http/spec-for.js';
@@ -99,5 +99,62 @@ describe('the parts of a spec that cross unchecked (specPartsToCheck)', () => {
     expect(specs[0]!.environmentProxies).toEqual({ http: 'http://proxy:1', no: 'other.example' });
     expect(specs[0]!.pool).toEqual({ maxSize: 5, block: true });
     expect(specs[0]!.mountedPools).not.toBeNull();
+  });
+});
+
+describe('a spec crossing to a child', () => {
+  const fullOptions = {
+    params: { q: '1' }, data: 'body', timeout: [1, 2] as [number, number], allowRedirects: false, maxRedirects: 3, verify: false, cert: 'c.pem',
+    proxies: { http: 'http://proxy:1' }, hooks: { response: [] }, stream: true, http2: true, maxResponseBytes: 10, saveTo: 'out/f',
+    resume: true, expectedSha256: 'ab'.repeat(32), checksum: false, saveWithin: 'out', retries: 2, auth: ['u', 'p'] as [string, string],
+  };
+
+  it('leaves out every field that holds its default, and the child gets back the very spec, field order included', () => {
+    const state = new SessionState({ trustEnv: false, maxRedirects: 5 });
+    const env = { HTTP_PROXY: 'http://proxy:1', HOME: '/home/x' };
+    const specs = [
+      buildSpec(new SessionState({ trustEnv: false }), 'GET', URL_, {}, NO_ENV),
+      buildSpec(new SessionState(), 'GET', URL_, {}, env),
+      buildSpec(state, 'POST', URL_, fullOptions, NO_ENV),
+      buildSpec(state, 'GET', URL_, { json: 0, data: '' , hooks: { response: () => undefined } }, NO_ENV),
+      buildSpec(state, 'GET', URL_, { json: false }, NO_ENV),
+    ];
+    for (const spec of specs) {
+      const crossing = specForCrossing(spec);
+      const back = specFromCrossing(JSON.parse(JSON.stringify({ ...crossing, hooks: undefined })) as CrossingSpec);
+      back.hooks = spec.hooks;
+      expect(back).toStrictEqual(spec);
+      expect(Object.keys(back)).toEqual(Object.keys(spec));
+    }
+    // A session's default headers are left out too; the child makes them again.
+    expect(Object.keys(specForCrossing(specs[0]!)).sort()).toEqual(['cookieJar', 'method', 'pool', 'url'].filter((key) => specs[0]![key as keyof RequestSpec] !== null).sort());
+    // A set value that equals nothing's default crosses, whatever it is: 0, '' and false are not null.
+    expect(specForCrossing(specs[3]!)).toMatchObject({ json: 0, data: '', maxRedirects: 5 });
+    expect(specForCrossing(specs[4]!).json).toBe(false);
+    expect(specForCrossing(specs[2]!)).toMatchObject({ allowRedirects: false, verify: false, stream: true, http2: true, resume: true, checksum: false });
+  });
+
+  it('sends headers that differ in any way from the defaults: a value, a name\'s case, one more or one fewer, the order', () => {
+    const state = new SessionState({ trustEnv: false });
+    const defaults = buildSpec(state, 'GET', URL_, {}, NO_ENV).headers;
+    const variants = [
+      { ...defaults, Accept: 'application/json' },
+      { ...defaults, 'X-More': '1' },
+      Object.fromEntries(Object.entries(defaults).slice(1)),
+      Object.fromEntries(Object.entries(defaults).reverse()),
+      Object.fromEntries(Object.entries(defaults).map(([name, value]) => [name.toLowerCase(), value])),
+    ];
+    for (const headers of variants) {
+      const spec = { ...buildSpec(state, 'GET', URL_, {}, NO_ENV), headers };
+      expect(specForCrossing(spec).headers).toBe(headers);
+      expect(specFromCrossing(JSON.parse(JSON.stringify(specForCrossing(spec)))).headers).toStrictEqual(headers);
+    }
+    const plain = buildSpec(state, 'GET', URL_, { headers: { 'X-Request': 'r' } }, NO_ENV);
+    expect(specForCrossing(plain).headers).toMatchObject({ 'X-Request': 'r' });
+  });
+
+  it('gives an in-process caller\'s whole spec back as it is', () => {
+    const spec = buildSpec(new SessionState({ trustEnv: false }), 'POST', URL_, fullOptions, NO_ENV);
+    expect(specFromCrossing(spec)).toStrictEqual(spec);
   });
 });

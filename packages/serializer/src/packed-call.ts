@@ -1,0 +1,53 @@
+/**
+ * A task's payload, `{ fn, args }` with fn an FnRef, encoded and packed as
+ * packWire(encode(payload)) would: the same text and meta for decode(). Every
+ * task of a kind names the same FnRef (a session's request task: its module's
+ * absolute URL), which was about a quarter of a small GET's text: its JSON and
+ * the meta of a payload whose args carry no annotation are made once per FnRef
+ * and spliced in, so only the args are walked and written per task.
+ */
+import { encode, type Wire } from './codec.js';
+import type { FnRef } from './fn-ref.js';
+import { hasLongText } from './long-text.js';
+import { packWire, type PackedWire } from './packed-wire.js';
+
+interface FnForm {
+  /** `JSON.stringify` of the FnRef's json. */
+  readonly text: string;
+  /** The FnRef's own annotation (its class), under `fn`. */
+  readonly annotation: unknown;
+  /** The meta of a payload whose args need no annotation. */
+  readonly plainMeta: string;
+}
+
+const forms = new WeakMap<FnRef, FnForm>();
+
+function formOf(fn: FnRef): FnForm {
+  let form = forms.get(fn);
+  if (form === undefined) {
+    const wire = encode(fn);
+    const annotation = (wire.meta as { values?: unknown } | undefined)?.values;
+    form = { text: JSON.stringify(wire.json), annotation, plainMeta: JSON.stringify({ values: { fn: annotation }, v: 1 }) };
+    forms.set(fn, form);
+  }
+  return form;
+}
+
+/**
+ * packWire(encode({ fn, args }, { rootPath: '' })): the wire as a pipe should
+ * carry it. A PicklingError names the argument's path as that would ('args[0].cb').
+ */
+export function packCall(fn: FnRef, args: unknown[]): PackedWire | Wire {
+  const form = formOf(fn);
+  const argsWire = encode(args, { rootPath: 'args' });
+  const argsValues = (argsWire.meta as { values?: Record<string, unknown> } | undefined)?.values;
+  // An FnRef is a registered class, annotated at its root; args, a plain array, never are (their annotations are paths).
+  if (hasLongText(argsWire) || Array.isArray(argsValues) || !Array.isArray(form.annotation)) {
+    return packWire(encode({ fn, args }, { rootPath: '' }));
+  }
+  const text = `{"fn":${form.text},"args":${JSON.stringify(argsWire.json)}}`;
+  if (argsValues === undefined) return { text, meta: form.plainMeta, buffers: argsWire.buffers };
+  const values: Record<string, unknown> = { fn: form.annotation };
+  for (const path of Object.keys(argsValues)) values[`args.${path}`] = argsValues[path];
+  return { text, meta: JSON.stringify({ values, v: 1 }), buffers: argsWire.buffers };
+}
