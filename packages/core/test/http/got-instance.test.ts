@@ -4,7 +4,7 @@ import { AgentPool } from '../../dist/http/agents.js';
 import { ReadTimeout } from '../../dist/http/errors.js';
 import { gotFor, requestsGot } from '../../dist/http/got-instance.js';
 import { definedOptions, requestWithDefinedOptions } from '../../dist/http/native-request.js';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { performRequest } from '../../dist/http/request.js';
@@ -78,6 +78,32 @@ describe('requestWithDefinedOptions: node:http is handed only the options got ga
     expect(Object.keys(defined)).toEqual(['method', 'agent', 'setHost', 'family', 'ca']);
     expect(defined.agent).toBe(agent);
     expect('lookup' in options && 'timeout' in options).toBe(true);
+    // Copied onto a given object, over what it holds.
+    const into = { method: 'POST', path: '/p' };
+    expect(definedOptions({ method: 'GET', lookup: undefined }, into as Record<string, unknown>)).toBe(into);
+    expect(into).toEqual({ method: 'GET', path: '/p' });
+  });
+
+  it("sends to the URL's host, port and path, with its credentials, over IPv6 too", async () => {
+    const seen: { host: string | undefined; url: string | undefined; authorization: string | undefined; family: string | undefined }[] = [];
+    const local = createServer((request, response) => {
+      seen.push({ host: request.headers.host, url: request.url, authorization: request.headers.authorization, family: request.socket.remoteFamily });
+      response.end('ok');
+    });
+    local.listen(0, '::1');
+    await once(local, 'listening');
+    const port = (local.address() as AddressInfo).port;
+    try {
+      const sent = requestWithDefinedOptions(new URL(`http://user:p%40ss@[::1]:${port}/a/b?c=d#frag`), { method: 'GET', headers: { 'x-a': '1' }, lookup: undefined });
+      sent.end();
+      const [response] = (await once(sent, 'response')) as [IncomingMessage];
+      response.resume();
+      await once(response, 'end');
+      expect(seen).toEqual([{ host: `[::1]:${port}`, url: '/a/b?c=d', authorization: `Basic ${Buffer.from('user:p@ss').toString('base64')}`, family: 'IPv6' }]);
+    } finally {
+      local.close();
+      local.closeAllConnections();
+    }
   });
 
   it("is each HTTP/1.1 configuration's request function, and an HTTP/2 hop's instance leaves got its own", () => {
