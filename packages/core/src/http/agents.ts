@@ -9,6 +9,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SSLError } from './errors.js';
 import { Http2Agents } from './http2-agents.js';
+import { closeIdleSocketsAfter } from './idle-sockets.js';
 import { TunnelingAgent } from './proxy.js';
 import type { ClientCert, PoolOptions } from './request-spec.js';
 
@@ -47,7 +48,7 @@ export class AgentPool {
     const httpKey = `${poolSize}|${block}`;
     let http = this.httpAgents.get(httpKey);
     if (!http) {
-      http = new HttpAgent({ keepAlive: true, ...sizing, timeout: FREE_SOCKET_TIMEOUT_MS });
+      http = closeIdleSocketsAfter(new HttpAgent({ keepAlive: true, ...sizing }), FREE_SOCKET_TIMEOUT_MS);
       this.httpAgents.set(httpKey, http);
     }
     const key = `${httpKey}|${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${proxy?.href ?? ''}|${cert === null ? '' : JSON.stringify(cert)}`;
@@ -56,13 +57,12 @@ export class AgentPool {
       const options = {
         keepAlive: true,
         ...sizing,
-        timeout: FREE_SOCKET_TIMEOUT_MS,
         rejectUnauthorized: verify !== false,
         ...(typeof verify === 'string' ? { ca: this.caBundle(verify) } : {}),
         ...(cert !== null ? this.clientCert(cert) : {}),
       };
       // One object per configuration: got-instance.ts keeps a got instance per Agents it sees.
-      agents = { http, https: proxy ? new TunnelingAgent(proxy, options) : new HttpsAgent(options) };
+      agents = { http, https: closeIdleSocketsAfter(proxy ? new TunnelingAgent(proxy, options) : new HttpsAgent(options), FREE_SOCKET_TIMEOUT_MS) };
       this.agentSets.set(key, agents);
     }
     return agents;

@@ -13,6 +13,7 @@
  */
 import type { Got } from 'got';
 import type { Agents } from './agents.js';
+import { requestWithDefinedOptions } from './native-request.js';
 import type { GotTimeouts } from './timeouts.js';
 
 export function requestsGot(got: Got): Got {
@@ -30,11 +31,13 @@ export function requestsGot(got: Got): Got {
   return instance;
 }
 
-/** What every hop of one configuration hands got alike: the agents, the timeouts, whether TLS is verified. */
+/** What every hop of one configuration hands got alike: the agents, the timeouts, whether TLS is verified, HTTP/2 or not. */
 export interface HopConfig {
   agents: Agents;
   timeout: GotTimeouts;
   verify: boolean | string;
+  /** Set for an HTTP/2 hop: got then picks http2-wrapper's request itself (native-request.ts is HTTP/1.1's). */
+  http2?: unknown;
 }
 
 /**
@@ -48,15 +51,22 @@ const instancesByAgents = new WeakMap<Agents, Map<string, Got>>();
 /** Timeouts are the caller's to vary per request: past this many kinds per agents, start over rather than grow. */
 const MAX_CONFIGS_PER_AGENTS = 32;
 
-export function gotFor(base: Got, { agents, timeout, verify }: HopConfig): Got {
+export function gotFor(base: Got, { agents, timeout, verify, http2 }: HopConfig): Got {
   const rejectUnauthorized = verify !== false;
-  const key = `${timeout.lookup ?? ''}|${timeout.connect ?? ''}|${timeout.secureConnect ?? ''}|${timeout.socket ?? ''}|${rejectUnauthorized}`;
+  const http1 = http2 === undefined;
+  const key = `${timeout.lookup ?? ''}|${timeout.connect ?? ''}|${timeout.secureConnect ?? ''}|${timeout.socket ?? ''}|${rejectUnauthorized}|${http1}`;
   let instances = instancesByAgents.get(agents);
   if (instances === undefined) instancesByAgents.set(agents, (instances = new Map()));
   let instance = instances.get(key);
   if (instance === undefined) {
     if (instances.size >= MAX_CONFIGS_PER_AGENTS) instances.clear();
-    instance = base.extend({ timeout, agent: { http: agents.http, https: agents.https }, https: { rejectUnauthorized } });
+    instance = base.extend({
+      timeout,
+      agent: { http: agents.http, https: agents.https },
+      https: { rejectUnauthorized },
+      // A proxied http:// hop still passes its own `request` (proxy.ts), which takes this one's place.
+      ...(http1 ? { request: requestWithDefinedOptions } : {}),
+    });
     instances.set(key, instance);
   }
   return instance;

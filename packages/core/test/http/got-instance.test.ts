@@ -3,7 +3,14 @@ import got from 'got';
 import { AgentPool } from '../../dist/http/agents.js';
 import { ReadTimeout } from '../../dist/http/errors.js';
 import { gotFor, requestsGot } from '../../dist/http/got-instance.js';
-import { send, useTestEngine } from './engine.js';
+import { definedOptions, requestWithDefinedOptions } from '../../dist/http/native-request.js';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { performRequest } from '../../dist/http/request.js';
+import { standaloneTaskContext } from '../../dist/task-context.js';
+import { agents, send, useTestEngine } from './engine.js';
+import { specFor } from './spec-for.js';
 
 useTestEngine();
 
@@ -59,5 +66,80 @@ describe('gotFor: one got instance per configuration', () => {
     expect((await send('/delay/0.3', { timeout: null })).statusCode).toBe(200);
     await expect(send('/delay/1', { timeout: [null, 0.1] })).rejects.toThrow(ReadTimeout);
     expect((await send('/delay/0.3', { timeout: 5 })).statusCode).toBe(200);
+  });
+});
+
+describe('requestWithDefinedOptions: node:http is handed only the options got gave a value', () => {
+  it('keeps every defined option, false, null and 0 included, and drops the undefined ones without touching the original', () => {
+    const agent = {};
+    const options = { method: 'GET', agent, setHost: false, lookup: undefined, family: 0, ca: null, timeout: undefined };
+    const defined = definedOptions(options);
+    expect(defined).toEqual({ method: 'GET', agent, setHost: false, family: 0, ca: null });
+    expect(Object.keys(defined)).toEqual(['method', 'agent', 'setHost', 'family', 'ca']);
+    expect(defined.agent).toBe(agent);
+    expect('lookup' in options && 'timeout' in options).toBe(true);
+    // Copied onto a given object, over what it holds.
+    const into = { method: 'POST', path: '/p' };
+    expect(definedOptions({ method: 'GET', lookup: undefined }, into as Record<string, unknown>)).toBe(into);
+    expect(into).toEqual({ method: 'GET', path: '/p' });
+  });
+
+  it("sends to the URL's host, port and path, with its credentials, over IPv6 too", async () => {
+    const seen: { host: string | undefined; url: string | undefined; authorization: string | undefined; family: string | undefined }[] = [];
+    const local = createServer((request, response) => {
+      seen.push({ host: request.headers.host, url: request.url, authorization: request.headers.authorization, family: request.socket.remoteFamily });
+      response.end('ok');
+    });
+    local.listen(0, '::1');
+    await once(local, 'listening');
+    const port = (local.address() as AddressInfo).port;
+    try {
+      const sent = requestWithDefinedOptions(new URL(`http://user:p%40ss@[::1]:${port}/a/b?c=d#frag`), { method: 'GET', headers: { 'x-a': '1' }, lookup: undefined });
+      sent.end();
+      const [response] = (await once(sent, 'response')) as [IncomingMessage];
+      response.resume();
+      await once(response, 'end');
+      expect(seen).toEqual([{ host: `[::1]:${port}`, url: '/a/b?c=d', authorization: `Basic ${Buffer.from('user:p@ss').toString('base64')}`, family: 'IPv6' }]);
+    } finally {
+      local.close();
+      local.closeAllConnections();
+    }
+  });
+
+  it("is each HTTP/1.1 configuration's request function, and an HTTP/2 hop's instance leaves got its own", () => {
+    const base = requestsGot(got);
+    const local = new AgentPool();
+    try {
+      const set = local.agentsFor({ maxSize: 4, block: false }, true, null, null);
+      const http1 = gotFor(base, { agents: set, timeout: {}, verify: true });
+      const http2 = gotFor(base, { agents: set, timeout: {}, verify: true, http2: {} });
+      expect(http1.defaults.options.request).toBe(requestWithDefinedOptions);
+      expect(http2).not.toBe(http1);
+      expect(http2.defaults.options.request).toBeUndefined();
+    } finally {
+      local.destroy();
+    }
+  });
+
+  it("sends what got built, on the agent's kept-alive socket, over http", async () => {
+    const seen: { port: number | undefined; probe: string | undefined; method: string | undefined; path: string | undefined }[] = [];
+    const local = createServer((request, response) => {
+      seen.push({ port: request.socket.remotePort, probe: request.headers['x-probe'] as string | undefined, method: request.method, path: request.url });
+      response.end('ok');
+    });
+    local.listen(0, '127.0.0.1');
+    await once(local, 'listening');
+    const url = `http://127.0.0.1:${(local.address() as AddressInfo).port}/path?q=1`;
+    try {
+      for (const probe of ['one', 'two']) {
+        const response = await performRequest(specFor(url, { headers: { 'X-Probe': probe } }), standaloneTaskContext(), { agents });
+        expect(new TextDecoder().decode(response.content)).toBe('ok');
+      }
+      expect(seen.map(({ probe, method, path }) => [probe, method, path])).toEqual([['one', 'GET', '/path?q=1'], ['two', 'GET', '/path?q=1']]);
+      expect(seen[1]!.port).toBe(seen[0]!.port);
+    } finally {
+      local.close();
+      local.closeAllConnections();
+    }
   });
 });
