@@ -15,7 +15,7 @@ const registry = new URL('../dist/registry.js', import.meta.url).href;
 async function inFreshNode(body: string): Promise<unknown> {
   const script = `const s = await import(${JSON.stringify(serializer)}); const r = await import(${JSON.stringify(registry)});\n${body}`;
   const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '--eval', script], { cwd: fileURLToPath(new URL('.', import.meta.url)) }, (error, out, err) =>
+    execFile(process.execPath, ['--input-type=module', '--eval', script], { cwd: fileURLToPath(new URL('.', import.meta.url)), timeout: 30_000 }, (error, out, err) =>
       error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err }),
     );
   });
