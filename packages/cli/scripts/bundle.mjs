@@ -48,6 +48,7 @@ const LOCATIONS = [
   // on first use); createRequire would look for them next to the bundle, where an installed rf has none.
   [`${packages}core/dist/http/cookies.js`, "createRequire(import.meta.url)('tough-cookie')", "require('tough-cookie')"],
   [`${packages}core/dist/http/apparent-encoding.js`, "createRequire(import.meta.url)('chardet')", "require('chardet')"],
+  [`${packages}serializer/dist/registry.js`, "createRequire(import.meta.url)('superjson')", "require('superjson')"],
   // rf worker runs its own copy of the request task, whatever file the coordinator named.
   [
     `${packages}distributed/dist/worker/engine-refs.js`,

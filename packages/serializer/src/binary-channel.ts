@@ -7,7 +7,7 @@
  * superjson calls custom transformers without any context, so the buffer list of the
  * encode or decode in progress is held here for the duration of that synchronous call.
  */
-import { superjson } from './registry.js';
+import { registerTransformer } from './registry.js';
 import { WireFormatError } from './wire-format-error.js';
 
 type TypedArray =
@@ -100,7 +100,7 @@ function fromPlaceholder(placeholder: unknown): TypedArray {
   return new cls(bytes.slice().buffer, 0, bytes.byteLength / width);
 }
 
-superjson.registerCustom<ArrayBufferView, Placeholder>(
+registerTransformer<ArrayBufferView, Placeholder>(
   {
     isApplicable: (value): value is ArrayBufferView => ArrayBuffer.isView(value) && !(value instanceof DataView),
     serialize: toPlaceholder,

@@ -61,7 +61,7 @@ export function encode(value: unknown, options: EncodeOptions = {}): Wire {
   buffers.length = 0;
   const problem = findUnpicklable(value, options.rootPath ?? 'value');
   if (problem !== undefined) throw picklingErrorFor(problem);
-  const { json, meta } = collectingBinaryParts(buffers, () => superjson.serialize(value));
+  const { json, meta } = collectingBinaryParts(buffers, () => superjson().serialize(value));
   // superjson writes an object shared by two paths as one node; decode works in place on a tree.
   const text = { length: 0 };
   const tree = copyAsTree(json, text);
@@ -104,7 +104,7 @@ export function decode<T = unknown>(given: Wire | PackedWire): T {
     const fast = fastDeserialize(json, meta.values, meta.v);
     if (fast !== undefined) return fast.value as T;
     const payload: SuperJSONResult = { json: json as SuperJSONResult['json'], meta: { values: meta.values, v: meta.v } };
-    return superjson.deserialize<T>(payload, { inPlace: true });
+    return superjson().deserialize<T>(payload, { inPlace: true });
   });
 }
 

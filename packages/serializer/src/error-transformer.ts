@@ -10,7 +10,7 @@
  */
 import type { SuperJSONResult } from 'superjson';
 import { HIDDEN_ERROR_PROPERTIES } from './picklable.js';
-import { errorClassFor, errorIdentifierFor, superjson } from './registry.js';
+import { errorClassFor, errorIdentifierFor, registerTransformer } from './registry.js';
 import { WireFormatError } from './wire-format-error.js';
 
 /** superjson does not export its JSONValue type; this is the same type. */
@@ -55,7 +55,7 @@ function fromWire(wire: unknown): Error {
   return error;
 }
 
-superjson.registerCustom<Error, JSONValue>(
+registerTransformer<Error, JSONValue>(
   {
     isApplicable: (value): value is Error => value instanceof Error,
     // The entries are walked by superjson afterwards; the cast only satisfies its JSONValue bound.

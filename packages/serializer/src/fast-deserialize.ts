@@ -10,7 +10,7 @@
  * through its rule tables; measured (benchmarks/cpu/), that was most of the
  * coordinator's decode of a small response.
  */
-import { superjson } from './registry.js';
+import { superjsonClassNamed, transformerNamed } from './registry.js';
 
 type Annotation = [type: unknown, children?: Annotations] | Annotations;
 type Annotations = { [path: string]: Annotation };
@@ -104,11 +104,11 @@ function mapperFor(type: unknown): Mapper | undefined {
   let mapper = mappers.get(name);
   if (mapper !== undefined) return mapper;
   if (type[0] === 'custom') {
-    const transformer = superjson.customTransformerRegistry.findByName(type[1]);
+    const transformer = transformerNamed(type[1]);
     if (transformer === undefined) return undefined;
     mapper = (value) => transformer.deserialize(value as never);
   } else {
-    const cls = superjson.classRegistry.getValue(type[1]) as { prototype: object } | undefined;
+    const cls = superjsonClassNamed(type[1]) as { prototype: object } | undefined;
     if (cls === undefined) return undefined;
     mapper = (value) => Object.assign(Object.create(cls.prototype) as object, value);
   }

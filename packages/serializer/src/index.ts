@@ -1,7 +1,8 @@
 /**
  * @requests-futures/serializer: everything that crosses the process boundary.
  * Importing this module registers the package's own classes (FnRef and its errors,
- * PicklingError, built-in Error types) with the shared superjson instance.
+ * PicklingError, built-in Error types) for the shared superjson instance, which
+ * itself loads only when a value first needs it (registry.ts).
  */
 export { PicklingError, PICKLING_DOCS_URL } from './pickling-error.js';
 export { assertPicklable, findUnpicklable, type Unpicklable } from './picklable.js';

@@ -9,7 +9,7 @@
  * - invalid Dates (superjson's Date rule skips them and leaves the raw object in the JSON).
  */
 import type { SuperJSONResult } from 'superjson';
-import { superjson } from './registry.js';
+import { registerTransformer } from './registry.js';
 import { WireFormatError } from './wire-format-error.js';
 
 /** superjson does not export its JSONValue type; this is the same type. */
@@ -44,7 +44,7 @@ function fromEntries(wire: unknown): object {
   return result;
 }
 
-superjson.registerCustom<object, JSONValue>(
+registerTransformer<object, JSONValue>(
   {
     isApplicable: (value): value is object => needsEntries(value),
     // superjson walks the entries afterwards, so nested values keep their annotations.
@@ -54,7 +54,7 @@ superjson.registerCustom<object, JSONValue>(
   OBJECT_ENTRIES,
 );
 
-superjson.registerCustom<Date, 0>(
+registerTransformer<Date, 0>(
   {
     isApplicable: (value): value is Date => value instanceof Date && Number.isNaN(value.getTime()),
     serialize: () => 0,

@@ -3,13 +3,74 @@
  * classes it knows. Coordinator and workers must register the same classes under
  * the same identifiers: an identifier is what travels, never the class itself.
  */
-import { SuperJSON } from 'superjson';
+import { createRequire } from 'node:module';
+import type { SuperJSON } from 'superjson';
 
 type AnyClass = abstract new (...args: any[]) => any;
 type ErrorClass = abstract new (...args: any[]) => Error;
 
-/** Internal: the codec and the custom transformers use it; nothing else should. */
-export const superjson = new SuperJSON({ dedupe: false });
+/** A custom transformer as superjson's registerCustom takes it. */
+export interface Transformer<I, O> {
+  readonly isApplicable: (value: any) => value is I;
+  readonly serialize: (value: I) => O;
+  readonly deserialize: (json: O) => I;
+}
+
+/**
+ * What superjson is told, in order, kept so that superjson itself loads only when
+ * a value needs it: a plain request's spec and reply never do (fast-serialize.ts,
+ * fast-deserialize.ts), and loading its 14 files cost 12-16 ms of CPU in the
+ * coordinator and in every child. The registrations replay, in their order,
+ * on the one instance the first time it is needed.
+ */
+const superjsonRegistrations: Array<(instance: SuperJSON) => void> = [];
+let superjsonInstance: SuperJSON | undefined;
+
+/**
+ * Internal: the one superjson instance (the codec and tests use it; nothing else should).
+ * require() of the ESM package, synchronous as encode/decode are, shares Node's
+ * module cache with import: one module identity either way.
+ */
+export function superjson(): SuperJSON {
+  if (superjsonInstance === undefined) {
+    const { SuperJSON: SuperJSONClass } = createRequire(import.meta.url)('superjson') as typeof import('superjson');
+    const instance = new SuperJSONClass({ dedupe: false });
+    for (const register of superjsonRegistrations) register(instance);
+    superjsonInstance = instance;
+  }
+  return superjsonInstance;
+}
+
+/** Internal: whether superjson was needed so far in this process (for the tests). */
+export function isSuperjsonLoaded(): boolean {
+  return superjsonInstance !== undefined;
+}
+
+function tellSuperjson(register: (instance: SuperJSON) => void): void {
+  superjsonRegistrations.push(register);
+  if (superjsonInstance !== undefined) register(superjsonInstance);
+}
+
+/** Custom transformers by name, as fast-deserialize.ts looks them up without loading superjson. */
+const transformersByName = new Map<string, Transformer<any, any>>();
+/** Classes superjson's class rule carries (registerClass, neither error nor compact), by identifier. */
+const superjsonClassByIdentifier = new Map<string, AnyClass>();
+
+/** Internal: registers a custom transformer with superjson (now or when it loads). */
+export function registerTransformer<I, O>(transformer: Transformer<I, O>, name: string): void {
+  transformersByName.set(name, transformer);
+  tellSuperjson((instance) => instance.registerCustom<I, any>(transformer, name));
+}
+
+/** Internal: the custom transformer registered under `name`, as superjson's customTransformerRegistry.findByName. */
+export function transformerNamed(name: string): Transformer<any, any> | undefined {
+  return transformersByName.get(name);
+}
+
+/** Internal: the class registered under `identifier` for superjson's class rule, as its classRegistry.getValue. */
+export function superjsonClassNamed(identifier: string): AnyClass | undefined {
+  return superjsonClassByIdentifier.get(identifier);
+}
 
 const classByIdentifier = new Map<string, AnyClass>();
 const identifierByClass = new Map<AnyClass, string>();
@@ -72,7 +133,8 @@ export function registerClass(cls: new (...a: any[]) => any, identifier: string)
     return;
   }
   if (claim(cls, identifier, 'registerClass')) {
-    superjson.registerClass(cls as new (...a: any[]) => any, identifier);
+    superjsonClassByIdentifier.set(identifier, cls);
+    tellSuperjson((instance) => instance.registerClass(cls as new (...a: any[]) => any, identifier));
   }
 }
 
@@ -97,12 +159,12 @@ export function registerCompactClass<T extends object, J>(cls: new (...a: any[])
   if (isErrorClass(cls)) throw new TypeError(`registerCompactClass: error classes travel as errors, use registerErrorClass for ${cls.name}`);
   if (!claim(cls, identifier, 'registerCompactClass')) return;
   compactClasses.set(cls, { identifier, fields: [...form.fields], toWire: (value) => form.toWire(value as T) });
-  superjson.registerCustom<T, any>(
+  registerTransformer<T, J>(
     {
       // Exact class, as superjson's own class rule matches: a subclass is not this form.
       isApplicable: (value): value is T => value !== null && typeof value === 'object' && (value as { constructor?: unknown }).constructor === cls,
       serialize: (value) => form.toWire(value),
-      deserialize: (json) => form.fromWire(json as J),
+      deserialize: (json) => form.fromWire(json),
     },
     identifier,
   );

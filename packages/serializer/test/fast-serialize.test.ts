@@ -14,7 +14,7 @@ function bothWays(value: unknown) {
   const fastBuffers: Uint8Array[] = [];
   const fast = collectingBinaryParts(fastBuffers, () => fastSerialize(value));
   const slowBuffers: Uint8Array[] = [];
-  const slow = collectingBinaryParts(slowBuffers, () => superjson.serialize(value));
+  const slow = collectingBinaryParts(slowBuffers, () => superjson().serialize(value));
   return { fast, fastBuffers, slow: { json: slow.json, values: slow.meta?.values }, slowBuffers };
 }
 

@@ -195,7 +195,7 @@ describe('fastDeserialize', () => {
         const fast = resolvingBinaryParts(forFast.buffers, () => fastDeserialize(structuredCopy(forFast.json), meta.values, meta.v));
         if (fast === undefined) return;
         answered++;
-        const slow = resolvingBinaryParts(forSuperjson.buffers, () => superjson.deserialize({ json: structuredCopy(forSuperjson.json) as never, meta: { values: meta.values as never, v: 1 } }, { inPlace: true }));
+        const slow = resolvingBinaryParts(forSuperjson.buffers, () => superjson().deserialize({ json: structuredCopy(forSuperjson.json) as never, meta: { values: meta.values as never, v: 1 } }, { inPlace: true }));
         expect(findDifference(slow, fast.value)).toBeUndefined();
       }),
       { numRuns: 1000 },
