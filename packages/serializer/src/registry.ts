@@ -27,13 +27,20 @@ const superjsonRegistrations: Array<(instance: SuperJSON) => void> = [];
 let superjsonInstance: SuperJSON | undefined;
 
 /**
+ * Node 20 before 20.19 cannot require() an ES module (superjson is one): there
+ * it is imported with this module, as it was before it loaded lazily.
+ */
+const requireCanLoadEsm = (process.features as { require_module?: boolean }).require_module === true;
+const superjsonImportedEagerly: typeof import('superjson') | undefined = requireCanLoadEsm ? undefined : await import('superjson');
+
+/**
  * Internal: the one superjson instance (the codec and tests use it; nothing else should).
  * require() of the ESM package, synchronous as encode/decode are, shares Node's
  * module cache with import: one module identity either way.
  */
 export function superjson(): SuperJSON {
   if (superjsonInstance === undefined) {
-    const { SuperJSON: SuperJSONClass } = createRequire(import.meta.url)('superjson') as typeof import('superjson');
+    const { SuperJSON: SuperJSONClass } = superjsonImportedEagerly ?? (createRequire(import.meta.url)('superjson') as typeof import('superjson'));
     const instance = new SuperJSONClass({ dedupe: false });
     for (const register of superjsonRegistrations) register(instance);
     superjsonInstance = instance;

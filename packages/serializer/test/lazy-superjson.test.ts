@@ -12,10 +12,10 @@ const serializer = new URL('../dist/index.js', import.meta.url).href;
 const registry = new URL('../dist/registry.js', import.meta.url).href;
 
 /** Runs `body` as an ES module with `s` (the serializer) and `r` (its registry) imported; returns what it printed as JSON. */
-async function inFreshNode(body: string): Promise<unknown> {
+async function inFreshNode(body: string, nodeFlags: string[] = []): Promise<unknown> {
   const script = `const s = await import(${JSON.stringify(serializer)}); const r = await import(${JSON.stringify(registry)});\n${body}`;
   const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '--eval', script], { cwd: fileURLToPath(new URL('.', import.meta.url)), timeout: 30_000 }, (error, out, err) =>
+    execFile(process.execPath, [...nodeFlags, '--input-type=module', '--eval', script], { cwd: fileURLToPath(new URL('.', import.meta.url)), timeout: 30_000 }, (error, out, err) =>
       error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err }),
     );
   });
@@ -74,5 +74,17 @@ describe('superjson loads on first need', () => {
       }));
     `);
     expect(seen).toEqual({ loaded: true, before: 1, pair: 'y', error: 'no', bytes: [1, 2], bare: null, after: 2, oneModule: true });
+  });
+
+  test('where require() cannot load an ES module (Node 20 before 20.19), superjson is imported with the serializer and a Map still crosses', async () => {
+    // --no-experimental-require-module turns Node 20.19+ into what older Node 20 releases are.
+    const seen = await inFreshNode(
+      `
+      const back = s.decode(structuredClone(s.encode(new Map([['at', new Date(0)]]))));
+      console.log(JSON.stringify({ requireModule: process.features.require_module, loaded: r.isSuperjsonLoaded(), date: back.get('at') instanceof Date && back.get('at').getTime() }));
+    `,
+      ['--no-experimental-require-module'],
+    );
+    expect(seen).toEqual({ requireModule: false, loaded: true, date: 0 });
   });
 });
