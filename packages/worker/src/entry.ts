@@ -9,7 +9,7 @@
  * per task id.
  */
 import type { Readable } from 'node:stream';
-import { decode, loadFnRef } from '@requests-futures/serializer';
+import { decode } from '@requests-futures/serializer';
 import type { Wire } from '@requests-futures/serializer';
 import { readPositiveInteger } from './argv-flags.js';
 import { ByteAllowance } from './byte-allowance.js';
@@ -26,11 +26,13 @@ import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMess
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
 import { RunningTasks } from './running-tasks.js';
-import { loadTaskRunner } from './task-runner.js';
+import { TaskFunctions } from './task-functions.js';
+import { loadTaskRunner, type ChildTaskContext } from './task-runner.js';
 
 /** Loaded before `ready`: no task can arrive before the child knows how to run it. */
 const callTask = await loadTaskRunner(process.argv);
 const running = new RunningTasks();
+const taskFunctions = new TaskFunctions();
 const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
 const outgoing = new OutgoingStreams(outboxSink(outbox));
@@ -150,23 +152,22 @@ async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
   if (reason !== undefined) outbox.push({ type: 'retiring', reason });
 }
 
-async function runDecoded(task: TaskMessage, signal: AbortSignal, streams: number[]): Promise<unknown> {
+/** The task's result, or a promise of it (run awaits either); a decode error throws here, inside run's try. */
+function runDecoded(task: TaskMessage, signal: AbortSignal, streams: number[]): unknown {
   const { fn, args } = decode<TaskPayload>(task.payload);
-  const target: unknown = await loadFnRef(fn);
-  if (typeof target !== 'function') {
-    throw new TypeError(`Export "${fn.exportName}" of ${fn.moduleUrl} is not a function (got ${typeof target})`);
-  }
+  const target = taskFunctions.loaded(fn);
+  if (target !== undefined) return callTask(contextOf(task, signal, streams), target, args);
+  return taskFunctions.load(fn).then((loaded) => callTask(contextOf(task, signal, streams), loaded, args));
+}
+
+function contextOf(task: TaskMessage, signal: AbortSignal, streams: number[]): ChildTaskContext {
   const progress = (bytes: number, total?: number): void => outbox.push(total === undefined ? { type: 'progress', id: task.id, bytes } : { type: 'progress', id: task.id, bytes, total });
   const exportStream = (source: Readable, options?: ExportOptions): string => {
     const id = outgoing.add(source, options);
     streams.push(id);
     return streamToken(process.pid, id);
   };
-  return callTask(
-    { signal, taskId: task.id, progress, progressWanted: task.progress === true, exportStream, openUpload: (token) => uploads.open(token, task.id), budget: allowance },
-    target as (...a: unknown[]) => unknown,
-    args,
-  );
+  return { signal, taskId: task.id, progress, progressWanted: task.progress === true, exportStream, openUpload: (token) => uploads.open(token, task.id), budget: allowance };
 }
 
 function decodeReason(reason: Wire | undefined): unknown {

@@ -230,9 +230,12 @@ async function keptTarget(spec: RequestSpec, first: Hop, run: RequestRun): Promi
   return response;
 }
 
-async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response> {
-  // Without saveTo + resume there is no kept target and no part to resume from.
-  if (!spec.saveTo || !spec.resume) return follow(spec, first, run, null);
+function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response> {
+  // Without saveTo + resume there is no kept target and no part to resume from (and no async frame of its own).
+  return spec.saveTo && spec.resume ? attemptResuming(spec, spec.saveTo, first, run) : follow(spec, first, run, null);
+}
+
+async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, run: RequestRun): Promise<Response> {
   const kept = await keptTarget(spec, first, run);
   if (kept) return kept;
   // resumeFrom sets Range and If-Range on this hop's own copy; otherwise nothing writes to a hop's
@@ -242,7 +245,7 @@ async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<
   const response = await follow(spec, hop, run, partial);
   if (partial && response.statusCode === 416) {
     // The server has no bytes past our part: it changed or shrank. Start over, once.
-    await forgetPartial(spec.saveTo!);
+    await forgetPartial(saveTo);
     return follow(spec, { ...first, headers: first.headers.copy() }, run, null);
   }
   return response;

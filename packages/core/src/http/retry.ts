@@ -80,13 +80,18 @@ export function sleep(seconds: number, signal: AbortSignal | undefined): Promise
  * the retries run out, that last response is returned (not an error), so the
  * caller sees the status as it would without retries.
  */
-export async function withRetries(
+export function withRetries(
   policy: RetrySpec | null,
   method: string,
   signal: AbortSignal | undefined,
   attempt: () => Promise<Response>,
 ): Promise<Response> {
+  // Without retries, the attempt's own promise: no async frame around it.
   if (!policy || !policy.methods.includes(method)) return attempt();
+  return retrying(policy, signal, attempt);
+}
+
+async function retrying(policy: RetrySpec, signal: AbortSignal | undefined, attempt: () => Promise<Response>): Promise<Response> {
   for (let retry = 1; ; retry++) {
     let response: Response;
     try {

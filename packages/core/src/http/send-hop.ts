@@ -116,10 +116,11 @@ function gotOptionsFor(hop: Hop, headers: Record<string, string | undefined>, op
   return gotOptions;
 }
 
-export async function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
-  // got is loaded with the first request, not with the package (got-loader.ts).
-  const got = loadedGot() ?? (await loadGot());
-  return sendWith(got, hop, options);
+export function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
+  // got is loaded with the first request, not with the package (got-loader.ts); once it is,
+  // no async frame of our own between the caller and got's (a fresh child runs each cold).
+  const got = loadedGot();
+  return got !== undefined ? sendWith(got, hop, options) : loadGot().then((loaded) => sendWith(loaded, hop, options));
 }
 
 function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse> {
