@@ -22,10 +22,10 @@ import { UploadStreams } from './upload-streams.js';
 import './upload-ref.js';
 import { Outbox } from './outbox.js';
 import { OutgoingStreams, outboxSink, type ExportOptions } from './outgoing-streams.js';
-import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
+import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, TASK_ABORT, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
-import { RunningTasks } from './running-tasks.js';
+import { RunningTasks, type TaskAbort } from './running-tasks.js';
 import { TaskFunctions } from './task-functions.js';
 import { loadTaskRunner, type ChildTaskContext } from './task-runner.js';
 
@@ -101,15 +101,15 @@ function onControl(message: ControlMessage): void {
  * this point has announced every task it may have started.
  */
 function accept(tasks: readonly TaskMessage[]): void {
-  const starting: Array<[TaskMessage, AbortSignal]> = [];
+  const starting: Array<[TaskMessage, TaskAbort]> = [];
   for (const task of tasks) {
     if (retirement.retiring) {
       outbox.push({ type: 'declined', id: task.id });
       continue;
     }
-    let signal: AbortSignal;
+    let abort: TaskAbort;
     try {
-      signal = running.begin(task.id);
+      abort = running.begin(task.id);
     } catch (error) {
       // An id already running here is a coordinator bug: answer it rather than crash every other task.
       outbox.push({ type: 'reply', id: task.id, reply: replyWithError(error) });
@@ -118,17 +118,17 @@ function accept(tasks: readonly TaskMessage[]): void {
     outbox.push({ type: 'started', id: task.id });
     const reason = retirement.noteStarted();
     if (reason !== undefined) outbox.push({ type: 'retiring', reason });
-    starting.push([task, signal]);
+    starting.push([task, abort]);
   }
   outbox.flush();
-  for (const [task, signal] of starting) void run(task, signal);
+  for (const [task, abort] of starting) void run(task, abort);
 }
 
-async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
+async function run(task: TaskMessage, abort: TaskAbort): Promise<void> {
   let reply: TaskReply;
   const streams: number[] = [];
   try {
-    reply = replyWithValue(await runDecoded(task, signal, streams));
+    reply = replyWithValue(await runDecoded(task, abort, streams));
   } catch (error) {
     reply = replyWithError(error);
   }
@@ -153,21 +153,33 @@ async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
 }
 
 /** The task's result, or a promise of it (run awaits either); a decode error throws here, inside run's try. */
-function runDecoded(task: TaskMessage, signal: AbortSignal, streams: number[]): unknown {
+function runDecoded(task: TaskMessage, abort: TaskAbort, streams: number[]): unknown {
   const { fn, args } = decode<TaskPayload>(task.payload);
   const target = taskFunctions.loaded(fn);
-  if (target !== undefined) return callTask(contextOf(task, signal, streams), target, args);
-  return taskFunctions.load(fn).then((loaded) => callTask(contextOf(task, signal, streams), loaded, args));
+  if (target !== undefined) return callTask(contextOf(task, abort, streams), target, args);
+  return taskFunctions.load(fn).then((loaded) => callTask(contextOf(task, abort, streams), loaded, args));
 }
 
-function contextOf(task: TaskMessage, signal: AbortSignal, streams: number[]): ChildTaskContext {
+/** The task's context: its signal made when first read (running-tasks.ts TaskAbort), its abort under TASK_ABORT for the HTTP engine. */
+function contextOf(task: TaskMessage, abort: TaskAbort, streams: number[]): ChildTaskContext {
   const progress = (bytes: number, total?: number): void => outbox.push(total === undefined ? { type: 'progress', id: task.id, bytes } : { type: 'progress', id: task.id, bytes, total });
   const exportStream = (source: Readable, options?: ExportOptions): string => {
     const id = outgoing.add(source, options);
     streams.push(id);
     return streamToken(process.pid, id);
   };
-  return { signal, taskId: task.id, progress, progressWanted: task.progress === true, exportStream, openUpload: (token) => uploads.open(token, task.id), budget: allowance };
+  return {
+    get signal() {
+      return abort.signal;
+    },
+    [TASK_ABORT]: abort,
+    taskId: task.id,
+    progress,
+    progressWanted: task.progress === true,
+    exportStream,
+    openUpload: (token) => uploads.open(token, task.id),
+    budget: allowance,
+  };
 }
 
 function decodeReason(reason: Wire | undefined): unknown {

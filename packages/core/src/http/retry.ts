@@ -7,6 +7,7 @@
 import { throwIfAborted } from './abort.js';
 import { ChunkedEncodingError, ConnectionError, ReadTimeout } from './errors.js';
 import { DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_METHODS, DEFAULT_RETRY_STATUS_CODES } from './request-defaults.js';
+import type { AbortWatch } from './abort.js';
 import type { RetryOptions, RetrySpec } from './request-spec.js';
 import type { Response } from './response.js';
 
@@ -83,12 +84,13 @@ export function sleep(seconds: number, signal: AbortSignal | undefined): Promise
 export function withRetries(
   policy: RetrySpec | null,
   method: string,
-  signal: AbortSignal | undefined,
+  abort: AbortWatch | undefined,
   attempt: () => Promise<Response>,
 ): Promise<Response> {
   // Without retries, the attempt's own promise: no async frame around it.
   if (!policy || !policy.methods.includes(method)) return attempt();
-  return retrying(policy, signal, attempt);
+  // Only a retrying request needs the signal itself, for its sleeps (a pool child makes it now).
+  return retrying(policy, abort?.signal, attempt);
 }
 
 async function retrying(policy: RetrySpec, signal: AbortSignal | undefined, attempt: () => Promise<Response>): Promise<Response> {
