@@ -8,8 +8,7 @@
  * tasks run here at once (the pool's `concurrencyPerWorker`), so all state is
  * per task id.
  */
-import type { Readable } from 'node:stream';
-import { decode, loadFnRef } from '@requests-futures/serializer';
+import { decode } from '@requests-futures/serializer';
 import type { Wire } from '@requests-futures/serializer';
 import { readPositiveInteger } from './argv-flags.js';
 import { ByteAllowance } from './byte-allowance.js';
@@ -21,16 +20,18 @@ import { UploadStreams } from './upload-streams.js';
 // Registers UploadRef before any task is decoded: it stands for a body the coordinator streams.
 import './upload-ref.js';
 import { Outbox } from './outbox.js';
-import { OutgoingStreams, outboxSink, type ExportOptions } from './outgoing-streams.js';
-import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
+import { OutgoingStreams, outboxSink } from './outgoing-streams.js';
+import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, TASK_ABORT, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
-import { RunningTasks } from './running-tasks.js';
-import { loadTaskRunner } from './task-runner.js';
+import { RunningTasks, type TaskAbort } from './running-tasks.js';
+import { TaskFunctions } from './task-functions.js';
+import { loadTaskRunner, type ChildTaskContext } from './task-runner.js';
 
 /** Loaded before `ready`: no task can arrive before the child knows how to run it. */
 const callTask = await loadTaskRunner(process.argv);
 const running = new RunningTasks();
+const taskFunctions = new TaskFunctions();
 const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
 const outgoing = new OutgoingStreams(outboxSink(outbox));
@@ -99,15 +100,15 @@ function onControl(message: ControlMessage): void {
  * this point has announced every task it may have started.
  */
 function accept(tasks: readonly TaskMessage[]): void {
-  const starting: Array<[TaskMessage, AbortSignal]> = [];
+  const starting: Array<[TaskMessage, TaskAbort]> = [];
   for (const task of tasks) {
     if (retirement.retiring) {
       outbox.push({ type: 'declined', id: task.id });
       continue;
     }
-    let signal: AbortSignal;
+    let abort: TaskAbort;
     try {
-      signal = running.begin(task.id);
+      abort = running.begin(task.id);
     } catch (error) {
       // An id already running here is a coordinator bug: answer it rather than crash every other task.
       outbox.push({ type: 'reply', id: task.id, reply: replyWithError(error) });
@@ -116,17 +117,17 @@ function accept(tasks: readonly TaskMessage[]): void {
     outbox.push({ type: 'started', id: task.id });
     const reason = retirement.noteStarted();
     if (reason !== undefined) outbox.push({ type: 'retiring', reason });
-    starting.push([task, signal]);
+    starting.push([task, abort]);
   }
   outbox.flush();
-  for (const [task, signal] of starting) void run(task, signal);
+  for (const [task, abort] of starting) void run(task, abort);
 }
 
-async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
+async function run(task: TaskMessage, abort: TaskAbort): Promise<void> {
   let reply: TaskReply;
   const streams: number[] = [];
   try {
-    reply = replyWithValue(await runDecoded(task, signal, streams));
+    reply = replyWithValue(await runDecoded(task, abort, streams));
   } catch (error) {
     reply = replyWithError(error);
   }
@@ -150,23 +151,64 @@ async function run(task: TaskMessage, signal: AbortSignal): Promise<void> {
   if (reason !== undefined) outbox.push({ type: 'retiring', reason });
 }
 
-async function runDecoded(task: TaskMessage, signal: AbortSignal, streams: number[]): Promise<unknown> {
+/** The task's result, or a promise of it (run awaits either); a decode error throws here, inside run's try. */
+function runDecoded(task: TaskMessage, abort: TaskAbort, streams: number[]): unknown {
   const { fn, args } = decode<TaskPayload>(task.payload);
-  const target: unknown = await loadFnRef(fn);
-  if (typeof target !== 'function') {
-    throw new TypeError(`Export "${fn.exportName}" of ${fn.moduleUrl} is not a function (got ${typeof target})`);
+  const target = taskFunctions.loaded(fn);
+  if (target !== undefined) return callTask(new ChildTask(task, abort, streams), target, args);
+  return taskFunctions.load(fn).then((loaded) => callTask(new ChildTask(task, abort, streams), loaded, args));
+}
+
+/**
+ * A task's context in this child (task-runner.ts). A class rather than an
+ * object literal: a literal with a getter and a symbol key is built on V8's
+ * slow path, per task (≈ 1 % of a fresh child's main thread in perf). The
+ * signal is made when first read (running-tasks.ts TaskAbort; the HTTP engine
+ * watches TASK_ABORT instead), and each function when read: a plain GET never
+ * reports progress.
+ */
+class ChildTask implements ChildTaskContext {
+  readonly [TASK_ABORT]: TaskAbort;
+  readonly budget = allowance;
+
+  constructor(
+    private readonly task: TaskMessage,
+    abort: TaskAbort,
+    private readonly streams: number[],
+  ) {
+    this[TASK_ABORT] = abort;
   }
-  const progress = (bytes: number, total?: number): void => outbox.push(total === undefined ? { type: 'progress', id: task.id, bytes } : { type: 'progress', id: task.id, bytes, total });
-  const exportStream = (source: Readable, options?: ExportOptions): string => {
-    const id = outgoing.add(source, options);
-    streams.push(id);
-    return streamToken(process.pid, id);
-  };
-  return callTask(
-    { signal, taskId: task.id, progress, progressWanted: task.progress === true, exportStream, openUpload: (token) => uploads.open(token, task.id), budget: allowance },
-    target as (...a: unknown[]) => unknown,
-    args,
-  );
+
+  get signal(): AbortSignal {
+    return this[TASK_ABORT].signal;
+  }
+
+  get taskId(): number {
+    return this.task.id;
+  }
+
+  get progressWanted(): boolean {
+    return this.task.progress === true;
+  }
+
+  get progress(): ChildTaskContext['progress'] {
+    const id = this.task.id;
+    return (bytes, total) => outbox.push(total === undefined ? { type: 'progress', id, bytes } : { type: 'progress', id, bytes, total });
+  }
+
+  get exportStream(): ChildTaskContext['exportStream'] {
+    const streams = this.streams;
+    return (source, options) => {
+      const id = outgoing.add(source, options);
+      streams.push(id);
+      return streamToken(process.pid, id);
+    };
+  }
+
+  get openUpload(): ChildTaskContext['openUpload'] {
+    const id = this.task.id;
+    return (token) => uploads.open(token, id);
+  }
 }
 
 function decodeReason(reason: Wire | undefined): unknown {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { ByteBudget, TaskContext } from '../task-context.js';
-import { abortError, throwIfAborted } from './abort.js';
+import { abortError, abortWatchOf, throwIfAborted, type AbortWatch } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { applyAuth, isDigestAuthSpec } from './auth.js';
 import { basicAuthHeader } from './auth.js';
@@ -52,7 +52,8 @@ export interface PerformOptions {
 /** What every hop of one request shares besides its spec. */
 interface RequestRun {
   readonly pool: AgentPool;
-  readonly signal: AbortSignal;
+  /** The task's abort, watched without making its AbortSignal (abort.ts). */
+  readonly abort: AbortWatch;
   readonly progress: ((bytes: number, total?: number) => void) | undefined;
   /** The executor's maxBytesPerSecond (task-context.ts), when it sets one. */
   readonly budget: ByteBudget | undefined;
@@ -102,23 +103,24 @@ function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefin
  * the request, and its progress reporter and byte budget see the body.
  */
 export async function performRequest(spec: RequestSpec, task: TaskContext, options: PerformOptions = {}): Promise<Response> {
-  const { signal, budget } = task;
+  const { budget } = task;
+  const abort = abortWatchOf(task);
   const progress = task.progressWanted ? task.progress : undefined;
   try {
-    throwIfAborted(signal);
+    throwIfAborted(abort);
     const hop = firstHop(spec, task.openUpload);
     const first = needsAuthObject(spec) ? await authorized(hop, spec) : hop;
     const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
     try {
       const directoryWalked = spec.saveTo ? await checkTargetEarly(spec, claim, { method: first.method, url: first.url }) : false;
-      const run: RequestRun = { pool: options.agents ?? defaultAgentPool, signal, progress, budget, claim, onRedirect: options.onRedirect, directoryWalked };
-      return await withRetries(spec.retries, first.method, signal, () => attempt(spec, first, run));
+      const run: RequestRun = { pool: options.agents ?? defaultAgentPool, abort, progress, budget, claim, onRedirect: options.onRedirect, directoryWalked };
+      return await withRetries(spec.retries, first.method, abort, () => attempt(spec, first, run));
     } finally {
       await claim?.release();
     }
   } catch (error) {
     // Whatever broke once the signal fired (got's AbortError, a half-read body) is the abort.
-    if (signal.aborted) throw abortError(signal);
+    if (abort.aborted) throw abortError(abort);
     throw error;
   }
 }
@@ -230,9 +232,12 @@ async function keptTarget(spec: RequestSpec, first: Hop, run: RequestRun): Promi
   return response;
 }
 
-async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response> {
-  // Without saveTo + resume there is no kept target and no part to resume from.
-  if (!spec.saveTo || !spec.resume) return follow(spec, first, run, null);
+function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response> {
+  // Without saveTo + resume there is no kept target and no part to resume from (and no async frame of its own).
+  return spec.saveTo && spec.resume ? attemptResuming(spec, spec.saveTo, first, run) : follow(spec, first, run, null);
+}
+
+async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, run: RequestRun): Promise<Response> {
   const kept = await keptTarget(spec, first, run);
   if (kept) return kept;
   // resumeFrom sets Range and If-Range on this hop's own copy; otherwise nothing writes to a hop's
@@ -242,7 +247,7 @@ async function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<
   const response = await follow(spec, hop, run, partial);
   if (partial && response.statusCode === 416) {
     // The server has no bytes past our part: it changed or shrank. Start over, once.
-    await forgetPartial(spec.saveTo!);
+    await forgetPartial(saveTo);
     return follow(spec, { ...first, headers: first.headers.copy() }, run, null);
   }
   return response;
@@ -256,7 +261,7 @@ type BodyMode = 'download' | 'probe';
 const PROBE_MAX_BYTES = 64 * 1024;
 
 async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null, mode: BodyMode = 'download'): Promise<Response> {
-  const { pool, signal, progress, budget } = run;
+  const { pool, abort, progress, budget } = run;
   let hop = start;
   const timeout = toGotTimeouts(spec.timeout);
   const { verify, maxRedirects } = spec;
@@ -267,14 +272,14 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
   let digestAnswered = false;
 
   for (;;) {
-    throwIfAborted(signal);
+    throwIfAborted(abort);
     if (!digestAnswered) hop = withRememberedDigest(spec, hop);
     const cookieHeader = jar.headerFor(hop.url);
     const jarCookies = typeof cookieHeader === 'string' ? cookieHeader : await cookieHeader;
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
     const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert);
     const http2 = spec.http2 && !proxy ? await http2Options(pool, verify) : undefined;
-    const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, signal, ...(http2 ? { http2 } : {}) });
+    const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, abort, ...(http2 ? { http2 } : {}) });
     const accepted = answer.setCookieHeaders.length === 0 ? NONE_ACCEPTED : await jar.store(hop.url, answer.setCookieHeaders);
     setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));
     const request = { method: hop.method, url: hop.url };

@@ -7,6 +7,7 @@
 import { throwIfAborted } from './abort.js';
 import { ChunkedEncodingError, ConnectionError, ReadTimeout } from './errors.js';
 import { DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_METHODS, DEFAULT_RETRY_STATUS_CODES } from './request-defaults.js';
+import type { AbortWatch } from './abort.js';
 import type { RetryOptions, RetrySpec } from './request-spec.js';
 import type { Response } from './response.js';
 
@@ -80,13 +81,19 @@ export function sleep(seconds: number, signal: AbortSignal | undefined): Promise
  * the retries run out, that last response is returned (not an error), so the
  * caller sees the status as it would without retries.
  */
-export async function withRetries(
+export function withRetries(
   policy: RetrySpec | null,
   method: string,
-  signal: AbortSignal | undefined,
+  abort: AbortWatch | undefined,
   attempt: () => Promise<Response>,
 ): Promise<Response> {
+  // Without retries, the attempt's own promise: no async frame around it.
   if (!policy || !policy.methods.includes(method)) return attempt();
+  // Only a retrying request needs the signal itself, for its sleeps (a pool child makes it now).
+  return retrying(policy, abort?.signal, attempt);
+}
+
+async function retrying(policy: RetrySpec, signal: AbortSignal | undefined, attempt: () => Promise<Response>): Promise<Response> {
   for (let retry = 1; ; retry++) {
     let response: Response;
     try {

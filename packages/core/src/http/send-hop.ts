@@ -9,7 +9,7 @@ import type { Got, OptionsInit } from 'got';
 import type { Agent as Http2Agent } from 'http2-wrapper';
 import type { BodyPayload } from './body.js';
 import { BodySource } from './body-source.js';
-import { abortError } from './abort.js';
+import { abortError, type AbortWatch } from './abort.js';
 import type { Agents } from './agents.js';
 import type { BodyStream } from './body-limit.js';
 import { mapRequestError } from './error-mapping.js';
@@ -40,7 +40,8 @@ export interface HopOptions {
   agents: Agents;
   timeout: GotTimeouts;
   verify: boolean | string;
-  signal?: AbortSignal;
+  /** The task's abort (abort.ts): the exchange is destroyed when it fires. */
+  abort?: AbortWatch;
   /** The proxy chosen for this URL (its agents are already in `agents`). */
   proxy?: URL | null;
   /** Cookie header from the jar, used unless the caller set one explicitly (requests lets an explicit header win). */
@@ -116,10 +117,11 @@ function gotOptionsFor(hop: Hop, headers: Record<string, string | undefined>, op
   return gotOptions;
 }
 
-export async function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
-  // got is loaded with the first request, not with the package (got-loader.ts).
-  const got = loadedGot() ?? (await loadGot());
-  return sendWith(got, hop, options);
+export function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
+  // got is loaded with the first request, not with the package (got-loader.ts); once it is,
+  // no async frame of our own between the caller and got's (a fresh child runs each cold).
+  const got = loadedGot();
+  return got !== undefined ? sendWith(got, hop, options) : loadGot().then((loaded) => sendWith(loaded, hop, options));
 }
 
 function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse> {
@@ -145,14 +147,13 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
     }
     // The signal may outlive this exchange (a task's, a session's): listen only while the
     // exchange runs, rather than hand it to got, which would keep one listener per request.
-    const signal = options.signal;
+    const abort = options.abort;
     let detach: (() => void) | undefined;
-    if (signal) {
-      const onAbort = () => stream.destroy(abortError(signal));
-      if (signal.aborted) onAbort();
+    if (abort) {
+      const onAbort = () => stream.destroy(abortError(abort));
+      if (abort.aborted) onAbort();
       else {
-        signal.addEventListener('abort', onAbort, { once: true });
-        detach = () => signal.removeEventListener('abort', onAbort);
+        detach = abort.listen(onAbort);
         // got's stream ends without 'close' (autoDestroy is off): 'end', an error, or a destroy.
         stream.once('end', detach);
         stream.once('close', detach);

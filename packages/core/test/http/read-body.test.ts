@@ -35,6 +35,41 @@ describe('readBody', () => {
     await expect(body).rejects.toThrow(ChunkedEncodingError);
   });
 
+  it('names a close before the end as finished() did (Premature close), and an error as itself', async () => {
+    const closed = new PassThrough();
+    const body = readBody(closed, { request });
+    closed.destroy();
+    await expect(body).rejects.toThrow(/Premature close/);
+    const failed = new PassThrough();
+    const failing = readBody(failed, { request });
+    failed.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    await expect(failing).rejects.toThrow(/ECONNRESET|socket hang up/);
+  });
+
+  it('settles for a body handed over already ended, failed or closed, instead of waiting for events that are past', async () => {
+    const ended = new PassThrough({ autoDestroy: false });
+    ended.end();
+    ended.resume();
+    await new Promise((resolve) => ended.once('end', resolve));
+    expect((await readBody(ended, { request })).byteLength).toBe(0);
+    const destroyed = new PassThrough();
+    destroyed.destroy();
+    await expect(readBody(destroyed, { request })).rejects.toThrow(ChunkedEncodingError);
+    const errored = new PassThrough();
+    errored.on('error', () => {});
+    errored.destroy(new Error('gone'));
+    await expect(readBody(errored, { request })).rejects.toThrow(/gone/);
+  });
+
+  it('takes its listeners off the stream once settled', async () => {
+    const stream = new PassThrough({ autoDestroy: false });
+    const before = ['data', 'end', 'error', 'close'].map((event) => stream.listenerCount(event));
+    const body = readBody(stream, { request });
+    stream.end(Buffer.from('abc'));
+    await body;
+    expect(['data', 'end', 'error', 'close'].map((event) => stream.listenerCount(event))).toEqual(before);
+  });
+
   it('stops at the cap with ContentTooLarge and destroys the stream', async () => {
     const stream = new PassThrough();
     const body = readBody(stream, { request, maxBytes: 4 });
