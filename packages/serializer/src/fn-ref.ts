@@ -72,6 +72,10 @@ export class FnRefImportError extends Error {
 registerErrorClass(FnRefImportError, 'rf.FnRefImportError');
 
 const loaded = new Map<string, Promise<unknown>>();
+/** The functions `loaded` resolved to, for loadedFnRef. */
+const resolved = new Map<string, unknown>();
+
+const keyOf = (ref: FnRef): string => `${ref.moduleUrl}\n${ref.exportName}`;
 
 /**
  * Imports the module and returns the export, cached per module URL and export name.
@@ -79,14 +83,27 @@ const loaded = new Map<string, Promise<unknown>>();
  */
 export function loadFnRef<F = (...args: any[]) => unknown>(ref: FnRef): Promise<F> {
   if (!isFnRef(ref)) return Promise.reject(new TypeError(`loadFnRef: ref must be an FnRef (made by fnRef()), got ${ref === null ? 'null' : typeof ref}`));
-  const key = `${ref.moduleUrl}\n${ref.exportName}`;
+  const key = keyOf(ref);
   let pending = loaded.get(key);
   if (pending === undefined) {
     pending = resolveExport(ref);
     loaded.set(key, pending);
-    pending.catch(() => loaded.delete(key));
+    pending.then(
+      (fn) => resolved.set(key, fn),
+      () => loaded.delete(key),
+    );
   }
   return pending as Promise<F>;
+}
+
+/**
+ * The function loadFnRef already resolved `ref` to, or undefined: a caller on a
+ * hot path (a pool child's tasks) calls it in the same turn, without an await
+ * of its own (a fresh child runs every async frame cold, thousands of times
+ * before V8 optimises it).
+ */
+export function loadedFnRef<F = (...args: any[]) => unknown>(ref: FnRef): F | undefined {
+  return resolved.get(keyOf(ref)) as F | undefined;
 }
 
 /**

@@ -11,4 +11,4 @@ export { encode, encodeAhead, decode, type Wire, type EncodeOptions } from './co
 export { packWire, isPackedWire, type PackedWire } from './packed-wire.js';
 export { packCall } from './packed-call.js';
 export { WireFormatError } from './wire-format-error.js';
-export { FnRef, fnRef, isFnRef, loadFnRef, loadModuleExport, FnRefImportError } from './fn-ref.js';
+export { FnRef, fnRef, isFnRef, loadFnRef, loadedFnRef, loadModuleExport, FnRefImportError } from './fn-ref.js';

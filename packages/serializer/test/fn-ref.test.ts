@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FnRef, FnRefImportError, decode, encode, fnRef, isFnRef, loadFnRef } from '@requests-futures/serializer';
+import { FnRef, FnRefImportError, decode, encode, fnRef, isFnRef, loadFnRef, loadedFnRef } from '@requests-futures/serializer';
 
 const fixtureUrl = new URL('./fixtures/functions.ts', import.meta.url).href;
 
@@ -60,6 +60,20 @@ describe('loadFnRef', () => {
     const second = loadFnRef(fnRef(fixtureUrl, 'add'));
     expect(second).toBe(first);
     expect(await first).toBe(await loadFnRef(decode<FnRef>(encode(fnRef(fixtureUrl, 'add')))));
+  });
+
+  test('loadedFnRef: undefined until loadFnRef resolved, then the same function, synchronously; never a failed one', async () => {
+    // Its own module URL (a query string), which no other test loads.
+    const url = `${fixtureUrl}?loaded`;
+    const ref = fnRef(url, 'greet');
+    expect(loadedFnRef(ref)).toBeUndefined();
+    const pending = loadFnRef(ref);
+    expect(loadedFnRef(ref)).toBeUndefined();
+    const greet = await pending;
+    expect(loadedFnRef(ref)).toBe(greet);
+    expect(loadedFnRef(decode<FnRef>(encode(fnRef(url, 'greet'))))).toBe(greet);
+    await loadFnRef(fnRef(url, 'notAFunction')).catch(() => undefined);
+    expect(loadedFnRef(fnRef(url, 'notAFunction'))).toBeUndefined();
   });
 
   test('a module that cannot be imported: FnRefImportError naming the module and export', async () => {

@@ -8,7 +8,7 @@
  * tasks run here at once (the pool's `concurrencyPerWorker`), so all state is
  * per task id.
  */
-import { decode } from '@requests-futures/serializer';
+import { decode, loadedFnRef, loadFnRef } from '@requests-futures/serializer';
 import type { Wire } from '@requests-futures/serializer';
 import { readPositiveInteger } from './argv-flags.js';
 import { ByteAllowance } from './byte-allowance.js';
@@ -25,13 +25,13 @@ import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, TASK_ABORT, type
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
 import { RunningTasks, type TaskAbort } from './running-tasks.js';
-import { TaskFunctions } from './task-functions.js';
 import { loadTaskRunner, type ChildTaskContext } from './task-runner.js';
+
+type TaskFunction = (...args: unknown[]) => unknown;
 
 /** Loaded before `ready`: no task can arrive before the child knows how to run it. */
 const callTask = await loadTaskRunner(process.argv);
 const running = new RunningTasks();
-const taskFunctions = new TaskFunctions();
 const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
 const outgoing = new OutgoingStreams(outboxSink(outbox));
@@ -154,9 +154,10 @@ async function run(task: TaskMessage, abort: TaskAbort): Promise<void> {
 /** The task's result, or a promise of it (run awaits either); a decode error throws here, inside run's try. */
 function runDecoded(task: TaskMessage, abort: TaskAbort, streams: number[]): unknown {
   const { fn, args } = decode<TaskPayload>(task.payload);
-  const target = taskFunctions.loaded(fn);
+  // A function a task of this child imported already is called in this turn (serializer fn-ref.ts).
+  const target = loadedFnRef<TaskFunction>(fn);
   if (target !== undefined) return callTask(new ChildTask(task, abort, streams), target, args);
-  return taskFunctions.load(fn).then((loaded) => callTask(new ChildTask(task, abort, streams), loaded, args));
+  return loadFnRef<TaskFunction>(fn).then((loaded) => callTask(new ChildTask(task, abort, streams), loaded, args));
 }
 
 /**

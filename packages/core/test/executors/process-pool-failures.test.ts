@@ -135,7 +135,7 @@ describe('ProcessPoolExecutor: child budgets', () => {
   });
 });
 
-// A child keeps each task function it imported (worker task-functions.ts) and calls it without an await of its own.
+// A child keeps each task function it imported (serializer loadedFnRef) and calls it without an await of its own.
 describe('ProcessPoolExecutor: task functions a child imported', () => {
   it('a missing export fails its own task, naming it, before and after the module is imported, and the child serves on', async () => {
     const ex = executor({ maxWorkers: 1, concurrencyPerWorker: 4 });
