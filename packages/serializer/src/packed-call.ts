@@ -39,15 +39,19 @@ function formOf(fn: FnRef): FnForm {
  */
 export function packCall(fn: FnRef, args: unknown[]): PackedWire | Wire {
   const form = formOf(fn);
+  // An FnRef is a registered class, annotated at its root; args, a plain array, never are (their annotations are paths).
+  if (!Array.isArray(form.annotation)) return packWhole(fn, args);
   const argsWire = encode(args, { rootPath: 'args' });
   const argsValues = (argsWire.meta as { values?: Record<string, unknown> } | undefined)?.values;
-  // An FnRef is a registered class, annotated at its root; args, a plain array, never are (their annotations are paths).
-  if (hasLongText(argsWire) || Array.isArray(argsValues) || !Array.isArray(form.annotation)) {
-    return packWire(encode({ fn, args }, { rootPath: '' }));
-  }
+  if (hasLongText(argsWire) || Array.isArray(argsValues)) return packWhole(fn, args);
   const text = `{"fn":${form.text},"args":${JSON.stringify(argsWire.json)}}`;
   if (argsValues === undefined) return { text, meta: form.plainMeta, buffers: argsWire.buffers };
   const values: Record<string, unknown> = { fn: form.annotation };
   for (const path of Object.keys(argsValues)) values[`args.${path}`] = argsValues[path];
   return { text, meta: JSON.stringify({ values, v: 1 }), buffers: argsWire.buffers };
+}
+
+/** The general path: the whole payload walked and packed as one. */
+function packWhole(fn: FnRef, args: unknown[]): PackedWire | Wire {
+  return packWire(encode({ fn, args }, { rootPath: '' }));
 }

@@ -60,8 +60,6 @@ function tellSuperjson(register: (instance: SuperJSON) => void): void {
 
 /** Custom transformers by name, as fast-deserialize.ts looks them up without loading superjson. */
 const transformersByName = new Map<string, Transformer<any, any>>();
-/** Classes superjson's class rule carries (registerClass, neither error nor compact), by identifier. */
-const superjsonClassByIdentifier = new Map<string, AnyClass>();
 
 /** Internal: registers a custom transformer with superjson (now or when it loads). */
 export function registerTransformer<I, O>(transformer: Transformer<I, O>, name: string): void {
@@ -72,11 +70,6 @@ export function registerTransformer<I, O>(transformer: Transformer<I, O>, name: 
 /** Internal: the custom transformer registered under `name`, as superjson's customTransformerRegistry.findByName. */
 export function transformerNamed(name: string): Transformer<any, any> | undefined {
   return transformersByName.get(name);
-}
-
-/** Internal: the class registered under `identifier` for superjson's class rule, as its classRegistry.getValue. */
-export function superjsonClassNamed(identifier: string): AnyClass | undefined {
-  return superjsonClassByIdentifier.get(identifier);
 }
 
 const classByIdentifier = new Map<string, AnyClass>();
@@ -140,7 +133,6 @@ export function registerClass(cls: new (...a: any[]) => any, identifier: string)
     return;
   }
   if (claim(cls, identifier, 'registerClass')) {
-    superjsonClassByIdentifier.set(identifier, cls);
     tellSuperjson((instance) => instance.registerClass(cls as new (...a: any[]) => any, identifier));
   }
 }
@@ -186,7 +178,18 @@ export function compactClassOf(value: object): CompactEntry | undefined {
 export function plainClassIdentifierOf(value: object): string | undefined {
   const cls = (value as { constructor?: AnyClass }).constructor as AnyClass;
   const identifier = identifierByClass.get(cls);
-  return identifier === undefined || errorClassIdentifiers.has(identifier) || compactClasses.has(cls) ? undefined : identifier;
+  return identifier !== undefined && carriedByClassRule(cls, identifier) ? identifier : undefined;
+}
+
+/** Internal: the class registered under `identifier` for superjson's class rule, as its classRegistry.getValue. */
+export function superjsonClassNamed(identifier: string): AnyClass | undefined {
+  const cls = classByIdentifier.get(identifier);
+  return cls !== undefined && carriedByClassRule(cls, identifier) ? cls : undefined;
+}
+
+/** A registered class that superjson's class rule carries: error and compact classes travel through transformers instead. */
+function carriedByClassRule(cls: AnyClass, identifier: string): boolean {
+  return !errorClassIdentifiers.has(identifier) && !compactClasses.has(cls);
 }
 
 /**
