@@ -7,7 +7,7 @@
  *   child engine  the modules a pool child imports before its first task
  *                 (worker protocol, core task-context, the request task)
  *
- *   node benchmarks/cpu/coldcoord-import.mjs [--reps 15] [--bundle] CORE_DIST_INDEX_JS ...
+ *   node benchmarks/cpu/import-cost.mjs [--reps 15] [--bundle] CORE_DIST_INDEX_JS ...
  *
  * Each arm is a path to a built packages/core/dist/index.js; its siblings are found from it.
  * --bundle adds two arms for the coordinator, one-file esbuild builds of the first arm's

@@ -4,7 +4,7 @@
  * GETs with `--trace-opt --trace-deopt` on its children; their trace goes to
  * stdout, for counting (optimisations per function, deopts and their reasons).
  *
- *   node benchmarks/cpu/coldchild-trace.mjs [--total 3000] [core dist index.js | bare] > trace.txt
+ *   node benchmarks/cpu/child-opt-trace.mjs [--total 3000] [core dist index.js | bare] > trace.txt
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
