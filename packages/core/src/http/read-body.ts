@@ -5,7 +5,6 @@
  */
 import type { ByteBudget } from '../task-context.js';
 import { BodyCounter, type BodyStream } from './body-limit.js';
-import { payAndWait } from './body-throttle.js';
 import type { RequestInfo } from './errors.js';
 import { mapRequestError } from './error-mapping.js';
 
@@ -92,6 +91,8 @@ function prematureClose(): Error {
 
 /** Under the executor's byte budget: each chunk is paid for before the next is taken. */
 async function collectPaying(stream: BodyStream, counter: BodyCounter, budget: ByteBudget): Promise<Uint8Array[]> {
+  // body-throttle.ts on first use: a pool child without maxBytesPerSecond never loads it.
+  const { payAndWait } = await import('./body-throttle.js');
   const chunks: Uint8Array[] = [];
   for await (const chunk of stream) {
     counter.add(chunk);

@@ -11,7 +11,6 @@ import { runInTravellingContexts } from '../context/enter-contexts.js';
 import type { AgentPool } from './agents.js';
 import { packOutcome, type PackedOutcome } from './outcome-crossing.js';
 import { performRequest } from './request.js';
-import { SessionView } from './session-view.js';
 import { specFromCrossing, type CrossingSpec, type HookFn, type RequestSpec } from './request-spec.js';
 import type { Response, SetCookieRecord } from './response.js';
 import { exportBody } from './streamed-body.js';
@@ -97,10 +96,16 @@ async function finalCallbacks(hooks: readonly ResponseHook[], context: HookConte
   if (spec.backgroundCallback !== null) {
     const callback = await resolveHook(spec.backgroundCallback, 'backgroundCallback');
     // In a pool child the session stayed in the coordinator: the callback reads a view of it.
-    const returned = await callback(session ?? (await SessionView.of(spec, response.setCookies)), value);
+    const returned = await callback(session ?? (await sessionViewOf(spec, response)), value);
     if (returned !== undefined) value = returned;
   }
   return value;
+}
+
+/** A view of the coordinator's session for a background callback (session-view.ts, loaded on first use: few requests have one). */
+async function sessionViewOf(spec: RequestSpec, response: Response): Promise<unknown> {
+  const { SessionView } = await import('./session-view.js');
+  return SessionView.of(spec, response.setCookies);
 }
 
 /** requests' dispatch_hook: a hook that returns something replaces the response for the next ones. */

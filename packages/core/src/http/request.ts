@@ -5,34 +5,23 @@
  * `history` and apply requests' rules for methods, bodies and credentials.
  */
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
 import type { ByteBudget, TaskContext } from '../task-context.js';
 import { abortError, abortWatchOf, throwIfAborted, type AbortWatch } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
-import { applyAuth, isDigestAuthSpec } from './auth.js';
-import { basicAuthHeader } from './auth.js';
-import { digestAuthorization, parseDigestChallenge } from './digest-auth.js';
-import { nextNonceUse, rememberChallenge } from './digest-nonces.js';
-import { netrcAuth } from './netrc.js';
+import { applyAuth, basicAuthHeader, isDigestAuthSpec, type DigestAuthSpec } from './auth.js';
 import { prepareBody } from './body.js';
 import type { OpenUpload } from './body-source.js';
-import { throttledStream } from './body-throttle.js';
 import { NONE_ACCEPTED, RequestCookies, type AcceptedCookies } from './cookies.js';
-import { ContentTooLarge, RequestException, TooManyRedirects, type RequestInfo } from './errors.js';
+import { ContentTooLarge, TooManyRedirects } from './errors.js';
 import { CaseInsensitiveHeaders } from './headers.js';
-import { checkContentRange } from './content-range.js';
-import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
-import { PartClaim } from './part-claim.js';
+import type { PartialDownload } from './partial-download.js';
 import { resolveProxies } from './no-proxy.js';
 import { selectProxy } from './proxy.js';
 import { readBody } from './read-body.js';
-import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
 import { isRedirect, nextHop, type Hop } from './redirects.js';
 import type { RequestSpec } from './request-spec.js';
 import { Response, type ResponseRequest, type SetCookieRecord } from './response.js';
 import { withRetries } from './retry.js';
-import { checkDigest, saveBodyTo, type DeclaredLength, type ResumeWrite } from './save-to.js';
-import { directoryExistsWithin } from './save-within.js';
 import { sendHop, type HopOptions, type HopResponse } from './send-hop.js';
 import { attachBody } from './streamed-body.js';
 import { toGotTimeouts } from './timeouts.js';
@@ -50,19 +39,24 @@ export interface PerformOptions {
 }
 
 /** What every hop of one request shares besides its spec. */
-interface RequestRun {
+export interface RequestRun {
   readonly pool: AgentPool;
   /** The task's abort, watched without making its AbortSignal (abort.ts). */
   readonly abort: AbortWatch;
   readonly progress: ((bytes: number, total?: number) => void) | undefined;
   /** The executor's maxBytesPerSecond (task-context.ts), when it sets one. */
   readonly budget: ByteBudget | undefined;
-  /** saveTo + resume: the part file's claim (part-claim.ts). */
-  readonly claim: PartClaim | undefined;
   readonly onRedirect: PerformOptions['onRedirect'];
-  /** saveWithin: the target's directory was walked and found in place before sending (save-within.ts). */
-  readonly directoryWalked: boolean;
+  /** Digest credentials' hop rules (digest-hops.ts), loaded only for a request that has them. */
+  readonly digest: DigestHops | undefined;
+  /** saveTo: writes a 2xx final body to the target (save-request.ts); undefined without saveTo. */
+  readonly saveBody: SaveBody | undefined;
 }
+
+type DigestHops = typeof import('./digest-hops.js');
+
+/** saveTo's writer of a 2xx final body: `partial` the part a resumed attempt continues, `userRange` the caller asked for a slice. */
+export type SaveBody = (response: Response, answer: HopResponse, partial: PartialDownload | null, userRange: boolean, progress: ((bytes: number) => void) | undefined) => Promise<void>;
 
 /** The first request of the chain, validated before anything is sent; `openUpload`: a pool child's, for a body the coordinator streams. */
 export function firstHop(spec: RequestSpec, openUpload?: OpenUpload): Hop {
@@ -110,14 +104,11 @@ export async function performRequest(spec: RequestSpec, task: TaskContext, optio
     throwIfAborted(abort);
     const hop = firstHop(spec, task.openUpload);
     const first = needsAuthObject(spec) ? await authorized(hop, spec) : hop;
-    const claim = spec.saveTo && spec.resume ? new PartClaim(partialPaths(spec.saveTo).part, { method: first.method, url: first.url }) : undefined;
-    try {
-      const directoryWalked = spec.saveTo ? await checkTargetEarly(spec, claim, { method: first.method, url: first.url }) : false;
-      const run: RequestRun = { pool: options.agents ?? defaultAgentPool, abort, progress, budget, claim, onRedirect: options.onRedirect, directoryWalked };
-      return await withRetries(spec.retries, first.method, abort, () => attempt(spec, first, run));
-    } finally {
-      await claim?.release();
-    }
+    // Digest auth and saveTo are loaded by the first request that has them, not by every pool child.
+    const digest = isDigestAuthSpec(spec.auth) ? await import('./digest-hops.js') : undefined;
+    const run: RequestRun = { pool: options.agents ?? defaultAgentPool, abort, progress, budget, onRedirect: options.onRedirect, digest, saveBody: undefined };
+    if (spec.saveTo) return await (await import('./save-request.js')).performSaving(spec, spec.saveTo, first, run);
+    return await withRetries(spec.retries, first.method, abort, () => follow(spec, first, run, null));
   } catch (error) {
     // Whatever broke once the signal fired (got's AbortError, a half-read body) is the abort.
     if (abort.aborted) throw abortError(abort);
@@ -143,114 +134,18 @@ async function authorized(hop: Hop, spec: RequestSpec): Promise<Hop> {
 }
 
 /**
- * requests' HTTPDigestAuth.handle_401: once per hop, a 401 offering Digest is
- * answered with the same request carrying the computed Authorization.
- */
-function digestRetry(spec: RequestSpec, hop: Hop, answer: HopResponse): Hop | null {
-  if (!isDigestAuthSpec(spec.auth) || answer.statusCode !== 401) return null;
-  const challenge = parseDigestChallenge(answer.headers.get('www-authenticate') ?? '');
-  if (challenge === null) return null;
-  const authorization = digestAuthorization(spec.auth, hop.method, hop.url, challenge);
-  if (authorization === null) return null;
-  rememberChallenge(spec.auth.key, hop.url, challenge);
-  const headers = hop.headers.copy();
-  headers.set('Authorization', authorization);
-  return { ...hop, headers };
-}
-
-/** requests' HTTPDigestAuth once it answered a challenge: later requests to that origin carry the answer at once (digest-nonces.ts). */
-function withRememberedDigest(spec: RequestSpec, hop: Hop): Hop {
-  if (!isDigestAuthSpec(spec.auth)) return hop;
-  const remembered = nextNonceUse(spec.auth.key, hop.url);
-  const authorization = remembered && digestAuthorization(spec.auth, hop.method, hop.url, remembered.challenge, remembered.nonceCount);
-  if (!authorization) return hop;
-  const headers = hop.headers.copy();
-  headers.set('Authorization', authorization);
-  return { ...hop, headers };
-}
-
-/**
  * requests' rebuild_auth: with trustEnv, a redirect is sent with the netrc
  * credentials of its new host, when the netrc file has some (the
  * Authorization of another origin was already dropped by nextHop).
  */
-function withNetrcAuth(spec: RequestSpec, hop: Hop): Hop {
+async function withNetrcAuth(spec: RequestSpec, hop: Hop): Promise<Hop> {
   if (spec.netrcEnvironment === null) return hop;
+  // netrc.ts on first use: a pool child that follows no redirect with trustEnv never loads it.
+  const { netrcAuth } = await import('./netrc.js');
   const credentials = netrcAuth(hop.url, spec.netrcEnvironment);
   if (credentials === null) return hop;
   hop.headers.set('Authorization', basicAuthHeader(...credentials));
   return hop;
-}
-
-/**
- * Before anything is sent: a target outside saveWithin or below a symlink
- * fails at once (a resume must not read a part, or keep a file, found through
- * one); with resume the part is claimed when its directory exists, and the
- * claim is held across retries, from before the part is read until the file
- * is in place (otherwise saveBodyTo claims it once it made the directory).
- */
-async function checkTargetEarly(spec: RequestSpec, claim: PartClaim | undefined, request: RequestInfo): Promise<boolean> {
-  if (!spec.saveTo) return false;
-  const directoryExists = spec.saveWithin ? await directoryExistsWithin(resolve(spec.saveTo), spec.saveWithin, request) : true;
-  if (claim && directoryExists) await claim.claimIfDirectoryExists();
-  return spec.saveWithin !== null && directoryExists;
-}
-
-/** With saveTo + resume: ask only for what an earlier attempt did not get, if the file is unchanged. */
-async function resumeFrom(spec: RequestSpec, hop: Hop): Promise<PartialDownload | null> {
-  if (!spec.saveTo || !spec.resume) return null;
-  // Byte offsets of a partial file are offsets of the identity encoding.
-  hop.headers.set('Accept-Encoding', 'identity');
-  if (hop.headers.has('range')) return null;
-  const partial = await findPartial(spec.saveTo);
-  if (!partial || partial.url !== spec.url) return null;
-  hop.headers.set('Range', `bytes=${partial.bytes}-`);
-  hop.headers.set('If-Range', partial.validator);
-  return partial;
-}
-
-/**
- * resume on a target that exists: the complete file is kept (see kept-target.ts),
- * described by the probe's response; null means download it again.
- */
-async function keptTarget(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response | null> {
-  if (!spec.saveTo || !spec.resume || first.method !== 'GET' || first.headers.has('range')) return null;
-  const existing = await existingTarget(spec.saveTo);
-  if (existing === null) return null;
-  const hop: Hop = { ...first, headers: first.headers.copy() };
-  hop.headers.set('Accept-Encoding', 'identity');
-  hop.headers.set('Range', probeRange(existing));
-  const response = await follow(spec, hop, run, null, 'probe');
-  if (response.content.length !== 1 || !confirmsComplete(response.statusCode, response.headers.get('content-range'), existing)) return null;
-  const digest = await digestOfExisting(existing, spec.checksum);
-  if (digest === null || (spec.expectedSha256 && digest.sha256 !== spec.expectedSha256)) return null;
-  response.content = new Uint8Array(0);
-  response.savedTo = existing.path;
-  response.bytes = existing.size;
-  if (digest.sha256 !== undefined) response.sha256 = digest.sha256;
-  response.kept = true;
-  return response;
-}
-
-function attempt(spec: RequestSpec, first: Hop, run: RequestRun): Promise<Response> {
-  // Without saveTo + resume there is no kept target and no part to resume from (and no async frame of its own).
-  return spec.saveTo && spec.resume ? attemptResuming(spec, spec.saveTo, first, run) : follow(spec, first, run, null);
-}
-
-async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, run: RequestRun): Promise<Response> {
-  const kept = await keptTarget(spec, first, run);
-  if (kept) return kept;
-  // resumeFrom sets Range and If-Range on this hop's own copy; otherwise nothing writes to a hop's
-  // headers (the next hop, a digest answer and what is sent are copies), so the first hop's serve.
-  const hop: Hop = { ...first, headers: first.headers.copy() };
-  const partial = await resumeFrom(spec, hop);
-  const response = await follow(spec, hop, run, partial);
-  if (partial && response.statusCode === 416) {
-    // The server has no bytes past our part: it changed or shrank. Start over, once.
-    await forgetPartial(saveTo);
-    return follow(spec, { ...first, headers: first.headers.copy() }, run, null);
-  }
-  return response;
 }
 
 /**
@@ -260,7 +155,8 @@ async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, ru
 type BodyMode = 'download' | 'probe';
 const PROBE_MAX_BYTES = 64 * 1024;
 
-async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null, mode: BodyMode = 'download'): Promise<Response> {
+/** The request's hops from `start`: redirects followed, a Digest challenge answered, the final body read or saved. */
+export async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null, mode: BodyMode = 'download'): Promise<Response> {
   const { pool, abort, progress, budget } = run;
   let hop = start;
   const timeout = toGotTimeouts(spec.timeout);
@@ -273,7 +169,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
 
   for (;;) {
     throwIfAborted(abort);
-    if (!digestAnswered) hop = withRememberedDigest(spec, hop);
+    if (run.digest && !digestAnswered) hop = run.digest.withRememberedDigest(spec.auth as DigestAuthSpec, hop);
     const cookieHeader = jar.headerFor(hop.url);
     const jarCookies = typeof cookieHeader === 'string' ? cookieHeader : await cookieHeader;
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
@@ -285,7 +181,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
     const request = { method: hop.method, url: hop.url };
     const location = answer.headers.get('location');
 
-    const answered = digestAnswered ? null : digestRetry(spec, hop, answer);
+    const answered = run.digest && !digestAnswered ? run.digest.digestRetry(spec.auth as DigestAuthSpec, hop, answer) : null;
     if (answered) {
       // The 401 is read to its end (its socket goes back to the pool) and kept in history, as requests keeps it.
       const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
@@ -308,7 +204,7 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       history.push(hooked as Response);
       redirects += 1;
       digestAnswered = false;
-      hop = withNetrcAuth(spec, nextHop(hop, answer.statusCode, location));
+      hop = await withNetrcAuth(spec, nextHop(hop, answer.statusCode, location));
       continue;
     }
 
@@ -322,36 +218,17 @@ async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: P
       return response;
     }
     // Only a 2xx body is the resource; HEAD's empty body is still read to its end, so the socket goes back to the pool.
-    if (spec.saveTo && isSuccess(response.statusCode) && hop.method !== 'HEAD') {
-      let plan: SavePlan;
-      try {
-        plan = savePlan(spec, response, partial, start.headers.has('range') && partial === null);
-      } catch (error) {
-        answer.body.destroy();
-        if (spec.resume) await forgetPartial(spec.saveTo);
-        throw error;
-      }
-      const saved = await saveBodyTo(answer.body, spec.saveTo, {
-        maxBytes: spec.maxResponseBytes,
-        request,
-        progress: bodyProgress,
-        budget,
-        checksum: spec.checksum,
-        expectedSha256: spec.expectedSha256,
-        within: spec.saveWithin,
-        directoryWalked: run.directoryWalked,
-        ...plan,
-        ...(run.claim ? { claim: run.claim } : {}),
-      });
-      Object.assign(response, saved);
+    if (run.saveBody && isSuccess(response.statusCode) && hop.method !== 'HEAD') {
+      await run.saveBody(response, answer, partial, start.headers.has('range') && partial === null, bodyProgress);
     } else if (spec.stream && hop.method !== 'HEAD') {
       // requests' stream=True: the caller reads the body (streamed-body.ts), after the future resolved.
-      // Under maxBytesPerSecond the body pays the task's budget as it is read (body-throttle.ts).
-      attachBody(response, budget ? throttledStream(answer.body, budget) : answer.body, { request, maxBytes: spec.maxResponseBytes });
+      // Under maxBytesPerSecond the body pays the task's budget as it is read (body-throttle.ts, loaded then).
+      attachBody(response, budget ? (await import('./body-throttle.js')).throttledStream(answer.body, budget) : answer.body, { request, maxBytes: spec.maxResponseBytes });
     } else {
       response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress: bodyProgress, budget });
       // Only a body saveTo would have saved is the resource whose digest was given (a 404 page is not).
       if (spec.expectedSha256 && response.ok && hop.method !== 'HEAD') {
+        const { checkDigest } = await import('./save-to.js');
         checkDigest(createHash('sha256').update(response.content).digest('hex'), spec.expectedSha256, 'the body', request);
       }
     }
@@ -394,13 +271,8 @@ async function readProbeBody(response: Response, answer: HopResponse): Promise<U
 
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 
-interface SavePlan {
-  resume?: ResumeWrite;
-  declared?: DeclaredLength;
-}
-
 /** The body's Content-Length when it counts the bytes written (identity encoding), else undefined. */
-function identityLength(response: Response): number | undefined {
+export function identityLength(response: Response): number | undefined {
   const encoding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
   const length = response.headers.get('content-length');
   return encoding === 'identity' && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
@@ -409,30 +281,4 @@ function identityLength(response: Response): number | undefined {
 /** Progress told the body's declared size too, so that a display can show a share and an ETA per download. */
 function withTotal(progress: RequestRun['progress'], total: number | undefined): ((bytes: number) => void) | undefined {
   return progress && total !== undefined ? (bytes) => progress(bytes, total) : progress;
-}
-
-/**
- * How a 2xx body is saved: appended to the part or not, and the length the
- * file must reach. A 206 is checked against what was asked (content-range.ts),
- * unless the caller sent a Range of their own (`userRange`: they asked for a slice).
- */
-function savePlan(spec: RequestSpec, response: Response, partial: PartialDownload | null, userRange: boolean): SavePlan {
-  const request = { method: response.request.method, url: response.url };
-  let declared: DeclaredLength | undefined;
-  if (userRange) declared = undefined;
-  else if (response.statusCode === 206) {
-    const { range, total } = checkContentRange(response.headers.get('content-range'), { start: partial?.bytes ?? 0, total: partial?.total }, request);
-    declared = { end: range.end + 1, total };
-  } else {
-    const length = identityLength(response);
-    declared = { end: length, total: length };
-  }
-  if (!spec.resume) return declared ? { declared } : {};
-  const append = partial !== null && response.statusCode === 206;
-  const validator = response.headers.get('etag') ?? response.headers.get('last-modified');
-  // A server that ignored If-Range sends the rest of another version: those bytes do not continue the part.
-  if (append && validator !== undefined && validator !== partial.validator) {
-    throw new RequestException(`The part was of version ${partial.validator} but the server sent the rest of ${validator}: ${request.method} ${request.url}`, { request });
-  }
-  return { resume: { append, validator, url: spec.url }, ...(declared ? { declared } : {}) };
 }
