@@ -31,6 +31,8 @@ export class AgentPool {
   private readonly agentSets = new Map<string, Agents>();
   private readonly pemFiles = new Map<string, Buffer>();
   private destroyed = false;
+  /** The agents the last request without proxy or client certificate got, and what it asked for. */
+  private lastDirect: { maxSize: number; block: boolean; verify: boolean | string; agents: Agents } | undefined;
   /** For `http2: true`: HTTP/2 sessions (ALPN picks HTTP/1.1 where the server offers no h2). */
   readonly http2 = new Http2Agents(FREE_SOCKET_TIMEOUT_MS);
 
@@ -41,6 +43,15 @@ export class AgentPool {
    */
   agentsFor(pool: PoolOptions, verify: boolean | string, proxy: URL | null, cert: ClientCert | null): Agents {
     if (this.destroyed) throw new Error('AgentPool was destroyed: its session is closed');
+    // Nearly every request of a process asks for the same agents as the one before: no key to build then.
+    const last = this.lastDirect;
+    if (proxy === null && cert === null && last !== undefined && last.maxSize === pool.maxSize && last.block === pool.block && last.verify === verify) return last.agents;
+    const agents = this.agentsByKey(pool, verify, proxy, cert);
+    if (proxy === null && cert === null) this.lastDirect = { maxSize: pool.maxSize, block: pool.block, verify, agents };
+    return agents;
+  }
+
+  private agentsByKey(pool: PoolOptions, verify: boolean | string, proxy: URL | null, cert: ClientCert | null): Agents {
     const { maxSize: poolSize, block } = pool;
     // urllib3's pool_block: true waits for one of poolSize sockets; false opens more when all are
     // busy and keeps only poolSize of them idle afterwards (the rest are closed once done).
@@ -106,6 +117,7 @@ export class AgentPool {
     for (const { https } of this.agentSets.values()) https.destroy();
     this.httpAgents.clear();
     this.agentSets.clear();
+    this.lastDirect = undefined;
   }
 }
 

@@ -51,7 +51,20 @@ const instancesByAgents = new WeakMap<Agents, Map<string, Got>>();
 /** Timeouts are the caller's to vary per request: past this many kinds per agents, start over rather than grow. */
 const MAX_CONFIGS_PER_AGENTS = 32;
 
-export function gotFor(base: Got, { agents, timeout, verify, http2 }: HopConfig): Got {
+/** The instance the last HTTP/1.1 hop got, and what it was for: nearly every hop of a process asks for the same one. */
+let lastHttp1: { base: Got; agents: Agents; timeout: GotTimeouts; rejectUnauthorized: boolean; instance: Got } | undefined;
+
+export function gotFor(base: Got, config: HopConfig): Got {
+  const last = lastHttp1;
+  const { agents, timeout, verify, http2 } = config;
+  // A timeouts object is matched by identity: the engine hands the same one to every request without a timeout.
+  if (http2 === undefined && last !== undefined && last.agents === agents && last.timeout === timeout && last.rejectUnauthorized === (verify !== false) && last.base === base) return last.instance;
+  const instance = instanceFor(base, config);
+  if (http2 === undefined) lastHttp1 = { base, agents, timeout, rejectUnauthorized: verify !== false, instance };
+  return instance;
+}
+
+function instanceFor(base: Got, { agents, timeout, verify, http2 }: HopConfig): Got {
   const rejectUnauthorized = verify !== false;
   const http1 = http2 === undefined;
   const key = `${timeout.lookup ?? ''}|${timeout.connect ?? ''}|${timeout.secureConnect ?? ''}|${timeout.socket ?? ''}|${rejectUnauthorized}|${http1}`;

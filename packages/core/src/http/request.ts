@@ -24,7 +24,7 @@ import { Response, type ResponseRequest, type SetCookieRecord } from './response
 import { withRetries } from './retry.js';
 import { sendHop, type HopOptions, type HopResponse } from './send-hop.js';
 import { attachBody } from './streamed-body.js';
-import { toGotTimeouts } from './timeouts.js';
+import { toGotTimeouts, type GotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
 import { validateHeaders, validateMethod } from './validate-request.js';
 
@@ -76,6 +76,11 @@ export function firstHop(spec: RequestSpec, openUpload?: OpenUpload): Hop {
   return { method, url, headers, body: prepareBody(spec, openUpload) };
 }
 
+/** Where each Set-Cookie the jar took came from, as the response and the session keep it. */
+function setCookieRecords(url: string, accepted: AcceptedCookies): SetCookieRecord[] {
+  return accepted.headers.map((header) => ({ url, header }));
+}
+
 function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefined, accepted: AcceptedCookies): Response {
   return new Response({
     statusCode: answer.statusCode,
@@ -86,8 +91,8 @@ function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefin
     elapsed: answer.elapsed,
     request: { method: hop.method, url: hop.url, headers: answer.sentHeaders },
     // Only what the jar accepted: a cookie for another domain was never set.
-    cookies: { ...accepted.cookies },
-    setCookies: accepted.headers.map((header) => ({ url: hop.url, header })),
+    cookies: accepted === NONE_ACCEPTED ? {} : { ...accepted.cookies },
+    setCookies: accepted === NONE_ACCEPTED ? [] : setCookieRecords(hop.url, accepted),
   });
 }
 
@@ -155,84 +160,114 @@ async function withNetrcAuth(spec: RequestSpec, hop: Hop): Promise<Hop> {
 type BodyMode = 'download' | 'probe';
 const PROBE_MAX_BYTES = 64 * 1024;
 
-/** The request's hops from `start`: redirects followed, a Digest challenge answered, the final body read or saved. */
+/** What one follow() keeps across its hops. */
+class HopChain {
+  readonly history: Response[] = [];
+  readonly setCookies: SetCookieRecord[] = [];
+  redirects = 0;
+  digestAnswered = false;
+  constructor(readonly jar: RequestCookies) {}
+}
+
+/** A request without a timeout (most): one timeouts object for all, so got-instance.ts finds its instance by identity. */
+const NO_TIMEOUTS: GotTimeouts = Object.freeze({});
+
+/**
+ * The request's hops from `start`: redirects followed, a Digest challenge answered, the final
+ * body read or saved. The loop holds what a plain request runs; what only some requests need
+ * (another hop, saveTo, stream, a checksum) is in functions of its own, compiled only once used.
+ */
 export async function follow(spec: RequestSpec, start: Hop, run: RequestRun, partial: PartialDownload | null, mode: BodyMode = 'download'): Promise<Response> {
-  const { pool, abort, progress, budget } = run;
+  const { pool, abort, progress } = run;
   let hop = start;
-  const timeout = toGotTimeouts(spec.timeout);
-  const { verify, maxRedirects } = spec;
-  const jar = new RequestCookies(spec.cookieJar);
-  const history: Response[] = [];
-  const setCookies: SetCookieRecord[] = [];
-  let redirects = 0;
-  let digestAnswered = false;
+  const timeout = spec.timeout === null || spec.timeout === undefined ? NO_TIMEOUTS : toGotTimeouts(spec.timeout);
+  const { verify } = spec;
+  const chain = new HopChain(new RequestCookies(spec.cookieJar));
 
   for (;;) {
     throwIfAborted(abort);
-    if (run.digest && !digestAnswered) hop = run.digest.withRememberedDigest(spec.auth as DigestAuthSpec, hop);
-    const cookieHeader = jar.headerFor(hop.url);
+    if (run.digest && !chain.digestAnswered) hop = run.digest.withRememberedDigest(spec.auth as DigestAuthSpec, hop);
+    const cookieHeader = chain.jar.headerFor(hop.url);
     const jarCookies = typeof cookieHeader === 'string' ? cookieHeader : await cookieHeader;
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
     const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert);
     const http2 = spec.http2 && !proxy ? await http2Options(pool, verify) : undefined;
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, abort, ...(http2 ? { http2 } : {}) });
-    const accepted = answer.setCookieHeaders.length === 0 ? NONE_ACCEPTED : await jar.store(hop.url, answer.setCookieHeaders);
-    setCookies.push(...accepted.headers.map((header) => ({ url: hop.url, header })));
-    const request = { method: hop.method, url: hop.url };
+    const accepted = answer.setCookieHeaders.length === 0 ? NONE_ACCEPTED : await chain.jar.store(hop.url, answer.setCookieHeaders);
+    if (accepted !== NONE_ACCEPTED) chain.setCookies.push(...setCookieRecords(hop.url, accepted));
     const location = answer.headers.get('location');
-
-    const answered = run.digest && !digestAnswered ? run.digest.digestRetry(spec.auth as DigestAuthSpec, hop, answer) : null;
-    if (answered) {
-      // The 401 is read to its end (its socket goes back to the pool) and kept in history, as requests keeps it.
-      const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
-      history.push(toResponse(hop, answer, content, accepted));
-      digestAnswered = true;
-      hop = answered;
-      continue;
-    }
-
-    if (spec.allowRedirects && isRedirect(answer.statusCode, location)) {
-      const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress, budget });
-      const response = toResponse(hop, answer, content, accepted);
-      // requests hooks every response it receives, the one past the limit included; a probe's are not the caller's.
-      const hooked = mode === 'download' && run.onRedirect ? await run.onRedirect(response) : response;
-      // requests: the (N+1)th redirect response of a limit of N raises.
-      if (redirects >= maxRedirects) {
-        response.history = [...history];
-        throw new TooManyRedirects(`Exceeded ${maxRedirects} redirects.`, { request, response });
+    const redirect = isRedirect(answer.statusCode, location);
+    if (run.digest || (redirect && spec.allowRedirects)) {
+      const next = await hopAfter(spec, hop, answer, accepted, location, run, chain, mode);
+      if (next !== null) {
+        hop = next;
+        continue;
       }
-      history.push(hooked as Response);
-      redirects += 1;
-      digestAnswered = false;
-      hop = await withNetrcAuth(spec, nextHop(hop, answer.statusCode, location));
-      continue;
     }
 
     const response = toResponse(hop, answer, undefined, accepted);
-    const bodyProgress = withTotal(progress, identityLength(response));
-    response.history = history;
-    if (!spec.allowRedirects && isRedirect(answer.statusCode, location)) response.next = requestAfter(hop, answer.statusCode, location!);
-    response.setCookies = setCookies;
-    if (mode === 'probe') {
-      response.content = await readProbeBody(response, answer);
-      return response;
-    }
-    // Only a 2xx body is the resource; HEAD's empty body is still read to its end, so the socket goes back to the pool.
-    if (run.saveBody && isSuccess(response.statusCode) && hop.method !== 'HEAD') {
-      await run.saveBody(response, answer, partial, start.headers.has('range') && partial === null, bodyProgress);
-    } else if (spec.stream && hop.method !== 'HEAD') {
-      // requests' stream=True: the caller reads the body (streamed-body.ts), after the future resolved.
-      // Under maxBytesPerSecond the body pays the task's budget as it is read (body-throttle.ts, loaded then).
-      attachBody(response, budget ? (await import('./body-throttle.js')).throttledStream(answer.body, budget) : answer.body, { request, maxBytes: spec.maxResponseBytes });
-    } else {
-      response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress: bodyProgress, budget });
-      // Only a body saveTo would have saved is the resource whose digest was given (a 404 page is not).
-      if (spec.expectedSha256 && response.ok && hop.method !== 'HEAD') {
-        const { checkDigest } = await import('./save-to.js');
-        checkDigest(createHash('sha256').update(response.content).digest('hex'), spec.expectedSha256, 'the body', request);
-      }
-    }
+    response.history = chain.history;
+    if (redirect && !spec.allowRedirects) response.next = requestAfter(hop, answer.statusCode, location!);
+    response.setCookies = chain.setCookies;
+    const bodyProgress = progress ? withTotal(progress, identityLength(response)) : undefined;
+    if (mode === 'probe') response.content = await readProbeBody(response, answer);
+    else if (hop.method !== 'HEAD' && (run.saveBody !== undefined || spec.stream || spec.expectedSha256)) await keepBody(spec, start, hop, run, response, answer, partial, bodyProgress);
+    // HEAD's empty body is read to its end too, so the socket goes back to the pool.
+    else response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request: { method: hop.method, url: hop.url }, progress: bodyProgress, budget: run.budget });
     return response;
+  }
+}
+
+/**
+ * The hop that follows `answer`: the same request answering its Digest challenge, or the
+ * redirect's target; null when `answer` is the final response.
+ */
+async function hopAfter(spec: RequestSpec, hop: Hop, answer: HopResponse, accepted: AcceptedCookies, location: string | undefined, run: RequestRun, chain: HopChain, mode: BodyMode): Promise<Hop | null> {
+  const { progress, budget } = run;
+  const request = { method: hop.method, url: hop.url };
+  const answered = run.digest && !chain.digestAnswered ? run.digest.digestRetry(spec.auth as DigestAuthSpec, hop, answer) : null;
+  if (answered) {
+    // The 401 is read to its end (its socket goes back to the pool) and kept in history, as requests keeps it.
+    const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress });
+    chain.history.push(toResponse(hop, answer, content, accepted));
+    chain.digestAnswered = true;
+    return answered;
+  }
+  if (!spec.allowRedirects || !isRedirect(answer.statusCode, location)) return null;
+  const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress, budget });
+  const response = toResponse(hop, answer, content, accepted);
+  // requests hooks every response it receives, the one past the limit included; a probe's are not the caller's.
+  const hooked = mode === 'download' && run.onRedirect ? await run.onRedirect(response) : response;
+  // requests: the (N+1)th redirect response of a limit of N raises.
+  if (chain.redirects >= spec.maxRedirects) {
+    response.history = [...chain.history];
+    throw new TooManyRedirects(`Exceeded ${spec.maxRedirects} redirects.`, { request, response });
+  }
+  chain.history.push(hooked as Response);
+  chain.redirects += 1;
+  chain.digestAnswered = false;
+  return withNetrcAuth(spec, nextHop(hop, answer.statusCode, location));
+}
+
+/**
+ * A final body that is not simply read: saved (saveTo, a 2xx only: that is the resource),
+ * left to the caller (stream), or read and checked against expectedSha256.
+ */
+async function keepBody(spec: RequestSpec, start: Hop, hop: Hop, run: RequestRun, response: Response, answer: HopResponse, partial: PartialDownload | null, progress: ((bytes: number) => void) | undefined): Promise<void> {
+  const request = { method: hop.method, url: hop.url };
+  if (run.saveBody && isSuccess(response.statusCode)) {
+    await run.saveBody(response, answer, partial, start.headers.has('range') && partial === null, progress);
+  } else if (spec.stream) {
+    // requests' stream=True: the caller reads the body (streamed-body.ts), after the future resolved.
+    // Under maxBytesPerSecond the body pays the task's budget as it is read (body-throttle.ts, loaded then).
+    attachBody(response, run.budget ? (await import('./body-throttle.js')).throttledStream(answer.body, run.budget) : answer.body, { request, maxBytes: spec.maxResponseBytes });
+  } else {
+    response.content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress, budget: run.budget });
+    // Only a body saveTo would have saved is the resource whose digest was given (a 404 page is not).
+    if (spec.expectedSha256 && response.ok) {
+      const { checkDigest } = await import('./save-to.js');
+      checkDigest(createHash('sha256').update(response.content).digest('hex'), spec.expectedSha256, 'the body', request);
+    }
   }
 }
 

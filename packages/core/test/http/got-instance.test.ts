@@ -7,6 +7,7 @@ import { definedOptions, requestWithDefinedOptions } from '../../dist/http/nativ
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { performRequest } from '../../dist/http/request.js';
 import { standaloneTaskContext } from '../../dist/task-context.js';
 import { agents, send, useTestEngine } from './engine.js';
@@ -56,6 +57,32 @@ describe('gotFor: one got instance per configuration', () => {
       expect(otherTimeout.defaults.options.timeout.socket).toBeUndefined();
       expect(unverified).not.toBe(instance);
       expect(unverified.defaults.options.https.rejectUnauthorized).toBe(false);
+    } finally {
+      local.destroy();
+    }
+  });
+
+  it('hands out the agents of each configuration, whichever was asked for just before', () => {
+    const local = new AgentPool();
+    try {
+      const configs = [
+        [pool, true],
+        [{ maxSize: 8, block: false }, true],
+        [pool, false],
+        [{ maxSize: 4, block: true }, true],
+        [pool, fileURLToPath(new URL('./fixtures/localhost-cert.pem', import.meta.url))],
+      ] as const;
+      const first = configs.map(([options, verify]) => local.agentsFor(options, verify, null, null));
+      expect(new Set(first).size).toBe(configs.length);
+      // Every order of asking, the same one in a row included, gets each configuration's own agents.
+      for (const index of [0, 0, 1, 0, 2, 2, 3, 4, 0, 4, 1]) {
+        const [options, verify] = configs[index]!;
+        expect(local.agentsFor({ ...options }, verify, null, null)).toBe(first[index]);
+      }
+      expect(local.agentsFor(pool, true, new URL('http://127.0.0.1:9'), null)).not.toBe(first[0]);
+      expect(local.agentsFor(pool, true, null, null)).toBe(first[0]);
+      local.destroy();
+      expect(() => local.agentsFor(pool, true, null, null)).toThrow(/destroyed/);
     } finally {
       local.destroy();
     }

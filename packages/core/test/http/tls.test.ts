@@ -61,6 +61,14 @@ describe('TLS', () => {
     expect(r.statusCode).toBe(200);
   });
 
+  it('verify changing from one request to the next on one pool: each request is verified as it asked', async () => {
+    expect((await send('/', { verify: false })).statusCode).toBe(200);
+    await expect(send('/')).rejects.toThrow(SSLError);
+    expect((await send('/', { verify: false })).statusCode).toBe(200);
+    expect((await send('/', { verify: CERT_PATH })).statusCode).toBe(200);
+    await expect(send('/')).rejects.toThrow(SSLError);
+  });
+
   it('a missing CA bundle is SSLError naming the path', async () => {
     await expect(send('/', { verify: '/no/such/ca.pem' })).rejects.toThrow(/invalid path: \/no\/such\/ca\.pem/);
   });
