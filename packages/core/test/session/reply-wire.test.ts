@@ -32,6 +32,10 @@ beforeAll(async () => {
         res.setHeader('Set-Cookie', ['a=1; Path=/', 'B=2; Path=/']);
         res.writeHead(201, 'Made It', { 'content-TYPE': 'application/json; charset=utf-8' }).end('{"made":"it"}');
         return;
+      case '/odd-cookies':
+        res.setHeader('Set-Cookie', ['constructor=c; Path=/', 'prototype=p; Path=/', 'dup=1; Path=/', 'dup=2; Path=/']);
+        res.writeHead(200, { 'Content-Type': 'text/plain' }).end('cookies');
+        return;
       case '/binary':
         res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(BINARY);
         return;
@@ -85,6 +89,8 @@ function fieldsOf(response: Response): Record<string, unknown> {
 const cases: Array<[string, (session: FuturesSession) => Promise<Response>]> = [
   ['a plain JSON GET', (s) => s.get(`${base}/json`)],
   ['odd casing, a reason of its own, a repeated Set-Cookie', (s) => s.get(`${base}/odd`)],
+  ['cookies named constructor and prototype, one set twice', (s) => s.get(`${base}/odd-cookies`)],
+  ['a query, params on top, a fragment (the URL the engine sends is not the one given)', (s) => s.get(`${base}/json?b=2&a=1#frag`, { params: { c: '3 4' } })],
   ['a binary body', (s) => s.get(`${base}/binary`)],
   ['an empty body (204)', (s) => s.get(`${base}/empty`)],
   ['a declared charset (latin-1)', (s) => s.get(`${base}/latin1`)],
