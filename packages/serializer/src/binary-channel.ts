@@ -78,7 +78,8 @@ export function appendToEmptySink(buffers: readonly Uint8Array[]): boolean {
   return true;
 }
 
-function fromPlaceholder(placeholder: unknown): TypedArray {
+/** Internal: the typed array a placeholder stands for, in the decode in progress (also used by wire-form.ts). */
+export function fromPlaceholder(placeholder: unknown): TypedArray {
   if (source === undefined) throw new WireFormatError('typed arrays can only be deserialized through decode()');
   if (!Array.isArray(placeholder) || placeholder.length !== 2) {
     throw new WireFormatError(`malformed binary placeholder ${JSON.stringify(placeholder)}`);

@@ -21,6 +21,7 @@ import { decodePacked, isPackedWire, type PackedWire } from './packed-wire.js';
 import { findUnpicklable, picklingErrorFor } from './picklable.js';
 import { superjson } from './registry.js';
 import { WireFormatError } from './wire-format-error.js';
+import { InWireForm, wireOf } from './wire-form.js';
 
 export interface Wire {
   readonly json: unknown;
@@ -49,9 +50,12 @@ type Meta = NonNullable<SuperJSONResult['meta']>;
  * Encodes a value for the other side. Checks it in the same walk, so a value is
  * either carried faithfully or refused with a PicklingError: never silently
  * altered. The common shapes take one walk (fast-serialize.ts); anything else
- * takes the full check, then superjson.
+ * takes the full check, then superjson. A value that writes its own wire
+ * (InWireForm) is that wire.
  */
 export function encode(value: unknown, options: EncodeOptions = {}): Wire {
+  // Written by its owner in one pass (wire-form.ts): nothing to walk.
+  if (value instanceof InWireForm) return wireOf(value);
   const buffers: Uint8Array[] = [];
   const checkOnly = options.checkOnly;
   const fast = collectingBinaryParts(buffers, () => fastSerialize(value, checkOnly));
