@@ -15,7 +15,7 @@
  * times while it runs.
  */
 import { traceTask } from '../diagnostics/task-channels.js';
-import { finishedWithException, type Future } from '../futures/future.js';
+import { addDoneWaiter, finishedWithException, type Future } from '../futures/future.js';
 import { reportCallbackError } from '../futures/report-callback-error.js';
 
 export interface ExecutorEventMap {
@@ -140,7 +140,14 @@ export class ExecutorMonitor {
     this.notStarted.add(future);
     this.events.emit('queued', future);
     // After the emit: a listener that cancels at once must not have 'cancelled' announced before 'queued'.
-    future.addDoneCallback(() => this.settled(future));
+    // A done callback keeps the submitter's context for the listeners of the outcome; with none
+    // listening, the counts alone need no context, and a done waiter spares every task an AsyncResource.
+    if (this.hearsOutcomes()) future.addDoneCallback(() => this.settled(future));
+    else addDoneWaiter(future, () => this.settled(future));
+  }
+
+  private hearsOutcomes(): boolean {
+    return this.events.hasListeners('done') || this.events.hasListeners('failed') || this.events.hasListeners('cancelled');
   }
 
   /** The task started. Idempotent, so a task an executor re-dispatches is announced once. */
