@@ -4,6 +4,7 @@
  * coordinator's, and what it decides travels in the spec, so a child process
  * with another environment sends the same request.
  */
+import { runAsMicrotask } from '../executors/idleness.js';
 import { netrcEnvironmentOf, type NetrcEnvironment } from '../http/netrc.js';
 import type { EnvironmentProxies } from '../http/no-proxy.js';
 import { shouldBypassProxies } from '../http/no-proxy.js';
@@ -78,7 +79,7 @@ function forgetReading(): void {
 export function processEnvironment(): EnvironmentReading {
   if (readingThisRun === undefined) {
     readingThisRun = readEnvironment(process.env);
-    queueMicrotask(forgetReading);
+    runAsMicrotask(forgetReading);
   }
   return readingThisRun;
 }
