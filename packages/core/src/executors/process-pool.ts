@@ -449,14 +449,48 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     slot.heard = true;
     // 'ready': the handle has already sent what waited for it.
     if (message.__rf === 'alive' || message.__rf === 'ready') return;
-    const declined: PoolTask[] = [];
-    for (const event of message.events) this.handleEvent(slot, event, declined);
-    this.requeueAtFront(declined);
+    let declined: PoolTask[] | undefined;
+    for (const event of message.events) {
+      // A reply (nearly every event) takes the short way; the rest, handleEvent.
+      if (event.type === 'reply') this.handleReply(slot, event);
+      else if (event.type === 'declined') this.handleDeclined(slot, event.id, (declined ??= []));
+      else this.handleEvent(slot, event);
+    }
+    if (declined !== undefined) this.requeueAtFront(declined);
     this.table.stopIfRetired(slot);
     this.pump();
   }
 
-  private handleEvent(slot: ChildSlot<PoolTask>, event: ChildEvent, declined: PoolTask[]): void {
+  /** The task's reply: it leaves its slot, and its future settles (unless it settled meanwhile or went elsewhere). */
+  private handleReply(slot: ChildSlot<PoolTask>, event: Extract<ChildEvent, { type: 'reply' }>): void {
+    const task = this.heldBy(slot, event.id);
+    if (task === undefined) return;
+    this.table.release(task);
+    const streams = event.streams;
+    if (streams === undefined || streams.length === 0) {
+      this.settleReply(task, event.reply);
+      return;
+    }
+    this.bodies.open(slot.pid, streams);
+    // A future settled meanwhile (cancelled, aborted) dropped the value: nobody will read its bodies.
+    if (!this.settleReply(task, event.reply)) this.bodies.cancel(slot.pid, streams);
+  }
+
+  private handleDeclined(slot: ChildSlot<PoolTask>, id: number, declined: PoolTask[]): void {
+    const task = this.heldBy(slot, id);
+    if (task === undefined) return;
+    this.table.release(task);
+    declined.push(task);
+  }
+
+  /** The task `id` if `slot` holds it: not if it settled meanwhile (its child was judged lost) or was sent elsewhere since. */
+  private heldBy(slot: ChildSlot<PoolTask>, id: number): PoolTask | undefined {
+    const task = this.table.task(id);
+    return task !== undefined && task.slot === slot ? task : undefined;
+  }
+
+  /** Every event but replies and declines. */
+  private handleEvent(slot: ChildSlot<PoolTask>, event: ChildEvent): void {
     if (event.type === 'retiring') {
       slot.retiring = true;
       return;
@@ -474,9 +508,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       else this.grants?.giveBack(event.bytes);
       return;
     }
-    const task = this.table.task(event.id);
-    // A task settled meanwhile (its child was judged lost) or sent elsewhere since.
-    if (task === undefined || task.slot !== slot) return;
+    const task = this.heldBy(slot, event.id);
+    if (task === undefined) return;
     switch (event.type) {
       case 'started':
         task.started = true;
@@ -484,18 +517,6 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       case 'progress':
         // The monitor shields this loop from a throwing listener.
         this.monitor.bytes(task.future, event.bytes, event.total);
-        return;
-      case 'reply': {
-        this.table.release(task);
-        const streams = event.streams ?? [];
-        if (streams.length > 0) this.bodies.open(slot.pid, streams);
-        // A future settled meanwhile (cancelled, aborted) dropped the value: nobody will read its bodies.
-        if (!this.settleReply(task, event.reply) && streams.length > 0) this.bodies.cancel(slot.pid, streams);
-        return;
-      }
-      case 'declined':
-        this.table.release(task);
-        declined.push(task);
         return;
     }
   }
