@@ -384,7 +384,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       if (batch === undefined) batches.set(slot, [task.message]);
       else batch.push(task.message);
     }
-    if (batches !== undefined) for (const [slot, tasks] of batches) slot.send({ __rf: 'run', tasks });
+    // forEach, not for-of destructuring each entry: no entry pair and no iterator protocol per pump.
+    batches?.forEach((tasks, slot) => slot.send({ __rf: 'run', tasks }));
     this.idleness.notifyIfIdle();
   }
 
