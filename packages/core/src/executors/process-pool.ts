@@ -452,8 +452,9 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     if (message.__rf === 'alive' || message.__rf === 'ready') return;
     let declined: PoolTask[] | undefined;
     for (const event of message.events) {
-      // A reply (nearly every event) takes the short way; the rest, handleEvent.
+      // A task's start and its reply (nearly every event) take short ways of their own; the rest, handleEvent.
       if (event.type === 'reply') this.handleReply(slot, event);
+      else if (event.type === 'started') this.handleStarted(slot, event.id);
       else if (event.type === 'declined') this.handleDeclined(slot, event.id, (declined ??= []));
       else this.handleEvent(slot, event);
     }
@@ -477,6 +478,11 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     if (!this.settleReply(task, event.reply)) this.bodies.cancel(slot.pid, streams);
   }
 
+  private handleStarted(slot: ChildSlot<PoolTask>, id: number): void {
+    const task = this.heldBy(slot, id);
+    if (task !== undefined) task.started = true;
+  }
+
   private handleDeclined(slot: ChildSlot<PoolTask>, id: number, declined: PoolTask[]): void {
     const task = this.heldBy(slot, id);
     if (task === undefined) return;
@@ -490,7 +496,7 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     return task !== undefined && task.slot === slot ? task : undefined;
   }
 
-  /** Every event but replies and declines. */
+  /** Every event but starts, replies and declines. */
   private handleEvent(slot: ChildSlot<PoolTask>, event: ChildEvent): void {
     if (event.type === 'retiring') {
       slot.retiring = true;
@@ -509,16 +515,10 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       else this.grants?.giveBack(event.bytes);
       return;
     }
-    const task = this.heldBy(slot, event.id);
-    if (task === undefined) return;
-    switch (event.type) {
-      case 'started':
-        task.started = true;
-        return;
-      case 'progress':
-        // The monitor shields this loop from a throwing listener.
-        this.monitor.bytes(task.future, event.bytes, event.total);
-        return;
+    if (event.type === 'progress') {
+      const task = this.heldBy(slot, event.id);
+      // The monitor shields this loop from a throwing listener.
+      if (task !== undefined) this.monitor.bytes(task.future, event.bytes, event.total);
     }
   }
 
