@@ -49,6 +49,7 @@ const LOCATIONS = [
   [`${packages}core/dist/http/cookies.js`, "createRequire(import.meta.url)('tough-cookie')", "require('tough-cookie')"],
   [`${packages}core/dist/http/apparent-encoding.js`, "createRequire(import.meta.url)('chardet')", "require('chardet')"],
   [`${packages}serializer/dist/registry.js`, "createRequire(import.meta.url)('superjson')", "require('superjson')"],
+  [`${packages}core/dist/executors/option-names.js`, "createRequire(import.meta.url)('fastest-levenshtein')", "require('fastest-levenshtein')"],
   // rf worker runs its own copy of the request task, whatever file the coordinator named.
   [
     `${packages}distributed/dist/worker/engine-refs.js`,

@@ -15,7 +15,7 @@
  * times while it runs.
  */
 import { traceTask } from '../diagnostics/task-channels.js';
-import { finishedWithException, type Future } from '../futures/future.js';
+import { addDoneWaiter, finishedWithException, type Future } from '../futures/future.js';
 import { reportCallbackError } from '../futures/report-callback-error.js';
 
 export interface ExecutorEventMap {
@@ -119,6 +119,8 @@ export class ExecutorMonitor {
 
   private readonly owner: string;
   private readonly crossesProcesses: boolean;
+  /** Somebody listens for done, failed or cancelled: kept up to date by on() and off(), read per task. */
+  private hearsOutcomes = false;
 
   constructor(owner: string, crossesProcesses = false) {
     this.events = new TypedEmitter<ExecutorEventMap>(owner);
@@ -127,11 +129,17 @@ export class ExecutorMonitor {
   }
 
   on<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): () => void {
-    return this.events.on(event, listener);
+    const unsubscribe = this.events.on(event, listener);
+    this.noteListeners();
+    return () => {
+      unsubscribe();
+      this.noteListeners();
+    };
   }
 
   off<E extends ExecutorEventName>(event: E, listener: ExecutorListener<E>): void {
     this.events.off(event, listener);
+    this.noteListeners();
   }
 
   /** The executor accepted `task` (for its diagnostics: task-channels.ts); call once per future, when it is fully set up. */
@@ -140,7 +148,14 @@ export class ExecutorMonitor {
     this.notStarted.add(future);
     this.events.emit('queued', future);
     // After the emit: a listener that cancels at once must not have 'cancelled' announced before 'queued'.
-    future.addDoneCallback(() => this.settled(future));
+    // A done callback keeps the submitter's context for the listeners of the outcome; with none
+    // listening, the counts alone need no context, and a done waiter spares every task an AsyncResource.
+    if (this.hearsOutcomes) future.addDoneCallback(() => this.settled(future));
+    else addDoneWaiter(future, () => this.settled(future));
+  }
+
+  private noteListeners(): void {
+    this.hearsOutcomes = this.events.hasListeners('done') || this.events.hasListeners('failed') || this.events.hasListeners('cancelled');
   }
 
   /** The task started. Idempotent, so a task an executor re-dispatches is announced once. */

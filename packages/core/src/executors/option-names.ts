@@ -2,7 +2,16 @@
  * Refuses option names nobody reads: a typo such as `timout` or Python's
  * `max_workers` would otherwise be ignored silently and the default used.
  */
-import { distance } from 'fastest-levenshtein';
+import { createRequire } from 'node:module';
+
+/**
+ * fastest-levenshtein, required (it is CommonJS) when a name is wrong: only an
+ * error needs it, and loading it with the package cost every script Node's
+ * CommonJS lexer too.
+ */
+function editDistance(): typeof import('fastest-levenshtein').distance {
+  return (createRequire(import.meta.url)('fastest-levenshtein') as typeof import('fastest-levenshtein')).distance;
+}
 
 /**
  * Every key of an options type, as a record so that the compiler flags a name
@@ -30,6 +39,7 @@ export function assertKnownOptions(options: object, known: OptionNames<object> |
  * `concurrencyPerWorker`), which plain edit distance would rank below `env`.
  */
 function closestName(name: string, names: readonly string[]): string | undefined {
+  const distance = editDistance();
   const typed = normalize(name);
   let best: string | undefined;
   let bestScore = Infinity;

@@ -384,7 +384,8 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       if (batch === undefined) batches.set(slot, [task.message]);
       else batch.push(task.message);
     }
-    if (batches !== undefined) for (const [slot, tasks] of batches) slot.send({ __rf: 'run', tasks });
+    // forEach, not for-of destructuring each entry: no entry pair and no iterator protocol per pump.
+    batches?.forEach((tasks, slot) => slot.send({ __rf: 'run', tasks }));
     this.idleness.notifyIfIdle();
   }
 
@@ -449,14 +450,54 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
     slot.heard = true;
     // 'ready': the handle has already sent what waited for it.
     if (message.__rf === 'alive' || message.__rf === 'ready') return;
-    const declined: PoolTask[] = [];
-    for (const event of message.events) this.handleEvent(slot, event, declined);
-    this.requeueAtFront(declined);
+    let declined: PoolTask[] | undefined;
+    for (const event of message.events) {
+      // A task's start and its reply (nearly every event) take short ways of their own; the rest, handleEvent.
+      if (event.type === 'reply') this.handleReply(slot, event);
+      else if (event.type === 'started') this.handleStarted(slot, event.id);
+      else if (event.type === 'declined') this.handleDeclined(slot, event.id, (declined ??= []));
+      else this.handleEvent(slot, event);
+    }
+    if (declined !== undefined) this.requeueAtFront(declined);
     this.table.stopIfRetired(slot);
     this.pump();
   }
 
-  private handleEvent(slot: ChildSlot<PoolTask>, event: ChildEvent, declined: PoolTask[]): void {
+  /** The task's reply: it leaves its slot, and its future settles (unless it settled meanwhile or went elsewhere). */
+  private handleReply(slot: ChildSlot<PoolTask>, event: Extract<ChildEvent, { type: 'reply' }>): void {
+    const task = this.heldBy(slot, event.id);
+    if (task === undefined) return;
+    this.table.release(task);
+    const streams = event.streams;
+    if (streams === undefined || streams.length === 0) {
+      this.settleReply(task, event.reply);
+      return;
+    }
+    this.bodies.open(slot.pid, streams);
+    // A future settled meanwhile (cancelled, aborted) dropped the value: nobody will read its bodies.
+    if (!this.settleReply(task, event.reply)) this.bodies.cancel(slot.pid, streams);
+  }
+
+  private handleStarted(slot: ChildSlot<PoolTask>, id: number): void {
+    const task = this.heldBy(slot, id);
+    if (task !== undefined) task.started = true;
+  }
+
+  private handleDeclined(slot: ChildSlot<PoolTask>, id: number, declined: PoolTask[]): void {
+    const task = this.heldBy(slot, id);
+    if (task === undefined) return;
+    this.table.release(task);
+    declined.push(task);
+  }
+
+  /** The task `id` if `slot` holds it: not if it settled meanwhile (its child was judged lost) or was sent elsewhere since. */
+  private heldBy(slot: ChildSlot<PoolTask>, id: number): PoolTask | undefined {
+    const task = this.table.task(id);
+    return task !== undefined && task.slot === slot ? task : undefined;
+  }
+
+  /** Every event but starts, replies and declines. */
+  private handleEvent(slot: ChildSlot<PoolTask>, event: ChildEvent): void {
     if (event.type === 'retiring') {
       slot.retiring = true;
       return;
@@ -474,29 +515,10 @@ export class ProcessPoolExecutor implements Executor, ObservableExecutor {
       else this.grants?.giveBack(event.bytes);
       return;
     }
-    const task = this.table.task(event.id);
-    // A task settled meanwhile (its child was judged lost) or sent elsewhere since.
-    if (task === undefined || task.slot !== slot) return;
-    switch (event.type) {
-      case 'started':
-        task.started = true;
-        return;
-      case 'progress':
-        // The monitor shields this loop from a throwing listener.
-        this.monitor.bytes(task.future, event.bytes, event.total);
-        return;
-      case 'reply': {
-        this.table.release(task);
-        const streams = event.streams ?? [];
-        if (streams.length > 0) this.bodies.open(slot.pid, streams);
-        // A future settled meanwhile (cancelled, aborted) dropped the value: nobody will read its bodies.
-        if (!this.settleReply(task, event.reply) && streams.length > 0) this.bodies.cancel(slot.pid, streams);
-        return;
-      }
-      case 'declined':
-        this.table.release(task);
-        declined.push(task);
-        return;
+    if (event.type === 'progress') {
+      const task = this.heldBy(slot, event.id);
+      // The monitor shields this loop from a throwing listener.
+      if (task !== undefined) this.monitor.bytes(task.future, event.bytes, event.total);
     }
   }
 

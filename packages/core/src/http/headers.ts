@@ -22,15 +22,13 @@ export class CaseInsensitiveHeaders implements Iterable<[string, string]> {
 
   constructor(init?: HeadersInit | null) {
     if (init === undefined || init === null) return;
-    const pairs: Iterable<readonly [string, unknown]> =
-      init instanceof CaseInsensitiveHeaders || Symbol.iterator in init
-        ? (init as Iterable<readonly [string, unknown]>)
-        : Object.entries(init);
-    for (const [name, value] of pairs) {
-      // A null value in a mapping means "no such header", as in requests' merge_setting.
-      if (value === null || value === undefined) continue;
-      this.set(name, String(value));
+    if (init instanceof CaseInsensitiveHeaders || Symbol.iterator in init) {
+      for (const [name, value] of init as Iterable<readonly [string, unknown]>) setGiven(this, name, value);
+      return;
     }
+    // A mapping (every response's request headers, rebuilt from its spec's) by its keys: no entry pairs.
+    const record = init as Record<string, unknown>;
+    for (const name of Object.keys(record)) setGiven(this, name, record[name]);
   }
 
   get(name: string): string | undefined {
@@ -98,11 +96,16 @@ export class CaseInsensitiveHeaders implements Iterable<[string, string]> {
   }
 }
 
+/** A null value in a mapping means "no such header", as in requests' merge_setting. (Not a method: session.headers' items are its properties too.) */
+function setGiven(headers: CaseInsensitiveHeaders, name: string, value: unknown): void {
+  if (value !== null && value !== undefined) headers.set(name, String(value));
+}
+
 registerCompactClass(CaseInsensitiveHeaders, 'rf.CaseInsensitiveHeaders', {
   fields: ['store'],
   toWire(headers): string[] {
     const flat: string[] = [];
-    for (const [name, value] of headers.store.values()) flat.push(name, value);
+    for (const pair of headers.store.values()) flat.push(pair[0], pair[1]);
     return flat;
   },
   fromWire(flat: string[]): CaseInsensitiveHeaders {

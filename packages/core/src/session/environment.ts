@@ -4,33 +4,37 @@
  * coordinator's, and what it decides travels in the spec, so a child process
  * with another environment sends the same request.
  */
+import { runAsMicrotask } from '../executors/idleness.js';
 import { netrcEnvironmentOf, type NetrcEnvironment } from '../http/netrc.js';
 import type { EnvironmentProxies } from '../http/no-proxy.js';
 import { shouldBypassProxies } from '../http/no-proxy.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
-/** The schemes a request can use, plus `all` (ALL_PROXY) and `no` (NO_PROXY); names spelt out, as this runs per request. */
-const PROXY_VARIABLES: ReadonlyArray<readonly [key: string, lower: string, upper: string]> = [
-  ['http', 'http_proxy', 'HTTP_PROXY'],
-  ['https', 'https_proxy', 'HTTPS_PROXY'],
-  ['all', 'all_proxy', 'ALL_PROXY'],
-  ['no', 'no_proxy', 'NO_PROXY'],
-];
+/** A lowercase variable wins over its uppercase twin, even empty (which unsets it). */
+function proxyVariable(lower: string | undefined, upper: string | undefined): string | undefined {
+  return lower !== undefined ? lower : upper;
+}
 
 /**
- * urllib's getproxies_environment, for the keys a request can use: a
- * lowercase variable wins over its uppercase twin, and an empty lowercase one
- * unsets it; under CGI (REQUEST_METHOD set) HTTP_PROXY is ignored (httpoxy).
+ * urllib's getproxies_environment, for the keys a request can use (the
+ * schemes, plus `all`: ALL_PROXY and `no`: NO_PROXY): a lowercase variable
+ * wins over its uppercase twin, and an empty lowercase one unsets it; under
+ * CGI (REQUEST_METHOD set) HTTP_PROXY is ignored (httpoxy). Each name spelt
+ * out and read once (a getenv), not a loop over a table of them: this runs
+ * for nearly every request, and a loop destructuring its rows ran cold through
+ * the iterator protocol in a fresh process.
  */
 export function environmentProxies(env: Environment): EnvironmentProxies {
   const proxies: EnvironmentProxies = {};
-  for (const [key, lowerName, upperName] of PROXY_VARIABLES) {
-    const lower = env[lowerName];
-    const upper = key === 'http' && env.REQUEST_METHOD !== undefined ? undefined : env[upperName];
-    const value = lower !== undefined ? lower : upper;
-    if (value) proxies[key] = value;
-  }
+  const http = proxyVariable(env.http_proxy, env.REQUEST_METHOD !== undefined ? undefined : env.HTTP_PROXY);
+  const https = proxyVariable(env.https_proxy, env.HTTPS_PROXY);
+  const all = proxyVariable(env.all_proxy, env.ALL_PROXY);
+  const no = proxyVariable(env.no_proxy, env.NO_PROXY);
+  if (http) proxies.http = http;
+  if (https) proxies.https = https;
+  if (all) proxies.all = all;
+  if (no) proxies.no = no;
   return proxies;
 }
 
@@ -78,7 +82,7 @@ function forgetReading(): void {
 export function processEnvironment(): EnvironmentReading {
   if (readingThisRun === undefined) {
     readingThisRun = readEnvironment(process.env);
-    queueMicrotask(forgetReading);
+    runAsMicrotask(forgetReading);
   }
   return readingThisRun;
 }

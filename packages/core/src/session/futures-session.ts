@@ -13,12 +13,11 @@ import { assertKnownOptions } from '../executors/option-names.js';
 import { ThreadPoolExecutor } from '../executors/thread-pool.js';
 import { addDoneWaiter, type Future, type IteratedFuture } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
-import { AgentPool } from '../http/agents.js';
 import { assertDataCanTravel } from '../http/body-source.js';
 import { specForCrossing, type CrossingSpec, type RequestSpec } from '../http/request-spec.js';
 import { unpackOutcome, type PackedOutcome } from '../http/outcome-crossing.js';
 import type { RequestOutcome } from '../http/request-task.js';
-import { runRequestTaskIn } from './request-engine.js';
+import { InProcessAgents, runRequestTaskIn } from './request-engine.js';
 import type { Response } from '../http/response.js';
 import { BaseSession } from './base-session.js';
 import { warnBackgroundCallbackOnce } from './deprecation.js';
@@ -41,8 +40,8 @@ const REQUEST_TASK_REF = fnRef(new URL('../http/request-task.js', import.meta.ur
 export class FuturesSession extends BaseSession<Future<Response>> {
   readonly state: SessionState;
   readonly executor: Executor;
-  /** Sockets of requests run in this process; a child process keeps its own. */
-  readonly agents = new AgentPool();
+  /** Sockets of requests run in this process, made on the first (request-engine.ts); a child process keeps its own. */
+  private readonly agents = new InProcessAgents();
   readonly maxQueued: number;
   /** Requests per origin in flight at most (null: no limit). */
   readonly perHostLimit: number | null;
@@ -157,7 +156,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
       future = packed.mapResult((outcome) => unpackOutcome(outcome, spec));
     } else {
       const agents = this.agents;
-      future = this.executor.submit(taskWithContext((context, s: RequestSpec) => runRequestTaskIn(context, s, this, { agents })), spec);
+      future = this.executor.submit(taskWithContext((context, s: RequestSpec) => runRequestTaskIn(context, s, this, agents)), spec);
     }
     trace?.queued(future);
     const cookies = this.state.cookies;

@@ -6,16 +6,18 @@
  * leaves nothing but what can be resumed (`resume: true` keeps `.<name>.part`
  * on purpose, with its record, for the next attempt).
  */
-import { readdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Executor } from '../executors/executor.js';
 import type { TaskLostListener } from '../executors/task-lost-listeners.js';
 import type { Future } from '../futures/future.js';
 import type { RequestSpec } from '../http/request-spec.js';
-import { isTemporaryFileOf } from '../http/engine-files.js';
 
-/** Removes the temporary files that process `pid` was writing for `target`. */
+/**
+ * Removes the temporary files that process `pid` was writing for `target`.
+ * Its modules load here, on a lost save, not with every session.
+ */
 export async function removeTemporaryFilesOf(target: string, pid: number): Promise<void> {
+  const [{ readdir, rm }, { isTemporaryFileOf }] = await Promise.all([import('node:fs/promises'), import('../http/engine-files.js')]);
   const destination = resolve(target);
   const directory = dirname(destination);
   let names: string[];

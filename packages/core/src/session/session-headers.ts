@@ -44,7 +44,10 @@ export class HeadersDict extends CaseInsensitiveHeaders implements ItemStore {
    */
   toCheckedObject(): Record<string, string> {
     const object: Record<string, string> = {};
-    for (const [name, value] of this.store.values()) {
+    // Pairs read by index: destructuring each ran the iterator protocol, cold in a fresh process (per request).
+    for (const pair of this.store.values()) {
+      const name = pair[0];
+      const value = pair[1];
       const text = headerValueText(name, value);
       // Defined, not assigned: a header named "__proto__" stays a header.
       if (name === '__proto__') Object.defineProperty(object, name, { value: text, enumerable: true, writable: true, configurable: true });

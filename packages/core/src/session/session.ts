@@ -4,8 +4,7 @@
  * executors use.
  */
 import { traceSessionRequest } from '../diagnostics/request-channels.js';
-import { AgentPool } from '../http/agents.js';
-import { runRequestTaskIn } from './request-engine.js';
+import { InProcessAgents, runRequestTaskIn } from './request-engine.js';
 import type { Response } from '../http/response.js';
 import { standaloneTaskContext } from '../task-context.js';
 import { BaseSession } from './base-session.js';
@@ -22,7 +21,8 @@ let nextTaskId = 1;
 
 export class Session extends BaseSession<Promise<Response>> {
   readonly state: SessionState;
-  readonly agents = new AgentPool();
+  /** Its keep-alive connection pools, made with the engine on the first request. */
+  private readonly agents = new InProcessAgents();
   private closed = false;
   private readonly inFlight = new Map<AbortController, Promise<unknown>>();
   private readonly openBodies = new OpenBodies();
@@ -43,7 +43,7 @@ export class Session extends BaseSession<Promise<Response>> {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
     const context = standaloneTaskContext(controller.signal, nextTaskId++);
-    const run = () => runRequestTaskIn(context, spec, this, { agents: this.agents }).then((outcome) => settleOutcome(this.state.cookies, outcome, this.openBodies) as Response);
+    const run = () => runRequestTaskIn(context, spec, this, this.agents).then((outcome) => settleOutcome(this.state.cookies, outcome, this.openBodies) as Response);
     const response = (traceSessionRequest(spec.method, spec.url, options.meta, run) as Promise<Response>)
       .finally(() => {
         this.inFlight.delete(controller);

@@ -11,6 +11,8 @@ import type { FilePart, FilesOption, RequestSpec } from '../http/request-spec.js
 
 /** Replaces the spec's streamed bodies by UploadRefs; returns the withdrawal to run once the request is settled (undefined: nothing was offered). */
 export function offerStreamedBodies(spec: RequestSpec): (() => void) | undefined {
+  // Most requests send no body at all: nothing to look at, nothing to make.
+  if (spec.data === null && spec.files === null) return undefined;
   const refs: UploadRef[] = [];
   const offer = (value: unknown): unknown => {
     if (!isStreamingData(value)) return value;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
@@ -119,6 +120,25 @@ describe.each(executorCases)('$name: stats() and events', ({ make, crossesProces
     await expect(executor.submit(task('echo'), 2)).resolves.toBe(2);
     expect(calls).toEqual(['done']);
     expect(executor.stats()).toMatchObject({ completed: 2, failed: 0 });
+  });
+
+  it("counts a task settled while nobody listens, and runs the outcome listeners of one submitted while listened to in its submitter's context", async () => {
+    const executor = make(1);
+    await expect(executor.submit(task('echo'), 'unheard').result()).resolves.toBe('unheard');
+    expect(executor.stats()).toMatchObject({ queued: 0, running: 0, completed: 1 });
+    const tenant = new AsyncLocalStorage<string>();
+    const heard: Array<[string, string | undefined]> = [];
+    executor.on('done', () => heard.push(['done', tenant.getStore()]));
+    executor.on('failed', () => heard.push(['failed', tenant.getStore()]));
+    executor.on('cancelled', () => heard.push(['cancelled', tenant.getStore()]));
+    const [done, failed] = tenant.run('submitter', () => [executor.submit(task('echo'), 1), executor.submit(task('fail'), 'on purpose')]);
+    const queued = tenant.run('canceller', () => executor.submit(task('echo'), 2));
+    expect(queued.cancel()).toBe(true);
+    await done.result();
+    await expect(failed.result()).rejects.toThrow('on purpose');
+    await settleEvents();
+    expect(heard).toEqual([['cancelled', 'canceller'], ['done', 'submitter'], ['failed', 'submitter']]);
+    expect(executor.stats()).toMatchObject({ completed: 2, failed: 1, cancelled: 1 });
   });
 
   it('refuses a listener that is not a function, naming the event', () => {

@@ -181,6 +181,21 @@ describe('ProcessPoolExecutor: scheduling', () => {
     expect(readFileSync(marker, 'utf8')).toBe('later-task\n');
   });
 
+  it('dispatches after the submitting code ran: a task cancelled in that run starts no child, one submitted with it runs', async () => {
+    const ex = executor({ maxWorkers: 1 });
+    const marker = join(scratch, 'same-run.txt');
+    writeFileSync(marker, '');
+    const cancelled = ex.submit(task('appendMarker'), marker, 'cancelled-in-run');
+    expect(cancelled.cancel()).toBe(true);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(ex.stats()).toMatchObject({ queued: 0, running: 0, cancelled: 1, workers: [] });
+    const kept = ex.submit(task('appendMarker'), marker, 'kept');
+    const dropped = ex.submit(task('appendMarker'), marker, 'dropped');
+    dropped.cancel();
+    expect(await kept).toBe('kept');
+    expect(readFileSync(marker, 'utf8')).toBe('kept\n');
+  });
+
   it('aborts a running task through its child, which lives on with its other tasks', async () => {
     const ex = executor({ maxWorkers: 1, concurrencyPerWorker: 4 });
     const gate = await gateServer();

@@ -32,6 +32,16 @@ describe('CaseInsensitiveHeaders', () => {
     expect(JSON.parse(JSON.stringify(headers))).toEqual({ 'X-A': '1', 'x-b': '2' });
   });
 
+  it('takes a mapping (own keys in order, nulls left out, numbers as text, an own __proto__ as a header), pairs or headers', () => {
+    const mapping = JSON.parse('{"X-A": "1", "__proto__": "p", "X-Null": null, "x-n": 2}') as Record<string, string | number | null>;
+    Object.setPrototypeOf(mapping, { inherited: 'no' });
+    const fromMapping = new CaseInsensitiveHeaders(mapping);
+    expect(fromMapping.entries()).toEqual([['X-A', '1'], ['__proto__', 'p'], ['x-n', '2']]);
+    expect(new CaseInsensitiveHeaders({ A: undefined, B: 'b' }).entries()).toEqual([['B', 'b']]);
+    expect(new CaseInsensitiveHeaders(new Map<string, string | number>([['M', 1], ['m', 'again']])).entries()).toEqual([['m', 'again']]);
+    expect(new CaseInsensitiveHeaders(fromMapping).entries()).toEqual(fromMapping.entries());
+  });
+
   it('keeps its class through the serializer', () => {
     const copy = decode<CaseInsensitiveHeaders>(encode(new CaseInsensitiveHeaders({ 'X-Mixed': 'v' })));
     expect(copy).toBeInstanceOf(CaseInsensitiveHeaders);

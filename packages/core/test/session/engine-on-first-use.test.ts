@@ -53,6 +53,8 @@ async function inFreshProcess(body: string): Promise<unknown> {
     }
     const engine = (urls) => [...urls].some((url) => url.endsWith('/dist/http/request-task.js'));
     const sender = (urls) => [...urls].some((url) => url.endsWith('/dist/http/send-hop.js'));
+    // What only in-process requests, a lost save or a misspelt option need (request-engine.ts, orphaned-parts.ts, option-names.ts).
+    const lazies = (urls) => [...urls].map((url) => url.slice(url.lastIndexOf('/') + 1)).filter((name) => ['agents.js', 'proxy.js', 'http2-agents.js', 'engine-files.js', 'mod.js'].includes(name)).sort();
     ${body}
   `;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dist });
@@ -64,17 +66,25 @@ describe('the in-process engine loads on first use', () => {
     const result = await inFreshProcess(`
       const { FuturesSession, ProcessPoolExecutor } = await import(dist + '/index.js');
       const afterImport = await loaded();
-      const state = { engineAfterImport: engine(afterImport), senderAfterImport: sender(afterImport) };
+      const state = { engineAfterImport: engine(afterImport), senderAfterImport: sender(afterImport), laziesAfterImport: lazies(afterImport) };
       const executor = new ProcessPoolExecutor({ maxWorkers: 1, execArgv: [] });
       const session = new FuturesSession({ executor });
       const response = await session.get(url + '/get');
       const afterRequest = await loaded();
-      Object.assign(state, { status: response.statusCode, path: new URL(response.json().url).pathname, engineAfterRequest: engine(afterRequest) });
+      Object.assign(state, { status: response.statusCode, path: new URL(response.json().url).pathname, engineAfterRequest: engine(afterRequest), laziesAfterRequest: lazies(afterRequest) });
       await session.close();
       await executor.shutdown({ wait: true });
       console.log(JSON.stringify(state));
     `);
-    expect(result).toEqual({ engineAfterImport: false, senderAfterImport: false, status: 200, path: '/get', engineAfterRequest: false });
+    expect(result).toEqual({
+      engineAfterImport: false,
+      senderAfterImport: false,
+      laziesAfterImport: [],
+      status: 200,
+      path: '/get',
+      engineAfterRequest: false,
+      laziesAfterRequest: [],
+    });
   });
 
   it('Session loads it with its first request, and its requests run as before', async () => {
@@ -105,5 +115,43 @@ describe('the in-process engine loads on first use', () => {
       await session.close();
     `);
     expect(result).toEqual({ status: 200, copies: [pathToFileURL(path.join(dist, 'http/request-task.js')).href], sameModule: true, refused: 'InvalidSchema' });
+  });
+
+  it('Session and an in-process FuturesSession make their keep-alive pools with the engine: one socket reused, closed by close()', async () => {
+    const result = await inFreshProcess(`
+      const { createServer } = await import('node:http');
+      const { once } = await import('node:events');
+      const { FuturesSession, Session, ThreadPoolExecutor } = await import(dist + '/index.js');
+      const laziesAfterImport = lazies(await loaded());
+      const server = createServer((request, response) => response.end(String(request.socket.remotePort)));
+      const open = new Set();
+      server.on('connection', (socket) => { open.add(socket); socket.on('close', () => open.delete(socket)); });
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const local = 'http://127.0.0.1:' + server.address().port + '/';
+      const sessions = {};
+      for (const [name, session] of [['Session', new Session()], ['FuturesSession', new FuturesSession({ executor: new ThreadPoolExecutor({ maxWorkers: 1 }) })]]) {
+        const ports = [];
+        for (let i = 0; i < 3; i++) ports.push((await session.get(local)).text);
+        const openBeforeClose = open.size;
+        const closes = [...open].map((socket) => once(socket, 'close'));
+        await session.close();
+        await Promise.all(closes);
+        sessions[name] = { distinctPorts: new Set(ports).size, openBeforeClose, openAfterClose: open.size };
+      }
+      const idle = new FuturesSession({ executor: new ThreadPoolExecutor({ maxWorkers: 1 }) });
+      await idle.close(); // no request ran: nothing to make or close
+      server.close();
+      console.log(JSON.stringify({ laziesAfterImport, sessions, laziesAfterRequests: lazies(await loaded()) }));
+    `);
+    expect(result).toEqual({
+      laziesAfterImport: [],
+      sessions: {
+        Session: { distinctPorts: 1, openBeforeClose: 1, openAfterClose: 0 },
+        FuturesSession: { distinctPorts: 1, openBeforeClose: 1, openAfterClose: 0 },
+      },
+      // The engine's own imports: it names them statically.
+      laziesAfterRequests: ['agents.js', 'engine-files.js', 'http2-agents.js', 'proxy.js'],
+    });
   });
 });

@@ -49,6 +49,16 @@ describe('process.env is read once per turn of the event loop', () => {
     expect(Object.isFrozen(second.proxies)).toBe(true);
   });
 
+  it('is forgotten at the next microtask checkpoint: code after any await reads process.env again', async () => {
+    await nextTurn();
+    const first = processEnvironment();
+    await Promise.resolve();
+    process.env.HTTP_PROXY = 'http://127.0.0.1:9';
+    const second = processEnvironment();
+    expect(second).not.toBe(first);
+    expect(second.proxies.http).toBe('http://127.0.0.1:9');
+  });
+
   for (const kind of ['thread', 'process'] as const) {
     it(`${kind} pool: HTTP_PROXY set, then unset, between two awaited requests is obeyed each time`, async () => {
       const executor = kind === 'thread' ? new ThreadPoolExecutor({ maxWorkers: 2 }) : new ProcessPoolExecutor({ maxWorkers: 1 });
