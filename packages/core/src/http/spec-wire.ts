@@ -2,92 +2,62 @@
  * A plain request spec's own form between the coordinator and a child (#14,
  * the request's side of what outcome-crossing.ts does for the reply). Walked as
  * a general value, the spec cost every fresh coordinator the compile and cold
- * run of the serializer's generic walk (walkParts, walkArray, encode...) for a
- * spec that is, for a plain GET, two strings and the pool. Here the spec is
- * checked and copied in one pass when the request is made, written as
- *
- *   [method, url, pool.maxSize, pool.block, headers as [name, value, ...] | null, the other fields | null]
- *
- * and read back in one pass in the child, into the CrossingSpec the request
- * task expects. The other fields (what specForCrossing kept besides these) go
- * as they are when they are plain JSON: strings, finite numbers, booleans,
- * null, arrays and plain objects of those. Anything else (bytes, an fnRef, a
- * streamed body, an auth object, undefined, NaN, a cycle, a "__proto__" key)
- * makes the whole spec take the general path (encodeAhead), whose check
- * refuses what it refuses with the same PicklingError and path. A long text
- * crosses unpacked, as on the general path (the serializer's packed-call.ts).
+ * run of the serializer's generic walk (walkParts, walkArray, encode...) and
+ * its encodeAhead bookkeeping, for a spec that is, for a plain GET, two
+ * strings, the pool and a few session settings. A spec whose parts a user may
+ * fill (the session's specPartsToCheck) are plain JSON (strings, finite
+ * numbers, booleans, null, arrays and plain objects of those) has them checked
+ * and copied in one pass when the request is made; every other part the
+ * session made itself, JSON-safe by construction, as encodeAhead's checkOnly
+ * trusts it. The spec so made is its form: JSON.parse in the child builds the
+ * CrossingSpec as it is, which the reader only checks. Anything else in a
+ * user's part (bytes, an fnRef, a streamed body, undefined, NaN, -0, a cycle,
+ * a "__proto__" or "constructor" key, a getter that throws) makes the whole
+ * spec take the general path (encodeAhead), whose check refuses what it
+ * refuses with the same PicklingError and path. A long text crosses unpacked,
+ * as on the general path (the serializer's packed-call.ts).
  */
 import { InWireForm, WireFormatError, registerWireForm } from '@requests-futures/serializer';
-import type { CrossingSpec } from './request-spec.js';
+import type { CrossingSpec, RequestSpec } from './request-spec.js';
 
 const SPEC_FORM = 'rf.spec';
-
-const enum Slot {
-  Method,
-  Url,
-  MaxSize,
-  Block,
-  Headers,
-  Rest,
-  Count,
-}
 
 /** Deeper than this, the general path decides (it tells a cycle from a deep value). */
 const MAX_DEPTH = 64;
 
-/** A plain spec, copied when the request was made: later changes to the caller's values do not cross, as with encodeAhead. */
+/** A plain spec; its user's parts copied when the request was made, so later changes to them do not cross (as with encodeAhead). */
 export class PlainSpecForm extends InWireForm {
-  constructor(private readonly form: unknown[]) {
+  constructor(private readonly form: CrossingSpec) {
     super(SPEC_FORM);
   }
 
-  writeWire(): unknown[] {
+  writeWire(): CrossingSpec {
     return this.form;
   }
 }
 
-/** The spec in its own form, or undefined when something in it needs the general path. */
-export function plainSpecForm(crossing: CrossingSpec): PlainSpecForm | undefined {
-  const { method, url, pool } = crossing;
-  if (typeof method !== 'string' || typeof url !== 'string') return undefined;
-  if (pool === null || typeof pool !== 'object' || Object.getPrototypeOf(pool) !== Object.prototype || !isJsonNumber(pool.maxSize) || typeof pool.block !== 'boolean') return undefined;
-  if (Object.keys(pool).length !== 2) return undefined;
+/**
+ * The spec in its own form, or undefined when something in it needs the
+ * general path. `crossing` is the session's own (specForCrossing made it for
+ * this request): its user's parts are replaced by their copies.
+ */
+export function plainSpecForm(crossing: CrossingSpec, partsToCheck: readonly (keyof RequestSpec)[]): PlainSpecForm | undefined {
+  if (typeof crossing.method !== 'string' || typeof crossing.url !== 'string') return undefined;
+  const parts = crossing as Record<string, unknown>;
   try {
-    return formOf(crossing, method, url, pool);
+    for (const part of partsToCheck) {
+      const value = parts[part];
+      // Left out: it holds its default.
+      if (value === undefined && !Object.hasOwn(parts, part)) continue;
+      const copy = jsonCopy(value, 0);
+      if (copy === INVALID) return undefined;
+      parts[part] = copy;
+    }
   } catch {
     // A getter that threw: the general path's check reports it with its path.
     return undefined;
   }
-}
-
-function formOf(crossing: CrossingSpec, method: string, url: string, pool: CrossingSpec['pool']): PlainSpecForm | undefined {
-  let headers: string[] | null = null;
-  let rest: Record<string, unknown> | null = null;
-  for (const key in crossing) {
-    if (key === 'method' || key === 'url' || key === 'pool') continue;
-    const value = crossing[key as keyof CrossingSpec];
-    if (key === 'headers') {
-      headers = flatHeaders(value);
-      if (headers !== null) continue;
-    }
-    const copy = jsonCopy(value, 0);
-    if (copy === INVALID) return undefined;
-    // Assigned in the crossing's order: the child's spec gets them in the same.
-    (rest ??= {})[key] = copy;
-  }
-  return new PlainSpecForm([method, url, pool.maxSize, pool.block, headers, rest]);
-}
-
-/** The headers as [name, value, ...] when every value is a string; null: not (jsonCopy decides). */
-function flatHeaders(headers: unknown): string[] | null {
-  if (headers === null || typeof headers !== 'object' || Object.getPrototypeOf(headers) !== Object.prototype) return null;
-  const flat: string[] = [];
-  for (const name of Object.keys(headers)) {
-    const value = (headers as Record<string, unknown>)[name];
-    if (typeof value !== 'string' || name === '__proto__') return null;
-    flat.push(name, value);
-  }
-  return flat;
+  return new PlainSpecForm(crossing);
 }
 
 const INVALID = Symbol('not plain JSON');
@@ -140,34 +110,11 @@ function isJsonNumber(value: unknown): value is number {
 
 /** In the child: the CrossingSpec the form says (request-task.ts's specFromCrossing then fills in the defaults). */
 export function crossingOfForm(json: unknown): CrossingSpec {
-  if (!Array.isArray(json) || json.length !== Slot.Count) throw new WireFormatError(`${SPEC_FORM}: expected a list of ${Slot.Count} fields`);
-  const method = json[Slot.Method] as unknown;
-  const url = json[Slot.Url] as unknown;
-  const maxSize = json[Slot.MaxSize] as unknown;
-  const block = json[Slot.Block] as unknown;
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new WireFormatError(`${SPEC_FORM}: expected an object`);
+  const { method, url, pool } = json as Partial<CrossingSpec>;
   if (typeof method !== 'string' || typeof url !== 'string') throw new WireFormatError(`${SPEC_FORM}: method and url must be strings`);
-  if (typeof maxSize !== 'number' || typeof block !== 'boolean') throw new WireFormatError(`${SPEC_FORM}: pool must be a number and a boolean`);
-  const crossing: CrossingSpec = { method, url, pool: { maxSize, block } };
-  const flat = json[Slot.Headers] as unknown;
-  if (flat !== null) crossing.headers = headersOf(flat);
-  const rest = json[Slot.Rest] as unknown;
-  if (rest !== null) {
-    if (typeof rest !== 'object' || Array.isArray(rest) || Object.hasOwn(rest, '__proto__')) throw new WireFormatError(`${SPEC_FORM}: the other fields must be an object`);
-    Object.assign(crossing, rest);
-  }
-  return crossing;
-}
-
-function headersOf(flat: unknown): Record<string, string> {
-  if (!Array.isArray(flat) || flat.length % 2 !== 0) throw new WireFormatError(`${SPEC_FORM}: headers must be a flat list of name, value pairs`);
-  const headers: Record<string, string> = {};
-  for (let i = 0; i < flat.length; i += 2) {
-    const name = flat[i] as unknown;
-    const value = flat[i + 1] as unknown;
-    if (typeof name !== 'string' || typeof value !== 'string') throw new WireFormatError(`${SPEC_FORM}: headers must be strings`);
-    headers[name] = value;
-  }
-  return headers;
+  if (pool === null || typeof pool !== 'object') throw new WireFormatError(`${SPEC_FORM}: pool must be an object`);
+  return json as CrossingSpec;
 }
 
 registerWireForm(SPEC_FORM, crossingOfForm);

@@ -101,10 +101,11 @@ export class FuturesSession extends BaseSession<Future<Response>> {
       if (contexts !== undefined) spec.contexts = contexts;
       crossing = specForCrossing(spec);
       // A plain spec in its own form (spec-wire.ts), checked and copied now; anything else walks.
-      const form = plainSpecForm(crossing);
+      const partsToCheck = specPartsToCheck(spec);
+      const form = plainSpecForm(crossing, partsToCheck);
       if (form !== undefined) crossing = form;
       else try {
-        encodeAhead(crossing, { rootPath: '', checkOnly: specPartsToCheck(spec) });
+        encodeAhead(crossing, { rootPath: '', checkOnly: partsToCheck });
       } catch (error) {
         withdrawBodies?.();
         throw error;
