@@ -19,6 +19,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Readable } from 'node:stream';
 import type { ExportOptions } from '@requests-futures/worker';
+// A pool child imports this module before it decodes its first task, whose spec may be in its own form: its reader is registered here.
+import './http/spec-wire.js';
 
 export interface TaskContext {
   /** Aborted when the task's future is aborted (`future.abort()`, `close({ abort: true })`). */

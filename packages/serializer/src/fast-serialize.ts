@@ -29,6 +29,7 @@ import { LONG_TEXT_CHARS, hasLongText } from './long-text.js';
 import { OBJECT_ENTRIES, needsEntries, toEntriesForm } from './object-transformer.js';
 import { TYPED_ARRAY_PROTOTYPES } from './picklable.js';
 import { compactClassOf, plainClassIdentifierOf } from './registry.js';
+import { InWireForm, nestedWireOf } from './wire-form.js';
 
 /** superjson's TypeAnnotation for one node, and its children's annotations keyed by escaped path. */
 type Annotation = [type: unknown, children?: Annotations] | Annotations;
@@ -153,6 +154,12 @@ function walkInstance(value: object): unknown {
   const classIdentifier = plainClassIdentifierOf(value);
   // superjson copies `{ ...value }` first; its own enumerable keys (no symbols here) are the same.
   if (classIdentifier !== undefined) return walkProperties(value, ['class', classIdentifier]);
+  if (value instanceof InWireForm) {
+    // Written by its owner (wire-form.ts): a leaf, as a compact class's form.
+    const written = nestedWireOf(value);
+    annotation = written.annotation as Annotation;
+    return written.json;
+  }
   const compact = compactClassOf(value);
   if (compact === undefined) throw GIVE_UP;
   // A key outside its wire form would vanish: the full check names it.

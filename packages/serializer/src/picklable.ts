@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { types } from 'node:util';
 import { PicklingError } from './pickling-error.js';
 import { compactClassOf, isRegisteredClass, plainClassIdentifierOf } from './registry.js';
+import { InWireForm } from './wire-form.js';
 import { indexPath, mapKeyPath, mapValuePath, propertyPath, symbolKeyPath } from './value-path.js';
 
 export interface Unpicklable {
@@ -91,6 +92,8 @@ function shapeOf(value: object): Shape {
   if (plainClassIdentifierOf(value) !== undefined) return 'registered';
   const compact = compactClassOf(value);
   if (compact !== undefined) return { compact: compact.fields };
+  // Its owner writes it (wire-form.ts): what it holds is the owner's to check.
+  if (value instanceof InWireForm) return { compact: Object.keys(value) };
   if (isStream(value)) return { refused: 'stream' };
   if (value instanceof EventEmitter) return { refused: 'EventEmitter' };
   if (proto === Object.prototype || proto === null) return { container: 'plain' };

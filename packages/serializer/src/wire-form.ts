@@ -8,13 +8,13 @@
  * decode() hands the JSON back to the owner's reader. What the owner's form
  * cannot say, the owner sends as an ordinary value: the general path stays.
  *
- * On the wire it is a custom annotation on the root (`[['custom', identifier]]`),
- * so a reader that does not use the fast path (superjson) decodes it too.
+ * On the wire it is a custom annotation (`[['custom', identifier]]`), on the
+ * root or on the value's path inside another (packCall's args, a general
+ * encode's walk), so a reader that does not use the fast path (superjson) decodes it too.
  */
 import { collectingBinaryParts, fromPlaceholder, toPlaceholder, type Placeholder } from './binary-channel.js';
 import type { Wire } from './codec.js';
 import { registerTransformer } from './registry.js';
-import { WireFormatError } from './wire-format-error.js';
 
 /** Puts bytes into the wire's binary parts and returns what the JSON holds in their place. */
 export type BinaryPartWriter = (bytes: ArrayBufferView) => Placeholder;
@@ -47,22 +47,31 @@ export function registerWireForm<T>(identifier: string, read: (json: unknown, pa
   metas.set(identifier, { values: [['custom', identifier]], v: 1 });
   registerTransformer<unknown, unknown>(
     {
-      // Only an InWireForm writes this form, through encode(): superjson never chooses it.
-      isApplicable: (_value): _value is unknown => false,
-      serialize: () => {
-        throw new WireFormatError(`${identifier} is written by its InWireForm`);
-      },
+      // Met inside a value the general path walks (superjson's own walk included).
+      isApplicable: (value): value is unknown => value instanceof InWireForm && value.wireForm === identifier,
+      serialize: (value) => (value as InWireForm).writeWire(toPlaceholder),
       deserialize: (json) => read(json, fromPlaceholder),
     },
     identifier,
   );
 }
 
-/** Internal (codec.ts encode): the wire `value` writes. */
+/** Internal (codec.ts encode, packed-call.ts): the wire `value` writes. */
 export function wireOf(value: InWireForm): Wire {
-  const meta = metas.get(value.wireForm);
-  if (meta === undefined) throw new TypeError(`encode: no wire form is registered as ${JSON.stringify(value.wireForm)}`);
+  const meta = metaOf(value);
   const buffers: Uint8Array[] = [];
   const json = collectingBinaryParts(buffers, () => value.writeWire(toPlaceholder));
   return { json, meta, buffers };
+}
+
+/** Internal (fast-serialize.ts): `value`'s JSON inside a wire being written (its bytes join that wire's parts), and its annotation. */
+export function nestedWireOf(value: InWireForm): { json: unknown; annotation: unknown } {
+  const annotation = (metaOf(value) as { values: unknown }).values;
+  return { json: value.writeWire(toPlaceholder), annotation };
+}
+
+function metaOf(value: InWireForm): Wire['meta'] {
+  const meta = metas.get(value.wireForm);
+  if (meta === undefined) throw new TypeError(`encode: no wire form is registered as ${JSON.stringify(value.wireForm)}`);
+  return meta;
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import v8 from 'node:v8';
-import { InWireForm, WireFormatError, decode, encode, packWire, registerWireForm, type BinaryPartWriter, type PackedWire, type Wire } from '@requests-futures/serializer';
+import { InWireForm, PicklingError, WireFormatError, decode, encode, fnRef, packCall, packWire, registerWireForm, type BinaryPartWriter, type PackedWire, type Wire } from '@requests-futures/serializer';
 import { superjson } from '../dist/registry.js';
 
 /** What the test form reads back: its JSON, with the bytes in place of their placeholders. */
@@ -76,5 +76,49 @@ describe('a value in its wire form', () => {
   test("a placeholder that points at no binary part is a WireFormatError in the reader's hands", () => {
     const wire = encode(written([], [new Uint8Array([1])]));
     expect(() => decode({ ...wire, buffers: [] })).toThrow(WireFormatError);
+  });
+});
+
+describe('a value in its wire form inside another', () => {
+  const task = fnRef('file:///somewhere/task.js', 'runTask');
+  const across = <T>(wire: Wire | PackedWire): T => decode<T>(v8.deserialize(v8.serialize(wire)) as Wire | PackedWire);
+
+  test("packCall splices a lone argument's wire as written: one custom annotation at args.0, the same as the general path's", () => {
+    const packed = packCall(task, [written(['a', 1], [Buffer.from('b')])]) as PackedWire;
+    expect(typeof packed.text).toBe('string');
+    expect(JSON.parse(packed.meta!)).toEqual({ values: { fn: [['class', expect.any(String)]], 'args.0': [['custom', 'test.form']] }, v: 1 });
+    const general = packWire(encode({ fn: task, args: [written(['a', 1], [Buffer.from('b')])] }, { rootPath: '' })) as PackedWire;
+    expect(packed.text).toBe(general.text);
+    expect(JSON.parse(packed.meta!)).toEqual(JSON.parse(general.meta!));
+    const { fn, args } = across<{ fn: unknown; args: [Read] }>(packed);
+    expect(fn).toEqual(task);
+    expect(args[0].fields).toEqual(['a', 1]);
+    expect(Buffer.from(args[0].bytes[0] as Buffer).toString()).toBe('b');
+  });
+
+  test('a long text crosses unpacked (as a tree), as encode() leaves such a wire', () => {
+    const long = 'L'.repeat(70 * 1024);
+    const wire = packCall(task, [written([long], [])]);
+    expect('text' in wire).toBe(false);
+    expect(across<{ args: [Read] }>(wire).args[0].fields).toEqual([long]);
+  });
+
+  test.each([
+    ['the fast walk', () => ({ spec: written(['x'], [new Uint8Array([7])]), n: 1 })],
+    ['superjson (another value makes the walk give up)', () => ({ spec: written(['x'], [new Uint8Array([7])]), at: new Date(3) })],
+    ['packCall with other arguments', () => [written(['x'], [new Uint8Array([7])]), 'other']],
+  ])('a general encode carries it, through %s', (_route, make) => {
+    const value = make();
+    const wire = Array.isArray(value) ? packCall(task, value) : encode(value);
+    const back = across<Record<string, unknown>>(wire);
+    const read = (Array.isArray(value) ? (back.args as unknown[])[0] : back.spec) as Read;
+    expect(read.fields).toEqual(['x']);
+    expect([...(read.bytes[0] as Uint8Array)]).toEqual([7]);
+    if (!Array.isArray(value) && 'at' in value) expect(back.at).toEqual(new Date(3));
+  });
+
+  test('the picklability check passes it, and still refuses what is beside it, with its path', () => {
+    expect(() => encode({ spec: written([], []), cb: () => 1 })).toThrow(PicklingError);
+    expect(() => encode({ spec: written([], []), cb: () => 1 })).toThrow(/value\.cb/);
   });
 });

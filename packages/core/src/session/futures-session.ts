@@ -15,6 +15,7 @@ import { addDoneWaiter, type Future, type IteratedFuture } from '../futures/futu
 import { timeoutToMs } from '../futures/timeout.js';
 import { assertDataCanTravel } from '../http/body-source.js';
 import { specForCrossing, type CrossingSpec, type RequestSpec } from '../http/request-spec.js';
+import { plainSpecForm, type PlainSpecForm } from '../http/spec-wire.js';
 import { unpackOutcome, type PackedOutcome } from '../http/outcome-crossing.js';
 import type { RequestOutcome } from '../http/request-task.js';
 import { InProcessAgents, runRequestTaskIn } from './request-engine.js';
@@ -91,15 +92,19 @@ export class FuturesSession extends BaseSession<Future<Response>> {
     // Refuse what cannot travel now, before the request may be held for its host. That
     // walk is the spec's only one: the executor's encode() reuses its wire.
     let withdrawBodies: (() => void) | undefined;
-    let crossing: CrossingSpec | undefined;
+    let crossing: CrossingSpec | PlainSpecForm | undefined;
     if (this.executor.crossesProcesses) {
       if (this.executor.streamsUploads === true) withdrawBodies = offerStreamedBodies(spec);
       else assertDataCanTravel(spec.data);
       const contexts = captureRegisteredContexts();
       if (contexts !== undefined) spec.contexts = contexts;
       crossing = specForCrossing(spec);
-      try {
-        encodeAhead(crossing, { rootPath: '', checkOnly: specPartsToCheck(spec) });
+      // A plain spec in its own form (spec-wire.ts), checked and copied now; anything else walks.
+      const partsToCheck = specPartsToCheck(spec);
+      const form = plainSpecForm(crossing, partsToCheck);
+      if (form !== undefined) crossing = form;
+      else try {
+        encodeAhead(crossing, { rootPath: '', checkOnly: partsToCheck });
       } catch (error) {
         withdrawBodies?.();
         throw error;
@@ -148,7 +153,7 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   }
 
   /** `crossing`: the spec as it travels to a child (request() checked and encoded it); undefined in-process. */
-  private submit(spec: RequestSpec, crossing: CrossingSpec | undefined, trace: RequestTrace | undefined): Future<Response> {
+  private submit(spec: RequestSpec, crossing: CrossingSpec | PlainSpecForm | undefined, trace: RequestTrace | undefined): Future<Response> {
     let future: Future<RequestOutcome>;
     if (crossing !== undefined) {
       const packed = this.executor.submit<PackedOutcome>(REQUEST_TASK_REF, crossing);
