@@ -10,6 +10,6 @@ export { registerClass, registerCompactClass, registerErrorClass, isRegisteredCl
 export { encode, encodeAhead, decode, type Wire, type EncodeOptions } from './codec.js';
 export { packWire, isPackedWire, type PackedWire } from './packed-wire.js';
 export { packCall } from './packed-call.js';
-export { registerWireForm, InWireForm, type BinaryPartReader, type BinaryPartWriter } from './wire-form.js';
+export { registerWireForm, InWireForm, isJsonNumber, type BinaryPartReader, type BinaryPartWriter } from './wire-form.js';
 export { WireFormatError } from './wire-format-error.js';
 export { FnRef, fnRef, isFnRef, loadFnRef, loadedFnRef, loadModuleExport, FnRefImportError } from './fn-ref.js';

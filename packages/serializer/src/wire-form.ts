@@ -33,6 +33,11 @@ export abstract class InWireForm {
   abstract writeWire(part: BinaryPartWriter): unknown;
 }
 
+/** A number JSON carries as it is (not NaN, ±Infinity or -0): what a writer may put in its form unchanged. */
+export function isJsonNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0);
+}
+
 /** Per identifier, the one meta every wire of that form carries (one text: the reader compiles it once). */
 const metas = new Map<string, Wire['meta']>();
 

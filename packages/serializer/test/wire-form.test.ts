@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import v8 from 'node:v8';
-import { InWireForm, PicklingError, WireFormatError, decode, encode, fnRef, packCall, packWire, registerWireForm, type BinaryPartWriter, type PackedWire, type Wire } from '@requests-futures/serializer';
+import { InWireForm, PicklingError, isJsonNumber, WireFormatError, decode, encode, fnRef, packCall, packWire, registerWireForm, type BinaryPartWriter, type PackedWire, type Wire } from '@requests-futures/serializer';
 import { superjson } from '../dist/registry.js';
 
 /** What the test form reads back: its JSON, with the bytes in place of their placeholders. */
@@ -120,5 +120,15 @@ describe('a value in its wire form inside another', () => {
   test('the picklability check passes it, and still refuses what is beside it, with its path', () => {
     expect(() => encode({ spec: written([], []), cb: () => 1 })).toThrow(PicklingError);
     expect(() => encode({ spec: written([], []), cb: () => 1 })).toThrow(/value\.cb/);
+  });
+});
+
+describe('isJsonNumber', () => {
+  test('is true only for numbers JSON.parse(JSON.stringify(n)) gives back as they were', () => {
+    for (const n of [0, 1, -1, 0.5, 1e300, Number.MAX_SAFE_INTEGER]) {
+      expect(isJsonNumber(n)).toBe(true);
+      expect(Object.is(JSON.parse(JSON.stringify(n)), n)).toBe(true);
+    }
+    for (const n of [NaN, Infinity, -Infinity, -0, '1', null, undefined, 1n]) expect(isJsonNumber(n)).toBe(false);
   });
 });

@@ -13,7 +13,7 @@
  * do not start with the spec's (a redirect hop that dropped Authorization), or
  * a value a hook put in the response's place, travels whole.
  */
-import { InWireForm, WireFormatError, registerWireForm, type BinaryPartReader, type BinaryPartWriter } from '@requests-futures/serializer';
+import { InWireForm, WireFormatError, isJsonNumber, registerWireForm, type BinaryPartReader, type BinaryPartWriter } from '@requests-futures/serializer';
 import { CaseInsensitiveHeaders } from './headers.js';
 import type { RequestOutcome } from './request-task.js';
 import type { RequestSpec } from './request-spec.js';
@@ -259,10 +259,6 @@ function hasResponseKeys(value: Response): boolean {
   return true;
 }
 
-/** JSON carries it as it is: not NaN, ±Infinity or -0. */
-function isJsonNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0);
-}
 
 function isPlainBytes(value: unknown): value is Uint8Array {
   if (!(value instanceof Uint8Array)) return false;

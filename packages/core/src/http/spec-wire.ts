@@ -17,7 +17,7 @@
  * refuses with the same PicklingError and path. A long text crosses unpacked,
  * as on the general path (the serializer's packed-call.ts).
  */
-import { InWireForm, WireFormatError, registerWireForm } from '@requests-futures/serializer';
+import { InWireForm, WireFormatError, isJsonNumber, registerWireForm } from '@requests-futures/serializer';
 import type { CrossingSpec, RequestSpec } from './request-spec.js';
 
 const SPEC_FORM = 'rf.spec';
@@ -103,10 +103,6 @@ function objectCopy(object: object, depth: number): unknown {
   return out;
 }
 
-/** JSON carries it as it is: not NaN, ±Infinity or -0. */
-function isJsonNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0);
-}
 
 /** In the child: the CrossingSpec the form says (request-task.ts's specFromCrossing then fills in the defaults). */
 export function crossingOfForm(json: unknown): CrossingSpec {

@@ -102,12 +102,15 @@ export class FuturesSession extends BaseSession<Future<Response>> {
       // A plain spec in its own form (spec-wire.ts), checked and copied now; anything else walks.
       const partsToCheck = specPartsToCheck(spec);
       const form = plainSpecForm(crossing, partsToCheck);
-      if (form !== undefined) crossing = form;
-      else try {
-        encodeAhead(crossing, { rootPath: '', checkOnly: partsToCheck });
-      } catch (error) {
-        withdrawBodies?.();
-        throw error;
+      if (form !== undefined) {
+        crossing = form;
+      } else {
+        try {
+          encodeAhead(crossing, { rootPath: '', checkOnly: partsToCheck });
+        } catch (error) {
+          withdrawBodies?.();
+          throw error;
+        }
       }
     }
     const trace = traceRequest(spec.method, spec.url, this.executor, options.meta);
