@@ -11,3 +11,5 @@ export { settlesWithin } from './executors/settles-within.js';
 export { timeoutToMs } from './futures/timeout.js';
 /** How an executor runs a task in its context (rf worker runs them so). */
 export { callTask, standaloneTaskContext, type TaskContext } from './task-context.js';
+/** The request task's spec among a task's arguments, whichever form it crosses in (a lost worker's idempotent request may run again). */
+export { crossingSpecOf } from './http/spec-wire.js';

@@ -4,6 +4,7 @@
  * method (RFC 9110 §9.2.2) whose body, if saved, is resumable or not saved at
  * all. Any other task might have had effects and is never re-run.
  */
+import { crossingSpecOf } from '@requests-futures/core/executor-kit';
 import type { FnRef } from '@requests-futures/serializer';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -14,7 +15,7 @@ export function isRequestTask(fn: FnRef): boolean {
 
 export function retrySafe(fn: FnRef, args: readonly unknown[]): boolean {
   if (!isRequestTask(fn)) return false;
-  const spec = args[0] as { method?: unknown; saveTo?: unknown; resume?: unknown } | undefined;
+  const spec = crossingSpecOf(args[0]) as { method?: unknown; saveTo?: unknown; resume?: unknown } | undefined;
   if (typeof spec !== 'object' || spec === null || typeof spec.method !== 'string') return false;
   if (!IDEMPOTENT.has(spec.method.toUpperCase())) return false;
   return !spec.saveTo || spec.resume === true;

@@ -25,15 +25,25 @@ const SPEC_FORM = 'rf.spec';
 /** Deeper than this, the general path decides (it tells a cycle from a deep value). */
 const MAX_DEPTH = 64;
 
-/** A plain spec; its user's parts copied when the request was made, so later changes to them do not cross (as with encodeAhead). */
+/**
+ * A plain spec; its user's parts copied when the request was made, so later
+ * changes to them do not cross (as with encodeAhead). `spec` stays readable:
+ * an executor that judges a task by its spec (a lost worker's GET is run
+ * again) reads it through crossingSpecOf.
+ */
 export class PlainSpecForm extends InWireForm {
-  constructor(private readonly form: CrossingSpec) {
+  constructor(readonly spec: CrossingSpec) {
     super(SPEC_FORM);
   }
 
   writeWire(): CrossingSpec {
-    return this.form;
+    return this.spec;
   }
+}
+
+/** The request task's spec argument as the executor got it: the CrossingSpec itself, or the one inside its form. */
+export function crossingSpecOf(argument: unknown): unknown {
+  return argument instanceof PlainSpecForm ? argument.spec : argument;
 }
 
 /**
