@@ -7,11 +7,11 @@
  * with it removed, interleaved, so both sides see the same load.
  *   node benchmarks/cpu/coordcold-extra-ca.mjs [--reps 5] [--total 3000] [core dist index.js | bare ...]
  */
-import { fork, spawn } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { resolve } from 'node:path';
 
 const { values: args, positionals } = parseArgs({
@@ -21,6 +21,7 @@ const { values: args, positionals } = parseArgs({
 if (process.env.NODE_EXTRA_CA_CERTS === undefined) throw new Error('NODE_EXTRA_CA_CERTS is not set here: nothing to compare');
 const arms = ['got', ...positionals.map((arm) => (arm === 'bare' ? arm : resolve(arm)))];
 const runner = fileURLToPath(new URL('./fresh-run.mjs', import.meta.url));
+const run = promisify(execFile);
 const withoutCa = { ...process.env };
 delete withoutCa.NODE_EXTRA_CA_CERTS;
 
@@ -28,16 +29,10 @@ const server = fork(fileURLToPath(new URL('./small-json-server.mjs', import.meta
 const [port] = await once(server, 'message');
 const url = `http://127.0.0.1:${port}/small`;
 
-/** Wall seconds from spawn to exit, and the tree's CPU seconds (GNU time). */
+/** Wall, user and system seconds of one run, as GNU time counts them (the tree: the run and its reaped children). */
 async function timeRun(arm, env) {
-  const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%U %S', process.execPath, runner, arm, url, args.total, '2'], { stdio: ['ignore', 'inherit', 'pipe'], env });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const [code] = await once(child, 'exit');
-  const wall = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`${arm}: exit ${code}\n${stderr}`);
-  const [user, system] = stderr.trim().split('\n').at(-1).split(' ').map(Number);
+  const { stderr } = await run('/usr/bin/time', ['-f', '%e %U %S', process.execPath, runner, arm, url, args.total, '2'], { env, maxBuffer: 16 * 1024 * 1024 });
+  const [wall, user, system] = stderr.trim().split('\n').at(-1).split(' ').map(Number);
   return { wall, cpu: user + system };
 }
 
