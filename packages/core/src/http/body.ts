@@ -152,6 +152,8 @@ function serializeJson(json: unknown): string {
 /** The body to send, or undefined for none; multipart goes as a BodySource (multipart.ts). Throws TypeError naming the option for a value it cannot send. */
 export function prepareBody(spec: Pick<RequestSpec, 'data' | 'json' | 'files'>, openUpload?: OpenUpload): PreparedBody | undefined {
   const { data, json, files } = spec;
+  // Most requests send no body: none of the checks below runs for them.
+  if ((data === null || data === undefined) && (json === null || json === undefined) && (files === null || files === undefined)) return undefined;
   const source = bodySourceOf(data, openUpload);
   if (files !== undefined && files !== null) {
     if (!isPlainObject(files)) throw new TypeError(`files must be an object of name → file, got ${describeType(files)}`);

@@ -56,13 +56,19 @@ export function runRequestTaskIn(context: TaskContext, spec: RequestSpec, sessio
 }
 
 async function runRequest(context: TaskContext, spec: RequestSpec, session: unknown, options: RequestTaskOptions): Promise<RequestOutcome> {
+  // Most requests have neither hooks nor a background callback: no closures or hook context for them.
+  if (spec.hooks.response.length === 0 && spec.backgroundCallback === null) {
+    const response = await performRequest(spec, context, options);
+    exportBody(response, response, context);
+    return { value: response, setCookies: response.setCookies };
+  }
   const inContext = <T>(fn: () => Promise<T>): Promise<T> => runInTaskContext(context, fn);
   const hooks = spec.hooks.response.length > 0 ? await resolveResponseHooks(spec) : [];
   const hookContext = hookContextOf(spec);
   const onRedirect = hooks.length > 0 ? (redirect: Response) => inContext(() => dispatchHooks(hooks, redirect, hookContext)) : undefined;
   const response = await performRequest(spec, context, { ...options, ...(onRedirect ? { onRedirect } : {}) });
-  const value = hooks.length > 0 || spec.backgroundCallback !== null ? await inContext(() => finalCallbacks(hooks, hookContext, response, spec, session)) : response;
-  exportBody(response, value, context.exportStream);
+  const value = await inContext(() => finalCallbacks(hooks, hookContext, response, spec, session));
+  exportBody(response, value, context);
   return { value, setCookies: response.setCookies };
 }
 

@@ -107,7 +107,9 @@ export async function performRequest(spec: RequestSpec, task: TaskContext, optio
   const progress = task.progressWanted ? task.progress : undefined;
   try {
     throwIfAborted(abort);
-    const hop = firstHop(spec, task.openUpload);
+    // A body the coordinator streams is in data or files: a request without them never reads the
+    // context's openUpload, which a pool child's task context makes, a closure, on each read.
+    const hop = firstHop(spec, spec.data === null && spec.files === null ? undefined : task.openUpload);
     const first = needsAuthObject(spec) ? await authorized(hop, spec) : hop;
     // Digest auth and saveTo are loaded by the first request that has them, not by every pool child.
     const digest = isDigestAuthSpec(spec.auth) ? await import('./digest-hops.js') : undefined;

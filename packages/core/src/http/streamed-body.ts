@@ -181,7 +181,11 @@ export function closeBody(response: Response): void {
  * response it returns streams to the coordinator (the Response carries its
  * token); a response a hook replaced has no reader there, so its body is closed.
  */
-export function exportBody(response: Response, value: unknown, exportStream: TaskContext['exportStream']): void {
+export function exportBody(response: Response, value: unknown, context: Pick<TaskContext, 'exportStream'>): void {
+  // Only a stream=True response has a body here: a plain one never reads the context's
+  // exporter, which a pool child's task context makes, a closure, on each read.
+  if (!bodies.has(response)) return;
+  const exportStream = context.exportStream;
   if (exportStream === undefined) return;
   const body = detachBody(response);
   if (body === null) return;
