@@ -3,7 +3,7 @@
  * function (sum of the three `took` figures, ms of background-thread wall),
  * for each core build given: the before/after figure of the request spec's
  * own form (spec-wire.ts).
- *   node specwire-opt-trace.mjs <core dist index.js>... [--top N]
+ *   node coordinator-opt-trace.mjs <core dist index.js>... [--top N]
  */
 import { execFileSync, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -6,7 +6,7 @@
  * child's warm-up shows, where child-start.mjs's medians move by 5 % under load.
  * Slow (about 50x): a few hundred GETs, one build after the other.
  *
- *   node benchmarks/cpu/childcold-instructions.mjs [--total 300] [--reps 1] <core dist index.js> ...
+ *   node benchmarks/cpu/fresh-instructions.mjs [--total 300] [--reps 1] <core dist index.js> ...
  */
 import { fork, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const { values: args, positionals: arms } = parseArgs({ allowPositionals: true, options: { total: { type: 'string', default: '300' }, reps: { type: 'string', default: '1' } } });
-if (arms.length === 0) throw new Error('childcold-instructions: name at least one core dist index.js');
-if (spawnSync('valgrind', ['--version']).status !== 0) throw new Error('childcold-instructions: valgrind is not installed');
+if (arms.length === 0) throw new Error('fresh-instructions: name at least one core dist index.js');
+if (spawnSync('valgrind', ['--version']).status !== 0) throw new Error('fresh-instructions: valgrind is not installed');
 
 const freshRun = fileURLToPath(new URL('./fresh-run.mjs', import.meta.url));
 const server = fork(fileURLToPath(new URL('./small-json-server.mjs', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

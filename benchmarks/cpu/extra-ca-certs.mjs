@@ -5,7 +5,7 @@
  * ProcessPool(2) (or the bare floor) three times. Runs fresh-run.mjs as
  * fresh-pool.mjs does, each arm with the variable as this process has it and
  * with it removed, interleaved, so both sides see the same load.
- *   node benchmarks/cpu/coordcold-extra-ca.mjs [--reps 5] [--total 3000] [core dist index.js | bare ...]
+ *   node benchmarks/cpu/extra-ca-certs.mjs [--reps 5] [--total 3000] [core dist index.js | bare ...]
  */
 import { execFile, fork } from 'node:child_process';
 import { once } from 'node:events';
