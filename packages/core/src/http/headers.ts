@@ -101,17 +101,25 @@ function setGiven(headers: CaseInsensitiveHeaders, name: string, value: unknown)
   if (value !== null && value !== undefined) headers.set(name, String(value));
 }
 
+/** The headers as a flat [name, value, ...] list, names as they were set, in order: how they cross to another process. */
+export function flatHeaderList(headers: CaseInsensitiveHeaders): string[] {
+  const flat: string[] = [];
+  for (const pair of headers.store.values()) flat.push(pair[0], pair[1]);
+  return flat;
+}
+
+/** The headers a flatHeaderList says (an even-length list). */
+export function headersFromFlatList(flat: readonly unknown[]): CaseInsensitiveHeaders {
+  const headers = new CaseInsensitiveHeaders();
+  for (let i = 0; i < flat.length; i += 2) headers.store.set(String(flat[i]).toLowerCase(), [String(flat[i]), String(flat[i + 1])]);
+  return headers;
+}
+
 registerCompactClass(CaseInsensitiveHeaders, 'rf.CaseInsensitiveHeaders', {
   fields: ['store'],
-  toWire(headers): string[] {
-    const flat: string[] = [];
-    for (const pair of headers.store.values()) flat.push(pair[0], pair[1]);
-    return flat;
-  },
+  toWire: flatHeaderList,
   fromWire(flat: string[]): CaseInsensitiveHeaders {
     if (!Array.isArray(flat) || flat.length % 2 !== 0) throw new TypeError('rf.CaseInsensitiveHeaders: expected a flat [name, value, ...] list');
-    const headers = new CaseInsensitiveHeaders();
-    for (let i = 0; i < flat.length; i += 2) headers.store.set(String(flat[i]).toLowerCase(), [String(flat[i]), String(flat[i + 1])]);
-    return headers;
+    return headersFromFlatList(flat);
   },
 });

@@ -14,7 +14,7 @@
  * a value a hook put in the response's place, travels whole.
  */
 import { InWireForm, WireFormatError, isJsonNumber, registerWireForm, type BinaryPartReader, type BinaryPartWriter } from '@requests-futures/serializer';
-import { CaseInsensitiveHeaders } from './headers.js';
+import { CaseInsensitiveHeaders, flatHeaderList, headersFromFlatList } from './headers.js';
 import type { RequestOutcome } from './request-task.js';
 import type { RequestSpec } from './request-spec.js';
 import { Response, type SetCookieRecord } from './response.js';
@@ -268,9 +268,7 @@ function isPlainBytes(value: unknown): value is Uint8Array {
 
 function flatHeaders(headers: unknown): string[] | undefined {
   if (!(headers instanceof CaseInsensitiveHeaders) || Object.getPrototypeOf(headers) !== CaseInsensitiveHeaders.prototype || Object.keys(headers).length !== 1) return undefined;
-  const flat: string[] = [];
-  for (const [name, value] of headers.store.values()) flat.push(name, value);
-  return flat;
+  return flatHeaderList(headers);
 }
 
 function flatCookies(cookies: unknown): string[] | undefined {
@@ -311,9 +309,7 @@ function outcomeOfForm(form: unknown[], spec: RequestSpec): RequestOutcome {
   const cookies: Record<string, string> = {};
   const pairs = list(form[Field.Cookies], 'cookies');
   for (let i = 0; i < pairs.length; i += 2) cookies[pairs[i]!] = pairs[i + 1]!;
-  const headers = new CaseInsensitiveHeaders();
-  const flat = list(form[Field.Headers], 'headers');
-  for (let i = 0; i < flat.length; i += 2) headers.store.set(flat[i]!.toLowerCase(), [flat[i]!, flat[i + 1]!]);
+  const headers = headersFromFlatList(list(form[Field.Headers], 'headers'));
   // As the general decode: a Response's own properties on its prototype, without calling the constructor.
   const response = Object.create(Response.prototype) as Response;
   response.statusCode = numberIn(form[Field.StatusCode], 'statusCode');
