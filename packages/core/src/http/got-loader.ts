@@ -14,17 +14,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Got } from 'got';
+import { LoadedOnce } from './loaded-once.js';
 import { requestsGot } from './got-instance.js';
 
 const VENDORED_GOT: string | null = new URL('../vendor/got.js', import.meta.url).href;
-
-let loaded: Got | undefined;
-let loading: Promise<Got> | undefined;
-
-/** Our got instance (got-instance.ts), once loaded (synchronous fast path for every request after the first). */
-export function loadedGot(): Got | undefined {
-  return loaded;
-}
 
 type GotModule = { default: Got };
 
@@ -32,14 +25,13 @@ function importGot(): Promise<GotModule> {
   return VENDORED_GOT !== null && existsSync(fileURLToPath(VENDORED_GOT)) ? (import(VENDORED_GOT) as Promise<GotModule>) : import('got');
 }
 
+const ourGot = new LoadedOnce(() => importGot().then((module) => requestsGot(module.default)));
+
+/** Our got instance (got-instance.ts), once loaded (synchronous fast path for every request after the first). */
+export function loadedGot(): Got | undefined {
+  return ourGot.value;
+}
+
 export function loadGot(): Promise<Got> {
-  loading ??= importGot().then(
-    (module) => (loaded = requestsGot(module.default)),
-    (error: unknown) => {
-      // A failed import (a broken install) is retried by the next request rather than cached.
-      loading = undefined;
-      throw error;
-    },
-  );
-  return loading;
+  return ourGot.get();
 }

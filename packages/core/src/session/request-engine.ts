@@ -13,26 +13,14 @@ import type { AgentPool } from '../http/agents.js';
 import type { RequestSpec } from '../http/request-spec.js';
 import type * as RequestTask from '../http/request-task.js';
 import type { TaskContext } from '../task-context.js';
+import { LoadedOnce } from '../http/loaded-once.js';
 
 interface Engine {
   readonly task: typeof RequestTask;
   readonly agents: typeof import('../http/agents.js');
 }
 
-let loaded: Engine | undefined;
-let loading: Promise<Engine> | undefined;
-
-function loadEngine(): Promise<Engine> {
-  loading ??= Promise.all([import('../http/request-task.js'), import('../http/agents.js')]).then(
-    ([task, agents]) => (loaded = { task, agents }),
-    (error: unknown) => {
-      // A failed import is retried by the next request rather than cached.
-      loading = undefined;
-      throw error;
-    },
-  );
-  return loading;
-}
+const engine = new LoadedOnce<Engine>(() => Promise.all([import('../http/request-task.js'), import('../http/agents.js')]).then(([task, agents]) => ({ task, agents })));
 
 /** A session's keep-alive connection pools for the requests it runs in this process, made on the first one. */
 export class InProcessAgents {
@@ -51,6 +39,7 @@ export class InProcessAgents {
 
 /** request-task.ts's runRequestTaskIn with the session's pools; synchronous into it once the engine is loaded. */
 export function runRequestTaskIn(context: TaskContext, spec: RequestSpec, session: unknown, agents: InProcessAgents): Promise<RequestTask.RequestOutcome> {
+  const loaded = engine.value;
   if (loaded !== undefined) return loaded.task.runRequestTaskIn(context, spec, session, { agents: agents.of(loaded) });
-  return loadEngine().then((engine) => engine.task.runRequestTaskIn(context, spec, session, { agents: agents.of(engine) }));
+  return engine.get().then((now) => now.task.runRequestTaskIn(context, spec, session, { agents: agents.of(now) }));
 }
