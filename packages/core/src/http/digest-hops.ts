@@ -20,9 +20,7 @@ export function digestRetry(auth: DigestAuthSpec, hop: Hop, answer: HopResponse)
   const authorization = digestAuthorization(auth, hop.method, hop.url, challenge);
   if (authorization === null) return null;
   rememberChallenge(auth.key, hop.url, challenge);
-  const headers = hop.headers.copy();
-  headers.set('Authorization', authorization);
-  return { ...hop, headers };
+  return withAuthorization(hop, authorization);
 }
 
 /** requests' HTTPDigestAuth once it answered a challenge: later requests to that origin carry the answer at once (digest-nonces.ts). */
@@ -30,6 +28,11 @@ export function withRememberedDigest(auth: DigestAuthSpec, hop: Hop): Hop {
   const remembered = nextNonceUse(auth.key, hop.url);
   const authorization = remembered && digestAuthorization(auth, hop.method, hop.url, remembered.challenge, remembered.nonceCount);
   if (!authorization) return hop;
+  return withAuthorization(hop, authorization);
+}
+
+/** The hop again with that Authorization, on its own copy of the headers (the hop's own may be shared). */
+function withAuthorization(hop: Hop, authorization: string): Hop {
   const headers = hop.headers.copy();
   headers.set('Authorization', authorization);
   return { ...hop, headers };

@@ -200,7 +200,7 @@ export async function follow(spec: RequestSpec, start: Hop, run: RequestRun, par
     const location = answer.headers.get('location');
     const redirect = isRedirect(answer.statusCode, location);
     if (run.digest || (redirect && spec.allowRedirects)) {
-      const next = await hopAfter(spec, hop, answer, accepted, location, run, chain, mode);
+      const next = await hopAfter(spec, hop, answer, accepted, redirect ? location : undefined, run, chain, mode);
       if (next !== null) {
         hop = next;
         continue;
@@ -222,9 +222,10 @@ export async function follow(spec: RequestSpec, start: Hop, run: RequestRun, par
 
 /**
  * The hop that follows `answer`: the same request answering its Digest challenge, or the
- * redirect's target; null when `answer` is the final response.
+ * redirect's target; null when `answer` is the final response. `redirectTo`: the Location of
+ * an answer that is a redirect (follow judged it), undefined for any other answer.
  */
-async function hopAfter(spec: RequestSpec, hop: Hop, answer: HopResponse, accepted: AcceptedCookies, location: string | undefined, run: RequestRun, chain: HopChain, mode: BodyMode): Promise<Hop | null> {
+async function hopAfter(spec: RequestSpec, hop: Hop, answer: HopResponse, accepted: AcceptedCookies, redirectTo: string | undefined, run: RequestRun, chain: HopChain, mode: BodyMode): Promise<Hop | null> {
   const { progress, budget } = run;
   const request = { method: hop.method, url: hop.url };
   const answered = run.digest && !chain.digestAnswered ? run.digest.digestRetry(spec.auth as DigestAuthSpec, hop, answer) : null;
@@ -235,7 +236,7 @@ async function hopAfter(spec: RequestSpec, hop: Hop, answer: HopResponse, accept
     chain.digestAnswered = true;
     return answered;
   }
-  if (!spec.allowRedirects || !isRedirect(answer.statusCode, location)) return null;
+  if (!spec.allowRedirects || redirectTo === undefined) return null;
   const content = await readBody(answer.body, { maxBytes: spec.maxResponseBytes, request, progress, budget });
   const response = toResponse(hop, answer, content, accepted);
   // requests hooks every response it receives, the one past the limit included; a probe's are not the caller's.
@@ -248,7 +249,7 @@ async function hopAfter(spec: RequestSpec, hop: Hop, answer: HopResponse, accept
   chain.history.push(hooked as Response);
   chain.redirects += 1;
   chain.digestAnswered = false;
-  return withNetrcAuth(spec, nextHop(hop, answer.statusCode, location));
+  return withNetrcAuth(spec, nextHop(hop, answer.statusCode, redirectTo));
 }
 
 /**
