@@ -9,6 +9,10 @@
  * `bare` is the floor: got in bare children (bare-pool.mjs), no engine between.
  *
  * `PATH::--flag --other` runs that build's children with those flags (arm-flags.mjs).
+ *
+ * Each run's wall is also split where fresh-run.mjs marks it: up to the first
+ * response (start-up: the process, the import, a pool's first child) and the
+ * N GETs after it, so a gap to got shows whether it is start-up or throughput.
  */
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -34,17 +38,20 @@ const server = fork(fileURLToPath(new URL('./small-json-server.mjs', import.meta
 const [port] = await once(server, 'message');
 const url = `http://127.0.0.1:${port}/small`;
 
-/** Wall seconds from spawn to exit, and the tree's CPU seconds (GNU time). */
+/** Wall seconds from spawn to exit, the tree's CPU seconds (GNU time), and the wall to the first response and of the N GETs. */
 async function timeRun(arm) {
   const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%U %S', process.execPath, runner, arm, url, args.total, args.workers], { stdio: ['ignore', 'inherit', 'pipe'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  const child = spawn('/usr/bin/time', ['-f', '%U %S', process.execPath, runner, arm, url, args.total, args.workers], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const [code] = await once(child, 'exit');
   const wall = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`${arm}: exit ${code}\n${stderr}`);
+  if (code !== 0) throw new Error(`${arm}: exit ${code}\n${stdout}${stderr}`);
   const [user, system] = stderr.trim().split('\n').at(-1).split(' ').map(Number);
-  return { wall, cpu: user + system };
+  const [first, all] = stdout.match(/^phases (\S+) (\S+)$/m).slice(1).map((ms) => Number(ms) / 1000);
+  return { wall, cpu: user + system, toFirst: first, gets: all - first };
 }
 
 const results = new Map(arms.map((arm) => [arm, []]));
@@ -53,7 +60,7 @@ try {
     for (const arm of arms) {
       const result = await timeRun(arm);
       results.get(arm).push(result);
-      console.log(`rep ${rep + 1} ${arm === 'got' ? 'got in-process' : `${arm.startsWith('bare') ? 'bare pool' : 'ProcessPool'}(${args.workers}) ${arm}`}: ${result.wall.toFixed(2)} s wall, ${result.cpu.toFixed(2)} s CPU`);
+      console.log(`rep ${rep + 1} ${arm === 'got' ? 'got in-process' : `${arm.startsWith('bare') ? 'bare pool' : 'ProcessPool'}(${args.workers}) ${arm}`}: ${result.wall.toFixed(2)} s wall (${result.toFirst.toFixed(2)} to the first response, ${result.gets.toFixed(2)} for the ${args.total}), ${result.cpu.toFixed(2)} s CPU`);
     }
   }
 } finally {
@@ -61,8 +68,10 @@ try {
 }
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const gotWall = median(results.get('got').map((r) => r.wall));
+const gotGets = median(results.get('got').map((r) => r.gets));
 console.log(`medians, ${args.total} GETs per fresh process (loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}):`);
 for (const arm of arms) {
   const wall = median(results.get(arm).map((r) => r.wall));
-  console.log(`  ${arm === 'got' ? 'got in-process' : arm}: ${wall.toFixed(2)} s wall (${(gotWall / wall).toFixed(2)}x got's throughput), ${median(results.get(arm).map((r) => r.cpu)).toFixed(2)} s CPU`);
+  const gets = median(results.get(arm).map((r) => r.gets));
+  console.log(`  ${arm === 'got' ? 'got in-process' : arm}: ${wall.toFixed(2)} s wall (${(gotWall / wall).toFixed(2)}x got's throughput), ${median(results.get(arm).map((r) => r.cpu)).toFixed(2)} s CPU; ${median(results.get(arm).map((r) => r.toFirst)).toFixed(2)} s to the first response, ${gets.toFixed(2)} s for the ${args.total} (${(gotGets / gets).toFixed(2)}x got's)`);
 }

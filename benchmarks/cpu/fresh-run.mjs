@@ -3,6 +3,8 @@
  * create the engine, one request, then N with 16 in flight, close, exit.
  *   node fresh-run.mjs got|bare[::CHILD FLAGS]|<core dist index.js>[::CHILD FLAGS] URL [N] [workers]
  * `bare`: the floor, got in bare children (bare-pool.mjs).
+ * Prints one line on stdout, `phases <first> <all>`: ms since the process started
+ * (performance.now()) when the first response arrived and when the N had.
  */
 import { pathToFileURL } from 'node:url';
 import { drive } from './drive.mjs';
@@ -12,7 +14,8 @@ import { openBarePool } from './bare-pool.mjs';
 const [arm, url, n = '3000', workers = '2'] = process.argv.slice(2);
 const total = Number(n);
 const inFlight = 16;
-
+const phases = [];
+process.on('exit', () => process.stdout.write(`phases ${phases.map((ms) => ms.toFixed(1)).join(' ')}\n`));
 
 if (arm === 'got') {
   const { default: got } = await import('got');
@@ -21,13 +24,17 @@ if (arm === 'got') {
   const client = got.extend({ agent: { http: agent }, retry: { limit: 0 } });
   const send = async () => (await client(url)).statusCode;
   await drive(send, 1, inFlight);
+  phases.push(performance.now());
   await drive(send, total, inFlight);
+  phases.push(performance.now());
   agent.destroy();
 } else if (splitArm(arm)[0] === 'bare') {
   const pool = await openBarePool({ workers: Number(workers), execArgv: splitArm(arm)[1] });
   const send = async () => (await pool.get(url)).statusCode;
   await drive(send, 1, inFlight);
+  phases.push(performance.now());
   await drive(send, total, inFlight);
+  phases.push(performance.now());
   await pool.close();
 } else {
   const [core, armFlags] = splitArm(arm);
@@ -39,7 +46,9 @@ if (arm === 'got') {
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
   const send = async () => (await session.get(url)).statusCode;
   await drive(send, 1, inFlight);
+  phases.push(performance.now());
   await drive(send, total, inFlight);
+  phases.push(performance.now());
   await session.close();
   await executor.shutdown({ wait: true });
 }
