@@ -6,12 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import { SSLError } from './errors.js';
 import { Http2Agents } from './http2-agents.js';
 import { closeIdleSocketsAfter } from './idle-sockets.js';
 import { TunnelingAgent } from './proxy.js';
 import type { ClientCert, PoolOptions } from './request-spec.js';
+import { LazySecureContext, SharedContextAgent, type TlsMaterial } from './shared-tls-context.js';
 
 /**
  * Idle sockets are closed before Node's http server drops them (its
@@ -30,6 +31,8 @@ export class AgentPool {
   /** By pool size, verify, proxy and client certificate: the http agent (shared by pool size) and an https agent of its own. */
   private readonly agentSets = new Map<string, Agents>();
   private readonly pemFiles = new Map<string, Buffer>();
+  /** By verify and client certificate: shared by the https agents of every pool size and proxy (shared-tls-context.ts). */
+  private readonly secureContexts = new Map<string, LazySecureContext>();
   private destroyed = false;
   /** The agents the last request without proxy or client certificate got, and what it asked for. */
   private lastDirect: { maxSize: number; block: boolean; verify: boolean | string; agents: Agents } | undefined;
@@ -62,21 +65,37 @@ export class AgentPool {
       http = closeIdleSocketsAfter(new HttpAgent({ keepAlive: true, ...sizing }), FREE_SOCKET_TIMEOUT_MS);
       this.httpAgents.set(httpKey, http);
     }
-    const key = `${httpKey}|${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${proxy?.href ?? ''}|${cert === null ? '' : JSON.stringify(cert)}`;
+    const tlsKey = `${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${cert === null ? '' : JSON.stringify(cert)}`;
+    const key = `${httpKey}|${tlsKey}|${proxy?.href ?? ''}`;
     let agents = this.agentSets.get(key);
     if (!agents) {
-      const options = {
-        keepAlive: true,
-        ...sizing,
-        rejectUnauthorized: verify !== false,
-        ...(typeof verify === 'string' ? { ca: this.caBundle(verify) } : {}),
-        ...(cert !== null ? this.clientCert(cert) : {}),
-      };
+      const options = { keepAlive: true, ...sizing, rejectUnauthorized: verify !== false };
+      const secureContext = this.secureContextFor(tlsKey, verify, cert);
       // One object per configuration: got-instance.ts keeps a got instance per Agents it sees.
-      agents = { http, https: closeIdleSocketsAfter(proxy ? new TunnelingAgent(proxy, options) : new HttpsAgent(options), FREE_SOCKET_TIMEOUT_MS) };
+      agents = { http, https: closeIdleSocketsAfter(proxy ? new TunnelingAgent(proxy, options, secureContext) : new SharedContextAgent(options, secureContext), FREE_SOCKET_TIMEOUT_MS) };
       this.agentSets.set(key, agents);
     }
     return agents;
+  }
+
+  /**
+   * The context for a CA bundle and client certificate, undefined for neither (tls.connect's
+   * default then). Their files are read now, so that a missing one is the SSLError it always
+   * was, raised by the request that names it (an http:// one too); they are parsed only when
+   * the first connection needs them.
+   */
+  private secureContextFor(tlsKey: string, verify: boolean | string, cert: ClientCert | null): LazySecureContext | undefined {
+    const material: TlsMaterial = {
+      ...(typeof verify === 'string' ? { ca: this.caBundle(verify) } : {}),
+      ...(cert !== null ? this.clientCert(cert) : {}),
+    };
+    if (material.ca === undefined && material.cert === undefined) return undefined;
+    let context = this.secureContexts.get(tlsKey);
+    if (!context) {
+      context = new LazySecureContext(material);
+      this.secureContexts.set(tlsKey, context);
+    }
+    return context;
   }
 
   /** The CA bundle at `path`, read once per pool. */
@@ -117,6 +136,7 @@ export class AgentPool {
     for (const { https } of this.agentSets.values()) https.destroy();
     this.httpAgents.clear();
     this.agentSets.clear();
+    this.secureContexts.clear();
     this.lastDirect = undefined;
   }
 }
