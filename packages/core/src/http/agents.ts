@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { SSLError } from './errors.js';
-import { Http2Agents } from './http2-agents.js';
+import { Http2Agents, type Http2Route } from './http2-agents.js';
 import { closeIdleSocketsAfter } from './idle-sockets.js';
 import { TunnelingAgent } from './proxy.js';
 import type { ClientCert, PoolOptions } from './request-spec.js';
@@ -37,7 +37,7 @@ export class AgentPool {
   /** The agents the last request without proxy or client certificate got, and what it asked for. */
   private lastDirect: { maxSize: number; block: boolean; verify: boolean | string; agents: Agents } | undefined;
   /** For `http2: true`: HTTP/2 sessions (ALPN picks HTTP/1.1 where the server offers no h2). */
-  readonly http2 = new Http2Agents(FREE_SOCKET_TIMEOUT_MS);
+  private readonly http2 = new Http2Agents(FREE_SOCKET_TIMEOUT_MS);
 
   /**
    * The agents for one request's pool size, `verify` (true, false or a CA
@@ -65,7 +65,7 @@ export class AgentPool {
       http = closeIdleSocketsAfter(new HttpAgent({ keepAlive: true, ...sizing }), FREE_SOCKET_TIMEOUT_MS);
       this.httpAgents.set(httpKey, http);
     }
-    const tlsKey = `${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${cert === null ? '' : JSON.stringify(cert)}`;
+    const tlsKey = tlsKeyOf(verify, cert);
     const key = `${httpKey}|${tlsKey}|${proxy?.href ?? ''}`;
     let agents = this.agentSets.get(key);
     if (!agents) {
@@ -76,6 +76,15 @@ export class AgentPool {
       this.agentSets.set(key, agents);
     }
     return agents;
+  }
+
+  /**
+   * For `http2: true`: the HTTP/2 agent for `verify`, whose connections share the https agents'
+   * context for that bundle. A client certificate is not sent over HTTP/2, as before.
+   */
+  http2For(verify: boolean | string): Promise<Http2Route> {
+    const tlsKey = tlsKeyOf(verify, null);
+    return this.http2.get(tlsKey, this.secureContextFor(tlsKey, verify, null));
   }
 
   /**
@@ -99,7 +108,7 @@ export class AgentPool {
   }
 
   /** The CA bundle at `path`, read once per pool. */
-  caBundle(path: string): Buffer {
+  private caBundle(path: string): Buffer {
     return this.pemFile(path, 'Could not find a suitable TLS CA certificate bundle');
   }
 
@@ -107,7 +116,7 @@ export class AgentPool {
    * requests' `cert`: one PEM file holding the certificate and its key, or
    * [certificate file, key file]; read once per pool.
    */
-  clientCert(cert: ClientCert): { cert: Buffer; key: Buffer } {
+  private clientCert(cert: ClientCert): { cert: Buffer; key: Buffer } {
     const [certPath, keyPath] = typeof cert === 'string' ? [cert, cert] : cert;
     return {
       cert: this.pemFile(certPath, 'Could not find the TLS certificate file'),
@@ -139,6 +148,11 @@ export class AgentPool {
     this.secureContexts.clear();
     this.lastDirect = undefined;
   }
+}
+
+/** What a connection's TLS is made of: `verify` (true, false or a CA bundle path) and the client certificate. */
+function tlsKeyOf(verify: boolean | string, cert: ClientCert | null): string {
+  return `${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${cert === null ? '' : JSON.stringify(cert)}`;
 }
 
 /** Used when no pool is passed: in a child process, for the life of the process. */

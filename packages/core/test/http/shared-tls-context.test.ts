@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { createServer, type Server } from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -164,5 +165,40 @@ describe('one context per pool', () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('http2: true with a CA bundle', () => {
+  let h2: Http2SecureServer;
+  let h2Url: string;
+  let agents: AgentPool;
+  beforeAll(async () => {
+    // A server of its own: http2-wrapper remembers each origin's ALPN answer for the process.
+    h2 = createSecureServer({ cert: readFileSync(fixture('localhost-cert.pem')), key: readFileSync(fixture('localhost-key.pem')) }, (req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ httpVersion: req.httpVersion }));
+    });
+    await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+    h2Url = `https://127.0.0.1:${(h2.address() as AddressInfo).port}/`;
+    agents = new AgentPool();
+    // Loading, http2-wrapper makes one TLSSocket (a default context) of its own: not a parse of the bundle.
+    await import('http2-wrapper');
+  });
+  afterAll(async () => {
+    agents.destroy();
+    await new Promise((resolve) => h2.close(resolve));
+  });
+  const send = (overrides: SpecOverrides) => performRequest(specFor(h2Url, { http2: true, ...overrides }), standaloneTaskContext(), { agents });
+
+  it('the ALPN probe and the HTTP/2 session share one parse of the bundle', async () => {
+    const { result: response, made } = await countingContexts(() => send({ verify: bundle }));
+    expect(response.json()).toEqual({ httpVersion: '2.0' });
+    expect(made).toBe(1);
+  });
+
+  it('a session verified against one bundle is not reused for a request that asks for another', async () => {
+    expect((await send({ verify: bundle })).statusCode).toBe(200);
+    const error = (await send({ verify: SYSTEM_BUNDLE }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(SSLError);
   });
 });
