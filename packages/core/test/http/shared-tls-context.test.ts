@@ -188,11 +188,12 @@ describe('http2: true with a CA bundle', () => {
     agents.destroy();
     await new Promise((resolve) => h2.close(resolve));
   });
-  const send = (overrides: SpecOverrides) => performRequest(specFor(h2Url, { http2: true, ...overrides }), standaloneTaskContext(), { agents });
+  const send = (overrides: SpecOverrides, target = h2Url) => performRequest(specFor(target, { http2: true, ...overrides }), standaloneTaskContext(), { agents });
 
-  it('the ALPN probe and the HTTP/2 session share one parse of the bundle', async () => {
-    const { result: response, made } = await countingContexts(() => send({ verify: bundle }));
-    expect(response.json()).toEqual({ httpVersion: '2.0' });
+  it('HTTP/2 sessions to two origins share one parse of the bundle', async () => {
+    // One server, two origins (its certificate names both): a session, and an ALPN probe, each.
+    const { result: responses, made } = await countingContexts(async () => [await send({ verify: bundle }), await send({ verify: bundle }, h2Url.replace('127.0.0.1', 'localhost'))]);
+    expect(responses.map((r) => r.json())).toEqual([{ httpVersion: '2.0' }, { httpVersion: '2.0' }]);
     expect(made).toBe(1);
   });
 
