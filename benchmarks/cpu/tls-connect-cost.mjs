@@ -13,7 +13,8 @@
  * Verify modes: `bundle` = a temporary file holding the system bundle and the
  * test CA (145 certificates); `floor` = verify true with the test CA added by
  * NODE_EXTRA_CA_CERTS (parsed once at process start, as this machine's own
- * variable is), so no connection parses anything.
+ * variable is), so no connection parses anything. `, http2` = the same with
+ * `http2: true`, kept-alive only (HTTP/2 keeps one session per origin).
  *
  *   node benchmarks/cpu/tls-connect-cost.mjs [--reps 3] [--requests 60] [CORE_DIST_INDEX_JS ...]
  *
@@ -23,7 +24,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
+import { createSecureServer } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,9 +47,9 @@ const TEST_CA = join(FIXTURES, 'localhost-cert.pem');
 const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const SCRIPT = fileURLToPath(import.meta.url);
 
-/** `/close` answers with Connection: close (every request a new TLS connection); anything else keeps the socket. */
+/** `/close` answers with Connection: close (every request a new TLS connection); anything else keeps the socket. HTTP/1.1 and h2. */
 async function serve() {
-  const server = createServer({ cert: readFileSync(TEST_CA), key: readFileSync(join(FIXTURES, 'localhost-key.pem')) }, (request, response) => {
+  const server = createSecureServer({ cert: readFileSync(TEST_CA), key: readFileSync(join(FIXTURES, 'localhost-key.pem')), allowHTTP1: true }, (request, response) => {
     const close = request.url === '/close';
     response.writeHead(200, { 'Content-Type': 'application/json', ...(close ? { Connection: 'close' } : {}) });
     response.end('{"ok":true}');
@@ -70,14 +71,14 @@ const ownCpuUs = () => {
   return user + system;
 };
 
-async function runArm({ core, executor: kind, verify, url, requests, inFlight }) {
+async function runArm({ core, executor: kind, verify, http2, url, requests, inFlight }) {
   const { FuturesSession, ProcessPoolExecutor, ThreadPoolExecutor } = await import(core === 'this' ? '@requests-futures/core' : pathToFileURL(core).href);
   const executor = kind === 'process' ? new ProcessPoolExecutor({ maxWorkers: 2 }) : new ThreadPoolExecutor({ maxWorkers: inFlight });
   // trustEnv off: the arm's verify is the only CA setting (this machine's REQUESTS_CA_BUNDLE lacks the test CA).
   const session = new FuturesSession({ executor, trustEnv: false });
   const send = async (path, count) => {
     for (let sent = 0; sent < count; sent += inFlight) {
-      const batch = Array.from({ length: Math.min(inFlight, count - sent) }, () => session.get(url + path, { verify }).result());
+      const batch = Array.from({ length: Math.min(inFlight, count - sent) }, () => session.get(url + path, { verify, http2 }).result());
       for (const response of await Promise.all(batch)) if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
     }
   };
@@ -85,11 +86,12 @@ async function runArm({ core, executor: kind, verify, url, requests, inFlight })
   const perRequest = (from, to) => ({ coordinator: (to.coordinator - from.coordinator) / requests, children: (to.children - from.children) / requests });
   try {
     // Both children (or the in-process engine) load got and open their first connections before counting.
-    await send('/close', 2 * inFlight);
+    // HTTP/2 has no Connection: close (one session per origin): its kept-alive figure only.
+    if (!http2) await send('/close', 2 * inFlight);
     const start = snapshot();
-    await send('/close', requests);
+    if (!http2) await send('/close', requests);
     const closed = snapshot();
-    await send('/keep', inFlight);
+    await send('/keep', 2 * inFlight);
     const kept = snapshot();
     await send('/keep', requests);
     process.send({ newConnection: perRequest(start, closed), keptAlive: perRequest(kept, snapshot()) });
@@ -111,14 +113,15 @@ async function conduct() {
   const server = fork(SCRIPT, ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [port] = await once(server, 'message');
   const url = `https://127.0.0.1:${port}`;
-  const modes = [['bundle', bundle, process.env], ['floor', true, { ...process.env, NODE_EXTRA_CA_CERTS: extraCa }]];
+  const floorEnv = { ...process.env, NODE_EXTRA_CA_CERTS: extraCa };
+  const modes = [['bundle', bundle, false, process.env], ['floor', true, false, floorEnv], ['bundle, http2', bundle, true, process.env], ['floor, http2', true, true, floorEnv]];
   const results = new Map();
   try {
     for (let rep = 0; rep < Number(args.reps); rep++) {
       for (const executor of ['thread', 'process']) {
-        for (const [mode, verify, env] of modes) {
+        for (const [mode, verify, http2, env] of modes) {
           for (const core of builds) {
-            const arm = { core, executor, verify, url, requests: Number(args.requests), inFlight: Number(args['in-flight']) };
+            const arm = { core, executor, verify, http2, url, requests: Number(args.requests), inFlight: Number(args['in-flight']) };
             const child = fork(SCRIPT, ['--arm', JSON.stringify(arm)], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
             const exited = once(child, 'exit');
             const [result] = await Promise.race([once(child, 'message'), exited.then(([code]) => Promise.reject(new Error(`arm ${JSON.stringify(arm)} exited with ${code} before reporting`)))]);
@@ -141,7 +144,7 @@ async function conduct() {
   console.log('executor | verify | build | new connection: coordinator / children | kept-alive: coordinator / children');
   for (const [key, runs] of results) {
     const [executor, mode, core] = key.split('|');
-    const figure = (kind, side) => ms(median(runs.map((run) => run[kind][side])));
+    const figure = (kind, side) => (mode.includes('http2') && kind === 'newConnection' ? '–' : ms(median(runs.map((run) => run[kind][side]))));
     const label = executor === 'thread' ? 'ThreadPoolExecutor' : 'ProcessPoolExecutor(2)';
     console.log(`${label} | ${mode} | ${core} | ${figure('newConnection', 'coordinator')} / ${figure('newConnection', 'children')} | ${figure('keptAlive', 'coordinator')} / ${figure('keptAlive', 'children')}`);
   }
