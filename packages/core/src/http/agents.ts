@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpsAgent } from 'node:https';
 import { SSLError } from './errors.js';
 import { Http2Agents, type Http2Route } from './http2-agents.js';
 import { closeIdleSocketsAfter } from './idle-sockets.js';
@@ -71,8 +71,10 @@ export class AgentPool {
     if (!agents) {
       const options = { keepAlive: true, ...sizing, rejectUnauthorized: verify !== false };
       const secureContext = this.secureContextFor(tlsKey, verify, cert);
+      // Without a context, Node's own agent: http2-wrapper reuses its ALPN probe's socket only on an agent whose createConnection is https.Agent's.
+      const https = proxy ? new TunnelingAgent(proxy, options, secureContext) : secureContext ? new SharedContextAgent(options, secureContext) : new HttpsAgent(options);
       // One object per configuration: got-instance.ts keeps a got instance per Agents it sees.
-      agents = { http, https: closeIdleSocketsAfter(proxy ? new TunnelingAgent(proxy, options, secureContext) : new SharedContextAgent(options, secureContext), FREE_SOCKET_TIMEOUT_MS) };
+      agents = { http, https: closeIdleSocketsAfter(https, FREE_SOCKET_TIMEOUT_MS) };
       this.agentSets.set(key, agents);
     }
     return agents;
