@@ -11,6 +11,7 @@ import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { createServer, type Server } from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
@@ -21,6 +22,7 @@ import { performRequest } from '../../dist/http/request.js';
 import { standaloneTaskContext } from '../../dist/task-context.js';
 import { startProxy } from '../helpers/forward-proxy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { makeSelfSignedCert } from '../reliability/support/self-signed-cert.js';
 import { executorCases } from '../session/executors.js';
 import { specFor, type SpecOverrides } from './spec-for.js';
 
@@ -143,6 +145,23 @@ describe('one context per pool', () => {
     const { result: response, made } = await countingContexts(() => send(`${url}/close`, { pool: { maxSize: 3, block: true } }));
     expect(response.statusCode).toBe(200);
     expect(made).toBe(0);
+  });
+
+  it('a client certificate over new connections: presented each time, parsed once', async () => {
+    const clientCert = await makeSelfSignedCert();
+    const strict = createServer({ cert: readFileSync(fixture('localhost-cert.pem')), key: readFileSync(fixture('localhost-key.pem')), ca: [clientCert.cert], requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      res.writeHead(200, { Connection: 'close' }).end(String((req.socket as TLSSocket).authorized));
+    });
+    await new Promise<void>((resolve) => strict.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = `https://127.0.0.1:${(strict.address() as AddressInfo).port}/`;
+      const { result: responses, made } = await countingContexts(() => inTurn(3, () => send(target, { cert: [clientCert.certPath, clientCert.keyPath] })));
+      expect(responses.map((r) => r.text)).toEqual(['true', 'true', 'true']);
+      expect(made).toBe(1);
+    } finally {
+      await new Promise((resolve) => strict.close(resolve));
+      await clientCert.remove();
+    }
   });
 
   it('through a CONNECT proxy, every tunnel uses the one context', async () => {
