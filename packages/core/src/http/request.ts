@@ -22,7 +22,7 @@ import { isRedirect, nextHop, type Hop } from './redirects.js';
 import type { RequestSpec } from './request-spec.js';
 import { Response, type ResponseRequest, type SetCookieRecord } from './response.js';
 import { withRetries } from './retry.js';
-import { sendHop, type HopOptions, type HopResponse } from './send-hop.js';
+import { sendHop, type HopResponse } from './send-hop.js';
 import { attachBody } from './streamed-body.js';
 import { toGotTimeouts, type GotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';

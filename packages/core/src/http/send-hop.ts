@@ -15,9 +15,9 @@ import type { BodyStream } from './body-limit.js';
 import { mapRequestError } from './error-mapping.js';
 import { ConnectionError, ProxyError, SSLError, Timeout } from './errors.js';
 import { gotFor } from './got-instance.js';
-import type { Http2RequestFunction, Http2Route } from './http2-agents.js';
 import { loadGot, loadedGot } from './got-loader.js';
 import { CaseInsensitiveHeaders } from './headers.js';
+import type { Http2RequestFunction, Http2Route } from './http2-agents.js';
 import { keepProtoHeader } from './proto-header.js';
 import type { Hop } from './redirects.js';
 import { viaHttpProxy } from './proxy.js';
@@ -97,7 +97,7 @@ function payloadToSend(payload: BodyPayload, request: { method: string; url: str
   return payload instanceof BodySource ? payload.stream(request) : payload;
 }
 
-/** got's options for an HTTP/2 hop, on top of the instance's (its agent joins the http and https ones). */
+/** got's options for an HTTP/2 hop, on top of the instance's (its agent joins the http and https ones; with a CA bundle, `request` hands its connections the pool's context). */
 function http2Options(http2: Http2Route): { http2: true; agent: { http2: Http2Agent }; request?: Http2RequestFunction } {
   return { http2: true, agent: { http2: http2.agent }, ...(http2.request ? { request: http2.request } : {}) };
 }
