@@ -185,6 +185,17 @@ describe('one context per pool', () => {
       await proxy.close();
     }
   });
+  it('through a CONNECT proxy, a key file that is not a key is an SSLError of that request', async () => {
+    const notAKey = join(dir, 'not-a-key.pem');
+    writeFileSync(notAKey, '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n');
+    const proxy = await startProxy();
+    try {
+      const error = (await send(`${url}/close`, { proxies: { https: proxy.url }, verify: false, cert: [fixture('localhost-cert.pem'), notAKey] }).catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(SSLError);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
 
 describe('http2: true with a CA bundle', () => {
