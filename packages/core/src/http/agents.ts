@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { SSLError } from './errors.js';
-import { Http2Agents } from './http2-agents.js';
+import { Http2Agents, type Http2Route } from './http2-agents.js';
 import { closeIdleSocketsAfter } from './idle-sockets.js';
 import { TunnelingAgent } from './proxy.js';
 import type { ClientCert, PoolOptions } from './request-spec.js';
+import { LazySecureContext, SharedContextAgent, type TlsMaterial } from './shared-tls-context.js';
 
 /**
  * Idle sockets are closed before Node's http server drops them (its
@@ -30,11 +31,13 @@ export class AgentPool {
   /** By pool size, verify, proxy and client certificate: the http agent (shared by pool size) and an https agent of its own. */
   private readonly agentSets = new Map<string, Agents>();
   private readonly pemFiles = new Map<string, Buffer>();
+  /** By verify and client certificate: shared by the https agents of every pool size and proxy (shared-tls-context.ts). */
+  private readonly secureContexts = new Map<string, LazySecureContext>();
   private destroyed = false;
   /** The agents the last request without proxy or client certificate got, and what it asked for. */
   private lastDirect: { maxSize: number; block: boolean; verify: boolean | string; agents: Agents } | undefined;
   /** For `http2: true`: HTTP/2 sessions (ALPN picks HTTP/1.1 where the server offers no h2). */
-  readonly http2 = new Http2Agents(FREE_SOCKET_TIMEOUT_MS);
+  private readonly http2 = new Http2Agents(FREE_SOCKET_TIMEOUT_MS);
 
   /**
    * The agents for one request's pool size, `verify` (true, false or a CA
@@ -62,25 +65,52 @@ export class AgentPool {
       http = closeIdleSocketsAfter(new HttpAgent({ keepAlive: true, ...sizing }), FREE_SOCKET_TIMEOUT_MS);
       this.httpAgents.set(httpKey, http);
     }
-    const key = `${httpKey}|${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${proxy?.href ?? ''}|${cert === null ? '' : JSON.stringify(cert)}`;
+    const tlsKey = tlsKeyOf(verify, cert);
+    const key = `${httpKey}|${tlsKey}|${proxy?.href ?? ''}`;
     let agents = this.agentSets.get(key);
     if (!agents) {
-      const options = {
-        keepAlive: true,
-        ...sizing,
-        rejectUnauthorized: verify !== false,
-        ...(typeof verify === 'string' ? { ca: this.caBundle(verify) } : {}),
-        ...(cert !== null ? this.clientCert(cert) : {}),
-      };
+      const options = { keepAlive: true, ...sizing, rejectUnauthorized: verify !== false };
+      const secureContext = this.secureContextFor(tlsKey, verify, cert);
+      // Without a context, Node's own agent: http2-wrapper reuses its ALPN probe's socket only on an agent whose createConnection is https.Agent's.
+      const https = proxy ? new TunnelingAgent(proxy, options, secureContext) : secureContext ? new SharedContextAgent(options, secureContext) : new HttpsAgent(options);
       // One object per configuration: got-instance.ts keeps a got instance per Agents it sees.
-      agents = { http, https: closeIdleSocketsAfter(proxy ? new TunnelingAgent(proxy, options) : new HttpsAgent(options), FREE_SOCKET_TIMEOUT_MS) };
+      agents = { http, https: closeIdleSocketsAfter(https, FREE_SOCKET_TIMEOUT_MS) };
       this.agentSets.set(key, agents);
     }
     return agents;
   }
 
+  /**
+   * For `http2: true`: the HTTP/2 agent for `verify`, whose connections share the https agents'
+   * context for that bundle. A client certificate is not sent over HTTP/2, as before.
+   */
+  http2For(verify: boolean | string): Promise<Http2Route> {
+    const tlsKey = tlsKeyOf(verify, null);
+    return this.http2.get(tlsKey, this.secureContextFor(tlsKey, verify, null));
+  }
+
+  /**
+   * The context for a CA bundle and client certificate, undefined for neither (tls.connect's
+   * default then). Their files are read now, so that a missing one is the SSLError it always
+   * was, raised by the request that names it (an http:// one too); they are parsed only when
+   * the first connection needs them.
+   */
+  private secureContextFor(tlsKey: string, verify: boolean | string, cert: ClientCert | null): LazySecureContext | undefined {
+    const material: TlsMaterial = {
+      ...(typeof verify === 'string' ? { ca: this.caBundle(verify) } : {}),
+      ...(cert !== null ? this.clientCert(cert) : {}),
+    };
+    if (material.ca === undefined && material.cert === undefined) return undefined;
+    let context = this.secureContexts.get(tlsKey);
+    if (!context) {
+      context = new LazySecureContext(material);
+      this.secureContexts.set(tlsKey, context);
+    }
+    return context;
+  }
+
   /** The CA bundle at `path`, read once per pool. */
-  caBundle(path: string): Buffer {
+  private caBundle(path: string): Buffer {
     return this.pemFile(path, 'Could not find a suitable TLS CA certificate bundle');
   }
 
@@ -88,7 +118,7 @@ export class AgentPool {
    * requests' `cert`: one PEM file holding the certificate and its key, or
    * [certificate file, key file]; read once per pool.
    */
-  clientCert(cert: ClientCert): { cert: Buffer; key: Buffer } {
+  private clientCert(cert: ClientCert): { cert: Buffer; key: Buffer } {
     const [certPath, keyPath] = typeof cert === 'string' ? [cert, cert] : cert;
     return {
       cert: this.pemFile(certPath, 'Could not find the TLS certificate file'),
@@ -117,8 +147,14 @@ export class AgentPool {
     for (const { https } of this.agentSets.values()) https.destroy();
     this.httpAgents.clear();
     this.agentSets.clear();
+    this.secureContexts.clear();
     this.lastDirect = undefined;
   }
+}
+
+/** What a connection's TLS is made of: `verify` (true, false or a CA bundle path) and the client certificate. */
+function tlsKeyOf(verify: boolean | string, cert: ClientCert | null): string {
+  return `${typeof verify === 'string' ? `ca:${verify}` : String(verify)}|${cert === null ? '' : JSON.stringify(cert)}`;
 }
 
 /** Used when no pool is passed: in a child process, for the life of the process. */

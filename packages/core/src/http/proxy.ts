@@ -4,11 +4,11 @@
  * CONNECT tunnel, and TLS runs end to end inside it.
  */
 import { request as httpRequest, type ClientRequest, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import type { Duplex } from 'node:stream';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { AgentOptions } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
 import { basicAuthHeader } from './auth.js';
 import { InvalidURL, ProxyError } from './errors.js';
+import { SharedContextAgent, type CreateConnectionCallback, type LazySecureContext, type TlsConnectionOptions } from './shared-tls-context.js';
 
 /** requests' select_proxy: the most specific key wins. */
 export function selectProxy(target: string, proxies: Record<string, string> | null | undefined): URL | null {
@@ -69,18 +69,19 @@ export function viaHttpProxy(proxy: URL): (url: URL, options: RequestOptions) =>
   };
 }
 
-type CreateConnectionCallback = (error: Error | null, socket?: Duplex) => void;
-
 /** A keep-alive https agent whose sockets are TLS over a CONNECT tunnel through `proxy`. */
-export class TunnelingAgent extends HttpsAgent {
+export class TunnelingAgent extends SharedContextAgent {
   constructor(
     readonly proxy: URL,
     options: AgentOptions,
+    secureContext?: LazySecureContext,
   ) {
-    super(options);
+    super(options, secureContext);
   }
 
-  override createConnection(options: ConnectionOptions & { host?: string; port?: number; servername?: string }, callback: CreateConnectionCallback): undefined {
+  override createConnection(options: TlsConnectionOptions, callback: CreateConnectionCallback): undefined {
+    // Before the CONNECT: a context that cannot be made throws here, as a direct connection's would, not in the 'connect' listener.
+    const tlsOptions = this.withSecureContext(options);
     const target = `${options.host}:${options.port ?? 443}`;
     const authorization = proxyAuthorization(this.proxy);
     const connectRequest = httpRequest({
@@ -97,7 +98,7 @@ export class TunnelingAgent extends HttpsAgent {
         callback(new ProxyError(`Tunnel connection failed: ${response.statusCode} ${response.statusMessage ?? ''} (proxy ${this.proxy.host}, target ${target})`));
         return;
       }
-      const secure = tlsConnect({ ...options, socket, servername: options.servername ?? (options.host && !/^[\d.]+$|:/.test(options.host) ? options.host : undefined) });
+      const secure = tlsConnect({ ...tlsOptions, socket, servername: options.servername ?? (options.host && !/^[\d.]+$|:/.test(options.host) ? options.host : undefined) });
       callback(null, secure);
     });
     connectRequest.once('error', (error) => callback(error));

@@ -22,7 +22,7 @@ import { isRedirect, nextHop, type Hop } from './redirects.js';
 import type { RequestSpec } from './request-spec.js';
 import { Response, type ResponseRequest, type SetCookieRecord } from './response.js';
 import { withRetries } from './retry.js';
-import { sendHop, type HopOptions, type HopResponse } from './send-hop.js';
+import { sendHop, type HopResponse } from './send-hop.js';
 import { attachBody } from './streamed-body.js';
 import { toGotTimeouts, type GotTimeouts } from './timeouts.js';
 import { prepareUrl } from './url.js';
@@ -193,7 +193,7 @@ export async function follow(spec: RequestSpec, start: Hop, run: RequestRun, par
     const jarCookies = typeof cookieHeader === 'string' ? cookieHeader : await cookieHeader;
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
     const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert);
-    const http2 = spec.http2 && !proxy ? await http2Options(pool, verify) : undefined;
+    const http2 = spec.http2 && !proxy ? await pool.http2For(verify) : undefined;
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, abort, ...(http2 ? { http2 } : {}) });
     const accepted = answer.setCookieHeaders.length === 0 ? NONE_ACCEPTED : await chain.jar.store(hop.url, answer.setCookieHeaders);
     if (accepted !== NONE_ACCEPTED) chain.setCookies.push(...setCookieRecords(hop.url, accepted));
@@ -289,12 +289,6 @@ function requestAfter(hop: Hop, statusCode: number, location: string): ResponseR
  * the whole file), and a 206 far longer than asked is dropped: an empty body
  * is no confirmation (keptTarget wants exactly the one byte).
  */
-/** `http2: true`: the pool's HTTP/2 agent, and a `verify` CA bundle handed to TLS directly (the https agent's is not used there). */
-async function http2Options(pool: AgentPool, verify: boolean | string): Promise<HopOptions['http2']> {
-  const agent = await pool.http2.get();
-  return typeof verify === 'string' ? { agent, ca: pool.caBundle(verify) } : { agent };
-}
-
 async function readProbeBody(response: Response, answer: HopResponse): Promise<Uint8Array> {
   if (response.statusCode === 206) {
     try {

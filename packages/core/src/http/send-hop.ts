@@ -17,6 +17,7 @@ import { ConnectionError, ProxyError, SSLError, Timeout } from './errors.js';
 import { gotFor } from './got-instance.js';
 import { loadGot, loadedGot } from './got-loader.js';
 import { CaseInsensitiveHeaders } from './headers.js';
+import type { Http2RequestFunction, Http2Route } from './http2-agents.js';
 import { keepProtoHeader } from './proto-header.js';
 import type { Hop } from './redirects.js';
 import { viaHttpProxy } from './proxy.js';
@@ -47,7 +48,7 @@ export interface HopOptions {
   /** Cookie header from the jar, used unless the caller set one explicitly (requests lets an explicit header win). */
   jarCookies?: string;
   /** `http2: true` (not through a proxy): HTTP/2 where the server's ALPN offers it, on this agent. */
-  http2?: { agent: Http2Agent; ca?: Buffer };
+  http2?: Http2Route;
 }
 
 /** requests sends Content-Length: 0 for a body-less request other than GET and HEAD. */
@@ -96,9 +97,9 @@ function payloadToSend(payload: BodyPayload, request: { method: string; url: str
   return payload instanceof BodySource ? payload.stream(request) : payload;
 }
 
-/** got's options for an HTTP/2 hop, on top of the instance's (its agent joins the http and https ones). */
-function http2Options(http2: NonNullable<HopOptions['http2']>): { http2: true; agent: { http2: Http2Agent }; https?: { certificateAuthority: Buffer } } {
-  return { http2: true, agent: { http2: http2.agent }, ...(http2.ca ? { https: { certificateAuthority: http2.ca } } : {}) };
+/** got's options for an HTTP/2 hop, on top of the instance's (its agent joins the http and https ones; with a CA bundle, `request` hands its connections the pool's context). */
+function http2Options(http2: Http2Route): { http2: true; agent: { http2: Http2Agent }; request?: Http2RequestFunction } {
+  return { http2: true, agent: { http2: http2.agent }, ...(http2.request ? { request: http2.request } : {}) };
 }
 
 /**
