@@ -6,10 +6,11 @@
 import type { ControlMessage } from '@requests-futures/worker';
 import type { ChildHandle } from './child-handle.js';
 import type { WatchedChild } from './liveness-watch.js';
+import { RenewingSet } from './renewing-collections.js';
 
 export class ChildSlot<T> implements WatchedChild {
   /** Sent to this child and not settled by it yet (replied, declined or lost with it). */
-  readonly tasks = new Set<T>();
+  readonly tasks = new RenewingSet<T>();
   /** It said 'retiring': it starts nothing new and is stopped once its started tasks replied. */
   retiring = false;
   /** Its pool was retired or it exited: no new task goes here. */

@@ -17,6 +17,7 @@
 import { traceTask } from '../diagnostics/task-channels.js';
 import { addDoneWaiter, finishedWithException, type Future } from '../futures/future.js';
 import { reportCallbackError } from '../futures/report-callback-error.js';
+import { RenewingSet } from './renewing-collections.js';
 
 export interface ExecutorEventMap {
   /** Submitted; waits for a free slot. */
@@ -111,8 +112,9 @@ export class TypedEmitter<M extends { [E in keyof M]: unknown[] }> {
 /** One executor's account of its tasks: the counters behind stats() and the events behind on(). */
 export class ExecutorMonitor {
   private readonly events: TypedEmitter<ExecutorEventMap>;
-  private readonly notStarted = new Set<Future<unknown>>();
-  private readonly inFlight = new Set<Future<unknown>>();
+  // Renewing: a future passes through each of these on every task (renewing-collections.ts says why).
+  private readonly notStarted = new RenewingSet<Future<unknown>>();
+  private readonly inFlight = new RenewingSet<Future<unknown>>();
   private completed = 0;
   private failed = 0;
   private cancelled = 0;

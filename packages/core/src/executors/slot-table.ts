@@ -5,12 +5,14 @@
  */
 import type { ChildSlot } from './child-slot.js';
 import type { PoolTask } from './pool-task.js';
+import { RenewingMap } from './renewing-collections.js';
 
 export class SlotTable {
   /** Every child not yet known to be gone, by pid (children of retired pools too, until they exit). */
   private readonly slots = new Map<number, ChildSlot<PoolTask>>();
   /** Sent to a child and not settled, by task id. */
-  private readonly inFlight = new Map<number, PoolTask>();
+  /** Renewing: every task passes through it (renewing-collections.ts says why). */
+  private readonly inFlight = new RenewingMap<number, PoolTask>();
 
   constructor(private readonly concurrencyPerWorker: number) {}
 

@@ -22,6 +22,7 @@ import { assertKnownOptions, type OptionNames } from './option-names.js';
 import { Idleness, MicrotaskPump } from './idleness.js';
 import { settlesWithin } from './settles-within.js';
 import { checkMaxBytesPerSecond, TokenBucket } from './token-bucket.js';
+import { RenewingSet } from './renewing-collections.js';
 
 export interface ThreadPoolExecutorOptions {
   /** Most tasks running at once. Default 8 (requests-futures' default). */
@@ -64,7 +65,8 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   /** Submitted, not started (FIFO). Futures cancelled while here are skipped when reached. */
   private queue: WorkItem[] = [];
   /** Futures whose task function has not returned yet (abort targets). */
-  private readonly running = new Set<Future<any>>();
+  /** Renewing: every task's future passes through it (renewing-collections.ts says why). */
+  private readonly running = new RenewingSet<Future<any>>();
   private nextTaskId = 1;
   private isShutdown = false;
   /** An abort's grace ran out: shutdown no longer waits for the functions still running. */

@@ -10,6 +10,7 @@ import { traceRequest, type RequestTrace } from '../diagnostics/request-channels
 import { taskWithContext } from '../task-context.js';
 import type { Executor } from '../executors/executor.js';
 import { assertKnownOptions } from '../executors/option-names.js';
+import { RenewingSet } from '../executors/renewing-collections.js';
 import { ThreadPoolExecutor } from '../executors/thread-pool.js';
 import { addDoneWaiter, type Future, type IteratedFuture } from '../futures/future.js';
 import { timeoutToMs } from '../futures/timeout.js';
@@ -49,7 +50,8 @@ export class FuturesSession extends BaseSession<Future<Response>> {
   private readonly ownsExecutor: boolean;
   private readonly hosts: HostLimiter | undefined;
   private readonly sweeper: OrphanedPartSweeper;
-  private readonly outstanding = new Set<Future<unknown>>();
+  /** Renewing: every request's future passes through it (executors/renewing-collections.ts says why). */
+  private readonly outstanding = new RenewingSet<Future<unknown>>();
   /** Unread bodies of stream: true responses, released by close(). */
   private readonly openBodies = new OpenBodies();
   private closing: Promise<void> | null = null;

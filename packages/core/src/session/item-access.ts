@@ -23,7 +23,27 @@ function isReserved(target: object, key: string): boolean {
   return key in target;
 }
 
+/** Each dict behind its Proxy (below). */
+const dictsBehind = new WeakMap<object, object>();
+
+/**
+ * The dict itself, behind the Proxy withItemAccess made of it (any other
+ * object as it is): the session reads its dicts on every request, and a
+ * method read through the Proxy's get trap (a `key in` check, a Reflect.get
+ * and a bound copy of the method) cost more than the call. Methods and fields
+ * behave the same on it: the Proxy runs them on the dict too.
+ */
+export function dictBehind<T extends object>(dict: T): T {
+  return (dictsBehind.get(dict) as T | undefined) ?? dict;
+}
+
 export function withItemAccess<T extends ItemStore & object, V>(target: T, what: string): WithItems<T, V> {
+  const proxy = makeProxy<T, V>(target, what);
+  dictsBehind.set(proxy, target);
+  return proxy;
+}
+
+function makeProxy<T extends ItemStore & object, V>(target: T, what: string): WithItems<T, V> {
   return new Proxy(target, {
     get(object, key) {
       if (typeof key !== 'string' || isReserved(object, key)) {

@@ -13,6 +13,7 @@ import type { HeadersOption, HooksOption, RequestOptions } from './options.js';
 import { mergeEnvironmentSettings, processEnvironment, readEnvironment } from './environment.js';
 import { netrcAuth, type NetrcEnvironment } from '../http/netrc.js';
 import type { SessionState } from './session-state.js';
+import { dictBehind } from './item-access.js';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -119,11 +120,14 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
   const requestVerify = settings ? settings.requestVerify : options.verify;
   const adapter = state.adapters.adapterFor(url);
   const netrcEnvironment = reading !== null ? reading.netrc : null;
+  const params = dictBehind(state.params);
+  const headers = dictBehind(state.headers);
+  const proxies = dictBehind(state.proxies);
   return {
     method: method.toUpperCase(),
     url,
-    params: mergeParams(state.params.size > 0 ? (state.params.toObject() as Params) : undefined, options.params) ?? null,
-    headers: options.headers === undefined ? state.headers.toCheckedObject() : mergeHeaders(state.headers.toObject(), options.headers),
+    params: mergeParams(params.size > 0 ? (params.toObject() as Params) : undefined, options.params) ?? null,
+    headers: options.headers === undefined ? headers.toCheckedObject() : mergeHeaders(headers.toObject(), options.headers),
     data: options.data ?? null,
     json: options.json ?? null,
     files: options.files ?? null,
@@ -133,7 +137,7 @@ export function buildSpec(state: SessionState, method: string, url: string, opti
     maxRedirects: state.maxRedirects,
     verify: requestVerify ?? state.verify,
     cert: absoluteCert(pick(options.cert, state.cert)),
-    proxies: mergeProxies(state.proxies.size > 0 ? state.proxies.toObject() : null, requestProxies),
+    proxies: mergeProxies(proxies.size > 0 ? proxies.toObject() : null, requestProxies),
     environmentProxies: settings?.environmentProxies ?? null,
     netrcEnvironment,
     hooks: { response: mergeHooks(state.hooks, options.hooks) },

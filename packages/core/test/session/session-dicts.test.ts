@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FuturesSession, InvalidHeader, Session, type Executor } from '@requests-futures/core';
 import { startProxy } from '../helpers/forward-proxy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { dictBehind } from '../../dist/session/item-access.js';
 import { executorCases } from './executors.js';
 
 function headerOf(body: { headers: Record<string, string> }, name: string): string | undefined {
@@ -93,6 +94,23 @@ describe('session dicts as dicts', () => {
     expect(Object.entries(session.proxies)).toEqual([['https', 'http://127.0.0.1:9']]);
     session.headers = { Only: 'this' };
     expect(session.headers.toObject()).toEqual({ Only: 'this' });
+  });
+
+  it('the dict behind each Proxy (what a request reads) holds what was assigned through it', () => {
+    const session = new Session({ headers: { 'X-A': '1' }, params: { p: '1' } });
+    session.headers['X-B'] = '2';
+    session.params['q'] = '3';
+    session.proxies = { http: 'http://127.0.0.1:9' };
+    const headers = dictBehind(session.headers);
+    expect(headers).not.toBe(session.headers);
+    expect(headers.toCheckedObject()).toEqual(session.headers.toCheckedObject());
+    expect(headers.get('x-b')).toBe('2');
+    expect(dictBehind(session.params).toObject()).toEqual({ p: '1', q: '3' });
+    expect(dictBehind(session.proxies).size).toBe(1);
+    delete session.headers['X-A'];
+    expect(headers.has('X-A')).toBe(false);
+    const plain = { size: 0 };
+    expect(dictBehind(plain)).toBe(plain);
   });
 
   it('a Session and the FuturesSession built from it share one headers dict', async () => {

@@ -68,6 +68,24 @@ describe('environment proxies (urllib getproxies_environment)', () => {
     expect(environmentProxies({ http_proxy: 'http://lower:1', HTTP_PROXY: 'http://upper:2' })).toEqual({ http: 'http://lower:1' });
     expect(environmentProxies({ http_proxy: '', HTTP_PROXY: 'http://upper:2' })).toEqual({});
     expect(environmentProxies({ HTTP_PROXY: 'http://upper:2', REQUEST_METHOD: 'GET' })).toEqual({});
+    // The lowercase one still counts under CGI, as in urllib; REQUEST_METHOD alone sets nothing.
+    expect(environmentProxies({ http_proxy: 'http://lower:1', REQUEST_METHOD: 'GET' })).toEqual({ http: 'http://lower:1' });
+    expect(environmentProxies({ REQUEST_METHOD: 'GET' })).toEqual({});
+    expect(environmentProxies({ https_proxy: '', HTTPS_PROXY: 'http://u:1', all_proxy: '', ALL_PROXY: 'http://a:2', no_proxy: '', NO_PROXY: 'x' })).toEqual({});
+  });
+
+  it('reads a variable only when it can still decide (each read of process.env is a getenv)', () => {
+    const read: string[] = [];
+    const recording = (values: Record<string, string>) =>
+      new Proxy(values, { get: (target, name: string) => (read.push(name), target[name]) }) as Record<string, string | undefined>;
+    expect(environmentProxies(recording({}))).toEqual({});
+    expect(read).toEqual(['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'no_proxy', 'NO_PROXY']);
+    read.length = 0;
+    expect(environmentProxies(recording({ http_proxy: 'http://l:1', https_proxy: 'http://l:2', all_proxy: '', no_proxy: 'x' }))).toEqual({ http: 'http://l:1', https: 'http://l:2', no: 'x' });
+    expect(read).toEqual(['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy']);
+    read.length = 0;
+    expect(environmentProxies(recording({ HTTP_PROXY: 'http://u:1', REQUEST_METHOD: 'GET' }))).toEqual({});
+    expect(read.slice(0, 3)).toEqual(['http_proxy', 'HTTP_PROXY', 'REQUEST_METHOD']);
   });
 
   it('should_bypass_proxies: addresses, CIDR networks, name suffixes, ports and *', () => {
