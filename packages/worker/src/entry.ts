@@ -21,7 +21,7 @@ import { UploadStreams } from './upload-streams.js';
 import './upload-ref.js';
 import { Outbox } from './outbox.js';
 import { OutgoingStreams, outboxSink } from './outgoing-streams.js';
-import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, TASK_ABORT, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
+import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
 import { RunningTasks, type TaskAbort } from './running-tasks.js';
@@ -165,23 +165,28 @@ function runDecoded(task: TaskMessage, abort: TaskAbort, streams: number[]): unk
  * object literal: a literal with a getter and a symbol key is built on V8's
  * slow path, per task (≈ 1 % of a fresh child's main thread in perf). The
  * signal is made when first read (running-tasks.ts TaskAbort; the HTTP engine
- * watches TASK_ABORT instead), and each function when read: a plain GET never
- * reports progress.
+ * watches `aborted` and `onAbort`, which do not make it), and each function
+ * when read: a plain GET never reports progress.
  */
 class ChildTask implements ChildTaskContext {
-  readonly [TASK_ABORT]: TaskAbort;
   readonly budget = allowance;
 
   constructor(
     private readonly task: TaskMessage,
-    abort: TaskAbort,
+    private readonly abort: TaskAbort,
     private readonly streams: number[],
-  ) {
-    this[TASK_ABORT] = abort;
-  }
+  ) {}
 
   get signal(): AbortSignal {
-    return this[TASK_ABORT].signal;
+    return this.abort.signal;
+  }
+
+  get aborted(): boolean {
+    return this.abort.aborted;
+  }
+
+  onAbort(listener: () => void): () => void {
+    return this.abort.onAbort(listener);
   }
 
   get taskId(): number {

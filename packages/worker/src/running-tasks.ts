@@ -5,11 +5,12 @@
  */
 
 /**
- * One task's abort. Its AbortSignal is made only when something reads it (a
- * hook's currentTask().signal, a retry's sleep) or when the task is aborted:
- * Node's AbortController and an 'abort' listener per request were ≈8 % of a
- * fresh child's CPU over its first 3,000 GETs (benchmarks/README.md, #14).
- * The HTTP engine listens through listen() instead, called after the signal's own listeners.
+ * One task's abort, as the child's task context (entry.ts ChildTask) serves
+ * it: `aborted` and `onAbort` are read without an AbortSignal, which is made
+ * only when something reads `signal` (a hook's currentTask().signal, a retry's
+ * sleep) or when the task is aborted. Node's AbortController and an 'abort'
+ * listener per request were ≈8 % of a fresh child's CPU over its first 3,000
+ * GETs (benchmarks/README.md, #14); the HTTP engine watches through onAbort.
  */
 export class TaskAbort {
   private controller: AbortController | undefined;
@@ -23,17 +24,19 @@ export class TaskAbort {
     return this.controller !== undefined && this.controller.signal.aborted;
   }
 
-  /** The signal's reason (AbortController's AbortError DOMException when none was given). */
-  get reason(): unknown {
-    return this.controller?.signal.reason;
-  }
-
-  /** Calls `onAbort` once, when the task is aborted; what it returns stops listening. */
-  listen(onAbort: () => void): () => void {
-    (this.listeners ??= []).push(onAbort);
+  /**
+   * Calls `listener` once, when the task is aborted (at once if it already
+   * is), after the signal's own listeners; what it returns stops listening.
+   */
+  onAbort(listener: () => void): () => void {
+    if (this.aborted) {
+      listener();
+      return stopNothing;
+    }
+    (this.listeners ??= []).push(listener);
     return () => {
       const listeners = this.listeners;
-      const at = listeners === undefined ? -1 : listeners.indexOf(onAbort);
+      const at = listeners === undefined ? -1 : listeners.indexOf(listener);
       if (at >= 0) listeners!.splice(at, 1);
     };
   }
@@ -44,9 +47,11 @@ export class TaskAbort {
     this.controller!.abort(reason);
     const listeners = this.listeners;
     this.listeners = undefined;
-    if (listeners !== undefined) for (const onAbort of listeners) onAbort();
+    if (listeners !== undefined) for (const listener of listeners) listener();
   }
 }
+
+function stopNothing(): void {}
 
 export class RunningTasks {
   private readonly tasks = new Map<number, TaskAbort>();

@@ -80,7 +80,7 @@ describe('RunningTasks', () => {
     const second = running.begin(2);
     running.abort(1, 'stop');
     expect(first.aborted).toBe(true);
-    expect(first.reason).toBe('stop');
+    expect(first.signal.reason).toBe('stop');
     expect(second.aborted).toBe(false);
     running.end(2);
     running.abort(2, 'late');
@@ -126,7 +126,7 @@ describe('loadTaskRunner', () => {
   it('loads the callTask of the module the coordinator names', async () => {
     const runner = new URL('./fixtures/echo-runner.mjs', import.meta.url).href;
     const callTask = await loadTaskRunner(['--other=1', `${TASK_RUNNER_FLAG}=${runner}`]);
-    const context = { signal: new AbortController().signal, taskId: 3, progress: () => undefined, progressWanted: false, exportStream: () => '', budget: undefined };
+    const context = { signal: new AbortController().signal, aborted: false, onAbort: () => () => undefined, taskId: 3, progress: () => undefined, progressWanted: false, exportStream: () => '', openUpload: () => { throw new Error('no uploads here'); }, budget: undefined };
     expect(await callTask(context, (...args: unknown[]) => args, [5])).toEqual([3, 5]);
   });
 });
@@ -141,6 +141,6 @@ describe('RunningTasks.abortAll', () => {
     const reason = new Error('coordinator gone');
     running.abortAll(reason);
     expect([a.aborted, b.aborted, ended.aborted]).toEqual([true, true, false]);
-    expect(a.reason).toBe(reason);
+    expect(a.signal.reason).toBe(reason);
   });
 });

@@ -150,14 +150,11 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
     const abort = options.abort;
     let detach: (() => void) | undefined;
     if (abort) {
-      const onAbort = () => stream.destroy(abortError(abort));
-      if (abort.aborted) onAbort();
-      else {
-        detach = abort.listen(onAbort);
-        // got's stream ends without 'close' (autoDestroy is off): 'end', an error, or a destroy.
-        stream.once('end', detach);
-        stream.once('close', detach);
-      }
+      // Destroys the stream at once when the task is aborted already.
+      detach = abort.onAbort(() => stream.destroy(abortError(abort.signal)));
+      // got's stream ends without 'close' (autoDestroy is off): 'end', an error, or a destroy.
+      stream.once('end', detach);
+      stream.once('close', detach);
     }
     let settled = false;
     // Stays attached for the life of the stream, so an error after the headers (read by
