@@ -5,6 +5,8 @@
  * abort still stops the request the child is sending.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CancelledError } from '../../dist/futures/errors.js';
 import { FuturesSession } from '../../dist/session/futures-session.js';
 import { task, testResources } from './process-pool-support.js';
@@ -55,4 +57,32 @@ describe('ProcessPoolExecutor child: a task\'s abort without its AbortSignal', (
       await session.close();
     }
   });
+
+  it('future.abort() during a retry\'s backoff (which reads the task\'s signal) ends the task in the child at once', async () => {
+    let attempts = 0;
+    let answered!: () => void;
+    const firstAnswered = new Promise<void>((resolve) => (answered = resolve));
+    const server = createServer((_req, res) => {
+      attempts += 1;
+      res.on('finish', answered);
+      res.writeHead(503, { 'retry-after': '60' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // One slot: the next task runs only once the aborted one has let go of it, not after its 60 s sleep.
+    const ex = executor({ maxWorkers: 1, concurrencyPerWorker: 1 });
+    const session = new FuturesSession({ executor: ex });
+    try {
+      const { port } = server.address() as AddressInfo;
+      const retried = session.get(`http://127.0.0.1:${port}/busy`, { retries: { limit: 1, maxBackoff: 60 } });
+      await firstAnswered;
+      expect(retried.abort(new Error('stop waiting'))).toBe(true);
+      await expect(retried.result()).rejects.toBeInstanceOf(CancelledError);
+      expect(typeof (await ex.submit(task('pid')))).toBe('number');
+      expect(attempts).toBe(1);
+    } finally {
+      await session.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 20_000);
 });
