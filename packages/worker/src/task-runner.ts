@@ -14,7 +14,7 @@ export interface ChildTaskContext {
   readonly signal: AbortSignal;
   /** The task's abort without its signal (running-tasks.ts TaskAbort), as the HTTP engine watches it. */
   readonly aborted: boolean;
-  onAbort(listener: () => void): () => void;
+  onAbort(listener: (reason: unknown) => void): () => void;
   readonly taskId: number;
   readonly progress: (bytes: number, total?: number) => void;
   readonly progressWanted: boolean;

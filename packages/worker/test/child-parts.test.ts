@@ -5,7 +5,7 @@ import { Outbox } from '../dist/outbox.js';
 import type { ChildEvent } from '../dist/protocol.js';
 import { replyWithError, replyWithValue } from '../dist/reply.js';
 import { Retirement, budgetFromArgv } from '../dist/retirement.js';
-import { RunningTasks } from '../dist/running-tasks.js';
+import { RunningTasks, TaskAbort } from '../dist/running-tasks.js';
 import { TaskRunnerError, loadTaskRunner } from '../dist/task-runner.js';
 
 describe('protocol guards', () => {
@@ -76,8 +76,8 @@ describe('Retirement', () => {
 describe('RunningTasks', () => {
   it('aborts only the task named, with the reason given, and ignores finished ones', () => {
     const running = new RunningTasks();
-    const first = running.begin(1);
-    const second = running.begin(2);
+    const first = running.begin(1, new TaskAbort());
+    const second = running.begin(2, new TaskAbort());
     running.abort(1, 'stop');
     expect(first.aborted).toBe(true);
     expect(first.signal.reason).toBe('stop');
@@ -85,7 +85,7 @@ describe('RunningTasks', () => {
     running.end(2);
     running.abort(2, 'late');
     expect(second.aborted).toBe(false);
-    expect(() => running.begin(1)).toThrow(/already running/);
+    expect(() => running.begin(1, new TaskAbort())).toThrow(/already running/);
     expect(running.size).toBe(1);
   });
 });
@@ -134,9 +134,9 @@ describe('loadTaskRunner', () => {
 describe('RunningTasks.abortAll', () => {
   it('aborts every running task with the reason, and none that already ended', () => {
     const running = new RunningTasks();
-    const a = running.begin(1);
-    const b = running.begin(2);
-    const ended = running.begin(3);
+    const a = running.begin(1, new TaskAbort());
+    const b = running.begin(2, new TaskAbort());
+    const ended = running.begin(3, new TaskAbort());
     running.end(3);
     const reason = new Error('coordinator gone');
     running.abortAll(reason);

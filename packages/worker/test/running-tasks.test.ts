@@ -46,14 +46,14 @@ describe('TaskAbort', () => {
     expect((without.signal.reason as DOMException).name).toBe((expected.signal.reason as DOMException).name);
   });
 
-  it('a signal read before the abort fires its own listeners, then the engine\'s, each once', () => {
+  it('a signal read before the abort fires its own listeners, then the engine\'s with the reason, each once', () => {
     const abort = new TaskAbort();
-    const heard: string[] = [];
+    const heard: unknown[] = [];
     abort.signal.addEventListener('abort', () => heard.push('signal'));
-    abort.onAbort(() => heard.push('engine'));
+    abort.onAbort((reason) => heard.push(['engine', reason]));
     abort.abort('first');
     abort.abort('second');
-    expect(heard).toEqual(['signal', 'engine']);
+    expect(heard).toEqual(['signal', ['engine', 'first']]);
     expect(abort.signal.reason).toBe('first');
   });
 
@@ -72,7 +72,10 @@ describe('TaskAbort', () => {
     const abort = new TaskAbort();
     abort.abort('gone');
     let heard = 0;
-    const stop = abort.onAbort(() => (heard += 1));
+    const stop = abort.onAbort((reason) => {
+      expect(reason).toBe('gone');
+      heard += 1;
+    });
     expect(heard).toBe(1);
     stop();
     abort.abort('again');
@@ -83,9 +86,9 @@ describe('TaskAbort', () => {
 describe('RunningTasks', () => {
   it('aborts a running task by id, ignores an unknown one, refuses an id twice, and abortAll reaches each', () => {
     const running = new RunningTasks();
-    const one = running.begin(1);
-    const two = running.begin(2);
-    expect(() => running.begin(1)).toThrow(/already running/);
+    const one = running.begin(1, new TaskAbort());
+    const two = running.begin(2, new TaskAbort());
+    expect(() => running.begin(1, new TaskAbort())).toThrow(/already running/);
     running.abort(3, 'nobody');
     running.abort(1, 'one');
     expect(one.signal.reason).toBe('one');

@@ -5,12 +5,14 @@ import type { TaskContext } from '../task-context.js';
  * The engine watches `aborted` and `onAbort`, which a pool child serves
  * without making the task's AbortSignal (a plain GET never reads it); only a
  * retry's sleep and an abort's reason read `signal`, which is made by then.
+ * A listener takes the reason rather than the context: a streamed body's
+ * stream holds its listener until read, and the thread pool's context holds
+ * the future, whose result is the response the stream must not keep alive.
  */
 export type AbortWatch = Pick<TaskContext, 'aborted' | 'onAbort' | 'signal'>;
 
 /** What an aborted request rejects with: the abort reason itself when it is an Error. */
-export function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
+export function abortError(reason: unknown): Error {
   if (reason instanceof Error) return reason;
   const error = new Error(reason === undefined ? 'This operation was aborted' : `This operation was aborted: ${String(reason)}`, {
     cause: reason,
@@ -20,10 +22,10 @@ export function abortError(signal: AbortSignal): Error {
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal);
+  if (signal?.aborted) throw abortError(signal.reason);
 }
 
 /** Reads the task's signal only once it is aborted, when a pool child has made it anyway. */
 export function throwIfTaskAborted(abort: AbortWatch): void {
-  if (abort.aborted) throw abortError(abort.signal);
+  if (abort.aborted) throw abortError(abort.signal.reason);
 }

@@ -119,7 +119,7 @@ export async function performRequest(spec: RequestSpec, task: TaskContext, optio
     return await withRetries(spec.retries, first.method, abort, () => follow(spec, first, run, null));
   } catch (error) {
     // Whatever broke once the signal fired (got's AbortError, a half-read body) is the abort.
-    if (abort.aborted) throw abortError(abort.signal);
+    if (abort.aborted) throw abortError(abort.signal.reason);
     throw error;
   }
 }

@@ -38,15 +38,15 @@ describe('a task context over an AbortSignal (the thread pool\'s, a standalone o
   it('aborted follows the signal, and onAbort calls each listener once, unless it stopped listening', () => {
     const controller = new AbortController();
     const context = standaloneTaskContext(controller.signal, 1);
-    const heard: string[] = [];
-    context.onAbort(() => heard.push('a'));
+    const heard: unknown[] = [];
+    context.onAbort((reason) => heard.push((reason as Error).message));
     const stopB = context.onAbort(() => heard.push('b'));
     stopB();
     expect(context.aborted).toBe(false);
     controller.abort(new Error('stop'));
     controller.abort(new Error('again'));
     expect(context.aborted).toBe(true);
-    expect(heard).toEqual(['a']);
+    expect(heard).toEqual(['stop']);
     expect((context.signal.reason as Error).message).toBe('stop');
   });
 
@@ -55,7 +55,10 @@ describe('a task context over an AbortSignal (the thread pool\'s, a standalone o
     controller.abort('gone');
     const context = standaloneTaskContext(controller.signal, 2);
     let heard = 0;
-    const stop = context.onAbort(() => (heard += 1));
+    const stop = context.onAbort((reason) => {
+      expect(reason).toBe('gone');
+      heard += 1;
+    });
     expect(heard).toBe(1);
     stop();
     expect(heard).toBe(1);
