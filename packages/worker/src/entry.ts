@@ -21,17 +21,17 @@ import { UploadStreams } from './upload-streams.js';
 import './upload-ref.js';
 import { Outbox } from './outbox.js';
 import { OutgoingStreams, outboxSink } from './outgoing-streams.js';
-import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, TASK_ABORT, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
+import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, type ControlMessage, type TaskMessage, type TaskPayload, type TaskReply } from './protocol.js';
 import { replyWithError, replyWithValue } from './reply.js';
 import { Retirement, budgetFromArgv } from './retirement.js';
-import { RunningTasks, type TaskAbort } from './running-tasks.js';
+import { RunningTasks, TaskAbort } from './running-tasks.js';
 import { loadTaskRunner, type ChildTaskContext } from './task-runner.js';
 
 type TaskFunction = (...args: unknown[]) => unknown;
 
 /** Loaded before `ready`: no task can arrive before the child knows how to run it. */
 const callTask = await loadTaskRunner(process.argv);
-const running = new RunningTasks();
+const running = new RunningTasks<ChildTask>();
 const retirement = new Retirement(budgetFromArgv(process.argv));
 const outbox = new Outbox((events) => sendToCoordinator({ __rf: 'report', pid: process.pid, events }));
 const outgoing = new OutgoingStreams(outboxSink(outbox));
@@ -100,15 +100,15 @@ function onControl(message: ControlMessage): void {
  * this point has announced every task it may have started.
  */
 function accept(tasks: readonly TaskMessage[]): void {
-  const starting: Array<[TaskMessage, TaskAbort]> = [];
+  const starting: Array<[TaskMessage, ChildTask]> = [];
   for (const task of tasks) {
     if (retirement.retiring) {
       outbox.push({ type: 'declined', id: task.id });
       continue;
     }
-    let abort: TaskAbort;
+    let context: ChildTask;
     try {
-      abort = running.begin(task.id);
+      context = running.begin(task.id, new ChildTask(task));
     } catch (error) {
       // An id already running here is a coordinator bug: answer it rather than crash every other task.
       outbox.push({ type: 'reply', id: task.id, reply: replyWithError(error) });
@@ -117,17 +117,17 @@ function accept(tasks: readonly TaskMessage[]): void {
     outbox.push({ type: 'started', id: task.id });
     const reason = retirement.noteStarted();
     if (reason !== undefined) outbox.push({ type: 'retiring', reason });
-    starting.push([task, abort]);
+    starting.push([task, context]);
   }
   outbox.flush();
-  for (const [task, abort] of starting) void run(task, abort);
+  for (const [task, context] of starting) void run(task, context);
 }
 
-async function run(task: TaskMessage, abort: TaskAbort): Promise<void> {
+async function run(task: TaskMessage, context: ChildTask): Promise<void> {
   let reply: TaskReply;
-  const streams: number[] = [];
+  const { streams } = context;
   try {
-    reply = replyWithValue(await runDecoded(task, abort, streams));
+    reply = replyWithValue(await runDecoded(task, context));
   } catch (error) {
     reply = replyWithError(error);
   }
@@ -152,36 +152,30 @@ async function run(task: TaskMessage, abort: TaskAbort): Promise<void> {
 }
 
 /** The task's result, or a promise of it (run awaits either); a decode error throws here, inside run's try. */
-function runDecoded(task: TaskMessage, abort: TaskAbort, streams: number[]): unknown {
+function runDecoded(task: TaskMessage, context: ChildTask): unknown {
   const { fn, args } = decode<TaskPayload>(task.payload);
   // A function a task of this child imported already is called in this turn (serializer fn-ref.ts).
   const target = loadedFnRef<TaskFunction>(fn);
-  if (target !== undefined) return callTask(new ChildTask(task, abort, streams), target, args);
-  return loadFnRef<TaskFunction>(fn).then((loaded) => callTask(new ChildTask(task, abort, streams), loaded, args));
+  if (target !== undefined) return callTask(context, target, args);
+  return loadFnRef<TaskFunction>(fn).then((loaded) => callTask(context, loaded, args));
 }
 
 /**
  * A task's context in this child (task-runner.ts). A class rather than an
  * object literal: a literal with a getter and a symbol key is built on V8's
- * slow path, per task (≈ 1 % of a fresh child's main thread in perf). The
- * signal is made when first read (running-tasks.ts TaskAbort; the HTTP engine
- * watches TASK_ABORT instead), and each function when read: a plain GET never
- * reports progress.
+ * slow path, per task (≈ 1 % of a fresh child's main thread in perf). It is
+ * the task's TaskAbort itself (running-tasks.ts), one object per task rather
+ * than two: its signal is made when first read, while `aborted` and `onAbort`,
+ * which the HTTP engine watches, do without it. Each function is made when
+ * read: a plain GET never reports progress.
  */
-class ChildTask implements ChildTaskContext {
-  readonly [TASK_ABORT]: TaskAbort;
+class ChildTask extends TaskAbort implements ChildTaskContext {
   readonly budget = allowance;
+  /** The streams the task exported (exportStream), sent or cancelled with its reply. */
+  readonly streams: number[] = [];
 
-  constructor(
-    private readonly task: TaskMessage,
-    abort: TaskAbort,
-    private readonly streams: number[],
-  ) {
-    this[TASK_ABORT] = abort;
-  }
-
-  get signal(): AbortSignal {
-    return this[TASK_ABORT].signal;
+  constructor(private readonly task: TaskMessage) {
+    super();
   }
 
   get taskId(): number {

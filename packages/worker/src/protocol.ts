@@ -293,10 +293,3 @@ export const HEARTBEAT_FLAG = '--rf-heartbeat-ms';
 export const BYTE_GRANT_FLAG = '--rf-byte-grant-bytes';
 /** The URL of the module whose `callTask` runs each task in its context (core's task-context.ts; task-runner.ts). */
 export const TASK_RUNNER_FLAG = '--rf-task-runner';
-
-/**
- * Where a pool child's task context carries its TaskAbort (running-tasks.ts):
- * the HTTP engine watches a request's abort through it without making the
- * task's AbortSignal, which a plain GET never reads (core's http/abort.ts).
- */
-export const TASK_ABORT: unique symbol = Symbol.for('requests-futures.taskAbort');

@@ -5,15 +5,16 @@
  */
 
 /**
- * One task's abort. Its AbortSignal is made only when something reads it (a
- * hook's currentTask().signal, a retry's sleep) or when the task is aborted:
- * Node's AbortController and an 'abort' listener per request were ≈8 % of a
- * fresh child's CPU over its first 3,000 GETs (benchmarks/README.md, #14).
- * The HTTP engine listens through listen() instead, called after the signal's own listeners.
+ * One task's abort, which the child's task context (entry.ts ChildTask)
+ * extends: `aborted` and `onAbort` are read without an AbortSignal, which is made
+ * only when something reads `signal` (a hook's currentTask().signal, a retry's
+ * sleep) or when the task is aborted. Node's AbortController and an 'abort'
+ * listener per request were ≈8 % of a fresh child's CPU over its first 3,000
+ * GETs (benchmarks/README.md, #14); the HTTP engine watches through onAbort.
  */
 export class TaskAbort {
   private controller: AbortController | undefined;
-  private listeners: Array<() => void> | undefined;
+  private listeners: Array<(reason: unknown) => void> | undefined;
 
   get signal(): AbortSignal {
     return (this.controller ??= new AbortController()).signal;
@@ -23,17 +24,19 @@ export class TaskAbort {
     return this.controller !== undefined && this.controller.signal.aborted;
   }
 
-  /** The signal's reason (AbortController's AbortError DOMException when none was given). */
-  get reason(): unknown {
-    return this.controller?.signal.reason;
-  }
-
-  /** Calls `onAbort` once, when the task is aborted; what it returns stops listening. */
-  listen(onAbort: () => void): () => void {
-    (this.listeners ??= []).push(onAbort);
+  /**
+   * Calls `listener` once with the reason, when the task is aborted (at once if
+   * it already is), after the signal's own listeners; what it returns stops listening.
+   */
+  onAbort(listener: (reason: unknown) => void): () => void {
+    if (this.aborted) {
+      listener(this.controller!.signal.reason);
+      return stopNothing;
+    }
+    (this.listeners ??= []).push(listener);
     return () => {
       const listeners = this.listeners;
-      const at = listeners === undefined ? -1 : listeners.indexOf(onAbort);
+      const at = listeners === undefined ? -1 : listeners.indexOf(listener);
       if (at >= 0) listeners!.splice(at, 1);
     };
   }
@@ -44,21 +47,24 @@ export class TaskAbort {
     this.controller!.abort(reason);
     const listeners = this.listeners;
     this.listeners = undefined;
-    if (listeners !== undefined) for (const onAbort of listeners) onAbort();
+    // The signal's reason: AbortController's AbortError when `reason` is undefined.
+    if (listeners !== undefined) for (const listener of listeners) listener(signal.reason);
   }
 }
 
-export class RunningTasks {
-  private readonly tasks = new Map<number, TaskAbort>();
+function stopNothing(): void {}
+
+/** `A`: what each task's abort is (the child's task contexts extend TaskAbort). */
+export class RunningTasks<A extends TaskAbort = TaskAbort> {
+  private readonly tasks = new Map<number, A>();
 
   get size(): number {
     return this.tasks.size;
   }
 
   /** Registers the task before it is announced, so an abort can never arrive for an unknown id. */
-  begin(id: number): TaskAbort {
+  begin(id: number, abort: A): A {
     if (this.tasks.has(id)) throw new Error(`Task ${id} is already running in this child`);
-    const abort = new TaskAbort();
     this.tasks.set(id, abort);
     return abort;
   }

@@ -7,14 +7,14 @@
  */
 import type { Readable } from 'node:stream';
 import type { ExportOptions } from './outgoing-streams.js';
-import { TASK_ABORT, TASK_RUNNER_FLAG } from './protocol.js';
-import type { TaskAbort } from './running-tasks.js';
+import { TASK_RUNNER_FLAG } from './protocol.js';
 
 /** What the child knows of a task's context: the fields it fills in (core's TaskContext). */
 export interface ChildTaskContext {
   readonly signal: AbortSignal;
-  /** The task's abort without its signal (running-tasks.ts), for the HTTP engine. */
-  readonly [TASK_ABORT]?: TaskAbort;
+  /** The task's abort without its signal (running-tasks.ts TaskAbort), as the HTTP engine watches it. */
+  readonly aborted: boolean;
+  onAbort(listener: (reason: unknown) => void): () => void;
   readonly taskId: number;
   readonly progress: (bytes: number, total?: number) => void;
   readonly progressWanted: boolean;

@@ -5,7 +5,7 @@ import { Outbox } from '../dist/outbox.js';
 import type { ChildEvent } from '../dist/protocol.js';
 import { replyWithError, replyWithValue } from '../dist/reply.js';
 import { Retirement, budgetFromArgv } from '../dist/retirement.js';
-import { RunningTasks } from '../dist/running-tasks.js';
+import { RunningTasks, TaskAbort } from '../dist/running-tasks.js';
 import { TaskRunnerError, loadTaskRunner } from '../dist/task-runner.js';
 
 describe('protocol guards', () => {
@@ -76,16 +76,16 @@ describe('Retirement', () => {
 describe('RunningTasks', () => {
   it('aborts only the task named, with the reason given, and ignores finished ones', () => {
     const running = new RunningTasks();
-    const first = running.begin(1);
-    const second = running.begin(2);
+    const first = running.begin(1, new TaskAbort());
+    const second = running.begin(2, new TaskAbort());
     running.abort(1, 'stop');
     expect(first.aborted).toBe(true);
-    expect(first.reason).toBe('stop');
+    expect(first.signal.reason).toBe('stop');
     expect(second.aborted).toBe(false);
     running.end(2);
     running.abort(2, 'late');
     expect(second.aborted).toBe(false);
-    expect(() => running.begin(1)).toThrow(/already running/);
+    expect(() => running.begin(1, new TaskAbort())).toThrow(/already running/);
     expect(running.size).toBe(1);
   });
 });
@@ -126,7 +126,7 @@ describe('loadTaskRunner', () => {
   it('loads the callTask of the module the coordinator names', async () => {
     const runner = new URL('./fixtures/echo-runner.mjs', import.meta.url).href;
     const callTask = await loadTaskRunner(['--other=1', `${TASK_RUNNER_FLAG}=${runner}`]);
-    const context = { signal: new AbortController().signal, taskId: 3, progress: () => undefined, progressWanted: false, exportStream: () => '', budget: undefined };
+    const context = { signal: new AbortController().signal, aborted: false, onAbort: () => () => undefined, taskId: 3, progress: () => undefined, progressWanted: false, exportStream: () => '', openUpload: () => { throw new Error('no uploads here'); }, budget: undefined };
     expect(await callTask(context, (...args: unknown[]) => args, [5])).toEqual([3, 5]);
   });
 });
@@ -134,13 +134,13 @@ describe('loadTaskRunner', () => {
 describe('RunningTasks.abortAll', () => {
   it('aborts every running task with the reason, and none that already ended', () => {
     const running = new RunningTasks();
-    const a = running.begin(1);
-    const b = running.begin(2);
-    const ended = running.begin(3);
+    const a = running.begin(1, new TaskAbort());
+    const b = running.begin(2, new TaskAbort());
+    const ended = running.begin(3, new TaskAbort());
     running.end(3);
     const reason = new Error('coordinator gone');
     running.abortAll(reason);
     expect([a.aborted, b.aborted, ended.aborted]).toEqual([true, true, false]);
-    expect(a.reason).toBe(reason);
+    expect(a.signal.reason).toBe(reason);
   });
 });

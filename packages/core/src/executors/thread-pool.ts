@@ -8,7 +8,7 @@
  * The executor only schedules; what a future may do lives in futures/future.ts.
  */
 import { isFnRef, loadFnRef } from '@requests-futures/serializer';
-import { callTask, type TaskContext } from '../task-context.js';
+import { SignalTaskContext, callTask } from '../task-context.js';
 import { captureCallerContext, type CallerContext } from '../futures/caller-context.js';
 import { Future } from '../futures/future.js';
 import { ExecutorDrain, type DrainOptions, type DrainReport } from './drain.js';
@@ -223,7 +223,11 @@ export class ThreadPoolExecutor implements Executor, ObservableExecutor {
   private async run({ future, task, args, taskId }: WorkItem): Promise<void> {
     const controller = new AbortController();
     future.onAbort((reason) => controller.abort(reason));
-    const context: TaskContext = { signal: controller.signal, taskId, progress: (bytes, total) => this.monitor.bytes(future, bytes, total), progressWanted: this.monitor.wantsBytes, budget: this.budget };
+    const context = new SignalTaskContext(controller.signal, taskId, {
+      progress: (bytes, total) => this.monitor.bytes(future, bytes, total),
+      progressWanted: this.monitor.wantsBytes,
+      budget: this.budget,
+    });
     try {
       const fn = typeof task === 'function' ? task : await loadFnRef<(...a: unknown[]) => unknown>(task);
       future.setResult(await callTask(context, fn, args));

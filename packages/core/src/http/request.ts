@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ByteBudget, TaskContext } from '../task-context.js';
-import { abortError, abortWatchOf, throwIfAborted, type AbortWatch } from './abort.js';
+import { abortError, throwIfTaskAborted, type AbortWatch } from './abort.js';
 import { defaultAgentPool, type AgentPool } from './agents.js';
 import { applyAuth, basicAuthHeader, isDigestAuthSpec, type DigestAuthSpec } from './auth.js';
 import { prepareBody } from './body.js';
@@ -98,15 +98,16 @@ function toResponse(hop: Hop, answer: HopResponse, content: Uint8Array | undefin
 
 /**
  * `task`: the task this request runs in, handed over by whoever runs it (an
- * executor through request-task.ts, or the plain Session): its signal aborts
- * the request, and its progress reporter and byte budget see the body.
+ * executor through request-task.ts, or the plain Session): its abort
+ * (`aborted`, `onAbort`) stops the request, and its progress reporter and
+ * byte budget see the body.
  */
 export async function performRequest(spec: RequestSpec, task: TaskContext, options: PerformOptions = {}): Promise<Response> {
   const { budget } = task;
-  const abort = abortWatchOf(task);
+  const abort: AbortWatch = task;
   const progress = task.progressWanted ? task.progress : undefined;
   try {
-    throwIfAborted(abort);
+    throwIfTaskAborted(abort);
     // A body the coordinator streams is in data or files: a request without them never reads the
     // context's openUpload, which a pool child's task context makes, a closure, on each read.
     const hop = firstHop(spec, spec.data === null && spec.files === null ? undefined : task.openUpload);
@@ -118,7 +119,7 @@ export async function performRequest(spec: RequestSpec, task: TaskContext, optio
     return await withRetries(spec.retries, first.method, abort, () => follow(spec, first, run, null));
   } catch (error) {
     // Whatever broke once the signal fired (got's AbortError, a half-read body) is the abort.
-    if (abort.aborted) throw abortError(abort);
+    if (abort.aborted) throw abortError(abort.signal.reason);
     throw error;
   }
 }
@@ -187,7 +188,7 @@ export async function follow(spec: RequestSpec, start: Hop, run: RequestRun, par
   const chain = new HopChain(new RequestCookies(spec.cookieJar));
 
   for (;;) {
-    throwIfAborted(abort);
+    throwIfTaskAborted(abort);
     if (run.digest && !chain.digestAnswered) hop = run.digest.withRememberedDigest(spec.auth as DigestAuthSpec, hop);
     const cookieHeader = chain.jar.headerFor(hop.url);
     const jarCookies = typeof cookieHeader === 'string' ? cookieHeader : await cookieHeader;

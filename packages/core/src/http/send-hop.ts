@@ -125,6 +125,12 @@ export function sendHop(hop: Hop, options: HopOptions): Promise<HopResponse> {
   return got !== undefined ? sendWith(got, hop, options) : loadGot().then((loaded) => sendWith(loaded, hop, options));
 }
 
+/**
+ * Makes the exchange's stream and hands it to exchange(). Nothing here is a closure: the stream
+ * outlives the exchange (a stream: true body, held until read or collected), and a closure made
+ * here would keep `options` alive with it, and through `options.abort` the task context, which
+ * on the thread pool reaches the future and so the very response whose collection frees the stream.
+ */
 function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse> {
   const request = { method: hop.method, url: hop.url };
   const sentHeaders = headersToSend(hop, options.jarCookies);
@@ -135,31 +141,46 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
   // http.client puts in its place, `identity` (decompression stays on for a server that compresses anyway).
   if (!('accept-encoding' in gotHeaders)) gotHeaders['accept-encoding'] = 'identity';
 
+  const started = performance.now();
+  let stream: GotStream;
+  try {
+    // No retries, no redirects, no 4xx/5xx exceptions, and this configuration's agents,
+    // timeouts and verify: the instance's defaults (got-instance.ts).
+    stream = gotFor(got, options).stream(hop.url, gotOptionsFor(hop, gotHeaders, options, request) as OptionsInit & { isStream?: true });
+  } catch (error) {
+    return Promise.reject(mapRequestError(error, request));
+  }
+  const detach = options.abort === undefined ? undefined : destroyOnAbort(stream, options.abort);
+  return exchange(stream, { hop, request, sentHeaders, started, proxy: options.proxy, detach });
+}
+
+type GotStream = ReturnType<Got['stream']>;
+
+/**
+ * Destroys the stream when the task is aborted (at once if it already is). The task may outlive
+ * this exchange: listen only while the exchange runs, rather than hand got the signal, which would
+ * keep one listener per request. Returns what stops listening.
+ */
+function destroyOnAbort(stream: GotStream, abort: AbortWatch): () => void {
+  const detach = abort.onAbort((reason) => stream.destroy(abortError(reason)));
+  // got's stream ends without 'close' (autoDestroy is off): 'end', an error, or a destroy.
+  stream.once('end', detach);
+  stream.once('close', detach);
+  return detach;
+}
+
+interface Exchange {
+  readonly hop: Hop;
+  readonly request: { method: string; url: string };
+  readonly sentHeaders: CaseInsensitiveHeaders;
+  readonly started: number;
+  readonly proxy: URL | null | undefined;
+  readonly detach: (() => void) | undefined;
+}
+
+/** The response's headers, or the exchange's error mapped to requests' (errors.ts). */
+function exchange(stream: GotStream, { hop, request, sentHeaders, started, proxy, detach }: Exchange): Promise<HopResponse> {
   return new Promise<HopResponse>((resolve, reject) => {
-    const started = performance.now();
-    let stream: ReturnType<typeof got.stream>;
-    try {
-      // No retries, no redirects, no 4xx/5xx exceptions, and this configuration's agents,
-      // timeouts and verify: the instance's defaults (got-instance.ts).
-      stream = gotFor(got, options).stream(hop.url, gotOptionsFor(hop, gotHeaders, options, request) as OptionsInit & { isStream?: true });
-    } catch (error) {
-      reject(mapRequestError(error, request));
-      return;
-    }
-    // The signal may outlive this exchange (a task's, a session's): listen only while the
-    // exchange runs, rather than hand it to got, which would keep one listener per request.
-    const abort = options.abort;
-    let detach: (() => void) | undefined;
-    if (abort) {
-      const onAbort = () => stream.destroy(abortError(abort));
-      if (abort.aborted) onAbort();
-      else {
-        detach = abort.listen(onAbort);
-        // got's stream ends without 'close' (autoDestroy is off): 'end', an error, or a destroy.
-        stream.once('end', detach);
-        stream.once('close', detach);
-      }
-    }
     let settled = false;
     // Stays attached for the life of the stream, so an error after the headers (read by
     // the caller through iteration) is never an unhandled 'error' event; it also lets go of the signal.
@@ -167,7 +188,7 @@ function sendWith(got: Got, hop: Hop, options: HopOptions): Promise<HopResponse>
       detach?.();
       if (settled) return;
       settled = true;
-      reject(blameProxy(mapRequestError(error, request), options.proxy));
+      reject(blameProxy(mapRequestError(error, request), proxy));
     });
     stream.once('response', (response: { statusCode: number; statusMessage?: string; url: string; rawHeaders: string[]; headers: Record<string, string | string[] | undefined> }) => {
       if (settled) return;

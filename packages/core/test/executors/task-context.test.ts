@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { callTask, currentTask, runInTaskContext, standaloneTaskContext, taskWithContext, type TaskContext } from '../../dist/task-context.js';
 
 describe('task context', () => {
-  const context = (taskId: number) => ({ signal: new AbortController().signal, taskId, progress: () => undefined, progressWanted: false });
+  const context = (taskId: number) => standaloneTaskContext(new AbortController().signal, taskId);
 
   it('callTask hands a taskWithContext task its context as an argument, outside AsyncLocalStorage', async () => {
     const marked = taskWithContext((given: TaskContext, x: number) => ({ id: given.taskId, x, current: currentTask()?.taskId }));
@@ -31,5 +31,36 @@ describe('standaloneTaskContext', () => {
     expect([given.signal, given.taskId, given.progressWanted]).toEqual([controller.signal, 12, false]);
     expect(given.progress(10, 20)).toBeUndefined();
     expect(standaloneTaskContext().signal.aborted).toBe(false);
+  });
+});
+
+describe('a task context over an AbortSignal (the thread pool\'s, a standalone one)', () => {
+  it('aborted follows the signal, and onAbort calls each listener once, unless it stopped listening', () => {
+    const controller = new AbortController();
+    const context = standaloneTaskContext(controller.signal, 1);
+    const heard: unknown[] = [];
+    context.onAbort((reason) => heard.push((reason as Error).message));
+    const stopB = context.onAbort(() => heard.push('b'));
+    stopB();
+    expect(context.aborted).toBe(false);
+    controller.abort(new Error('stop'));
+    controller.abort(new Error('again'));
+    expect(context.aborted).toBe(true);
+    expect(heard).toEqual(['stop']);
+    expect((context.signal.reason as Error).message).toBe('stop');
+  });
+
+  it('onAbort on a task already aborted calls the listener at once, as add_done_callback does for a done future', () => {
+    const controller = new AbortController();
+    controller.abort('gone');
+    const context = standaloneTaskContext(controller.signal, 2);
+    let heard = 0;
+    const stop = context.onAbort((reason) => {
+      expect(reason).toBe('gone');
+      heard += 1;
+    });
+    expect(heard).toBe(1);
+    stop();
+    expect(heard).toBe(1);
   });
 });

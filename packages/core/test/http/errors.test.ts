@@ -231,7 +231,7 @@ describe('abort', () => {
   it('the request task called directly inside a running task takes that task\'s signal', async () => {
     const controller = new AbortController();
     const reason = new Error('task aborted');
-    const running = runInTaskContext({ signal: controller.signal, taskId: 1, progress: () => undefined, progressWanted: false }, () =>
+    const running = runInTaskContext(standaloneTaskContext(controller.signal, 1), () =>
       runRequestTask(specFor(`${server.url}/drip?numbytes=4&duration=4`), undefined, { agents }),
     );
     setTimeout(() => controller.abort(reason), 50);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { fnRef } from '@requests-futures/serializer';
-import { callTask, currentTask } from '../../dist/task-context.js';
+import { callTask, currentTask, standaloneTaskContext } from '../../dist/task-context.js';
 import { runRequestTask } from '../../dist/http/request-task.js';
 import { Response } from '../../dist/http/response.js';
 import { server, agents, useTestEngine } from './engine.js';
@@ -16,7 +16,7 @@ const run = (path: string, overrides: SpecOverrides = {}, session?: unknown) =>
 describe('runRequestTask', () => {
   it('hands its task context to the engine and makes it current for hooks', async () => {
     const controller = new AbortController();
-    const context = { signal: controller.signal, taskId: 41, progress: () => undefined, progressWanted: false };
+    const context = standaloneTaskContext(controller.signal, 41);
     const seen: unknown[] = [];
     const outcome = await callTask(context, runRequestTask, [
       specFor(server.url + '/get', { hooks: { response: [() => void seen.push(currentTask()?.taskId)] } }),
