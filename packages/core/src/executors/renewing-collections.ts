@@ -32,7 +32,12 @@ export class RenewingSet<T> implements Iterable<T> {
     return this.members.has(member);
   }
 
-  /** Renews on an add, never on a delete: a loop that deletes while it iterates keeps iterating the live Set. */
+  /**
+   * Renews on an add, never on a delete: a loop that deletes while it iterates
+   * keeps iterating the live Set. A member added while a loop iterates may be
+   * missed by that loop (it may go to the renewed Set), where a Set's loop would
+   * reach it: none of the users adds while iterating.
+   */
   add(member: T): this {
     if (this.removals >= RENEW_AFTER) {
       this.members = new Set(this.members);
