@@ -69,6 +69,25 @@ describe('what the engine loads', () => {
     expect(result).toEqual({ vendored: true, packaged: false });
   });
 
+  it('the one-file got makes no Intl.ListFormat when it loads, and words a failed option check as the package does', async () => {
+    const result = await inFreshProcess(`
+      let made = 0;
+      const ListFormat = Intl.ListFormat;
+      Intl.ListFormat = class extends ListFormat { constructor(...args) { super(...args); made += 1; } };
+      const vendored = (await import(dist + '/vendor/got.js')).default;
+      const madeAtLoad = made;
+      const { createRequire } = await import('node:module');
+      const packaged = (await import(createRequire(dist + '/index.js').resolve('got'))).default;
+      const failure = (got) => { try { got.extend({ searchParams: 5 }); return 'no error'; } catch (error) { return error.message; } };
+      const messages = [failure(vendored), failure(vendored), failure(packaged)];
+      console.log(JSON.stringify({ madeAtLoad, messages }));
+    `);
+    const { madeAtLoad, messages } = result as { madeAtLoad: number; messages: string[] };
+    expect(madeAtLoad).toBe(0);
+    expect(messages[0]).toContain('Expected values which are `string`, `Object`, or `undefined`');
+    expect(messages).toEqual([messages[2], messages[2], messages[2]]);
+  });
+
   it('without the one-file got (a build that ran tsc alone), got comes from the package', async () => {
     // A copy of the loader in a directory of dist that has no vendor/ next to it.
     const scratch = mkdtempSync(path.join(dist, 'loader-without-vendor-'));
