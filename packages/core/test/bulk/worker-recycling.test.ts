@@ -74,7 +74,9 @@ describe('worker recycling through FuturesSession', () => {
   });
 
   it('maxMemoryPerChildMb: a child whose memory grows is retired after the request that crossed the limit; all succeed', async () => {
-    const limitMb = 130;
+    // A child's resident size climbs in steps of GROWTH_MB from ≈80 MB (≈82, 106, 130 on Node 20):
+    // a limit on a step would let the hook read just under it and the child, a moment later, just over.
+    const limitMb = 118;
     // One request per child at a time makes "the request that crossed the limit" exact.
     const executor = new ProcessPoolExecutor({ maxWorkers: 2, concurrencyPerWorker: 1, maxMemoryPerChildMb: limitMb });
     executors.push(executor);
