@@ -7,8 +7,8 @@
 /**
  * One task's abort, which the child's task context (entry.ts ChildTask)
  * extends: `aborted` and `onAbort` are read without an AbortSignal, which is made
- * only when something reads `signal` (a hook's currentTask().signal, a retry's
- * sleep) or when the task is aborted. Node's AbortController and an 'abort'
+ * only when something reads `signal` (a hook's currentTask().signal) or when
+ * the task is aborted. Node's AbortController and an 'abort'
  * listener per request were ≈8 % of a fresh child's CPU over its first 3,000
  * GETs (benchmarks/README.md, #14); the HTTP engine watches through onAbort.
  */

@@ -3,8 +3,8 @@ import type { TaskContext } from '../task-context.js';
 /**
  * What a request needs of its task's abort: its task context's own members.
  * The engine watches `aborted` and `onAbort`, which a pool child serves
- * without making the task's AbortSignal (a plain GET never reads it); only a
- * retry's sleep and an abort's reason read `signal`, which is made by then.
+ * without making the task's AbortSignal (a plain GET, a retry's backoff); only
+ * an abort's reason reads `signal`, which is made by then.
  * A listener takes the reason rather than the context: a streamed body's
  * stream holds its listener until read, and the thread pool's context holds
  * the future, whose result is the response the stream must not keep alive.
@@ -19,10 +19,6 @@ export function abortError(reason: unknown): Error {
   });
   error.name = 'AbortError';
   return error;
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal.reason);
 }
 
 /** Reads the task's signal only once it is aborted, when a pool child has made it anyway. */

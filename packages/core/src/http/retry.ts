@@ -4,10 +4,9 @@
  * on connection failures, read timeouts, broken bodies and on 429/503,
  * waiting an exponential backoff with jitter, or what Retry-After asks.
  */
-import { throwIfAborted } from './abort.js';
+import { abortError, type AbortWatch } from './abort.js';
 import { ChunkedEncodingError, ConnectionError, ReadTimeout } from './errors.js';
 import { DEFAULT_MAX_BACKOFF, DEFAULT_RETRY_METHODS, DEFAULT_RETRY_STATUS_CODES } from './request-defaults.js';
-import type { AbortWatch } from './abort.js';
 import type { RetryOptions, RetrySpec } from './request-spec.js';
 import type { Response } from './response.js';
 
@@ -56,22 +55,18 @@ export function backoffSeconds(policy: RetrySpec, attempt: number, random = Math
   return exponential / 2 + random() * (exponential / 2);
 }
 
-export function sleep(seconds: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `seconds`, or rejects with the abort once the task is aborted (at once if it already is). */
+function sleep(seconds: number, abort: AbortWatch | undefined): Promise<void> {
   if (seconds <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      try {
-        throwIfAborted(signal);
-      } catch (error) {
-        reject(error);
-      }
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stopWatching?.();
       resolve();
     }, seconds * 1000);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopWatching = abort?.onAbort((reason) => {
+      clearTimeout(timer);
+      reject(abortError(reason));
+    });
   });
 }
 
@@ -89,22 +84,21 @@ export function withRetries(
 ): Promise<Response> {
   // Without retries, the attempt's own promise: no async frame around it.
   if (!policy || !policy.methods.includes(method)) return attempt();
-  // Only a retrying request needs the signal itself, for its sleeps (a pool child makes it now).
-  return retrying(policy, abort?.signal, attempt);
+  return retrying(policy, abort, attempt);
 }
 
-async function retrying(policy: RetrySpec, signal: AbortSignal | undefined, attempt: () => Promise<Response>): Promise<Response> {
+async function retrying(policy: RetrySpec, abort: AbortWatch | undefined, attempt: () => Promise<Response>): Promise<Response> {
   for (let retry = 1; ; retry++) {
     let response: Response;
     try {
       response = await attempt();
     } catch (error) {
-      if (retry > policy.limit || signal?.aborted || !isRetryableError(error)) throw error;
-      await sleep(backoffSeconds(policy, retry), signal);
+      if (retry > policy.limit || abort?.aborted || !isRetryableError(error)) throw error;
+      await sleep(backoffSeconds(policy, retry), abort);
       continue;
     }
     if (retry > policy.limit || !policy.statusCodes.includes(response.statusCode)) return response;
     const asked = retryAfterSeconds(response);
-    await sleep(asked !== undefined ? Math.min(asked, policy.maxBackoff) : backoffSeconds(policy, retry), signal);
+    await sleep(asked !== undefined ? Math.min(asked, policy.maxBackoff) : backoffSeconds(policy, retry), abort);
   }
 }
