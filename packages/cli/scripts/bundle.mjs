@@ -17,7 +17,7 @@
  * bundled files instead (LOCATIONS); the build fails if one of those lines
  * changed, rather than shipping a child that cannot find its task.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { lazyListFormats } from '../../core/scripts/lazy-list-formats.mjs';
@@ -112,6 +112,13 @@ for (const file of Object.keys(result.metafile.outputs)) {
   helperFiles.push(file);
 }
 if (helperFiles.length !== 1) throw new Error(`bundle: esbuild's __name helper found in ${helperFiles.length} files, expected 1; update NAME_HELPER in scripts/bundle.mjs`);
+
+// Every pool child preloads the worker's handshake guard, found beside the bundled entry-location code.
+await copyFile(`${packages}worker/dist/handshake-guard.cjs`, `${outdir}/handshake-guard.cjs`);
+const guardLookup = "new URL('./handshake-guard.cjs', import.meta.url)";
+if (!(await readFile(`${packages}worker/dist/entry-location.js`, 'utf8')).includes(guardLookup)) {
+  throw new Error(`bundle: worker/dist/entry-location.js no longer finds the guard by ${guardLookup}; update scripts/bundle.mjs`);
+}
 
 /**
  * The bin, bundle/rf.cjs: the CommonJS launcher (src/launch.cts) that sizes

@@ -1,5 +1,6 @@
 /**
- * Where the built child entry lives, for tinypool's `filename`. Kept apart from
+ * Where the built child entry lives, for tinypool's `filename`, and the
+ * preload every child starts with (handshake-guard.cts). Kept apart from
  * entry.ts because importing the entry would install the child's control
  * listener in the coordinator.
  */
@@ -10,3 +11,6 @@ export const workerEntryUrl: string = new URL('./entry.js', import.meta.url).hre
 
 /** Filesystem path of the compiled entry. */
 export const workerEntryPath: string = fileURLToPath(workerEntryUrl);
+
+/** Filesystem path of the compiled handshake guard, for the children's `--require`. */
+export const handshakeGuardPath: string = fileURLToPath(new URL('./handshake-guard.cjs', import.meta.url));

@@ -1,5 +1,5 @@
 // ---- the child-process entry and its protocol (ProcessPoolExecutor's other half) ----
-export { workerEntryPath, workerEntryUrl } from './entry-location.js';
+export { handshakeGuardPath, workerEntryPath, workerEntryUrl } from './entry-location.js';
 export * from './protocol.js';
 export { frameRun, isReportFrame, unframeReport } from './lane-frames.js';
 export { IncomingStreams, claimIncomingStream, streamToken } from './incoming-streams.js';

@@ -18,11 +18,22 @@
  *   hears the 'exit' itself), and stops replacing a child that died while
  *   starting: that lane is dropped and the next child is a new lane;
  * - it drops messages sent before the child is ready and unrefs its children:
- *   see child-handle.ts.
+ *   see child-handle.ts;
+ * - its handshake is lost to any listener a child preloads: every child is
+ *   started with @requests-futures/worker's handshake guard first.
  */
 import type { ChildProcess } from 'node:child_process';
 import { Tinypool } from 'tinypool';
-import { BYTE_GRANT_FLAG, COORDINATOR_PID_FLAG, HEARTBEAT_FLAG, MAX_MEMORY_FLAG, MAX_TASKS_FLAG, TASK_RUNNER_FLAG, workerEntryUrl } from '@requests-futures/worker';
+import {
+  BYTE_GRANT_FLAG,
+  COORDINATOR_PID_FLAG,
+  HEARTBEAT_FLAG,
+  MAX_MEMORY_FLAG,
+  MAX_TASKS_FLAG,
+  TASK_RUNNER_FLAG,
+  handshakeGuardPath,
+  workerEntryUrl,
+} from '@requests-futures/worker';
 import { grantBatchBytes } from './byte-grants.js';
 import { ChildHandle, type ChildListener } from './child-handle.js';
 import { heartbeatIntervalMs } from './liveness-watch.js';
@@ -124,7 +135,8 @@ function createTinypool(options: ResolvedProcessPoolOptions): Tinypool {
     serialization: 'advanced',
     // Already process.env plus the overrides: a child gets no environment unless given one.
     env,
-    execArgv,
+    // First, so that it listens before any preload of the user's (handshake-guard.cts).
+    execArgv: ['--require', handshakeGuardPath, ...execArgv],
     argv,
     // A pool of one child (see ChildPool.lanes); tinypool replaces it if it dies.
     minThreads: 1,
