@@ -31,13 +31,14 @@ export class ChildSlot<T> implements WatchedChild {
     return this.child.pid;
   }
 
-  /**
-   * Holds tasks and its lane listens: from 'ready' on, a child heartbeats while
-   * busy. (A child still starting is not judged: its start-up, a module load
-   * through a loader included, sends nothing.)
-   */
+  /** Holds tasks: from 'ready' on, a child heartbeats while busy. */
   get busy(): boolean {
-    return this.child.ready && this.tasks.size > 0;
+    return this.tasks.size > 0;
+  }
+
+  /** Not ready yet: its start-up sends nothing, and the liveness check gives it longer (liveness-watch.ts). */
+  get starting(): boolean {
+    return !this.child.ready;
   }
 
   /** Takes new tasks: alive as far as we know, not retiring, not closed. */

@@ -6,6 +6,11 @@
  * four ticks in a row is unresponsive (stopped, or its event loop blocked):
  * it is reported after between 1 and 1.25 × heartbeatTimeout of silence.
  *
+ * A child still starting sends nothing until its 'ready' (its start-up, a
+ * module load through a loader included, may take a while): once it holds
+ * tasks it gets three times as long. One that never gets there (a preload of
+ * the user's that never finishes) would otherwise hold its tasks forever.
+ *
  * Counting ticks instead of reading a clock also keeps a stalled coordinator
  * from judging its children: an event loop blocked for a minute fires one
  * tick, not four, and reads the children's queued messages before the next.
@@ -13,6 +18,8 @@
 
 /** Consecutive silent ticks that make a busy child unresponsive. */
 const SILENT_TICKS = 4;
+/** The same for a child that holds tasks but has not said 'ready' yet. */
+const STARTING_TICKS = 3 * SILENT_TICKS;
 
 /** The interval of the child's heartbeat and of the check, for a given timeout. */
 export function heartbeatIntervalMs(timeoutMs: number): number {
@@ -23,6 +30,8 @@ export function heartbeatIntervalMs(timeoutMs: number): number {
 export interface WatchedChild {
   /** It holds tasks: only then is its silence suspicious (an idle child sends nothing). */
   readonly busy: boolean;
+  /** It has not said 'ready' yet: judged after STARTING_TICKS, not SILENT_TICKS. */
+  readonly starting: boolean;
   /** Set by every message from the child (and when it gets work while idle); cleared by each tick. */
   heard: boolean;
   silentTicks: number;
@@ -63,7 +72,7 @@ export class LivenessWatch<C extends WatchedChild> {
         continue;
       }
       child.silentTicks += 1;
-      if (child.silentTicks < SILENT_TICKS) continue;
+      if (child.silentTicks < (child.starting ? STARTING_TICKS : SILENT_TICKS)) continue;
       child.unresponsiveAfterMs = child.silentTicks * this.intervalMs;
       this.onUnresponsive(child);
     }

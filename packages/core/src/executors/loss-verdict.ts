@@ -18,7 +18,7 @@ export interface LostTask {
 /** The dead child as the verdict reads it (ChildSlot). */
 export interface LostChild {
   readonly retiring: boolean;
-  /** Set when the liveness check killed it: after how many ms of silence. */
+  /** Set when the liveness check killed it: after how many ms of silence (or of starting, for a child never ready). */
   readonly unresponsiveAfterMs: number | undefined;
 }
 
@@ -32,5 +32,5 @@ export function judgeLoss(task: LostTask, child: LostChild, exit: ChildExit): Br
   if (child.retiring) return 'retry';
   task.lostBeforeStart += 1;
   if (task.lostBeforeStart <= MAX_LOSSES_BEFORE_START) return 'retry';
-  return BrokenProcessPool.beforeStart(task.lostBeforeStart, exit);
+  return BrokenProcessPool.beforeStart(task.lostBeforeStart, exit, undefined, child.unresponsiveAfterMs);
 }

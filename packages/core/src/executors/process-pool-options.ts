@@ -34,8 +34,10 @@ export interface ProcessPoolExecutorOptions {
    * sends a heartbeat every quarter of this) before it counts as stopped or
    * wedged: it is killed (SIGKILL) and the tasks it had started fail with
    * BrokenProcessPool naming it unresponsive, within 1.25 × this. Default 20,
-   * at least 1. A child counts from its 'ready' message on (start-up is not
-   * judged). Whatever blocks a child's event loop counts as silence, e.g. its
+   * at least 1. A child still starting sends nothing: one that holds tasks
+   * and has not said it is ready within 3 × this is killed too, and its tasks
+   * go to another child (BrokenProcessPool after three such children, as for
+   * children that die before a task starts). Whatever blocks a child's event loop counts as silence, e.g. its
    * first import of a TypeScript module through tsx (a second or more on a
    * loaded machine): keep it well above such pauses. `Infinity` turns the check off (e.g. while a debugger pauses children).
    */

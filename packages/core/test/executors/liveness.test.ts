@@ -11,12 +11,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fnRef } from '@requests-futures/serializer';
 import { BrokenProcessPool, FuturesSession, ProcessPoolExecutor } from '../../dist/index.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_SECONDS, MAX_PROCESS_WORKERS } from '../../dist/executors/index.js';
 import { isAlive, rejectionOf, testResources } from './process-pool-support.js';
 
 const HOOKS_URL = new URL('../fixtures/wedged-hooks.mjs', import.meta.url).href;
+const NEVER_STARTING_PRELOAD = fileURLToPath(new URL('../fixtures/never-starting-preload.mjs', import.meta.url));
 const { executor, gateServer, cleanUp } = testResources();
 const extraCleanups: Array<() => void | Promise<void>> = [];
 const stopped: number[] = [];
@@ -79,6 +81,21 @@ describe('ProcessPoolExecutor liveness (heartbeatTimeout)', () => {
     expect(spinner).toBe(warm);
     expect((error as BrokenProcessPool).pid).toBe(spinner);
     expect(isAlive(spinner!)).toBe(false);
+  });
+
+  it('a child that never finishes starting is killed after 3 × heartbeatTimeout; its task goes to another, and fails after three', async () => {
+    // Before, the task waited for that child's 'ready' forever.
+    const ex = executor({ maxWorkers: 1, heartbeatTimeout: 1, execArgv: ['--import', NEVER_STARTING_PRELOAD] });
+    const [error, took] = await timed(() => rejectionOf(ex.submit(fnRef(HOOKS_URL, 'sleepThenReturn'), 0, 'never')));
+    expect(error).toBeInstanceOf(BrokenProcessPool);
+    expect((error as Error).message).toMatch(
+      /^The task was sent to 3 child processes and each died before it could start; the last one \(pid \d+\) was killed by signal SIGKILL after it did not start within 3\.\d s \(see heartbeatTimeout\)$/,
+    );
+    expect((error as BrokenProcessPool).signal).toBe('SIGKILL');
+    // Three children, each judged after 3 to 3.25 s without a 'ready'.
+    expect(took).toBeGreaterThanOrEqual(8.5);
+    expect(took).toBeLessThan(30);
+    expect(isAlive((error as BrokenProcessPool).pid!)).toBe(false);
   });
 
   it('a healthy child whose task outlasts heartbeatTimeout several times is left alone', async () => {
