@@ -81,12 +81,13 @@ export class AgentPool {
   }
 
   /**
-   * For `http2: true`: the HTTP/2 agent for `verify`, whose connections share the https agents'
-   * context for that bundle. A client certificate is not sent over HTTP/2, as before.
+   * For `http2: true`: the HTTP/2 agent for `verify` and the client certificate, whose connections
+   * share the https agents' context for them (so the certificate is presented over HTTP/2 too, and
+   * a session that presented one is never handed to a request without it).
    */
-  http2For(verify: boolean | string): Promise<Http2Route> {
-    const tlsKey = tlsKeyOf(verify, null);
-    return this.http2.get(tlsKey, this.secureContextFor(tlsKey, verify, null));
+  http2For(verify: boolean | string, cert: ClientCert | null): Promise<Http2Route> {
+    const tlsKey = tlsKeyOf(verify, cert);
+    return this.http2.get(tlsKey, this.secureContextFor(tlsKey, verify, cert));
   }
 
   /**

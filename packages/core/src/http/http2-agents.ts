@@ -5,10 +5,11 @@
  * http2-wrapper's global agent, which nobody closes). Loaded on first use, as
  * got is (got-loader.ts).
  *
- * One agent per TLS configuration (CA bundle): its connections use that
- * configuration's shared SecureContext (shared-tls-context.ts), which
- * http2-wrapper's session key cannot see, so sessions verified against one
- * bundle are never handed to a request that asked for another.
+ * One agent per TLS configuration (CA bundle, client certificate): its
+ * connections use that configuration's shared SecureContext
+ * (shared-tls-context.ts), which http2-wrapper's session key cannot see, so
+ * sessions verified against one bundle, or that presented one certificate,
+ * are never handed to a request that asked for another.
  */
 import type { AutoRequestOptions, Agent as Http2Agent } from 'http2-wrapper';
 import type { LazySecureContext } from './shared-tls-context.js';

@@ -194,7 +194,7 @@ export async function follow(spec: RequestSpec, start: Hop, run: RequestRun, par
     const jarCookies = typeof cookieHeader === 'string' ? cookieHeader : await cookieHeader;
     const proxy = selectProxy(hop.url, resolveProxies(hop.url, spec.proxies, spec.environmentProxies));
     const agents = pool.agentsFor(poolForHop(spec, hop.url), verify, proxy, spec.cert);
-    const http2 = spec.http2 && !proxy ? await pool.http2For(verify) : undefined;
+    const http2 = spec.http2 && !proxy ? await pool.http2For(verify, spec.cert) : undefined;
     const answer = await sendHop(hop, { agents, timeout, verify, proxy, jarCookies, abort, ...(http2 ? { http2 } : {}) });
     const accepted = answer.setCookieHeaders.length === 0 ? NONE_ACCEPTED : await chain.jar.store(hop.url, answer.setCookieHeaders);
     if (accepted !== NONE_ACCEPTED) chain.setCookies.push(...setCookieRecords(hop.url, accepted));

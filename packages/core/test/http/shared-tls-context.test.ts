@@ -232,4 +232,44 @@ describe('http2: true with a CA bundle', () => {
     const error = (await send({ verify: SYSTEM_BUNDLE }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(SSLError);
   });
+
+  /** An h2 server asking for a client certificate; `required`: it refuses a handshake without a trusted one. It answers whether the request's connection presented one. */
+  async function certAskingH2(clientCa: Buffer, required: boolean): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = createSecureServer(
+      { cert: readFileSync(fixture('localhost-cert.pem')), key: readFileSync(fixture('localhost-key.pem')), ca: [clientCa], requestCert: true, rejectUnauthorized: required },
+      (req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ httpVersion: req.httpVersion, authorized: (req.socket as TLSSocket).authorized }));
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
+  }
+
+  it('a client certificate is presented over HTTP/2, to a server that requires one', async () => {
+    // Before, http2 sessions were made without it: the server refused the handshake.
+    const clientCert = await makeSelfSignedCert();
+    const strict = await certAskingH2(clientCert.cert, true);
+    try {
+      const response = await send({ verify: bundle, cert: [clientCert.certPath, clientCert.keyPath] }, strict.url);
+      expect(response.json()).toEqual({ httpVersion: '2.0', authorized: true });
+    } finally {
+      await strict.close();
+      await clientCert.remove();
+    }
+  });
+
+  it('an HTTP/2 session that presented a client certificate is not reused for a request without one', async () => {
+    const clientCert = await makeSelfSignedCert();
+    const asking = await certAskingH2(clientCert.cert, false);
+    try {
+      const withCert = await send({ verify: bundle, cert: [clientCert.certPath, clientCert.keyPath] }, asking.url);
+      expect(withCert.json()).toEqual({ httpVersion: '2.0', authorized: true });
+      const without = await send({ verify: bundle }, asking.url);
+      expect(without.json()).toEqual({ httpVersion: '2.0', authorized: false });
+    } finally {
+      await asking.close();
+      await clientCert.remove();
+    }
+  });
 });
