@@ -62,8 +62,10 @@ export class BrokenProcessPool extends Error {
     });
   }
 
-  /** The task never got to start: every child it was sent to died first. */
-  /** `startSilentMs`: the last child never said it was ready and the liveness check killed it after that long. */
+  /**
+   * The task never got to start: every child it was sent to died first.
+   * `startSilentMs`: the last one never said it was ready, and the liveness check killed it after that long.
+   */
   static beforeStart(attempts: number, exit: ChildExit | undefined, cause?: unknown, startSilentMs?: number): BrokenProcessPool {
     const why = startSilentMs === undefined ? '' : ` after it did not start within ${(startSilentMs / 1000).toFixed(1)} s (see heartbeatTimeout)`;
     const last = exit ? `; the last one (pid ${exit.pid}) ${describeExit(exit)}${why}` : '';

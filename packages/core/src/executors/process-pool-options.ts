@@ -37,9 +37,11 @@ export interface ProcessPoolExecutorOptions {
    * at least 1. A child still starting sends nothing: one that holds tasks
    * and has not said it is ready within 3 × this is killed too, and its tasks
    * go to another child (BrokenProcessPool after three such children, as for
-   * children that die before a task starts). Whatever blocks a child's event loop counts as silence, e.g. its
-   * first import of a TypeScript module through tsx (a second or more on a
-   * loaded machine): keep it well above such pauses. `Infinity` turns the check off (e.g. while a debugger pauses children).
+   * children that die before a task starts). Whatever blocks a child's event
+   * loop counts as silence, e.g. its first import of a TypeScript module
+   * through tsx (a second or more on a loaded machine): keep it well above
+   * such pauses. `Infinity` turns the check off (e.g. while a debugger pauses
+   * children).
    */
   heartbeatTimeout?: number;
   /** Added to (and overriding) `process.env` for the children; `undefined` removes a variable. */
