@@ -109,7 +109,7 @@ const OPTION_NAMES: OptionNames<ProcessPoolExecutorOptions> = {
 
 /**
  * A number is the worker count (Python's ProcessPoolExecutor(2)).
- * @throws TypeError for an unknown option name (naming the closest known one) or a mistyped value; RangeError for a value out of range.
+ * @throws TypeError for an unknown option name (naming the closest known one) or a mistyped value; RangeError for a value out of range, or for children's flags they cannot start with.
  */
 export function resolveProcessPoolOptions(given: ProcessPoolExecutorOptions | number = {}): ResolvedProcessPoolOptions {
   const options = typeof given === 'number' ? { maxWorkers: given } : given;
@@ -210,11 +210,32 @@ export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=32';
 
 const SEMI_SPACE_FLAG = /(^|\s)--max[-_]semi[-_]space[-_]size\b/;
 
+/**
+ * tinypool's child entry imports the worker entry through `new Function`: a
+ * child started with this flag (a hardened coordinator's, inherited) dies
+ * before it can start, and every task would fail with BrokenProcessPool.
+ */
+const NO_CODE_FROM_STRINGS_FLAG = /(^|\s)--disallow[-_]code[-_]generation[-_]from[-_]strings\b/;
+
 /** The children's flags; the young-generation flag leads unless they, or the children's NODE_OPTIONS, set their own. */
 function childExecArgv(execArgv: string[] | undefined, nodeOptions: string | undefined): string[] {
   const flags = execArgv === undefined ? inheritedExecArgv(process.execArgv) : validExecArgv(execArgv);
+  const where = codeFromStringsBarredIn(flags, execArgv !== undefined, nodeOptions);
+  if (where !== undefined) {
+    throw new RangeError(
+      `ProcessPoolExecutor: the children cannot start with --disallow-code-generation-from-strings (in ${where}): ` +
+        'tinypool, their process runtime, loads the worker through new Function. Pass execArgv (and env.NODE_OPTIONS) without it',
+    );
+  }
   const setByUser = flags.some((flag) => SEMI_SPACE_FLAG.test(flag)) || SEMI_SPACE_FLAG.test(nodeOptions ?? '');
   return setByUser ? flags : [YOUNG_GENERATION_FLAG, ...flags];
+}
+
+/** Where the children's flags bar code from strings, or undefined. */
+function codeFromStringsBarredIn(flags: readonly string[], execArgvGiven: boolean, nodeOptions: string | undefined): string | undefined {
+  if (flags.some((flag) => NO_CODE_FROM_STRINGS_FLAG.test(flag))) return execArgvGiven ? 'execArgv' : "this process's flags, which the children inherit";
+  if (NO_CODE_FROM_STRINGS_FLAG.test(nodeOptions ?? '')) return "the children's NODE_OPTIONS";
+  return undefined;
 }
 
 function validExecArgv(execArgv: unknown): string[] {

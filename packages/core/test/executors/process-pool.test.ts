@@ -128,6 +128,17 @@ describe('ProcessPoolExecutor: tasks in child processes', () => {
     expect(resolveProcessPoolOptions({ execArgv: [], env: { NODE_OPTIONS: '--no-warnings --max-semi-space-size=4' } }).execArgv).toEqual([]);
   });
 
+  it('refuses children flags that bar code from strings, naming where they came from, before forking anything', () => {
+    // tinypool's child entry loads the worker through new Function: such children died at start, every task a BrokenProcessPool.
+    expect(() => new ProcessPoolExecutor({ execArgv: ['--disallow-code-generation-from-strings'] })).toThrow(RangeError);
+    expect(() => resolveProcessPoolOptions({ execArgv: ['--no-warnings', '--disallow_code_generation_from_strings'] })).toThrow(
+      /cannot start with --disallow-code-generation-from-strings \(in execArgv\)/,
+    );
+    expect(() => resolveProcessPoolOptions({ execArgv: [], env: { NODE_OPTIONS: '--disallow-code-generation-from-strings' } })).toThrow(/\(in the children's NODE_OPTIONS\)/);
+    // Dropped from what the children inherit, or given in the coordinator only: accepted.
+    expect(resolveProcessPoolOptions({ execArgv: ['--no-warnings'], env: { NODE_OPTIONS: undefined } }).execArgv).toEqual([YOUNG_GENERATION_FLAG, '--no-warnings']);
+  });
+
   it('asks a task for progress only when a bytes listener was there as it was submitted', async () => {
     expect(await shared.submit(task('progressWanted'))).toBe(false);
     const stop = shared.onTaskProgress(() => undefined);
