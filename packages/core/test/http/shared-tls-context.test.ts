@@ -233,43 +233,40 @@ describe('http2: true with a CA bundle', () => {
     expect(error).toBeInstanceOf(SSLError);
   });
 
-  /** An h2 server asking for a client certificate; `required`: it refuses a handshake without a trusted one. It answers whether the request's connection presented one. */
-  async function certAskingH2(clientCa: Buffer, required: boolean): Promise<{ url: string; close: () => Promise<void> }> {
+  /**
+   * Runs `check` against an h2 server that asks for a client certificate (`required`: it refuses a
+   * handshake without a trusted one) and answers whether the request's connection presented one;
+   * `cert` is the certificate it trusts, as a request's `cert` option.
+   */
+  async function withCertAskingH2(required: boolean, check: (url: string, cert: [string, string]) => Promise<void>): Promise<void> {
+    const clientCert = await makeSelfSignedCert();
     const server = createSecureServer(
-      { cert: readFileSync(fixture('localhost-cert.pem')), key: readFileSync(fixture('localhost-key.pem')), ca: [clientCa], requestCert: true, rejectUnauthorized: required },
+      { cert: readFileSync(fixture('localhost-cert.pem')), key: readFileSync(fixture('localhost-key.pem')), ca: [clientCert.cert], requestCert: true, rejectUnauthorized: required },
       (req, res) => {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ httpVersion: req.httpVersion, authorized: (req.socket as TLSSocket).authorized }));
       },
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
+    try {
+      await check(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`, [clientCert.certPath, clientCert.keyPath]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await clientCert.remove();
+    }
   }
 
   it('a client certificate is presented over HTTP/2, to a server that requires one', async () => {
     // Before, http2 sessions were made without it: the server refused the handshake.
-    const clientCert = await makeSelfSignedCert();
-    const strict = await certAskingH2(clientCert.cert, true);
-    try {
-      const response = await send({ verify: bundle, cert: [clientCert.certPath, clientCert.keyPath] }, strict.url);
-      expect(response.json()).toEqual({ httpVersion: '2.0', authorized: true });
-    } finally {
-      await strict.close();
-      await clientCert.remove();
-    }
+    await withCertAskingH2(true, async (url, cert) => {
+      expect((await send({ verify: bundle, cert }, url)).json()).toEqual({ httpVersion: '2.0', authorized: true });
+    });
   });
 
   it('an HTTP/2 session that presented a client certificate is not reused for a request without one', async () => {
-    const clientCert = await makeSelfSignedCert();
-    const asking = await certAskingH2(clientCert.cert, false);
-    try {
-      const withCert = await send({ verify: bundle, cert: [clientCert.certPath, clientCert.keyPath] }, asking.url);
-      expect(withCert.json()).toEqual({ httpVersion: '2.0', authorized: true });
-      const without = await send({ verify: bundle }, asking.url);
-      expect(without.json()).toEqual({ httpVersion: '2.0', authorized: false });
-    } finally {
-      await asking.close();
-      await clientCert.remove();
-    }
+    await withCertAskingH2(false, async (url, cert) => {
+      expect((await send({ verify: bundle, cert }, url)).json()).toEqual({ httpVersion: '2.0', authorized: true });
+      expect((await send({ verify: bundle }, url)).json()).toEqual({ httpVersion: '2.0', authorized: false });
+    });
   });
 });
