@@ -20,6 +20,7 @@
 import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { formDataName } from '../../core/scripts/form-data-name.mjs';
 import { lazyListFormats } from '../../core/scripts/lazy-list-formats.mjs';
 
 const packages = fileURLToPath(new URL('../..', import.meta.url));
@@ -90,7 +91,7 @@ const result = await esbuild.build({
   keepNames: true,
   // CommonJS dependencies (commander, tough-cookie, cli-progress) call require() for Node's built-ins.
   banner: { js: "import { createRequire as __rfCreateRequire } from 'node:module'; const require = __rfCreateRequire(import.meta.url);" },
-  plugins: [relocate, lazyListFormats],
+  plugins: [relocate, lazyListFormats, formDataName],
   logLevel: 'warning',
   metafile: true,
 });

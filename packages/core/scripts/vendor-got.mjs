@@ -13,6 +13,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { formDataName } from './form-data-name.mjs';
 import { lazyListFormats } from './lazy-list-formats.mjs';
 
 const core = fileURLToPath(new URL('..', import.meta.url));
@@ -42,7 +43,7 @@ await esbuild.build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  plugins: [lazyHttp2Wrapper, lazyListFormats],
+  plugins: [lazyHttp2Wrapper, lazyListFormats, formDataName],
   outfile: `${core}dist/vendor/got.js`,
   logLevel: 'warning',
 });

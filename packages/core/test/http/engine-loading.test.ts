@@ -80,12 +80,17 @@ describe('what the engine loads', () => {
       const packaged = (await import(createRequire(dist + '/index.js').resolve('got'))).default;
       const failure = (got) => { try { got.extend({ searchParams: 5 }); return 'no error'; } catch (error) { return error.message; } };
       const messages = [failure(vendored), failure(vendored), failure(packaged)];
-      console.log(JSON.stringify({ madeAtLoad, messages }));
+      // The body's check names form-data-encoder's isFormData, renamed in the bundle beside @sindresorhus/is's own.
+      const bodyFailure = (got) => { try { got.extend({ body: 5 }); return 'no error'; } catch (error) { return error.message; } };
+      const bodyMessages = [bodyFailure(vendored), bodyFailure(packaged)];
+      console.log(JSON.stringify({ madeAtLoad, messages, bodyMessages }));
     `);
-    const { madeAtLoad, messages } = result as { madeAtLoad: number; messages: string[] };
+    const { madeAtLoad, messages, bodyMessages } = result as { madeAtLoad: number; messages: string[]; bodyMessages: string[] };
     expect(madeAtLoad).toBe(0);
     expect(messages[0]).toContain('Expected values which are `string`, `Object`, or `undefined`');
     expect(messages).toEqual([messages[2], messages[2], messages[2]]);
+    expect(bodyMessages[1]).toContain('`Iterable`, `AsyncIterable`, `FormData`, `TypedArray`');
+    expect(bodyMessages[0]).toBe(bodyMessages[1]);
   });
 
   it('without the one-file got (a build that ran tsc alone), got comes from the package', async () => {
