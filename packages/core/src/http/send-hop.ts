@@ -97,7 +97,7 @@ function payloadToSend(payload: BodyPayload, request: { method: string; url: str
   return payload instanceof BodySource ? payload.stream(request) : payload;
 }
 
-/** got's options for an HTTP/2 hop, on top of the instance's (its agent joins the http and https ones; with a CA bundle, `request` hands its connections the pool's context). */
+/** got's options for an HTTP/2 hop, on top of the instance's (its agent joins the http and https ones; with a CA bundle or a client certificate, `request` hands its connections the pool's context). */
 function http2Options(http2: Http2Route): { http2: true; agent: { http2: Http2Agent }; request?: Http2RequestFunction } {
   return { http2: true, agent: { http2: http2.agent }, ...(http2.request ? { request: http2.request } : {}) };
 }
