@@ -1,8 +1,10 @@
 /**
  * One script's life, as a user's script that fires N requests lives it: import,
  * create the engine, one request, then N with 16 in flight, close, exit.
- *   node fresh-run.mjs got|bare[::CHILD FLAGS]|<core dist index.js>[::CHILD FLAGS] URL [N] [workers]
- * `bare`: the floor, got in bare children (bare-pool.mjs).
+ *   node fresh-run.mjs got|bare[::CHILD FLAGS]|<core dist index.js>[::CHILD FLAGS] URL [N] [workers] [process|thread]
+ * `bare`: the floor, got in bare children (bare-pool.mjs). A core arm runs a
+ * ProcessPoolExecutor of `workers` children, or with `thread` the session's own
+ * ThreadPoolExecutor of `workers` (requests-futures' FuturesSession(max_workers=N)).
  * Prints one line on stdout, `phases <first> <all>`: ms since the process started
  * (performance.now()) when the first response arrived and when the N had.
  */
@@ -11,7 +13,8 @@ import { drive } from './drive.mjs';
 import { splitArm } from './arm-flags.mjs';
 import { openBarePool } from './bare-pool.mjs';
 
-const [arm, url, n = '3000', workers = '2'] = process.argv.slice(2);
+const [arm, url, n = '3000', workers = '2', kind = 'process'] = process.argv.slice(2);
+if (kind !== 'process' && kind !== 'thread') throw new TypeError(`fresh-run: the executor kind must be process or thread, got ${kind}`);
 const total = Number(n);
 const inFlight = 16;
 const phases = [];
@@ -36,6 +39,15 @@ if (arm === 'got') {
   await drive(send, total, inFlight);
   phases.push(performance.now());
   await pool.close();
+} else if (kind === 'thread') {
+  const { FuturesSession } = await import(pathToFileURL(splitArm(arm)[0]).href);
+  const session = new FuturesSession({ maxWorkers: Number(workers), adapterOptions: { poolMaxSize: inFlight } });
+  const send = async () => (await session.get(url)).statusCode;
+  await drive(send, 1, inFlight);
+  phases.push(performance.now());
+  await drive(send, total, inFlight);
+  phases.push(performance.now());
+  await session.close();
 } else {
   const [core, armFlags] = splitArm(arm);
   const { FuturesSession, ProcessPoolExecutor } = await import(pathToFileURL(core).href);
