@@ -20,33 +20,32 @@ const inFlight = 16;
 const phases = [];
 process.on('exit', () => process.stdout.write(`phases ${phases.map((ms) => ms.toFixed(1)).join(' ')}\n`));
 
+/** The script's life after set-up: one GET, then the N, each phase's end marked. */
+async function batch(send) {
+  await drive(send, 1, inFlight);
+  phases.push(performance.now());
+  await drive(send, total, inFlight);
+  phases.push(performance.now());
+}
+
 if (arm === 'got') {
   const { default: got } = await import('got');
   const { Agent } = await import('node:http');
   const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
   const client = got.extend({ agent: { http: agent }, retry: { limit: 0 } });
   const send = async () => (await client(url)).statusCode;
-  await drive(send, 1, inFlight);
-  phases.push(performance.now());
-  await drive(send, total, inFlight);
-  phases.push(performance.now());
+  await batch(send);
   agent.destroy();
 } else if (splitArm(arm)[0] === 'bare') {
   const pool = await openBarePool({ workers: Number(workers), execArgv: splitArm(arm)[1] });
   const send = async () => (await pool.get(url)).statusCode;
-  await drive(send, 1, inFlight);
-  phases.push(performance.now());
-  await drive(send, total, inFlight);
-  phases.push(performance.now());
+  await batch(send);
   await pool.close();
 } else if (kind === 'thread') {
   const { FuturesSession } = await import(pathToFileURL(splitArm(arm)[0]).href);
   const session = new FuturesSession({ maxWorkers: Number(workers), adapterOptions: { poolMaxSize: inFlight } });
   const send = async () => (await session.get(url)).statusCode;
-  await drive(send, 1, inFlight);
-  phases.push(performance.now());
-  await drive(send, total, inFlight);
-  phases.push(performance.now());
+  await batch(send);
   await session.close();
 } else {
   const [core, armFlags] = splitArm(arm);
@@ -57,10 +56,7 @@ if (arm === 'got') {
   const executor = new ProcessPoolExecutor({ maxWorkers: Number(workers), concurrencyPerWorker: Math.max(1, Math.round(inFlight / Number(workers))), ...execArgv });
   const session = new FuturesSession({ executor, adapterOptions: { poolMaxSize: inFlight } });
   const send = async () => (await session.get(url)).statusCode;
-  await drive(send, 1, inFlight);
-  phases.push(performance.now());
-  await drive(send, total, inFlight);
-  phases.push(performance.now());
+  await batch(send);
   await session.close();
   await executor.shutdown({ wait: true });
 }
