@@ -23,6 +23,26 @@ export interface Http2Route {
   request?: Http2RequestFunction;
 }
 
+/**
+ * Node 20 leaves an HTTP/2 session hanging when the TLS socket under it fails
+ * before the server's SETTINGS (a TLS 1.3 server that refuses the client's
+ * certificate after the client's handshake is done, alerting
+ * CERTIFICATE_REQUIRED): the session is destroyed, but the socket, whose
+ * handle the session holds, never emits 'close', so neither does the session,
+ * and http2-wrapper waits for one of them to fail the requests queued on it:
+ * they waited forever. A socket that has failed can only be destroyed; done
+ * once the session has seen the error, it closes, and the session's 'error'
+ * and 'close' follow, with that error.
+ */
+function closeFailedSockets(agent: Http2Agent): void {
+  const connect = agent.createConnection.bind(agent);
+  agent.createConnection = async (origin, options) => {
+    const socket = await connect(origin, options);
+    socket.once('error', () => setImmediate(() => socket.destroy()));
+    return socket;
+  };
+}
+
 export class Http2Agents {
   private readonly routes = new Map<string, Promise<Http2Route>>();
   private destroyed = false;
@@ -37,6 +57,7 @@ export class Http2Agents {
     if (route === undefined) {
       route = import('http2-wrapper').then(({ default: wrapper }) => {
         const agent = new wrapper.Agent({ timeout: this.idleTimeoutMs });
+        closeFailedSockets(agent);
         // Destroyed while loading: close what was just made.
         if (this.destroyed) agent.destroy();
         if (secureContext === undefined) return { agent };

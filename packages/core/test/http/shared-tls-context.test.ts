@@ -263,6 +263,18 @@ describe('http2: true with a CA bundle', () => {
     });
   });
 
+  it('a server that refuses a request without a client certificate after a TLS 1.3 handshake fails it as SSLError, and the next request too', async () => {
+    // TLS 1.3 refuses the certificate after the client's handshake is done: Node 20 then destroyed the
+    // HTTP/2 session without a 'close', and http2-wrapper waited for one forever (http2-agents.ts).
+    await withCertAskingH2(true, async (url) => {
+      for (const attempt of [1, 2]) {
+        const error = (await send({ verify: bundle }, url).catch((e: unknown) => e)) as Error;
+        expect([attempt, error]).toEqual([attempt, expect.any(SSLError)]);
+        expect(error.message).toMatch(/CERTIFICATE_REQUIRED|certificate required/i);
+      }
+    });
+  });
+
   it('an HTTP/2 session that presented a client certificate is not reused for a request without one', async () => {
     await withCertAskingH2(false, async (url, cert) => {
       expect((await send({ verify: bundle, cert }, url)).json()).toEqual({ httpVersion: '2.0', authorized: true });
