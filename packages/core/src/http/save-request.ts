@@ -6,8 +6,9 @@
  * writer, hasher and part-file modules behind it.
  */
 import { resolve } from 'node:path';
+import { undecodedCoding } from './content-coding.js';
 import { checkContentRange } from './content-range.js';
-import { RequestException, type RequestInfo } from './errors.js';
+import { ContentDecodingError, RequestException, type RequestInfo } from './errors.js';
 import type { HopResponse } from './send-hop.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
 import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
@@ -113,6 +114,13 @@ interface FinalBodyContext {
 
 /** A 2xx final body, saved to the target; what was saved (savedTo, bytes, sha256, …) goes onto the response. */
 async function saveFinalBody(spec: RequestSpec, saveTo: string, response: Response, answer: HopResponse, context: FinalBodyContext): Promise<void> {
+  const coding = undecodedCoding(response.headers.get('content-encoding'));
+  if (coding !== undefined) {
+    // Says nothing of a part's bytes: the part stays.
+    answer.body.destroy();
+    const request = { method: response.request.method, url: response.url };
+    throw new ContentDecodingError(`Content-Encoding '${coding}' is not one the engine decodes (gzip, deflate, br): the body would be saved still encoded: ${request.method} ${request.url}`, { request });
+  }
   let plan: SavePlan;
   try {
     plan = savePlan(spec, response, context.partial, context.userRange);
@@ -164,5 +172,15 @@ function savePlan(spec: RequestSpec, response: Response, partial: PartialDownloa
   if (append && validator !== undefined && validator !== partial.validator) {
     throw new RequestException(`The part was of version ${partial.validator} but the server sent the rest of ${validator}: ${request.method} ${request.url}`, { request });
   }
+  // A 206 must carry the ETag a 200 would (RFC 9110 15.3.7), so one without it cannot be told from a server
+  // that ignored If-Range; a 206 may leave out Last-Modified, so a part kept by date is continued.
+  if (append && validator === undefined && isEntityTag(partial.validator)) {
+    throw new RequestException(`The part was of version ${partial.validator} but the server's 206 names no ETag: its bytes may be of another version: ${request.method} ${request.url}`, { request });
+  }
   return { resume: { append, validator, url: spec.url }, ...(declared ? { declared } : {}) };
+}
+
+/** `"…"` or `W/"…"`, as opposed to a Last-Modified date. */
+function isEntityTag(validator: string): boolean {
+  return validator.startsWith('"') || validator.startsWith('W/"');
 }
