@@ -27,9 +27,9 @@ function slice(start: number, end: number, total: number | '*' = body.length) {
   };
 }
 
-async function leavePart(name: string, bytes: number, url: string, total?: number): Promise<void> {
+async function leavePart(name: string, bytes: number, url: string, total?: number, validator = ETAG): Promise<void> {
   await writeFile(join(fixture.dir, `.${name}.part`), body.subarray(0, bytes));
-  await writeFile(join(fixture.dir, `.${name}.part.json`), JSON.stringify({ validator: ETAG, url, ...(total ? { total } : {}) }));
+  await writeFile(join(fixture.dir, `.${name}.part.json`), JSON.stringify({ validator, url, ...(total ? { total } : {}) }));
 }
 
 describe('Content-Range of a 206 while saving', () => {
@@ -87,6 +87,33 @@ describe('Content-Range of a 206 while saving', () => {
     await leavePart('other-version.bin', 300, url);
     await expect(send(url, { saveTo: join(fixture.dir, 'other-version.bin'), resume: true })).rejects.toThrow('the server sent the rest of "v2"');
     expect(await entries('other-version')).toEqual([]);
+  });
+
+  it('a 206 without the ETag the part was started under does not continue it: the server may have ignored If-Range', async () => {
+    const changed = Buffer.from(body).fill(7);
+    const url = fixture.server.on('/no-etag.bin', (_req, res) => {
+      res.writeHead(206, { 'Content-Length': 700, 'Content-Range': `bytes 300-999/${body.length}` }).end(changed.subarray(300));
+    });
+    await leavePart('no-etag.bin', 300, url);
+    const failure = send(url, { saveTo: join(fixture.dir, 'no-etag.bin'), resume: true });
+    await expect(failure).rejects.toThrow(RequestException);
+    await expect(failure).rejects.toThrow(`The part was of version ${ETAG} but the server's 206 names no ETag`);
+    expect(fixture.server.ranges.get('/no-etag.bin')).toEqual(['bytes=300-']);
+    expect(await entries('no-etag')).toEqual([]);
+  });
+
+  it('a part started under Last-Modified is continued by a 206 that leaves the date out (a 206 to If-Range may)', async () => {
+    const date = 'Wed, 21 Oct 2015 07:28:00 GMT';
+    let ifRange: string | undefined;
+    const url = fixture.server.on('/by-date.bin', (req, res) => {
+      ifRange = req.headers['if-range'];
+      res.writeHead(206, { 'Content-Length': 700, 'Content-Range': `bytes 300-999/${body.length}` }).end(body.subarray(300));
+    });
+    await leavePart('by-date.bin', 300, url, undefined, date);
+    const r = await send(url, { saveTo: join(fixture.dir, 'by-date.bin'), resume: true });
+    expect(ifRange).toBe(date);
+    expect(r.resumedFrom).toBe(300);
+    expect((await readFile(join(fixture.dir, 'by-date.bin'))).equals(body)).toBe(true);
   });
 
   it('a total other than the one recorded for the part fails and drops the part', async () => {
