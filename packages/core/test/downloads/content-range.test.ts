@@ -116,6 +116,25 @@ describe('Content-Range of a 206 while saving', () => {
     expect((await readFile(join(fixture.dir, 'by-date.bin'))).equals(body)).toBe(true);
   });
 
+  it('a 416 to a resume (whatever size it states) drops the part and starts over once: no loop, no part appended to', async () => {
+    const url = fixture.server.on('/refused-range.bin', (req, res) => {
+      if (req.headers.range) res.writeHead(416, { 'Content-Range': 'bytes */10' }).end();
+      else res.writeHead(200, { ETag: ETAG, 'Content-Length': body.length }).end(body);
+    });
+    await leavePart('refused-range.bin', 300, url);
+    const r = await send(url, { saveTo: join(fixture.dir, 'refused-range.bin'), resume: true });
+    expect(fixture.server.ranges.get('/refused-range.bin')).toEqual(['bytes=300-', '']);
+    expect(r.resumedFrom).toBeUndefined();
+    expect((await readFile(join(fixture.dir, 'refused-range.bin'))).equals(body)).toBe(true);
+
+    const always = fixture.server.on('/always-416.bin', (_req, res) => res.writeHead(416, { 'Content-Range': `bytes */${body.length}` }).end());
+    await leavePart('always-416.bin', 300, always);
+    const refused = await send(always, { saveTo: join(fixture.dir, 'always-416.bin'), resume: true });
+    expect(refused.statusCode).toBe(416);
+    expect(fixture.server.ranges.get('/always-416.bin')).toEqual(['bytes=300-', '']);
+    expect(await entries('always-416')).toEqual([]);
+  });
+
   it('a total other than the one recorded for the part fails and drops the part', async () => {
     const url = fixture.server.on('/grown.bin', slice(300, 999, 2000));
     await leavePart('grown.bin', 300, url, 1000);
