@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { undecodedCoding } from './content-coding.js';
-import { checkContentRange } from './content-range.js';
+import { checkContentRange, totalOfWholeResponse } from './content-range.js';
 import { ContentDecodingError, RequestException, type RequestInfo } from './errors.js';
 import type { HopResponse } from './send-hop.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
@@ -163,21 +163,39 @@ function savePlan(spec: RequestSpec, response: Response, partial: PartialDownloa
     declared = { end: range.end + 1, total };
   } else {
     const length = identityLength(response);
-    declared = { end: length, total: length };
+    declared = { end: length, total: totalOfWholeResponse(response.headers.get('content-range'), request) ?? length };
   }
   if (!spec.resume) return declared ? { declared } : {};
   const append = partial !== null && response.statusCode === 206;
   const validator = response.headers.get('etag') ?? response.headers.get('last-modified');
-  // A server that ignored If-Range sends the rest of another version: those bytes do not continue the part.
-  if (append && validator !== undefined && validator !== partial.validator) {
-    throw new RequestException(`The part was of version ${partial.validator} but the server sent the rest of ${validator}: ${request.method} ${request.url}`, { request });
-  }
-  // A 206 must carry the ETag a 200 would (RFC 9110 15.3.7), so one without it cannot be told from a server
-  // that ignored If-Range; a 206 may leave out Last-Modified, so a part kept by date is continued.
-  if (append && validator === undefined && isEntityTag(partial.validator)) {
-    throw new RequestException(`The part was of version ${partial.validator} but the server's 206 names no ETag: its bytes may be of another version: ${request.method} ${request.url}`, { request });
-  }
+  if (partial !== null) checkAgainstPart(partial, response.statusCode, validator, declared, request);
   return { resume: { append, validator, url: spec.url }, ...(declared ? { declared } : {}) };
+}
+
+/**
+ * An answer to a resume that a lying server gave, refused: a 206 that is not
+ * the rest of the part's version, or a 200 of that very version whose size is
+ * not the one it had (the rest, labelled as the whole).
+ */
+function checkAgainstPart(partial: PartialDownload, statusCode: number, validator: string | undefined, declared: DeclaredLength | undefined, request: RequestInfo): void {
+  const where = `${request.method} ${request.url}`;
+  if (statusCode === 206) {
+    // A server that ignored If-Range sends the rest of another version: those bytes do not continue the part.
+    if (validator !== undefined && validator !== partial.validator) {
+      throw new RequestException(`The part was of version ${partial.validator} but the server sent the rest of ${validator}: ${where}`, { request });
+    }
+    // A 206 must carry the ETag a 200 would (RFC 9110 15.3.7), so one without it cannot be told from a server
+    // that ignored If-Range; a 206 may leave out Last-Modified, so a part kept by date is continued.
+    if (validator === undefined && isEntityTag(partial.validator)) {
+      throw new RequestException(`The part was of version ${partial.validator} but the server's 206 names no ETag: its bytes may be of another version: ${where}`, { request });
+    }
+    return;
+  }
+  // A strong ETag names one sequence of bytes: the same version cannot have another size.
+  const total = declared?.total;
+  if (validator === partial.validator && validator.startsWith('"') && partial.total !== undefined && total !== undefined && total !== partial.total) {
+    throw new RequestException(`A ${statusCode} of version ${validator} holds ${total} bytes, but that version had ${partial.total}: ${where}`, { request });
+  }
 }
 
 /** `"…"` or `W/"…"`, as opposed to a Last-Modified date. */
