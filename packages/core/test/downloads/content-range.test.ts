@@ -135,6 +135,39 @@ describe('Content-Range of a 206 while saving', () => {
     expect(await entries('always-416')).toEqual([]);
   });
 
+  it('a 200 whose Content-Range is a slice is not saved as the whole file; one from byte 0 must reach its total', async () => {
+    const url = fixture.server.on('/labelled-200.bin', (_req, res) => {
+      res.writeHead(200, { ETag: ETAG, 'Content-Length': 700, 'Content-Range': `bytes 300-999/${body.length}` }).end(body.subarray(300));
+    });
+    const failure = send(url, { saveTo: join(fixture.dir, 'labelled-200.bin') });
+    await expect(failure).rejects.toThrow(RequestException);
+    await expect(failure).rejects.toThrow(`A 200 whose Content-Range 'bytes 300-999/${body.length}' says it holds a slice`);
+    await leavePart('labelled-200.bin', 300, url, body.length);
+    await expect(send(url, { saveTo: join(fixture.dir, 'labelled-200.bin'), resume: true })).rejects.toThrow('says it holds a slice');
+    expect(await entries('labelled-200')).toEqual([]);
+
+    const head = fixture.server.on('/head-200.bin', (_req, res) => {
+      res.writeHead(200, { 'Content-Length': 500, 'Content-Range': `bytes 0-499/${body.length}` }).end(body.subarray(0, 500));
+    });
+    await expect(send(head, { saveTo: join(fixture.dir, 'head-200.bin') })).rejects.toThrow(`Received 500 of ${body.length} bytes`);
+    expect(await entries('head-200')).toEqual([]);
+  });
+
+  it("a 200 of the part's own version (strong ETag) with another size is the rest labelled as the whole: refused; the whole is saved", async () => {
+    const url = fixture.server.on('/rest-as-200.bin', (req, res, attempt) => {
+      const start = attempt === 1 ? Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1]) : 0;
+      res.writeHead(200, { ETag: ETAG, 'Content-Length': body.length - start }).end(body.subarray(start));
+    });
+    await leavePart('rest-as-200.bin', 300, url, body.length);
+    const target = join(fixture.dir, 'rest-as-200.bin');
+    await expect(send(url, { saveTo: target, resume: true })).rejects.toThrow(`A 200 of version ${ETAG} holds 700 bytes, but that version had ${body.length}`);
+    expect(await entries('rest-as-200')).toEqual([]);
+    // The part is gone: the next attempt asks for the whole, and the same version's 200 of the right size is saved.
+    const r = await send(url, { saveTo: target, resume: true });
+    expect(fixture.server.ranges.get('/rest-as-200.bin')).toEqual(['bytes=300-', '']);
+    expect(r.sha256).toBe(sha256(body));
+  });
+
   it('a total other than the one recorded for the part fails and drops the part', async () => {
     const url = fixture.server.on('/grown.bin', slice(300, 999, 2000));
     await leavePart('grown.bin', 300, url, 1000);
