@@ -1,9 +1,10 @@
 /**
  * rf download against a server that lies, through a pool child: a body in a
- * Content-Encoding the engine does not decode, and a file that changed
- * between two attempts whose server ignores If-Range and leaves the ETag out
- * of its 206. Neither is reported ok nor left under its name; the honest file
- * beside them downloads (the control).
+ * Content-Encoding the engine does not decode; a file that changed between
+ * two attempts whose server ignores If-Range and leaves the ETag out of its
+ * 206; a retry answered with the rest of the file as a 200. None is reported
+ * ok nor left under its name; the honest file beside them downloads (the
+ * control).
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
@@ -27,10 +28,14 @@ const server = createServer((req, res) => {
     // The first attempt breaks off half way; the part keeps its bytes under ETag "v1".
     res.writeHead(200, { ETag: '"v1"', 'Content-Length': before.length });
     res.write(before.subarray(0, 100_000), () => res.destroy());
-  } else {
+  } else if (req.url === '/changed.bin') {
     // The file changed meanwhile; this server ignores If-Range and names no ETag.
     const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range)?.[1]);
     res.writeHead(206, { 'Content-Length': after.length - start, 'Content-Range': `bytes ${start}-${after.length - 1}/${after.length}` }).end(after.subarray(start));
+  } else {
+    // The rest, sent as if it were the whole file.
+    const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range)?.[1]);
+    res.writeHead(200, { ETag: '"v1"', 'Content-Length': before.length - start }).end(before.subarray(start));
   }
 });
 let base = '';
@@ -45,11 +50,11 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-it('reports neither an undecoded body nor a part continued by a 206 without its ETag as ok, and leaves neither file (--processes 1)', async () => {
+it('reports no undecoded body, no part continued by a 206 without its ETag, and no rest labelled 200 as ok, and leaves none of those files (--processes 1)', async () => {
   const list = path.join(work, 'list.txt');
   const out = path.join(work, 'out');
   const manifest = path.join(work, 'manifest.jsonl');
-  await writeFile(list, [`${base}/honest.bin\thonest.bin`, `${base}/x-gzip.bin\tx-gzip.bin`, `${base}/changed.bin\tchanged.bin`].join('\n'));
+  await writeFile(list, [`${base}/honest.bin\thonest.bin`, `${base}/x-gzip.bin\tx-gzip.bin`, `${base}/changed.bin\tchanged.bin`, `${base}/rest-as-200.bin\trest-as-200.bin`].join('\n'));
 
   const run = await runRfProcess(['download', list, '-o', out, '--resume', '--retries', '1', '--processes', '1', '-q', '--manifest', manifest]);
 
@@ -61,6 +66,8 @@ it('reports neither an undecoded body nor a part continued by a 206 without its 
   expect(byPath.get('x-gzip.bin')?.error).toMatch(/^ContentDecodingError: Content-Encoding 'x-gzip' is not one the engine decodes/);
   expect(byPath.get('changed.bin')).toMatchObject({ ok: false });
   expect(byPath.get('changed.bin')?.error).toMatch(/^RequestException: The part was of version "v1" but the server's 206 names no ETag/);
+  expect(byPath.get('rest-as-200.bin')).toMatchObject({ ok: false });
+  expect(byPath.get('rest-as-200.bin')?.error).toMatch(/^RequestException: A 200 of version "v1" holds 200000 bytes, but that version had 300000/);
   // The retry did ask for the rest of the part, and got the other version's.
   expect(requests.filter((line) => line.startsWith('/changed.bin'))).toEqual(['/changed.bin ', '/changed.bin bytes=100000-']);
   await expectManifestMatchesDisk(entries, out);
