@@ -14,7 +14,7 @@ import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from '
 import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
 import { PartClaim } from './part-claim.js';
 import type { Hop } from './redirects.js';
-import { follow, identityLength, type RequestRun, type SaveBody } from './request.js';
+import { follow, identityLength, isIdentityCoded, type RequestRun, type SaveBody } from './request.js';
 import type { RequestSpec } from './request-spec.js';
 import type { Response } from './response.js';
 import { withRetries } from './retry.js';
@@ -163,7 +163,9 @@ function savePlan(spec: RequestSpec, response: Response, partial: PartialDownloa
     declared = { end: range.end + 1, total };
   } else {
     const length = identityLength(response);
-    declared = { end: length, total: totalOfWholeResponse(response.headers.get('content-range'), request) ?? length };
+    const stated = totalOfWholeResponse(response.headers.get('content-range'), request);
+    // Content-Range counts the bytes as sent: under a Content-Encoding its total is not the saved file's size.
+    declared = { end: length, total: (isIdentityCoded(response) ? stated : undefined) ?? length };
   }
   if (!spec.resume) return declared ? { declared } : {};
   const append = partial !== null && response.statusCode === 206;

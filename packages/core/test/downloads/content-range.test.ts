@@ -6,8 +6,10 @@
  * IncompleteDownload, which is retried, and with resume the part keeps it.
  */
 import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { ConnectionError, IncompleteDownload, RequestException } from '@requests-futures/core';
 import { useDownloadFixture } from './support/fixture.js';
 import { bodyOf, sha256 } from './support/lying-server.js';
@@ -151,6 +153,17 @@ describe('Content-Range of a 206 while saving', () => {
     });
     await expect(send(head, { saveTo: join(fixture.dir, 'head-200.bin') })).rejects.toThrow(`Received 500 of ${body.length} bytes`);
     expect(await entries('head-200')).toEqual([]);
+  });
+
+  it("a gzip 200's Content-Range counts the encoded bytes: its total is not asked of the decoded file", async () => {
+    const incompressible = randomBytes(1000);
+    const encoded = gzipSync(incompressible);
+    expect(encoded.length).toBeGreaterThan(incompressible.length);
+    const url = fixture.server.on('/gzip-200-range.bin', (_req, res) => {
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': encoded.length, 'Content-Range': `bytes 0-${encoded.length - 1}/${encoded.length}` }).end(encoded);
+    });
+    const r = await send(url, { saveTo: join(fixture.dir, 'gzip-200-range.bin') });
+    expect(r.sha256).toBe(sha256(incompressible));
   });
 
   it("a 200 of the part's own version (strong ETag) with another size is the rest labelled as the whole: refused; the whole is saved", async () => {
