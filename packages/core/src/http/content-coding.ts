@@ -7,7 +7,9 @@
  */
 import zlib from 'node:zlib';
 
-const DECODED = new Set(['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : [])]);
+/** Lower case, as the header is compared. */
+export const DECODED_CODINGS: readonly string[] = ['gzip', 'deflate', 'br', ...('createZstdDecompress' in zlib ? ['zstd'] : [])];
+const DECODED = new Set(DECODED_CODINGS);
 
 /** The header when it names a coding the body still carries; undefined when the body is the representation's own bytes. */
 export function undecodedCoding(header: string | undefined): string | undefined {

@@ -58,17 +58,18 @@ export function checkContentRange(header: string | undefined, expected: RangeExp
 }
 
 /**
- * The resource's size that a 200's Content-Range states, when it has one:
- * a 200 is the whole resource, so a range that does not start at 0 is a
- * slice labelled as the whole (a RequestException: its bytes do not begin the
- * file), and one that does must reach its total (IncompleteDownload short of
- * it). A header that does not parse says nothing and is ignored.
+ * The resource's size that the Content-Range of a 200 (or any 2xx but 206)
+ * states, when it has one: such an answer is the whole resource, so a range
+ * that does not start at 0 is a slice labelled as the whole (a
+ * RequestException: its bytes do not begin the file), and one that does must
+ * reach its total (IncompleteDownload short of it). A header that does not
+ * parse says nothing and is ignored.
  */
-export function totalOfWholeResponse(header: string | undefined, request: RequestInfo): number | undefined {
+export function totalOfWholeResponse(statusCode: number, header: string | undefined, request: RequestInfo): number | undefined {
   const range = parseContentRange(header);
   if (range === undefined) return undefined;
   if (range.start !== 0) {
-    throw new RequestException(`A 200 whose Content-Range '${header}' says it holds a slice, not the whole resource: ${request.method} ${request.url}`, { request });
+    throw new RequestException(`A ${statusCode} whose Content-Range '${header}' says it holds a slice, not the whole resource: ${request.method} ${request.url}`, { request });
   }
   return range.total;
 }

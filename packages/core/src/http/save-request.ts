@@ -6,7 +6,7 @@
  * writer, hasher and part-file modules behind it.
  */
 import { resolve } from 'node:path';
-import { undecodedCoding } from './content-coding.js';
+import { DECODED_CODINGS, undecodedCoding } from './content-coding.js';
 import { checkContentRange, totalOfWholeResponse } from './content-range.js';
 import { ContentDecodingError, RequestException, type RequestInfo } from './errors.js';
 import type { HopResponse } from './send-hop.js';
@@ -119,7 +119,7 @@ async function saveFinalBody(spec: RequestSpec, saveTo: string, response: Respon
     // Says nothing of a part's bytes: the part stays.
     answer.body.destroy();
     const request = { method: response.request.method, url: response.url };
-    throw new ContentDecodingError(`Content-Encoding '${coding}' is not one the engine decodes (gzip, deflate, br): the body would be saved still encoded: ${request.method} ${request.url}`, { request });
+    throw new ContentDecodingError(`Content-Encoding '${coding}' is not one the engine decodes (${DECODED_CODINGS.join(', ')}): the body would be saved still encoded: ${request.method} ${request.url}`, { request });
   }
   let plan: SavePlan;
   try {
@@ -163,7 +163,7 @@ function savePlan(spec: RequestSpec, response: Response, partial: PartialDownloa
     declared = { end: range.end + 1, total };
   } else {
     const length = identityLength(response);
-    const stated = totalOfWholeResponse(response.headers.get('content-range'), request);
+    const stated = totalOfWholeResponse(response.statusCode, response.headers.get('content-range'), request);
     // Content-Range counts the bytes as sent: under a Content-Encoding its total is not the saved file's size.
     declared = { end: length, total: (isIdentityCoded(response) ? stated : undefined) ?? length };
   }
