@@ -3,7 +3,8 @@
  * the resource, so that a slice is never saved as the whole file: the start
  * must be where the request asked (0 when it asked nothing), the total must
  * be stated and agree with earlier parts, and the file is complete only when
- * the slice reaches that total.
+ * the slice reaches that total. A 200 that carries one must hold the
+ * resource from its first byte.
  */
 import { IncompleteDownload, RequestException, type RequestInfo } from './errors.js';
 
@@ -54,6 +55,23 @@ export function checkContentRange(header: string | undefined, expected: RangeExp
     throw new RequestException(`The resource's size changed from ${expected.total} to ${range.total} bytes (Content-Range '${header}'): ${where}`, { request });
   }
   return { range, total: range.total };
+}
+
+/**
+ * The resource's size that the Content-Range of a 200 (or any 2xx but 206)
+ * states, when it has one: such an answer is the whole resource, so a range
+ * that does not start at 0 is a slice labelled as the whole (a
+ * RequestException: its bytes do not begin the file), and one that does must
+ * reach its total (IncompleteDownload short of it). A header that does not
+ * parse says nothing and is ignored.
+ */
+export function totalOfWholeResponse(statusCode: number, header: string | undefined, request: RequestInfo): number | undefined {
+  const range = parseContentRange(header);
+  if (range === undefined) return undefined;
+  if (range.start !== 0) {
+    throw new RequestException(`A ${statusCode} whose Content-Range '${header}' says it holds a slice, not the whole resource: ${request.method} ${request.url}`, { request });
+  }
+  return range.total;
 }
 
 /** The error for a file that stops short of what the server declared (`declared` bytes). */

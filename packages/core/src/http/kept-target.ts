@@ -2,10 +2,11 @@
  * `resume: true` on a target that already exists: is it the complete file?
  * Its size is checked against the server's cheaply, by asking for its last
  * byte only (`Range: bytes=<size-1>-`): a 206 whose Content-Range says exactly
- * that byte of a resource of that size means complete, anything else (a 200,
- * a 416, another total) means download again and replace it. A target that is
- * not a regular file (a symlink, planted or not) is never kept: the new
- * download's rename replaces the link itself, never what it points to.
+ * that byte of a resource of that size, and whose byte is the file's last,
+ * means complete; anything else (a 200, a 416, another total, another byte)
+ * means download again and replace it. A target that is not a regular file
+ * (a symlink, planted or not) is never kept: the new download's rename
+ * replaces the link itself, never what it points to.
  */
 import { createHash } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
@@ -44,13 +45,19 @@ export function confirmsComplete(statusCode: number, contentRange: string | unde
 
 /**
  * The existing file's sha256 (when `hashed`), read without following a link;
- * null when it is no longer the same plain file (replaced since it was looked at).
+ * null when it is no longer the same plain file (replaced since it was looked
+ * at), or when its last byte is not `lastByte`, the one the probe received:
+ * a file of the right size that ends otherwise is not the server's (one
+ * allocated whole by another tool and cut short ends in zeros).
  */
-export async function digestOfExisting(existing: ExistingTarget, hashed: boolean): Promise<{ sha256: string | undefined } | null> {
+export async function digestOfExisting(existing: ExistingTarget, hashed: boolean, lastByte: number): Promise<{ sha256: string | undefined } | null> {
   const opened = await openOwnFile(existing.path, READ_NO_FOLLOW, { anyLinkCount: true }).catch(() => null);
   if (opened === null) return null;
   try {
     if (opened.size !== existing.size) return null;
+    const last = Buffer.alloc(1);
+    const { bytesRead } = await opened.file.read(last, 0, 1, existing.size - 1);
+    if (bytesRead !== 1 || last[0] !== lastByte) return null;
     if (!hashed) return { sha256: undefined };
     const hash = createHash('sha256');
     const bytes = await hashOpenFile(opened.file, hash);

@@ -304,11 +304,15 @@ async function readProbeBody(response: Response, answer: HopResponse): Promise<U
 
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
 
+/** The body is written as sent (identity encoding): Content-Length and Content-Range count its bytes. */
+export function isIdentityCoded(response: Response): boolean {
+  return (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() === 'identity';
+}
+
 /** The body's Content-Length when it counts the bytes written (identity encoding), else undefined. */
 export function identityLength(response: Response): number | undefined {
-  const encoding = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase();
   const length = response.headers.get('content-length');
-  return encoding === 'identity' && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
+  return isIdentityCoded(response) && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
 }
 
 /** Progress told the body's declared size too, so that a display can show a share and an ETA per download. */

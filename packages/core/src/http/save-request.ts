@@ -6,14 +6,15 @@
  * writer, hasher and part-file modules behind it.
  */
 import { resolve } from 'node:path';
-import { checkContentRange } from './content-range.js';
-import { RequestException, type RequestInfo } from './errors.js';
+import { DECODED_CODINGS, undecodedCoding } from './content-coding.js';
+import { checkContentRange, totalOfWholeResponse } from './content-range.js';
+import { ContentDecodingError, RequestException, type RequestInfo } from './errors.js';
 import type { HopResponse } from './send-hop.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
 import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
 import { PartClaim } from './part-claim.js';
 import type { Hop } from './redirects.js';
-import { follow, identityLength, type RequestRun, type SaveBody } from './request.js';
+import { follow, identityLength, isIdentityCoded, type RequestRun, type SaveBody } from './request.js';
 import type { RequestSpec } from './request-spec.js';
 import type { Response } from './response.js';
 import { withRetries } from './retry.js';
@@ -75,7 +76,7 @@ async function keptTarget(spec: RequestSpec, saveTo: string, first: Hop, run: Re
   hop.headers.set('Range', probeRange(existing));
   const response = await follow(spec, hop, run, null, 'probe');
   if (response.content.length !== 1 || !confirmsComplete(response.statusCode, response.headers.get('content-range'), existing)) return null;
-  const digest = await digestOfExisting(existing, spec.checksum);
+  const digest = await digestOfExisting(existing, spec.checksum, response.content[0]!);
   if (digest === null || (spec.expectedSha256 && digest.sha256 !== spec.expectedSha256)) return null;
   response.content = new Uint8Array(0);
   response.savedTo = existing.path;
@@ -113,6 +114,13 @@ interface FinalBodyContext {
 
 /** A 2xx final body, saved to the target; what was saved (savedTo, bytes, sha256, …) goes onto the response. */
 async function saveFinalBody(spec: RequestSpec, saveTo: string, response: Response, answer: HopResponse, context: FinalBodyContext): Promise<void> {
+  const coding = undecodedCoding(response.headers.get('content-encoding'));
+  if (coding !== undefined) {
+    // Says nothing of a part's bytes: the part stays.
+    answer.body.destroy();
+    const request = { method: response.request.method, url: response.url };
+    throw new ContentDecodingError(`Content-Encoding '${coding}' is not one the engine decodes (${DECODED_CODINGS.join(', ')}): the body would be saved still encoded: ${request.method} ${request.url}`, { request });
+  }
   let plan: SavePlan;
   try {
     plan = savePlan(spec, response, context.partial, context.userRange);
@@ -155,14 +163,44 @@ function savePlan(spec: RequestSpec, response: Response, partial: PartialDownloa
     declared = { end: range.end + 1, total };
   } else {
     const length = identityLength(response);
-    declared = { end: length, total: length };
+    const stated = totalOfWholeResponse(response.statusCode, response.headers.get('content-range'), request);
+    // Content-Range counts the bytes as sent: under a Content-Encoding its total is not the saved file's size.
+    declared = { end: length, total: (isIdentityCoded(response) ? stated : undefined) ?? length };
   }
   if (!spec.resume) return declared ? { declared } : {};
   const append = partial !== null && response.statusCode === 206;
   const validator = response.headers.get('etag') ?? response.headers.get('last-modified');
-  // A server that ignored If-Range sends the rest of another version: those bytes do not continue the part.
-  if (append && validator !== undefined && validator !== partial.validator) {
-    throw new RequestException(`The part was of version ${partial.validator} but the server sent the rest of ${validator}: ${request.method} ${request.url}`, { request });
-  }
+  if (partial !== null) checkAgainstPart(partial, response.statusCode, validator, declared, request);
   return { resume: { append, validator, url: spec.url }, ...(declared ? { declared } : {}) };
+}
+
+/**
+ * An answer to a resume that a lying server gave, refused: a 206 that is not
+ * the rest of the part's version, or a 200 of that very version whose size is
+ * not the one it had (the rest, labelled as the whole).
+ */
+function checkAgainstPart(partial: PartialDownload, statusCode: number, validator: string | undefined, declared: DeclaredLength | undefined, request: RequestInfo): void {
+  const where = `${request.method} ${request.url}`;
+  if (statusCode === 206) {
+    // A server that ignored If-Range sends the rest of another version: those bytes do not continue the part.
+    if (validator !== undefined && validator !== partial.validator) {
+      throw new RequestException(`The part was of version ${partial.validator} but the server sent the rest of ${validator}: ${where}`, { request });
+    }
+    // A 206 must carry the ETag a 200 would (RFC 9110 15.3.7), so one without it cannot be told from a server
+    // that ignored If-Range; a 206 may leave out Last-Modified, so a part kept by date is continued.
+    if (validator === undefined && isEntityTag(partial.validator)) {
+      throw new RequestException(`The part was of version ${partial.validator} but the server's 206 names no ETag: its bytes may be of another version: ${where}`, { request });
+    }
+    return;
+  }
+  // A strong ETag names one sequence of bytes: the same version cannot have another size.
+  const total = declared?.total;
+  if (validator === partial.validator && validator.startsWith('"') && partial.total !== undefined && total !== undefined && total !== partial.total) {
+    throw new RequestException(`A ${statusCode} of version ${validator} holds ${total} bytes, but that version had ${partial.total}: ${where}`, { request });
+  }
+}
+
+/** `"…"` or `W/"…"`, as opposed to a Last-Modified date. */
+function isEntityTag(validator: string): boolean {
+  return validator.startsWith('"') || validator.startsWith('W/"');
 }

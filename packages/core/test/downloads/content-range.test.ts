@@ -6,8 +6,10 @@
  * IncompleteDownload, which is retried, and with resume the part keeps it.
  */
 import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { ConnectionError, IncompleteDownload, RequestException } from '@requests-futures/core';
 import { useDownloadFixture } from './support/fixture.js';
 import { bodyOf, sha256 } from './support/lying-server.js';
@@ -27,9 +29,9 @@ function slice(start: number, end: number, total: number | '*' = body.length) {
   };
 }
 
-async function leavePart(name: string, bytes: number, url: string, total?: number): Promise<void> {
+async function leavePart(name: string, bytes: number, url: string, total?: number, validator = ETAG): Promise<void> {
   await writeFile(join(fixture.dir, `.${name}.part`), body.subarray(0, bytes));
-  await writeFile(join(fixture.dir, `.${name}.part.json`), JSON.stringify({ validator: ETAG, url, ...(total ? { total } : {}) }));
+  await writeFile(join(fixture.dir, `.${name}.part.json`), JSON.stringify({ validator, url, ...(total ? { total } : {}) }));
 }
 
 describe('Content-Range of a 206 while saving', () => {
@@ -87,6 +89,96 @@ describe('Content-Range of a 206 while saving', () => {
     await leavePart('other-version.bin', 300, url);
     await expect(send(url, { saveTo: join(fixture.dir, 'other-version.bin'), resume: true })).rejects.toThrow('the server sent the rest of "v2"');
     expect(await entries('other-version')).toEqual([]);
+  });
+
+  it('a 206 without the ETag the part was started under does not continue it: the server may have ignored If-Range', async () => {
+    const changed = Buffer.from(body).fill(7);
+    const url = fixture.server.on('/no-etag.bin', (_req, res) => {
+      res.writeHead(206, { 'Content-Length': 700, 'Content-Range': `bytes 300-999/${body.length}` }).end(changed.subarray(300));
+    });
+    await leavePart('no-etag.bin', 300, url);
+    const failure = send(url, { saveTo: join(fixture.dir, 'no-etag.bin'), resume: true });
+    await expect(failure).rejects.toThrow(RequestException);
+    await expect(failure).rejects.toThrow(`The part was of version ${ETAG} but the server's 206 names no ETag`);
+    expect(fixture.server.ranges.get('/no-etag.bin')).toEqual(['bytes=300-']);
+    expect(await entries('no-etag')).toEqual([]);
+  });
+
+  it('a part started under Last-Modified is continued by a 206 that leaves the date out (a 206 to If-Range may)', async () => {
+    const date = 'Wed, 21 Oct 2015 07:28:00 GMT';
+    let ifRange: string | undefined;
+    const url = fixture.server.on('/by-date.bin', (req, res) => {
+      ifRange = req.headers['if-range'];
+      res.writeHead(206, { 'Content-Length': 700, 'Content-Range': `bytes 300-999/${body.length}` }).end(body.subarray(300));
+    });
+    await leavePart('by-date.bin', 300, url, undefined, date);
+    const r = await send(url, { saveTo: join(fixture.dir, 'by-date.bin'), resume: true });
+    expect(ifRange).toBe(date);
+    expect(r.resumedFrom).toBe(300);
+    expect((await readFile(join(fixture.dir, 'by-date.bin'))).equals(body)).toBe(true);
+  });
+
+  it('a 416 to a resume (whatever size it states) drops the part and starts over once: no loop, no part appended to', async () => {
+    const url = fixture.server.on('/refused-range.bin', (req, res) => {
+      if (req.headers.range) res.writeHead(416, { 'Content-Range': 'bytes */10' }).end();
+      else res.writeHead(200, { ETag: ETAG, 'Content-Length': body.length }).end(body);
+    });
+    await leavePart('refused-range.bin', 300, url);
+    const r = await send(url, { saveTo: join(fixture.dir, 'refused-range.bin'), resume: true });
+    expect(fixture.server.ranges.get('/refused-range.bin')).toEqual(['bytes=300-', '']);
+    expect(r.resumedFrom).toBeUndefined();
+    expect((await readFile(join(fixture.dir, 'refused-range.bin'))).equals(body)).toBe(true);
+
+    const always = fixture.server.on('/always-416.bin', (_req, res) => res.writeHead(416, { 'Content-Range': `bytes */${body.length}` }).end());
+    await leavePart('always-416.bin', 300, always);
+    const refused = await send(always, { saveTo: join(fixture.dir, 'always-416.bin'), resume: true });
+    expect(refused.statusCode).toBe(416);
+    expect(fixture.server.ranges.get('/always-416.bin')).toEqual(['bytes=300-', '']);
+    expect(await entries('always-416')).toEqual([]);
+  });
+
+  it('a 200 whose Content-Range is a slice is not saved as the whole file; one from byte 0 must reach its total', async () => {
+    const url = fixture.server.on('/labelled-200.bin', (_req, res) => {
+      res.writeHead(200, { ETag: ETAG, 'Content-Length': 700, 'Content-Range': `bytes 300-999/${body.length}` }).end(body.subarray(300));
+    });
+    const failure = send(url, { saveTo: join(fixture.dir, 'labelled-200.bin') });
+    await expect(failure).rejects.toThrow(RequestException);
+    await expect(failure).rejects.toThrow(`A 200 whose Content-Range 'bytes 300-999/${body.length}' says it holds a slice`);
+    await leavePart('labelled-200.bin', 300, url, body.length);
+    await expect(send(url, { saveTo: join(fixture.dir, 'labelled-200.bin'), resume: true })).rejects.toThrow('says it holds a slice');
+    expect(await entries('labelled-200')).toEqual([]);
+
+    const head = fixture.server.on('/head-200.bin', (_req, res) => {
+      res.writeHead(200, { 'Content-Length': 500, 'Content-Range': `bytes 0-499/${body.length}` }).end(body.subarray(0, 500));
+    });
+    await expect(send(head, { saveTo: join(fixture.dir, 'head-200.bin') })).rejects.toThrow(`Received 500 of ${body.length} bytes`);
+    expect(await entries('head-200')).toEqual([]);
+  });
+
+  it("a gzip 200's Content-Range counts the encoded bytes: its total is not asked of the decoded file", async () => {
+    const incompressible = randomBytes(1000);
+    const encoded = gzipSync(incompressible);
+    expect(encoded.length).toBeGreaterThan(incompressible.length);
+    const url = fixture.server.on('/gzip-200-range.bin', (_req, res) => {
+      res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': encoded.length, 'Content-Range': `bytes 0-${encoded.length - 1}/${encoded.length}` }).end(encoded);
+    });
+    const r = await send(url, { saveTo: join(fixture.dir, 'gzip-200-range.bin') });
+    expect(r.sha256).toBe(sha256(incompressible));
+  });
+
+  it("a 200 of the part's own version (strong ETag) with another size is the rest labelled as the whole: refused; the whole is saved", async () => {
+    const url = fixture.server.on('/rest-as-200.bin', (req, res, attempt) => {
+      const start = attempt === 1 ? Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1]) : 0;
+      res.writeHead(200, { ETag: ETAG, 'Content-Length': body.length - start }).end(body.subarray(start));
+    });
+    await leavePart('rest-as-200.bin', 300, url, body.length);
+    const target = join(fixture.dir, 'rest-as-200.bin');
+    await expect(send(url, { saveTo: target, resume: true })).rejects.toThrow(`A 200 of version ${ETAG} holds 700 bytes, but that version had ${body.length}`);
+    expect(await entries('rest-as-200')).toEqual([]);
+    // The part is gone: the next attempt asks for the whole, and the same version's 200 of the right size is saved.
+    const r = await send(url, { saveTo: target, resume: true });
+    expect(fixture.server.ranges.get('/rest-as-200.bin')).toEqual(['bytes=300-', '']);
+    expect(r.sha256).toBe(sha256(body));
   });
 
   it('a total other than the one recorded for the part fails and drops the part', async () => {

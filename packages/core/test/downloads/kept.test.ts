@@ -60,6 +60,19 @@ describe('resume: true on an existing target', () => {
     expect((await readFile(target)).equals(body)).toBe(true);
   });
 
+  it("downloads again a file of the right size whose last byte is not the probe's (allocated whole, then cut short: zeros at the end)", async () => {
+    const url = fixture.server.serve('/allocated.bin', body);
+    const target = join(fixture.dir, 'allocated.bin');
+    const allocated = Buffer.alloc(body.length);
+    body.copy(allocated, 0, 0, 3000);
+    expect(body[body.length - 1]).not.toBe(0);
+    await writeFile(target, allocated);
+    const r = await send(url, { saveTo: target, resume: true });
+    expect(r.kept).toBeUndefined();
+    expect(fixture.server.ranges.get('/allocated.bin')).toEqual([`bytes=${body.length - 1}-`, '']);
+    expect((await readFile(target)).equals(body)).toBe(true);
+  });
+
   it('downloads again when the server ignores Range (a 200 says nothing about the size)', async () => {
     const url = fixture.server.on('/no-ranges.bin', (_req, res) => res.writeHead(200, { 'Content-Length': body.length }).end(body));
     const target = join(fixture.dir, 'no-ranges.bin');

@@ -1,0 +1,75 @@
+/**
+ * rf download against a server that lies, through a pool child: a body in a
+ * Content-Encoding the engine does not decode; a file that changed between
+ * two attempts whose server ignores If-Range and leaves the ETag out of its
+ * 206; a retry answered with the rest of the file as a 200. None is reported
+ * ok nor left under its name; the honest file beside them downloads (the
+ * control).
+ */
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { listenOnLoopback } from '@requests-futures/testing';
+import { closeServer, runRfProcess } from './helpers.js';
+import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
+
+const before = randomBytes(300_000);
+const after = randomBytes(300_000);
+const requests: string[] = [];
+const server = createServer((req, res) => {
+  requests.push(`${req.url} ${req.headers.range ?? ''}`);
+  if (req.url === '/honest.bin') res.writeHead(200, { 'Content-Length': before.length }).end(before);
+  else if (req.url === '/x-gzip.bin') res.writeHead(200, { 'Content-Encoding': 'x-gzip' }).end(gzipSync(before));
+  else if (!req.headers.range) {
+    // The first attempt breaks off half way; the part keeps its bytes under ETag "v1".
+    res.writeHead(200, { ETag: '"v1"', 'Content-Length': before.length });
+    res.write(before.subarray(0, 100_000), () => res.destroy());
+  } else if (req.url === '/changed.bin') {
+    // The file changed meanwhile; this server ignores If-Range and names no ETag.
+    const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range)?.[1]);
+    res.writeHead(206, { 'Content-Length': after.length - start, 'Content-Range': `bytes ${start}-${after.length - 1}/${after.length}` }).end(after.subarray(start));
+  } else {
+    // The rest, sent as if it were the whole file.
+    const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range)?.[1]);
+    res.writeHead(200, { ETag: '"v1"', 'Content-Length': before.length - start }).end(before.subarray(start));
+  }
+});
+let base = '';
+let work = '';
+
+beforeAll(async () => {
+  base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
+  work = await mkdtemp(path.join(os.tmpdir(), 'rf-hostile-'));
+});
+afterAll(async () => {
+  await closeServer(server);
+  await rm(work, { recursive: true, force: true });
+});
+
+it('reports no undecoded body, no part continued by a 206 without its ETag, and no rest labelled 200 as ok, and leaves none of those files (--processes 1)', async () => {
+  const list = path.join(work, 'list.txt');
+  const out = path.join(work, 'out');
+  const manifest = path.join(work, 'manifest.jsonl');
+  await writeFile(list, [`${base}/honest.bin\thonest.bin`, `${base}/x-gzip.bin\tx-gzip.bin`, `${base}/changed.bin\tchanged.bin`, `${base}/rest-as-200.bin\trest-as-200.bin`].join('\n'));
+
+  const run = await runRfProcess(['download', list, '-o', out, '--resume', '--retries', '1', '--processes', '1', '-q', '--manifest', manifest]);
+
+  expect(run.code).toBe(1);
+  const entries = await readManifest(manifest);
+  const byPath = new Map(entries.map((entry) => [entry.path, entry]));
+  expect(byPath.get('honest.bin')).toMatchObject({ ok: true, bytes: before.length });
+  expect(byPath.get('x-gzip.bin')).toMatchObject({ ok: false });
+  expect(byPath.get('x-gzip.bin')?.error).toMatch(/^ContentDecodingError: Content-Encoding 'x-gzip' is not one the engine decodes/);
+  expect(byPath.get('changed.bin')).toMatchObject({ ok: false });
+  expect(byPath.get('changed.bin')?.error).toMatch(/^RequestException: The part was of version "v1" but the server's 206 names no ETag/);
+  expect(byPath.get('rest-as-200.bin')).toMatchObject({ ok: false });
+  expect(byPath.get('rest-as-200.bin')?.error).toMatch(/^RequestException: A 200 of version "v1" holds 200000 bytes, but that version had 300000/);
+  // The retry did ask for the rest of the part, and got the other version's.
+  expect(requests.filter((line) => line.startsWith('/changed.bin'))).toEqual(['/changed.bin ', '/changed.bin bytes=100000-']);
+  await expectManifestMatchesDisk(entries, out);
+  expect((await readdir(out)).sort()).toEqual(['honest.bin']);
+});
