@@ -1,6 +1,6 @@
 /**
  * The bookkeeping of a resumable download: `.<name>.part` holds the bytes so
- * far and `.<name>.part.json` the validator (ETag or Last-Modified) of the
+ * far and `.<name>.part.json` the validator (a strong ETag, else Last-Modified) of the
  * response they came from, and the resource's size when the server stated it,
  * so a later request can ask for the rest with `Range` + `If-Range`, get it
  * only if the file has not changed, and check that the rest belongs to a

@@ -57,7 +57,8 @@ async function resumeFrom(spec: RequestSpec, saveTo: string, hop: Hop): Promise<
   hop.headers.set('Accept-Encoding', 'identity');
   if (hop.headers.has('range')) return null;
   const partial = await findPartial(saveTo);
-  if (!partial || partial.url !== spec.url) return null;
+  // A weak ETag (recorded by an earlier version) may not be sent as If-Range.
+  if (!partial || partial.url !== spec.url || isWeakEntityTag(partial.validator)) return null;
   hop.headers.set('Range', `bytes=${partial.bytes}-`);
   hop.headers.set('If-Range', partial.validator);
   return partial;
@@ -169,7 +170,7 @@ function savePlan(spec: RequestSpec, response: Response, partial: PartialDownloa
   }
   if (!spec.resume) return declared ? { declared } : {};
   const append = partial !== null && response.statusCode === 206;
-  const validator = response.headers.get('etag') ?? response.headers.get('last-modified');
+  const validator = resumeValidator(response);
   if (partial !== null) checkAgainstPart(partial, response.statusCode, validator, declared, request);
   return { resume: { append, validator, url: spec.url }, ...(declared ? { declared } : {}) };
 }
@@ -198,6 +199,21 @@ function checkAgainstPart(partial: PartialDownload, statusCode: number, validato
   if (validator === partial.validator && validator.startsWith('"') && partial.total !== undefined && total !== undefined && total !== partial.total) {
     throw new RequestException(`A ${statusCode} of version ${validator} holds ${total} bytes, but that version had ${partial.total}: ${where}`, { request });
   }
+}
+
+/**
+ * What a part is kept under and later sent as If-Range: a strong ETag, else
+ * Last-Modified. A weak ETag may not be sent as If-Range (RFC 9110 13.1.5: it
+ * says the bytes are equivalent, not the same), so with nothing else a part is
+ * not kept.
+ */
+function resumeValidator(response: Response): string | undefined {
+  const etag = response.headers.get('etag');
+  return etag !== undefined && !isWeakEntityTag(etag) ? etag : response.headers.get('last-modified');
+}
+
+function isWeakEntityTag(validator: string): boolean {
+  return validator.startsWith('W/');
 }
 
 /** `"…"` or `W/"…"`, as opposed to a Last-Modified date. */

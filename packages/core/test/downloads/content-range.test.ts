@@ -118,6 +118,56 @@ describe('Content-Range of a 206 while saving', () => {
     expect((await readFile(join(fixture.dir, 'by-date.bin'))).equals(body)).toBe(true);
   });
 
+  it('a weak ETag is never sent as If-Range (RFC 9110 13.1.5): the part is kept by Last-Modified, and without a date it is not kept', async () => {
+    const date = 'Wed, 21 Oct 2015 07:28:00 GMT';
+    const ifRanges: (string | undefined)[] = [];
+    // Past the engine's one-go size (small-body.ts), so that the part keeps what arrived.
+    const big = bodyOf(256 * 1024, 5);
+    const cut = 128 * 1024;
+    /** Attempt 1 breaks off after `cut` bytes; later ones answer honestly, a 206 to a Range. */
+    const weak = (headers: Record<string, string>) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, attempt: number) => {
+      ifRanges.push(req.headers['if-range']);
+      const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      if (attempt === 1) {
+        res.writeHead(200, { ...headers, 'Content-Length': big.length });
+        res.write(big.subarray(0, cut), () => res.destroy());
+        return;
+      }
+      if (start > 0) res.writeHead(206, { ...headers, 'Content-Length': big.length - start, 'Content-Range': `bytes ${start}-${big.length - 1}/${big.length}` });
+      else res.writeHead(200, { ...headers, 'Content-Length': big.length });
+      res.end(big.subarray(start));
+    };
+    const retries = { limit: 1, backoffFactor: 0 };
+    const dated = fixture.server.on('/weak-dated.bin', weak({ ETag: 'W/"w1"', 'Last-Modified': date }));
+    const r = await send(dated, { saveTo: join(fixture.dir, 'weak-dated.bin'), resume: true, retries });
+    expect(ifRanges).toEqual([undefined, date]);
+    expect(r.resumedFrom).toBe(cut);
+    expect((await readFile(join(fixture.dir, 'weak-dated.bin'))).equals(big)).toBe(true);
+
+    ifRanges.length = 0;
+    const undated = fixture.server.on('/weak-only.bin', weak({ ETag: 'W/"w1"' }));
+    const again = await send(undated, { saveTo: join(fixture.dir, 'weak-only.bin'), resume: true, retries });
+    expect(ifRanges).toEqual([undefined, undefined]);
+    expect(fixture.server.ranges.get('/weak-only.bin')).toEqual(['', '']);
+    expect(again.statusCode).toBe(200);
+    expect((await readFile(join(fixture.dir, 'weak-only.bin'))).equals(big)).toBe(true);
+  });
+
+  it('a part recorded under a weak ETag (by an earlier version) is not resumed with it', async () => {
+    const ifRanges: (string | undefined)[] = [];
+    const url = fixture.server.on('/weak-part.bin', (req, res) => {
+      ifRanges.push(req.headers['if-range']);
+      res.writeHead(200, { ETag: ETAG, 'Content-Length': body.length }).end(body);
+    });
+    await leavePart('weak-part.bin', 300, url, undefined, 'W/"w1"');
+    const r = await send(url, { saveTo: join(fixture.dir, 'weak-part.bin'), resume: true });
+    expect(ifRanges).toEqual([undefined]);
+    expect(fixture.server.ranges.get('/weak-part.bin')).toEqual(['']);
+    expect(r.resumedFrom ?? 0).toBe(0);
+    expect((await readFile(join(fixture.dir, 'weak-part.bin'))).equals(body)).toBe(true);
+    expect(await entries('weak-part')).toEqual(['weak-part.bin']);
+  });
+
   it('a 416 to a resume (whatever size it states) drops the part and starts over once: no loop, no part appended to', async () => {
     const url = fixture.server.on('/refused-range.bin', (req, res) => {
       if (req.headers.range) res.writeHead(416, { 'Content-Range': 'bytes */10' }).end();
