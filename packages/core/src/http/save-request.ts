@@ -94,14 +94,25 @@ async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, ru
   // headers (the next hop, a digest answer and what is sent are copies), so the first hop's serve.
   const hop: Hop = { ...first, headers: first.headers.copy() };
   const partial = await resumeFrom(spec, saveTo, hop);
-  const response = await follow(spec, hop, run, partial);
+  const startOver = () => follow(spec, { ...first, headers: first.headers.copy() }, run, null);
+  let response: Response;
+  try {
+    response = await follow(spec, hop, run, partial);
+  } catch (error) {
+    // The rest of another version (the server ignored If-Range): the file changed, so it starts over, once (the part is gone).
+    if (error instanceof RestOfAnotherVersion) return startOver();
+    throw error;
+  }
   if (partial && response.statusCode === 416) {
     // The server has no bytes past our part: it changed or shrank. Start over, once.
     await forgetPartial(saveTo);
-    return follow(spec, { ...first, headers: first.headers.copy() }, run, null);
+    return startOver();
   }
   return response;
 }
+
+/** A 206 to a resume that cannot continue the part: never leaves attemptResuming, which starts over. */
+class RestOfAnotherVersion extends RequestException {}
 
 interface FinalBodyContext {
   partial: PartialDownload | null;
@@ -185,12 +196,12 @@ function checkAgainstPart(partial: PartialDownload, statusCode: number, validato
   if (statusCode === 206) {
     // A server that ignored If-Range sends the rest of another version: those bytes do not continue the part.
     if (validator !== undefined && validator !== partial.validator) {
-      throw new RequestException(`The part was of version ${partial.validator} but the server sent the rest of ${validator}: ${where}`, { request });
+      throw new RestOfAnotherVersion(`The part was of version ${partial.validator} but the server sent the rest of ${validator}: ${where}`, { request });
     }
     // A 206 must carry the ETag a 200 would (RFC 9110 15.3.7), so one without it cannot be told from a server
     // that ignored If-Range; a 206 may leave out Last-Modified, so a part kept by date is continued.
     if (validator === undefined && isEntityTag(partial.validator)) {
-      throw new RequestException(`The part was of version ${partial.validator} but the server's 206 names no ETag: its bytes may be of another version: ${where}`, { request });
+      throw new RestOfAnotherVersion(`The part was of version ${partial.validator} but the server's 206 names no ETag: its bytes may be of another version: ${where}`, { request });
     }
     return;
   }
