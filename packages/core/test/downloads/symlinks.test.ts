@@ -7,10 +7,13 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { link, lstat, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ChunkedEncodingError, UnsafePath } from '@requests-futures/core';
 import { useDownloadFixture } from './support/fixture.js';
 import { bodyOf, sha256 } from './support/lying-server.js';
 
+const execFileAsync = promisify(execFile);
 const fixture = useDownloadFixture('rf-links-');
 const { send } = fixture;
 let out: string;
@@ -56,6 +59,26 @@ describe('links planted at the engine\'s names', () => {
     await expect(send(url, { saveTo: join(out, 'rec.bin'), resume: true })).rejects.toThrow(ChunkedEncodingError);
     expect(await readFile(v, 'utf8')).toBe(VICTIM_TEXT);
     expect((await lstat(join(out, '.rec.bin.part.json'))).isFile()).toBe(true);
+  });
+});
+
+describe('FIFOs planted at the engine\'s names', () => {
+  // Opening a FIFO to read it waits for a writer: without O_NONBLOCK the request, and the process (a libuv thread stays blocked), never ended.
+  it.each([
+    ['.f.bin.part.json', true],
+    ['.f.bin.part.lock', true],
+    ['.f.bin.part', false],
+    ['f.bin', false],
+  ])('a FIFO at %s (resume; a part beside it: %s) neither blocks nor is kept: the file is downloaded whole', async (name, withPart) => {
+    const url = fixture.server.serve('/f.bin', body, '"f"');
+    // With a part the record is awaited (without one, the part's lstat settles first and only a libuv thread stays blocked).
+    if (withPart) await writeFile(join(out, '.f.bin.part'), body.subarray(0, 100));
+    await execFileAsync('mkfifo', [join(out, name)]);
+    const r = await send(url, { saveTo: join(out, 'f.bin'), resume: true });
+    expect(r.sha256).toBe(sha256(body));
+    expect(r.kept).not.toBe(true);
+    expect((await readFile(join(out, 'f.bin'))).equals(body)).toBe(true);
+    expect(await readdir(out)).toEqual(['f.bin']);
   });
 });
 
