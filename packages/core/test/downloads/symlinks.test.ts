@@ -139,6 +139,34 @@ describe('a directory swapped for a symlink during the run', () => {
   });
 });
 
+describe('a directory swapped for a symlink while the server answers', () => {
+  // The directory is walked before the request is sent; the server decides when the answer comes, and meanwhile
+  // the target's directory is moved aside (inside DIR) and a symlink to a directory outside takes its place.
+  it.each([
+    ['a small body', 3000, false],
+    ['a streamed body', 300_000, false],
+    ['a resumable body', 3000, true],
+  ])('%s is refused (UnsafePath) and nothing lands outside', async (_label, size, resume) => {
+    const swapBody = bodyOf(size, 21);
+    let arrived!: () => void;
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    let answer!: () => void;
+    const swapped = new Promise<void>((resolve) => (answer = resolve));
+    const url = fixture.server.on(`/race-${size}-${resume}.bin`, (_req, res) => {
+      arrived();
+      void swapped.then(() => res.writeHead(200, { ETag: '"race"', 'Content-Length': swapBody.length }).end(swapBody));
+    });
+    await mkdir(join(out, 'host'));
+    const download = send(url, { saveTo: join(out, 'host', 'race.bin'), saveWithin: out, resume });
+    await requested;
+    await rename(join(out, 'host'), join(out, 'moved'));
+    await symlink(outside, join(out, 'host'));
+    answer();
+    await expect(download).rejects.toThrow(UnsafePath);
+    expect(await readdir(outside)).toEqual([]);
+  });
+});
+
 describe('saveWithin, two levels deep', () => {
   it('refuses a file where the last directory is needed, and a symlink there even when it points inside', async () => {
     const url = fixture.server.serve('/deep-checks.bin', body);
