@@ -159,7 +159,7 @@ export function checkOpenedWithin(fd: number, destination: string, within: strin
   if (within === null || within === undefined) return;
   const root = realRoots.get(resolve(within));
   const real = pathOfDescriptor(fd);
-  if (root === undefined || real === undefined || real.startsWith(root + sep)) return;
+  if (root === undefined || real === undefined || real.startsWith(root.endsWith(sep) ? root : root + sep)) return;
   throw unsafe(`${destination} was opened at ${real}, outside saveWithin ${root}: a directory on its path became a symlink`, request);
 }
 

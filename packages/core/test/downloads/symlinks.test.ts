@@ -90,6 +90,13 @@ describe('saveWithin', () => {
     expect((await readFile(join(out, 'host', 'sub', 'deep.bin'))).equals(body)).toBe(true);
   });
 
+  it('saveWithin "/" holds every file (the opened file is checked against the root itself, not "//")', async () => {
+    const url = fixture.server.serve('/rooted.bin', bodyOf(300_000, 4));
+    const small = await send(fixture.server.serve('/rooted-small.bin', body), { saveTo: join(out, 'rooted-small.bin'), saveWithin: '/' });
+    const streamed = await send(url, { saveTo: join(out, 'rooted.bin'), saveWithin: '/' });
+    expect([small.sha256, streamed.sha256]).toEqual([sha256(body), sha256(bodyOf(300_000, 4))]);
+  });
+
   it('refuses a directory that is a symlink to outside, with or without resume, and writes nothing there', async () => {
     const url = fixture.server.serve('/escape.bin', body);
     await symlink(outside, join(out, 'host'));
