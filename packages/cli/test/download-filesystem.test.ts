@@ -2,9 +2,8 @@
  * rf download against an output directory that fights back: one bad entry
  * (a file where a directory is needed, a path too long, a symlinked
  * subdirectory, a directory where the file should go) fails alone with a typed
- * reason and the run goes on; no
- * directory is made for a URL that fails; --resume never keeps a symlink or a
- * file of the wrong size.
+ * reason and the run goes on; no directory is made for a URL that fails;
+ * --resume never keeps a symlink or a file of the wrong size.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chmod, chown, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
