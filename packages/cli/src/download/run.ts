@@ -224,7 +224,7 @@ async function useDispositionName(settled: SettledDownload, allocator: PathAlloc
   const { outcome, entry } = settled;
   if (!outcome.ok || outcome.path === null || settled.contentDisposition === undefined) return;
   try {
-    const renamed = await renameToDispositionName(allocator, outcome.path, settled.contentDisposition);
+    const renamed = await renameToDispositionName(allocator, outcome.path, settled.contentDisposition, entry.url);
     if (renamed === null) return;
     outcome.path = renamed;
     entry.path = renamed;
