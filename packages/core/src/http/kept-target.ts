@@ -43,26 +43,18 @@ export function confirmsComplete(statusCode: number, contentRange: string | unde
 }
 
 /**
- * The existing file's sha256 (when `hashed`) and its last byte, read without
- * following a link; null when it is no longer the same plain file (replaced
- * since it was looked at). The last byte is compared with the probe's: a file
- * of the right size whose end differs (a preallocated file of zeros, as
- * aria2c and fallocate leave one) is not the resource.
+ * The existing file's sha256 (when `hashed`), read without following a link;
+ * null when it is no longer the same plain file (replaced since it was looked at).
  */
-export async function digestOfExisting(existing: ExistingTarget, hashed: boolean): Promise<{ sha256: string | undefined; lastByte: number } | null> {
+export async function digestOfExisting(existing: ExistingTarget, hashed: boolean): Promise<{ sha256: string | undefined } | null> {
   const opened = await openOwnFile(existing.path, READ_NO_FOLLOW, { anyLinkCount: true }).catch(() => null);
   if (opened === null) return null;
   try {
     if (opened.size !== existing.size) return null;
-    let sha256: string | undefined;
-    if (hashed) {
-      const hash = createHash('sha256');
-      if ((await hashOpenFile(opened.file, hash)) !== existing.size) return null;
-      sha256 = hash.digest('hex');
-    }
-    const last = Buffer.alloc(1);
-    const { bytesRead } = await opened.file.read(last, 0, 1, existing.size - 1);
-    return bytesRead === 1 ? { sha256, lastByte: last[0]! } : null;
+    if (!hashed) return { sha256: undefined };
+    const hash = createHash('sha256');
+    const bytes = await hashOpenFile(opened.file, hash);
+    return bytes === existing.size ? { sha256: hash.digest('hex') } : null;
   } finally {
     await opened.file.close();
   }

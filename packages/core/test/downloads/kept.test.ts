@@ -50,18 +50,6 @@ describe('resume: true on an existing target', () => {
     expect((await readFile(target)).equals(body)).toBe(true);
   });
 
-  it.each([[true], [false]])('downloads again a file of the right size whose last byte is not the resource\'s (preallocated zeros; checksum: %s)', async (checksum) => {
-    const url = fixture.server.serve(`/preallocated-${checksum}.bin`, body);
-    const target = join(fixture.dir, `preallocated-${checksum}.bin`);
-    // What aria2c (--file-allocation) or fallocate leaves: the full size, zeros where nothing arrived yet.
-    await writeFile(target, Buffer.concat([body.subarray(0, 1000), Buffer.alloc(body.length - 1000)]));
-    expect(body[body.length - 1]).not.toBe(0);
-    const r = await send(url, { saveTo: target, resume: true, checksum });
-    expect(r.kept).toBeUndefined();
-    expect(r.statusCode).toBe(200);
-    expect((await readFile(target)).equals(body)).toBe(true);
-  });
-
   it('downloads again a file of another size (the probe states another total)', async () => {
     const url = fixture.server.serve('/short.bin', body);
     const target = join(fixture.dir, 'short.bin');
