@@ -5,14 +5,16 @@
  * leave DIR, make directories, or take another entry's name.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
-import { dispositionFileName } from '../dist/download/disposition-name.js';
+import { dispositionFileName, renameToDispositionName } from '../dist/download/disposition-name.js';
+import { PathAllocator } from '../dist/download/paths.js';
+import { UnsafePath } from '@requests-futures/core';
 import { captureIo, closeServer } from './helpers.js';
 
 const DISPOSITIONS: Record<string, string> = {
@@ -103,5 +105,22 @@ describe('--content-disposition', () => {
     expect(dispositionFileName('attachment')).toBeNull();
     expect(dispositionFileName('attachment; filename="x')).toBeNull();
     expect(dispositionFileName(undefined)).toBeNull();
+  });
+
+  it('renames nothing through a directory that became a symlink after the download (UnsafePath): the file it leads to stays', async () => {
+    const out = path.join(work, 'swapped-dir');
+    const elsewhere = path.join(work, 'swapped-elsewhere');
+    await mkdir(elsewhere, { recursive: true });
+    await mkdir(out, { recursive: true });
+    // DIR/host was a directory when the file was written; now it leads elsewhere, where a file has the downloaded name.
+    await writeFile(path.join(elsewhere, 'hosts'), 'not a download');
+    await symlink(elsewhere, path.join(out, 'host'));
+    const allocator = new PathAllocator(out);
+    const downloaded = allocator.allocate('host/hosts');
+
+    await expect(renameToDispositionName(allocator, downloaded.relativePath, 'attachment; filename="moved.txt"', `${base}/hosts`)).rejects.toThrow(UnsafePath);
+
+    expect(await readdir(elsewhere)).toEqual(['hosts']);
+    expect(await readFile(path.join(elsewhere, 'hosts'), 'utf8')).toBe('not a download');
   });
 });

@@ -1,9 +1,9 @@
 /**
  * rf download against an output directory that fights back: one bad entry
  * (a file where a directory is needed, a path too long, a symlinked
- * subdirectory) fails alone with a typed reason and the run goes on; no
- * directory is made for a URL that fails; --resume never keeps a symlink or a
- * file of the wrong size.
+ * subdirectory, a directory where the file should go) fails alone with a typed
+ * reason and the run goes on; no directory is made for a URL that fails;
+ * --resume never keeps a symlink or a file of the wrong size.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chmod, chown, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
@@ -119,6 +119,23 @@ describe('rf download: per-entry file system problems', () => {
     expect(output().stdout).toContain(`Manifest: ${manifest}`);
     expect(output().stderr).toMatch(/rf: the run stopped early: .*EISDIR/);
     expect(await readManifest(manifest)).toEqual([]);
+  });
+
+  it.each([[false], [true]])('a directory where the file should go fails that entry NotADirectory (EISDIR) and stays as it was; no temporary is left (--resume: %s)', async (resume) => {
+    const out = path.join(work, `directory-at-target-${resume}`);
+    await mkdir(path.join(out, 'taken.bin', 'inner'), { recursive: true });
+    const manifest = path.join(work, `directory-at-target-${resume}.jsonl`);
+    const { io } = captureIo([`${server.url}/taken.bin\ttaken.bin`, `${server.url}/free.bin\tfree.bin`].join('\n'));
+
+    const code = await runCli(['download', '-', '-o', out, '--retries', '0', '--manifest', manifest, ...(resume ? ['--resume'] : [])], { io });
+
+    expect(code).toBe(1);
+    const entries = await readManifest(manifest);
+    expect(entries.find((e) => e.line === 1)).toMatchObject({ ok: false, bytes: null, error: expect.stringMatching(/^NotADirectory: .*EISDIR/) });
+    expect(entries.find((e) => e.line === 2)).toMatchObject({ ok: true, sha256: server.sha256('/free.bin') });
+    expect(await readdir(path.join(out, 'taken.bin'))).toEqual(['inner']);
+    // With --resume the whole body stays as the part (and its record) for a run after the directory is gone.
+    expect((await readdir(out)).sort()).toEqual(resume ? ['.taken.bin.part', '.taken.bin.part.json', 'free.bin', 'taken.bin'] : ['free.bin', 'taken.bin']);
   });
 
   it('creates no directory for a URL that fails', async () => {

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { closeServer, RF_BIN } from './helpers.js';
-import { readManifest } from './manifest-check.js';
+import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
 
 const LIMIT_KIB = 16;
 const BODIES: Record<string, Buffer> = {
@@ -36,7 +36,8 @@ describe('rf download: a disk that refuses bytes mid-file', () => {
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      const body = BODIES[req.url ?? ''];
+      // /tiny/N: 200 bytes, far under the limit, so that only the manifest grows past it.
+      const body = req.url?.startsWith('/tiny/') ? Buffer.alloc(200, req.url) : BODIES[req.url ?? ''];
       if (!body) return void res.writeHead(404).end();
       res.writeHead(200, { 'Content-Length': body.length }).end(body);
     });
@@ -80,5 +81,26 @@ describe('rf download: a disk that refuses bytes mid-file', () => {
     // Only the file that was written whole: no partial file, no temporary.
     expect(await readdir(out)).toEqual(['small.bin']);
     expect((await readFile(path.join(out, 'small.bin'))).equals(BODIES['/small']!)).toBe(true);
+  });
+
+  (canLimit ? it : it.skip)('a manifest that outgrows the limit stops the run (exit 1) and keeps whole lines only, each true of the disk', async () => {
+    const out = path.join(work, 'manifest-full');
+    const manifest = path.join(work, 'manifest-full.jsonl');
+    const list = path.join(work, 'manifest-full.txt');
+    // About 230 bytes of manifest a line: 150 lines need twice the 16 KiB the manifest may hold.
+    await writeFile(list, Array.from({ length: 150 }, (_, i) => `${base}/tiny/${i}\t${i}.bin`).join('\n'));
+
+    const { code, stdout } = await downloadLimited(['download', list, '-o', out, '--retries', '0', '--manifest', manifest, '-q']);
+
+    expect(code).toBe(1);
+    expect(stdout).toContain(`Manifest: ${manifest}`);
+    const text = await readFile(manifest, 'utf8');
+    expect(text.length).toBeGreaterThan(0);
+    expect(text.endsWith('\n')).toBe(true);
+    const entries = await readManifest(manifest);
+    expect(entries.length).toBeGreaterThan(10);
+    expect(entries.length).toBeLessThan(150);
+    await expectManifestMatchesDisk(entries, out);
+    expect((await readdir(out)).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
@@ -162,4 +164,72 @@ describe('rf download as a process', () => {
     }
     expect(isAlive(livePid)).toBe(false);
   });
+
+  it.each([0, 2])('SIGKILL of rf itself mid-body with --resume (--processes %d): no child outlives it, and the same command again resumes from the part and leaves only the whole file', async (processes) => {
+    const body = randomBytes(4 * 1024 * 1024);
+    const etag = '"whole-v1"';
+    const held: ServerResponse[] = [];
+    const ranges: string[] = [];
+    const server = createServer((req, res) => {
+      const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+      if (range) {
+        ranges.push(req.headers.range!);
+        const start = Number(range[1]);
+        res.writeHead(206, { ETag: etag, 'Content-Length': body.length - start, 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` }).end(body.subarray(start));
+        return;
+      }
+      // The first answer stops after 1.5 MiB and holds the connection: rf is killed while waiting for the rest.
+      res.writeHead(200, { ETag: etag, 'Content-Length': body.length });
+      res.write(body.subarray(0, 1536 * 1024));
+      held.push(res);
+    });
+    const port = await listenOnLoopback(server);
+    try {
+      const out = path.join(work, `killed-${processes}`);
+      const part = path.join(out, '.big.bin.part');
+      const list = path.join(work, `killed-${processes}.txt`);
+      const manifest = path.join(work, `killed-${processes}.jsonl`);
+      await writeFile(list, `http://127.0.0.1:${port}/big\tbig.bin\n`);
+      const args = ['download', list, '-o', out, '--resume', '--processes', String(processes), '--retries', '0', '--manifest', manifest];
+      const first = startRf(args);
+      const firstPid = first.child.pid ?? 0;
+      started.push(firstPid);
+      // The engine writes in 1 MiB batches: a part of 1 MiB means bytes are on disk.
+      await waitFor(() => sizeOf(part) >= 1024 * 1024, 'the part file to hold 1 MiB');
+      const children = childrenOf(firstPid);
+      expect(children.length).toBe(processes);
+      started.push(...children);
+
+      process.kill(firstPid, 'SIGKILL');
+      expect(await first.closed).toEqual([null, 'SIGKILL']);
+      await waitFor(() => !children.some(isAlive), 'the killed run\'s pool children to end');
+
+      const second = startRf(args);
+      started.push(second.child.pid ?? 0);
+      const [code] = await second.closed;
+
+      expect(second.output().stdout).toMatch(/Summary: 1 ok, 0 failed/);
+      expect(code).toBe(0);
+      expect(ranges).toHaveLength(1);
+      expect(Number(/^bytes=(\d+)-$/.exec(ranges[0]!)?.[1])).toBeGreaterThanOrEqual(1024 * 1024);
+      const entries = await readManifest(manifest);
+      expect(entries).toMatchObject([{ ok: true, status: 206, bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') }]);
+      await expectManifestMatchesDisk(entries, out);
+      expect(await readdir(out)).toEqual(['big.bin']);
+    } finally {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    }
+  });
 });
+
+/** A file's size, 0 while it does not exist. */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}

@@ -7,3 +7,4 @@ export { mapRequestError, type RequestPhase } from './http/error-mapping.js';
 export type { RequestSpec } from './http/request-spec.js';
 export { bulkTransferGc } from './http/bulk-transfer-gc.js';
 export { prestartBodyHasher } from './http/body-hasher.js';
+export { directoryExistsWithin } from './http/save-within.js';

@@ -4,11 +4,13 @@
  * The name is known only once the response arrives, so the finished file is
  * renamed within its directory: the new name goes through the same
  * sanitizing and the same allocator as every other name (it cannot climb out
- * of DIR, carry a directory, or take a name another entry holds).
+ * of DIR, carry a directory, or take a name another entry holds), and only
+ * while no directory between DIR and the file is a symlink.
  */
 import { link, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseContentDisposition } from 'content-disposition';
+import { directoryExistsWithin } from '@requests-futures/core/internal';
 import type { PathAllocator } from './paths.js';
 import { sanitizeSegment } from './paths.js';
 
@@ -33,7 +35,7 @@ export function dispositionFileName(header: string | null | undefined): string |
  * usable name, the same name, or one that is already on disk: `link` never
  * replaces a file).
  */
-export async function renameToDispositionName(allocator: PathAllocator, relativePath: string, header: string | null | undefined): Promise<string | null> {
+export async function renameToDispositionName(allocator: PathAllocator, relativePath: string, header: string | null | undefined, url: string): Promise<string | null> {
   const name = dispositionFileName(header);
   const parent = path.posix.dirname(relativePath);
   if (name === null || path.posix.basename(relativePath) === name) return null;
@@ -41,6 +43,9 @@ export async function renameToDispositionName(allocator: PathAllocator, relative
   const target = allocator.allocate(parent === '.' ? name : `${parent}/${name}`);
   // The allocator may shorten a long path's directories: only a rename within the checked directory is safe.
   if (path.dirname(target.absolutePath) !== path.dirname(from)) return null;
+  // The engine walked the directories when it wrote the file; one may have become a symlink since, and a link and an
+  // unlink through it would rename a file elsewhere: they are walked again (UnsafePath on a symlink).
+  await directoryExistsWithin(from, allocator.directory, { method: 'GET', url });
   try {
     await link(from, target.absolutePath);
   } catch (error) {

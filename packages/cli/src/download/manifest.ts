@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { dropTornLastLine } from './manifest-repair.js';
 
 export interface ManifestEntry {
   /** The URL alone, as the list gave it (a refused line's first field). */
@@ -44,10 +45,12 @@ export const noManifest: ManifestSink = {
 
 export class ManifestWriter implements ManifestSink {
   private readonly stream: WriteStream;
+  private readonly filePath: string;
   private failure: Error | null = null;
 
-  private constructor(stream: WriteStream) {
+  private constructor(stream: WriteStream, filePath: string) {
     this.stream = stream;
+    this.filePath = filePath;
     // Remember a write error and raise it on the next call, instead of an unhandled 'error' event.
     stream.on('error', (error) => {
       this.failure = error;
@@ -62,7 +65,7 @@ export class ManifestWriter implements ManifestSink {
       stream.once('open', () => resolve());
       stream.once('error', reject);
     });
-    return new ManifestWriter(stream);
+    return new ManifestWriter(stream, filePath);
   }
 
   async write(entry: ManifestEntry): Promise<void> {
@@ -73,10 +76,19 @@ export class ManifestWriter implements ManifestSink {
     }
   }
 
+  /** Ends the file; after a failed write (a full disk) the torn last line is cut off, and the failure raised. */
   async close(): Promise<void> {
-    if (this.failure) throw this.failure;
-    await new Promise<void>((resolve, reject) => {
-      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
-    });
+    if (this.failure === null) {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+        });
+        return;
+      } catch (error) {
+        this.failure ??= error as Error;
+      }
+    }
+    await dropTornLastLine(this.filePath).catch(() => undefined);
+    throw this.failure;
   }
 }

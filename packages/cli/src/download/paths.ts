@@ -287,6 +287,17 @@ export class PathAllocator {
     return { relativePath, absolutePath: this.resolveInside(relativePath) };
   }
 
+  /**
+   * Takes a path ('/'-separated, relative to the directory) out of the run's
+   * hands as if a download had it: a file of the run's own (its manifest, its
+   * list) that lies inside the output directory must not be replaced by a download.
+   */
+  reserve(relativePath: string): void {
+    const segments = relativePath.split('/');
+    for (let depth = 1; depth < segments.length; depth += 1) this.directories.add(this.key(segments.slice(0, depth)));
+    this.files.add(this.key(segments));
+  }
+
   /** path.resolve is the last word: whatever sanitization missed, nothing is written outside the directory. */
   resolveInside(relativePath: string): string {
     const absolutePath = path.resolve(this.directory, ...relativePath.split('/'));

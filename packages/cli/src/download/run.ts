@@ -27,6 +27,7 @@ import { createProgress, type ProgressReporter } from './progress.js';
 import type { DownloadSessionOptions } from './request-flags.js';
 import { createDownloadEngine } from './session.js';
 import { openDistributedExecutor, type DistributedFlags } from '../worker/coordinator.js';
+import { reserveRunFiles } from './run-files.js';
 import { StaleTemporarySweeper } from './stale-temporaries.js';
 import { formatDownloadSummary } from './summary.js';
 import { DownloadTally } from './tally.js';
@@ -223,7 +224,7 @@ async function useDispositionName(settled: SettledDownload, allocator: PathAlloc
   const { outcome, entry } = settled;
   if (!outcome.ok || outcome.path === null || settled.contentDisposition === undefined) return;
   try {
-    const renamed = await renameToDispositionName(allocator, outcome.path, settled.contentDisposition);
+    const renamed = await renameToDispositionName(allocator, outcome.path, settled.contentDisposition, entry.url);
     if (renamed === null) return;
     outcome.path = renamed;
     entry.path = renamed;
@@ -249,6 +250,8 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
   const checksums = options.checksumsFile !== undefined ? await readChecksumsFile(options.checksumsFile) : null;
   await mkdir(options.outputDir, { recursive: true });
   const manifest = options.manifestPath ? await ManifestWriter.open(options.manifestPath) : noManifest;
+  const allocator = new PathAllocator(options.outputDir);
+  await reserveRunFiles(allocator, [options.list === '-' ? undefined : options.list, options.manifestPath, options.checksumsFile]);
   const tally = new DownloadTally();
   tally.checksums = options.checksum !== false;
   const engine = createDownloadEngine(options.distributed ? { ...options, executor: await openDistributedExecutor(options.distributed, options.jobs) } : options);
@@ -265,7 +268,7 @@ export async function runDownload(options: DownloadOptions, io: CliIo): Promise<
     tally.expectedTotal = total;
     progress.totalKnown();
   });
-  const state: RunState = { options, io, tally, progress, manifest, checksums, allocator: new PathAllocator(options.outputDir) };
+  const state: RunState = { options, io, tally, progress, manifest, checksums, allocator };
   const settleOptions = {
     retries: options.retries,
     signal: options.signal,

@@ -6,13 +6,19 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW } = constants;
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW, O_NONBLOCK } = constants;
 
 /** A new file that nobody else has: fails with EEXIST if anything (a file, a symlink) has the name. */
 export const CREATE_NEW = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW;
 /** Appending to an existing regular file, never through a symlink. */
 export const APPEND_EXISTING = O_WRONLY | O_APPEND | O_NOFOLLOW;
-export const READ_NO_FOLLOW = O_RDONLY | O_NOFOLLOW;
+/**
+ * Reading an existing file, never through a symlink. O_NONBLOCK: a FIFO planted
+ * at the name (a part record, a claim) would make open wait for a writer forever,
+ * holding one of libuv's threads and the process with it; non-blocking, it opens
+ * at once and openOwnFile refuses it as not a regular file. (No effect on a regular file.)
+ */
+export const READ_NO_FOLLOW = O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
 
 /**
  * Opens an existing file with `flags` (O_NOFOLLOW among them) and checks it is

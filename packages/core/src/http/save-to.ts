@@ -44,7 +44,7 @@ import { temporaryPathFor } from './engine-files.js';
 import { CREATE_NEW, hashOpenFile, openOwnFile, type ChunkHasher } from './no-follow.js';
 import type { PartClaim } from './part-claim.js';
 import { forgetPartial, partialPaths, rememberPartial } from './partial-download.js';
-import { prepareDirectory, removeCreatedDirectories, type CreatedDirectories } from './save-within.js';
+import { checkOpenedWithin, prepareDirectory, removeCreatedDirectories, type CreatedDirectories } from './save-within.js';
 import { joinChunks, readBodyStart, saveWhole, sha256Hex, SMALL_BODY_BYTES } from './small-body.js';
 
 /** A resumed part is read (to hash what it holds) and appended to, through one handle that follows no symlink. */
@@ -131,13 +131,26 @@ async function openOutput(destination: string, resume: ResumeWrite | undefined, 
   }
 }
 
+/** openOutput, refusing a file that was opened outside saveWithin: closed, and removed if this open made it (not another's part). */
+async function openOutputWithin(destination: string, options: SaveToOptions, hash: ChunkHasher | undefined): Promise<Output> {
+  const output = await openOutput(destination, options.resume, hash, options.request);
+  try {
+    checkOpenedWithin(output.file.fd, destination, options.within, options.request);
+    return output;
+  } catch (error) {
+    await output.file.close();
+    if (options.resume?.append !== true) await rm(output.path, { force: true });
+    throw error;
+  }
+}
+
 /** The directory may vanish between being made and the open (a concurrent failed download removes the ones it made): make it again. */
 async function openInDirectory(destination: string, options: SaveToOptions, hash: ChunkHasher | undefined, created: CreatedDirectories): Promise<Output> {
   for (let attempt = 0; ; attempt++) {
     created.push(...(await prepareDirectory(destination, options.within, options.request, attempt === 0 && options.directoryWalked === true)));
     try {
       await options.claim?.claim();
-      return await openOutput(destination, options.resume, hash, options.request);
+      return await openOutputWithin(destination, options, hash);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 2) throw error;
     }
@@ -185,6 +198,7 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
   const sha256 = options.checksum === false ? undefined : sha256Hex(body);
   checkDigest(sha256, options.expectedSha256, destination, options.request);
   const created: CreatedDirectories = [];
+  const checkOpened = options.within ? (fd: number) => checkOpenedWithin(fd, destination, options.within, options.request) : undefined;
   try {
     for (let attempt = 0; ; attempt++) {
       // Without saveWithin there is nothing to check on the way: the directory is made only if the file cannot be (one hop less a file).
@@ -194,7 +208,7 @@ async function saveSmallBody(chunks: Uint8Array[], destination: string, counter:
         created.push(...(await prepareDirectory(destination, options.within, options.request, walked)));
       }
       try {
-        await saveWhole(body, temporaryPathFor(destination), destination);
+        await saveWhole(body, temporaryPathFor(destination), destination, checkOpened);
         break;
       } catch (error) {
         // Missing, or vanished before the open (a concurrent failed download removes the ones it made): make it (again).

@@ -10,7 +10,7 @@
  * itself is taken by its realpath. (The part files, the
  * temporaries and the record themselves are opened with O_NOFOLLOW.)
  */
-import { lstat as lstatCallback, type Stats } from 'node:fs';
+import { lstat as lstatCallback, readlinkSync, type Stats } from 'node:fs';
 import { lstat, mkdir, realpath, rmdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UnsafePath, type RequestInfo } from './errors.js';
@@ -142,6 +142,33 @@ export async function directoryExistsWithin(destination: string, within: string,
     if (!(await existingDirectory(current, request))) return false;
   }
   return true;
+}
+
+/**
+ * The file just opened for `destination` (descriptor `fd`) must be inside
+ * saveWithin on the real filesystem. Its directories were walked before the
+ * request was sent (and not again: see prepareDirectory's `walked`), the server
+ * decides how long it takes to answer, and meanwhile one of them may have
+ * become a symlink to elsewhere: open() follows symlinks in every component
+ * but the last. The kernel's name for the descriptor says where the file
+ * really is: a readlink of /proc, synchronous (no disk, no pool hop, no
+ * promise per file). Where there is no /proc/self/fd (not Linux) nothing is
+ * checked here. Throws UnsafePath; the caller closes and removes the file.
+ */
+export function checkOpenedWithin(fd: number, destination: string, within: string | null | undefined, request: RequestInfo): void {
+  if (within === null || within === undefined) return;
+  const root = realRoots.get(resolve(within));
+  const real = pathOfDescriptor(fd);
+  if (root === undefined || real === undefined || real.startsWith(root.endsWith(sep) ? root : root + sep)) return;
+  throw unsafe(`${destination} was opened at ${real}, outside saveWithin ${root}: a directory on its path became a symlink`, request);
+}
+
+function pathOfDescriptor(fd: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return undefined;
+  }
 }
 
 /** true when this call created it; false when something already has the name. */

@@ -79,18 +79,24 @@ export function readBodyStart(stream: BodyStream, limit: number, counter: BodyCo
 
 /**
  * Writes `body` to a new file `temporary` (CREATE_NEW: never an existing file,
- * never through a symlink) and renames it to `destination`.
+ * never through a symlink) and renames it to `destination`; `checkOpened` may
+ * refuse the opened file (by throwing) before anything is written.
  * On failure the temporary is removed; a missing directory rejects with
  * ENOENT before anything is created.
  * The four steps chain their callbacks under one promise: a promise and an
  * await per step cost the main thread more than the step itself (5,000 x 4 KiB:
  * ~25 µs a file).
  */
-export function saveWhole(body: Uint8Array, temporary: string, destination: string): Promise<void> {
+export function saveWhole(body: Uint8Array, temporary: string, destination: string, checkOpened?: (fd: number) => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const fail = (error: Error) => unlink(temporary, () => reject(error));
     open(temporary, CREATE_NEW, 0o644, (openError, fd) => {
       if (openError) return reject(openError);
+      try {
+        checkOpened?.(fd);
+      } catch (error) {
+        return close(fd, () => fail(error as Error));
+      }
       let offset = 0;
       const closeThen = (writeError: Error | null) =>
         close(fd, (closeError) => {

@@ -7,10 +7,13 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { link, lstat, mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ChunkedEncodingError, UnsafePath } from '@requests-futures/core';
 import { useDownloadFixture } from './support/fixture.js';
 import { bodyOf, sha256 } from './support/lying-server.js';
 
+const execFileAsync = promisify(execFile);
 const fixture = useDownloadFixture('rf-links-');
 const { send } = fixture;
 let out: string;
@@ -59,12 +62,39 @@ describe('links planted at the engine\'s names', () => {
   });
 });
 
+describe('FIFOs planted at the engine\'s names', () => {
+  // Opening a FIFO to read it waits for a writer: without O_NONBLOCK the request, and the process (a libuv thread stays blocked), never ended.
+  it.each([
+    ['.f.bin.part.json', true],
+    ['.f.bin.part.lock', true],
+    ['.f.bin.part', false],
+    ['f.bin', false],
+  ])('a FIFO at %s (resume; a part beside it: %s) neither blocks nor is kept: the file is downloaded whole', async (name, withPart) => {
+    const url = fixture.server.serve('/f.bin', body, '"f"');
+    // With a part the record is awaited (without one, the part's lstat settles first and only a libuv thread stays blocked).
+    if (withPart) await writeFile(join(out, '.f.bin.part'), body.subarray(0, 100));
+    await execFileAsync('mkfifo', [join(out, name)]);
+    const r = await send(url, { saveTo: join(out, 'f.bin'), resume: true });
+    expect(r.sha256).toBe(sha256(body));
+    expect(r.kept).not.toBe(true);
+    expect((await readFile(join(out, 'f.bin'))).equals(body)).toBe(true);
+    expect(await readdir(out)).toEqual(['f.bin']);
+  });
+});
+
 describe('saveWithin', () => {
   it('creates missing directories inside it and saves', async () => {
     const url = fixture.server.serve('/deep.bin', body);
     const r = await send(url, { saveTo: join(out, 'host', 'sub', 'deep.bin'), saveWithin: out });
     expect(r.savedTo).toBe(join(out, 'host', 'sub', 'deep.bin'));
     expect((await readFile(join(out, 'host', 'sub', 'deep.bin'))).equals(body)).toBe(true);
+  });
+
+  it('saveWithin "/" holds every file (the opened file is checked against the root itself, not "//")', async () => {
+    const url = fixture.server.serve('/rooted.bin', bodyOf(300_000, 4));
+    const small = await send(fixture.server.serve('/rooted-small.bin', body), { saveTo: join(out, 'rooted-small.bin'), saveWithin: '/' });
+    const streamed = await send(url, { saveTo: join(out, 'rooted.bin'), saveWithin: '/' });
+    expect([small.sha256, streamed.sha256]).toEqual([sha256(body), sha256(bodyOf(300_000, 4))]);
   });
 
   it('refuses a directory that is a symlink to outside, with or without resume, and writes nothing there', async () => {
@@ -113,6 +143,34 @@ describe('a directory swapped for a symlink during the run', () => {
     await expect(failure).rejects.toThrow(UnsafePath);
     await expect(failure).rejects.toThrow(`${join(out, swapped)} is a symlink`);
     expect((await readdir(join(outside, ...levels))).sort()).toEqual(['first.bin']);
+  });
+});
+
+describe('a directory swapped for a symlink while the server answers', () => {
+  // The directory is walked before the request is sent; the server decides when the answer comes, and meanwhile
+  // the target's directory is moved aside (inside DIR) and a symlink to a directory outside takes its place.
+  it.each([
+    ['a small body', 3000, false],
+    ['a streamed body', 300_000, false],
+    ['a resumable body', 3000, true],
+  ])('%s is refused (UnsafePath) and nothing lands outside', async (_label, size, resume) => {
+    const swapBody = bodyOf(size, 21);
+    let arrived!: () => void;
+    const requested = new Promise<void>((resolve) => (arrived = resolve));
+    let answer!: () => void;
+    const swapped = new Promise<void>((resolve) => (answer = resolve));
+    const url = fixture.server.on(`/race-${size}-${resume}.bin`, (_req, res) => {
+      arrived();
+      void swapped.then(() => res.writeHead(200, { ETag: '"race"', 'Content-Length': swapBody.length }).end(swapBody));
+    });
+    await mkdir(join(out, 'host'));
+    const download = send(url, { saveTo: join(out, 'host', 'race.bin'), saveWithin: out, resume });
+    await requested;
+    await rename(join(out, 'host'), join(out, 'moved'));
+    await symlink(outside, join(out, 'host'));
+    answer();
+    await expect(download).rejects.toThrow(UnsafePath);
+    expect(await readdir(outside)).toEqual([]);
   });
 });
 
