@@ -9,6 +9,7 @@ import type { Got, OptionsInit } from 'got';
 import type { Agent as Http2Agent } from 'http2-wrapper';
 import type { BodyPayload } from './body.js';
 import { BodySource } from './body-source.js';
+import { decodedBody } from './content-coding.js';
 import { abortError, type AbortWatch } from './abort.js';
 import type { Agents } from './agents.js';
 import type { BodyStream } from './body-limit.js';
@@ -201,7 +202,7 @@ function exchange(stream: GotStream, { hop, request, sentHeaders, started, proxy
         headers: responseHeaders(response.rawHeaders),
         setCookieHeaders: setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie],
         elapsed: performance.now() - started,
-        body: stream,
+        body: decodedBody(stream, response.headers['content-encoding'] as string | undefined),
         sentHeaders,
       });
     });

@@ -1,6 +1,6 @@
 /**
  * Bodies a lying server frames or encodes wrongly are never saved as the
- * file: a Content-Encoding got does not decode (x-gzip, a list of codings, an
+ * file: a Content-Encoding the engine does not decode (a list of codings, an
  * unknown one) fails ContentDecodingError instead of leaving the encoded bytes
  * under the target name; a compressed body that breaks off or fails its check
  * fails ContentDecodingError; a chunked body without its last chunk, or a
@@ -36,7 +36,6 @@ const firstHalf = (bytes: Buffer) => bytes.subarray(0, bytes.length >> 1);
 
 describe('a Content-Encoding the engine does not decode', () => {
   it.each([
-    ['x-gzip', gzipSync(body)],
     ['gzip, br', brotliCompressSync(gzipSync(body))],
     ['identity, gzip', gzipSync(small)],
     ['compress', small],
@@ -52,14 +51,39 @@ describe('a Content-Encoding the engine does not decode', () => {
   it('with resume, the part an earlier attempt left stays as it was for the next one', async () => {
     const name = 'coding-resume.bin';
     const url = fixture.server.on(`/${name}`, (_req, res) => {
-      const encoded = gzipSync(body.subarray(1000));
-      res.writeHead(206, { ETag: '"v1"', 'Content-Encoding': 'x-gzip', 'Content-Length': encoded.length, 'Content-Range': `bytes 1000-${body.length - 1}/${body.length}` }).end(encoded);
+      const encoded = brotliCompressSync(gzipSync(body.subarray(1000)));
+      res.writeHead(206, { ETag: '"v1"', 'Content-Encoding': 'gzip, br', 'Content-Length': encoded.length, 'Content-Range': `bytes 1000-${body.length - 1}/${body.length}` }).end(encoded);
     });
     await writeFile(join(fixture.dir, `.${name}.part`), body.subarray(0, 1000));
     await writeFile(join(fixture.dir, `.${name}.part.json`), JSON.stringify({ validator: '"v1"', url }));
     await expect(send(url, { saveTo: join(fixture.dir, name), resume: true })).rejects.toThrow(ContentDecodingError);
     expect((await filesNamed(name)).sort()).toEqual([`.${name}.part`, `.${name}.part.json`]);
     expect((await readFile(join(fixture.dir, `.${name}.part`))).equals(body.subarray(0, 1000))).toBe(true);
+  });
+
+  it('x-gzip is gzip, as urllib3 and so requests read it: saved decoded, and read decoded without saveTo; its length is not Content-Length\'s', async () => {
+    const encoded = gzipSync(body);
+    const url = fixture.server.on('/coding-x-gzip.bin', (_req, res) => res.writeHead(200, { 'Content-Encoding': 'X-Gzip', 'Content-Length': encoded.length }).end(encoded));
+    const saved = await send(url, { saveTo: join(fixture.dir, 'coding-x-gzip.bin') });
+    expect(saved.sha256).toBe(sha256(body));
+    expect((await readFile(join(fixture.dir, 'coding-x-gzip.bin'))).equals(body)).toBe(true);
+    const read = await send(url);
+    expect(Buffer.from(read.content).equals(body)).toBe(true);
+    expect(read.headers.get('content-encoding')).toBe('X-Gzip');
+  });
+
+  it('x-gzip on an empty body (HEAD, 204) is an empty body; a corrupt or cut one fails ContentDecodingError and saves nothing', async () => {
+    const empty = fixture.server.on('/x-gzip-empty', (_req, res) => res.writeHead(204, { 'Content-Encoding': 'x-gzip' }).end());
+    expect((await send(empty)).content.length).toBe(0);
+    const head = fixture.server.on('/x-gzip-head', (_req, res) => res.writeHead(200, { 'Content-Encoding': 'x-gzip', 'Content-Length': 100 }).end());
+    expect((await send(head, { method: 'HEAD' })).content.length).toBe(0);
+    const corrupt = Buffer.from(gzipSync(small));
+    corrupt[corrupt.length - 6] ^= 0xff;
+    for (const [name, bytes] of [['x-gzip-corrupt.bin', corrupt], ['x-gzip-cut.bin', firstHalf(gzipSync(body))]] as const) {
+      const url = fixture.server.on(`/${name}`, (_req, res) => res.writeHead(200, { 'Content-Encoding': 'x-gzip' }).end(bytes));
+      await expect(send(url, { saveTo: join(fixture.dir, name) })).rejects.toThrow(ContentDecodingError);
+      expect(await filesNamed(name)).toEqual([]);
+    }
   });
 
   it('gzip in capitals is gzip: decoded and saved (the control)', async () => {
