@@ -104,6 +104,7 @@ export function registerDownloadCommand(
     .option('--proxy <URL>', 'send every request through this http:// proxy (https targets through CONNECT)')
     .option('--insecure', 'do not verify TLS certificates')
     .option('--ca-certificate <PATH>', 'verify TLS certificates against this CA bundle (PEM) instead of the system\'s')
+    .option('--max-filesize <SIZE>', 'fail a download whose body (decoded) grows past SIZE bytes (500k, 10M, 2G; k, M, G are powers of 1024): nothing is left under its name')
     .option('--max-per-host <N>', 'at most N downloads at once from one host (scheme://host:port); the others wait their turn')
     .option('--wait <S>', 'at least S seconds between the starts of two requests to one host')
     .option('--limit-rate <RATE>', 'at most RATE body bytes a second for the whole run, all downloads and processes together (500k, 10M; k, M, G are powers of 1024)')

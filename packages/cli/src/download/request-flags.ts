@@ -1,13 +1,14 @@
 /**
  * The curl/wget request flags of `rf download` (-H, --user-agent, --user,
  * --timeout / --connect-timeout / --read-timeout, --proxy, --insecure,
- * --ca-certificate), turned into the session options the library takes, so
+ * --ca-certificate, --max-filesize), turned into the session options the library takes, so
  * the CLI and the library cannot disagree on what a flag means.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { SessionStateOptions, TimeoutOption } from '@requests-futures/core';
 import { UsageError } from '../errors.js';
+import { parseByteSize } from '../util/byte-size.js';
 import { parseHeader, parsePositiveSeconds } from '../util/parse.js';
 
 export interface RawRequestFlags {
@@ -21,10 +22,11 @@ export interface RawRequestFlags {
   proxy?: string;
   insecure?: boolean;
   caCertificate?: string;
+  maxFilesize?: string;
 }
 
 /** The session options a download run's flags ask for: what FuturesSession takes as is. */
-export type DownloadSessionOptions = Pick<SessionStateOptions, 'headers' | 'auth' | 'timeout' | 'proxies' | 'verify'>;
+export type DownloadSessionOptions = Pick<SessionStateOptions, 'headers' | 'auth' | 'timeout' | 'proxies' | 'verify' | 'maxResponseBytes'>;
 
 /** Commander's accumulator for a repeatable option. */
 export function collectRepeated(value: string, previous: string[]): string[] {
@@ -110,5 +112,7 @@ export function toSessionOptions(raw: RawRequestFlags): DownloadSessionOptions {
   if (proxies) options.proxies = proxies;
   const verify = verifyFrom(raw);
   if (verify !== undefined) options.verify = verify;
+  // curl's --max-filesize: counted as the body is written, after decoding, so a small compressed body cannot fill the disk.
+  if (raw.maxFilesize !== undefined) options.maxResponseBytes = parseByteSize('--max-filesize', raw.maxFilesize, 'a size in bytes');
   return options;
 }
