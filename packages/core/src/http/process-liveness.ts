@@ -4,9 +4,30 @@
  * where /proc exists the owner's start time is compared too.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readlink } from 'node:fs/promises';
 
 const HAS_PROC = existsSync('/proc/self/stat');
+
+let ownDomain: Promise<string | undefined> | undefined;
+
+/**
+ * Where a pid names this very process: this boot of this machine and this pid
+ * namespace (`<boot_id>/pid:[<inode>]`). A pid recorded in another domain (a
+ * container, a pod sharing the volume, another machine over NFS) says nothing
+ * about liveness here. Undefined where there is no /proc to tell.
+ */
+export function livenessDomain(): Promise<string | undefined> {
+  ownDomain ??= (async () => {
+    if (!HAS_PROC) return undefined;
+    try {
+      const [boot, namespace] = await Promise.all([readFile('/proc/sys/kernel/random/boot_id', 'utf8'), readlink('/proc/self/ns/pid')]);
+      return `${boot.trim()}/${namespace}`;
+    } catch {
+      return undefined;
+    }
+  })();
+  return ownDomain;
+}
 
 /** The start time (clock ticks after boot) of process `pid`, 'zombie' for a dead one not yet reaped, undefined if none. */
 export async function processStartTime(pid: number): Promise<string | undefined> {

@@ -39,7 +39,7 @@ import { BodyCounter, type BodyStream } from './body-limit.js';
 import { pumpBodyInto } from './body-pump.js';
 import { BodyThrottle } from './body-throttle.js';
 import { incompleteDownload } from './content-range.js';
-import { ChecksumMismatch, ContentTooLarge, UnsafePath, type RequestInfo } from './errors.js';
+import { ChecksumMismatch, ContentTooLarge, PartFileBusy, UnsafePath, type RequestInfo } from './errors.js';
 import { temporaryPathFor } from './engine-files.js';
 import { CREATE_NEW, hashOpenFile, openOwnFile, type ChunkHasher } from './no-follow.js';
 import type { PartClaim } from './part-claim.js';
@@ -256,12 +256,15 @@ async function saveStreamedBody(
     const writer = new BatchedFileWriter(output.file, hasher?.onWritten ? { onWritten: hasher.onWritten } : {});
     await pumpBodyInto(stream, writer, counter, options.request, { received, onChunk: hasher?.onChunk, throttle });
     if (throttle) await throttle.paid();
+    size = output.resumedFrom + counter.bytes;
+    if (resume) await checkOnlyWriter(output, size, destination, options);
     closed = true;
     await output.file.close();
-    size = output.resumedFrom + counter.bytes;
     checkLength(size, options.declared, options.request);
     sha256 = await hasher?.digest();
     checkDigest(sha256, options.expectedSha256, destination, options.request);
+    // Last, as close to the rename as it can be: a writer whose claim was taken over while it was frozen puts nothing in place.
+    await options.claim?.confirmHeld();
     await rename(output.path, destination);
     if (resume) await forgetPartial(destination);
   } catch (error) {
@@ -286,6 +289,28 @@ async function saveStreamedBody(
   if (sha256 !== undefined) saved.sha256 = sha256;
   if (output.resumedFrom > 0) saved.resumedFrom = output.resumedFrom;
   return saved;
+}
+
+/**
+ * A part file is appended to (O_APPEND): a second writer (one whose claim went
+ * stale while it was frozen) interleaves its bytes with this writer's, and what
+ * this writer counted and hashed is no longer what the file holds. Such a part
+ * can never make the file: dropped while this writer still holds the claim (its
+ * taker, finding the same, drops it otherwise), and PartFileBusy.
+ */
+async function checkOnlyWriter(output: Output, size: number, destination: string, options: SaveToOptions): Promise<void> {
+  const onDisk = (await output.file.stat()).size;
+  if (onDisk === size) return;
+  const stillOurs = await options.claim?.confirmHeld().then(() => true, () => false);
+  if (stillOurs) {
+    await output.file.close();
+    await rm(output.path, { force: true });
+    await forgetPartial(destination);
+  }
+  throw new PartFileBusy(
+    `${output.path} holds ${onDisk} bytes where this writer wrote ${size}: another writer wrote into it, so it is not put in place${stillOurs ? ' and the part is dropped' : ''}: ${options.request.method} ${options.request.url}`,
+    { request: options.request },
+  );
 }
 
 /** Errors after which a part file's bytes are known wrong or unusable: it is removed even with resume. */
