@@ -171,14 +171,17 @@ export async function saveBodyTo(stream: BodyStream, target: string, options: Sa
   const counter = new BodyCounter(options.maxBytes, options.request, options.progress);
   const throttle = options.budget ? new BodyThrottle(stream, options.budget) : undefined;
   let received: Uint8Array[] = [];
-  if (!options.resume) {
+  if (!options.resume || declaredWithinOneGo(options)) {
     try {
       // A body that ends within its first 64 KiB takes the short path (small-body.ts).
       const start = await readBodyStart(stream, SMALL_BODY_BYTES, counter, options.request, throttle);
       if (start.ended) {
         // Not `await throttle?.paid()`: awaiting undefined still costs a promise and a turn per file.
         if (throttle) await throttle.paid();
-        return await saveSmallBody(start.chunks, destination, counter, options);
+        const saved = await saveSmallBody(start.chunks, destination, counter, options);
+        // A part of another version that this request claimed is obsolete now.
+        if (options.claim?.held) await forgetPartial(destination);
+        return saved;
       }
       received = start.chunks;
     } catch (error) {
@@ -188,6 +191,17 @@ export async function saveBodyTo(stream: BodyStream, target: string, options: Sa
     }
   }
   return saveStreamedBody(stream, destination, counter, options, received, throttle);
+}
+
+/**
+ * Under resume, a fresh body the server declared no longer than the one-go
+ * size is saved as without resume: a part is never written for it (a break
+ * costs at most 64 KiB fetched again), nor claimed, nor recorded. Any other
+ * goes to the part as it arrives, so that a break keeps every byte received.
+ */
+function declaredWithinOneGo(options: SaveToOptions): boolean {
+  const end = options.declared?.end;
+  return options.resume?.append !== true && end !== undefined && end <= SMALL_BODY_BYTES;
 }
 
 /** A whole body in memory: checked and hashed before anything is written, then written in one go. */

@@ -3,7 +3,8 @@
  * finding 4, and finding 1's length check): every Content-Range is checked
  * against the Range asked (none: it must start at 0), the resource's total,
  * and the total recorded for the part; a slice short of the total fails with
- * IncompleteDownload, which is retried, and with resume the part keeps it.
+ * IncompleteDownload, which is retried, and with resume the part keeps it
+ * (a body past the engine's one-go size: a shorter one writes no part).
  */
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
@@ -21,11 +22,11 @@ const body = bodyOf(1000, 3);
 const ETAG = '"v1"';
 const entries = async (prefix: string) => (await readdir(fixture.dir)).filter((name) => name.includes(prefix)).sort();
 
-/** Answers every request with this slice of `body`, as a 206 stating `total`. */
-function slice(start: number, end: number, total: number | '*' = body.length) {
+/** Answers every request with this slice of `source`, as a 206 stating `total`. */
+function slice(start: number, end: number, total: number | '*' = body.length, source = body) {
   return (_req: unknown, res: import('node:http').ServerResponse) => {
     res.writeHead(206, { ETag: ETAG, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${total}` });
-    res.end(body.subarray(start, end + 1));
+    res.end(source.subarray(start, end + 1));
   };
 }
 
@@ -52,16 +53,28 @@ describe('Content-Range of a 206 while saving', () => {
   });
 
   it('IncompleteDownload is a retryable ConnectionError: with retries the rest is fetched', async () => {
+    // Past the engine's one-go size (small-body.ts): a shorter body writes no part, and is fetched whole again.
+    const big = bodyOf(200 * 1024, 4);
+    const cut = 100 * 1024;
     const honest = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
       const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
-      slice(start, body.length - 1)(req, res);
+      slice(start, big.length - 1, big.length, big)(req, res);
     };
-    const url = fixture.server.on('/retried.bin', (req, res, attempt) => (attempt === 1 ? slice(0, 499)(req, res) : honest(req, res)));
+    const url = fixture.server.on('/retried.bin', (req, res, attempt) => (attempt === 1 ? slice(0, cut - 1, big.length, big)(req, res) : honest(req, res)));
     const r = await send(url, { saveTo: join(fixture.dir, 'retried.bin'), resume: true, retries: { limit: 1, backoffFactor: 0 } });
     expect(new IncompleteDownload('x')).toBeInstanceOf(ConnectionError);
-    expect(fixture.server.ranges.get('/retried.bin')).toEqual(['', 'bytes=500-']);
-    expect(r.resumedFrom).toBe(500);
-    expect((await readFile(join(fixture.dir, 'retried.bin'))).equals(body)).toBe(true);
+    expect(fixture.server.ranges.get('/retried.bin')).toEqual(['', `bytes=${cut}-`]);
+    expect(r.resumedFrom).toBe(cut);
+    expect((await readFile(join(fixture.dir, 'retried.bin'))).equals(big)).toBe(true);
+  });
+
+  it('with resume, a body within the one-go size that is cut short writes no part: the retry fetches it whole', async () => {
+    const url = fixture.server.on('/retried-small.bin', (req, res, attempt) => (attempt === 1 ? slice(0, 499)(req, res) : slice(0, body.length - 1)(req, res)));
+    const r = await send(url, { saveTo: join(fixture.dir, 'retried-small.bin'), resume: true, retries: { limit: 1, backoffFactor: 0 } });
+    expect(fixture.server.ranges.get('/retried-small.bin')).toEqual(['', '']);
+    expect(r.resumedFrom).toBeUndefined();
+    expect(await entries('retried-small')).toEqual(['retried-small.bin']);
+    expect((await readFile(join(fixture.dir, 'retried-small.bin'))).equals(body)).toBe(true);
   });
 
   it('a plain GET answered 206 bytes 0-99/1000 is not saved as a 100-byte file', async () => {

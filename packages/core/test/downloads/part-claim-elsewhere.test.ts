@@ -53,18 +53,24 @@ async function leavePart(name: string, url: string, bytes: number): Promise<void
   await writeFile(join(fixture.dir, `.${name}.part.json`), JSON.stringify({ validator: '"e"', url, total: body.length }));
 }
 
-/** A route that sends the first `firstBytes` and then waits for `finish()` before the rest. */
-function stalledRoute(path: string, firstBytes: number) {
+/** Longer than the engine's one-go size (small-body.ts): such a body goes to a part, which is claimed as it is created. */
+const long = bodyOf(200 * 1024, 8);
+
+/** A route that sends the first half of `long` and then waits for `finish()` before the rest. */
+function stalledRoute(path: string) {
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  let sent!: () => void;
-  const firstSent = new Promise<void>((resolve) => (sent = resolve));
   const url = fixture.server.on(path, (_req, res) => {
-    res.writeHead(200, { ETag: '"e"', 'Content-Length': body.length });
-    res.write(body.subarray(0, firstBytes), () => sent());
-    void finished.then(() => res.end(body.subarray(firstBytes)));
+    res.writeHead(200, { ETag: '"e"', 'Content-Length': long.length });
+    res.write(long.subarray(0, 100 * 1024));
+    void finished.then(() => res.end(long.subarray(100 * 1024)));
   });
-  return { url, firstSent, finish };
+  return { url, finish };
+}
+
+/** Waits until `path` exists: a part file exists once its writer holds the claim. */
+async function appears(path: string): Promise<void> {
+  while (!existsSync(path)) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Waits until the part file holds at least `bytes` (the writer's batches reach the disk when its body is paused). */
@@ -78,13 +84,13 @@ async function partHolds(name: string, bytes: number): Promise<void> {
 
 describe('a claim from another pid namespace or machine', () => {
   it('records where its pid means something: this boot and this pid namespace', async () => {
-    const { url, firstSent, finish } = stalledRoute('/recorded.bin', 1000);
+    const { url, finish } = stalledRoute('/recorded.bin');
     const saving = send(url, { saveTo: join(fixture.dir, 'recorded.bin'), resume: true });
     void saving.catch(() => undefined); // handled below; a failed expectation before must not leave it unhandled
-    await firstSent;
+    await appears(partOf('recorded.bin')); // made once the claim is held
     expect(JSON.parse(await readFile(lockOf('recorded.bin'), 'utf8'))).toMatchObject({ pid: process.pid, domain: THIS_DOMAIN });
     finish();
-    expect((await saving).sha256).toBe(sha256(body));
+    expect((await saving).sha256).toBe(sha256(long));
     expect(existsSync(lockOf('recorded.bin'))).toBe(false);
   });
 
@@ -111,12 +117,12 @@ describe('a claim from another pid namespace or machine', () => {
   });
 
   it('is renewed by its owner while held, and only while held', async () => {
-    const { url, firstSent, finish } = stalledRoute('/held.bin', 1000);
+    const { url, finish } = stalledRoute('/held.bin');
     const saving = send(url, { saveTo: join(fixture.dir, 'held.bin'), resume: true });
     void saving.catch(() => undefined);
-    await firstSent;
-    const long = new Date(Date.now() - 10 * PART_CLAIM_STALE_MS);
-    await utimes(lockOf('held.bin'), long, long);
+    await appears(partOf('held.bin'));
+    const longAgo = new Date(Date.now() - 10 * PART_CLAIM_STALE_MS);
+    await utimes(lockOf('held.bin'), longAgo, longAgo);
     const before = Date.now();
     await renewHeldClaims();
     expect((await lstat(lockOf('held.bin'))).mtimeMs).toBeGreaterThanOrEqual(before - 1_000);
@@ -130,11 +136,11 @@ describe('a claim from another pid namespace or machine', () => {
 
 describe('a writer that is no longer the part\'s only writer', () => {
   it('does not rename a part whose claim another writer took over meanwhile', async () => {
-    const { url, firstSent, finish } = stalledRoute('/taken.bin', 1000);
+    const { url, finish } = stalledRoute('/taken.bin');
     const target = join(fixture.dir, 'taken.bin');
     const saving = send(url, { saveTo: target, resume: true });
     void saving.catch(() => undefined);
-    await firstSent;
+    await appears(partOf('taken.bin'));
     // What a takeover from elsewhere leaves: the claim is another's now.
     const theirs = JSON.stringify({ pid: 1, start: '1', token: 'new', domain: 'another-boot/pid:[4026530000]', host: 'pod-b' });
     await writeFile(lockOf('taken.bin'), theirs);
@@ -209,8 +215,8 @@ const canUnshare = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--k
     await new Promise((resolve) => writer.once('exit', resolve));
     const written = (await readFile(partOf(name))).length;
     // No one renews the claim now; rather than wait out the stale limit, age it.
-    const long = new Date(Date.now() - PART_CLAIM_STALE_MS - 1_000);
-    await utimes(lockOf(name), long, long);
+    const longAgo = new Date(Date.now() - PART_CLAIM_STALE_MS - 1_000);
+    await utimes(lockOf(name), longAgo, longAgo);
     const r = await send(url, { saveTo: target, resume: true });
     expect(r.resumedFrom).toBe(written);
     expect(r.sha256).toBe(sha256(big));

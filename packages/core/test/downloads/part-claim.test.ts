@@ -46,26 +46,47 @@ const lockOf = (name: string) => join(fixture.dir, `.${name}.part.lock`);
 
 describe('the claim on a part file', () => {
   it('a second request for the same target fails with PartFileBusy while the first writes; the first completes', async () => {
+    // Past the engine's one-go size (small-body.ts): the body goes to a part, claimed as it is created.
+    const long = bodyOf(200 * 1024, 6);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    let headersSent!: () => void;
-    const started = new Promise<void>((resolve) => (headersSent = resolve));
     const url = fixture.server.on('/slow.bin', (_req, res) => {
-      res.writeHead(200, { ETag: '"s"', 'Content-Length': body.length });
-      res.write(body.subarray(0, 1000), () => headersSent());
-      void held.then(() => res.end(body.subarray(1000)));
+      res.writeHead(200, { ETag: '"s"', 'Content-Length': long.length });
+      res.write(long.subarray(0, 100 * 1024));
+      void held.then(() => res.end(long.subarray(100 * 1024)));
     });
     const target = join(fixture.dir, 'slow.bin');
     const first = send(url, { saveTo: target, resume: true });
-    await started;
-    // The first claimed the part before sending (its directory existed): the server has its request.
+    void first.catch(() => undefined); // awaited below; a failed expectation before must not leave it unhandled
+    // The part is made once the claim is held.
+    while (!existsSync(join(fixture.dir, '.slow.bin.part'))) await new Promise((resolve) => setImmediate(resolve));
     const second = send(url, { saveTo: target, resume: true });
     await expect(second).rejects.toThrow(PartFileBusy);
     await expect(second).rejects.toThrow(`pid ${process.pid}`);
     release();
-    expect((await first).sha256).toBe(sha256(body));
+    expect((await first).sha256).toBe(sha256(long));
     expect((await readdir(fixture.dir)).filter((name) => name.includes('slow'))).toEqual(['slow.bin']);
     expect(fixture.server.ranges.get('/slow.bin')).toHaveLength(1);
+  });
+
+  it('two requests for one target whose body is within the one-go size both complete: no part, nothing to guard', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let headersSent!: () => void;
+    const started = new Promise<void>((resolve) => (headersSent = resolve));
+    const url = fixture.server.on('/small-twice.bin', (_req, res) => {
+      res.writeHead(200, { ETag: '"s"', 'Content-Length': body.length });
+      res.write(body.subarray(0, 1000), () => headersSent());
+      void held.then(() => res.end(body.subarray(1000)));
+    });
+    const target = join(fixture.dir, 'small-twice.bin');
+    const first = send(url, { saveTo: target, resume: true });
+    await started;
+    const second = send(url, { saveTo: target, resume: true });
+    release();
+    expect((await first).sha256).toBe(sha256(body));
+    expect((await second).sha256).toBe(sha256(body));
+    expect((await readdir(fixture.dir)).filter((name) => name.includes('small-twice'))).toEqual(['small-twice.bin']);
   });
 
   it('refuses a part claimed by another live process, and sends nothing', async () => {
