@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { bench, BenchOptionsError, type BenchProgress } from '@requests-futures/cli';
 import { isAlive } from '@requests-futures/testing';
-import { runBenchProcess, serveOnLoopback, stopServer } from './bench-process.js';
-import { runRfProcess } from './helpers.js';
+import { runBenchProcess, serveOnLoopback } from './bench-process.js';
+import { closeServer, runRfProcess } from './helpers.js';
 
 const IMPORT_FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/import-as-library.mjs');
 
@@ -42,7 +42,7 @@ describe('bench() from @requests-futures/cli', () => {
       res.end('ok');
     }));
   });
-  afterAll(() => stopServer(server));
+  afterAll(() => closeServer(server));
 
   it('resolves to the --json object and emits a progress event each second', async () => {
     const url = `${base}progress`;

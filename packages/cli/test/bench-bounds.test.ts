@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { isAlive } from '@requests-futures/testing';
-import { countingServer, runBenchProcess, serveOnLoopback, stopServer } from './bench-process.js';
+import { countingServer, runBenchProcess, serveOnLoopback } from './bench-process.js';
+import { closeServer } from './helpers.js';
 
 describe('rf bench -d ends on time', () => {
   /** Never answers; remembers when the first request arrived (the run's start, as near as the server can tell). */
@@ -31,8 +32,8 @@ describe('rf bench -d ends on time', () => {
     }));
   });
   afterAll(async () => {
-    await stopServer(silent);
-    await stopServer(slow);
+    await closeServer(silent);
+    await closeServer(slow);
   });
 
   for (const processes of [[], ['--processes', '2']]) {
@@ -67,7 +68,7 @@ describe('rf bench -d ends on time', () => {
 describe('rf bench -n sends exactly n', () => {
   // Started once for the block, stopped after it.
   const target = countingServer();
-  afterAll(async () => stopServer((await target).server));
+  afterAll(async () => closeServer((await target).server));
 
   for (const processes of [[], ['--processes', '2']]) {
     it(`-n 4000 -c 16 ${processes.join(' ')}: the server counts 4,000 requests, the report 4,000 answers`, async () => {

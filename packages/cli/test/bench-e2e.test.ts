@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { runCli } from '../dist/program.js';
 import { runLoadInProcesses } from '../dist/bench/coordinator.js';
 import type { BenchReport } from '../dist/bench/report.js';
-import { captureIo, refusedPort, runRfProcess } from './helpers.js';
-import { isAlive } from '@requests-futures/testing';
+import { captureIo, runRfProcess } from './helpers.js';
+import { closedLoopbackPort, isAlive } from '@requests-futures/testing';
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
@@ -141,7 +141,7 @@ describe('rf bench end to end', () => {
 
 describe('rf bench failures, counted by kind', () => {
   it('counts refused connections as ConnectionError, in-process, across processes and through the session alike; exit 1 when nothing answered', async () => {
-    const port = await refusedPort();
+    const port = await closedLoopbackPort();
     const target = `http://127.0.0.1:${port}/`;
     const inProcess = await bench([target, '-n', '20', '-c', '2']);
     expect(inProcess.report.errors).toEqual({ ConnectionError: 20 });

@@ -11,7 +11,8 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { isAlive } from '@requests-futures/testing';
-import { runBenchProcess, serveOnLoopback, stopServer } from './bench-process.js';
+import { runBenchProcess, serveOnLoopback } from './bench-process.js';
+import { closeServer } from './helpers.js';
 
 const CONNECTIONS = 4;
 
@@ -31,7 +32,7 @@ describe('rf bench on Ctrl-C', () => {
       socket.on('close', () => open.delete(socket));
     });
   });
-  afterAll(() => stopServer(server));
+  afterAll(() => closeServer(server));
 
   /** Resolves once rf's connections are all closed on the server's side, the last request of each seen. */
   const connectionsClosed = () => Promise.all([...open].map((socket) => once(socket, 'close')));

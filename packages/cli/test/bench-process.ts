@@ -103,12 +103,6 @@ export async function serveOnLoopback(handler: RequestListener): Promise<{ serve
   return { server, url: `http://127.0.0.1:${await listenOnLoopback(server)}/` };
 }
 
-export async function stopServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
-}
-
 /** A server answering "ok" to everything, counting the requests it received. */
 export async function countingServer(): Promise<{ server: Server; url: string; served: { count: number } }> {
   const served = { count: 0 };

@@ -8,8 +8,8 @@ import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { runCli } from '../dist/program.js';
 import type { BenchReport } from '../dist/bench/report.js';
-import { captureIo } from './helpers.js';
-import { countingServer, runBenchProcess, stopServer } from './bench-process.js';
+import { captureIo, closeServer } from './helpers.js';
+import { countingServer, runBenchProcess } from './bench-process.js';
 
 const PROGRESS_LINE = /rf bench: \d+ s, \d+ req\/s, \d+ requests, p99 [\d.]+ ms, \d+ errors/;
 
@@ -21,7 +21,7 @@ describe('rf bench progress and warm-up', () => {
   beforeAll(async () => {
     ({ server, url, served } = await countingServer());
   });
-  afterAll(() => stopServer(server));
+  afterAll(() => closeServer(server));
 
   it('not a terminal, --json: a plain progress line each second on stderr, only the JSON on stdout', async () => {
     const { io, output } = captureIo();

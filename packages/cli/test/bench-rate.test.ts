@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { decodeHistogram } from '../dist/bench/histogram.js';
-import { runBenchProcess, serveOnLoopback, stopServer } from './bench-process.js';
+import { runBenchProcess, serveOnLoopback } from './bench-process.js';
+import { closeServer } from './helpers.js';
 
 const STALL_AFTER_MS = 1_000;
 const STALL_MS = 1_000;
@@ -31,7 +32,7 @@ describe('rf bench -R', () => {
       else res.end('ok');
     }));
   });
-  afterAll(() => stopServer(server));
+  afterAll(() => closeServer(server));
 
   for (const processes of [[], ['--processes', '2']]) {
     it(`-R 500 -d 3 ${processes.join(' ')}: the server counts 1,500 ± 2 % requests`, async () => {

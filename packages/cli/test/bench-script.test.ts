@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../dist/index.js';
-import { runBenchProcess, serveOnLoopback, stopServer } from './bench-process.js';
-import { captureIo } from './helpers.js';
+import { runBenchProcess, serveOnLoopback } from './bench-process.js';
+import { captureIo, closeServer } from './helpers.js';
 
 const EXAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../examples/login-then-items.mjs');
 
@@ -64,7 +64,7 @@ describe('rf bench --script', () => {
       }
     }));
   });
-  afterAll(() => stopServer(server));
+  afterAll(() => closeServer(server));
 
   for (const processes of [[], ['--processes', '2']]) {
     it(`-n 301 ${processes.join(' ')}: exactly 301 iterations, numbered 0..300 once each, each login then items, counted by name`, async () => {

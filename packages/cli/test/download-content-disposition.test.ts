@@ -4,18 +4,15 @@
  * encoding) replaces the URL's, sanitized by the run's allocator: it cannot
  * leave DIR, make directories, or take another entry's name.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import os from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
 import { dispositionFileName, renameToDispositionName } from '../dist/download/disposition-name.js';
 import { PathAllocator } from '../dist/download/paths.js';
 import { UnsafePath } from '@requests-futures/core';
-import { captureIo, closeServer } from './helpers.js';
+import { captureIo, startLoopbackServer, useDownloadFixture } from './helpers.js';
 
 const DISPOSITIONS: Record<string, string> = {
   '/dl?id=1': 'attachment; filename="report.pdf"',
@@ -27,30 +24,20 @@ const DISPOSITIONS: Record<string, string> = {
   '/broken': 'attachment; filename="unterminated',
 };
 
-let work: string;
-let server: Server;
-let base: string;
-
-beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rf-content-disposition-'));
-  server = createServer((req, res) => {
+const fixture = useDownloadFixture('rf-content-disposition-', () =>
+  startLoopbackServer((req, res) => {
     const disposition = DISPOSITIONS[req.url ?? ''];
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', ...(disposition ? { 'Content-Disposition': disposition } : {}) });
     res.end(`body of ${req.url}`);
-  });
-  base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
-});
-afterAll(async () => {
-  await closeServer(server);
-  await rm(work, { recursive: true, force: true });
-});
+  }),
+);
 
-const LINES = () => [`${base}/dl?id=1`, `${base}/dl?id=2`, `${base}/evil`, `${base}/dup-1`, `${base}/dup-2`, `${base}/listed\tmine.bin`, `${base}/plain.bin`, `${base}/broken`];
+const LINES = () => [`${fixture.server.url}/dl?id=1`, `${fixture.server.url}/dl?id=2`, `${fixture.server.url}/evil`, `${fixture.server.url}/dup-1`, `${fixture.server.url}/dup-2`, `${fixture.server.url}/listed\tmine.bin`, `${fixture.server.url}/plain.bin`, `${fixture.server.url}/broken`];
 
 async function run(name: string, flags: string[]) {
-  const list = path.join(work, `${name}.txt`);
-  const out = path.join(work, name);
-  const manifest = path.join(work, `${name}.jsonl`);
+  const list = path.join(fixture.work, `${name}.txt`);
+  const out = path.join(fixture.work, name);
+  const manifest = path.join(fixture.work, `${name}.jsonl`);
   await writeFile(list, LINES().join('\n'));
   const { io, output } = captureIo();
   const code = await runCli(['download', list, '-o', out, '-j', '1', '--processes', '0', '--manifest', manifest, ...flags], { io });
@@ -62,13 +49,13 @@ describe('--content-disposition', () => {
   it('without it the URL names the files (the control)', async () => {
     const result = await run('control', []);
     expect(result.code).toBe(0);
-    expect(result.byLine.get(1)?.path).toBe(`${new URL(base).host.replace(':', '_')}/dl`);
+    expect(result.byLine.get(1)?.path).toBe(`${new URL(fixture.server.url).host.replace(':', '_')}/dl`);
   });
 
   it("takes the server's name, filename* first, sanitized and numbered by the allocator; a list path wins", async () => {
     const result = await run('named', ['--content-disposition']);
     expect(result.code).toBe(0);
-    const host = new URL(base).host.replace(':', '_');
+    const host = new URL(fixture.server.url).host.replace(':', '_');
     expect([...result.byLine.entries()].map(([line, e]) => [line, e.path])).toEqual([
       [1, `${host}/report.pdf`],
       [2, `${host}/naïve résumé.txt`],
@@ -81,10 +68,10 @@ describe('--content-disposition', () => {
     ]);
     for (const [line, entry] of result.byLine) {
       const url = LINES()[line - 1]?.split('\t')[0] ?? '';
-      expect(await readFile(path.join(result.out, ...(entry.path ?? '').split('/')), 'utf8')).toBe(`body of ${url.slice(base.length)}`);
+      expect(await readFile(path.join(result.out, ...(entry.path ?? '').split('/')), 'utf8')).toBe(`body of ${url.slice(fixture.server.url.length)}`);
     }
     // Nothing outside DIR, and no file left under the URL's name.
-    expect((await readdir(work)).filter((name) => name.includes('escape'))).toEqual([]);
+    expect((await readdir(fixture.work)).filter((name) => name.includes('escape'))).toEqual([]);
     expect((await readdir(path.join(result.out, host))).sort()).toEqual(
       ['.._.._.._escape.txt', 'broken', 'naïve résumé.txt', 'plain.bin', 'report.pdf', 'same (2).bin', 'same.bin'].sort(),
     );
@@ -92,7 +79,7 @@ describe('--content-disposition', () => {
 
   it('refuses --resume and --checksums beside it (usage error)', async () => {
     expect((await run('with-resume', ['--content-disposition', '--resume'])).stderr).toMatch(/--content-disposition cannot be combined with --resume/);
-    const sums = path.join(work, 'sums.txt');
+    const sums = path.join(fixture.work, 'sums.txt');
     await writeFile(sums, '');
     expect((await run('with-sums', ['--content-disposition', '--checksums', sums])).code).toBe(2);
   });
@@ -108,8 +95,8 @@ describe('--content-disposition', () => {
   });
 
   it('renames nothing through a directory that became a symlink after the download (UnsafePath): the file it leads to stays', async () => {
-    const out = path.join(work, 'swapped-dir');
-    const elsewhere = path.join(work, 'swapped-elsewhere');
+    const out = path.join(fixture.work, 'swapped-dir');
+    const elsewhere = path.join(fixture.work, 'swapped-elsewhere');
     await mkdir(elsewhere, { recursive: true });
     await mkdir(out, { recursive: true });
     // DIR/host was a directory when the file was written; now it leads elsewhere, where a file has the downloaded name.
@@ -118,7 +105,7 @@ describe('--content-disposition', () => {
     const allocator = new PathAllocator(out);
     const downloaded = allocator.allocate('host/hosts');
 
-    await expect(renameToDispositionName(allocator, downloaded.relativePath, 'attachment; filename="moved.txt"', `${base}/hosts`)).rejects.toThrow(UnsafePath);
+    await expect(renameToDispositionName(allocator, downloaded.relativePath, 'attachment; filename="moved.txt"', `${fixture.server.url}/hosts`)).rejects.toThrow(UnsafePath);
 
     expect(await readdir(elsewhere)).toEqual(['hosts']);
     expect(await readFile(path.join(elsewhere, 'hosts'), 'utf8')).toBe('not a download');

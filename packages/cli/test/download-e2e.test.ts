@@ -1,19 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import { startDemoServer, type DemoServer } from '../dist/demo/server.js';
+import { startDemoServer } from '../dist/demo/server.js';
 import { fileSha256 } from '../dist/demo/file-content.js';
 import { runCli } from '../dist/program.js';
 import { pathFromUrl } from '../dist/download/paths.js';
 import { formatBytes } from '../dist/util/format.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
-import { captureIo, refusedPort, runRfProcess } from './helpers.js';
+import { closedLoopbackPort } from '@requests-futures/testing';
+import { captureIo, runRfProcess, useDownloadFixture } from './helpers.js';
 
 async function readManifest(file: string): Promise<ManifestEntry[]> {
   return (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as ManifestEntry);
@@ -22,23 +22,13 @@ async function readManifest(file: string): Promise<ManifestEntry[]> {
 const sha256Of = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
 
 describe('rf download end to end', () => {
-  let server: DemoServer;
-  let work: string;
-
-  beforeAll(async () => {
-    server = await startDemoServer({ seed: 42, count: 50, maxBytes: 48 * 1024, minBytes: 1024 });
-    work = await mkdtemp(path.join(os.tmpdir(), 'rf-download-e2e-'));
-  });
-  afterAll(async () => {
-    await server.close();
-    await rm(work, { recursive: true, force: true });
-  });
+  const fixture = useDownloadFixture('rf-download-e2e-', () => startDemoServer({ seed: 42, count: 50, maxBytes: 48 * 1024, minBytes: 1024 }));
 
   it('downloads 50 files with -j 8 --processes 2; the manifest sha256 matches the content', async () => {
-    const list = path.join(work, 'fifty.txt');
-    const out = path.join(work, 'fifty');
-    const manifest = path.join(work, 'fifty.jsonl');
-    await writeFile(list, server.files.map((file) => server.fileUrl(file)).join('\n'));
+    const list = path.join(fixture.work, 'fifty.txt');
+    const out = path.join(fixture.work, 'fifty');
+    const manifest = path.join(fixture.work, 'fifty.jsonl');
+    await writeFile(list, fixture.server.files.map((file) => fixture.server.fileUrl(file)).join('\n'));
 
     const run = await runRfProcess(['download', list, '-o', out, '-j', '8', '--processes', '2', '--manifest', manifest]);
 
@@ -48,8 +38,8 @@ describe('rf download end to end', () => {
     const entries = await readManifest(manifest);
     expect(entries).toHaveLength(50);
     const byUrl = new Map(entries.map((entry) => [entry.url, entry]));
-    for (const file of server.files) {
-      const entry = byUrl.get(server.fileUrl(file));
+    for (const file of fixture.server.files) {
+      const entry = byUrl.get(fixture.server.fileUrl(file));
       expect(entry).toMatchObject({ ok: true, status: 200, bytes: file.size, error: null });
       expect(entry?.sha256).toBe(fileSha256(file));
       expect(await sha256Of(path.join(out, ...(entry?.path ?? '').split('/')))).toBe(fileSha256(file));
@@ -57,14 +47,14 @@ describe('rf download end to end', () => {
   });
 
   it('reports a 404, a refused connection and a bad list line as failures with exit code 1', async () => {
-    const port = await refusedPort();
-    const good = server.fileUrl(server.files[0]);
-    const list = path.join(work, 'mixed.txt');
-    const out = path.join(work, 'mixed');
-    const manifest = path.join(work, 'mixed.jsonl');
+    const port = await closedLoopbackPort();
+    const good = fixture.server.fileUrl(fixture.server.files[0]);
+    const list = path.join(fixture.work, 'mixed.txt');
+    const out = path.join(fixture.work, 'mixed');
+    const manifest = path.join(fixture.work, 'mixed.jsonl');
     await writeFile(
       list,
-      [good, `${server.baseUrl}/files/missing.bin`, `http://127.0.0.1:${port}/refused.bin`, 'not-a-url', `${good}\t../../etc/passwd`].join('\n'),
+      [good, `${fixture.server.baseUrl}/files/missing.bin`, `http://127.0.0.1:${port}/refused.bin`, 'not-a-url', `${good}\t../../etc/passwd`].join('\n'),
     );
     const { io, output } = captureIo();
 
@@ -73,7 +63,7 @@ describe('rf download end to end', () => {
     const { stdout, stderr } = output();
     expect(code).toBe(1);
     expect(stdout).toMatch(/Summary: 1 ok, 2 failed, 2 list line\(s\) skipped/);
-    expect(stdout).toContain(`${server.baseUrl}/files/missing.bin  HTTP 404`);
+    expect(stdout).toContain(`${fixture.server.baseUrl}/files/missing.bin  HTTP 404`);
     expect(stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}/refused\\.bin  ConnectionError`));
     expect(stderr).toMatch(/line 4: not an http\(s\) URL/);
     expect(stderr).toMatch(/line 5: path "\.\.\/\.\.\/etc\/passwd" escapes the output directory/);
@@ -94,16 +84,16 @@ describe('rf download end to end', () => {
     expect(byLine.get(4)).not.toHaveProperty('requestedPath');
     expect(byLine.get(1)).not.toHaveProperty('requestedPath');
     // The 404 page is not left behind under the file's name.
-    const hostDir = path.join(out, new URL(server.baseUrl).host.replace(':', '_'), 'files');
-    expect((await readdir(hostDir)).filter((name) => !name.startsWith('.')).sort()).toEqual([server.files[0].name.split('/')[0]]);
-    expect(await sha256Of(path.join(hostDir, ...server.files[0].name.split('/')))).toBe(fileSha256(server.files[0]));
+    const hostDir = path.join(out, new URL(fixture.server.baseUrl).host.replace(':', '_'), 'files');
+    expect((await readdir(hostDir)).filter((name) => !name.startsWith('.')).sort()).toEqual([fixture.server.files[0].name.split('/')[0]]);
+    expect(await sha256Of(path.join(hostDir, ...fixture.server.files[0].name.split('/')))).toBe(fileSha256(fixture.server.files[0]));
   });
 
   it('saves under the tab-given path, sanitized and inside DIR, numbering a repeated name', async () => {
-    const [a, b] = server.files;
-    const out = path.join(work, 'named');
+    const [a, b] = fixture.server.files;
+    const out = path.join(fixture.work, 'named');
     const { io, output } = captureIo(
-      [`${server.fileUrl(a)}\tsub/../x.bin`, `${server.fileUrl(b)}\tsub/x.bin`, `${server.fileUrl(a)}\t/abs-looking`].join('\n'),
+      [`${fixture.server.fileUrl(a)}\tsub/../x.bin`, `${fixture.server.fileUrl(b)}\tsub/x.bin`, `${fixture.server.fileUrl(a)}\t/abs-looking`].join('\n'),
     );
 
     const code = await runCli(['download', '-', '-o', out, '-j', '2'], { io });
@@ -115,14 +105,14 @@ describe('rf download end to end', () => {
   });
 
   it('--resume keeps files complete from an earlier run and fetches only the missing ones', async () => {
-    const files = server.files.slice(0, 5);
-    const list = path.join(work, 'resume.txt');
-    const out = path.join(work, 'resume');
-    const manifest = path.join(work, 'resume.jsonl');
-    await writeFile(list, files.map((file) => server.fileUrl(file)).join('\n'));
+    const files = fixture.server.files.slice(0, 5);
+    const list = path.join(fixture.work, 'resume.txt');
+    const out = path.join(fixture.work, 'resume');
+    const manifest = path.join(fixture.work, 'resume.jsonl');
+    await writeFile(list, files.map((file) => fixture.server.fileUrl(file)).join('\n'));
     const first = captureIo();
     expect(await runCli(['download', list, '-o', out, '--resume'], { io: first.io })).toBe(0);
-    const removed = path.join(out, ...pathFromUrl(server.fileUrl(files[2])).split('/'));
+    const removed = path.join(out, ...pathFromUrl(fixture.server.fileUrl(files[2])).split('/'));
     await rm(removed);
 
     const second = captureIo();
@@ -166,7 +156,7 @@ describe('rf download end to end', () => {
     await once(flaky, 'listening');
     try {
       const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/big.bin`;
-      const out = path.join(work, 'broken-off');
+      const out = path.join(fixture.work, 'broken-off');
       const first = captureIo(`${url}\n`);
       expect(await runCli(['download', '-', '-o', out, '--resume', '--retries', '0'], { io: first.io })).toBe(1);
 
@@ -200,7 +190,7 @@ describe('rf download end to end', () => {
       const base = `http://127.0.0.1:${(stuck.address() as AddressInfo).port}`;
       const { io, output } = captureIo(Array.from({ length: 50 }, (_, i) => `${base}/slow-${i}`).join('\n'));
 
-      const code = await runCli(['download', '-', '-o', path.join(work, 'interrupted'), '-j', '2', '--retries', '0'], { io, signal: interrupt.signal });
+      const code = await runCli(['download', '-', '-o', path.join(fixture.work, 'interrupted'), '-j', '2', '--retries', '0'], { io, signal: interrupt.signal });
 
       expect(code).toBe(130);
       expect(output().stdout).toMatch(/Summary: 0 ok, 2 failed/);
@@ -220,7 +210,7 @@ describe('rf download end to end', () => {
       highWaterMark: 256,
       read() {
         pushed += 1;
-        this.push(pushed <= total ? `${server.fileUrl(server.files[pushed % 10])}\n` : null);
+        this.push(pushed <= total ? `${fixture.server.fileUrl(fixture.server.files[pushed % 10])}\n` : null);
       },
     });
     const interrupt = new AbortController();
@@ -235,7 +225,7 @@ describe('rf download end to end', () => {
     });
     const { io } = captureIo();
 
-    const code = await runCli(['download', '-', '-o', path.join(work, 'lazy'), '-j', '4'], { io: { ...io, stdin, stdout }, signal: interrupt.signal });
+    const code = await runCli(['download', '-', '-o', path.join(fixture.work, 'lazy'), '-j', '4'], { io: { ...io, stdin, stdout }, signal: interrupt.signal });
 
     expect(code).toBe(130);
     expect(pushedAtFirstResult).toBeGreaterThan(0);
@@ -248,11 +238,11 @@ describe('rf download end to end', () => {
     expect(missingOutput.output().stderr).toMatch(/-o DIR/);
 
     const badJobs = captureIo('');
-    expect(await runCli(['download', '-', '-o', work, '-j', 'many'], { io: badJobs.io })).toBe(2);
+    expect(await runCli(['download', '-', '-o', fixture.work, '-j', 'many'], { io: badJobs.io })).toBe(2);
     expect(badJobs.output().stderr).toMatch(/-j must be a positive integer/);
 
     const missingList = captureIo('');
-    expect(await runCli(['download', path.join(work, 'nope.txt'), '-o', work], { io: missingList.io })).toBe(2);
+    expect(await runCli(['download', path.join(fixture.work, 'nope.txt'), '-o', fixture.work], { io: missingList.io })).toBe(2);
     expect(missingList.output().stderr).toMatch(/cannot read the URL list/);
 
     const unknown = captureIo('');

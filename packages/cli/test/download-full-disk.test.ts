@@ -12,13 +12,10 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { closeServer, RF_BIN } from './helpers.js';
+import { describe, expect, it } from '@jest/globals';
+import { RF_BIN, startLoopbackServer, useDownloadFixture } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
 
 const LIMIT_KIB = 16;
@@ -30,26 +27,14 @@ const BODIES: Record<string, Buffer> = {
 const canLimit = process.platform !== 'win32' && existsSync('/bin/bash');
 
 describe('rf download: a disk that refuses bytes mid-file', () => {
-  let server: Server;
-  let base: string;
-  let work: string;
-
-  beforeAll(async () => {
-    server = createServer((req, res) => {
+  const fixture = useDownloadFixture('rf-full-disk-', () =>
+    startLoopbackServer((req, res) => {
       // /tiny/N: 200 bytes, far under the limit, so that only the manifest grows past it.
       const body = req.url?.startsWith('/tiny/') ? Buffer.alloc(200, req.url) : BODIES[req.url ?? ''];
       if (!body) return void res.writeHead(404).end();
       res.writeHead(200, { 'Content-Length': body.length }).end(body);
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    work = await mkdtemp(path.join(os.tmpdir(), 'rf-full-disk-'));
-  });
-  afterAll(async () => {
-    await closeServer(server);
-    await rm(work, { recursive: true, force: true });
-  });
+    }),
+  );
 
   /** rf download under a file size limit of LIMIT_KIB KiB; resolves with its exit code and output. */
   async function downloadLimited(args: string[]): Promise<{ code: number | null; stdout: string }> {
@@ -62,10 +47,10 @@ describe('rf download: a disk that refuses bytes mid-file', () => {
 
   (canLimit ? it.each : it.skip.each)([[[]], [['--processes', '1']]])('fails only the files it cannot write, leaving nothing of them (%j)', async (extra) => {
     const name = extra.length === 0 ? 'here' : 'child';
-    const out = path.join(work, name);
-    const manifest = path.join(work, `${name}.jsonl`);
-    const list = path.join(work, `${name}.txt`);
-    await writeFile(list, Object.keys(BODIES).map((urlPath) => `${base}${urlPath}\t${urlPath.slice(1)}.bin`).join('\n'));
+    const out = path.join(fixture.work, name);
+    const manifest = path.join(fixture.work, `${name}.jsonl`);
+    const list = path.join(fixture.work, `${name}.txt`);
+    await writeFile(list, Object.keys(BODIES).map((urlPath) => `${fixture.server.url}${urlPath}\t${urlPath.slice(1)}.bin`).join('\n'));
 
     const { code, stdout } = await downloadLimited(['download', list, '-o', out, '--retries', '0', '--manifest', manifest, ...extra]);
 
@@ -84,11 +69,11 @@ describe('rf download: a disk that refuses bytes mid-file', () => {
   });
 
   (canLimit ? it : it.skip)('a manifest that outgrows the limit stops the run (exit 1) and keeps whole lines only, each true of the disk', async () => {
-    const out = path.join(work, 'manifest-full');
-    const manifest = path.join(work, 'manifest-full.jsonl');
-    const list = path.join(work, 'manifest-full.txt');
+    const out = path.join(fixture.work, 'manifest-full');
+    const manifest = path.join(fixture.work, 'manifest-full.jsonl');
+    const list = path.join(fixture.work, 'manifest-full.txt');
     // About 230 bytes of manifest a line: 150 lines need twice the 16 KiB the manifest may hold.
-    await writeFile(list, Array.from({ length: 150 }, (_, i) => `${base}/tiny/${i}\t${i}.bin`).join('\n'));
+    await writeFile(list, Array.from({ length: 150 }, (_, i) => `${fixture.server.url}/tiny/${i}\t${i}.bin`).join('\n'));
 
     const { code, stdout } = await downloadLimited(['download', list, '-o', out, '--retries', '0', '--manifest', manifest, '-q']);
 

@@ -6,21 +6,19 @@
  * leaves the ETag out of its 206, starts over and is saved as the new version;
  * the honest file beside them downloads (the control).
  */
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import type { RequestListener } from 'node:http';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { listenOnLoopback } from '@requests-futures/testing';
-import { closeServer, runRfProcess } from './helpers.js';
+import { runRfProcess, startLoopbackServer, useDownloadFixture } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
 
 const before = randomBytes(300_000);
 const after = randomBytes(300_000);
 const requests: string[] = [];
-const server = createServer((req, res) => {
+const answer: RequestListener = (req, res) => {
   requests.push(`${req.url} ${req.headers.range ?? ''}`);
   if (req.url === '/honest.bin') res.writeHead(200, { 'Content-Length': before.length }).end(before);
   else if (req.url === '/compress.bin') res.writeHead(200, { 'Content-Encoding': 'gzip, compress' }).end(gzipSync(before));
@@ -40,24 +38,14 @@ const server = createServer((req, res) => {
     const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range)?.[1]);
     res.writeHead(200, { ETag: '"v1"', 'Content-Length': before.length - start }).end(before.subarray(start));
   }
-});
-let base = '';
-let work = '';
-
-beforeAll(async () => {
-  base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
-  work = await mkdtemp(path.join(os.tmpdir(), 'rf-hostile-'));
-});
-afterAll(async () => {
-  await closeServer(server);
-  await rm(work, { recursive: true, force: true });
-});
+};
+const fixture = useDownloadFixture('rf-hostile-', () => startLoopbackServer(answer));
 
 it('reports no undecoded body and no rest labelled 200 as ok, leaving neither file, and starts a changed file over (--processes 1)', async () => {
-  const list = path.join(work, 'list.txt');
-  const out = path.join(work, 'out');
-  const manifest = path.join(work, 'manifest.jsonl');
-  await writeFile(list, [`${base}/honest.bin\thonest.bin`, `${base}/compress.bin\tcompress.bin`, `${base}/changed.bin\tchanged.bin`, `${base}/rest-as-200.bin\trest-as-200.bin`].join('\n'));
+  const list = path.join(fixture.work, 'list.txt');
+  const out = path.join(fixture.work, 'out');
+  const manifest = path.join(fixture.work, 'manifest.jsonl');
+  await writeFile(list, [`${fixture.server.url}/honest.bin\thonest.bin`, `${fixture.server.url}/compress.bin\tcompress.bin`, `${fixture.server.url}/changed.bin\tchanged.bin`, `${fixture.server.url}/rest-as-200.bin\trest-as-200.bin`].join('\n'));
 
   const run = await runRfProcess(['download', list, '-o', out, '--resume', '--retries', '1', '--processes', '1', '-q', '--manifest', manifest]);
 

@@ -9,14 +9,12 @@
  * rejection saw 0 bytes), which rf does not depend on because it closes the
  * engine (waiting for running tasks) before it exits.
  */
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import os from 'node:os';
+import { expect, it } from '@jest/globals';
+import { readFile, stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { ObservableExecutor } from '@requests-futures/core';
-import { closeServer } from './helpers.js';
-import { listenOnLoopback } from '@requests-futures/testing';
+import { startLoopbackServer, useDownloadFixture } from './helpers.js';
 import { createDownloadEngine } from '../dist/download/session.js';
 
 const TOTAL = 2 * 1024 * 1024;
@@ -24,15 +22,11 @@ const TOTAL = 2 * 1024 * 1024;
 const FIRST_PART = 300 * 1024;
 const content = Buffer.alloc(TOTAL, 0).map((_, i) => (i * 7) % 251);
 
-let server: Server;
-let url: string;
-let work: string;
 const ranges: string[] = [];
 const stalled: ServerResponse[] = [];
 
-beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rf-interrupt-part-'));
-  server = createServer((req, res) => {
+const fixture = useDownloadFixture('rf-interrupt-part-', () =>
+  startLoopbackServer((req, res) => {
     const headers = { ETag: '"v1"', 'Content-Type': 'application/octet-stream' };
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     if (range) {
@@ -45,17 +39,13 @@ beforeAll(async () => {
     res.writeHead(200, { ...headers, 'Content-Length': TOTAL });
     res.write(content.subarray(0, FIRST_PART));
     stalled.push(res);
-  });
-  url = `http://127.0.0.1:${await listenOnLoopback(server)}/partial.bin`;
-});
-afterAll(async () => {
-  await closeServer(server);
-  await rm(work, { recursive: true, force: true });
-});
+  }),
+);
 
 it.each([0, 1])('an abort under the 1 MiB write batch keeps the bytes that arrived, once the engine is closed as on Ctrl-C (--processes %d); resume asks for the rest', async (processes) => {
   ranges.length = 0;
-  const dir = path.join(work, `p${processes}`);
+  const dir = path.join(fixture.work, `p${processes}`);
+  const url = `${fixture.server.url}/partial.bin`;
   const target = path.join(dir, 'partial.bin');
   const request = { saveTo: target, saveWithin: dir, resume: true };
   const interrupted = createDownloadEngine({ jobs: 2, processes, retries: 0 });

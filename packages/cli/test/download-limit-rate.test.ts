@@ -4,28 +4,21 @@
  * and with --processes 2 (one bucket in the coordinator for both children);
  * bad rates are usage errors naming the flag.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import os from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import { parseLimitRate } from '../dist/download/limit-rate.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
-import { captureIo, closeServer } from './helpers.js';
+import { captureIo, startLoopbackServer, useDownloadFixture } from './helpers.js';
 
 const KiB = 1024;
-let work: string;
-let server: Server;
-let base: string;
 /** When the first request of the current run reached the server. */
 let firstArrival: number | undefined;
 
-beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rf-limit-rate-'));
-  const chunk = Buffer.alloc(64 * KiB, 0x61);
-  server = createServer((req, res) => {
+const chunk = Buffer.alloc(64 * KiB, 0x61);
+const fixture = useDownloadFixture('rf-limit-rate-', () =>
+  startLoopbackServer((req, res) => {
     firstArrival ??= performance.now();
     const size = Number(/^\/(\d+)\//.exec(req.url ?? '')?.[1] ?? 0);
     res.writeHead(200, { 'Content-Length': size, 'Content-Type': 'application/octet-stream' });
@@ -43,13 +36,8 @@ beforeAll(async () => {
       res.end();
     };
     pump();
-  });
-  base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
-});
-afterAll(async () => {
-  await closeServer(server);
-  await rm(work, { recursive: true, force: true });
-});
+  }),
+);
 
 /** 4 MiB: four files of 896 KiB and 32 of 16 KiB (each in one read). */
 const SIZES = [...Array.from({ length: 4 }, () => 896 * KiB), ...Array.from({ length: 32 }, () => 16 * KiB)];
@@ -57,12 +45,12 @@ const TOTAL = SIZES.reduce((sum, size) => sum + size, 0);
 
 describe.each(['0', '2'])('--limit-rate 1M with --processes %s', (processes) => {
   it('the run is served at 1 MiB/s within ±10 %, measured from the first request to the end of the run', async () => {
-    const list = path.join(work, `list-${processes}.txt`);
-    const manifest = path.join(work, `manifest-${processes}.jsonl`);
-    await writeFile(list, SIZES.map((size, i) => `${base}/${size}/file-${i}.bin`).join('\n'));
+    const list = path.join(fixture.work, `list-${processes}.txt`);
+    const manifest = path.join(fixture.work, `manifest-${processes}.jsonl`);
+    await writeFile(list, SIZES.map((size, i) => `${fixture.server.url}/${size}/file-${i}.bin`).join('\n'));
     const { io, output } = captureIo();
     firstArrival = undefined;
-    const code = await runCli(['download', list, '-o', path.join(work, `out-${processes}`), '-j', '6', '--processes', processes, '--limit-rate', '1M', '--manifest', manifest], { io });
+    const code = await runCli(['download', list, '-o', path.join(fixture.work, `out-${processes}`), '-j', '6', '--processes', processes, '--limit-rate', '1M', '--manifest', manifest], { io });
     const seconds = (performance.now() - firstArrival!) / 1000;
 
     expect(code).toBe(0);
@@ -76,11 +64,11 @@ describe.each(['0', '2'])('--limit-rate 1M with --processes %s', (processes) => 
 });
 
 it('without --limit-rate the same list takes a fraction of the time (the control)', async () => {
-  const list = path.join(work, 'list-control.txt');
-  await writeFile(list, SIZES.map((size, i) => `${base}/${size}/file-${i}.bin`).join('\n'));
+  const list = path.join(fixture.work, 'list-control.txt');
+  await writeFile(list, SIZES.map((size, i) => `${fixture.server.url}/${size}/file-${i}.bin`).join('\n'));
   const { io } = captureIo();
   firstArrival = undefined;
-  const code = await runCli(['download', list, '-o', path.join(work, 'out-control'), '-j', '6', '--processes', '0'], { io });
+  const code = await runCli(['download', list, '-o', path.join(fixture.work, 'out-control'), '-j', '6', '--processes', '0'], { io });
   expect(code).toBe(0);
   expect(TOTAL / ((performance.now() - firstArrival!) / 1000)).toBeGreaterThan(4 * 1024 * KiB);
 });
@@ -94,8 +82,8 @@ it('reads rates as wget and curl write them, in powers of 1024', () => {
 });
 
 it.each(['0', 'fast', '-5M', '10X', ''])('--limit-rate %j is a usage error (exit 2) naming the flag', async (rate) => {
-  const { io, output } = captureIo(`${base}/1/x.bin\n`);
-  const code = await runCli(['download', '-', '-o', path.join(work, 'bad'), '--limit-rate', rate], { io });
+  const { io, output } = captureIo(`${fixture.server.url}/1/x.bin\n`);
+  const code = await runCli(['download', '-', '-o', path.join(fixture.work, 'bad'), '--limit-rate', rate], { io });
   expect(code).toBe(2);
   expect(output().stderr).toContain('--limit-rate must be a rate in bytes a second');
 });

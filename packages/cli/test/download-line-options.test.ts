@@ -3,53 +3,42 @@
  * `  checksum=sha-256=` reach the server and the disk, beside -H and the TAB
  * form, and a bad option is reported with its own line number.
  */
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import os from 'node:os';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
-import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
-import { captureIo, closeServer } from './helpers.js';
+import { captureIo, startLoopbackServer, useDownloadFixture } from './helpers.js';
 
-let work: string;
-let server: Server;
-let base: string;
 const seen = new Map<string, IncomingHttpHeaders>();
 const body = (urlPath: string) => `content of ${urlPath}`;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rf-line-options-'));
-  server = createServer((req, res) => {
+const fixture = useDownloadFixture('rf-line-options-', () =>
+  startLoopbackServer((req, res) => {
     seen.set(req.url ?? '', req.headers);
     res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
     res.end(body(req.url ?? ''));
-  });
-  base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
-});
-afterAll(async () => {
-  await closeServer(server);
-  await rm(work, { recursive: true, force: true });
-});
+  }),
+);
 
 it('applies out=, header= and checksum= to their URL only; a bad option fails its entry alone, naming its line', async () => {
-  const list = path.join(work, 'list.txt');
-  const out = path.join(work, 'out');
-  const manifest = path.join(work, 'manifest.jsonl');
+  const list = path.join(fixture.work, 'list.txt');
+  const out = path.join(fixture.work, 'out');
+  const manifest = path.join(fixture.work, 'manifest.jsonl');
   await writeFile(
     list,
     [
-      `${base}/a.bin`,
+      `${fixture.server.url}/a.bin`,
       '  out=chosen/a-renamed.bin',
       '  header=Authorization: Bearer for-a',
       `  checksum=sha-256=${sha256(body('/a.bin'))}`,
-      `${base}/b.bin\tby-tab/b.bin`,
-      `${base}/c.bin`,
+      `${fixture.server.url}/b.bin\tby-tab/b.bin`,
+      `${fixture.server.url}/c.bin`,
       `  checksum=sha-256=${'0'.repeat(64)}`,
-      `${base}/d.bin`,
+      `${fixture.server.url}/d.bin`,
       '  referer=http://example.invalid/',
     ].join('\n'),
   );
@@ -72,5 +61,5 @@ it('applies out=, header= and checksum= to their URL only; a bad option fails it
   expect(byLine.get(6)).toMatchObject({ ok: false });
   expect(byLine.get(6)?.error).toMatch(/^ChecksumMismatch/);
   await expect(access(path.join(out, byLine.get(6)?.path ?? 'missing'))).rejects.toThrow();
-  expect(byLine.get(9)).toMatchObject({ ok: false, url: `${base}/d.bin`, path: null });
+  expect(byLine.get(9)).toMatchObject({ ok: false, url: `${fixture.server.url}/d.bin`, path: null });
 });

@@ -3,30 +3,23 @@
  * they received: --max-per-host (concurrency seen by the server),
  * --retry-on-http-error (requests seen per URL), --wait (spacing of arrivals).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import os from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
 import { parseRetryStatusCodes } from '../dist/download/politeness.js';
-import { captureIo, closeServer } from './helpers.js';
+import { captureIo, startLoopbackServer, useDownloadFixture } from './helpers.js';
 
-let work: string;
-let server: Server;
-let base: string;
 /** Requests in flight at the server now, and the most seen at once. */
 let active = 0;
 let maxActive = 0;
 const arrivals: { path: string; at: number }[] = [];
 const failuresLeft = new Map<string, number>();
 
-beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rf-politeness-'));
-  server = createServer((req, res) => {
+const fixture = useDownloadFixture('rf-politeness-', () =>
+  startLoopbackServer((req, res) => {
     const urlPath = req.url ?? '/';
     arrivals.push({ path: urlPath, at: performance.now() });
     active += 1;
@@ -45,13 +38,8 @@ beforeAll(async () => {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
       res.end(`body of ${urlPath}`);
     }, 60);
-  });
-  base = `http://127.0.0.1:${await listenOnLoopback(server)}`;
-});
-afterAll(async () => {
-  await closeServer(server);
-  await rm(work, { recursive: true, force: true });
-});
+  }),
+);
 
 let runs = 0;
 async function download(paths: string[], flags: string[]) {
@@ -59,11 +47,11 @@ async function download(paths: string[], flags: string[]) {
   arrivals.length = 0;
   failuresLeft.clear();
   maxActive = 0;
-  const list = path.join(work, `list-${runs}.txt`);
-  const manifest = path.join(work, `manifest-${runs}.jsonl`);
-  await writeFile(list, paths.map((p) => `${base}${p}`).join('\n'));
+  const list = path.join(fixture.work, `list-${runs}.txt`);
+  const manifest = path.join(fixture.work, `manifest-${runs}.jsonl`);
+  await writeFile(list, paths.map((p) => `${fixture.server.url}${p}`).join('\n'));
   const { io, output } = captureIo();
-  const code = await runCli(['download', list, '-o', path.join(work, `out-${runs}`), '--processes', '0', '--manifest', manifest, ...flags], { io });
+  const code = await runCli(['download', list, '-o', path.join(fixture.work, `out-${runs}`), '--processes', '0', '--manifest', manifest, ...flags], { io });
   const entries = code === 2 ? [] : (await readFile(manifest, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as ManifestEntry);
   return { code, ...output(), entries };
 }

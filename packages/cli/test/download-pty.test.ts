@@ -3,25 +3,19 @@
  * frames show a single large file's bytes, share, rate and ETA moving while it downloads, -q
  * draws no frame at all, and the summary follows both.
  */
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isAlive, listenOnLoopback } from '@requests-futures/testing';
-import { RF_BIN, closeServer } from './helpers.js';
+import { isAlive } from '@requests-futures/testing';
+import { RF_BIN, startLoopbackServer, useDownloadFixture } from './helpers.js';
 
 const CHUNK = Buffer.alloc(64 * 1024, 7);
 const CHUNKS = 96; // 6.29 MB, sent over about 1.5 s
-let work: string;
-let server: Server;
-let url: string;
 
-beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rf-pty-'));
-  server = createServer((_req, res) => {
+const fixture = useDownloadFixture('rf-pty-', () =>
+  startLoopbackServer((_req, res) => {
     res.writeHead(200, { 'Content-Length': CHUNKS * CHUNK.length, 'Content-Type': 'application/octet-stream' });
     let sent = 0;
     const timer = setInterval(() => {
@@ -33,13 +27,8 @@ beforeAll(async () => {
       }
     }, 15);
     res.on('close', () => clearInterval(timer));
-  });
-  url = `http://127.0.0.1:${await listenOnLoopback(server)}/big.bin`;
-});
-afterAll(async () => {
-  await closeServer(server);
-  await rm(work, { recursive: true, force: true });
-});
+  }),
+);
 
 /** Runs rf under a pseudo-terminal of 120 columns; resolves to its exit code and everything the terminal received. */
 async function runUnderPty(args: string[]): Promise<{ code: number | null; screen: string }> {
@@ -57,9 +46,9 @@ async function runUnderPty(args: string[]): Promise<{ code: number | null; scree
 }
 
 it.each(['0', '1'])('frames show one large file growing, with its own line, before it completes (--processes %s)', async (processes) => {
-  const list = path.join(work, `one-${processes}.txt`);
-  await writeFile(list, `${url}\n`);
-  const { code, screen } = await runUnderPty(['download', list, '-o', path.join(work, `one-${processes}`), '--processes', processes]);
+  const list = path.join(fixture.work, `one-${processes}.txt`);
+  await writeFile(list, `${fixture.server.url}/big.bin\n`);
+  const { code, screen } = await runUnderPty(['download', list, '-o', path.join(fixture.work, `one-${processes}`), '--processes', processes]);
 
   expect(code).toBe(0);
   // Each frame starts after "clear to the end of the screen".
@@ -82,9 +71,9 @@ it.each(['0', '1'])('frames show one large file growing, with its own line, befo
 });
 
 it('-q draws no frame: only the summary reaches the terminal', async () => {
-  const list = path.join(work, 'quiet.txt');
-  await writeFile(list, `${url}\n`);
-  const { code, screen } = await runUnderPty(['download', list, '-o', path.join(work, 'quiet'), '--processes', '0', '-q']);
+  const list = path.join(fixture.work, 'quiet.txt');
+  await writeFile(list, `${fixture.server.url}/big.bin\n`);
+  const { code, screen } = await runUnderPty(['download', list, '-o', path.join(fixture.work, 'quiet'), '--processes', '0', '-q']);
 
   expect(code).toBe(0);
   expect(screen).not.toContain('\x1b[J');
@@ -93,9 +82,9 @@ it('-q draws no frame: only the summary reaches the terminal', async () => {
 });
 
 it('more than four files in flight share one compact line instead of a line each', async () => {
-  const list = path.join(work, 'many.txt');
-  await writeFile(list, Array.from({ length: 6 }, (_, i) => `${url.replace('big.bin', `part-${i}.bin`)}\n`).join(''));
-  const { code, screen } = await runUnderPty(['download', list, '-o', path.join(work, 'many'), '-j', '6', '--processes', '0']);
+  const list = path.join(fixture.work, 'many.txt');
+  await writeFile(list, Array.from({ length: 6 }, (_, i) => `${fixture.server.url}/part-${i}.bin\n`).join(''));
+  const { code, screen } = await runUnderPty(['download', list, '-o', path.join(fixture.work, 'many'), '-j', '6', '--processes', '0']);
 
   expect(code).toBe(0);
   const frames = screen.split('\x1b[J').map((frame) => frame.split('\r\n'));

@@ -5,17 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import type { ManifestEntry } from '../dist/download/manifest.js';
 import { toSessionOptions } from '../dist/download/request-flags.js';
-import { captureIo, closeServer } from './helpers.js';
+import { captureIo, closeServer, startLoopbackServer, useDownloadFixture } from './helpers.js';
 
 const CERT_PATH = fileURLToPath(new URL('./fixtures/localhost-cert.pem', import.meta.url));
 const KEY_PATH = fileURLToPath(new URL('./fixtures/localhost-key.pem', import.meta.url));
@@ -29,35 +28,26 @@ async function readManifest(file: string): Promise<ManifestEntry[]> {
   return (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as ManifestEntry);
 }
 
-let work: string;
-let origin: Server;
-let originUrl: string;
 const received: Received[] = [];
 
-beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'rf-request-flags-'));
-  origin = createServer((req, res) => {
+const fixture = useDownloadFixture('rf-request-flags-', () =>
+  startLoopbackServer((req, res) => {
     received.push({ url: req.url ?? '', headers: req.headers });
     const delay = /^\/slow-(\d+)/.exec(req.url ?? '');
     // Headers at once, the body after a pause: a read timeout fires, a connect timeout does not.
     res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
     res.flushHeaders();
     setTimeout(() => res.end(`body of ${req.url}`), delay ? Number(delay[1]) : 0);
-  });
-  originUrl = `http://127.0.0.1:${await listenOnLoopback(origin)}`;
-});
-afterAll(async () => {
-  await closeServer(origin);
-  await rm(work, { recursive: true, force: true });
-});
+  }),
+);
 
 let runs = 0;
 /** Runs `rf download` on `urls` with `flags`; returns the exit code, output and manifest. */
 async function download(urls: string[], flags: string[]) {
   runs += 1;
-  const list = path.join(work, `list-${runs}.txt`);
-  const out = path.join(work, `out-${runs}`);
-  const manifest = path.join(work, `manifest-${runs}.jsonl`);
+  const list = path.join(fixture.work, `list-${runs}.txt`);
+  const out = path.join(fixture.work, `out-${runs}`);
+  const manifest = path.join(fixture.work, `manifest-${runs}.jsonl`);
   await writeFile(list, urls.join('\n'));
   const { io, output } = captureIo();
   const code = await runCli(['download', list, '-o', out, '--retries', '0', '--processes', '0', '--manifest', manifest, ...flags], { io });
@@ -68,7 +58,7 @@ async function download(urls: string[], flags: string[]) {
 describe('headers and credentials', () => {
   it('-H (repeatable), --user-agent and --user reach the server on every request', async () => {
     received.length = 0;
-    const run = await download([`${originUrl}/a.bin`, `${originUrl}/b.bin`], [
+    const run = await download([`${fixture.server.url}/a.bin`, `${fixture.server.url}/b.bin`], [
       '-H', 'X-Token: abc 123',
       '--header', 'Accept-Language: fr',
       '--user-agent', 'wget-habits/1.0',
@@ -86,10 +76,10 @@ describe('headers and credentials', () => {
 
   it('the headers reach the server from pool children too (--processes 1)', async () => {
     received.length = 0;
-    const list = path.join(work, 'children.txt');
-    await writeFile(list, `${originUrl}/child.bin\n`);
+    const list = path.join(fixture.work, 'children.txt');
+    await writeFile(list, `${fixture.server.url}/child.bin\n`);
     const { io } = captureIo();
-    const code = await runCli(['download', list, '-o', path.join(work, 'children'), '--processes', '1', '-H', 'X-From: child', '--user', 'bob'], { io });
+    const code = await runCli(['download', list, '-o', path.join(fixture.work, 'children'), '--processes', '1', '-H', 'X-From: child', '--user', 'bob'], { io });
     expect(code).toBe(0);
     expect(received).toHaveLength(1);
     expect(received[0]?.headers['x-from']).toBe('child');
@@ -98,7 +88,7 @@ describe('headers and credentials', () => {
 
   it('without the flags no Authorization and no custom header is sent', async () => {
     received.length = 0;
-    const run = await download([`${originUrl}/plain.bin`], []);
+    const run = await download([`${fixture.server.url}/plain.bin`], []);
     expect(run.code).toBe(0);
     expect(received[0]?.headers.authorization).toBeUndefined();
     expect(received[0]?.headers['x-token']).toBeUndefined();
@@ -115,7 +105,7 @@ describe('headers and credentials', () => {
     [['--ca-certificate', '/no/such/bundle.pem'], /--ca-certificate: cannot read the CA bundle "\/no\/such\/bundle\.pem"/],
   ])('%j is a usage error (exit 2) that names the flag', async (flags, message) => {
     received.length = 0;
-    const run = await download([`${originUrl}/never.bin`], flags);
+    const run = await download([`${fixture.server.url}/never.bin`], flags);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(received).toHaveLength(0);
@@ -131,12 +121,12 @@ describe('timeouts', () => {
   });
 
   it('--read-timeout fails a body that stalls; --connect-timeout of the same length does not', async () => {
-    const stalled = await download([`${originUrl}/slow-1500.bin`], ['--read-timeout', '0.3']);
+    const stalled = await download([`${fixture.server.url}/slow-1500.bin`], ['--read-timeout', '0.3']);
     expect(stalled.code).toBe(1);
     expect(stalled.entries[0]).toMatchObject({ ok: false, status: null });
     expect(stalled.entries[0]?.error).toMatch(/^ReadTimeout/);
 
-    const patient = await download([`${originUrl}/slow-600.bin`], ['--connect-timeout', '0.3']);
+    const patient = await download([`${fixture.server.url}/slow-600.bin`], ['--connect-timeout', '0.3']);
     expect(patient.code).toBe(0);
     expect(patient.entries[0]).toMatchObject({ ok: true, status: 200 });
   });
@@ -221,11 +211,11 @@ describe('TLS verification', () => {
   it('--ca-certificate trusts that bundle, given relative to the working directory, from pool children too', async () => {
     const relative = path.relative(process.cwd(), CERT_PATH);
     for (const processes of ['0', '1']) {
-      const list = path.join(work, `tls-${processes}.txt`);
+      const list = path.join(fixture.work, `tls-${processes}.txt`);
       await writeFile(list, `${secureUrl}/s.bin\n`);
-      const manifest = path.join(work, `tls-${processes}.jsonl`);
+      const manifest = path.join(fixture.work, `tls-${processes}.jsonl`);
       const { io } = captureIo();
-      const code = await runCli(['download', list, '-o', path.join(work, `tls-${processes}`), '--processes', processes, '--ca-certificate', relative, '--manifest', manifest], { io });
+      const code = await runCli(['download', list, '-o', path.join(fixture.work, `tls-${processes}`), '--processes', processes, '--ca-certificate', relative, '--manifest', manifest], { io });
       expect(code).toBe(0);
       expect((await readManifest(manifest))[0]).toMatchObject({ ok: true, status: 200 });
     }

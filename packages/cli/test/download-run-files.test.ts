@@ -8,37 +8,26 @@
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { runCli } from '../dist/program.js';
 import { pathFromUrl } from '../dist/download/paths.js';
-import { captureIo, startContentServer, type ContentServer } from './helpers.js';
+import { captureIo, startContentServer, useDownloadFixture } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
 
 const execFileAsync = promisify(execFile);
 
 describe('rf download: the run\'s own files', () => {
-  let server: ContentServer;
-  let work: string;
-
-  beforeAll(async () => {
-    server = await startContentServer();
-    work = await mkdtemp(path.join(os.tmpdir(), 'rf-run-files-'));
-  });
-  afterAll(async () => {
-    await server.close();
-    await rm(work, { recursive: true, force: true });
-  });
+  const fixture = useDownloadFixture('rf-run-files-', () => startContentServer());
 
   it('a list read from a FIFO, fed in many writes, is downloaded line by line: none is lost to the line count', async () => {
-    const fifo = path.join(work, 'urls.fifo');
+    const fifo = path.join(fixture.work, 'urls.fifo');
     await execFileAsync('mkfifo', [fifo]);
-    const out = path.join(work, 'from-fifo');
-    const manifest = path.join(work, 'from-fifo.jsonl');
-    const urls = Array.from({ length: 120 }, (_, i) => `${server.url}/fifo/${i}.bin`);
+    const out = path.join(fixture.work, 'from-fifo');
+    const manifest = path.join(fixture.work, 'from-fifo.jsonl');
+    const urls = Array.from({ length: 120 }, (_, i) => `${fixture.server.url}/fifo/${i}.bin`);
     // The writer's open waits for rf's reader; each write waits until the pipe took it.
     const writer = createWriteStream(fifo);
     const feeding = (async () => {
@@ -61,20 +50,20 @@ describe('rf download: the run\'s own files', () => {
   });
 
   it('a line naming the list, the manifest (or its directory) or the --checksums file inside DIR gets " (2)": none of them is replaced', async () => {
-    const out = path.join(work, 'own-files');
+    const out = path.join(fixture.work, 'own-files');
     await mkdir(path.join(out, 'logs'), { recursive: true });
     const list = path.join(out, 'list.txt');
     const manifest = path.join(out, 'logs', 'manifest.jsonl');
     const sums = path.join(out, 'sums.txt');
     const lines = [
-      `${server.url}/l\tlist.txt`,
-      `${server.url}/m\tlogs/manifest.jsonl`,
-      `${server.url}/d\tLOGS`,
-      `${server.url}/s\tsums.txt`,
-      `${server.url}/c\tc.bin`,
+      `${fixture.server.url}/l\tlist.txt`,
+      `${fixture.server.url}/m\tlogs/manifest.jsonl`,
+      `${fixture.server.url}/d\tLOGS`,
+      `${fixture.server.url}/s\tsums.txt`,
+      `${fixture.server.url}/c\tc.bin`,
     ];
     const listText = `${lines.join('\n')}\n`;
-    const sumsText = `${server.sha256('/c')}  c.bin\n`;
+    const sumsText = `${fixture.server.sha256('/c')}  c.bin\n`;
     await writeFile(list, listText);
     await writeFile(sums, sumsText);
     const { io, output } = captureIo();
@@ -94,7 +83,7 @@ describe('rf download: the run\'s own files', () => {
       [5, 'c.bin'],
     ]);
     await expectManifestMatchesDisk(entries, out);
-    expect(entries.find((e) => e.line === 2)?.sha256).toBe(server.sha256('/m'));
+    expect(entries.find((e) => e.line === 2)?.sha256).toBe(fixture.server.sha256('/m'));
     expect((await readdir(out)).sort()).toEqual(['LOGS (2)', 'c.bin', 'list (2).txt', 'list.txt', 'logs', 'sums (2).txt', 'sums.txt']);
   });
 });

@@ -1,10 +1,12 @@
-/** Shared by the CLI's end-to-end tests: run rf as a child process or in-process, and capture what it prints. */
+/** Shared by the CLI's end-to-end tests: run rf as a child process or in-process, and capture what it prints; the loopback servers and temporary directories they download with. */
+import { afterAll, beforeAll } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -60,15 +62,43 @@ export async function closeServer(server: { closeAllConnections(): void; close()
   await once(server, 'close');
 }
 
-/** A port nothing listens on: bound by a server that is then closed. */
-export async function refusedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
+export interface LoopbackServer {
+  /** http://127.0.0.1:PORT, without a trailing slash. */
+  readonly url: string;
+  /** Ends the server and every connection it holds. */
+  close(): Promise<void>;
+}
+
+/** A node:http server answering with `handler` on a free port of 127.0.0.1. */
+export async function startLoopbackServer(handler: RequestListener): Promise<LoopbackServer> {
+  const server = createServer(handler);
+  const port = await listenOnLoopback(server);
+  return { url: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
+}
+
+export interface DownloadFixture<S> {
+  server: S;
+  /** A temporary directory of the fixture's own, removed with everything in it afterwards. */
+  work: string;
+}
+
+/**
+ * What a download test shares with its neighbours: a server from `start` and a
+ * temporary directory named from `prefix`, made before the tests of the
+ * enclosing describe (or file), closed and removed after them. The returned
+ * object's fields are set by the beforeAll this registers.
+ */
+export function useDownloadFixture<S extends { close(): Promise<void> }>(prefix: string, start: () => Promise<S>): DownloadFixture<S> {
+  const fixture = {} as DownloadFixture<S>;
+  beforeAll(async () => {
+    fixture.server = await start();
+    fixture.work = await mkdtemp(path.join(os.tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    await fixture.server?.close();
+    if (fixture.work) await rm(fixture.work, { recursive: true, force: true });
+  });
+  return fixture;
 }
 
 export interface ContentServer {
@@ -96,7 +126,7 @@ export async function startContentServer(options: ContentServerOptions = {}): Pr
     const seed = createHash('sha512').update(urlPath).digest();
     return Buffer.concat(Array.from({ length: 160 + (seed[0] ?? 0) * 2 }, (_, i) => createHash('sha512').update(seed).update(String(i)).digest()));
   };
-  const server = createServer((req, res) => {
+  const { url, close } = await startLoopbackServer((req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(urlPath);
     void (async () => {
@@ -115,17 +145,12 @@ export async function startContentServer(options: ContentServerOptions = {}): Pr
       }
     })();
   });
-  const port = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     content,
     sha256: (urlPath) => createHash('sha256').update(content(urlPath)).digest('hex'),
     requests,
-    async close() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
+    close,
   };
 }
 

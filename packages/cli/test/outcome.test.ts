@@ -4,35 +4,28 @@
  * entry with NotOnDisk (defence in depth behind the path allocator).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, truncate } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FuturesSession } from '@requests-futures/core';
 import { settleDownload, type DownloadMeta } from '../dist/download/outcome.js';
-import { startContentServer, type ContentServer } from './helpers.js';
+import { startContentServer, useDownloadFixture } from './helpers.js';
 
 describe('settleDownload', () => {
-  let server: ContentServer;
-  let work: string;
   let session: FuturesSession;
 
-  beforeAll(async () => {
-    server = await startContentServer();
-    work = await mkdtemp(path.join(os.tmpdir(), 'rf-outcome-'));
+  beforeAll(() => {
     session = new FuturesSession({ maxWorkers: 2 });
   });
-  afterAll(async () => {
-    await session.close();
-    await server.close();
-    await rm(work, { recursive: true, force: true });
-  });
+  // Declared before the fixture, so the session ends before its server closes (afterAll hooks run in the order declared).
+  afterAll(() => session.close());
+  const fixture = useDownloadFixture('rf-outcome-', () => startContentServer());
 
   async function download(name: string, resume = false) {
-    const saveTo = path.join(work, name);
-    const request = { url: `${server.url}/${name}`, saveTo, saveWithin: work, resume };
+    const saveTo = path.join(fixture.work, name);
+    const request = { url: `${fixture.server.url}/${name}`, saveTo, saveWithin: fixture.work, resume };
     const meta: DownloadMeta = { url: request.url, path: name, line: 1, submittedAt: performance.now(), request };
-    const future = session.get(request.url, { saveTo, saveWithin: work, resume, meta });
+    const future = session.get(request.url, { saveTo, saveWithin: fixture.work, resume, meta });
     await future.result();
     return { future: future as Parameters<typeof settleDownload>[0], saveTo };
   }
@@ -41,7 +34,7 @@ describe('settleDownload', () => {
   it('an ok download whose file is as reported is ok', async () => {
     const { future } = await download('fine.bin');
     const { entry } = await settleDownload(future, noRetries);
-    expect(entry).toMatchObject({ ok: true, bytes: server.content('/fine.bin').length, sha256: server.sha256('/fine.bin') });
+    expect(entry).toMatchObject({ ok: true, bytes: fixture.server.content('/fine.bin').length, sha256: fixture.server.sha256('/fine.bin') });
   });
 
   it.each([
@@ -65,7 +58,7 @@ describe('settleDownload', () => {
       // Spoiled after the rename: only an lstat would see it, and this mode does not take one.
       await truncate(saveTo, 10);
       const { entry } = await settleDownload(future, inProcess);
-      expect(entry).toMatchObject({ ok: true, bytes: server.content('/written-here.bin').length, sha256: server.sha256('/written-here.bin') });
+      expect(entry).toMatchObject({ ok: true, bytes: fixture.server.content('/written-here.bin').length, sha256: fixture.server.sha256('/written-here.bin') });
     });
 
     it('a kept file (found on disk, not written by this run) is still looked at', async () => {

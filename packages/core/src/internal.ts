@@ -8,3 +8,4 @@ export type { RequestSpec } from './http/request-spec.js';
 export { bulkTransferGc } from './http/bulk-transfer-gc.js';
 export { prestartBodyHasher } from './http/body-hasher.js';
 export { directoryExistsWithin } from './http/save-within.js';
+export { relativeInside } from './http/path-inside.js';

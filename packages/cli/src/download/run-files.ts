@@ -8,6 +8,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { relativeInside } from '@requests-futures/core/internal';
 import type { PathAllocator } from './paths.js';
 
 /** The relative path ('/'-separated) of `file` inside `directory`, by real paths; null when it is elsewhere or missing. */
@@ -19,9 +20,8 @@ export async function pathInside(directory: string, file: string): Promise<strin
   } catch {
     return null;
   }
-  const relative = path.relative(realDirectory, realFile);
-  if (relative === '' || relative.startsWith(`..${path.sep}`) || relative === '..' || path.isAbsolute(relative)) return null;
-  return relative.split(path.sep).join('/');
+  const relative = relativeInside(realDirectory, realFile);
+  return relative === null ? null : relative.split(path.sep).join('/');
 }
 
 /** Reserves in `allocator` each of `files` (those given) that lies inside its directory. */

@@ -6,10 +6,12 @@
  * list of codings (`gzip, br`: br applied last, so undone first). Anything
  * else (`compress`, an unknown name) reaches the caller still encoded: a
  * download must not save those bytes as the file, nor report their digest as
- * the file's.
+ * the file's. And only an identity-coded body's Content-Length (and
+ * Content-Range) counts the bytes that reach the caller.
  */
 import { PassThrough, type Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
+import type { Response } from './response.js';
 
 const DECODERS: Record<string, () => Transform> = {
   gzip: () => zlib.createGunzip(),
@@ -37,6 +39,17 @@ function codingsOf(header: string): string[] | null {
 /** The header when it names a coding the body still carries; undefined when the body is the representation's own bytes. */
 export function undecodedCoding(header: string | undefined): string | undefined {
   return header === undefined || codingsOf(header) !== null ? undefined : header;
+}
+
+/** The body is written as sent (identity encoding): Content-Length and Content-Range count its bytes. */
+export function isIdentityCoded(response: Response): boolean {
+  return (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() === 'identity';
+}
+
+/** The body's Content-Length when it counts the bytes written (identity encoding), else undefined. */
+export function identityLength(response: Response): number | undefined {
+  const length = response.headers.get('content-length');
+  return isIdentityCoded(response) && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
 }
 
 /** The body as the caller should read it: `body` itself unless its coding is one got leaves to us (x-gzip, a list). */

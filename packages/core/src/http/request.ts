@@ -13,6 +13,7 @@ import { prepareBody } from './body.js';
 import type { OpenUpload } from './body-source.js';
 import { NONE_ACCEPTED, RequestCookies, type AcceptedCookies } from './cookies.js';
 import { ContentTooLarge, TooManyRedirects } from './errors.js';
+import { identityLength } from './content-coding.js';
 import { CaseInsensitiveHeaders } from './headers.js';
 import type { PartialDownload } from './partial-download.js';
 import { resolveProxies } from './no-proxy.js';
@@ -303,17 +304,6 @@ async function readProbeBody(response: Response, answer: HopResponse): Promise<U
 }
 
 const isSuccess = (statusCode: number) => statusCode >= 200 && statusCode < 300;
-
-/** The body is written as sent (identity encoding): Content-Length and Content-Range count its bytes. */
-export function isIdentityCoded(response: Response): boolean {
-  return (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() === 'identity';
-}
-
-/** The body's Content-Length when it counts the bytes written (identity encoding), else undefined. */
-export function identityLength(response: Response): number | undefined {
-  const length = response.headers.get('content-length');
-  return isIdentityCoded(response) && length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined;
-}
 
 /** Progress told the body's declared size too, so that a display can show a share and an ETA per download. */
 function withTotal(progress: RequestRun['progress'], total: number | undefined): ((bytes: number) => void) | undefined {

@@ -7,7 +7,7 @@
  */
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DECODED_CODINGS, undecodedCoding } from './content-coding.js';
+import { DECODED_CODINGS, identityLength, isIdentityCoded, undecodedCoding } from './content-coding.js';
 import { checkContentRange, totalOfWholeResponse } from './content-range.js';
 import { ContentDecodingError, RequestException, type RequestInfo } from './errors.js';
 import type { HopResponse } from './send-hop.js';
@@ -15,7 +15,7 @@ import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from '
 import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
 import { PartClaim } from './part-claim.js';
 import type { Hop } from './redirects.js';
-import { follow, identityLength, isIdentityCoded, type RequestRun, type SaveBody } from './request.js';
+import { follow, type RequestRun, type SaveBody } from './request.js';
 import type { RequestSpec } from './request-spec.js';
 import type { Response } from './response.js';
 import { withRetries } from './retry.js';

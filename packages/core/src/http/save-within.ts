@@ -12,8 +12,9 @@
  */
 import { lstat as lstatCallback, readlinkSync, type Stats } from 'node:fs';
 import { lstat, mkdir, realpath, rmdir } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { UnsafePath, type RequestInfo } from './errors.js';
+import { relativeInside } from './path-inside.js';
 
 /** The directories this download created, outermost first. */
 export type CreatedDirectories = string[];
@@ -117,10 +118,8 @@ function splitWithin(destination: string, within: string, request: RequestInfo):
   const directory = dirname(destination);
   if (lastSplit !== undefined && lastSplit.within === within && lastSplit.directory === directory && isName(basename(destination))) return lastSplit;
   const base = resolve(within);
-  const inside = relative(base, destination);
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    throw unsafe(`${destination} is not inside saveWithin ${base}`, request);
-  }
+  const inside = relativeInside(base, destination);
+  if (inside === null) throw unsafe(`${destination} is not inside saveWithin ${base}`, request);
   const components = dirname(inside).split(sep).filter((part) => part !== '' && part !== '.');
   lastSplit = { within, directory, base, components };
   return lastSplit;
