@@ -19,12 +19,14 @@ export interface RfDownloadArmOptions {
   workDir: string;
   /** Seconds before a hung run is killed. */
   timeoutSeconds?: number;
+  /** Time a second run over the directory the first (untimed) one filled. */
+  rerun?: boolean;
 }
 
 export function rfDownloadArm(options: RfDownloadArmOptions): Arm {
   return wholeProcessArm({
     ...options,
-    detail: `-j ${options.jobs}${options.flags.length ? ' ' + options.flags.join(' ') : ''}, whole process timed`,
+    detail: `-j ${options.jobs}${options.flags.length ? ' ' + options.flags.join(' ') : ''}, whole process timed${options.rerun ? ', a rerun over the files a first run left' : ''}`,
     nodeArgs: (listFile, outDir) => [options.rf, 'download', listFile, '-o', outDir, '-j', String(options.jobs), '--retries', '0', ...options.flags],
   });
 }

@@ -55,11 +55,14 @@ interface CliSet {
 
 /** A quick run leaves out the forced in-process arm: on fewer than 4 cores it is what the default picks. */
 function rfArms(rf: ReturnType<typeof rfBuilds>, common: { urls: string[]; expectedBytes: number; jobs: number }, scratch: string, quick: boolean): Arm[] {
-  const arm = (name: string, entry: string, flags: string[], dir: string) => rfDownloadArm({ ...common, name, rf: entry, flags, workDir: join(scratch, dir) });
+  const arm = (name: string, entry: string, flags: string[], dir: string, rerun = false) => rfDownloadArm({ ...common, name, rf: entry, flags, workDir: join(scratch, dir), rerun });
   const arms = [
     arm('rf download (default engine)', rf.after, [], 'rf-default'),
     // Issue 13's other target: the bytes alone against curl.
     arm('rf download --no-checksum', rf.after, ['--no-checksum'], 'rf-no-checksum'),
+    // Users pass --resume on every run so that a rerun is cheap: its first run, and the rerun that keeps every file.
+    arm('rf download --resume', rf.after, ['--resume'], 'rf-resume'),
+    arm('rf download --resume, rerun (all kept)', rf.after, ['--resume'], 'rf-resume-kept', true),
     ...(quick ? [] : [arm('rf download --processes 0 (in-process)', rf.after, ['--processes', '0'], 'rf-in-process')]),
     arm('rf download --processes 2', rf.after, ['--processes', '2'], 'rf-p2'),
   ];
