@@ -46,6 +46,36 @@ test('rfDownloadArm runs rf as a fresh process, checks the bytes written and cle
   }
 });
 
+test('rfDownloadArm with rerun times a second run over what the first left: with --resume every file is kept, nothing is fetched again', { skip: !existsSync(RF) && 'rf is not bundled (pnpm build)' }, async () => {
+  const fetched: string[] = [];
+  const server = createServer((request, response) => {
+    fetched.push(request.headers.range ?? 'whole');
+    const body = Buffer.alloc(1000, 1);
+    const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+    if (range === null) return response.writeHead(200, { ETag: '"e"', 'Content-Length': body.length }).end(body);
+    const start = Number(range[1]);
+    response.writeHead(206, { ETag: '"e"', 'Content-Length': body.length - start, 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` }).end(body.subarray(start));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const workDir = await mkdtemp(join(tmpdir(), 'rf-arm-rerun-'));
+  try {
+    const arm = rfDownloadArm({ name: 'rf', rf: RF, urls: [`${base}/a`, `${base}/b`], expectedBytes: 2000, jobs: 2, flags: ['--processes', '0', '--resume'], workDir, rerun: true });
+    await arm.open!();
+    const result = await arm.run();
+    assert.equal(result.bytes, 2000);
+    // The first run fetched both whole; the timed rerun only probed each file's last byte.
+    assert.deepEqual(fetched.sort(), ['bytes=999-', 'bytes=999-', 'whole', 'whole']);
+    await arm.close!();
+    assert.deepEqual(await readdir(workDir), []);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+});
+
 for (const [name, floorArm] of [
   ['nodeFloorArm', nodeFloorArm],
   ['gotFloorArm', gotFloorArm],
