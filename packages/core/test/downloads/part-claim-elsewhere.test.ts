@@ -7,36 +7,26 @@
  * meanwhile, or whose part another writer wrote into, never renames it into
  * place: the file it would report complete is not the one it counted.
  */
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { describe, expect, it } from '@jest/globals';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { appendFile, lstat, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PartFileBusy } from '@requests-futures/core';
 import { PART_CLAIM_STALE_MS, renewHeldClaims } from '../../dist/http/claim-renewal.js';
+import { processStartTime } from '../../dist/http/process-liveness.js';
+import { deadPid, useKilledAfterAll } from './support/claim-processes.js';
 import { useDownloadFixture } from './support/fixture.js';
 import { bodyOf, sha256 } from './support/lying-server.js';
 
 const fixture = useDownloadFixture('rf-claim-elsewhere-');
 const { send } = fixture;
-const children: ChildProcess[] = [];
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : null)));
-  for (const child of children) expect(existsSync(`/proc/${child.pid}`)).toBe(false);
-});
+const children = useKilledAfterAll();
 
 const body = bodyOf(4000, 7);
 const lockOf = (name: string) => join(fixture.dir, `.${name}.part.lock`);
 const partOf = (name: string) => join(fixture.dir, `.${name}.part`);
 const THIS_DOMAIN = `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}/${readlinkSync('/proc/self/ns/pid')}`;
-
-/** The pid of a process that has exited (and been reaped): dead here, as a pid of another namespace usually is. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await new Promise((resolve) => child.once('exit', resolve));
-  return child.pid!;
-}
 
 /** A claim as a writer in another container would leave it, renewed `ageMs` ago. */
 async function foreignClaim(name: string, ageMs: number): Promise<string> {
@@ -211,8 +201,15 @@ const canUnshare = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--k
     await expect(busy).rejects.toThrow(PartFileBusy);
     await expect(busy).rejects.toThrow(/another pid namespace/);
 
+    // unshare's child: the namespace's init, the node process that writes (its pid as seen from here).
+    const inner = Number(readFileSync(`/proc/${writer.pid}/task/${writer.pid}/children`, 'utf8').trim().split(' ')[0]);
+    expect(existsSync(`/proc/${inner}`)).toBe(true);
     writer.kill('SIGKILL'); // --kill-child: the namespace's writer dies with it
     await new Promise((resolve) => writer.once('exit', resolve));
+    // Dead, whether or not whoever inherited it has reaped it yet.
+    for (let start = await processStartTime(inner); start !== undefined && start !== 'zombie'; start = await processStartTime(inner)) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const written = (await readFile(partOf(name))).length;
     // No one renews the claim now; rather than wait out the stale limit, age it.
     const longAgo = new Date(Date.now() - PART_CLAIM_STALE_MS - 1_000);

@@ -5,25 +5,21 @@
  * of a dead owner, or of a live pid that is not the process that claimed it
  * (its start time differs: the pid was reused).
  */
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PartFileBusy, RequestException } from '@requests-futures/core';
 import { processStartTime } from '../../dist/http/process-liveness.js';
 import { executorCases } from '../session/executors.js';
+import { deadPid, useKilledAfterAll } from './support/claim-processes.js';
 import { useDownloadFixture, useSessionOn } from './support/fixture.js';
 import { bodyOf, sha256 } from './support/lying-server.js';
 
 const fixture = useDownloadFixture('rf-claim-');
 const { send } = fixture;
-const children: ChildProcess[] = [];
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await Promise.all(children.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once('exit', r)) : null)));
-  for (const child of children) expect(existsSync(`/proc/${child.pid}`)).toBe(false);
-});
+const children = useKilledAfterAll();
 
 const body = bodyOf(4000, 5);
 
@@ -33,13 +29,6 @@ async function liveProcess(): Promise<{ pid: number; start: string }> {
   children.push(child);
   await new Promise((resolve) => child.once('spawn', resolve));
   return { pid: child.pid!, start: (await processStartTime(child.pid!))! };
-}
-
-/** The pid of a process that has exited (and been reaped). */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await new Promise((resolve) => child.once('exit', resolve));
-  return child.pid!;
 }
 
 const lockOf = (name: string) => join(fixture.dir, `.${name}.part.lock`);
