@@ -89,7 +89,12 @@ async function keptTarget(spec: RequestSpec, saveTo: string, first: Hop, run: Re
 
 async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, run: RequestRun): Promise<Response> {
   const kept = await keptTarget(spec, saveTo, first, run);
-  if (kept) return kept;
+  if (kept) {
+    // A part beside a complete file is dead weight nobody would resume: left by a writer killed between its rename and
+    // forgetPartial, or by a killed attempt before a run without resume fetched the file whole. The claim is held.
+    await forgetPartial(saveTo);
+    return kept;
+  }
   // resumeFrom sets Range and If-Range on this hop's own copy; otherwise nothing writes to a hop's
   // headers (the next hop, a digest answer and what is sent are copies), so the first hop's serve.
   const hop: Hop = { ...first, headers: first.headers.copy() };
