@@ -31,7 +31,7 @@ export async function performSaving(spec: RequestSpec, saveTo: string, first: Ho
       saveFinalBody(spec, saveTo, response, answer, { partial, userRange, progress, budget: base.budget, claim, directoryWalked });
     const run: RequestRun = { ...base, saveBody };
     // Without resume there is no kept target and no part to resume from.
-    return await withRetries(spec.retries, first.method, base.abort, () => (spec.resume ? attemptResuming(spec, saveTo, first, run) : follow(spec, first, run, null)));
+    return await withRetries(spec.retries, first.method, base.abort, () => (spec.resume ? attemptResuming(spec, saveTo, first, run, claim) : follow(spec, first, run, null)));
   } finally {
     await claim?.release();
   }
@@ -87,12 +87,13 @@ async function keptTarget(spec: RequestSpec, saveTo: string, first: Hop, run: Re
   return response;
 }
 
-async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, run: RequestRun): Promise<Response> {
+async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, run: RequestRun, claim: PartClaim | undefined): Promise<Response> {
   const kept = await keptTarget(spec, saveTo, first, run);
   if (kept) {
     // A part beside a complete file is dead weight nobody would resume: left by a writer killed between its rename and
-    // forgetPartial, or by a killed attempt before a run without resume fetched the file whole. The claim is held.
-    await forgetPartial(saveTo);
+    // forgetPartial, or by a killed attempt before a run without resume fetched the file whole. Only under the claim:
+    // unclaimed (its directory appeared after the early check), the part may be another writer's.
+    if (claim?.held) await forgetPartial(saveTo);
     return kept;
   }
   // resumeFrom sets Range and If-Range on this hop's own copy; otherwise nothing writes to a hop's
