@@ -1,12 +1,13 @@
 /**
  * rf download --resume interrupted mid-body, as a real process: a pool child
  * SIGKILLed while rf lives (retried at once under --retries, or failed and
- * continued by the next run), and Ctrl-C / SIGTERM of rf. Each time the bytes
+ * continued by the next run), and Ctrl-C (to the process group, as a
+ * terminal sends it: the pool children get it too) / SIGTERM of rf. Each time the bytes
  * that arrived stay in the part, the next attempt asks only for the rest, the
  * file ends whole, nothing hidden is left, and no process outlives its run.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -15,7 +16,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isAlive, listenOnLoopback } from '@requests-futures/testing';
-import { startRf } from './helpers.js';
+import { RF_BIN, startRf, type RfProcess } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
 
 const BODY = randomBytes(4 * 1024 * 1024);
@@ -44,6 +45,17 @@ function sizeOf(file: string): number {
   } catch {
     return 0;
   }
+}
+
+/** rf in a process group of its own, as a terminal's foreground job: a signal to the group reaches its pool children too. */
+function startRfGroup(args: string[]): RfProcess {
+  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, output: () => ({ stdout, stderr }), closed };
 }
 
 /** The process among `pids` that has `file` open (from /proc/<pid>/fd). */
@@ -148,18 +160,20 @@ describe('rf download --resume interrupted mid-body', () => {
   });
 
   it.each([
-    ['SIGINT', 130, 2],
-    ['SIGTERM', 143, 0],
-  ] as const)('%s of rf mid-body exits %d (--processes %d) with the part kept; the next --resume run asks for the rest', async (signalName, exitCode, processes) => {
+    ['SIGINT', 'its process group', 130, 2],
+    ['SIGTERM', 'rf', 143, 0],
+  ] as const)('%s to %s mid-body exits %d (--processes %d) with the part kept and unclaimed; the next --resume run asks for the rest', async (signalName, whom, exitCode, processes) => {
     const { out, part, manifest, args } = await setUp(`${signalName}-${processes}`);
-    const rf = startRf([...args, '--processes', String(processes), '--retries', '0']);
+    const group = whom !== 'rf';
+    const rf = (group ? startRfGroup : startRf)([...args, '--processes', String(processes), '--retries', '0']);
     const rfPid = rf.child.pid ?? 0;
     started.push(rfPid);
     await waitFor(() => sizeOf(part) >= 1024 * 1024, 'the part file to hold 1 MiB');
     const children = childrenOf(rfPid);
     started.push(...children);
 
-    rf.child.kill(signalName);
+    // A child that died of the signal would keep only its last 1 MiB write batch and leave its claim (.part.lock).
+    process.kill(group ? -rfPid : rfPid, signalName);
     const [code, signal] = await rf.closed;
 
     expect({ code, signal }).toEqual({ code: exitCode, signal: null });
