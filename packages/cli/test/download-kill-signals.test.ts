@@ -159,6 +159,24 @@ describe('rf download --resume interrupted mid-body', () => {
     await waitFor(() => ![rfPid, ...children].some(isAlive), 'rf and its pool children to end');
   });
 
+  it('two --resume runs on one DIR at once: the second fails the file with PartFileBusy naming it, the first completes it', async () => {
+    const { out, part, manifest, args } = await setUp('two-runs');
+    const first = startRf([...args, '--processes', '0', '--retries', '0']);
+    started.push(first.child.pid ?? 0);
+    await waitFor(() => sizeOf(part) >= 1024 * 1024, 'the part file to hold 1 MiB');
+    const secondManifest = path.join(work, 'two-runs-second.jsonl');
+    const second = startRf([...args.slice(0, -1), secondManifest, '--processes', '0', '--retries', '0']);
+    started.push(second.child.pid ?? 0);
+
+    expect((await second.closed)[0]).toBe(1);
+    expect((await readManifest(secondManifest))[0]).toMatchObject({ ok: false, error: expect.stringMatching(/^PartFileBusy: .*\.big\.bin\.part is being written by process \d+/) });
+    // The first run's held answer goes on to its end.
+    for (const res of held.splice(0)) res.end(BODY.subarray(1536 * 1024));
+    expect((await first.closed)[0]).toBe(0);
+    expect(ranges).toEqual([]);
+    await expectWholeAndAlone(out, manifest);
+  });
+
   it.each([
     ['SIGINT', 'its process group', 130, 2],
     ['SIGTERM', 'rf', 143, 0],
