@@ -11,7 +11,7 @@ import { checkContentRange, totalOfWholeResponse } from './content-range.js';
 import { ContentDecodingError, RequestException, type RequestInfo } from './errors.js';
 import type { HopResponse } from './send-hop.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
-import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
+import { findPartial, forgetPartial, partialPaths, removeLeftoverPartial, type PartialDownload } from './partial-download.js';
 import { PartClaim } from './part-claim.js';
 import type { Hop } from './redirects.js';
 import { follow, identityLength, isIdentityCoded, type RequestRun, type SaveBody } from './request.js';
@@ -93,7 +93,7 @@ async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, ru
     // A part beside a complete file is dead weight nobody would resume: left by a writer killed between its rename and
     // forgetPartial, or by a killed attempt before a run without resume fetched the file whole. Only under the claim:
     // unclaimed (its directory appeared after the early check), the part may be another writer's.
-    if (claim?.held) await forgetPartial(saveTo);
+    if (claim?.held) await removeLeftoverPartial(saveTo);
     return kept;
   }
   // resumeFrom sets Range and If-Range on this hop's own copy; otherwise nothing writes to a hop's
