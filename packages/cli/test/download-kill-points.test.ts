@@ -12,7 +12,6 @@
  * body reaches an offset), from a seeded schedule: no timing is waited on.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -21,29 +20,12 @@ import path from 'node:path';
 import { isAlive, listenOnLoopback } from '@requests-futures/testing';
 import { startRf } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
+import { childrenOf, waitFor } from './process-watch.js';
 
 const SMALL_FILES = 50;
 const LARGE_FILES = 3;
 const LARGE_BYTES = 2 * 1024 * 1024;
 const CHUNK = 64 * 1024;
-
-/** The pids of `pid`'s children (pgrep -P); [] when it has none. */
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** Polls `condition` until true or the deadline passes (for another process's state, which sends no event). */
-async function waitFor(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** A small deterministic generator, so a failing schedule can be replayed. */
 function seeded(seed: number): () => number {

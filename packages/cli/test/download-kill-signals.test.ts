@@ -7,9 +7,9 @@
  * file ends whole, nothing hidden is left, and no process outlives its run.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -18,34 +18,10 @@ import path from 'node:path';
 import { isAlive, listenOnLoopback } from '@requests-futures/testing';
 import { RF_BIN, startRf, type RfProcess } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
+import { childrenOf, sizeOf, waitFor } from './process-watch.js';
 
 const BODY = randomBytes(4 * 1024 * 1024);
 const ETAG = '"kill-signals-v1"';
-
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** Polls `condition` until true or the deadline passes (for another process's state, which sends no event). */
-async function waitFor(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
 
 /** rf in a process group of its own, as a terminal's foreground job: a signal to the group reaches its pool children too. */
 function startRfGroup(args: string[]): RfProcess {
