@@ -191,8 +191,8 @@ function savePlan(spec: RequestSpec, response: Response, partial: PartialDownloa
   if (partial !== null) checkAgainstPart(partial, response.statusCode, validator, declared, request);
   // A 206 that leaves Last-Modified out (checkAgainstPart let it continue a part kept by date) continues that version:
   // the part stays keepable under its date, instead of being dropped, earlier runs' bytes too, if this transfer breaks off.
-  const kept = validator ?? (append ? partial.validator : undefined);
-  return { resume: { append, validator: kept, url: spec.url }, ...(declared ? { declared } : {}) };
+  const partValidator = validator ?? (append ? partial.validator : undefined);
+  return { resume: { append, validator: partValidator, url: spec.url }, ...(declared ? { declared } : {}) };
 }
 
 /**
