@@ -1,8 +1,8 @@
 /**
  * rf download killed at many points (SIGKILL of rf, SIGKILL of one of its
- * pool children), run again after each kill, with and without --resume, on
- * a list of small files and a few large ones, one of which the server
- * changes between runs. After every run: each `ok` manifest line's file is
+ * pool children, Ctrl-C to its process group), run again after each kill,
+ * with and without --resume, on a list of small files and a few large ones,
+ * one of which the server changes between runs. After every run: each `ok` manifest line's file is
  * on disk with the server's bytes, and every file visible in DIR is one the
  * server served whole (the engine renames only complete files). The last run
  * (--resume, not killed) must end with every file right, exit 0, and no
@@ -17,10 +17,11 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { transientFileOwner } from '@requests-futures/core/engine-files';
 import { isAlive, listenOnLoopback } from '@requests-futures/testing';
 import { startRf } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
-import { childrenOf, waitFor } from './process-watch.js';
+import { childrenOf, startRfGroup, waitFor } from './process-watch.js';
 
 const SMALL_FILES = 50;
 const LARGE_FILES = 3;
@@ -46,7 +47,8 @@ function bytesOf(name: string, version: number, size: number): Buffer {
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 type Trigger = { kind: 'request'; n: number } | { kind: 'offset'; file: string; bytes: number };
-type Victim = 'rf' | 'child';
+/** SIGKILL of rf, SIGKILL of one pool child, or Ctrl-C (SIGINT to rf's process group, pool children included). */
+type Victim = 'rf' | 'child' | 'ctrl-c';
 
 interface Kill {
   trigger: Trigger;
@@ -91,10 +93,11 @@ class KillServer {
     if (kill === null) return;
     this.armed = null;
     this.children.push(...childrenOf(this.rfPid));
-    const victims = kill.victim === 'rf' ? [this.rfPid] : childrenOf(this.rfPid).slice(0, 1);
+    const victims = kill.victim === 'child' ? childrenOf(this.rfPid).slice(0, 1) : [this.rfPid];
     for (const pid of victims) {
       try {
-        process.kill(pid, 'SIGKILL');
+        if (kill.victim === 'ctrl-c') process.kill(-pid, 'SIGINT');
+        else process.kill(pid, 'SIGKILL');
         this.killed.push(pid);
       } catch {
         // Already gone.
@@ -149,6 +152,18 @@ class KillServer {
   }
 }
 
+/** The engine files under `dir` that one of `pids` made and still owns: transients named with its pid, claims naming it. */
+async function heldBy(dir: string, pids: number[]): Promise<string[]> {
+  const held: string[] = [];
+  for (const name of await walk(dir).catch(() => [])) {
+    const base = path.posix.basename(name);
+    let owner = transientFileOwner(base);
+    if (owner === null && base.endsWith('.part.lock')) owner = (JSON.parse(await readFile(path.join(dir, name), 'utf8')) as { pid?: number }).pid ?? null;
+    if (owner !== null && pids.includes(owner)) held.push(name);
+  }
+  return held;
+}
+
 /** Every name under `dir` (recursively), '/'-separated. */
 async function walk(dir: string, prefix = ''): Promise<string[]> {
   const names: string[] = [];
@@ -194,7 +209,7 @@ describe('rf download killed at random points, then run again', () => {
     await writeFile(list, order.map((p) => `${base}${p}\t${p.slice(1)}`).join('\n'));
     const kills: Kill[] = [];
     for (let round = 0; round < 4; round++) {
-      const victim: Victim = processes > 0 && round % 2 === 1 ? 'child' : 'rf';
+      const victim: Victim = round === 2 ? 'ctrl-c' : processes > 0 && round % 2 === 1 ? 'child' : 'rf';
       const trigger: Trigger = random() < 0.5
         ? { kind: 'request', n: 1 + Math.floor(random() * (paths.length - 1)) }
         : { kind: 'offset', file: `/l/${Math.floor(random() * LARGE_FILES)}`, bytes: Math.floor(random() * LARGE_BYTES) };
@@ -209,13 +224,20 @@ describe('rf download killed at random points, then run again', () => {
         // One large file changes between runs: a part of the old version must not be continued with the new one's bytes.
         if (round === 2) killer.version.set('/l/0', 2);
         killer.arm(kill);
-        const rf = startRf(['download', list, '-o', out, '-j', '4', '--processes', String(processes), '--retries', '2', '--manifest', manifest, ...(resume ? ['--resume'] : [])]);
+        const childrenSeen = killer.children.length;
+        const rf = (kill.victim === 'ctrl-c' ? startRfGroup : startRf)(['download', list, '-o', out, '-j', '4', '--processes', String(processes), '--retries', '2', '--manifest', manifest, ...(resume ? ['--resume'] : [])]);
         killer.rfPid = rf.child.pid ?? 0;
         started.push(killer.rfPid);
         const [code, signal] = await rf.closed;
         killer.closeConnections();
         log.push(`round ${round} ${JSON.stringify(kill)} resume=${resume} -> code ${code} signal ${signal} killed ${killer.killed.length}`);
         if (kill.victim === 'child') expect({ round, code, stderr: rf.output().stderr }).toMatchObject({ round, code: expect.any(Number) });
+        if (kill.victim === 'ctrl-c' && killer.killed.length > 0) {
+          expect({ round, code }).toEqual({ round, code: 130 });
+          // Interrupted, not killed: every process of the run let go of what it held (its temporaries, its claims).
+          const runPids = [killer.rfPid, ...killer.children.slice(childrenSeen)];
+          expect({ round, held: await heldBy(out, runPids) }).toEqual({ round, held: [] });
+        }
         const entries = await readManifest(manifest).catch(() => []);
         await expectManifestMatchesDisk(entries, out);
         for (const entry of entries.filter((e) => e.ok)) {

@@ -7,7 +7,6 @@
  * file ends whole, nothing hidden is left, and no process outlives its run.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { once } from 'node:events';
@@ -16,23 +15,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isAlive, listenOnLoopback } from '@requests-futures/testing';
-import { RF_BIN, startRf, type RfProcess } from './helpers.js';
+import { startRf } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
-import { childrenOf, sizeOf, waitFor } from './process-watch.js';
+import { childrenOf, sizeOf, startRfGroup, waitFor } from './process-watch.js';
 
 const BODY = randomBytes(4 * 1024 * 1024);
 const ETAG = '"kill-signals-v1"';
-
-/** rf in a process group of its own, as a terminal's foreground job: a signal to the group reaches its pool children too. */
-function startRfGroup(args: string[]): RfProcess {
-  const child = spawn(process.execPath, [RF_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-  const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, output: () => ({ stdout, stderr }), closed };
-}
 
 /** The process among `pids` that has `file` open (from /proc/<pid>/fd). */
 function holderOf(pids: number[], file: string): number | undefined {
