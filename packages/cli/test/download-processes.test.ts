@@ -5,9 +5,8 @@
  * Every process a test starts is ended, and the tests prove it with /proc.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
@@ -17,24 +16,7 @@ import { isAlive, listenOnLoopback } from '@requests-futures/testing';
 import { runCli } from '../dist/program.js';
 import { captureIo, startContentServer, startRf } from './helpers.js';
 import { expectManifestMatchesDisk, readManifest } from './manifest-check.js';
-
-/** The pids of `pid`'s children (pgrep -P); [] when it has none. */
-function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** Polls `condition` until true or the deadline passes (for another process's state, which sends no event). */
-async function waitFor(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { childrenOf, sizeOf, waitFor } from './process-watch.js';
 
 describe('rf download as a process', () => {
   let work: string;
@@ -224,12 +206,3 @@ describe('rf download as a process', () => {
     }
   });
 });
-
-/** A file's size, 0 while it does not exist. */
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}

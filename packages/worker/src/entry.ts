@@ -54,6 +54,16 @@ const allowance =
 const ORPHAN_EXIT_MS = 1000;
 let orphaned = false;
 
+/**
+ * Ctrl-C on a terminal reaches the whole foreground process group, this child
+ * included. Node's default would end it at once, mid-write: a saveTo task
+ * would lose the bytes in its write batch and leave its part claimed. The
+ * interrupt is the coordinator's to act on (it aborts this child's tasks over
+ * IPC, or lets them finish); a coordinator that dies of it is noticed by
+ * watchCoordinator. SIGTERM stays the pool's way to end a child.
+ */
+process.on('SIGINT', () => {});
+
 listenForControl(onControl);
 watchCoordinator(onCoordinatorGone, readPositiveInteger(process.argv, COORDINATOR_PID_FLAG));
 const heartbeatMs = readPositiveInteger(process.argv, HEARTBEAT_FLAG);

@@ -1,7 +1,9 @@
 /**
- * A run killed with SIGKILL (without --resume) leaves the engine's temporary
- * files, `.NAME.<pid>-<12 hex>.part`, behind: nobody is left to remove them,
- * and a rerun writes new ones under other names. So the first time a run is
+ * A run killed with SIGKILL leaves the engine's temporary files behind:
+ * `.NAME.<pid>-<12 hex>.part` (without --resume) and, with --resume, the
+ * part claim's transients `.NAME.part.lock.<pid>-<12 hex>[.stale]` (a kill
+ * between writing one and linking or removing it). Nobody is left to remove
+ * them, and a rerun writes new ones under other names. So the first time a run is
  * about to write into a directory it reads that directory once and removes the
  * temporaries whose writer is no longer alive. Once per directory: a directory
  * of 100,000 files costs one readdir, not one per file.
@@ -9,14 +11,16 @@
  * A pid that is alive (another rf, this run's pool children) keeps its files;
  * a reused pid keeps them too, which errs on the side of not deleting (a
  * zombie is dead: core's isAlive reads /proc).
- * Resumable `.NAME.part` files have no pid: they are kept for --resume.
+ * Resumable `.NAME.part` files, their record and their lock have no pid in
+ * their name: they are kept for --resume (which takes over a dead owner's
+ * lock, and removes a part whose file it finds complete).
  * Only directories whose real path is inside the output directory are read:
  * a subdirectory that is a symlink to elsewhere is left alone (and the engine
  * refuses to write through it).
  */
 import { readdir, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { isAlive, temporaryFileOwner } from '@requests-futures/core/engine-files';
+import { isAlive, transientFileOwner } from '@requests-futures/core/engine-files';
 import { hash53 } from '../util/hash53.js';
 import { Hash53Set } from '../util/hash53-set.js';
 
@@ -51,7 +55,7 @@ export class StaleTemporarySweeper {
     } catch {
       return 0; // No directory yet (nothing to sweep), or not readable.
     }
-    const owned = names.map((name) => [name, temporaryFileOwner(name)] as const).filter(([, owner]) => owner !== null && owner !== process.pid);
+    const owned = names.map((name) => [name, transientFileOwner(name)] as const).filter(([, owner]) => owner !== null && owner !== process.pid);
     const alive = await Promise.all(owned.map(([, owner]) => isAlive({ pid: owner! })));
     const stale = owned.filter((_, index) => !alive[index]).map(([name]) => name);
     await Promise.all(stale.map((name) => rm(path.join(real, name), { force: true }).catch(() => undefined)));

