@@ -3,14 +3,11 @@
  * shared across the cluster), one FuturesSession on it, and the HTTP server.
  * SIGTERM (forwarded by the primary) or SIGINT starts the graceful shutdown.
  */
-import { fileURLToPath } from 'node:url';
 import { FuturesSession, ProcessPoolExecutor } from '@requests-futures/core';
 import type { ServiceConfig } from './config.js';
 import { createServiceServer } from './http-server.js';
 import { describeError, log } from './log.js';
 import { shutDownWorker } from './worker-shutdown.js';
-
-const POOL_CHILD_PRELOAD = fileURLToPath(new URL('./pool-child-signals.js', import.meta.url));
 
 /** Past the drain's deadline, the grace it gives aborted fetches, and this margin, the worker stops waiting and exits anyway. */
 const HARD_STOP_MARGIN_SECONDS = 15;
@@ -19,8 +16,6 @@ export function runWorker(config: ServiceConfig): void {
   const executor = new ProcessPoolExecutor({
     maxWorkers: config.poolProcesses,
     concurrencyPerWorker: config.poolConcurrency,
-    // This process's flags (as the default), minus debugger ports that would clash, plus the signal preload.
-    execArgv: [...process.execArgv.filter((flag) => !flag.startsWith('--inspect')), '--import', POOL_CHILD_PRELOAD],
   });
   const session = new FuturesSession({ executor, timeout: config.requestTimeout, maxResponseBytes: config.maxResponseBytes });
   const service = createServiceServer(session, executor, config);
