@@ -121,7 +121,7 @@ export class PartClaim {
       if (found === undefined) continue; // Released meanwhile: try again.
       const owner = parseOwner(found);
       if (owner !== null) {
-        const verdict = await judge(owner, this.lockPath);
+        const verdict = await judge(owner, this.lockPath, this.domain);
         if (verdict.alive) throw this.busy(owner, verdict.renewedMsAgo);
       }
       await this.removeDeadClaim(found, owner);
@@ -172,7 +172,7 @@ export class PartClaim {
       throw error;
     }
     const moved = await readClaim(aside);
-    const renewedSince = moved === judged && owner !== null && (await judge(owner, aside)).alive;
+    const renewedSince = moved === judged && owner !== null && (await judge(owner, aside, this.domain)).alive;
     if (moved !== judged || renewedSince) {
       await link(aside, this.lockPath).catch(() => undefined);
       await rm(aside, { force: true });
@@ -189,9 +189,9 @@ export class PartClaim {
   }
 }
 
-/** A claim of this domain (or of an owner that recorded none) lives while its pid does; another domain's while it is renewed. */
-async function judge(owner: Owner, lockPath: string): Promise<Verdict> {
-  if (owner.domain === undefined || owner.domain === (await livenessDomain())) return { alive: await isAlive(owner) };
+/** A claim of `ownDomain` (or of an owner that recorded none) lives while its pid does; another domain's while it is renewed. */
+async function judge(owner: Owner, lockPath: string, ownDomain: string | undefined): Promise<Verdict> {
+  if (owner.domain === undefined || owner.domain === ownDomain) return { alive: await isAlive(owner) };
   const renewed = await lstat(lockPath).then((stat) => stat.mtimeMs, () => undefined);
   if (renewed === undefined) return { alive: false };
   // A renewal stamped ahead of this clock (skew between machines) counts as just now.

@@ -12,7 +12,7 @@ import { checkContentRange, totalOfWholeResponse } from './content-range.js';
 import { ContentDecodingError, PartFileBusy, RequestException, type RequestInfo } from './errors.js';
 import type { HopResponse } from './send-hop.js';
 import { confirmsComplete, digestOfExisting, existingTarget, probeRange } from './kept-target.js';
-import { findPartial, forgetPartial, partialPaths, removeLeftoverPartial, type PartialDownload } from './partial-download.js';
+import { findPartial, forgetPartial, partialPaths, type PartialDownload } from './partial-download.js';
 import { PartClaim } from './part-claim.js';
 import type { Hop } from './redirects.js';
 import { follow, type RequestRun, type SaveBody } from './request.js';
@@ -113,8 +113,8 @@ async function attemptResuming(spec: RequestSpec, saveTo: string, first: Hop, ru
   if (kept) {
     // A part beside a complete file is dead weight nobody would resume: left by a writer killed between its rename and
     // forgetPartial, or by a killed attempt before a run without resume fetched the file whole. Only under the claim:
-    // a part a live writer holds (PartFileBusy) is its own.
-    if (await claimFoundPart(claim).catch(keepBusy)) await removeLeftoverPartial(saveTo);
+    // a part a live writer holds (PartFileBusy) is its own. A failure to remove is ignored: the file is right, the next run tries again.
+    if (await claimFoundPart(claim).catch(keepBusy)) await forgetPartial(saveTo).catch(() => undefined);
     return kept;
   }
   const partFound = await claimFoundPart(claim);

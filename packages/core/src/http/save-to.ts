@@ -318,8 +318,7 @@ async function checkOnlyWriter(output: Output, size: number, destination: string
   const stillOurs = await options.claim?.confirmHeld().then(() => true, () => false);
   if (stillOurs) {
     await output.file.close();
-    await rm(output.path, { force: true });
-    await forgetPartial(destination);
+    await forgetPartial(destination); // the part (output.path) and its record
   }
   throw new PartFileBusy(
     `${output.path} holds ${onDisk} bytes where this writer wrote ${size}: another writer wrote into it, so it is not put in place${stillOurs ? ' and the part is dropped' : ''}: ${options.request.method} ${options.request.url}`,
